@@ -1,0 +1,292 @@
+"""Domain records and enumerations shared by the ledger and the rules.
+
+Records are immutable ``NamedTuple``s; enumerations carry their Chinese and English labels so
+that every listing can speak either language and every option accepts either spelling.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import Enum
+from typing import NamedTuple
+
+
+class Labeled(str, Enum):
+    """A string enumeration whose members carry a Chinese and an English label."""
+
+    def __new__(cls, key: str, zh: str, en: str):
+        obj = str.__new__(cls, key)
+        obj._value_ = key
+        obj.zh = zh
+        obj.en = en
+        return obj
+
+    def label(self, lang: str = "zh") -> str:
+        return self.zh if lang == "zh" else self.en
+
+    def __str__(self) -> str:  # JSON and CSV carry the stable English key
+        return self.value
+
+
+class Channel(Labeled):
+    """信访形式 — how the petition reached the office."""
+
+    letter = ("letter", "来信", "letter")
+    visit = ("visit", "来访", "visit")
+    online = ("online", "网上", "online")
+    phone = ("phone", "电话", "phone")
+    outreach = ("outreach", "下乡接访", "outreach")
+
+
+class Level(Labeled):
+    """信访层级 — where the petition was lodged. City and above is skip-level (越级)."""
+
+    district = ("district", "区", "district")
+    city = ("city", "市", "city")
+    province = ("province", "省", "province")
+    national = ("national", "国家", "national")
+
+    @property
+    def rank(self) -> int:
+        return list(Level).index(self)
+
+
+class Kind(Labeled):
+    """类别 — the statutory kind of petition."""
+
+    suggestion = ("suggestion", "建议意见类", "suggestion")
+    accusation = ("accusation", "检举控告类", "accusation")
+    grievance = ("grievance", "申诉求决类", "grievance")
+
+
+class Status(Labeled):
+    """Lifecycle state of a case."""
+
+    registered = ("registered", "登记", "registered")
+    assigned = ("assigned", "交办", "assigned")
+    replied = ("replied", "答复", "replied")
+    closed = ("closed", "办结", "closed")
+    review = ("review", "复查", "under review")
+    rereview = ("rereview", "复核", "under re-review")
+    final = ("final", "不再受理", "final")
+    transferred = ("transferred", "转送", "transferred")
+
+
+OPEN_STATUSES = frozenset({Status.registered, Status.assigned, Status.replied, Status.review, Status.rereview})
+
+
+class Outcome(Labeled):
+    """Result of handling told to the petitioner."""
+
+    support = ("support", "支持", "support")
+    explain = ("explain", "解释说明", "explain")
+    reject = ("reject", "不支持", "reject")
+
+
+class Satisfaction(Labeled):
+    satisfied = ("satisfied", "满意", "satisfied")
+    basic = ("basic", "基本满意", "basically satisfied")
+    unsatisfied = ("unsatisfied", "不满意", "unsatisfied")
+
+
+class Role(Labeled):
+    """Township posts that pay a personal petition deposit."""
+
+    secretary = ("secretary", "党委书记", "party secretary")
+    head = ("head", "乡镇长", "township head")
+
+
+class Action(Labeled):
+    """Requests the land desk asks `sanctions check` about."""
+
+    land_approval = ("land-approval", "用地审批", "land-use approval")
+    auction = ("auction", "经营性用地招拍挂", "commercial land auction")
+    award = ("award", "年终评先评优", "year-end award")
+
+
+class SanctionKind(Labeled):
+    veto = ("veto", "一票否决", "one-vote veto")
+    key_management = ("key_management", "重点管理乡镇", "key management")
+    chronic = ("chronic", "信访老大难", "chronic township")
+    summons = ("summons", "召见谈话", "summons")
+    admonishment = ("admonishment", "诫勉谈话并通报批评", "admonishment and notice")
+
+
+class SanctionStatus(Labeled):
+    in_force = ("in_force", "生效", "in force")
+    proposed = ("proposed", "建议", "proposed")
+    confirmed = ("confirmed", "已确认", "confirmed")
+    dismissed = ("dismissed", "已驳回", "dismissed")
+    lifted = ("lifted", "已解除", "lifted")
+
+
+class Clock(Labeled):
+    """The deadline clocks that run on a case (限时办结 and the statutory clocks)."""
+
+    reply = ("reply", "一般事项答复", "local reply (general)")
+    conclude = ("conclude", "重大事项办结", "local conclusion (major)")
+    notice = ("notice", "受理告知", "statutory notice")
+    handling = ("handling", "办理期限", "statutory handling")
+    review_request = ("review_request", "申请复查期限", "review request window")
+    review = ("review", "复查答复", "review answer")
+    rereview = ("rereview", "复核答复", "re-review answer")
+
+
+class Tier(Labeled):
+    due_soon = ("due_soon", "即将到期", "due soon")
+    overdue = ("overdue", "已超期", "overdue")
+    seriously_overdue = ("seriously_overdue", "严重超期", "seriously overdue")
+
+
+class Case(NamedTuple):
+    """A petition matter (信访事项) as the rules see it."""
+
+    number: str
+    received: dt.date
+    township: str
+    level: Level
+    people: int = 1
+    kind: Kind = Kind.grievance
+    category: str = "other"
+    major: bool = False
+    status: Status = Status.registered
+    repeat_of: str | None = None
+    id_number: str | None = None
+    channel: Channel = Channel.letter
+    assigned_on: dt.date | None = None
+    closed_on: dt.date | None = None
+
+
+class Township(NamedTuple):
+    name: str
+    area: str
+    population: int
+
+
+class Official(NamedTuple):
+    """A post holder: who was party secretary or township head of a township, from when to when."""
+
+    name: str
+    township: str
+    role: Role
+    start: dt.date
+    end: dt.date | None = None  # inclusive last day in post; None = still in post
+
+    def in_post(self, day: dt.date) -> bool:
+        return self.start <= day and (self.end is None or day <= self.end)
+
+
+class Deadline(NamedTuple):
+    """A computed due date. Provisional when it was counted over a year with no official schedule."""
+
+    clock: Clock
+    start: dt.date
+    due: dt.date
+    provisional: bool
+    calendar_version: str
+
+
+def fen(yuan: float | int | str) -> int:
+    """Convert a yuan amount (as given by a user or the policy file) to integer fen, exactly."""
+    from decimal import Decimal, InvalidOperation
+
+    try:
+        value = Decimal(str(yuan))
+    except InvalidOperation:
+        raise ValueError(f"not an amount: {yuan!r}") from None
+    scaled = value * 100
+    if scaled != scaled.to_integral_value():
+        raise ValueError(f"amount has more than two decimals: {yuan!r}")
+    return int(scaled)
+
+
+def yuan(amount_fen: int) -> float | int:
+    """Integer fen to a yuan number for JSON: whole yuan stay integers, else two decimals."""
+    if amount_fen % 100 == 0:
+        return amount_fen // 100
+    return round(amount_fen / 100, 2)
+
+
+class ClockRule(NamedTuple):
+    """How one deadline clock is counted (from data/rules.toml)."""
+
+    days: int
+    start_from: str  # assignment | registration | acceptance | reply | request
+    counting: str  # calendar | working_days
+    applies_to: str = "all"  # all | general | major
+    max_extension_days: int = 0
+
+
+class Policy(NamedTuple):
+    """Every policy number, as loaded from data/rules.toml. Rules take it as an argument."""
+
+    collective_people: int
+    skip_levels: frozenset[Level]
+    repeat_window_days: int
+    clocks: dict[Clock, ClockRule]
+    due_soon_working_days: int
+    seriously_overdue_days: int
+    level_weights: dict[Level, int]
+    collective_multiplier: int
+    repeat_extra: int
+    per_10k_residents: bool
+    bottom_size: int
+    veto_consecutive_months: int
+    key_management_release_months: int
+    serious_incident_level: Level
+    chronic_overdue_cases: int
+    summons_min_cases: int
+    summons_on_time_rate: float
+    deposit_fen: int
+    deduction_fen: int
+    deduction_min_level: Level
+    reward_fen: int
+    no_petition_pool_fen: int
+
+    def is_collective(self, people: int) -> bool:
+        return people >= self.collective_people
+
+    def is_skip_level(self, level: Level) -> bool:
+        return level in self.skip_levels
+
+    @classmethod
+    def from_dict(cls, raw: dict) -> "Policy":
+        """Build a policy from the parsed TOML document; raises KeyError/ValueError on a bad file."""
+        case, dl, rk, sc, dp = raw["case"], raw["deadlines"], raw["ranking"], raw["sanctions"], raw["deposits"]
+        clocks = {
+            Clock(name): ClockRule(
+                days=int(c["days"]),
+                start_from=c["from"],
+                counting=c.get("counting", "calendar"),
+                applies_to=c.get("applies_to", "all"),
+                max_extension_days=int(c.get("max_extension_days", 0)),
+            )
+            for name, c in dl["clocks"].items()
+        }
+        for rule in clocks.values():
+            if rule.counting not in ("calendar", "working_days"):
+                raise ValueError(f"counting must be 'calendar' or 'working_days', not {rule.counting!r}")
+        return cls(
+            collective_people=int(case["collective_people"]),
+            skip_levels=frozenset(Level(x) for x in case["skip_levels"]),
+            repeat_window_days=int(case["repeat_window_days"]),
+            clocks=clocks,
+            due_soon_working_days=int(dl["due_soon_working_days"]),
+            seriously_overdue_days=int(dl["seriously_overdue_days"]),
+            level_weights={Level(k): int(v) for k, v in rk["level_weights"].items()},
+            collective_multiplier=int(rk["collective_multiplier"]),
+            repeat_extra=int(rk["repeat_extra"]),
+            per_10k_residents=bool(rk["per_10k_residents"]),
+            bottom_size=int(rk["bottom_size"]),
+            veto_consecutive_months=int(sc["veto_consecutive_months"]),
+            key_management_release_months=int(sc["key_management_release_months"]),
+            serious_incident_level=Level(sc["serious_incident_level"]),
+            chronic_overdue_cases=int(sc["chronic_overdue_cases"]),
+            summons_min_cases=int(sc["summons_min_cases"]),
+            summons_on_time_rate=float(sc["summons_on_time_rate"]),
+            deposit_fen=fen(dp["amount_yuan"]),
+            deduction_fen=fen(dp["deduction_yuan"]),
+            deduction_min_level=Level(dp["deduction_min_level"]),
+            reward_fen=fen(dp["reward_yuan"]),
+            no_petition_pool_fen=fen(raw["rewards"]["no_petition_pool_yuan"]),
+        )

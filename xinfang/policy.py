@@ -1,0 +1,65 @@
+"""Loading policy and reference data from ``data/`` (the only module besides the ledger that reads disk)."""
+
+from __future__ import annotations
+
+import csv
+import tomllib
+from functools import cache
+from pathlib import Path
+
+from xinfang.errors import XinfangError
+from xinfang.model import Policy, Township
+
+
+@cache
+def data_dir() -> Path:
+    """The bundled data folder: inside the installed package, or the repository's ``data/``."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "_data", here.parent / "data"):
+        if (candidate / "rules.toml").exists():
+            return candidate
+    raise XinfangError("data folder not found", fix="reinstall xinfang (pip install .)")
+
+
+def load_policy_text(text: str, source: str = "rules.toml") -> Policy:
+    """Parse and validate a rules document."""
+    try:
+        return Policy.from_dict(tomllib.loads(text))
+    except tomllib.TOMLDecodeError as exc:
+        raise XinfangError(f"{source}: not valid TOML ({exc})", fix="correct the file") from None
+    except (KeyError, ValueError, TypeError) as exc:
+        raise XinfangError(f"{source}: missing or bad policy value {exc}", fix="compare it with data/rules.toml") from None
+
+
+def default_rules_text() -> str:
+    return (data_dir() / "rules.toml").read_text(encoding="utf-8")
+
+
+def read_roster(path: Path | None = None) -> list[Township]:
+    """Read a roster CSV (township, area, population). Raises XinfangError naming the bad row."""
+    path = path or data_dir() / "roster.csv"
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as fh:
+            rows = list(csv.DictReader(fh))
+    except OSError as exc:
+        raise XinfangError(f"--roster: cannot read {path}: {exc.strerror}", fix="give an existing CSV file") from None
+    townships = []
+    for i, row in enumerate(rows, start=2):
+        try:
+            name = row["township"].strip()
+            population = int(row.get("population") or 0)
+        except (KeyError, ValueError, AttributeError):
+            raise XinfangError(
+                f"--roster: row {i} needs columns township, area, population", fix="fix that row"
+            ) from None
+        if not name or population < 0:
+            raise XinfangError(f"--roster: row {i} has an empty name or negative population", fix="fix that row")
+        townships.append(Township(name, (row.get("area") or "").strip(), population))
+    if not townships:
+        raise XinfangError(f"--roster: {path} lists no township", fix="add rows: township,area,population")
+    return townships
+
+
+def read_csv_data(name: str) -> list[dict]:
+    with open(data_dir() / name, encoding="utf-8-sig", newline="") as fh:
+        return list(csv.DictReader(fh))
