@@ -1,0 +1,218 @@
+"""Monthly ranking of townships (信访排名) and its bottom group (后十位).
+
+Pure functions: the month, the cases, the roster and the policy are arguments. A township's score
+for a month is computed from the cases received in that month and attributed to it; townships are
+ordered worst first and the bottom group is read off the positions.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from typing import NamedTuple
+
+from xinfang.model import Case, Level, Policy, Township
+
+Score = int | float
+
+_MONTH = re.compile(r"(\d{4})-(\d{2})")
+
+
+class RankRow(NamedTuple):
+    """One township's line in a month's ranking. Position 1 is the worst (highest score)."""
+
+    township: str
+    score: Score  # int, or a float with two decimals when scored per 10,000 residents
+    cases: int
+    skip_level: int  # 越级
+    collective: int  # 集体访
+    repeat: int  # 重复访
+    position: int
+    bottom: bool  # 后十位
+    prev_score: Score | None = None
+    prev_year_score: Score | None = None
+
+
+# --- months -------------------------------------------------------------------------------------
+
+
+def parse_month(month: str) -> tuple[int, int]:
+    """Split a ``YYYY-MM`` month into (year, month); raise ValueError on anything else."""
+    match = _MONTH.fullmatch(month) if isinstance(month, str) else None
+    if not match:
+        raise ValueError(f"month must look like YYYY-MM, not {month!r}")
+    year, mon = int(match.group(1)), int(match.group(2))
+    if year < 1 or not 1 <= mon <= 12:
+        raise ValueError(f"no such month: {month!r}")
+    return year, mon
+
+
+def format_month(year: int, mon: int) -> str:
+    if not (1 <= year <= 9999 and 1 <= mon <= 12):
+        raise ValueError(f"month out of range: {year}-{mon}")
+    return f"{year:04d}-{mon:02d}"
+
+
+def month_of(day: dt.date) -> str:
+    """The ``YYYY-MM`` month a date falls in."""
+    return format_month(day.year, day.month)
+
+
+def month_range(month: str) -> tuple[dt.date, dt.date]:
+    """First and last day of a ``YYYY-MM`` month."""
+    year, mon = parse_month(month)
+    return dt.date(year, mon, 1), dt.date(year, mon, calendar.monthrange(year, mon)[1])
+
+
+def previous_month(month: str) -> str:
+    """The calendar month before ``month``."""
+    year, mon = parse_month(month)
+    return format_month(year - 1, 12) if mon == 1 else format_month(year, mon - 1)
+
+
+def next_month(month: str) -> str:
+    """The calendar month after ``month``."""
+    year, mon = parse_month(month)
+    return format_month(year + 1, 1) if mon == 12 else format_month(year, mon + 1)
+
+
+def same_month_last_year(month: str) -> str:
+    """The same month one year earlier (同比)."""
+    year, mon = parse_month(month)
+    return format_month(year - 1, mon)
+
+
+# --- scoring ------------------------------------------------------------------------------------
+
+
+def case_score(case: Case, policy: Policy) -> int:
+    """Points one case adds to its township's monthly score.
+
+    level weight × collective multiplier (when collective) + repeat extra (when a repeat case).
+    """
+    try:
+        weight = policy.level_weights[Level(case.level)]
+    except (KeyError, ValueError):
+        raise ValueError(f"the policy gives no ranking weight for level {case.level!r}") from None
+    if policy.is_collective(case.people):
+        weight *= policy.collective_multiplier
+    return weight + (policy.repeat_extra if case.repeat_of else 0)
+
+
+def cases_in_month(month: str, cases: Iterable[Case]) -> list[Case]:
+    """The cases received in ``month``."""
+    first, last = month_range(month)
+    return [c for c in cases if first <= c.received <= last]
+
+
+def unranked_cases(month: str, cases: Iterable[Case], townships: Sequence[Township]) -> list[Case]:
+    """Cases received in ``month`` whose township is not on the roster; the ranking cannot count them."""
+    names = {t.name for t in townships}
+    return [c for c in cases_in_month(month, cases) if c.township not in names]
+
+
+def _per_10k(raw: int, population: int) -> Score:
+    if population <= 0:
+        return raw  # no population on the roster: the raw score is the only honest number
+    return round(raw / (population / 10000), 2)
+
+
+def rank_month(
+    month: str,
+    cases: Iterable[Case],
+    townships: Sequence[Township],
+    policy: Policy,
+    previous: Mapping[str, Score] | None = None,
+    last_year: Mapping[str, Score] | None = None,
+) -> list[RankRow]:
+    """Rank every roster township for ``month``, worst first.
+
+    Only cases received in the month count, every status included (a transferred case was still
+    lodged against the township). Ties keep roster order and share a position (1, 2, 2, 4). The
+    bottom group is positions 1..bottom_size with a score above zero, so ties at the cut line are
+    all in and a township with no points is never in. ``previous`` and ``last_year`` map township
+    names to the scores of the previous month and of the same month last year, for comparison.
+    """
+    names = [t.name for t in townships]
+    if len(set(names)) != len(names):
+        duplicated = sorted({n for n in names if names.count(n) > 1})
+        raise ValueError(f"the roster lists a township twice: {', '.join(duplicated)}")
+    tally = {name: [0, 0, 0, 0, 0] for name in names}  # raw score, cases, skip-level, collective, repeat
+    for case in cases_in_month(month, cases):
+        counts = tally.get(case.township)
+        if counts is None:
+            continue
+        counts[0] += case_score(case, policy)
+        counts[1] += 1
+        counts[2] += policy.is_skip_level(case.level)
+        counts[3] += policy.is_collective(case.people)
+        counts[4] += bool(case.repeat_of)
+
+    def score_of(township: Township) -> Score:
+        raw = tally[township.name][0]
+        return _per_10k(raw, township.population) if policy.per_10k_residents else raw
+
+    scored = [(score_of(t), i, t) for i, t in enumerate(townships)]
+    ordered = sorted(scored, key=lambda item: (-item[0], item[1]))
+    previous = previous or {}
+    last_year = last_year or {}
+    rows: list[RankRow] = []
+    for index, (score, _, township) in enumerate(ordered):
+        position = rows[-1].position if rows and rows[-1].score == score else index + 1
+        _, n_cases, skip, collective, repeat = tally[township.name]
+        rows.append(
+            RankRow(
+                township=township.name,
+                score=score,
+                cases=n_cases,
+                skip_level=skip,
+                collective=collective,
+                repeat=repeat,
+                position=position,
+                bottom=position <= policy.bottom_size and score > 0,
+                prev_score=previous.get(township.name),
+                prev_year_score=last_year.get(township.name),
+            )
+        )
+    return rows
+
+
+def bottom_group(rows: Iterable[RankRow]) -> list[str]:
+    """Names of the townships in the bottom group (后十位), worst first."""
+    return [row.township for row in rows if row.bottom]
+
+
+def scores(rows: Iterable[RankRow]) -> dict[str, Score]:
+    """Township → score, to pass as ``previous`` or ``last_year`` to another month's ranking."""
+    return {row.township: row.score for row in rows}
+
+
+def method(policy: Policy, month: str, published: bool) -> dict:
+    """How a month's ranking was computed, to print beside every exported ranking."""
+    parse_month(month)
+    weights = {str(level): policy.level_weights[level] for level in Level if level in policy.level_weights}
+    weights_zh = "、".join(f"{level.zh}{policy.level_weights[level]}" for level in Level if level in policy.level_weights)
+    weights_en = ", ".join(f"{level.en} {policy.level_weights[level]}" for level in Level if level in policy.level_weights)
+    per_zh = ",按每万人口计" if policy.per_10k_residents else ""
+    per_en = ", per 10,000 residents" if policy.per_10k_residents else ""
+    formula = (
+        f"得分 = Σ 层级权重({weights_zh}) × 集体访(≥{policy.collective_people}人)×{policy.collective_multiplier}"
+        f" + 重复访 +{policy.repeat_extra}{per_zh}; 后{policy.bottom_size}位 = 名次1–{policy.bottom_size}且得分>0"
+        f" / score = Σ level weight ({weights_en}) × {policy.collective_multiplier} if collective"
+        f" (≥{policy.collective_people} people) + {policy.repeat_extra} if repeat{per_en};"
+        f" bottom group = positions 1–{policy.bottom_size} with score > 0"
+    )
+    return {
+        "month": month,
+        "published": published,
+        "status": "published" if published else "provisional",
+        "level_weights": weights,
+        "collective_people": policy.collective_people,
+        "collective_multiplier": policy.collective_multiplier,
+        "repeat_extra": policy.repeat_extra,
+        "per_10k_residents": policy.per_10k_residents,
+        "bottom_size": policy.bottom_size,
+        "formula": formula,
+    }
