@@ -1,0 +1,3 @@
+from xinfang.cli import main
+
+main()

@@ -1,0 +1,159 @@
+"""The ``xinfang`` command: global options, command groups, and the one place errors are printed.
+
+Each command module is a thin layer: parse options, open the ledger, call one ledger/rules
+function inside one transaction, hand the result to ``xinfang.output.emit``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sqlite3
+import sys
+from typing import Annotated, Optional
+
+import typer
+
+from xinfang import __version__
+from xinfang.errors import XinfangError
+
+app = typer.Typer(
+    name="xinfang",
+    help="土地信访台账 — a district petition office's land-petition ledger: register, assign, reply, "
+    "resolve, deadlines, monthly ranking, sanctions and deposits on one SQLite file.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+class State:
+    """Global options, shared by every command of one invocation."""
+
+    db: str | None = None
+    today_text: str | None = None
+    lang: str = "zh"
+    who: str = "clerk"
+
+    @property
+    def today(self) -> dt.date:
+        if self.today_text:
+            from xinfang.parse import parse_date
+
+            return parse_date(self.today_text, "--today")
+        return dt.date.today()
+
+    def open(self, create: bool = False):
+        from xinfang.ledger.db import ledger_path, open_ledger
+
+        return open_ledger(ledger_path(self.db), self.who, create=create)
+
+
+STATE = State()
+
+
+def _version(value: bool):
+    if value:
+        print(f"xinfang {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    db: Annotated[Optional[str], typer.Option("--db", help="Ledger file (default: $XINFANG_DB, else ./xinfang.db).")] = None,
+    today: Annotated[Optional[str], typer.Option("--today", help="Treat this date as today for every rule (also $XINFANG_TODAY).")] = None,
+    lang: Annotated[str, typer.Option("--lang", help="Label language: zh (default) or en (also $XINFANG_LANG).")] = "",
+    user: Annotated[Optional[str], typer.Option("--user", help="Who is recording, for the history (default: $XINFANG_USER or the login name).")] = None,
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")] = False,
+):
+    """Global options go before the command: xinfang --db office.db --lang en cases."""
+    STATE.db = db
+    STATE.today_text = today or os.environ.get("XINFANG_TODAY") or None
+    lang = (lang or os.environ.get("XINFANG_LANG") or "zh").lower()
+    if lang not in ("zh", "en"):
+        raise XinfangError(f"--lang: unknown language {lang!r}", fix="use zh or en")
+    STATE.lang = lang
+    STATE.who = user or os.environ.get("XINFANG_USER") or _login()
+    if STATE.today_text:
+        STATE.today  # validate early: a bad --today is a usage mistake of its own
+
+
+def _login() -> str:
+    try:
+        import getpass
+
+        return getpass.getuser()
+    except Exception:  # no login name in some containers; the history still needs a name
+        return "clerk"
+
+
+def _register_commands() -> None:
+    from xinfang.cli import cases, setup  # noqa: F401  (commands register on import)
+
+    for name in ("deadlines", "ranking", "deposits", "exchange", "audit"):
+        try:
+            __import__(f"xinfang.cli.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"xinfang.cli.{name}":
+                raise
+
+
+def run(argv: list[str] | None = None) -> int:
+    """Run the command line; return the exit code. Errors become one line on stderr."""
+    import click
+
+    _register_commands()
+    try:
+        app(args=argv, prog_name="xinfang", standalone_mode=False)
+        return 0
+    except XinfangError as exc:
+        _error(str(exc))
+        return 1
+    except click.exceptions.Exit as exc:
+        return exc.exit_code
+    except click.exceptions.Abort:
+        _error("aborted")
+        return 1
+    except click.ClickException as exc:
+        exc.show()
+        return exc.exit_code
+    except sqlite3.OperationalError as exc:
+        _error(f"the ledger could not be written ({exc})", "try again; if it persists run 'xinfang db check'")
+        return 1
+    except sqlite3.DatabaseError as exc:
+        _error(f"the ledger file is damaged ({exc})", "run 'xinfang db check' and restore from a backup")
+        return 1
+    except KeyboardInterrupt:
+        _error("interrupted; nothing was written by the unfinished command")
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:  # the last line of defence: never a traceback for a clerk
+        if os.environ.get("XINFANG_DEBUG"):
+            raise
+        _error(f"internal error: {type(exc).__name__}: {exc}", "set XINFANG_DEBUG=1 to see details and report it")
+        return 1
+
+
+def _error(message: str, fix: str | None = None) -> None:
+    text = f"Error: {message}" + (f"; {fix}" if fix else "")
+    sys.stderr.write(text.replace("\n", " ") + "\n")
+
+
+def main() -> None:
+    """Console-script entry point."""
+    sys.exit(run(sys.argv[1:]))
+
+
+# Shared option types, so every listing spells its output options the same way.
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON document.")]
+CsvOpt = Annotated[bool, typer.Option("--csv", help="Print CSV (listings).")]
+RevealOpt = Annotated[bool, typer.Option("--reveal", help="Show ID and phone numbers unmasked.")]
+
+
+def fmt(json_: bool, csv_: bool = False) -> str:
+    if json_ and csv_:
+        raise XinfangError("--json and --csv: choose one output format", fix="drop one of them")
+    return "json" if json_ else "csv" if csv_ else "table"

@@ -1,0 +1,337 @@
+"""The case lifecycle: register, assign, reply, resolve, transfer, correct, show, cases."""
+
+from __future__ import annotations
+
+from typing import Annotated, List, Optional
+
+import typer
+
+from xinfang.cli import STATE, CsvOpt, JsonOpt, RevealOpt, app, fmt
+from xinfang.model import Channel, Kind, Level, Outcome, Satisfaction, Status
+
+LIST_COLUMNS = ["number", "received", "channel", "township", "name", "level", "category", "people", "status",
+                "unit", "leader"]
+
+
+def _parse_fields(ledger, *, received=None, channel=None, township=None, name=None, category=None, summary=None,
+                  id_number=None, phone=None, address=None, people=None, level=None, kind=None, major=None,
+                  accused=None, point=None) -> dict:
+    """Parse and check the case fields a clerk typed; None stays None (not given)."""
+    from xinfang import parse
+
+    ref = ledger.ref
+    out = {
+        "received": parse.parse_date(received, "--received") if received is not None else None,
+        "channel": parse.choice(Channel, channel, "--channel") if channel is not None else None,
+        "township": ref.township(township) if township is not None else None,
+        "name": parse.parse_text(name, "--name", 50) if name is not None else None,
+        "category": ref.category(category) if category is not None else None,
+        "summary": parse.parse_text(summary, "--summary", 4000) if summary is not None else None,
+        "id_number": parse.parse_id_number(id_number) if id_number else None,
+        "phone": parse.parse_phone(phone) if phone else None,
+        "address": parse.parse_text(address, "--address", 200, required=False) if address else None,
+        "people": parse.parse_count(people, "--people") if people is not None else None,
+        "level": parse.choice(Level, level, "--level") if level is not None else None,
+        "kind": parse.choice(Kind, kind, "--kind") if kind is not None else None,
+        "major": major,
+        "accused": ref.unit(accused, "--accused") if accused else None,
+        "point": ref.point(point) if point else None,
+    }
+    return out
+
+
+@app.command()
+def register(
+    received: Annotated[str, typer.Option("--received", help="Date the office received it (登记日期).")],
+    channel: Annotated[str, typer.Option("--channel", help="letter 来信 | visit 来访 | online 网上 | phone 电话 | outreach 下乡接访.")],
+    township: Annotated[str, typer.Option("--township", help="Township or street the matter belongs to (属地).")],
+    name: Annotated[str, typer.Option("--name", help="Petitioner's name (信访人).")],
+    category: Annotated[str, typer.Option("--category", help="compensation 征地补偿 | homestead 宅基地 | ownership 土地权属 | illegal_use 违法用地 | demolition 拆迁 | other 其他.")],
+    summary: Annotated[str, typer.Option("--summary", help="Request, facts and reasons in brief.")],
+    id_number: Annotated[Optional[str], typer.Option("--id-number", help="18-digit resident ID (身份证号); checked by GB 11643.")] = None,
+    phone: Annotated[Optional[str], typer.Option("--phone", help="Petitioner's phone.")] = None,
+    address: Annotated[Optional[str], typer.Option("--address", help="Address or village.")] = None,
+    people: Annotated[int, typer.Option("--people", help="Number of people; 5 or more is a collective petition (集体访).")] = 1,
+    level: Annotated[str, typer.Option("--level", help="Where it was lodged: district 区 | city 市 | province 省 | national 国家.")] = "district",
+    kind: Annotated[str, typer.Option("--kind", help="suggestion 建议意见类 | accusation 检举控告类 | grievance 申诉求决类.")] = "grievance",
+    major: Annotated[bool, typer.Option("--major", help="A major matter (重大事项): 20-day conclusion, joint handling.")] = False,
+    accused: Annotated[Optional[str], typer.Option("--accused", help="For an accusation: the accused unit; it will never handle or see the case.")] = None,
+    point: Annotated[Optional[str], typer.Option("--point", help="Outreach reception point (车桥, 席桥, 林集).")] = None,
+    json_: JsonOpt = False,
+):
+    """Register a letter or visit (登记). Derives collective, skip-level and repeat; starts the notice clock."""
+    from xinfang.ledger.cases import register_case
+    from xinfang.output import emit
+
+    ledger = STATE.open()
+    fields = _parse_fields(ledger, received=received, channel=channel, township=township, name=name,
+                           category=category, summary=summary, id_number=id_number, phone=phone, address=address,
+                           people=people, level=level, kind=kind, major=major, accused=accused, point=point)
+    today = STATE.today
+    with ledger.write():
+        result = register_case(ledger, fields, today)
+    zh = STATE.lang == "zh"
+    flags = [label for flag, label in (("collective", "集体访" if zh else "collective"),
+                                        ("skip_level", "越级" if zh else "skip-level")) if result[flag]]
+    if result["repeat_of"]:
+        flags.append(f"重复访，前案 {result['repeat_of']}" if zh else f"repeat of {result['repeat_of']}")
+    msg = (f"已登记 {result['case']}" if zh else f"Registered {result['case']}") + (f"（{'，'.join(flags)}）" if flags and zh else f" ({', '.join(flags)})" if flags else "")
+    emit(result, fmt(json_), STATE.lang, rows=result["deadlines"], columns=["clock", "due", "provisional"], message=msg)
+
+
+@app.command()
+def assign(
+    case: Annotated[str, typer.Argument(help="Case number, e.g. 2026-00042 (or 2026-42).")],
+    unit: Annotated[str, typer.Option("--unit", help="Responsible unit: a township or a department (责任单位).")],
+    leader: Annotated[str, typer.Option("--leader", help="The leader who takes the case (包案领导).")],
+    joint: Annotated[Optional[List[str]], typer.Option("--joint", help="Further units for joint handling of a major matter (联合办访); repeatable.")] = None,
+    on: Annotated[Optional[str], typer.Option("--on", help="Date of assignment (default: today).")] = None,
+    json_: JsonOpt = False,
+):
+    """Assign a case (交办) to a unit and a named leader; starts the reply/conclusion and handling clocks."""
+    from xinfang import parse
+    from xinfang.ledger.cases import assign_case
+    from xinfang.output import emit
+
+    ledger = STATE.open()
+    today = STATE.today
+    day = parse.parse_date(on, "--on") if on else today
+    unit_name = ledger.ref.unit(unit)
+    joint_units = [ledger.ref.unit(j, "--joint") for j in (joint or [])]
+    if unit_name in joint_units:
+        joint_units.remove(unit_name)
+    leader_name = parse.parse_text(leader, "--leader", 50)
+    with ledger.write():
+        result = assign_case(ledger, case, unit_name, leader_name, joint_units, day, today)
+    msg = (f"{result['case']} 已交办 {unit_name}，包案领导 {leader_name}" if STATE.lang == "zh"
+           else f"{result['case']} assigned to {unit_name}, leader {leader_name}")
+    emit(result, fmt(json_), STATE.lang, rows=result["deadlines"], columns=["clock", "due", "provisional"], message=msg)
+
+
+@app.command()
+def reply(
+    case: Annotated[str, typer.Argument(help="Case number.")],
+    on: Annotated[Optional[str], typer.Option("--on", help="Date the reply was given (default: today).")] = None,
+    summary: Annotated[str, typer.Option("--summary", help="What the petitioner was told.")] = "",
+    json_: JsonOpt = False,
+):
+    """Record the reply (答复) given to the petitioner; stops the reply clock."""
+    from xinfang import parse
+    from xinfang.ledger.cases import reply_case
+    from xinfang.output import emit
+
+    ledger = STATE.open()
+    today = STATE.today
+    day = parse.parse_date(on, "--on") if on else today
+    text = parse.parse_text(summary, "--summary", 4000)
+    with ledger.write():
+        result = reply_case(ledger, case, day, text, today)
+    emit(result, fmt(json_), STATE.lang,
+         message=(f"{result['case']} 已答复" if STATE.lang == "zh" else f"{result['case']} replied"))
+
+
+@app.command()
+def resolve(
+    case: Annotated[str, typer.Argument(help="Case number.")],
+    outcome: Annotated[str, typer.Option("--outcome", help="support 支持 | explain 解释说明 | reject 不支持.")],
+    summary: Annotated[str, typer.Option("--summary", help="The result, as signed by the petitioner.")],
+    on: Annotated[Optional[str], typer.Option("--on", help="Date of conclusion (default: today).")] = None,
+    signed: Annotated[bool, typer.Option("--signed", help="The petitioner signed the result (签字认可).")] = False,
+    satisfaction: Annotated[Optional[str], typer.Option("--satisfaction", help="satisfied 满意 | basic 基本满意 | unsatisfied 不满意.")] = None,
+    cease_agreement: Annotated[bool, typer.Option("--cease-agreement", help="A cease-petition agreement was signed (停访协议).")] = False,
+    json_: JsonOpt = False,
+):
+    """Close a case (办结/息访); records whether each clock was met (on_time)."""
+    from xinfang import parse
+    from xinfang.ledger.cases import resolve_case
+    from xinfang.output import emit
+
+    ledger = STATE.open()
+    today = STATE.today
+    day = parse.parse_date(on, "--on") if on else today
+    result_outcome = parse.choice(Outcome, outcome, "--outcome")
+    sat = parse.choice(Satisfaction, satisfaction, "--satisfaction") if satisfaction else None
+    text = parse.parse_text(summary, "--summary", 4000)
+    with ledger.write():
+        result = resolve_case(ledger, case, day, result_outcome, text, signed, sat, cease_agreement, today)
+    zh = STATE.lang == "zh"
+    msg = (f"{result['case']} 已办结，" + ("按期" if result["on_time"] else "超期")) if zh else (
+        f"{result['case']} closed " + ("on time" if result["on_time"] else "late"))
+    emit(result, fmt(json_), STATE.lang, rows=result["clocks"], columns=["clock", "met"], message=msg)
+
+
+@app.command()
+def transfer(
+    case: Annotated[str, typer.Argument(help="Case number.")],
+    to: Annotated[str, typer.Option("--to", help="The body the case is transferred to (转送).")],
+    reason: Annotated[str, typer.Option("--reason", help="Why it is not this office's matter.")],
+    on: Annotated[Optional[str], typer.Option("--on", help="Date of transfer (default: today).")] = None,
+    json_: JsonOpt = False,
+):
+    """Transfer a case (转送) to another body; its clocks stop."""
+    from xinfang import parse
+    from xinfang.ledger.cases import transfer_case
+    from xinfang.output import emit
+
+    ledger = STATE.open()
+    today = STATE.today
+    day = parse.parse_date(on, "--on") if on else today
+    body = parse.parse_text(to, "--to", 100)
+    why = parse.parse_text(reason, "--reason", 1000)
+    with ledger.write():
+        result = transfer_case(ledger, case, body, day, why, today)
+    emit(result, fmt(json_), STATE.lang,
+         message=(f"{result['case']} 已转送 {body}" if STATE.lang == "zh" else f"{result['case']} transferred to {body}"))
+
+
+@app.command()
+def correct(
+    case: Annotated[str, typer.Argument(help="Case number.")],
+    reason: Annotated[str, typer.Option("--reason", help="Why the registered facts were wrong (kept in the history).")],
+    received: Annotated[Optional[str], typer.Option("--received", help="Corrected received date (same year).")] = None,
+    channel: Annotated[Optional[str], typer.Option("--channel", help="Corrected channel.")] = None,
+    township: Annotated[Optional[str], typer.Option("--township", help="Corrected township.")] = None,
+    name: Annotated[Optional[str], typer.Option("--name", help="Corrected petitioner name.")] = None,
+    category: Annotated[Optional[str], typer.Option("--category", help="Corrected category.")] = None,
+    id_number: Annotated[Optional[str], typer.Option("--id-number", help="Corrected resident ID.")] = None,
+    phone: Annotated[Optional[str], typer.Option("--phone", help="Corrected phone.")] = None,
+    address: Annotated[Optional[str], typer.Option("--address", help="Corrected address.")] = None,
+    people: Annotated[Optional[int], typer.Option("--people", help="Corrected number of people.")] = None,
+    level: Annotated[Optional[str], typer.Option("--level", help="Corrected level (e.g. lowered from city to district).")] = None,
+    kind: Annotated[Optional[str], typer.Option("--kind", help="Corrected kind.")] = None,
+    major: Annotated[Optional[bool], typer.Option("--major/--general", help="Mark as major or general matter.")] = None,
+    json_: JsonOpt = False,
+):
+    """Correct a case's registered facts. Nothing is overwritten silently: each change is a new event,
+    and deposits follow (deductions posted or reversed)."""
+    from xinfang import parse
+    from xinfang.ledger.cases import correct_case
+    from xinfang.output import emit
+
+    ledger = STATE.open()
+    today = STATE.today
+    fields = _parse_fields(ledger, received=received, channel=channel, township=township, name=name,
+                           category=category, id_number=id_number, phone=phone, address=address, people=people,
+                           level=level, kind=kind, major=major)
+    why = parse.parse_text(reason, "--reason", 1000)
+    with ledger.write():
+        result = correct_case(ledger, case, fields, why, today)
+        _after_correction(ledger, today)
+    rows = [{"field": k, "old": v[0], "new": v[1]} for k, v in result["changed"].items()]
+    emit(result, fmt(json_), STATE.lang, rows=rows, columns=["field", "old", "new"],
+         message=(f"{result['case']} 已更正" if STATE.lang == "zh" else f"{result['case']} corrected"))
+
+
+def _after_correction(ledger, today) -> None:
+    """Deposits follow corrected facts (inside the same transaction)."""
+    try:
+        from xinfang.ledger.deposits import reconcile_deposits
+    except ModuleNotFoundError:
+        return
+    reconcile_deposits(ledger, today)
+
+
+@app.command()
+def show(
+    case: Annotated[str, typer.Argument(help="Case number.")],
+    reveal: RevealOpt = False,
+    json_: JsonOpt = False,
+):
+    """Show one case: its facts, clocks and full history (who, when, what, old → new)."""
+    from xinfang.ledger.cases import case_history, get_case
+    from xinfang.ledger.clocks import case_deadlines
+    from xinfang.output import console, display, emit, label, mask, table
+
+    ledger = STATE.open()
+    row = mask(get_case(ledger, case), reveal)
+    history = case_history(ledger, row["number"])
+    if not reveal:
+        history = [_mask_event(e) for e in history]
+    clocks = case_deadlines(ledger, row["number"])
+    data = {"case": row["number"], **{k: v for k, v in row.items() if k != "number"},
+            "deadlines": clocks, "history": history}
+    for key in ("major", "collective", "skip_level", "signed", "cease_agreement", "initial"):
+        if data.get(key) is not None:
+            data[key] = bool(data[key])
+    if json_:
+        emit(data, "json", STATE.lang)
+        return
+    lang = STATE.lang
+    con = console()
+    fields = [k for k in row if k not in ("year", "seq", "month") and row[k] not in (None, "")]
+    row["category"] = ledger.ref.category_label(row["category"], lang)
+    con.print(table([{"field": label(k, lang), "new": display(k, row[k], lang)} for k in fields], ["field", "new"],
+                    lang, title=f"{row['number']}"))
+    if clocks:
+        con.print(table(clocks, ["clock", "start", "due", "provisional", "done_on", "met"], lang))
+    history = [{**e, "at": _local_minute(e["at"])} for e in history]
+    con.print(table(history, ["at", "who", "action", "field", "old", "new", "note"], lang))
+
+
+def _local_minute(stamp: str) -> str:
+    import datetime as dt
+
+    return dt.datetime.fromisoformat(stamp).astimezone().strftime("%Y-%m-%d %H:%M")
+
+
+def _mask_event(event: dict) -> dict:
+    from xinfang.output import mask_id, mask_phone
+
+    if event["field"] == "id_number":
+        return {**event, "old": mask_id(event["old"]), "new": mask_id(event["new"])}
+    if event["field"] == "phone":
+        return {**event, "old": mask_phone(event["old"]), "new": mask_phone(event["new"])}
+    if event["action"] == "register" and event["new"]:
+        import json
+
+        from xinfang.output import mask
+
+        return {**event, "new": json.dumps(mask(json.loads(event["new"]), False), ensure_ascii=False)}
+    return event
+
+
+@app.command("cases")
+def cases_(
+    township: Annotated[Optional[str], typer.Option("--township", help="Only this township (never shows accusations against it).")] = None,
+    status: Annotated[Optional[str], typer.Option("--status", help="registered | assigned | replied | closed | transferred …")] = None,
+    month: Annotated[Optional[str], typer.Option("--month", help="Received in this month, YYYY-MM.")] = None,
+    unit: Annotated[Optional[str], typer.Option("--unit", help="Only cases handled by this unit (never shows accusations against it).")] = None,
+    level: Annotated[Optional[str], typer.Option("--level", help="Only this level.")] = None,
+    open_only: Annotated[bool, typer.Option("--open", help="Only cases still open.")] = False,
+    limit: Annotated[Optional[int], typer.Option("--limit", min=1, help="At most this many rows.")] = None,
+    reveal: RevealOpt = False,
+    json_: JsonOpt = False,
+    csv_: CsvOpt = False,
+):
+    """List cases, filtered. ID numbers and phones are masked unless --reveal."""
+    from xinfang import parse
+    from xinfang.ledger.cases import list_cases
+    from xinfang.output import emit, mask
+
+    ledger = STATE.open()
+    rows = list_cases(
+        ledger,
+        township=ledger.ref.township(township) if township else None,
+        status=parse.choice(Status, status, "--status") if status else None,
+        month=parse.parse_month(month) if month else None,
+        unit=ledger.ref.unit(unit) if unit else None,
+        level=parse.choice(Level, level, "--level") if level else None,
+        open_only=open_only, limit=limit,
+    )
+    out = []
+    for r in rows:
+        r = mask(r, reveal)
+        r["case"] = r.pop("number")
+        for key in ("major", "collective", "skip_level", "signed", "cease_agreement", "initial"):
+            if r.get(key) is not None:
+                r[key] = bool(r[key])
+        out.append(r)
+    columns = ["case", *LIST_COLUMNS[1:]]
+    if not (json_ or csv_):
+        for r in out:
+            r["category"] = ledger.ref.category_label(r["category"], STATE.lang)
+    if csv_:
+        columns = ["case", "received", "channel", "point", "township", "name", "id_number", "phone", "address",
+                   "people", "level", "kind", "category", "major", "summary", "accused", "collective", "skip_level",
+                   "repeat_of", "status", "unit", "leader", "assigned_on", "replied_on", "closed_on"]
+    emit(out, fmt(json_, csv_), STATE.lang, columns=columns)

@@ -1,0 +1,69 @@
+"""init and townships: creating a ledger and reading its roster."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from xinfang.cli import STATE, CsvOpt, JsonOpt, app, fmt
+from xinfang.errors import XinfangError
+
+
+@app.command()
+def init(
+    roster: Annotated[Optional[Path], typer.Option("--roster", help="Roster CSV (township,area,population); default: the bundled district roster.")] = None,
+    rules: Annotated[Optional[Path], typer.Option("--rules", help="Policy TOML; default: the bundled data/rules.toml.")] = None,
+    json_: JsonOpt = False,
+):
+    """Create a new ledger (登记台账) with the roster and the policy. Refuses to touch an existing file."""
+    from xinfang.ledger.db import ledger_path
+    from xinfang.policy import default_rules_text, load_policy_text, read_roster
+
+    path = ledger_path(STATE.db)
+    if path.exists():
+        raise XinfangError(f"--db: {path} already exists", fix="choose a new path; init never overwrites a ledger")
+    townships = read_roster(roster)
+    if rules is not None:
+        try:
+            rules_text = rules.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise XinfangError(f"--rules: cannot read {rules}: {exc.strerror}", fix="give an existing TOML file") from None
+    else:
+        rules_text = default_rules_text()
+    load_policy_text(rules_text, source=str(rules or "rules.toml"))
+    result = create_ledger(path, townships, rules_text)
+    from xinfang.output import emit
+
+    emit(result, fmt(json_), STATE.lang,
+         message=(f"已建立台账 {path}（{len(townships)} 个乡镇街道）" if STATE.lang == "zh"
+                  else f"Created ledger {path} with {len(townships)} townships"))
+
+
+def create_ledger(path: Path, townships, rules_text: str) -> dict:
+    """Create, migrate and fill a ledger file; on any failure the half-made file is removed."""
+    from xinfang.ledger.reference import load_reference_data
+
+    try:
+        ledger = STATE.open(create=True)
+        with ledger.write():
+            ledger.conn.execute("INSERT INTO meta (key, value) VALUES ('rules', ?)", (rules_text,))
+            load_reference_data(ledger, townships)
+            ledger.event("init", note=f"{len(townships)} townships")
+        ledger.conn.close()
+    except BaseException:
+        for suffix in ("", "-wal", "-shm"):
+            Path(str(path) + suffix).unlink(missing_ok=True)
+        raise
+    return {"db": str(path), "townships": len(townships)}
+
+
+@app.command()
+def townships(json_: JsonOpt = False, csv_: CsvOpt = False):
+    """List the roster: townships and streets, their area (片区) and population."""
+    from xinfang.output import emit
+
+    ledger = STATE.open()
+    rows = [{"township": t.name, "area": t.area, "population": t.population} for t in ledger.ref.townships]
+    emit(rows, fmt(json_, csv_), STATE.lang, columns=["township", "area", "population"])

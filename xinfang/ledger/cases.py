@@ -1,0 +1,319 @@
+"""Case lifecycle writes and reads: register, assign, reply, resolve, correct, transfer.
+
+Each public writer is called inside ``Ledger.write()`` by the CLI and records every change as
+events. Validation happens before the first write, so a refusal leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+from xinfang.errors import XinfangError
+from xinfang.model import OPEN_STATUSES, Case, Channel, Clock, Kind, Level, Outcome, Satisfaction, Status
+
+CASE_FIELDS = (
+    "received", "channel", "point", "township", "name", "id_number", "phone", "address", "people",
+    "level", "kind", "category", "major", "summary", "accused",
+)
+
+
+def case_number(year: int, seq: int) -> str:
+    return f"{year}-{seq:05d}"
+
+
+def normalise_number(text: str) -> str:
+    """Accept '2026-42' or '2026-00042' (and surrounding blanks) for case 2026-00042."""
+    value = (text or "").strip()
+    head, sep, tail = value.partition("-")
+    if sep and head.isdigit() and tail.isdigit() and len(head) == 4:
+        return case_number(int(head), int(tail))
+    return value
+
+
+def get_case(ledger, number: str) -> dict:
+    number = normalise_number(number)
+    row = ledger.one("SELECT * FROM cases WHERE number = ?", (number,))
+    if row is None:
+        raise XinfangError(f"CASE: no case {number!r} in this ledger", fix="see 'xinfang cases' for case numbers")
+    return row
+
+
+def as_case(row: dict) -> Case:
+    """A ledger row as the immutable record the rules take."""
+    return Case(
+        number=row["number"], received=dt.date.fromisoformat(row["received"]), township=row["township"],
+        level=Level(row["level"]), people=row["people"], kind=Kind(row["kind"]), category=row["category"],
+        major=bool(row["major"]), status=Status(row["status"]), repeat_of=row["repeat_of"],
+        id_number=row["id_number"], channel=Channel(row["channel"]),
+        assigned_on=dt.date.fromisoformat(row["assigned_on"]) if row["assigned_on"] else None,
+        closed_on=dt.date.fromisoformat(row["closed_on"]) if row["closed_on"] else None,
+    )
+
+
+def find_earlier(ledger, id_number: str | None, township: str, category: str, received: dt.date,
+                 exclude: str | None = None) -> tuple[str | None, bool | None]:
+    """(repeat_of, initial) for a petitioner's matter: the latest earlier case of the same ID number,
+    township and category within the look-back window, and whether this is the first one at all."""
+    if not id_number:
+        return None, None
+    rows = ledger.rows(
+        "SELECT number, received FROM cases WHERE id_number = ? AND township = ? AND category = ?"
+        " AND received <= ? AND number != ? AND status != 'transferred' ORDER BY received DESC, number DESC",
+        (id_number, township, category, received.isoformat(), exclude or ""),
+    )
+    window = dt.timedelta(days=ledger.policy.repeat_window_days)
+    for r in rows:
+        if received - dt.date.fromisoformat(r["received"]) <= window:
+            return r["number"], False
+    return None, not rows
+
+
+def derived(ledger, fields: dict, exclude: str | None = None) -> dict:
+    """Values that follow from the registered fields: collective, skip-level, repeat link, initial."""
+    policy = ledger.policy
+    repeat_of, initial = find_earlier(ledger, fields["id_number"], fields["township"], fields["category"],
+                                      fields["received"], exclude)
+    return {
+        "collective": policy.is_collective(fields["people"]),
+        "skip_level": policy.is_skip_level(Level(fields["level"])),
+        "repeat_of": repeat_of,
+        "initial": initial,
+    }
+
+
+def _check_not_after(day: dt.date, today: dt.date, option: str) -> None:
+    if day > today:
+        raise XinfangError(f"{option}: {day} is after today ({today})", fix="give the date it actually happened")
+
+
+def check_case_fields(ledger, fields: dict, today: dt.date) -> None:
+    """Cross-field rules shared by register, correct and import."""
+    _check_not_after(fields["received"], today, "--received")
+    if fields["channel"] == Channel.outreach and not fields.get("point"):
+        raise XinfangError("--point: an outreach case needs its reception point",
+                           fix=f"add --point ({', '.join(ledger.ref.points)})")
+    if fields.get("point") and fields["channel"] != Channel.outreach:
+        raise XinfangError("--point: only outreach cases (下乡接访) have a reception point",
+                           fix="use --channel outreach or drop --point")
+    if fields.get("accused") and fields["kind"] != Kind.accusation:
+        raise XinfangError("--accused: only an accusation (检举控告类) names an accused unit",
+                           fix="add --kind accusation or drop --accused")
+
+
+def register_case(ledger, fields: dict, today: dt.date) -> dict:
+    """Register a letter or visit; returns the case row plus its derived values and deadlines."""
+    check_case_fields(ledger, fields, today)
+    year = fields["received"].year
+    row = ledger.conn.execute("SELECT last FROM counters WHERE year = ?", (year,)).fetchone()
+    seq = (row[0] if row else 0) + 1
+    ledger.conn.execute(
+        "INSERT INTO counters (year, last) VALUES (?, ?) ON CONFLICT(year) DO UPDATE SET last = excluded.last",
+        (year, seq),
+    )
+    number = case_number(year, seq)
+    extra = derived(ledger, fields)
+    record = {k: _db(fields.get(k)) for k in CASE_FIELDS}
+    record.update({k: _db(v) for k, v in extra.items()})
+    ledger.conn.execute(
+        f"INSERT INTO cases (number, year, seq, month, status, {', '.join(record)})"
+        f" VALUES (?, ?, ?, ?, ?, {', '.join('?' * len(record))})",
+        (number, year, seq, fields["received"].strftime("%Y-%m"), Status.registered.value, *record.values()),
+    )
+    ledger.event("register", number, None, None, {k: v for k, v in record.items() if v is not None})
+    from xinfang.ledger.clocks import start_clocks
+
+    deadlines = start_clocks(ledger, number, "registration", fields["received"], bool(fields["major"]))
+    return {"case": number, **extra, "deadlines": deadlines}
+
+
+def _require(row: dict, allowed: set[Status], doing: str) -> None:
+    status = Status(row["status"])
+    if status not in allowed:
+        hint = {
+            Status.registered: "assign it first with 'xinfang assign'",
+            Status.assigned: "record the reply first with 'xinfang reply'",
+            Status.closed: "it is closed; a dissatisfied petitioner may ask for review ('xinfang review')",
+            Status.final: "the matter was re-reviewed and is not accepted again",
+            Status.transferred: "it was transferred to another body",
+        }.get(status, f"allowed from: {', '.join(s.value for s in allowed)}")
+        raise XinfangError(f"CASE: {row['number']} is {status.value} ({status.zh}); cannot {doing}", fix=hint)
+
+
+def _check_date(row: dict, on: dt.date, today: dt.date, after_field: str, option: str = "--on") -> None:
+    _check_not_after(on, today, option)
+    earlier = row.get(after_field)
+    if earlier and on < dt.date.fromisoformat(earlier):
+        raise XinfangError(f"{option}: {on} is before the case's {after_field.replace('_', ' ')} ({earlier})",
+                           fix="give a date on or after it")
+
+
+def assign_case(ledger, number: str, unit: str, leader: str, joint: list[str], on: dt.date, today: dt.date) -> dict:
+    """Assign (交办) a case to a responsible unit and a named leader (包案领导); starts the clocks."""
+    row = get_case(ledger, number)
+    _require(row, {Status.registered, Status.assigned}, "assign")
+    _check_date(row, on, today, "received")
+    accused = row["accused"]
+    if accused and (accused in [unit, *joint] or accused == leader):
+        raise XinfangError(
+            f"--unit: {row['number']} is an accusation against {accused}; it can never be handled by the accused",
+            fix="assign it to another unit or leader",
+        )
+    if joint and not row["major"]:
+        raise XinfangError("--joint: joint handling (联合办访) is for major matters",
+                           fix="mark the case major with 'xinfang correct --major' or drop --joint")
+    reassign = row["status"] == Status.assigned
+    new = {"unit": unit, "joint": json.dumps(joint, ensure_ascii=False) if joint else None, "leader": leader,
+           "status": Status.assigned.value, "assigned_on": row["assigned_on"] if reassign else on.isoformat()}
+    _update(ledger, row, new, "reassign" if reassign else "assign")
+    deadlines = []
+    if not reassign:
+        from xinfang.ledger.clocks import finish_clocks, start_clocks
+
+        finish_clocks(ledger, row["number"], [Clock.notice], on)
+        deadlines = start_clocks(ledger, row["number"], "assignment", on, bool(row["major"]))
+    else:
+        from xinfang.ledger.clocks import case_deadlines
+
+        deadlines = case_deadlines(ledger, row["number"])
+    return {"case": row["number"], "unit": unit, "joint": joint, "leader": leader, "deadlines": deadlines}
+
+
+def reply_case(ledger, number: str, on: dt.date, summary: str, today: dt.date) -> dict:
+    """Record the reply (答复) told to the petitioner."""
+    row = get_case(ledger, number)
+    _require(row, {Status.assigned}, "record a reply")
+    _check_date(row, on, today, "assigned_on")
+    _update(ledger, row, {"status": Status.replied.value, "replied_on": on.isoformat()}, "reply", summary)
+    from xinfang.ledger.clocks import finish_clocks
+
+    met = finish_clocks(ledger, row["number"], [Clock.reply], on)
+    return {"case": row["number"], "status": Status.replied.value, "on_time": all(met.values()) if met else None}
+
+
+def resolve_case(ledger, number: str, on: dt.date, outcome: Outcome, summary: str, signed: bool,
+                 satisfaction: Satisfaction | None, cease_agreement: bool, today: dt.date) -> dict:
+    """Close (办结) a case with the petitioner's sign-off; records whether each clock was met."""
+    row = get_case(ledger, number)
+    _require(row, {Status.assigned, Status.replied}, "resolve")
+    _check_date(row, on, today, "replied_on" if row["replied_on"] else "assigned_on")
+    new = {"status": Status.closed.value, "closed_on": on.isoformat(), "outcome": outcome.value,
+           "signed": int(signed), "satisfaction": satisfaction.value if satisfaction else None,
+           "cease_agreement": int(cease_agreement)}
+    if not row["replied_on"]:
+        new["replied_on"] = on.isoformat()
+    _update(ledger, row, new, "resolve", summary)
+    from xinfang.ledger.clocks import finish_clocks
+
+    met = finish_clocks(ledger, row["number"], None, on)
+    return {"case": row["number"], "status": Status.closed.value, "on_time": all(met.values()) if met else True,
+            "clocks": [{"clock": c, "met": m} for c, m in met.items()]}
+
+
+def transfer_case(ledger, number: str, to: str, on: dt.date, reason: str, today: dt.date) -> dict:
+    """Transfer (转送) a case to another body; its clocks stop."""
+    row = get_case(ledger, number)
+    _require(row, {Status.registered, Status.assigned}, "transfer")
+    _check_date(row, on, today, "received")
+    _update(ledger, row, {"status": Status.transferred.value, "closed_on": on.isoformat(), "unit": to},
+            "transfer", reason)
+    from xinfang.ledger.clocks import stop_clocks
+
+    stop_clocks(ledger, row["number"], on)
+    return {"case": row["number"], "status": Status.transferred.value, "to": to}
+
+
+def correct_case(ledger, number: str, fields: dict, reason: str, today: dt.date) -> dict:
+    """Correct registered facts (level, township, …) by new events; derived values follow."""
+    row = get_case(ledger, number)
+    if row["status"] == Status.transferred:
+        raise XinfangError(f"CASE: {row['number']} was transferred", fix="corrections apply to cases of this office")
+    merged = {k: _parse_back(k, row[k]) for k in CASE_FIELDS}
+    merged.update({k: v for k, v in fields.items() if v is not None})
+    check_case_fields(ledger, merged, today)
+    if merged["accused"] and row["unit"] and merged["accused"] in (row["unit"], row["leader"]):
+        raise XinfangError(f"--accused: {row['number']} is handled by {row['unit']}",
+                           fix="reassign the case before naming that unit as accused")
+    new = {k: _db(merged[k]) for k in fields if fields[k] is not None}
+    if merged["received"].year != row["year"]:
+        raise XinfangError("--received: a correction cannot move a case into another year",
+                           fix="transfer this case and register it again in the right year")
+    if "received" in new:
+        new["month"] = merged["received"].strftime("%Y-%m")
+    new.update({k: _db(v) for k, v in derived(ledger, merged, exclude=row["number"]).items()})
+    changed = {k: v for k, v in new.items() if _db(row.get(k)) != v}
+    if not changed:
+        raise XinfangError("correct: nothing to change", fix="give at least one field with a new value")
+    _update(ledger, row, changed, "correct", reason)
+    return {"case": row["number"], "changed": {k: [row.get(k), v] for k, v in changed.items()}}
+
+
+def _update(ledger, row: dict, new: dict, action: str, note: str | None = None) -> None:
+    sets = ", ".join(f"{k} = ?" for k in new)
+    ledger.conn.execute(f"UPDATE cases SET {sets} WHERE number = ?", (*new.values(), row["number"]))
+    ledger.changes(action, row["number"], row, new, note)
+    if note and not any(_db(row.get(k)) != _db(v) for k, v in new.items()):
+        ledger.event(action, row["number"], note=note)
+
+
+def _db(value):
+    """A Python value as stored in a case row."""
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if hasattr(value, "value"):
+        return value.value
+    return value
+
+
+def _parse_back(field: str, value):
+    if value is None:
+        return None
+    if field == "received":
+        return dt.date.fromisoformat(value)
+    if field == "channel":
+        return Channel(value)
+    if field == "level":
+        return Level(value)
+    if field == "kind":
+        return Kind(value)
+    if field == "major":
+        return bool(value)
+    return value
+
+
+def case_history(ledger, number: str) -> list[dict]:
+    return ledger.rows(
+        "SELECT id, at, who, action, field, old, new, note FROM events WHERE case_number = ? ORDER BY id", (number,)
+    )
+
+
+def list_cases(ledger, township: str | None = None, status: Status | None = None, month: str | None = None,
+               unit: str | None = None, level: Level | None = None, open_only: bool = False,
+               limit: int | None = None) -> list[dict]:
+    """Cases matching the filters. Filtering by a township or unit never shows the accusations
+    made against that township or unit (检举控告 protection)."""
+    where, params = [], []
+    if township:
+        where.append("township = ? AND (accused IS NULL OR accused != ?)")
+        params += [township, township]
+    if unit:
+        where.append("(unit = ? OR joint LIKE ?) AND (accused IS NULL OR accused != ?)")
+        params += [unit, f'%"{unit}"%', unit]
+    if status:
+        where.append("status = ?")
+        params.append(status.value)
+    if open_only:
+        where.append(f"status IN ({', '.join('?' * len(OPEN_STATUSES))})")
+        params += [s.value for s in OPEN_STATUSES]
+    if month:
+        where.append("month = ?")
+        params.append(month)
+    if level:
+        where.append("level = ?")
+        params.append(level.value)
+    sql = "SELECT * FROM cases" + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY year, seq"
+    if limit:
+        sql += f" LIMIT {int(limit)}"
+    return ledger.rows(sql, params)

@@ -1,0 +1,213 @@
+"""Opening a ledger, transactions, and the hash-chained append-only history."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import sqlite3
+from contextlib import contextmanager
+from pathlib import Path
+
+from xinfang.errors import XinfangError
+from xinfang.ledger import schema
+
+GENESIS = "0" * 64
+BUSY_TIMEOUT_MS = 60_000
+
+
+def canonical(values: dict) -> str:
+    """The exact text a row's hash covers: sorted keys, no whitespace, UTF-8 kept."""
+    return json.dumps(values, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+
+
+def row_hash(prev_hash: str, values: dict) -> str:
+    return hashlib.sha256((prev_hash + canonical(values)).encode("utf-8")).hexdigest()
+
+
+def now_stamp() -> str:
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="microseconds")
+
+
+class Ledger:
+    """One open ledger file. Reads go through ``rows``/``one``; every write inside ``write()``."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path, who: str):
+        self.conn = conn
+        self.path = path
+        self.who = who
+        self._policy = None
+
+    # -- reading --------------------------------------------------------------------------
+    def rows(self, sql: str, params=()) -> list[dict]:
+        cur = self.conn.execute(sql, params)
+        names = [d[0] for d in cur.description]
+        return [dict(zip(names, r)) for r in cur.fetchall()]
+
+    def one(self, sql: str, params=()) -> dict | None:
+        cur = self.conn.execute(sql, params)
+        row = cur.fetchone()
+        if row is None:
+            return None
+        return dict(zip([d[0] for d in cur.description], row))
+
+    def scalar(self, sql: str, params=()):
+        row = self.conn.execute(sql, params).fetchone()
+        return row[0] if row else None
+
+    def meta(self, key: str) -> str | None:
+        return self.scalar("SELECT value FROM meta WHERE key = ?", (key,))
+
+    @property
+    def ref(self):
+        """Roster, units, categories and reception points of this ledger."""
+        if getattr(self, "_ref", None) is None:
+            from xinfang.ledger.reference import Reference
+
+            self._ref = Reference(self)
+        return self._ref
+
+    @property
+    def policy(self):
+        """The ledger's policy (the rules file stored at init), parsed once per process."""
+        if self._policy is None:
+            from xinfang.policy import load_policy_text
+
+            self._policy = load_policy_text(self.meta("rules") or "", source="ledger rules")
+        return self._policy
+
+    # -- writing --------------------------------------------------------------------------
+    @contextmanager
+    def write(self):
+        """One command = one transaction. BEGIN IMMEDIATE takes the write lock up front, so
+        concurrent clerks queue on the busy timeout instead of failing mid-command."""
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        else:
+            self.conn.execute("COMMIT")
+
+    def _last_hash(self, table: str, key: str) -> str:
+        h = self.scalar(f"SELECT hash FROM {table} ORDER BY {key} DESC LIMIT 1")
+        return h or GENESIS
+
+    def event(self, action: str, case: str | None = None, field: str | None = None,
+              old=None, new=None, note: str | None = None) -> int:
+        """Append one history row (who, when, what, old -> new), chained to the previous one."""
+        values = {
+            "at": now_stamp(),
+            "who": self.who,
+            "case_number": case,
+            "action": action,
+            "field": field,
+            "old": _text(old),
+            "new": _text(new),
+            "note": note,
+        }
+        prev = self._last_hash("events", "id")
+        h = row_hash(prev, values)
+        cur = self.conn.execute(
+            "INSERT INTO events (at, who, case_number, action, field, old, new, note, prev_hash, hash)"
+            " VALUES (:at, :who, :case_number, :action, :field, :old, :new, :note, :prev, :hash)",
+            {**values, "prev": prev, "hash": h},
+        )
+        return cur.lastrowid
+
+    def changes(self, action: str, case: str | None, old: dict, new: dict, note: str | None = None) -> None:
+        """One history row per field that changed."""
+        for field, value in new.items():
+            before = old.get(field)
+            if _text(before) != _text(value):
+                self.event(action, case, field, before, value, note)
+
+    def deposit_entry(self, official: str, kind: str, amount_fen: int, on_date: str,
+                      case: str | None = None, year: int | None = None, note: str = "") -> int:
+        """Append one deposit ledger entry, chained to the previous entry."""
+        values = {
+            "official": official, "kind": kind, "amount_fen": int(amount_fen), "on_date": on_date,
+            "case_number": case, "year": year, "note": note, "at": now_stamp(),
+        }
+        prev = self._last_hash("deposit_entries", "seq")
+        h = row_hash(prev, values)
+        cur = self.conn.execute(
+            "INSERT INTO deposit_entries (official, kind, amount_fen, on_date, case_number, year, note, at,"
+            " prev_hash, hash) VALUES (:official, :kind, :amount_fen, :on_date, :case_number, :year, :note,"
+            " :at, :prev, :hash)",
+            {**values, "prev": prev, "hash": h},
+        )
+        return cur.lastrowid
+
+
+def _text(value) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, (dict, list, tuple)):
+        return canonical(value) if isinstance(value, dict) else json.dumps(list(value), ensure_ascii=False)
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    return str(value)
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    # isolation_level=None: transactions are explicit (BEGIN IMMEDIATE in Ledger.write).
+    conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    conn.execute("PRAGMA foreign_keys = ON")
+    return conn
+
+
+def migrate(conn: sqlite3.Connection) -> None:
+    """Apply pending migrations; each in its own transaction with its record."""
+    from sqlite_utils import Database
+
+    # sqlite-utils manages its own transactions: give it a connection in the default mode.
+    db = Database(sqlite3.connect(conn_path(conn), timeout=BUSY_TIMEOUT_MS / 1000), execute_plugins=False)
+    try:
+        db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        m = schema.migrations()
+        m.apply(db)
+        db.conn.execute(f"PRAGMA user_version = {schema.MIGRATION_COUNT}")
+        db.conn.commit()
+    finally:
+        db.close()
+
+
+def conn_path(conn: sqlite3.Connection) -> str:
+    return conn.execute("PRAGMA database_list").fetchone()[2]
+
+
+def ledger_path(db: str | None) -> Path:
+    return Path(db or os.environ.get("XINFANG_DB") or "xinfang.db")
+
+
+def open_ledger(path: Path, who: str, create: bool = False) -> Ledger:
+    """Open (and migrate) a ledger. Only ``create=True`` (init, demo) may make a new file."""
+    if not create and not path.exists():
+        raise XinfangError(
+            f"--db: no ledger at {path}",
+            fix="check the path (or XINFANG_DB), or create one with 'xinfang init'",
+        )
+    if path.exists() and path.is_dir():
+        raise XinfangError(f"--db: {path} is a folder", fix="give the path of a ledger file")
+    try:
+        conn = _connect(path)
+        if create:
+            conn.execute("PRAGMA journal_mode = WAL")
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        if version == 0 and not create:
+            raise XinfangError(f"--db: {path} is not an initialised ledger", fix="run 'xinfang init' on a new path")
+        if version < schema.MIGRATION_COUNT:
+            migrate(conn)
+        elif version > schema.MIGRATION_COUNT:
+            raise XinfangError(
+                f"--db: {path} was written by a newer xinfang (schema {version})", fix="upgrade xinfang"
+            )
+        if not create and conn.execute("SELECT value FROM meta WHERE key = 'rules'").fetchone() is None:
+            raise XinfangError(f"--db: {path} is not an initialised ledger", fix="run 'xinfang init' on a new path")
+    except sqlite3.DatabaseError as exc:
+        raise XinfangError(f"--db: {path} is not a usable ledger ({exc})", fix="check the path") from None
+    return Ledger(conn, path, who)

@@ -1,0 +1,196 @@
+"""The ledger's schema, as named migrations (sqlite-utils ``Migrations``).
+
+Each migration runs in one transaction together with its record. ``PRAGMA user_version`` mirrors
+the number of applied migrations so that an up-to-date ledger opens without importing
+sqlite-utils at all (start-up stays light for ``register``).
+"""
+
+from __future__ import annotations
+
+APPEND_ONLY = ("events", "deposit_entries", "published_months", "sanction_decisions", "calendar_years")
+
+INITIAL = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE townships (name TEXT PRIMARY KEY, area TEXT NOT NULL, population INTEGER NOT NULL, ord INTEGER NOT NULL);
+CREATE TABLE units (name TEXT PRIMARY KEY, kind TEXT NOT NULL);
+CREATE TABLE categories (key TEXT PRIMARY KEY, zh TEXT NOT NULL, en TEXT NOT NULL);
+CREATE TABLE points (point TEXT PRIMARY KEY, area TEXT NOT NULL, township TEXT NOT NULL, weekdays TEXT NOT NULL);
+CREATE TABLE counters (year INTEGER PRIMARY KEY, last INTEGER NOT NULL);
+
+-- Current state of each case: a projection of its events (the events are the record).
+CREATE TABLE cases (
+    number TEXT PRIMARY KEY,
+    year INTEGER NOT NULL,
+    seq INTEGER NOT NULL,
+    received TEXT NOT NULL,
+    month TEXT NOT NULL,
+    channel TEXT NOT NULL,
+    point TEXT,
+    township TEXT NOT NULL,
+    name TEXT NOT NULL,
+    id_number TEXT,
+    phone TEXT,
+    address TEXT,
+    people INTEGER NOT NULL,
+    level TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    category TEXT NOT NULL,
+    major INTEGER NOT NULL,
+    summary TEXT NOT NULL,
+    accused TEXT,
+    collective INTEGER NOT NULL,
+    skip_level INTEGER NOT NULL,
+    repeat_of TEXT,
+    initial INTEGER,
+    status TEXT NOT NULL,
+    unit TEXT,
+    joint TEXT,
+    leader TEXT,
+    assigned_on TEXT,
+    replied_on TEXT,
+    closed_on TEXT,
+    outcome TEXT,
+    satisfaction TEXT,
+    signed INTEGER,
+    cease_agreement INTEGER,
+    UNIQUE (year, seq)
+);
+CREATE INDEX cases_month ON cases (month, township, level, people, repeat_of);
+CREATE INDEX cases_petitioner ON cases (id_number, township, category, received);
+CREATE INDEX cases_status ON cases (status);
+
+-- Deadline clocks of each case; derived values (tier, days late) are computed, never stored.
+CREATE TABLE clocks (
+    id INTEGER PRIMARY KEY,
+    case_number TEXT NOT NULL REFERENCES cases(number),
+    clock TEXT NOT NULL,
+    start TEXT NOT NULL,
+    days INTEGER NOT NULL,
+    extension_days INTEGER NOT NULL DEFAULT 0,
+    counting TEXT NOT NULL,
+    due TEXT NOT NULL,
+    provisional INTEGER NOT NULL,
+    calendar_version TEXT NOT NULL,
+    done_on TEXT,
+    met INTEGER,
+    UNIQUE (case_number, clock)
+);
+CREATE INDEX clocks_open ON clocks (done_on, due);
+
+-- Append-only history: one row per change (who, when, what, old -> new), chained by hash.
+CREATE TABLE events (
+    id INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    who TEXT NOT NULL,
+    case_number TEXT,
+    action TEXT NOT NULL,
+    field TEXT,
+    old TEXT,
+    new TEXT,
+    note TEXT,
+    prev_hash TEXT NOT NULL,
+    hash TEXT NOT NULL
+);
+CREATE INDEX events_case ON events (case_number);
+
+CREATE TABLE officials (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    township TEXT NOT NULL,
+    role TEXT NOT NULL,
+    start TEXT NOT NULL,
+    end TEXT
+);
+CREATE INDEX officials_township ON officials (township, role, start);
+
+CREATE TABLE deposit_entries (
+    seq INTEGER PRIMARY KEY,
+    official TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    amount_fen INTEGER NOT NULL CHECK (amount_fen >= 0),
+    on_date TEXT NOT NULL,
+    case_number TEXT,
+    year INTEGER,
+    note TEXT NOT NULL DEFAULT '',
+    at TEXT NOT NULL,
+    prev_hash TEXT NOT NULL,
+    hash TEXT NOT NULL
+);
+CREATE INDEX deposit_entries_official ON deposit_entries (official);
+CREATE INDEX deposit_entries_case ON deposit_entries (case_number);
+
+CREATE TABLE published_months (
+    month TEXT PRIMARY KEY,
+    published_on TEXT NOT NULL,
+    at TEXT NOT NULL,
+    who TEXT NOT NULL,
+    method TEXT NOT NULL,
+    rows TEXT NOT NULL
+);
+
+CREATE TABLE sanction_decisions (
+    id INTEGER PRIMARY KEY,
+    key TEXT NOT NULL,
+    status TEXT NOT NULL,
+    reason TEXT,
+    on_date TEXT NOT NULL,
+    at TEXT NOT NULL,
+    who TEXT NOT NULL
+);
+CREATE INDEX sanction_decisions_key ON sanction_decisions (key);
+
+CREATE TABLE calendar_years (
+    id INTEGER PRIMARY KEY,
+    year INTEGER NOT NULL,
+    source TEXT NOT NULL,
+    body TEXT NOT NULL,
+    at TEXT NOT NULL,
+    who TEXT NOT NULL
+);
+"""
+
+
+def _guards(table: str) -> str:
+    return f"""
+CREATE TRIGGER {table}_no_update BEFORE UPDATE ON {table}
+BEGIN SELECT RAISE(ABORT, '{table} is append-only: record a correcting entry instead'); END;
+CREATE TRIGGER {table}_no_delete BEFORE DELETE ON {table}
+BEGIN SELECT RAISE(ABORT, '{table} is append-only: record a reversing entry instead'); END;
+"""
+
+
+
+def _split(sql: str) -> list[str]:
+    """Split a script into statements, keeping trigger bodies (``BEGIN … END;``) whole."""
+    import sqlite3
+
+    statements, current = [], ""
+    for line in sql.splitlines(keepends=True):
+        current += line
+        if sqlite3.complete_statement(current):
+            statements.append(current.strip())
+            current = ""
+    return [s for s in statements if s]
+
+
+def migrations():
+    """The ledger's migration set, in order. Imported only when a ledger needs migrating."""
+    from sqlite_utils import Migrations
+
+    m = Migrations("xinfang")
+
+    @m(name="0001_initial")
+    def initial(db):
+        for statement in _split(INITIAL):
+            db.execute(statement)
+
+    @m(name="0002_append_only_guards")
+    def guards(db):
+        for table in APPEND_ONLY:
+            for statement in _split(_guards(table)):
+                db.execute(statement)
+
+    return m
+
+
+MIGRATION_COUNT = 2

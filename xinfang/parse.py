@@ -1,0 +1,162 @@
+"""Parsing and validating what a clerk types. Every failure is a one-line XinfangError that
+names the option and the fix."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from enum import Enum
+from typing import TypeVar
+
+from xinfang.errors import XinfangError
+
+E = TypeVar("E", bound=Enum)
+
+_DATE_PATTERNS = (
+    re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$"),
+    re.compile(r"^(\d{4})/(\d{1,2})/(\d{1,2})$"),
+    re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
+    re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日$"),
+)
+DATE_FORMATS = "2026-11-26, 2026/11/26, 20261126 or 2026年11月26日"
+MIN_YEAR, MAX_YEAR = 1990, 2100
+
+
+def parse_date(text: str, option: str = "--on") -> dt.date:
+    """Parse one of the four accepted date spellings; refuse impossible and far-off dates."""
+    value = (text or "").strip()
+    for pattern in _DATE_PATTERNS:
+        m = pattern.match(value)
+        if m:
+            y, mo, d = (int(g) for g in m.groups())
+            try:
+                day = dt.date(y, mo, d)
+            except ValueError:
+                raise XinfangError(f"{option}: {text!r} is not a real date", fix=f"use a date such as {DATE_FORMATS}") from None
+            if not MIN_YEAR <= y <= MAX_YEAR:
+                raise XinfangError(f"{option}: year {y} is out of range", fix=f"use a year from {MIN_YEAR} to {MAX_YEAR}")
+            return day
+    raise XinfangError(f"{option}: {_show(text)} is not a date", fix=f"write it as {DATE_FORMATS}")
+
+
+def parse_month(text: str, option: str = "--month") -> str:
+    """Parse YYYY-MM (also YYYY/MM, YYYYMM, YYYY年MM月) to the canonical 'YYYY-MM'."""
+    value = (text or "").strip()
+    m = re.match(r"^(\d{4})(?:-|/|年)?(\d{1,2})月?$", value)
+    if not m or not 1 <= int(m.group(2)) <= 12 or not MIN_YEAR <= int(m.group(1)) <= MAX_YEAR:
+        raise XinfangError(f"{option}: {_show(text)} is not a month", fix="write it as 2026-11")
+    return f"{int(m.group(1)):04d}-{int(m.group(2)):02d}"
+
+
+def parse_year(value: int, option: str = "--year") -> int:
+    if not MIN_YEAR <= value <= MAX_YEAR:
+        raise XinfangError(f"{option}: {value} is out of range", fix=f"use a year from {MIN_YEAR} to {MAX_YEAR}")
+    return value
+
+
+def choice(enum: type[E], text: str, option: str) -> E:
+    """Accept the English key or the Chinese label of an enumeration member."""
+    value = (text or "").strip()
+    for member in enum:
+        if value.lower() in (member.value.lower(), getattr(member, "zh", None), str(getattr(member, "en", "")).lower()):
+            return member
+    valid = ", ".join(f"{m.value} ({m.zh})" for m in enum)
+    raise XinfangError(f"{option}: unknown value {_show(text)}", fix=f"use one of {valid}")
+
+
+def closest(value: str, names: list[str], option: str, what: str) -> str:
+    """Find ``value`` among ``names``; accept a unique prefix (车桥 → 车桥镇); else say the nearest names."""
+    value = (value or "").strip()
+    if value in names:
+        return value
+    prefixed = [n for n in names if value and n.startswith(value)]
+    if len(prefixed) == 1:
+        return prefixed[0]
+    near = difflib.get_close_matches(value, names, n=3, cutoff=0.3) or prefixed[:3]
+    hint = f"did you mean {', '.join(near)}?" if near else f"see 'xinfang {what}' for the list"
+    raise XinfangError(f"{option}: unknown {what[:-1] if what.endswith('s') else what} {_show(value)}", fix=hint)
+
+
+_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_ID_CHECK = "10X98765432"
+
+
+def id_check_digit(first17: str) -> str:
+    """GB 11643-1999 check character for the first 17 digits of a resident ID number."""
+    total = sum(int(c) * w for c, w in zip(first17, _ID_WEIGHTS))
+    return _ID_CHECK[total % 11]
+
+
+def parse_id_number(text: str, option: str = "--id-number") -> str:
+    """Validate an 18-character resident ID number (身份证号): digits, birth date, check character."""
+    value = (text or "").strip().upper()
+    if not re.fullmatch(r"\d{17}[\dX]", value):
+        raise XinfangError(f"{option}: a resident ID number has 18 characters (17 digits and a digit or X)",
+                           fix="check the number on the ID card")
+    try:
+        birth = dt.date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
+    except ValueError:
+        raise XinfangError(f"{option}: the birth date inside the ID number is not a real date",
+                           fix="check digits 7 to 14 of the number") from None
+    if birth.year < 1890:
+        raise XinfangError(f"{option}: the birth year inside the ID number is {birth.year}",
+                           fix="check digits 7 to 10 of the number")
+    expected = id_check_digit(value[:17])
+    if value[17] != expected:
+        raise XinfangError(f"{option}: wrong check digit {value[17]} (GB 11643 gives {expected})",
+                           fix="check the number on the ID card; one digit is probably mistyped")
+    return value
+
+
+def parse_phone(text: str, option: str = "--phone") -> str:
+    value = re.sub(r"[\s\-()]", "", (text or "").strip())
+    if value.startswith("+86"):
+        value = value[3:]
+    if not re.fullmatch(r"\d{7,12}", value):
+        raise XinfangError(f"{option}: {_show(text)} is not a phone number",
+                           fix="give 7 to 12 digits, e.g. 13812345678 or 0517-85912345")
+    return value
+
+
+def parse_text(text: str | None, option: str, max_len: int, required: bool = True) -> str | None:
+    """Free text: trimmed, no control characters, bounded length."""
+    if text is None or not text.strip():
+        if required:
+            raise XinfangError(f"{option}: must not be empty", fix=f"give {option} a value")
+        return None
+    value = text.strip()
+    if any(ord(c) < 32 and c not in "\n\t" or ord(c) == 127 for c in value):
+        raise XinfangError(f"{option}: contains control characters", fix="type plain text")
+    if len(value) > max_len:
+        raise XinfangError(f"{option}: {len(value)} characters is too long", fix=f"keep it to {max_len} characters")
+    return value
+
+
+def parse_count(value: int, option: str, low: int = 1, high: int = 100_000) -> int:
+    if not low <= value <= high:
+        raise XinfangError(f"{option}: {value} is out of range", fix=f"give a whole number from {low} to {high}")
+    return value
+
+
+def parse_amount_fen(text: str, option: str = "--amount") -> int:
+    """A positive yuan amount with at most two decimals, as integer fen."""
+    from xinfang.model import fen
+
+    value = (text or "").strip().replace(",", "").replace("元", "")
+    try:
+        amount = fen(value)
+    except ValueError:
+        raise XinfangError(f"{option}: {_show(text)} is not an amount in yuan",
+                           fix="give a number with at most two decimals, e.g. 10000 or 500.50") from None
+    if amount <= 0:
+        raise XinfangError(f"{option}: the amount must be positive", fix="record a refund or reversal with its own command")
+    if amount > 100_000_000_00:
+        raise XinfangError(f"{option}: {_show(text)} is implausibly large", fix="check the amount")
+    return amount
+
+
+def _show(text) -> str:
+    """Quote user input for an error line: one line, bounded."""
+    s = repr(text)
+    return s if len(s) <= 40 else s[:37] + "…'"
