@@ -133,7 +133,10 @@ def _csv_value(value):
 def console(stderr: bool = False):
     from rich.console import Console
 
-    return Console(stderr=stderr, highlight=False, soft_wrap=False)
+    stream = sys.stderr if stderr else sys.stdout
+    # Piped into a file or another program: do not fold tables to 80 columns.
+    width = None if stream.isatty() else 200
+    return Console(stderr=stderr, highlight=False, soft_wrap=False, width=width, file=stream)
 
 
 def table(rows: list[dict], columns: list[str], lang: str, title: str | None = None, caption: str | None = None):

@@ -92,7 +92,7 @@ def _login() -> str:
 def _register_commands() -> None:
     from xinfang.cli import cases, setup  # noqa: F401  (commands register on import)
 
-    for name in ("deadlines", "ranking", "deposits", "exchange", "audit"):
+    for name in ("deadlines", "ranking", "deposits", "exchange", "report", "demo", "audit"):
         try:
             __import__(f"xinfang.cli.{name}")
         except ModuleNotFoundError as exc:
