@@ -124,6 +124,17 @@ def test_a_month_not_yet_published_as_of_today_never_counts():
     assert vetoed[0].start == dt.date(2026, 4, 10)
 
 
+def test_a_december_trigger_published_in_january_never_ends_before_it_starts():
+    published = [pub("2025-10", "车桥镇"), pub("2025-11", "车桥镇"), pub("2025-12", "车桥镇")]
+    findings = derive(published, today=dt.date(2026, 2, 1))
+    (veto,) = of_kind(findings, SanctionKind.veto)
+    assert veto.start == dt.date(2026, 1, 5)
+    assert veto.end == veto.start  # the award year (2025) had already ended when it was published
+    assert "2025年度" in veto.trigger
+    # key management from the same trigger keeps land approvals stopped
+    assert not check_action("车桥镇", Action.land_approval, dt.date(2026, 2, 1), findings, {})[0]
+
+
 def test_six_bottom_months_trigger_twice_and_four_trigger_once():
     six = [pub(f"2026-{m:02d}", "车桥镇") for m in range(1, 7)]
     assert keys(of_kind(derive(six), SanctionKind.veto)) == ["veto:车桥镇:2026-03", "veto:车桥镇:2026-06"]

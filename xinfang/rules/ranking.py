@@ -192,9 +192,9 @@ def scores(rows: Iterable[RankRow]) -> dict[str, Score]:
 def method(policy: Policy, month: str, published: bool) -> dict:
     """How a month's ranking was computed, to print beside every exported ranking."""
     parse_month(month)
-    weights = {str(level): policy.level_weights[level] for level in Level if level in policy.level_weights}
-    weights_zh = "、".join(f"{level.zh}{policy.level_weights[level]}" for level in Level if level in policy.level_weights)
-    weights_en = ", ".join(f"{level.en} {policy.level_weights[level]}" for level in Level if level in policy.level_weights)
+    weighted = [(level, policy.level_weights[level]) for level in Level if level in policy.level_weights]
+    weights_zh = "、".join(f"{level.zh}{weight}" for level, weight in weighted)
+    weights_en = ", ".join(f"{level.en} {weight}" for level, weight in weighted)
     per_zh = ",按每万人口计" if policy.per_10k_residents else ""
     per_en = ", per 10,000 residents" if policy.per_10k_residents else ""
     formula = (
@@ -208,7 +208,7 @@ def method(policy: Policy, month: str, published: bool) -> dict:
         "month": month,
         "published": published,
         "status": "published" if published else "provisional",
-        "level_weights": weights,
+        "level_weights": {str(level): weight for level, weight in weighted},
         "collective_people": policy.collective_people,
         "collective_multiplier": policy.collective_multiplier,
         "repeat_extra": policy.repeat_extra,

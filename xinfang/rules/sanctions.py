@@ -1,0 +1,462 @@
+"""Sanctions derived from published rankings and case data (制裁与责任追究).
+
+Veto (一票否决) and key management (重点管理乡镇) follow mechanically from published months and are
+in force as soon as the triggering month is published. Chronic township (信访老大难), summons
+(召见谈话) and admonishment (诫勉谈话+通报批评) are proposed from the data; a person confirms or
+dismisses each by its ``key``, and only a confirmed one takes effect.
+
+Pure functions: records, the policy and "today" are arguments.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from typing import NamedTuple
+
+from xinfang.model import Action, Case, Clock, Level, Policy, SanctionKind, SanctionStatus
+
+_MONTH = re.compile(r"(\d{4})-(\d{2})")
+_ONE_DAY = dt.timedelta(days=1)
+
+
+class PublishedMonth(NamedTuple):
+    """A published month's frozen bottom group and the day the bureau published it."""
+
+    month: str
+    bottom: frozenset[str]
+    published_on: dt.date
+
+
+class OverdueCase(NamedTuple):
+    """A case still open past its handling deadline."""
+
+    township: str
+    case: str
+    clock: Clock
+    due: dt.date
+
+
+class ClockResult(NamedTuple):
+    """Whether a case met a deadline clock. ``met`` is None while it is neither met nor missed."""
+
+    township: str
+    case: str
+    month: str  # month the case was received
+    due: dt.date
+    met: bool | None
+
+
+class Finding(NamedTuple):
+    """One sanction against one township. ``key`` is stable, so decisions can be recorded against it."""
+
+    key: str
+    township: str
+    kind: SanctionKind
+    trigger: str
+    months: tuple[str, ...]
+    cases: tuple[str, ...]
+    status: SanctionStatus
+    effects: tuple[Action, ...]
+    start: dt.date
+    end: dt.date | None  # inclusive last day; None = open-ended
+
+
+# --- months as integers, so that "consecutive" is plain arithmetic ------------------------------
+
+
+def _month_index(month: str) -> int:
+    match = _MONTH.fullmatch(month) if isinstance(month, str) else None
+    if not match or not 1 <= int(match.group(2)) <= 12 or int(match.group(1)) < 1:
+        raise ValueError(f"month must look like YYYY-MM, not {month!r}")
+    return int(match.group(1)) * 12 + int(match.group(2)) - 1
+
+
+def _month_name(index: int) -> str:
+    return f"{index // 12:04d}-{index % 12 + 1:02d}"
+
+
+def _month_of(day: dt.date) -> str:
+    return f"{day.year:04d}-{day.month:02d}"
+
+
+def _month_bounds(month: str) -> tuple[dt.date, dt.date]:
+    index = _month_index(month)
+    year, mon = index // 12, index % 12 + 1
+    return dt.date(year, mon, 1), dt.date(year, mon, calendar.monthrange(year, mon)[1])
+
+
+def _runs(published: Sequence[PublishedMonth], inside: bool, township: str) -> list[list[PublishedMonth]]:
+    """Maximal runs of consecutive calendar months, each published, with the township in (or out
+    of) the bottom group. ``published`` is sorted by month; a gap in it breaks a run."""
+    runs: list[list[PublishedMonth]] = []
+    last = None
+    for pm in published:
+        index = _month_index(pm.month)
+        if (township in pm.bottom) != inside:
+            last = None
+            continue
+        if last is not None and index == last + 1:
+            runs[-1].append(pm)
+        else:
+            runs.append([pm])
+        last = index
+    return runs
+
+
+def _published_as_of(published: Sequence[PublishedMonth], today: dt.date) -> list[PublishedMonth]:
+    seen: dict[str, PublishedMonth] = {}
+    for pm in published:
+        _month_index(pm.month)
+        if pm.month in seen:
+            raise ValueError(f"month {pm.month} is published twice")
+        seen[pm.month] = pm
+    return sorted((pm for pm in seen.values() if pm.published_on <= today), key=lambda pm: _month_index(pm.month))
+
+
+# --- veto and key management: mechanical, from published months ---------------------------------
+
+
+def _ranking_triggers(published: Sequence[PublishedMonth], township: str, policy: Policy) -> list[list[PublishedMonth]]:
+    """Each block of ``veto_consecutive_months`` consecutive bottom-group months is one trigger.
+
+    A run twice as long triggers twice (months 3 and 6 of the run): each trigger needs months of its
+    own, so one bad month cannot extend a run into a new sanction by itself.
+    """
+    n = policy.veto_consecutive_months
+    blocks = []
+    for run in _runs(published, True, township):
+        blocks.extend(run[i : i + n] for i in range(0, len(run) - n + 1, n))
+    return blocks
+
+
+def _months_text(block: Sequence[PublishedMonth]) -> str:
+    return "、".join(pm.month for pm in block)
+
+
+def _veto(township: str, block: Sequence[PublishedMonth], policy: Policy) -> Finding:
+    trigger_month = block[-1]
+    start = trigger_month.published_on
+    year_end = dt.date(_month_index(trigger_month.month) // 12, 12, 31)
+    return Finding(
+        key=f"veto:{township}:{trigger_month.month}",
+        township=township,
+        kind=SanctionKind.veto,
+        trigger=(
+            f"连续{len(block)}个月信访排名后{policy.bottom_size}位({_months_text(block)}),"
+            f"{trigger_month.month}排名于{start}公布;取消{year_end.year}年度评先评优资格并停止用地审批"
+        ),
+        months=tuple(pm.month for pm in block),
+        cases=(),
+        status=SanctionStatus.in_force,
+        effects=(Action.award, Action.land_approval),
+        start=start,
+        end=max(year_end, start),
+    )
+
+
+def _release(
+    published: Sequence[PublishedMonth], township: str, after_month: str, policy: Policy
+) -> list[PublishedMonth] | None:
+    """The first run of ``key_management_release_months`` consecutive published months outside the
+    bottom group, all after ``after_month``; None while there is none."""
+    n = policy.key_management_release_months
+    later = [pm for pm in published if _month_index(pm.month) > _month_index(after_month)]
+    for run in _runs(later, False, township):
+        if len(run) >= n:
+            return run[:n]
+    return None
+
+
+def _key_management(
+    township: str,
+    key: str,
+    trigger: str,
+    months: tuple[str, ...],
+    cases: tuple[str, ...],
+    start: dt.date,
+    published: Sequence[PublishedMonth],
+    policy: Policy,
+) -> Finding:
+    release = _release(published, township, months[-1], policy)
+    status, end = SanctionStatus.in_force, None
+    if release is not None:
+        lifted_on = release[-1].published_on
+        status, end = SanctionStatus.lifted, lifted_on - _ONE_DAY  # lifted the day the release is published
+        trigger += (
+            f";{_months_text(release)}连续{len(release)}个月不在后{policy.bottom_size}位,"
+            f"于{lifted_on}解除"
+        )
+    return Finding(
+        key=key,
+        township=township,
+        kind=SanctionKind.key_management,
+        trigger=trigger,
+        months=months,
+        cases=cases,
+        status=status,
+        effects=(Action.land_approval,),
+        start=start,
+        end=end,
+    )
+
+
+def _is_serious_incident(case: Case, policy: Policy) -> bool:
+    """A collective petition lodged at the serious-incident level or above (严重信访问题)."""
+    return policy.is_collective(case.people) and Level(case.level).rank >= policy.serious_incident_level.rank
+
+
+def _incident_findings(township: str, cases: Sequence[Case], published, policy: Policy) -> list[Finding]:
+    by_month: dict[str, list[Case]] = defaultdict(list)
+    for case in cases:
+        by_month[_month_of(case.received)].append(case)
+    findings = []
+    for month, group in sorted(by_month.items()):
+        group.sort(key=lambda c: (c.received, c.number))
+        described = "、".join(f"{c.number}({c.received},{Level(c.level).zh}级,{c.people}人)" for c in group)
+        findings.append(
+            _key_management(
+                township,
+                key=f"key_management:{township}:incident:{month}",
+                trigger=(
+                    f"发生严重信访问题:{Level(policy.serious_incident_level).zh}级以上集体访 {described};"
+                    f"停止一切用地审批"
+                ),
+                months=(month,),
+                cases=tuple(c.number for c in group),
+                start=group[0].received,
+                published=published,
+                policy=policy,
+            )
+        )
+    return findings
+
+
+def _mechanical(published: Sequence[PublishedMonth], cases: Sequence[Case], policy: Policy) -> list[Finding]:
+    findings = []
+    townships = sorted({name for pm in published for name in pm.bottom})
+    for township in townships:
+        for block in _ranking_triggers(published, township, policy):
+            findings.append(_veto(township, block, policy))
+            month = block[-1].month
+            findings.append(
+                _key_management(
+                    township,
+                    key=f"key_management:{township}:{month}",
+                    trigger=(
+                        f"连续{len(block)}个月信访排名后{policy.bottom_size}位({_months_text(block)}),"
+                        f"{month}排名于{block[-1].published_on}公布;列为重点管理乡镇,停止一切用地审批"
+                    ),
+                    months=tuple(pm.month for pm in block),
+                    cases=(),
+                    start=block[-1].published_on,
+                    published=published,
+                    policy=policy,
+                )
+            )
+    serious: dict[str, list[Case]] = defaultdict(list)
+    for case in cases:
+        if _is_serious_incident(case, policy):
+            serious[case.township].append(case)
+    for township in sorted(serious):
+        findings.extend(_incident_findings(township, serious[township], published, policy))
+    return findings
+
+
+# --- proposed sanctions: from case data, confirmed or dismissed by a person ---------------------
+
+
+def _chronic(overdue: Sequence[OverdueCase], policy: Policy, today: dt.date) -> list[Finding]:
+    """信访老大难: at least ``chronic_overdue_cases`` distinct cases open past their deadline.
+
+    The key carries the day the township reached the threshold, so it stays the same while the
+    same overdue cases remain and a decision recorded against it keeps applying.
+    """
+    overdue_since: dict[str, dict[str, OverdueCase]] = defaultdict(dict)
+    for item in overdue:
+        if item.due >= today:
+            continue  # not past its deadline yet
+        earliest = overdue_since[item.township].get(item.case)
+        if earliest is None or item.due < earliest.due:
+            overdue_since[item.township][item.case] = item
+    findings = []
+    for township in sorted(overdue_since):
+        items = sorted(overdue_since[township].values(), key=lambda o: (o.due, o.case))
+        if len(items) < policy.chronic_overdue_cases or policy.chronic_overdue_cases < 1:
+            continue
+        start = items[policy.chronic_overdue_cases - 1].due + _ONE_DAY
+        described = "、".join(f"{o.case}({Clock(o.clock).zh}到期{o.due})" for o in items)
+        findings.append(
+            Finding(
+                key=f"chronic:{township}:{start}",
+                township=township,
+                kind=SanctionKind.chronic,
+                trigger=f"{len(items)}件信访事项超过办理期限未办结:{described};建议停止经营性用地招拍挂",
+                months=tuple(sorted({_month_of(o.due + _ONE_DAY) for o in items})),
+                cases=tuple(o.case for o in items),
+                status=SanctionStatus.proposed,
+                effects=(Action.auction,),
+                start=start,
+                end=None,
+            )
+        )
+    return findings
+
+
+def _summons(cases: Sequence[Case], clocks: Sequence[ClockResult], policy: Policy) -> list[Finding]:
+    """召见谈话: many cases in a month and an on-time rate below the policy's; no rate, no summons."""
+    counts: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for case in cases:
+        counts[(case.township, _month_of(case.received))].append(case.number)
+    decided: dict[tuple[str, str], list[bool]] = defaultdict(list)
+    for clock in clocks:
+        _month_index(clock.month)
+        if clock.met is not None:
+            decided[(clock.township, clock.month)].append(bool(clock.met))
+    findings = []
+    for (township, month), numbers in sorted(counts.items()):
+        results = decided.get((township, month), [])
+        if len(numbers) < policy.summons_min_cases or not results:
+            continue
+        met = sum(results)
+        if met / len(results) >= policy.summons_on_time_rate:
+            continue
+        findings.append(
+            Finding(
+                key=f"summons:{township}:{month}",
+                township=township,
+                kind=SanctionKind.summons,
+                trigger=(
+                    f"{month}信访事项{len(numbers)}件,按期办结率{met / len(results):.0%}({met}/{len(results)}),"
+                    f"低于{policy.summons_on_time_rate:.0%};建议召见主要负责人谈话、限期解决"
+                ),
+                months=(month,),
+                cases=tuple(sorted(numbers)),
+                status=SanctionStatus.proposed,
+                effects=(),
+                start=_month_bounds(month)[0],
+                end=_month_bounds(month)[1],  # a one-off event about that month
+            )
+        )
+    return findings
+
+
+def _admonishment(cases: Sequence[Case], policy: Policy) -> list[Finding]:
+    """诫勉谈话+通报批评: a skip-level case that is also collective or a repeat."""
+    findings = []
+    for case in sorted(cases, key=lambda c: (c.received, c.number)):
+        if not policy.is_skip_level(case.level):
+            continue
+        aggravating = []
+        if policy.is_collective(case.people):
+            aggravating.append(f"集体访{case.people}人")
+        if case.repeat_of:
+            aggravating.append(f"重复访(前案{case.repeat_of})")
+        if not aggravating:
+            continue
+        findings.append(
+            Finding(
+                key=f"admonishment:{case.township}:{case.number}",
+                township=case.township,
+                kind=SanctionKind.admonishment,
+                trigger=(
+                    f"越级访 {case.number}({case.received},{Level(case.level).zh}级),{'、'.join(aggravating)};"
+                    f"建议对主要负责人诫勉谈话并全区通报批评"
+                ),
+                months=(_month_of(case.received),),
+                cases=(case.number,),
+                status=SanctionStatus.proposed,
+                effects=(),
+                start=case.received,
+                end=case.received,  # a one-off event about that case
+            )
+        )
+    return findings
+
+
+# --- public API ---------------------------------------------------------------------------------
+
+
+def _relevant(finding: Finding, month: str) -> bool:
+    """Triggered by the month, or its window overlaps the month."""
+    first, last = _month_bounds(month)
+    if month in finding.months:
+        return True
+    return finding.start <= last and (finding.end is None or finding.end >= first)
+
+
+def _order(finding: Finding) -> tuple:
+    return (finding.start, list(SanctionKind).index(finding.kind), finding.township, finding.key)
+
+
+def derive_sanctions(
+    published: Sequence[PublishedMonth],
+    cases: Sequence[Case],
+    overdue: Sequence[OverdueCase],
+    clocks: Sequence[ClockResult],
+    policy: Policy,
+    today: dt.date,
+    month: str | None = None,
+) -> list[Finding]:
+    """Every sanction the records support as of ``today``, ordered by start date.
+
+    Months published after ``today`` and cases received after it are not yet known. ``overdue``
+    lists cases open past their deadline; ``clocks`` the deadline results used for on-time rates.
+    With ``month``, only findings triggered by that month or in force during it are returned.
+    """
+    if month is not None:
+        _month_index(month)
+    known = _published_as_of(published, today)
+    received = [c for c in cases if c.received <= today]
+    findings = (
+        _mechanical(known, received, policy)
+        + _chronic(overdue, policy, today)
+        + _summons(received, clocks, policy)
+        + _admonishment(received, policy)
+    )
+    if month is not None:
+        findings = [f for f in findings if _relevant(f, month)]
+    return sorted(findings, key=_order)
+
+
+def applies(finding: Finding, on: dt.date, decisions: Mapping[str, SanctionStatus]) -> bool:
+    """Whether a finding binds on ``on``.
+
+    Veto and key management bind by themselves (their trigger, publishing, was already the bureau's
+    decision). A proposed finding binds only once confirmed; a dismissed one never.
+    """
+    if finding.status == SanctionStatus.proposed:
+        if decisions.get(finding.key) != SanctionStatus.confirmed:
+            return False
+    elif finding.status not in (SanctionStatus.in_force, SanctionStatus.lifted, SanctionStatus.confirmed):
+        return False
+    return finding.start <= on and (finding.end is None or on <= finding.end)
+
+
+def _reason(finding: Finding, action: Action) -> str:
+    until = f"至{finding.end}" if finding.end is not None else ""
+    verb = "取消" if action == Action.award else "停止"
+    return (
+        f"{finding.kind.zh}({finding.kind.en}) [{finding.key}]: 自{finding.start}起{until}"
+        f"{verb}{action.zh}({action.en}) — {finding.trigger}"
+    )
+
+
+def check_action(
+    township: str,
+    action: Action,
+    on: dt.date,
+    findings: Iterable[Finding],
+    decisions: Mapping[str, SanctionStatus],
+) -> tuple[bool, list[str]]:
+    """May ``township`` get ``action`` on ``on``? Returns (allowed, one reason per binding sanction)."""
+    action = Action(action)
+    reasons = [
+        _reason(f, action)
+        for f in findings
+        if f.township == township and action in f.effects and applies(f, on, decisions)
+    ]
+    return not reasons, reasons
