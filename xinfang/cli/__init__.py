@@ -102,8 +102,6 @@ def _register_commands() -> None:
 
 def run(argv: list[str] | None = None) -> int:
     """Run the command line; return the exit code. Errors become one line on stderr."""
-    import click
-
     _register_commands()
     try:
         app(args=argv, prog_name="xinfang", standalone_mode=False)
@@ -111,14 +109,14 @@ def run(argv: list[str] | None = None) -> int:
     except XinfangError as exc:
         _error(str(exc))
         return 1
-    except click.exceptions.Exit as exc:
+    except typer.Exit as exc:
         return exc.exit_code
-    except click.exceptions.Abort:
+    except typer.Abort:
         _error("aborted")
         return 1
-    except click.ClickException as exc:
+    except typer.TyperException as exc:  # usage errors: unknown option, missing value (exit 2)
         exc.show()
-        return exc.exit_code
+        return getattr(exc, "exit_code", 2)
     except sqlite3.OperationalError as exc:
         _error(f"the ledger could not be written ({exc})", "try again; if it persists run 'xinfang db check'")
         return 1

@@ -1,0 +1,183 @@
+"""The case ledger: derived values, history, protections, and every refusal writing nothing."""
+
+from __future__ import annotations
+
+import pytest
+
+VALID_ID = "11010519491231002X"
+
+
+def test_register_derives_collective_skip_level_and_sequential_numbers(cli):
+    a = cli.register(people=4, level="district")
+    b = cli.register(people=5, level="市")
+    c = cli.register(received="2025-12-31")
+    assert (a["case"], b["case"]) == ("2026-00001", "2026-00002")
+    assert c["case"] == "2025-00001"  # numbers run per year
+    assert (a["collective"], a["skip_level"]) == (False, False)
+    assert (b["collective"], b["skip_level"]) == (True, True)
+
+
+def test_repeat_links_same_petitioner_township_and_category_within_window(cli):
+    first = cli.register(id_number=VALID_ID, received="2025-12-01")
+    again = cli.register(id_number=VALID_ID, received="2026-11-02")
+    other_matter = cli.register(id_number=VALID_ID, category="homestead")
+    other_place = cli.register(id_number=VALID_ID, township="泾口镇")
+    assert again["repeat_of"] == first["case"] and again["initial"] is False
+    assert other_matter["repeat_of"] is None and other_matter["initial"] is True
+    assert other_place["repeat_of"] is None
+    far = cli.register(id_number="110105194912310021"[:17] + "X", received="2024-01-05")
+    assert far["repeat_of"] is None
+
+
+def test_repeat_window_is_policy_not_code(cli):
+    cli.register(id_number=VALID_ID, received="2024-11-01")
+    late = cli.register(id_number=VALID_ID, received="2026-01-05")  # 430 days later: outside 365
+    assert late["repeat_of"] is None and late["initial"] is False
+
+
+def test_correction_is_a_new_event_and_rederives(cli):
+    case = cli.register(level="city")["case"]
+    before = cli.ok("show", case)
+    fixed = cli.ok("correct", case, "--level", "district", "--reason", "登记层级有误")
+    assert fixed["changed"]["level"] == ["city", "district"]
+    after = cli.ok("show", case)
+    assert after["level"] == "district" and after["skip_level"] is False
+    assert after["history"][: len(before["history"])] == before["history"]  # nothing rewritten
+    level_events = [e for e in after["history"] if e["field"] == "level"]
+    assert level_events[-1]["old"] == "city" and level_events[-1]["note"] == "登记层级有误"
+
+
+def test_accusation_never_assigned_to_or_listed_for_the_accused(cli):
+    case = cli.register(kind="accusation", accused="泾口镇", township="泾口镇")["case"]
+    before = cli.counts()
+    res = cli("assign", case, "--unit", "泾口镇", "--leader", "王五")
+    assert res.code == 1 and "accused" in res.err and cli.counts() == before
+    assert cli.ok("cases", "--township", "泾口镇") == []
+    cli.ok("assign", case, "--unit", "区监察局", "--leader", "赵六")
+    assert [c["case"] for c in cli.ok("cases", "--unit", "区监察局")] == [case]
+    assert cli.ok("cases", "--unit", "泾口镇") == []
+
+
+def test_personal_data_masked_unless_revealed(cli):
+    cli.register(id_number=VALID_ID, phone="13812345678")
+    masked = cli.ok("cases")[0]
+    assert masked["id_number"] == "110105********002X" and masked["phone"] == "138****5678"
+    shown = cli.ok("cases", "--reveal")[0]
+    assert shown["id_number"] == VALID_ID and shown["phone"] == "13812345678"
+    csv = cli("cases", "--csv")
+    assert VALID_ID not in csv.out and "13812345678" not in csv.out
+
+
+def test_labels_chinese_by_default_english_on_request(cli):
+    cli.register(channel="visit", level="province")
+    zh = cli("cases")
+    en = cli("cases", lang="en")
+    assert "来访" in zh.out and "省" in zh.out and "征地补偿" in zh.out
+    assert "visit" in en.out and "province" in en.out
+
+
+@pytest.mark.parametrize("spelling", ["2026-11-02", "2026/11/02", "20261102", "2026年11月2日"])
+def test_four_date_spellings_accepted(cli, spelling):
+    case = cli.register(received=spelling)["case"]
+    assert cli.ok("show", case)["received"] == "2026-11-02"
+
+
+REFUSALS = [
+    (dict(received="2026-02-30"), "--received", "not a real date"),
+    (dict(received="next week"), "--received", "is not a date"),
+    (dict(received="2026-12-01"), "--received", "after today"),
+    (dict(township="火星镇"), "--township", "unknown township"),
+    (dict(township="车乔"), "--township", "车桥镇"),
+    (dict(category="噪音"), "--category", "unknown category"),
+    (dict(channel="pigeon"), "--channel", "unknown value"),
+    (dict(level="county"), "--level", "unknown value"),
+    (dict(id_number="110105194912310021"), "--id-number", "check digit"),
+    (dict(id_number="11010519491331002X"), "--id-number", "birth date"),
+    (dict(id_number="12345"), "--id-number", "18 characters"),
+    (dict(people=0), "--people", "out of range"),
+    (dict(channel="outreach"), "--point", "reception point"),
+    (dict(point="车桥"), "--point", "only outreach"),
+    (dict(accused="泾口镇"), "--accused", "only an accusation"),
+    (dict(name="   "), "--name", "must not be empty"),
+    (dict(phone="call me"), "--phone", "not a phone number"),
+]
+
+
+@pytest.mark.parametrize("fields,option,words", REFUSALS)
+def test_register_refusals_name_the_field_and_write_nothing(cli, fields, option, words):
+    before = cli.counts()
+    values = {"received": "2026-11-02", "channel": "letter", "township": "车桥镇", "name": "张三",
+              "category": "compensation", "summary": "x", **fields}
+    args = ["register"]
+    for k, v in values.items():
+        args += ["--" + k.replace("_", "-"), str(v)]
+    res = cli(*args)
+    assert res.code == 1
+    assert res.err.startswith("Error: " + option) and words in res.err
+    assert res.err.count("\n") == 1 and "Traceback" not in res.err
+    assert cli.counts() == before
+
+
+def test_state_machine_refusals_write_nothing(cli):
+    case = cli.register()["case"]
+    checks = [
+        (("resolve", case, "--outcome", "support", "--summary", "x"), "cannot resolve", "assign it first"),
+        (("reply", case, "--summary", "x"), "cannot record a reply", "assign it first"),
+    ]
+    for args, words, fix in checks:
+        before = cli.counts()
+        res = cli(*args)
+        assert res.code == 1 and words in res.err and fix in res.err
+        assert cli.counts() == before
+    cli.ok("assign", case, "--unit", "车桥镇", "--leader", "李四", "--on", "2026-11-03")
+    before = cli.counts()
+    res = cli("reply", case, "--on", "2026-11-01", "--summary", "x")
+    assert res.code == 1 and "before the case's assigned on" in res.err and cli.counts() == before
+    cli.ok("resolve", case, "--on", "2026-11-10", "--outcome", "explain", "--summary", "已解释", "--signed")
+    for args in (("resolve", case, "--outcome", "support", "--summary", "x"), ("reply", case, "--summary", "x"),
+                 ("assign", case, "--unit", "车桥镇", "--leader", "李四")):
+        before = cli.counts()
+        res = cli(*args)
+        assert res.code == 1 and "is closed" in res.err and cli.counts() == before
+
+
+def test_unknown_case_and_bad_options(cli):
+    before = cli.counts()
+    assert "no case" in cli("show", "2026-99999").err
+    res = cli("assign", "2026-00001", "--unit", "车桥镇")  # --leader missing: a usage error
+    assert res.code == 2
+    res = cli("cases", "--month", "2026-13")
+    assert res.code == 1 and "--month" in res.err
+    assert cli.counts() == before
+
+
+def test_missing_ledger_is_an_error_and_creates_nothing(blank_cli):
+    res = blank_cli("cases")
+    assert res.code == 1 and "no ledger" in res.err and "xinfang init" in res.err
+    assert not blank_cli.db.exists()
+
+
+def test_init_refuses_an_existing_ledger(cli):
+    before = cli.counts()
+    res = cli("init")
+    assert res.code == 1 and "already exists" in res.err and cli.counts() == before
+
+
+def test_init_with_a_bad_roster_leaves_no_file(blank_cli, tmp_path):
+    roster = tmp_path / "roster.csv"
+    roster.write_text("township,area,population\n车桥镇,渠南,many\n", encoding="utf-8")
+    res = blank_cli("init", "--roster", roster)
+    assert res.code == 1 and "row 2" in res.err and not blank_cli.db.exists()
+
+
+def test_init_with_own_roster_and_rules(blank_cli, tmp_path):
+    from xinfang.policy import default_rules_text
+
+    roster = tmp_path / "roster.csv"
+    roster.write_text("\ufefftownship,area,population\n甲镇,东片,1000\n乙镇,西片,2000\n", encoding="utf-8")
+    rules = tmp_path / "rules.toml"
+    rules.write_text(default_rules_text().replace("collective_people = 5", "collective_people = 3"), encoding="utf-8")
+    out = blank_cli.ok("init", "--roster", roster, "--rules", rules)
+    assert out["townships"] == 2
+    assert [t["township"] for t in blank_cli.ok("townships")] == ["甲镇", "乙镇"]
+    assert blank_cli.register(township="甲镇", people=3)["collective"] is True

@@ -1,0 +1,55 @@
+"""Schema migrations: a blank ledger and an older one end with the same schema."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from xinfang.ledger import schema
+from xinfang.ledger.db import migrate
+
+
+def _schema(path) -> list[tuple]:
+    conn = sqlite3.connect(path)
+    try:
+        return sorted(conn.execute("SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'"
+                                   " AND name != '_sqlite_migrations'"))
+    finally:
+        conn.close()
+
+
+def test_blank_and_older_ledgers_migrate_to_the_same_schema(tmp_path):
+    blank = tmp_path / "blank.db"
+    conn = sqlite3.connect(blank)
+    migrate(conn)
+    conn.close()
+
+    old = tmp_path / "old.db"
+    conn = sqlite3.connect(old)
+    from sqlite_utils import Database
+
+    db = Database(sqlite3.connect(old))
+    first = schema.migrations()
+    first.apply(db, stop_before="0002_append_only_guards")  # a ledger from before the guards
+    db.conn.commit()
+    db.close()
+    assert "events_no_update" not in {r[1] for r in _schema(old)}
+    migrate(conn)
+    conn.close()
+
+    assert _schema(old) == _schema(blank)
+    conn = sqlite3.connect(blank)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == schema.MIGRATION_COUNT
+    applied = [r[0] for r in conn.execute("SELECT name FROM _sqlite_migrations ORDER BY rowid")]
+    assert applied == [m.name for m in schema.migrations()._migrations]
+
+
+def test_append_only_tables_refuse_update_and_delete(tmp_path):
+    import pytest
+
+    path = tmp_path / "l.db"
+    conn = sqlite3.connect(path)
+    migrate(conn)
+    conn.execute("INSERT INTO events (at, who, action, prev_hash, hash) VALUES ('t', 'w', 'a', 'p', 'h')")
+    for sql in ("UPDATE events SET who = 'x'", "DELETE FROM events"):
+        with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+            conn.execute(sql)
