@@ -104,8 +104,9 @@ def run(argv: list[str] | None = None) -> int:
     """Run the command line; return the exit code. Errors become one line on stderr."""
     _register_commands()
     try:
-        app(args=argv, prog_name="xinfang", standalone_mode=False)
-        return 0
+        code = app(args=argv, prog_name="xinfang", standalone_mode=False)
+        # Typer returns the code of a typer.Exit raised by a command instead of raising it.
+        return code if isinstance(code, int) else 0
     except XinfangError as exc:
         _error(str(exc))
         return 1

@@ -82,9 +82,14 @@ class Ledger:
     def write(self):
         """One command = one transaction. BEGIN IMMEDIATE takes the write lock up front, so
         concurrent clerks queue on the busy timeout instead of failing mid-command."""
+        from xinfang.ledger.audit import seal_marks, seal_new_rows
+
         self.conn.execute("BEGIN IMMEDIATE")
         try:
+            marks = seal_marks(self)
             yield self
+            # Rows added to append-only tables without a chain of their own are sealed in the history.
+            seal_new_rows(self, marks)
         except BaseException:
             self.conn.execute("ROLLBACK")
             raise
