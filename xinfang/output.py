@@ -38,6 +38,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "paid": ("已缴", "paid"), "deducted": ("已扣", "deducted"), "balance": ("余额", "balance"),
     "refund": ("退还", "refund"), "reward": ("奖励", "reward"), "exhausted": ("扣完", "exhausted"),
     "extension_days": ("延期天数", "extension"), "repeat": ("重复访", "repeat"), "year": ("年度", "year"),
+    "date": ("日期", "date"), "weekday": ("星期", "weekday"), "day_type": ("类型", "type"),
+    "holiday": ("节日", "holiday"), "old_due": ("原到期日", "old due"),
 }
 
 ENUMS: dict[str, type[Enum]] = {

@@ -135,6 +135,8 @@ def _require(row: dict, allowed: set[Status], doing: str) -> None:
             Status.assigned: "record the reply first with 'xinfang reply'",
             Status.closed: "it is closed; a dissatisfied petitioner may ask for review ('xinfang review')",
             Status.final: "the matter was re-reviewed and is not accepted again",
+            Status.review: "it is under review (复查); record the answer with 'xinfang review CASE --answer'",
+            Status.rereview: "it is under re-review (复核); record the answer with 'xinfang review CASE --answer'",
             Status.transferred: "it was transferred to another body",
         }.get(status, f"allowed from: {', '.join(s.value for s in allowed)}")
         raise XinfangError(f"CASE: {row['number']} is {status.value} ({status.zh}); cannot {doing}", fix=hint)
@@ -180,14 +182,19 @@ def assign_case(ledger, number: str, unit: str, leader: str, joint: list[str], o
 
 
 def reply_case(ledger, number: str, on: dt.date, summary: str, today: dt.date) -> dict:
-    """Record the reply (答复) told to the petitioner."""
+    """Record the reply (答复) told to the petitioner; for a case under review, the review's answer."""
     row = get_case(ledger, number)
+    if row["status"] in (Status.review, Status.rereview):
+        from xinfang.ledger.review import answer_review
+
+        return answer_review(ledger, row["number"], on, summary, today)
     _require(row, {Status.assigned}, "record a reply")
     _check_date(row, on, today, "assigned_on")
     _update(ledger, row, {"status": Status.replied.value, "replied_on": on.isoformat()}, "reply", summary)
-    from xinfang.ledger.clocks import finish_clocks
+    from xinfang.ledger.clocks import finish_clocks, start_clocks
 
     met = finish_clocks(ledger, row["number"], [Clock.reply], on)
+    start_clocks(ledger, row["number"], "reply", on, bool(row["major"]))  # the review request window
     return {"case": row["number"], "status": Status.replied.value, "on_time": all(met.values()) if met else None}
 
 
@@ -203,9 +210,11 @@ def resolve_case(ledger, number: str, on: dt.date, outcome: Outcome, summary: st
     if not row["replied_on"]:
         new["replied_on"] = on.isoformat()
     _update(ledger, row, new, "resolve", summary)
-    from xinfang.ledger.clocks import finish_clocks
+    from xinfang.ledger.clocks import finish_clocks, start_clocks
 
     met = finish_clocks(ledger, row["number"], None, on)
+    if not row["replied_on"]:
+        start_clocks(ledger, row["number"], "reply", on, bool(row["major"]))  # the review request window
     return {"case": row["number"], "status": Status.closed.value, "on_time": all(met.values()) if met else True,
             "clocks": [{"clock": c, "met": m} for c, m in met.items()]}
 
