@@ -1,0 +1,556 @@
+"""Time xinfang against sqlite3 and sqlite-utils on the same synthetic ledgers, in the same run.
+
+    python bench/run.py --size 1m                 # every operation that fits the size
+    python bench/run.py --size 1m --only rank     # one operation
+    python bench/run.py --size 100k --json        # one JSON document on stdout
+    python bench/run.py --size 1m --write-results # also refresh the table in bench/results.md
+
+Every timing is the median of N cold processes (``subprocess``; N from ``--runs`` or the
+operation's default), wall clock around fork, exec and exit; peak memory is the child's
+``ru_maxrss`` from ``wait4``. Peers run on the same file (on a copy when they write). Before a
+timing counts, the operation's result is checked against its raw-SQL peer on the same file (rank
+rows, the overdue set, settlement sums): a mismatch fails the row whatever the speed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import json
+import os
+import platform
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Callable
+
+if __package__ in (None, ""):
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench import generate as gen  # noqa: E402
+
+SQLITE3 = shutil.which("sqlite3") or "/usr/bin/sqlite3"
+RANK_MONTH = "2025-12"
+SETTLE_YEAR = 2025
+TODAY = gen.TODAY.isoformat()
+RESULTS_MD = Path(__file__).resolve().parent / "results.md"
+MARK_START, MARK_END = "<!-- results:start -->", "<!-- results:end -->"
+
+
+# ---------------------------------------------------------------------------------------------
+# Processes
+
+
+@dataclass
+class Run:
+    seconds: float
+    maxrss_mb: float
+    code: int
+    out: str
+    err: str
+
+
+def run_process(argv: list[str], *, stdin_path: Path | None = None, env: dict | None = None) -> Run:
+    """Run one cold process; wall time and the child's own peak RSS (``wait4``)."""
+    import tempfile
+
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        stdin = open(stdin_path, "rb") if stdin_path else subprocess.DEVNULL
+        try:
+            start = time.perf_counter()
+            proc = subprocess.Popen(argv, stdin=stdin, stdout=out, stderr=err, env=env)
+            _, status, usage = os.wait4(proc.pid, 0)
+            seconds = time.perf_counter() - start
+        finally:
+            if stdin_path:
+                stdin.close()
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        return Run(seconds, usage.ru_maxrss / 1024, proc.returncode,
+                   out.read().decode("utf-8", "replace"), err.read().decode("utf-8", "replace"))
+
+
+def must(run: Run, what: str) -> Run:
+    if run.code != 0:
+        raise BenchError(f"{what} failed (exit {run.code}): {run.err.strip()[-400:]}")
+    return run
+
+
+class BenchError(Exception):
+    pass
+
+
+def xinfang(db: Path, *args: str) -> list[str]:
+    return [gen.xinfang_exe(), "--db", str(db), "--today", TODAY, "--user", "bench", *args]
+
+
+def sqlite_utils_exe() -> str:
+    here = Path(sys.executable).parent / "sqlite-utils"
+    return str(here) if here.exists() else (shutil.which("sqlite-utils") or "sqlite-utils")
+
+
+def sql_json(db: Path, sql: str) -> list[str]:
+    return [SQLITE3, "-json", str(db), sql]
+
+
+def checkpoint(db: Path) -> None:
+    """Fold any WAL into the main file so that a plain file copy is the whole ledger."""
+    conn = sqlite3.connect(str(db))
+    try:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        conn.close()
+
+
+def copy_ledger(src: Path, dst: Path) -> Path:
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(dst) + suffix).unlink(missing_ok=True)
+    checkpoint(src)
+    shutil.copyfile(src, dst)
+    return dst
+
+
+def command_exists(*words: str) -> bool:
+    """Whether the installed xinfang has this command (others are still being built)."""
+    run = run_process([gen.xinfang_exe(), *words, "--help"])
+    return run.code == 0
+
+
+def policy_of(db: Path):
+    from xinfang.policy import load_policy_text
+
+    conn = sqlite3.connect(str(db))
+    try:
+        return load_policy_text(conn.execute("SELECT value FROM meta WHERE key = 'rules'").fetchone()[0])
+    finally:
+        conn.close()
+
+
+# ---------------------------------------------------------------------------------------------
+# Raw-SQL peers: the same rule written directly against the stored rows
+
+
+def rank_sql(policy, month: str) -> str:
+    """The month's township scores, positions and bottom group as one SQL statement."""
+    weights = " ".join(f"WHEN '{level.value}' THEN {w}" for level, w in policy.level_weights.items())
+    raw = (f"SUM((CASE level {weights} END) * (CASE WHEN people >= {policy.collective_people}"
+           f" THEN {policy.collective_multiplier} ELSE 1 END)"
+           f" + (CASE WHEN repeat_of IS NOT NULL THEN {policy.repeat_extra} ELSE 0 END))")
+    score = ("CASE WHEN t.population > 0 THEN ROUND(COALESCE(s.raw, 0) / (t.population / 10000.0), 2)"
+             " ELSE COALESCE(s.raw, 0) END") if policy.per_10k_residents else "COALESCE(s.raw, 0)"
+    return f"""
+WITH s AS (SELECT township, {raw} AS raw, COUNT(*) AS n FROM cases WHERE month = '{month}' GROUP BY township),
+r AS (SELECT t.name AS township, {score} AS score, COALESCE(s.n, 0) AS cases, t.ord
+      FROM townships t LEFT JOIN s ON s.township = t.name)
+SELECT township, score, cases, RANK() OVER (ORDER BY score DESC) AS position,
+       (RANK() OVER (ORDER BY score DESC) <= {policy.bottom_size} AND score > 0) AS bottom
+FROM r ORDER BY score DESC, ord;"""
+
+
+def overdue_sql(policy, on: dt.date, horizon: dt.date) -> str:
+    """Open clocks due before ``horizon`` (the (k+1)-th working day after ``on``) with days late and
+    tier computed from the stored due dates."""
+    late = f"CAST(julianday('{on}') - julianday(k.due) AS INTEGER)"
+    return f"""
+SELECT k.case_number AS "case", c.unit, c.leader, c.township, k.clock, k.due,
+       MAX(0, {late}) AS days_late,
+       CASE WHEN k.due >= '{on}' THEN 'due_soon'
+            WHEN {late} >= {policy.seriously_overdue_days} THEN 'seriously_overdue' ELSE 'overdue' END AS tier
+FROM clocks k JOIN cases c ON c.number = k.case_number
+WHERE k.done_on IS NULL AND k.due < '{horizon}' AND k.clock != 'review_request'
+ORDER BY days_late DESC, k.due, k.case_number, k.clock;"""
+
+
+def settle_sql(policy, year: int) -> str:
+    """Year-end settlement of every official in post during ``year``: paid, deductions owed for the
+    year's cases at or above the deduction level (capped by what was paid), refund, reward."""
+    from xinfang.model import Level
+
+    first, last = f"{year}-01-01", f"{year}-12-31"
+    levels = ", ".join(f"'{lv.value}'" for lv in Level if lv.rank >= policy.deduction_min_level.rank)
+    skip = ", ".join(f"'{lv.value}'" for lv in sorted(policy.skip_levels, key=lambda lv: lv.rank))
+    return f"""
+WITH o AS (
+    SELECT o.name, o.township, o.role, o.start, o."end", t.ord FROM officials o JOIN townships t ON t.name = o.township
+    WHERE o.role IN ('secretary', 'head') AND o.start <= '{last}' AND (o."end" IS NULL OR o."end" >= '{first}')),
+daily AS (
+    SELECT township, received, COUNT(*) AS n FROM cases
+    WHERE received BETWEEN '{first}' AND '{last}' AND level IN ({levels}) AND status != 'transferred'
+    GROUP BY township, received),
+owed AS (
+    SELECT o.name, SUM(d.n) * {policy.deduction_fen} AS fen FROM o JOIN daily d ON d.township = o.township
+    AND d.received BETWEEN MAX(o.start, '{first}') AND MIN(COALESCE(o."end", '{last}'), '{last}') GROUP BY o.name),
+paid AS (
+    SELECT official, SUM(amount_fen) AS fen FROM deposit_entries WHERE kind = 'pay' AND year = {year} GROUP BY official),
+skip AS (
+    SELECT DISTINCT township FROM cases
+    WHERE received BETWEEN '{first}' AND '{last}' AND level IN ({skip}) AND status != 'transferred'),
+s AS (
+    SELECT o.name, o.township, o.ord, o.role, o.start, COALESCE(p.fen, 0) AS paid, COALESCE(w.fen, 0) AS owed,
+           MIN(COALESCE(p.fen, 0), COALESCE(w.fen, 0)) AS deducted,
+           o.township IN skip AS had_skip
+    FROM o LEFT JOIN paid p ON p.official = o.name LEFT JOIN owed w ON w.name = o.name)
+SELECT name AS official, township, paid, deducted, paid - deducted AS refund,
+       CASE WHEN paid > 0 AND NOT had_skip THEN {policy.reward_fen} ELSE 0 END AS reward,
+       (owed > deducted OR (deducted > 0 AND paid - deducted = 0)) AS exhausted
+FROM s ORDER BY ord, CASE role WHEN 'secretary' THEN 0 ELSE 1 END, start, name;"""
+
+
+# ---------------------------------------------------------------------------------------------
+# Correctness: xinfang's answer and the peer's, normalised to comparable values
+
+
+def _fen(yuan) -> int:
+    return round(float(yuan) * 100)
+
+
+def rank_pair(xout: str, pout: str) -> tuple[list, list]:
+    doc = json.loads(xout)
+    mine = [(r["township"], float(r["score"]), int(r["cases"]), int(r["position"]), bool(r["bottom"]))
+            for r in doc["rows"]]
+    peer = [(r["township"], float(r["score"]), int(r["cases"]), int(r["position"]), bool(r["bottom"]))
+            for r in json.loads(pout or "[]")]
+    return mine, peer
+
+
+def overdue_pair(xout: str, pout: str) -> tuple[list, list]:
+    def key(r):
+        return (r["case"], r["clock"], r["due"], int(r["days_late"]), r["tier"], r["unit"], r["township"])
+
+    return sorted(key(r) for r in json.loads(xout)), sorted(key(r) for r in json.loads(pout or "[]"))
+
+
+def settle_pair(xout: str, pout: str) -> tuple[list, list]:
+    doc = json.loads(xout)
+    mine = [(r["official"], r["township"], _fen(r["paid"]), _fen(r["deducted"]), _fen(r["refund"]),
+             _fen(r["reward"]), bool(r["exhausted"])) for r in doc["rows"]]
+    peer = [(r["official"], r["township"], int(r["paid"]), int(r["deducted"]), int(r["refund"]), int(r["reward"]),
+             bool(r["exhausted"])) for r in json.loads(pout or "[]")]
+    return mine, peer
+
+
+def describe_mismatch(mine: list, peer: list) -> str:
+    if len(mine) != len(peer):
+        only_mine = [r for r in mine if r not in set(peer)][:3]
+        only_peer = [r for r in peer if r not in set(mine)][:3]
+        return f"{len(mine)} rows vs peer {len(peer)}; only xinfang: {only_mine}; only peer: {only_peer}"
+    for i, (a, b) in enumerate(zip(mine, peer)):
+        if a != b:
+            return f"row {i}: xinfang {a} vs peer {b}"
+    return "equal"
+
+
+# ---------------------------------------------------------------------------------------------
+# Operations
+
+
+@dataclass
+class Result:
+    operation: str
+    size: str
+    xinfang_s: float | None
+    peer: str
+    peer_s: float | None
+    ratio: float | None
+    target: str
+    ok: bool | None
+    check: str = "-"
+    runs: int = 0
+    peer_runs: int = 0
+    xinfang_mb: float | None = None
+    peer_mb: float | None = None
+    note: str = ""
+    samples: dict = field(default_factory=dict)
+
+
+class Ctx:
+    """What one benchmark run shares: the ledger, a scratch folder, the progress bar."""
+
+    def __init__(self, size: str, db: Path, manifest: dict, runs: int | None, work: Path, progress=None):
+        self.size, self.db, self.manifest, self.runs_override = size, db, manifest, runs
+        self.work = work
+        self.progress = progress
+        self.policy = policy_of(db)
+
+    def n(self, default: int) -> int:
+        return self.runs_override or default
+
+    def step(self, text: str) -> None:
+        if self.progress:
+            self.progress(text)
+
+
+def timed(ctx: Ctx, what: str, make: Callable[[int], list[str]], n: int,
+          before: Callable[[int], None] | None = None, stdin: Callable[[int], Path] | None = None) -> list[Run]:
+    runs = []
+    for i in range(n):
+        if before:
+            before(i)
+        ctx.step(f"{what} {i + 1}/{n}")
+        runs.append(must(run_process(make(i), stdin_path=stdin(i) if stdin else None), what))
+    return runs
+
+
+def _median(runs: list[Run]) -> float:
+    return statistics.median(r.seconds for r in runs)
+
+
+def _result(op: str, ctx: Ctx, mine: list[Run], peer_name: str, peer: list[Run], target: str,
+            limit: float, check: str = "-", note: str = "") -> Result:
+    xs, ps = _median(mine), _median(peer)
+    ratio = xs / ps if ps else None
+    ok = ratio is not None and ratio <= limit and check in ("-", "ok")
+    return Result(op, ctx.size, round(xs, 3), peer_name, round(ps, 3), round(ratio, 2) if ratio else None, target,
+                  ok, check, len(mine), len(peer), round(max(r.maxrss_mb for r in mine), 1),
+                  round(max(r.maxrss_mb for r in peer), 1), note,
+                  {"xinfang": [round(r.seconds, 4) for r in mine], "peer": [round(r.seconds, 4) for r in peer]})
+
+
+def register_fields(db: Path) -> dict:
+    """A realistic registration on this ledger: a known petitioner coming back about the same
+    matter (so the repeat look-up finds a match), received the day before ``TODAY``."""
+    conn = sqlite3.connect(str(db))
+    try:
+        row = conn.execute(
+            "SELECT township, name, id_number, category FROM cases WHERE id_number IS NOT NULL"
+            " AND month = ? AND status != 'transferred' ORDER BY number LIMIT 1", (RANK_MONTH,)).fetchone()
+    finally:
+        conn.close()
+    township, name, id_number, category = row
+    return {"received": (gen.TODAY - dt.timedelta(days=1)).isoformat(), "channel": "visit", "township": township,
+            "name": name, "id_number": id_number, "category": category, "summary": "补偿款仍未到位，再次反映",
+            "people": "1", "level": "city"}
+
+
+def op_register(ctx: Ctx) -> list[Result]:
+    fields = register_fields(ctx.db)
+    mine_db = copy_ledger(ctx.db, ctx.work / "register-xinfang.db")
+    peer_db = copy_ledger(ctx.db, ctx.work / "register-peer.db")
+    argv = ["register"]
+    for key, value in fields.items():
+        argv += ["--" + key.replace("_", "-"), value]
+    argv.append("--json")
+    n = ctx.n(7)
+    mine = timed(ctx, "register: xinfang", lambda i: xinfang(mine_db, *argv), n)
+    doc = json.loads(mine[0].out)
+    check = "ok" if doc.get("repeat_of") and doc.get("skip_level") and doc.get("deadlines") else \
+        f"unexpected result {doc}"
+    rows = []
+    for i in range(n):
+        row = {"number": f"2026-P{i:05d}", "year": 2026, "seq": 9_000_000 + i,
+               "received": fields["received"], "month": fields["received"][:7], "channel": "visit", "point": None,
+               "township": fields["township"], "name": fields["name"], "id_number": fields["id_number"],
+               "phone": None, "address": None, "people": 1, "level": "city", "kind": "grievance",
+               "category": fields["category"], "major": 0, "summary": fields["summary"], "accused": None,
+               "collective": 0, "skip_level": 1, "repeat_of": None, "initial": 0, "status": "registered"}
+        path = ctx.work / f"register-row-{i}.json"
+        path.write_text(json.dumps(row, ensure_ascii=False), encoding="utf-8")
+        rows.append(path)
+    peer = timed(ctx, "register: sqlite-utils insert", lambda i: [sqlite_utils_exe(), "insert", str(peer_db), "cases",
+                                                                  str(rows[i])], n)
+    return [_result("register (one case, cold)", ctx, mine, "sqlite-utils insert 1 row", peer, "≤ 1.0×", 1.0, check)]
+
+
+def op_rank(ctx: Ctx) -> list[Result]:
+    n = ctx.n(5 if gen.SIZES[ctx.size] <= 1_000_000 else 3)
+    limit = 1.2 if gen.SIZES[ctx.size] >= 10_000_000 else 1.5
+    mine = timed(ctx, "rank: xinfang", lambda i: xinfang(ctx.db, "rank", "--month", RANK_MONTH, "--json"), n)
+    sql = rank_sql(ctx.policy, RANK_MONTH)
+    peer = timed(ctx, "rank: sqlite3", lambda i: sql_json(ctx.db, sql), n)
+    a, b = rank_pair(mine[0].out, peer[0].out)
+    check = "ok" if a == b else describe_mismatch(a, b)
+    return [_result(f"rank --month {RANK_MONTH}", ctx, mine, "sqlite3 CLI, same scoring SQL", peer,
+                    f"≤ {limit}×", limit, check)]
+
+
+def horizon_for(db: Path, on: dt.date) -> dt.date:
+    from xinfang.calendar_source import build_calendar
+
+    return build_calendar({}).add_working_days(on, policy_of(db).due_soon_working_days + 1)
+
+
+def op_overdue(ctx: Ctx) -> list[Result]:
+    n = ctx.n(5)
+    mine = timed(ctx, "overdue: xinfang", lambda i: xinfang(ctx.db, "overdue", "--on", TODAY, "--json"), n)
+    on = gen.TODAY
+    sql = overdue_sql(ctx.policy, on, horizon_for(ctx.db, on))
+    peer = timed(ctx, "overdue: sqlite3", lambda i: sql_json(ctx.db, sql), n)
+    a, b = overdue_pair(mine[0].out, peer[0].out)
+    check = "ok" if a == b else describe_mismatch(a, b)
+    return [_result(f"overdue ({ctx.manifest.get('open', 0):,} open cases)", ctx, mine,
+                    "sqlite3 CLI over stored due dates", peer, "≤ 2×", 2.0, check, note=f"{len(a):,} rows")]
+
+
+def op_settle(ctx: Ctx) -> list[Result]:
+    n = ctx.n(3)
+    copies = [ctx.work / f"settle-{i}.db" for i in range(2)]
+    sql = settle_sql(ctx.policy, SETTLE_YEAR)
+
+    def fresh(i: int) -> None:
+        ctx.step(f"settle: fresh copy {i + 1}/{n}")
+        copy_ledger(ctx.db, copies[i % 2])
+
+    mine = timed(ctx, "settle: xinfang",
+                 lambda i: xinfang(copies[i % 2], "deposits", "settle", "--year", str(SETTLE_YEAR), "--json"), n,
+                 before=fresh)
+    peer = timed(ctx, "settle: sqlite3", lambda i: sql_json(ctx.db, sql), n)
+    a, b = settle_pair(mine[0].out, peer[0].out)
+    check = "ok" if a == b else describe_mismatch(a, b)
+    return [_result(f"deposits settle --year {SETTLE_YEAR} ({ctx.manifest.get('officials', 0):,} officials)", ctx,
+                    mine, "sqlite3 CLI, settlement SQL", peer, "≤ 2×", 2.0, check)]
+
+
+OPERATIONS: dict[str, tuple[Callable[[Ctx], list[Result]], tuple[str, ...], set[str]]] = {
+    # name: (function, the xinfang command it needs, sizes it runs at by default)
+    "register": (op_register, ("register",), {"10k", "100k", "1m", "10m"}),
+    "rank": (op_rank, ("rank",), {"10k", "100k", "1m", "10m"}),
+    "overdue": (op_overdue, ("overdue",), {"10k", "100k", "1m"}),
+    "settle": (op_settle, ("deposits", "settle"), {"10k", "100k", "1m"}),
+}
+
+
+# ---------------------------------------------------------------------------------------------
+# Output
+
+
+def fmt_s(value: float | None) -> str:
+    return "-" if value is None else f"{value:.3f}" if value < 10 else f"{value:.1f}"
+
+
+def verdict(r: Result) -> str:
+    if r.ok is None:
+        return "n/a"
+    return "pass" if r.ok else "FAIL"
+
+
+def table_rows(results: list[Result]) -> list[list[str]]:
+    return [[r.operation, r.size, fmt_s(r.xinfang_s), r.peer, fmt_s(r.peer_s),
+             "-" if r.ratio is None else f"{r.ratio:.2f}×", r.target, verdict(r),
+             r.check if r.check in ("-", "ok") else "MISMATCH"] for r in results]
+
+
+HEADERS = ["operation", "size", "xinfang s", "peer", "peer s", "ratio", "target", "result", "same answer"]
+
+
+def markdown(results: list[Result], command: str, env: dict) -> str:
+    lines = [f"Command: `{command}`  ", f"Machine: {env['machine']}; Python {env['python']}, SQLite {env['sqlite']},"
+             f" sqlite-utils {env['sqlite_utils']}; xinfang {env['commit']}; {env['date']}", "",
+             "| " + " | ".join(HEADERS) + " |", "|" + "---|" * len(HEADERS)]
+    for row in table_rows(results):
+        lines.append("| " + " | ".join(c.replace("|", "\\|") for c in row) + " |")
+    notes = [f"- {r.operation} ({r.size}): {r.note}" for r in results if r.note]
+    notes += [f"- {r.operation} ({r.size}): answer differs from the peer: {r.check}" for r in results
+              if r.check not in ("-", "ok")]
+    return "\n".join(lines + ([""] + notes if notes else []))
+
+
+def environment() -> dict:
+    import sqlite_utils  # noqa: F401
+    from importlib.metadata import version
+
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
+                            cwd=Path(__file__).resolve().parent).stdout.strip() or "?"
+    return {"machine": f"{os.cpu_count()} cores, {cpu}", "python": platform.python_version(),
+            "sqlite": subprocess.run([SQLITE3, "--version"], capture_output=True, text=True).stdout.split()[0],
+            "sqlite_utils": version("sqlite-utils"), "commit": commit, "date": dt.date.today().isoformat()}
+
+
+def write_results(text: str, size: str) -> None:
+    """Replace this size's table in bench/results.md (between its markers)."""
+    start, end = f"<!-- results:{size}:start -->", f"<!-- results:{size}:end -->"
+    body = RESULTS_MD.read_text(encoding="utf-8") if RESULTS_MD.exists() else ""
+    block = f"{start}\n{text}\n{end}"
+    if start in body and end in body:
+        head, rest = body.split(start, 1)
+        body = head + block + rest.split(end, 1)[1]
+    else:
+        body = body.rstrip("\n") + f"\n\n### {size}\n\n{block}\n"
+    RESULTS_MD.write_text(body, encoding="utf-8")
+
+
+# ---------------------------------------------------------------------------------------------
+# Main
+
+
+def run_bench(size: str, only: list[str] | None, runs: int | None, console, out: Path = gen.OUT) -> list[Result]:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    names = only or [name for name, (_, _, sizes) in OPERATIONS.items() if size in sizes]
+    results: list[Result] = []
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=console, transient=True) as progress:
+        gen_task = progress.add_task(f"ledger {size}", total=gen.SIZES[size])
+        db, manifest = gen.ledger_for(size, out=out, progress=lambda d, t: progress.update(gen_task, completed=d),
+                                      log=lambda m: console.print(m))
+        progress.update(gen_task, completed=gen.SIZES[size], visible=False)
+        work = out / "work"
+        work.mkdir(parents=True, exist_ok=True)
+        task = progress.add_task("operations", total=len(names))
+        ctx = Ctx(size, db, manifest, runs, work, progress=lambda text: progress.update(task, description=text))
+        for name in names:
+            fn, command, _ = OPERATIONS[name]
+            if not command_exists(*command):
+                results.append(Result(name, size, None, "-", None, None, "-", None, "-",
+                                      note=f"'xinfang {' '.join(command)}' is not available in this build"))
+                progress.advance(task)
+                continue
+            try:
+                results.extend(fn(ctx))
+            except BenchError as exc:
+                results.append(Result(name, size, None, "-", None, None, "-", False, "-", note=str(exc)))
+            progress.advance(task)
+    return results
+
+
+def main(argv: list[str] | None = None) -> int:
+    from rich.console import Console
+    from rich.table import Table
+
+    parser = argparse.ArgumentParser(description="Benchmark xinfang against sqlite3 and sqlite-utils.")
+    parser.add_argument("--size", choices=list(gen.SIZES), default="100k")
+    parser.add_argument("--only", action="append", choices=list(OPERATIONS),
+                        help="run only this operation (repeatable)")
+    parser.add_argument("--runs", type=int, help="timed runs per side (default: per operation, 3 or more)")
+    parser.add_argument("--json", action="store_true", help="print one JSON document on stdout")
+    parser.add_argument("--write-results", action="store_true", help="refresh this size's table in bench/results.md")
+    parser.add_argument("--out", type=Path, default=gen.OUT, help="cache folder for ledgers (default: bench/out)")
+    args = parser.parse_args(argv)
+    console = Console(stderr=True)
+    env = environment()
+    results = run_bench(args.size, args.only, args.runs, console, args.out)
+    command = "python bench/run.py " + " ".join(argv if argv is not None else sys.argv[1:])
+    if args.json:
+        print(json.dumps({"command": command, "environment": env, "size": args.size,
+                          "results": [asdict(r) for r in results]}, ensure_ascii=False, indent=1))
+    else:
+        table = Table(title=f"xinfang vs peers — {args.size} cases ({env['machine']})")
+        for h in HEADERS:
+            table.add_column(h, justify="right" if h in ("xinfang s", "peer s", "ratio") else "left")
+        for row in table_rows(results):
+            table.add_row(*row)
+        Console(width=max(160, Console().width)).print(table)
+        for r in results:
+            if r.note or r.check not in ("-", "ok"):
+                console.print(f"[dim]{r.operation}: {r.note or r.check}[/dim]")
+    if args.write_results:
+        write_results(markdown(results, command, env), args.size)
+    return 1 if any(r.ok is False for r in results) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
