@@ -172,7 +172,7 @@ def test_extension_once_moves_the_handling_due_date_and_is_refused_a_second_time
                         "due": "2026-11-30", "provisional": False}
     handling = clock_row(cli, case, "handling")
     assert handling["due"] == "2026-11-30" and handling["extension_days"] == 30
-    events = [e for e in cli.ok("show", case)["history"] if e["action"] == "extend"]
+    events = [e for e in cli.ok("show", case)["history"] if e["action"] == "clock-extend"]
     assert [(e["field"], e["old"], e["new"]) for e in events] == [("handling", "2026-11-02", "2026-11-30")]
     assert "涉及多部门" in events[0]["note"]
 

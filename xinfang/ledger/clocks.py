@@ -213,7 +213,7 @@ def extend_deadline(ledger, number: str, clock: Clock, days: int, reason: str, o
                      extension_days=days)
     ledger.conn.execute("UPDATE clocks SET extension_days = ?, due = ?, provisional = ?, calendar_version = ?"
                         " WHERE id = ?", (days, d.due.isoformat(), int(d.provisional), d.calendar_version, row["id"]))
-    ledger.event("extend", number, clock.value, row["due"], d.due.isoformat(),
+    ledger.event("clock-extend", number, clock.value, row["due"], d.due.isoformat(),
                  f"+{days} days approved {on}: {reason}")
     if d.provisional:
         warn_provisional(ledger, clock.value, d.due, d.start, number)
@@ -302,7 +302,9 @@ def calendar_year(ledger, year: int) -> dict:
                     for d in schedule.workdays]
     else:
         source, detail = "none", "weekends only (Monday to Friday are working days); deadlines over it are provisional"
-    key = lambda item: item["date"]  # noqa: E731
+    from operator import itemgetter
+
+    key = itemgetter("date")
     return {
         "year": year, "source": source, "detail": detail,
         "loaded_at": loaded["at"] if loaded else None, "loaded_by": loaded["who"] if loaded else None,
