@@ -108,7 +108,7 @@ def test_overdue_tiers_at_their_boundaries(cli, on, tier, days_late):
         assert [r["case"] for r in cli.ok("overdue", "--on", on, "--tier", tier)] == [case]
 
 
-def test_overdue_groups_by_unit_and_leader_worst_first_and_excludes_done_and_petitioner_windows(cli):
+def test_overdue_groups_by_unit_and_leader_worst_first_and_excludes_done_and_petitioner_windows(cli, monkeypatch):
     a = cli.register(received="2026-11-12")["case"]
     assign(cli, a, "2026-11-12", unit="泾口镇", leader="周一")  # reply due 11-17: 9 days late on 11-26
     b = cli.register(received="2026-11-02")["case"]
@@ -131,6 +131,10 @@ def test_overdue_groups_by_unit_and_leader_worst_first_and_excludes_done_and_pet
     assert table.out.index("车桥镇") < table.out.index("泾口镇") < table.out.index("未交办")
     english = cli("overdue", "--on", "2026-11-26", lang="en")
     assert "seriously overdue" in english.out and "not assigned" in english.out
+    monkeypatch.setattr("xinfang.cli.deadlines.PLAIN_ABOVE", 2)  # long lists print as plain columns
+    plain = cli("overdue", "--on", "2026-11-26")
+    assert plain.code == 0 and "plain columns" in plain.err and "┃" not in plain.out
+    assert plain.out.index(b) < plain.out.index(a) < plain.out.index("未交办") < plain.out.index(c)
 
     text = cli("overdue", "--on", "2026-11-26", "--csv").out
     parsed = list(csv.DictReader(io.StringIO(text)))

@@ -15,6 +15,7 @@ from xinfang.model import Clock, Tier
 
 OVERDUE_COLUMNS = ["case", "unit", "leader", "township", "clock", "due", "days_late", "tier", "provisional"]
 WEEKDAYS_ZH = "一二三四五六日"
+PLAIN_ABOVE = 1000  # rows of the supervision list drawn as a Rich table; longer lists print as plain columns
 
 calendar_app = typer.Typer(
     name="calendar",
@@ -73,16 +74,46 @@ def overdue(
     groups: dict[tuple, list[dict]] = {}
     for r in rows:
         groups.setdefault((r["unit"], r["leader"]), []).append(r)
+    columns = ["case", "township", "clock", "due", "days_late", "tier", "provisional"]
+    plain = len(rows) > PLAIN_ABOVE
+    if plain:
+        sys.stderr.write(f"Note: {len(rows)} rows are shown as plain columns; --csv or --json suit long lists\n")
+        widths = _widths(rows, columns, lang)
     for (unit_name, leader), items in groups.items():
         head = unit_name or ("未交办" if zh else "not assigned")
         if leader:
             head += f"　{label('leader', lang)}：{leader}" if zh else f" — leader {leader}"
         head += f"（{len(items)} 项）" if zh else f" ({len(items)})"
-        con.print(table(items, ["case", "township", "clock", "due", "days_late", "tier", "provisional"], lang,
-                        title=head))
+        if plain:
+            sys.stdout.write(_plain(head, items, columns, widths, lang))
+        else:
+            con.print(table(items, columns, lang, title=head))
     counts = {t: sum(1 for r in rows if r["tier"] == t.value) for t in Tier}
     con.print("，".join(f"{display('tier', t.value, lang)} {n}" for t, n in counts.items()) if zh
               else ", ".join(f"{display('tier', t.value, lang)}: {n}" for t, n in counts.items()))
+
+
+def _widths(rows: list[dict], columns: list[str], lang: str) -> list[int]:
+    from rich.cells import cell_len
+
+    from xinfang.output import display, label
+
+    return [max([cell_len(label(c, lang))] + [cell_len(display(c, r.get(c), lang)) for r in rows]) for c in columns]
+
+
+def _plain(head: str, items: list[dict], columns: list[str], widths: list[int], lang: str) -> str:
+    """One group of a long supervision list as aligned text: Rich renders about 2,000 rows a second,
+    too slow for a district-wide list of thousands."""
+    from rich.cells import cell_len
+
+    from xinfang.output import display, label
+
+    def line(cells: list[str]) -> str:
+        return "  ".join(text + " " * (w - cell_len(text)) for text, w in zip(cells, widths)).rstrip() + "\n"
+
+    out = ["\n" + head + "\n", line([label(c, lang) for c in columns])]
+    out += [line([display(c, r.get(c), lang) for c in columns]) for r in items]
+    return "".join(out)
 
 
 @app.command()
