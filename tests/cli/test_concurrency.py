@@ -143,3 +143,198 @@ def test_readers_and_backups_run_while_clerks_write(cli, tmp_path):
         numbers = [r[0] for r in conn.execute("SELECT number FROM cases ORDER BY number")]
         conn.close()
         assert numbers == [f"2026-{i:05d}" for i in range(1, n + 1)]
+
+
+# -- crashes: a clerk's process killed (SIGKILL) at random points ---------------------------------
+
+import random
+import signal
+import sqlite3
+
+CRASH_SEED = int(os.environ.get("XINFANG_CRASH_SEED", time.time_ns() % 1_000_000))
+CRASH_RUNS = 4
+
+# Registers cases one command at a time, announcing each; killed somewhere in the loop.
+LOOP = textwrap.dedent("""
+    import contextlib, io, sys
+    from xinfang.cli import run
+
+    db = sys.argv[1]
+    for i in range(100_000):
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out):
+            run(["--db", db, "--today", "2026-11-26", "--user", "loop", "register", "--received", "2026-11-02",
+                 "--channel", "letter", "--township", "车桥镇", "--name", f"循环{i}", "--category", "homestead",
+                 "--summary", "宅基地纠纷", "--id-number", "11010519491231002X", "--people", str(1 + i % 7)])
+        print(i, flush=True)
+""")
+
+# One long transaction through the ledger's own writer: many registrations, then one COMMIT.
+BATCH = textwrap.dedent("""
+    import datetime as dt, sys
+    from pathlib import Path
+    from xinfang.cli.cases import _parse_fields
+    from xinfang.ledger.cases import register_case
+    from xinfang.ledger.db import open_ledger
+
+    db, n, mark = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+    ledger = open_ledger(Path(db), "batch")
+    fields = _parse_fields(ledger, received="2026-11-02", channel="visit", township="席桥镇", name="批量",
+                           category="compensation", summary="补偿款", people=1, level="district",
+                           kind="grievance", major=False)
+    with ledger.write():
+        for i in range(n):
+            register_case(ledger, {**fields, "name": f"批量{i}"}, dt.date(2026, 11, 26))
+            if i == mark:
+                print("inside", flush=True)
+    print("committed", flush=True)
+""")
+
+
+def _fresh(tmp_path, name: str):
+    import contextlib
+    import io
+
+    db = tmp_path / name
+    with contextlib.redirect_stdout(io.StringIO()):
+        assert run(["--db", str(db), "init"]) == 0
+    return db
+
+
+def _wal_bytes(db) -> int:
+    """Size of the write-ahead log a killed writer left behind (its unfinished work lives there)."""
+    wal = db.parent / (db.name + "-wal")
+    return wal.stat().st_size if wal.exists() else 0
+
+
+def _rows(db, sql: str, params=()):
+    conn = sqlite3.connect(db)
+    try:
+        return conn.execute(sql, params).fetchall()
+    finally:
+        conn.close()
+
+
+def _kill_after_line(proc: subprocess.Popen, line_number: int, extra_sleep: float) -> int:
+    """Read the child's announcements up to ``line_number``, wait a moment, then SIGKILL it.
+    Returns how many lines it announced in all."""
+    seen = 0
+    for _ in range(line_number):
+        if not proc.stdout.readline():
+            break
+        seen += 1
+    time.sleep(extra_sleep)
+    proc.send_signal(signal.SIGKILL)
+    rest, _ = proc.communicate(timeout=60)
+    return seen + len(rest.splitlines())
+
+
+def _assert_whole_cases(db, context) -> int:
+    """Every case present is complete (row, register record, notice clock and its event); numbers have
+    no gap and the counter agrees; audit verify passes. Returns the number of cases."""
+    report = _audit(db)
+    assert report["ok"] is True, (context, report["problems"])
+    numbers = [r[0] for r in _rows(db, "SELECT number FROM cases ORDER BY seq")]
+    assert numbers == [f"2026-{i:05d}" for i in range(1, len(numbers) + 1)], context
+    counter = _rows(db, "SELECT coalesce(max(last), 0) FROM counters")[0][0]
+    assert counter == len(numbers), context
+    per_case = _rows(db, "SELECT c.number, (SELECT count(*) FROM events e WHERE e.case_number = c.number"
+                         " AND e.action IN ('register', 'import') AND e.field IS NULL), (SELECT count(*) FROM clocks k WHERE k.case_number = c.number),"
+                         " (SELECT count(*) FROM events e WHERE e.case_number = c.number AND e.action = 'clock')"
+                         " FROM cases c")
+    assert all(r[1:] == (1, 1, 1) for r in per_case), (context, [r for r in per_case if r[1:] != (1, 1, 1)])
+    assert _rows(db, "SELECT count(*) FROM events WHERE case_number IS NOT NULL AND case_number NOT IN"
+                     " (SELECT number FROM cases)")[0][0] == 0, context
+    return len(numbers)
+
+
+def test_registration_loop_killed_at_random_points_leaves_only_whole_cases(tmp_path):
+    rng = random.Random(CRASH_SEED)
+    kills = []
+    for attempt in range(CRASH_RUNS):
+        db = _fresh(tmp_path, f"loop-{attempt}.db")
+        context = f"seed {CRASH_SEED}, run {attempt}"
+        proc = _start(LOOP, db)
+        announced = _kill_after_line(proc, rng.randint(1, 25), rng.uniform(0, 0.05))
+        assert proc.returncode == -signal.SIGKILL, context
+        found = _assert_whole_cases(db, context)
+        # every announced case is there; at most the one being written when killed is extra
+        assert announced <= found <= announced + 1, (context, announced, found)
+        kills.append((announced, found))
+        # the ledger goes on: the next case takes the next number
+        res = _cli_json(db, "register", "--received", "2026-11-03", "--channel", "letter", "--township", "车桥镇",
+                        "--name", "之后", "--category", "homestead", "--summary", "续")
+        assert res["case"] == f"2026-{found + 1:05d}", context
+    print(f"\nregistration loop killed {len(kills)} times: (announced, cases kept) {kills}")
+
+
+def test_one_big_transaction_killed_at_random_points_is_all_or_nothing(tmp_path):
+    rng = random.Random(CRASH_SEED + 1)
+    total = 3000
+    outcomes = []
+    for attempt in range(CRASH_RUNS):
+        db = _fresh(tmp_path, f"batch-{attempt}.db")
+        context = f"seed {CRASH_SEED}, run {attempt}"
+        proc = _start(BATCH, db, total, rng.randint(0, total - 1))
+        # kill right after the announcement (mid-transaction) or a little later (maybe mid-COMMIT or after it)
+        _kill_after_line(proc, 1, rng.choice([0, 0, rng.uniform(0, 1.0)]))
+        left_behind = _wal_bytes(db)
+        found = _assert_whole_cases(db, context)
+        assert found in (0, total), context
+        outcomes.append((found, left_behind))
+    print(f"\nbatch of {total} killed {len(outcomes)} times: (cases kept, WAL bytes left) {outcomes}")
+
+
+def _cli_json(db, *args) -> dict:
+    import contextlib
+    import io
+
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        code = run(["--db", str(db), "--today", "2026-11-26", *args, "--json"])
+    assert code == 0
+    return json.loads(out.getvalue())
+
+
+def test_import_killed_at_random_points_is_all_or_nothing(tmp_path):
+    """'xinfang import FILE' of thousands of rows, killed (SIGKILL) while it runs: none or all rows."""
+    import pytest
+
+    pytest.importorskip("xinfang.cli.exchange")
+    rows = 8000
+    source = _fresh(tmp_path, "source.db")
+    _cli_json(source, "register", "--received", "2026-11-02", "--channel", "visit", "--township", "车桥镇",
+              "--name", "样本", "--category", "compensation", "--summary", "征地补偿款未到位")
+    sample = tmp_path / "sample.csv"
+    assert run(["--db", str(source), "export", "--reveal", "--format", "csv", "-o", str(sample)]) == 0
+    header, line = sample.read_text(encoding="utf-8-sig").splitlines()[:2]
+    big = tmp_path / "big.csv"
+    big.write_text("\n".join([header] + [line.replace("样本", f"导入{i}") for i in range(rows)]) + "\n",
+                   encoding="utf-8")
+
+    command = [sys.executable, "-m", "xinfang", "--today", "2026-11-26", "import", str(big), "--json"]
+    # one run to the end: how long a whole import takes here
+    db = _fresh(tmp_path, "whole.db")
+    started = time.monotonic()
+    whole = subprocess.run(command[:3] + ["--db", str(db)] + command[3:], capture_output=True, text=True,
+                           env=_env(), timeout=300)
+    duration = time.monotonic() - started
+    assert whole.returncode == 0, whole.stderr
+    assert json.loads(whole.stdout)["imported"] == rows
+    assert _assert_whole_cases(db, "whole import") == rows
+
+    rng = random.Random(CRASH_SEED + 2)
+    outcomes = []
+    for attempt in range(CRASH_RUNS + 1):
+        db = _fresh(tmp_path, f"import-{attempt}.db")
+        context = f"seed {CRASH_SEED}, run {attempt}"
+        proc = subprocess.Popen(command[:3] + ["--db", str(db)] + command[3:], stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, env=_env())
+        time.sleep(rng.uniform(0.3, 1.0) * duration)
+        proc.send_signal(signal.SIGKILL)
+        proc.communicate(timeout=60)
+        left_behind = _wal_bytes(db)
+        found = _assert_whole_cases(db, context)
+        assert found in (0, rows), (context, found)
+        outcomes.append((found, left_behind))
+    print(f"\nimport of {rows} rows killed {len(outcomes)} times: (cases kept, WAL bytes left) {outcomes}")
