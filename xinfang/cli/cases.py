@@ -281,7 +281,7 @@ def _mask_event(event: dict) -> dict:
         return {**event, "old": mask_id(event["old"]), "new": mask_id(event["new"])}
     if event["field"] == "phone":
         return {**event, "old": mask_phone(event["old"]), "new": mask_phone(event["new"])}
-    if event["action"] == "register" and event["new"]:
+    if event["action"] in ("register", "import") and event["field"] is None and event["new"]:
         import json
 
         from xinfang.output import mask

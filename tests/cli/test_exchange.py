@@ -1,0 +1,379 @@
+"""Export and import through the real command: round trips, all-or-nothing imports, masked values,
+BOM, English headings, and the history and clocks imported cases get."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sqlite3
+
+import pytest
+
+from tests.conftest import CLI
+from xinfang.parse import id_check_digit
+
+HEADER_ZH = ["登记日期", "形式", "属地", "信访人", "身份证号", "人数", "层级", "内容分类", "摘要"]
+
+
+def make_id(serial: int, birth: str = "19700101") -> str:
+    first17 = f"320803{birth}{serial % 1000:03d}"
+    return first17 + id_check_digit(first17)
+
+
+def ledger(tmp_path, capsys, name: str) -> CLI:
+    c = CLI(tmp_path / name, capsys)
+    assert c("init").code == 0
+    return c
+
+
+@pytest.fixture
+def office(cli):
+    """Cases in every state, with the fields that are easy to lose on the way through a file."""
+    cli.register(name="张三", id_number=make_id(1), phone="13812345678", address="车桥镇东村3组",
+                 people=6, level="city", summary='补偿款未到位, 要求"足额"发放\n第二行')
+    cli.register(received="2026-11-03", name="李四", channel="outreach", point="车桥", category="homestead",
+                 kind="accusation", accused="区国土局", major=True)
+    cli.register(received="2026-11-04", name="王五", id_number=make_id(1), level="province")  # repeat of case 1
+    cli.register(received="2026-11-05", name="赵六", township="席桥镇", channel="online", kind="suggestion")
+    cli.register(received="2026-11-06", name="钱七", category="ownership")
+    cli.register(received="2026-11-06", name="孙八", category="illegal_use", major=True)
+    cli.ok("assign", "2026-1", "--unit", "车桥镇", "--leader", "李镇长", "--on", "2026-11-03")
+    cli.ok("reply", "2026-1", "--on", "2026-11-06", "--summary", "已当面答复")
+    cli.ok("resolve", "2026-1", "--on", "2026-11-10", "--outcome", "support", "--summary", "已足额发放",
+           "--signed", "--satisfaction", "满意", "--cease-agreement")
+    cli.ok("assign", "2026-2", "--unit", "车桥镇", "--leader", "周书记", "--joint", "区信访局", "--on", "2026-11-04")
+    cli.ok("assign", "2026-3", "--unit", "车桥镇", "--leader", "李镇长", "--on", "2026-11-05")
+    cli.ok("reply", "2026-3", "--on", "2026-11-07", "--summary", "已答复")
+    cli.ok("transfer", "2026-4", "--to", "市信访局", "--reason", "不属本机关职责", "--on", "2026-11-06")
+    cli.ok("assign", "2026-6", "--unit", "区国土局", "--leader", "吴局长", "--on", "2026-11-07")
+    cli.ok("resolve", "2026-6", "--on", "2026-11-12", "--outcome", "explain", "--summary", "已解释")
+    return cli
+
+
+def cases_of(c: CLI) -> list[dict]:
+    return c.ok("cases", "--reveal")
+
+
+def clocks_of(c: CLI, number: str) -> list[dict]:
+    return c.ok("show", number)["deadlines"]
+
+
+def assert_same_cases(source: CLI, target: CLI) -> None:
+    old, new = cases_of(source), cases_of(target)
+    assert len(old) == len(new)
+    renumber = {o["case"]: n["case"] for o, n in zip(old, new)}
+    for o, n in zip(old, new):
+        for key in o:
+            if key in ("case", "seq"):
+                continue
+            expected = renumber.get(o[key]) if key == "repeat_of" and o[key] else o[key]
+            assert n[key] == expected, (o["case"], key, o[key], n[key])
+        assert clocks_of(target, n["case"]) == clocks_of(source, o["case"]), o["case"]
+
+
+@pytest.mark.parametrize("suffix", ["csv", "xlsx"])
+def test_round_trip_gives_the_same_cases_fields_statuses_and_clocks(office, tmp_path, capsys, suffix):
+    path = tmp_path / f"cases.{suffix}"
+    res = office("export", "--reveal", "-o", path)
+    assert res.code == 0, res.err
+    assert "6" in res.err and str(path) in res.err
+    target = ledger(tmp_path, capsys, "new.db")
+    result = target.ok("import", path)
+    assert result["imported"] == 6 and result["first"] == "2026-00001" and result["last"] == "2026-00006"
+    assert_same_cases(office, target)
+    statuses = [c["status"] for c in cases_of(target)]
+    assert statuses == ["closed", "assigned", "replied", "transferred", "registered", "closed"]
+    audit = target.ok("audit", "verify")
+    assert audit["ok"] is True, audit["problems"]
+
+
+def test_import_into_a_ledger_with_cases_numbers_in_sequence_and_links_repeats(office, tmp_path):
+    path = tmp_path / "cases.csv"
+    office("export", "--reveal", "-o", path)
+    result = office.ok("import", path)
+    assert (result["first"], result["last"]) == ("2026-00007", "2026-00012")
+    imported = {c["case"]: c for c in cases_of(office)}
+    # the same petitioner and matter again: linked to the latest case received on or before it
+    assert imported["2026-00007"]["repeat_of"] == "2026-00001"  # received 11-02, as case 1
+    assert imported["2026-00009"]["repeat_of"] == "2026-00003"  # received 11-04, as case 3
+    assert imported["2026-00007"]["initial"] is False
+    assert imported["2026-00008"]["repeat_of"] is None
+
+
+def test_repeats_among_rows_of_one_file(cli, tmp_path):
+    path = tmp_path / "rows.csv"
+    with open(path, "w", encoding="utf-8-sig", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(HEADER_ZH)
+        w.writerow(["2026-10-01", "来信", "车桥镇", "张三", make_id(7), "1", "区", "征地补偿", "第一次"])
+        w.writerow(["2026-10-20", "来访", "车桥镇", "张三", make_id(7), "1", "区", "征地补偿", "第二次"])
+        w.writerow(["2026-10-21", "来访", "车桥镇", "张三", make_id(7), "1", "区", "宅基地", "另一事项"])
+    cli.ok("import", path)
+    rows = {c["case"]: c for c in cases_of(cli)}
+    assert rows["2026-00001"]["repeat_of"] is None and rows["2026-00001"]["initial"] is True
+    assert rows["2026-00002"]["repeat_of"] == "2026-00001" and rows["2026-00002"]["initial"] is False
+    assert rows["2026-00003"]["repeat_of"] is None and rows["2026-00003"]["initial"] is True
+
+
+def write_rows(path, n: int, bad: dict[int, list[str]]) -> None:
+    """``n`` good rows (Chinese headings); spreadsheet row r in ``bad`` gets those cells instead."""
+    with open(path, "w", encoding="utf-8-sig", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(HEADER_ZH)
+        for i in range(n):
+            row = bad.get(i + 2) or ["2026/10/%d" % (i % 28 + 1), "来信", "车桥镇", f"信访人{i}", make_id(i),
+                                     str(i % 7 + 1), "区", "征地补偿", f"第{i}件"]
+            w.writerow(row)
+
+
+def test_a_file_with_three_bad_rows_imports_nothing_and_names_exactly_those_rows(cli, tmp_path):
+    cli.register()
+    path = tmp_path / "bad.csv"
+    wrong_digit = make_id(5)[:-1] + ("0" if make_id(5)[-1] != "0" else "1")
+    write_rows(path, 1000, {
+        17: ["2026-10-01", "来信", "车桥镇", "甲", wrong_digit, "1", "区", "征地补偿", "x"],
+        503: ["2026-10-01", "来信", "火星镇", "乙", "", "1", "区", "征地补偿", "x"],
+        1001: ["2026-12-01", "来信", "车桥镇", "丙", "", "0", "区", "征地补偿", "x"],
+    })
+    before = cli.counts()
+    res = cli("import", path)
+    assert res.code == 1
+    assert cli.counts() == before
+    lines = res.err.strip().splitlines()
+    listed = [line for line in lines if line.startswith("第")]
+    assert [line.split(" ")[1] for line in listed] == ["17", "503", "1001"]
+    assert "身份证号: wrong check digit" in listed[0]
+    assert "属地: unknown township '火星镇'" in listed[1]
+    assert "登记日期: 2026-12-01 is after today" in listed[2] and "人数: 0 is out of range" in listed[2]
+    assert lines[-1].startswith("Error: bad.csv: 3 of 1000 rows are invalid; nothing was imported")
+    assert "Traceback" not in res.err
+
+
+def test_the_list_of_bad_rows_is_capped(cli, tmp_path):
+    path = tmp_path / "many.csv"
+    write_rows(path, 120, {r: ["2026-10-01", "来信", "车桥镇", "甲", "", "x", "区", "征地补偿", "x"]
+                           for r in range(2, 122)})
+    res = cli("import", path)
+    assert res.code == 1
+    assert len([line for line in res.err.splitlines() if line.startswith("第")]) == 50
+    assert "… 另有 70 行有误" in res.err
+    assert "120 of 120 rows are invalid" in res.err
+
+
+def test_masked_id_numbers_are_refused_with_a_row_error(office, tmp_path, capsys):
+    path = tmp_path / "masked.csv"
+    assert office("export", "-o", path).code == 0
+    text = path.read_text(encoding="utf-8-sig")
+    assert "320803********" in text and "13812345678" not in text
+    target = ledger(tmp_path, capsys, "new.db")
+    before = target.counts()
+    res = target("import", path)
+    assert res.code == 1 and target.counts() == before
+    assert "第 2 行: 身份证号: 320803********" in res.err and "is masked and cannot be imported" in res.err
+    assert "--reveal" in res.err
+    assert "第 3 行" not in res.err  # a case without ID or phone would import fine
+
+
+def test_csv_has_a_bom_on_file_and_on_stdout(office, tmp_path):
+    path = tmp_path / "cases.csv"
+    office("export", "-o", path)
+    raw = path.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    assert raw[3:].decode("utf-8").startswith("案号,登记日期,形式")
+    res = office("export")
+    assert res.code == 0 and res.out.startswith("\ufeff案号,登记日期")
+    assert len(list(csv.reader(res.out.lstrip("\ufeff").splitlines(keepends=True)))) == 7
+
+
+def test_english_headings_and_values_are_accepted(office, tmp_path, capsys):
+    path = tmp_path / "en.csv"
+    res = office("export", "--reveal", "-o", path, lang="en")
+    assert res.code == 0 and "Exported 6 cases" in res.err
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        head, first = list(csv.reader(fh))[:2]
+    assert head[:8] == ["case", "received", "channel", "point", "township", "name", "id_number", "phone"]
+    row = dict(zip(head, first))
+    assert (row["channel"], row["level"], row["status"], row["signed"]) == ("letter", "city", "closed", "1")
+    target = ledger(tmp_path, capsys, "new.db")
+    assert target.ok("import", path)["imported"] == 6
+    assert_same_cases(office, target)
+
+
+def test_english_labels_other_date_spellings_and_blank_defaults(cli, tmp_path):
+    path = tmp_path / "clerk.csv"
+    with open(path, "w", encoding="utf-8", newline="") as fh:  # no BOM: also fine
+        w = csv.writer(fh)
+        w.writerow(["Received", "Channel", "Township", "Petitioner", "ID number", "Category", "Summary", "Level"])
+        w.writerow(["2026-10-01", "visit", "车桥", "甲", "", "compensation", "a", ""])
+        w.writerow(["2026/10/02", "来访", "车桥镇", "乙", "", "宅基地", "b", "市"])
+        w.writerow(["20261003", "online", "车桥镇", "丙", "", "other", "c", "province"])
+        w.writerow(["2026年10月4日", "phone", "车桥镇", "丁", "", "Homestead", "d", "national"])
+    assert cli.ok("import", path)["imported"] == 4
+    rows = cases_of(cli)
+    assert [r["received"] for r in rows] == ["2026-10-01", "2026-10-02", "2026-10-03", "2026-10-04"]
+    assert [r["level"] for r in rows] == ["district", "city", "province", "national"]
+    assert rows[0]["township"] == "车桥镇" and rows[0]["people"] == 1 and rows[0]["kind"] == "grievance"
+    assert rows[3]["category"] == "homestead" and rows[1]["skip_level"] is True
+
+
+def test_import_history_and_hash_chain(office, tmp_path, capsys):
+    path = tmp_path / "cases.csv"
+    office("export", "--reveal", "-o", path)
+    target = ledger(tmp_path, capsys, "new.db")
+    target.ok("import", path)
+    shown = target.ok("show", "2026-1")
+    history = shown["history"]
+    first = history[0]
+    assert first["action"] == "import" and first["field"] is None
+    assert json.loads(first["note"]) == {"file": "cases.csv", "row": 2, "source_number": "2026-00001"}
+    snapshot = json.loads(first["new"])
+    assert snapshot["name"] == "张三" and snapshot["id_number"] == "320803********" + make_id(1)[-4:]
+    assert "13812345678" not in json.dumps(shown, ensure_ascii=False)  # show masks the imported snapshot
+    status = [(e["old"], e["new"]) for e in history if e["field"] == "status"]
+    assert status == [("registered", "closed")]
+    assert {e["field"] for e in history if e["action"] == "import" and e["field"]} >= {
+        "unit", "leader", "assigned_on", "replied_on", "closed_on", "outcome", "signed", "satisfaction"}
+    # the chain continues from the events before the import, exactly as Ledger.event chains
+    conn = sqlite3.connect(target.db)
+    rows = conn.execute("SELECT at, who, case_number, action, field, old, new, note, prev_hash, hash"
+                        " FROM events ORDER BY id").fetchall()
+    conn.close()
+    from xinfang.ledger.db import GENESIS, row_hash
+
+    prev = GENESIS
+    for at, who, case, action, field, old, new, note, prev_hash, h in rows:
+        values = {"at": at, "who": who, "case_number": case, "action": action, "field": field, "old": old,
+                  "new": new, "note": note}
+        assert prev_hash == prev and h == row_hash(prev, values)
+        prev = h
+
+
+def test_event_canonical_matches_the_ledger_canonical_form():
+    from xinfang.ledger.db import canonical
+    from xinfang.ledger.exchange import event_canonical
+
+    for values in [("2026-11-26T01:02:03.000004+00:00", "王秘书", "2026-00001", "import", None, None,
+                    '{"a":"引号\\"和\\\\"}', 'line\nbreak\t\x01 "q" \u2028 é'),
+                   ("t", "w", None, "clock", "notice", "old", "2026-11-17", None)]:
+        at, who, case, action, field, old, new, note = values
+        expected = canonical({"at": at, "who": who, "case_number": case, "action": action, "field": field,
+                              "old": old, "new": new, "note": note})
+        assert event_canonical(at, who, case, action, field, old, new, note) == expected
+
+
+def test_xlsx_sheet_bold_frozen_and_wide_enough_for_chinese(office, tmp_path):
+    from openpyxl import load_workbook
+
+    path = tmp_path / "cases.xlsx"
+    assert office("export", "-o", path).code == 0
+    wb = load_workbook(path)
+    assert wb.sheetnames == ["信访事项"]
+    ws = wb["信访事项"]
+    assert ws.freeze_panes == "A2"
+    assert ws["A1"].value == "案号" and ws["A1"].font.bold
+    assert ws["B2"].value.date().isoformat() == "2026-11-02"  # a real date Excel can sort
+    widths = {ws.cell(1, i).value: ws.column_dimensions[ws.cell(1, i).column_letter].width
+              for i in range(1, ws.max_column + 1)}
+    assert widths["属地"] >= 6 and widths["包案领导"] >= 8  # CJK characters count twice
+    assert widths["被控告单位"] >= 10
+
+
+def test_xlsx_needs_a_file_and_unknown_formats_are_refused(office):
+    res = office("export", "--format", "xlsx")
+    assert res.code == 1 and res.err.count("\n") == 1 and "-o" in res.err
+    res = office("export", "--format", "pdf")
+    assert res.code == 1 and "csv, xlsx or json" in res.err
+
+
+def test_json_export_is_a_list_of_case_objects(office):
+    res = office("export", "--format", "json")
+    assert res.code == 0
+    data = json.loads(res.out)
+    assert [d["case"] for d in data] == [f"2026-0000{i}" for i in range(1, 7)]
+    assert data[0]["id_number"].startswith("320803****") and data[0]["phone"] == "138****5678"
+    assert data[0]["collective"] is True and data[0]["signed"] is True and data[1]["joint"] == ["区信访局"]
+
+
+def test_township_export_never_includes_accusations_against_it(cli, tmp_path):
+    cli.register(name="甲")
+    cli.register(name="乙", kind="accusation", accused="车桥镇")
+    cli.register(name="丙", township="席桥镇")
+    res = cli("export", "--township", "车桥镇", "--format", "json")
+    assert [d["name"] for d in json.loads(res.out)] == ["甲"]
+    res = cli("export", "--month", "2026-11", "--format", "json")
+    assert [d["name"] for d in json.loads(res.out)] == ["甲", "乙", "丙"]
+
+
+def test_header_problems_are_one_line_errors(cli, tmp_path):
+    path = tmp_path / "h.csv"
+    path.write_text("登记日期,形式,属地,信访人,内容分类,摘要,备注栏\n2026-10-01,来信,车桥镇,甲,其他,x,y\n",
+                    encoding="utf-8")
+    res = cli("import", path)
+    assert res.code == 1 and "unknown column '备注栏'" in res.err and res.err.count("\n") == 1
+    path.write_text("登记日期,形式,属地,信访人\n2026-10-01,来信,车桥镇,甲\n", encoding="utf-8")
+    res = cli("import", path)
+    assert res.code == 1 and "missing columns 内容分类 (category), 摘要 (summary)" in res.err
+    res = cli("import", tmp_path / "cases.json")
+    assert res.code == 1 and "no file" in res.err
+
+
+def test_lifecycle_fields_are_checked(cli, tmp_path):
+    path = tmp_path / "life.csv"
+    head = HEADER_ZH[:4] + ["内容分类", "摘要", "类别", "被控告单位", "状态", "责任单位", "包案领导", "交办日期", "办结日期",
+                            "处理结果"]
+    base = ["2026-10-01", "来信", "车桥镇", "甲", "征地补偿", "x"]
+    with open(path, "w", encoding="utf-8-sig", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(head)
+        w.writerow(base + ["", "", "办结", "车桥镇", "李四", "2026-10-02", "", "支持"])  # no closing date
+        w.writerow(base + ["", "", "交办", "车桥镇", "李四", "2026-09-30", "", ""])  # assigned before received
+        w.writerow(base + ["检举控告类", "车桥镇", "交办", "车桥镇", "李四", "2026-10-02", "", ""])  # to the accused
+        w.writerow(base + ["", "", "", "车桥镇", "", "", "", ""])  # unit without a status
+        w.writerow(base + ["", "区国土局", "", "", "", "", "", ""])  # accused on a grievance
+        w.writerow(base + ["", "", "办结", "车桥镇", "李四", "2026-10-02", "2026-10-05", "support"])  # good
+    res = cli("import", path)
+    assert res.code == 1
+    listed = [line for line in res.err.splitlines() if line.startswith("第")]
+    assert [line.split(" ")[1] for line in listed] == ["2", "3", "4", "5", "6"]
+    assert "办结日期: a closed (办结) case needs it" in listed[0]
+    assert "交办日期: 2026-09-30 is before the case's 登记日期 (2026-10-01)" in listed[1]
+    assert "can never be handled by the accused" in listed[2]
+    assert "状态: empty, but 责任单位 is given" in listed[3]
+    assert "被控告单位: only an accusation" in listed[4]
+
+
+def test_check_writes_nothing(office, tmp_path):
+    path = tmp_path / "cases.csv"
+    office("export", "--reveal", "-o", path)
+    before = office.counts()
+    assert office.ok("import", path, "--check") == {"imported": 0, "checked": 6}
+    assert office.counts() == before
+
+
+def test_gbk_csv_from_excel_is_read(cli, tmp_path):
+    path = tmp_path / "gbk.csv"
+    path.write_bytes("登记日期,形式,属地,信访人,内容分类,摘要\n2026-10-01,来信,车桥镇,张三,征地补偿,补偿款\n"
+                     .encode("gb18030"))
+    assert cli.ok("import", path)["imported"] == 1
+    assert cases_of(cli)[0]["name"] == "张三"
+
+
+def test_blank_rows_in_a_workbook_keep_spreadsheet_row_numbers(cli, tmp_path):
+    from openpyxl import Workbook
+
+    path = tmp_path / "gaps.xlsx"
+    wb = Workbook()
+    ws = wb.active
+    ws.append(HEADER_ZH)
+    ws.append(["2026-10-01", "来信", "车桥镇", "甲", None, 1, "区", "征地补偿", "x"])
+    ws.append([None] * 9)
+    ws.append(["2026-10-01", "来信", "车桥镇", "乙", 320803197001010011, 1, "区", "征地补偿", "x"])
+    wb.save(path)
+    res = cli("import", path)
+    assert res.code == 1 and "第 4 行: 身份证号" in res.err and "第 3 行" not in res.err
+
+
+def test_export_and_import_have_help(cli):
+    for args in (["export", "--help"], ["import", "--help"]):
+        res = cli(*args)
+        assert res.code == 0 and "--" in res.out

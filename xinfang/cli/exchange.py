@@ -1,0 +1,137 @@
+"""Excel/CSV exchange: export the cases to a file, import a file of cases all-or-nothing."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from xinfang.cli import STATE, JsonOpt, RevealOpt, app
+from xinfang.errors import XinfangError
+
+FORMATS = ("csv", "xlsx", "json")
+
+
+@app.command("export")
+def export(
+    format_: Annotated[Optional[str], typer.Option("--format", help="csv (UTF-8 with BOM, for Excel/WPS) | xlsx | json. Default: from the -o file's extension, else csv.")] = None,
+    output: Annotated[Optional[Path], typer.Option("-o", "--output", help="Write to this file (needed for xlsx); csv and json go to stdout without it.")] = None,
+    reveal: RevealOpt = False,
+    month: Annotated[Optional[str], typer.Option("--month", help="Only cases received in this month, YYYY-MM.")] = None,
+    township: Annotated[Optional[str], typer.Option("--township", help="Only this township's cases (never the accusations against it).")] = None,
+):
+    """Export every case with all its fields (登记, 交办, 答复, 办结). Headings and values in Chinese;
+    with --lang en, English keys. ID and phone numbers are masked unless --reveal; only an export
+    with --reveal can be imported again."""
+    from xinfang import parse
+    from xinfang.ledger import exchange
+
+    fmt = (format_ or (output.suffix.lower().lstrip(".") if output and output.suffix else "csv")).lower()
+    if fmt not in FORMATS:
+        raise XinfangError(f"--format: unknown format {fmt!r}", fix="use csv, xlsx or json")
+    if fmt == "xlsx" and output is None:
+        raise XinfangError("--format xlsx: a workbook cannot go to the terminal", fix="give a file with -o cases.xlsx")
+    ledger = STATE.open()
+    town = ledger.ref.township(township) if township else None
+    month_ = parse.parse_month(month) if month else None
+    lang = STATE.lang
+    if output is None:
+        if fmt == "csv":
+            n = exchange.write_csv(ledger, sys.stdout, lang, reveal, town, month_)
+        else:
+            n = exchange.write_json(ledger, sys.stdout, reveal, town, month_)
+        sys.stdout.flush()
+        return
+    if output.is_dir():
+        raise XinfangError(f"-o: {output} is a folder", fix="give a file name, e.g. cases.xlsx")
+    # Write beside the target and rename: an interrupted export never leaves half a file.
+    part = output.with_name(output.name + ".part")
+    try:
+        if fmt == "xlsx":
+            n = exchange.write_xlsx(ledger, part, lang, reveal, town, month_)
+        else:
+            with open(part, "w", encoding="utf-8", newline="") as fh:
+                n = (exchange.write_csv(ledger, fh, lang, reveal, town, month_) if fmt == "csv"
+                     else exchange.write_json(ledger, fh, reveal, town, month_))
+        part.replace(output)
+    except OSError as exc:
+        raise XinfangError(f"-o: cannot write {output} ({exc.strerror})", fix="check the folder and the file name") from None
+    finally:
+        part.unlink(missing_ok=True)
+    note = "" if reveal else ("（身份证号、电话已脱敏，不能再导入）" if lang == "zh" else
+                              " (ID and phone numbers masked: this file cannot be imported again)")
+    sys.stderr.write((f"已导出 {n} 件 → {output}" if lang == "zh" else f"Exported {n} cases to {output}") + note + "\n")
+
+
+@app.command("import")
+def import_(
+    file: Annotated[Path, typer.Argument(help="A .csv or .xlsx file as 'xinfang export --reveal' writes it (Chinese or English headings).")],
+    check: Annotated[bool, typer.Option("--check", help="Check every row and report, but import nothing.")] = False,
+    json_: JsonOpt = False,
+):
+    """Import cases from a CSV or xlsx file: every row is checked as 'register' checks it; either
+    all rows are imported in one transaction or none, and every bad row is listed with its row
+    number. Imported cases get new case numbers; repeats, clocks and history are recorded."""
+    from xinfang.ledger.exchange import MAX_LISTED, ImportRefused, import_cases
+    from xinfang.output import emit
+
+    ledger = STATE.open()
+    today = STATE.today
+    zh = STATE.lang == "zh"
+    with _Progress(file) as progress:
+        try:
+            with ledger.write():
+                result = import_cases(ledger, file, today, check_only=check, progress=progress)
+        except ImportRefused as exc:
+            progress.stop()
+            for rowno, reason in exc.rows:
+                sys.stderr.write((f"第 {rowno} 行: " if zh else f"row {rowno}: ") + reason + "\n")
+            if exc.bad > MAX_LISTED:
+                more = exc.bad - MAX_LISTED
+                sys.stderr.write((f"… 另有 {more} 行有误\n" if zh else f"… and {more} more\n"))
+            raise
+    if result.get("provisional_deadlines"):
+        sys.stderr.write(f"Warning: {result['provisional_deadlines']} running deadlines of the imported cases are"
+                         " provisional (暂定): they run through a year with no official holiday schedule; load it"
+                         " with 'xinfang calendar load FILE' and they are recomputed\n")
+    if check:
+        msg = (f"已检查 {result['checked']} 行，均可导入（未写入）" if zh
+               else f"Checked {result['checked']} rows: all can be imported (nothing written)")
+    else:
+        span = f"{result['first']} … {result['last']}" if result["imported"] else ""
+        msg = f"已导入 {result['imported']} 件（{span}）" if zh else f"Imported {result['imported']} cases ({span})"
+    emit(result, "json" if json_ else "table", STATE.lang, message=msg)
+
+
+class _Progress:
+    """A progress bar on stderr while importing, only when stderr is a terminal."""
+
+    def __init__(self, file: Path):
+        self.file, self.bar = file, None
+
+    def __enter__(self):
+        if sys.stderr.isatty():
+            from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+            from xinfang.output import console
+
+            self.bar = Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.fields[rows]} rows"),
+                                TimeRemainingColumn(), console=console(stderr=True), transient=True)
+            self.bar.start()
+            self.task = self.bar.add_task(self.file.name, total=None, rows=0)
+        return self
+
+    def __call__(self, rows: int, done: int, total: int) -> None:
+        if self.bar is not None:
+            self.bar.update(self.task, completed=done, total=total or None, rows=rows)
+
+    def stop(self) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+            self.bar = None
+
+    def __exit__(self, *exc):
+        self.stop()
+        return False

@@ -1,0 +1,913 @@
+"""Exchange of cases with spreadsheets: export every case field, import a file of cases all-or-nothing.
+
+Export streams rows from a cursor into CSV (UTF-8 with BOM, so Excel and WPS read Chinese), an
+xlsx workbook or JSON. Import reads a CSV or xlsx file row by row and checks every row with the
+rules ``register`` applies, plus the lifecycle fields (unit, leader, dates, outcome). Rows are
+written in batches inside the caller's transaction while they are good; the first bad row stops
+the writing, checking goes on to the end so that every bad row is listed, and ``ImportRefused``
+makes the caller roll back: a file with one bad row imports nothing. Memory stays flat whatever
+the file size: only one batch of rows and small lookup caches are held.
+
+History: each imported case gets one ``import`` event carrying its registered fields (as
+``register`` writes them), one ``import`` event per lifecycle field, and the ``clock`` /
+``clock-done`` / ``clock-stop`` events its deadline clocks would have had. Events are chained with
+``xinfang.ledger.db.row_hash`` exactly as ``Ledger.event`` chains them.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime as dt
+import hashlib
+import io
+import json
+import os
+import re
+import unicodedata
+from json.encoder import encode_basestring
+from operator import mul
+from pathlib import Path
+from typing import Callable, Iterator
+
+from xinfang import parse
+from xinfang.errors import XinfangError
+from xinfang.ledger.cases import CASE_FIELDS, case_number, check_case_fields
+from xinfang.ledger.clocks import PETITIONER_WINDOWS
+from xinfang.ledger.db import now_stamp
+from xinfang.model import Channel, Kind, Level, Outcome, Satisfaction, Status
+from xinfang.output import LABELS, mask_id, mask_phone
+
+SHEET = "信访事项"
+LIFECYCLE = ("status", "unit", "joint", "leader", "assigned_on", "replied_on", "closed_on", "outcome",
+             "satisfaction", "signed", "cease_agreement")
+DERIVED = ("collective", "skip_level", "repeat_of", "initial")
+EXPORT_COLUMNS = ("number", *CASE_FIELDS, *DERIVED, *LIFECYCLE)
+REQUIRED = ("received", "channel", "township", "name", "category", "summary")
+BOOLEAN_COLUMNS = frozenset({"major", "collective", "skip_level", "initial", "signed", "cease_agreement"})
+DATE_COLUMNS = frozenset({"received", "assigned_on", "replied_on", "closed_on"})
+ENUM_COLUMNS = {"channel": Channel, "level": Level, "kind": Kind, "status": Status, "outcome": Outcome,
+                "satisfaction": Satisfaction}
+XLSX_MAX_ROWS = 1_048_575  # Excel's sheet limit, less the header row
+BATCH = 5000
+MAX_LISTED = 50
+
+CLOSED_LIKE = frozenset({Status.closed, Status.review, Status.rereview, Status.final})
+_TRUE = frozenset({"是", "1", "yes", "y", "true", "t", "√", "✓", "x"})
+_FALSE = frozenset({"否", "0", "no", "n", "false", "f", "×", ""})
+# What parse.parse_text refuses: control characters other than tab and newline.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]").search
+_ID_SHAPE = re.compile(r"[0-9]{17}[0-9X]").fullmatch
+_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_ID_CHECK = "10X98765432"
+_CACHE_LIMIT = 20_000
+
+
+class ImportRefused(XinfangError):
+    """Some rows of an import file are bad: nothing is imported. ``rows`` lists the first
+    ``MAX_LISTED`` as (row number, reason); ``bad`` counts them all."""
+
+    def __init__(self, path: str, rows: list[tuple[int, str]], bad: int, total: int):
+        super().__init__(f"{path}: {bad} of {total} rows are invalid; nothing was imported",
+                         fix="correct the rows listed above and import the file again")
+        self.rows, self.bad, self.total = rows, bad, total
+
+
+# --- export ---------------------------------------------------------------------------------------
+
+def header(key: str, lang: str) -> str:
+    """Column heading: the Chinese label, or the stable English key (``case`` for the number)."""
+    if lang == "zh":
+        return LABELS[key][0]
+    return "case" if key == "number" else key
+
+
+def _select(township: str | None, month: str | None, limit: int | None = None) -> tuple[str, list]:
+    where, params = [], []
+    if township:
+        # 检举控告 protection: never hand a township the accusations made against it.
+        where.append("township = ? AND (accused IS NULL OR accused != ?)")
+        params += [township, township]
+    if month:
+        where.append("month = ?")
+        params.append(month)
+    sql = (f"SELECT {', '.join(EXPORT_COLUMNS)} FROM cases" + (" WHERE " + " AND ".join(where) if where else "")
+           + " ORDER BY year, seq" + (f" LIMIT {int(limit)}" if limit else ""))
+    return sql, params
+
+
+def count_cases(ledger, township: str | None = None, month: str | None = None) -> int:
+    sql, params = _select(township, month)
+    return ledger.scalar(f"SELECT count(*) FROM ({sql})", params)
+
+
+def export_rows(ledger, township: str | None = None, month: str | None = None,
+                limit: int | None = None) -> Iterator[tuple]:
+    """Stored case rows in case-number order, as tuples in ``EXPORT_COLUMNS`` order (a live cursor)."""
+    sql, params = _select(township, month, limit)
+    return ledger.conn.execute(sql, params)
+
+
+def _converters(ref, lang: str, reveal: bool, typed: bool = False) -> list[Callable | None]:
+    """Per export column: stored value -> what the file shows (None: the value as stored).
+
+    ``typed`` (xlsx) keeps numbers as numbers and dates as dates, so Excel can sort and filter."""
+    zh = lang == "zh"
+    convs: list[Callable | None] = []
+    for key in EXPORT_COLUMNS:
+        conv = None
+        if key in ENUM_COLUMNS:
+            if zh:
+                labels = {m.value: m.zh for m in ENUM_COLUMNS[key]}
+                conv = lambda v, labels=labels: labels.get(v, v)  # noqa: E731
+        elif key == "category":
+            if zh:
+                labels = {k: r["zh"] for k, r in ref.categories.items()}
+                conv = lambda v, labels=labels: labels.get(v, v)  # noqa: E731
+        elif key in BOOLEAN_COLUMNS:
+            conv = (lambda v: "是" if v else "否") if zh else (lambda v: "1" if v else "0")
+        elif key == "joint":
+            sep = "、" if zh else ";"
+            conv = lambda v, sep=sep: sep.join(json.loads(v))  # noqa: E731
+        elif key == "id_number" and not reveal:
+            conv = mask_id
+        elif key == "phone" and not reveal:
+            conv = mask_phone
+        elif key in DATE_COLUMNS and typed:
+            conv = dt.date.fromisoformat
+        elif key == "people" and not typed:
+            conv = str
+        convs.append(conv)
+    return convs
+
+
+def _cells(row: tuple, convs: list) -> list:
+    return ["" if v is None else (c(v) if c else v) for v, c in zip(row, convs)]
+
+
+def write_csv(ledger, out, lang: str, reveal: bool, township: str | None = None, month: str | None = None) -> int:
+    """Write the cases as CSV to the text stream ``out``, BOM first; returns the number of cases."""
+    convs = _converters(ledger.ref, lang, reveal)
+    out.write("\ufeff")
+    writer = csv.writer(out)
+    writer.writerow([header(k, lang) for k in EXPORT_COLUMNS])
+    n = 0
+    for row in export_rows(ledger, township, month):
+        writer.writerow(_cells(row, convs))
+        n += 1
+    return n
+
+
+def write_json(ledger, out, reveal: bool, township: str | None = None, month: str | None = None) -> int:
+    """Write the cases as one JSON list of case objects (stable English keys and values)."""
+    keys = ["case" if k == "number" else k for k in EXPORT_COLUMNS]
+    out.write("[")
+    n = 0
+    for row in export_rows(ledger, township, month):
+        obj = dict(zip(keys, row))
+        for key in BOOLEAN_COLUMNS:
+            if obj[key] is not None:
+                obj[key] = bool(obj[key])
+        obj["joint"] = json.loads(obj["joint"]) if obj["joint"] else None
+        if not reveal:
+            obj["id_number"], obj["phone"] = mask_id(obj["id_number"]), mask_phone(obj["phone"])
+        out.write(("\n  " if n == 0 else ",\n  ") + json.dumps(obj, ensure_ascii=False))
+        n += 1
+    out.write("\n]\n" if n else "]\n")
+    return n
+
+
+def display_width(text: str) -> int:
+    """Columns a text takes in a spreadsheet: CJK and other wide characters count 2."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def write_xlsx(ledger, path: Path, lang: str, reveal: bool, township: str | None = None,
+               month: str | None = None) -> int:
+    """Write one sheet 信访事项: bold header, frozen top row, columns as wide as their text."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    total = count_cases(ledger, township, month)
+    if total > XLSX_MAX_ROWS:
+        raise XinfangError(f"--format xlsx: {total} cases do not fit in one Excel sheet ({XLSX_MAX_ROWS} rows)",
+                           fix="export CSV, or narrow it with --month or --township")
+    headings = [header(k, lang) for k in EXPORT_COLUMNS]
+    text_convs = _converters(ledger.ref, lang, reveal)
+    widths = [display_width(h) for h in headings]
+    # Widths from the first rows: enough to fit typical text without reading the ledger twice.
+    for row in export_rows(ledger, township, month, limit=1000):
+        for i, value in enumerate(_cells(row, text_convs)):
+            widths[i] = max(widths[i], display_width(str(value)))
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(SHEET)
+    for i, w in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = min(w, 60) + 2
+    ws.freeze_panes = "A2"
+    bold = Font(bold=True)
+    cells = []
+    for h in headings:
+        cell = WriteOnlyCell(ws, value=h)
+        cell.font = bold
+        cells.append(cell)
+    ws.append(cells)
+    convs = _converters(ledger.ref, lang, reveal, typed=True)
+    dates = [i for i, k in enumerate(EXPORT_COLUMNS) if k in DATE_COLUMNS]
+    n = 0
+    for row in export_rows(ledger, township, month):
+        values = _cells(row, convs)
+        for i in dates:
+            if values[i] != "":
+                cell = WriteOnlyCell(ws, value=values[i])
+                cell.number_format = "yyyy-mm-dd"
+                values[i] = cell
+        ws.append(values)
+        n += 1
+    wb.save(str(path))
+    return n
+
+
+# --- import: reading files ------------------------------------------------------------------------
+
+class Table:
+    """Rows of a CSV or xlsx file: ``header`` (texts), ``rows`` yielding (row number, cells),
+    and ``progress()`` -> (done, total) in the file's own unit (bytes or rows)."""
+
+    def __init__(self, header: list[str], rows: Iterator[tuple[int, list[str]]],
+                 progress: Callable[[], tuple[int, int]], close: Callable[[], None]):
+        self.header, self.rows, self.progress, self.close = header, rows, progress, close
+
+
+def open_table(path: Path) -> Table:
+    """Open an import file by its extension (.csv or .xlsx)."""
+    suffix = path.suffix.lower()
+    if not path.is_file():
+        raise XinfangError(f"FILE: no file {str(path)!r}", fix="check the path")
+    if suffix == ".csv":
+        return _csv_table(path)
+    if suffix in (".xlsx", ".xlsm"):
+        return _xlsx_table(path)
+    raise XinfangError(f"FILE: cannot import {path.name!r}: only .csv and .xlsx files are read",
+                       fix="save the sheet as .xlsx or 'CSV UTF-8', or export one with 'xinfang export'")
+
+
+def _csv_table(path: Path) -> Table:
+    raw = open(path, "rb")
+    head = raw.read(1 << 16)
+    raw.seek(0)
+    encoding = "utf-8-sig"
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
+    except UnicodeDecodeError:
+        encoding = "gb18030"  # Excel's plain "CSV" on a Chinese Windows
+    text = io.TextIOWrapper(raw, encoding=encoding, newline="")
+    reader = csv.reader(text)
+    size = max(os.path.getsize(path), 1)
+
+    def records():
+        n = 1
+        try:
+            for cells in reader:
+                n += 1
+                yield n, cells
+        except UnicodeDecodeError:
+            raise XinfangError(f"FILE: row {n + 1} is not valid {encoding} text",
+                               fix="save the file as 'CSV UTF-8' or as .xlsx") from None
+        except csv.Error as exc:
+            raise XinfangError(f"FILE: row {n + 1} cannot be read as CSV ({exc})", fix="correct that row") from None
+
+    try:
+        first = next(reader, None)
+    except (UnicodeDecodeError, csv.Error) as exc:
+        text.close()
+        raise XinfangError(f"FILE: the header row cannot be read ({exc})", fix="save the file as 'CSV UTF-8'") from None
+    if first is None:
+        text.close()
+        raise XinfangError(f"FILE: {path.name} is empty", fix="export a file with 'xinfang export' to see the layout")
+    # The Table holds ``text`` (through its close): the raw file stays open for progress reports.
+    return Table(first, records(), lambda: (size if raw.closed else raw.tell(), size), text.close)
+
+
+def _xlsx_table(path: Path) -> Table:
+    from openpyxl import load_workbook
+
+    try:
+        wb = load_workbook(str(path), read_only=True, data_only=True)
+    except Exception as exc:  # zip, XML or openpyxl's own errors: the file is not a workbook
+        raise XinfangError(f"FILE: {path.name} is not a readable .xlsx workbook ({type(exc).__name__})",
+                           fix="open it in Excel or WPS and save it again as .xlsx") from None
+    ws = wb[SHEET] if SHEET in wb.sheetnames else wb.worksheets[0]
+    rows = ws.iter_rows(values_only=True)
+    first = next(rows, None)
+    if first is None:
+        wb.close()
+        raise XinfangError(f"FILE: {path.name} has an empty first sheet", fix="put the cases on sheet 信访事项")
+    total = ws.max_row or 0
+    done = [1]
+
+    def records():
+        n = 1
+        for cells in rows:
+            n += 1
+            done[0] = n
+            yield n, [_xlsx_text(v) for v in cells]
+
+    return Table([_xlsx_text(v) for v in first], records(), lambda: (done[0], total), wb.close)
+
+
+def _xlsx_text(value) -> str:
+    """A cell as the text a clerk sees: dates as YYYY-MM-DD, whole numbers without '.0'."""
+    if value is None:
+        return ""
+    if type(value) is str:
+        return value
+    if isinstance(value, (dt.datetime, dt.date)):
+        return (value.date() if isinstance(value, dt.datetime) else value).isoformat()
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+# --- import: headers ------------------------------------------------------------------------------
+
+IMPORTED = ("number", *CASE_FIELDS, *LIFECYCLE)
+IGNORED = (*DERIVED, "month", "year", "repeat")  # derived: recomputed from the imported fields
+
+
+def _norm(name: str) -> str:
+    return " ".join((name or "").replace("\ufeff", "").replace("_", " ").replace("-", " ").split()).lower()
+
+
+def _aliases() -> dict[str, str]:
+    out = {}
+    for key in IMPORTED + IGNORED:
+        zh, en = LABELS.get(key, (key, key))
+        for name in (key, zh, en):
+            out[_norm(name)] = key
+    out[_norm("case")] = out[_norm("source_number")] = "number"
+    return out
+
+
+def map_header(header: list[str]) -> dict[str, tuple[int, str]]:
+    """Column key -> (position, heading as written). Accepts the Chinese labels, the English keys
+    and the English labels; refuses unknown, repeated and missing required columns."""
+    aliases = _aliases()
+    found: dict[str, tuple[int, str]] = {}
+    unknown = []
+    for i, name in enumerate(header):
+        if not (name or "").strip():
+            continue
+        key = aliases.get(_norm(name))
+        if key is None:
+            unknown.append(name.strip())
+        elif key in found:
+            raise XinfangError(f"FILE: columns {found[key][1]!r} and {name.strip()!r} are the same field ({key})",
+                               fix="keep one of them")
+        else:
+            found[key] = (i, name.strip())
+    if unknown:
+        raise XinfangError(f"FILE: unknown column{'s' if len(unknown) > 1 else ''} "
+                           f"{', '.join(repr(u) for u in unknown[:5])}",
+                           fix="use the headings 'xinfang export' writes (Chinese, or English with --lang en)"
+                               " or delete those columns")
+    missing = [k for k in REQUIRED if k not in found]
+    if missing:
+        raise XinfangError(f"FILE: missing column{'s' if len(missing) > 1 else ''} "
+                           + ", ".join(f"{LABELS[k][0]} ({k})" for k in missing),
+                           fix="add them; 'xinfang export' shows the layout")
+    return {k: v for k, v in found.items() if k in IMPORTED}
+
+
+# --- import: checking rows ------------------------------------------------------------------------
+
+class RowProblem(Exception):
+    """The reasons one row cannot be imported."""
+
+
+class RowChecker:
+    """Checks one row with the rules ``register`` applies (plus the lifecycle fields) and returns
+    the values to store. Values that repeat down a column (dates, townships, enumerations) are
+    checked once and remembered, so large files cost little beyond the per-row text checks."""
+
+    def __init__(self, ledger, columns: dict[str, tuple[int, str]], today: dt.date):
+        self.ledger, self.ref, self.today = ledger, ledger.ref, today
+        self.pos = {k: p for k, (p, _) in columns.items()}
+        self.names = {k: n for k, (_, n) in columns.items()}
+        self.caches: dict[str, dict] = {}
+        self.birth_ok: dict[str, bool] = {}
+
+    # each helper raises XinfangError naming the column as the file heads it
+    def col(self, key: str) -> str:
+        return self.names.get(key) or LABELS[key][0]
+
+    def _cached(self, key: str, raw: str, fn):
+        cache = self.caches.setdefault(key, {})
+        hit = cache.get(raw)
+        if hit is None:
+            try:
+                hit = fn(raw)
+            except XinfangError as exc:
+                hit = exc
+            if len(cache) < _CACHE_LIMIT:
+                cache[raw] = hit
+        if isinstance(hit, XinfangError):
+            raise hit
+        return hit
+
+    def date(self, key: str, raw: str) -> dt.date:
+        day = self._cached(key, raw, lambda r: parse.parse_date(r, self.col(key)))
+        if day > self.today:
+            raise XinfangError(f"{self.col(key)}: {day} is after today ({self.today})")
+        return day
+
+    def enum(self, key: str, raw: str):
+        return self._cached(key, raw, lambda r: parse.choice(ENUM_COLUMNS[key], r, self.col(key)))
+
+    def boolean(self, key: str, raw: str) -> bool:
+        def conv(r):
+            v = r.strip().lower()
+            if v in _TRUE:
+                return True
+            if v in _FALSE:
+                return False
+            raise XinfangError(f"{self.col(key)}: {r!r} is not yes or no", fix="write 是 or 否 (1 or 0)")
+        return self._cached(key, raw, conv)
+
+    def count(self, raw: str) -> int:
+        def conv(r):
+            try:
+                n = int(r.strip())
+            except ValueError:
+                raise XinfangError(f"{self.col('people')}: {r!r} is not a whole number") from None
+            return parse.parse_count(n, self.col("people"))
+        return self._cached("people", raw, conv)
+
+    def text(self, key: str, raw: str, max_len: int, required: bool = True) -> str | None:
+        if not required and not raw.strip():
+            return None
+        if "\r" in raw:  # line breaks inside a cell, as Windows writes them
+            raw = raw.replace("\r\n", "\n").replace("\r", "\n")
+        value = raw.strip()
+        if value and len(value) <= max_len and not _CONTROL(value):
+            return value
+        return parse.parse_text(raw, self.col(key), max_len, required)
+
+    def id_number(self, raw: str) -> str | None:
+        value = raw.strip().upper()
+        if not value:
+            return None
+        if "*" in value:
+            raise XinfangError(f"{self.col('id_number')}: {value} is masked and cannot be imported;"
+                               " export the file again with --reveal")
+        if _ID_SHAPE(value):
+            birth = value[6:14]
+            ok = self.birth_ok.get(birth)
+            if ok is None:
+                try:
+                    ok = dt.date(int(birth[:4]), int(birth[4:6]), int(birth[6:])).year >= 1890
+                except ValueError:
+                    ok = False
+                self.birth_ok[birth] = ok
+            if ok and _ID_CHECK[sum(map(mul, map(int, value[:17]), _ID_WEIGHTS)) % 11] == value[17]:
+                return value
+        return parse.parse_id_number(value, self.col("id_number"))
+
+    def phone(self, raw: str) -> str | None:
+        if not raw.strip():
+            return None
+        if "*" in raw:
+            raise XinfangError(f"{self.col('phone')}: {raw.strip()} is masked and cannot be imported;"
+                               " export the file again with --reveal")
+        return parse.parse_phone(raw, self.col("phone"))
+
+    def __call__(self, cells: list[str]) -> dict:
+        """The stored values of one row; raises RowProblem with every reason the row is bad."""
+        pos = self.pos
+        width = len(cells)
+
+        def get(key):
+            p = pos.get(key)
+            return cells[p] if p is not None and p < width else ""
+
+        problems: list[str] = []
+        out: dict = {}
+
+        def field(key, fn, *args):
+            try:
+                out[key] = fn(*args)
+            except XinfangError as exc:
+                problems.append(exc.message)
+                out[key] = None
+
+        ref = self.ref
+        field("received", self.date, "received", get("received"))
+        field("channel", self.enum, "channel", get("channel"))
+        field("township", self._cached, "township", get("township"), lambda r: ref.township(r, self.col("township")))
+        field("name", self.text, "name", get("name"), 50)
+        field("category", self._cached, "category", get("category"), lambda r: ref.category(r, self.col("category")))
+        field("summary", self.text, "summary", get("summary"), 4000)
+        field("id_number", self.id_number, get("id_number"))
+        field("phone", self.phone, get("phone"))
+        field("address", self.text, "address", get("address"), 200, False)
+        # Blank optional columns take register's defaults: 1 person, district level, grievance.
+        raw = get("people")
+        field("people", self.count, raw) if raw.strip() else out.update(people=1)
+        raw = get("level")
+        field("level", self.enum, "level", raw) if raw.strip() else out.update(level=Level.district)
+        raw = get("kind")
+        field("kind", self.enum, "kind", raw) if raw.strip() else out.update(kind=Kind.grievance)
+        field("major", self.boolean, "major", get("major"))
+        raw = get("accused")
+        field("accused", self._cached, "accused", raw, lambda r: ref.unit(r, self.col("accused"))) if raw.strip() \
+            else out.update(accused=None)
+        raw = get("point")
+        field("point", self._cached, "point", raw, lambda r: ref.point(r, self.col("point"))) if raw.strip() \
+            else out.update(point=None)
+        if not problems:
+            try:
+                check_case_fields(self.ledger, out, self.today)
+            except XinfangError as exc:
+                problems.append(self._named(exc.message))
+        self._lifecycle(get, out, problems)
+        if problems:
+            raise RowProblem("; ".join(problems))
+        number = get("number").strip()
+        out["source_number"] = number or None
+        return out
+
+    def _named(self, message: str) -> str:
+        """A shared check names a register option (--point); name the file's column instead."""
+        option, sep, rest = message.partition(": ")
+        if sep and option.startswith("--"):
+            key = option[2:].replace("-", "_")
+            if key in LABELS:
+                return f"{self.col(key)}: {rest}"
+        return message
+
+    def _lifecycle(self, get, out: dict, problems: list[str]) -> None:
+        raws = {k: get(k).strip() for k in LIFECYCLE}
+        for k in LIFECYCLE:
+            out[k] = None
+        col = self.col
+        if raws["status"]:
+            try:
+                status = self.enum("status", raws["status"])
+            except XinfangError as exc:
+                problems.append(exc.message)
+                return
+        else:
+            given = [k for k in ("unit", "leader", "assigned_on", "replied_on", "closed_on", "outcome") if raws[k]]
+            if given:
+                problems.append(f"{col('status')}: empty, but {col(given[0])} is given; give the status")
+                return
+            status = Status.registered
+        out["status"] = status.value
+        closed = status in CLOSED_LIKE
+        transferred = status == Status.transferred
+        # What each status carries, as the lifecycle commands leave it (a case answered on review
+        # is closed without an outcome; a review may start from a replied case, not yet closed).
+        needs = {
+            "unit": status != Status.registered,
+            "assigned_on": status not in (Status.registered, Status.transferred),
+            "replied_on": status == Status.replied or (status == Status.review and not raws["closed_on"]),
+            "closed_on": status in (Status.closed, Status.rereview, Status.final, Status.transferred),
+        }
+        allowed = {
+            "unit": status != Status.registered,
+            "assigned_on": status != Status.registered,
+            "replied_on": status == Status.replied or closed,
+            "closed_on": closed or transferred,
+            "outcome": closed,
+            "satisfaction": closed,
+        }
+        for k, ok in allowed.items():
+            if raws[k] and not ok:
+                problems.append(f"{col(k)}: given, but the case is {status.value} ({status.zh})")
+            elif needs.get(k) and not raws[k]:
+                problems.append(f"{col(k)}: a {status.value} ({status.zh}) case needs it")
+        if raws["leader"] and not raws["assigned_on"]:
+            problems.append(f"{col('leader')}: given, but {col('assigned_on')} is empty")
+        elif raws["assigned_on"] and not raws["leader"]:
+            problems.append(f"{col('leader')}: an assigned case needs its leader (包案领导)")
+        if raws["joint"] and not raws["assigned_on"]:
+            problems.append(f"{col('joint')}: given, but {col('assigned_on')} is empty")
+        before = len(problems)
+        received = out["received"]
+        last = (received, col("received")) if received else None
+        for k in ("assigned_on", "replied_on", "closed_on"):
+            if raws[k] and allowed[k]:
+                try:
+                    day = self.date(k, raws[k])
+                except XinfangError as exc:
+                    problems.append(exc.message)
+                    continue
+                if last and day < last[0]:
+                    problems.append(f"{col(k)}: {day} is before the case's {last[1]} ({last[0]})")
+                out[k] = day.isoformat()
+                last = (day, col(k))
+        if closed and not out["replied_on"] and out["closed_on"]:
+            out["replied_on"] = out["closed_on"]  # as 'resolve' records a case closed without a reply
+        try:
+            if raws["unit"] and allowed["unit"]:
+                out["unit"] = (self.text("unit", raws["unit"], 100) if transferred else
+                               self._cached("unit", raws["unit"], lambda r: self.ref.unit(r, col("unit"))))
+            if raws["leader"]:
+                out["leader"] = self.text("leader", raws["leader"], 50)
+            if raws["joint"]:
+                joint = []
+                for part in re.split(r"[、;；,，]", raws["joint"]):
+                    if part.strip():
+                        name = self._cached("unit", part, lambda r: self.ref.unit(r, col("joint")))
+                        if name != out["unit"] and name not in joint:
+                            joint.append(name)
+                if joint and not out["major"]:
+                    problems.append(f"{col('joint')}: joint handling (联合办访) is for major matters")
+                out["joint"] = json.dumps(joint, ensure_ascii=False) if joint else None
+            if raws["outcome"] and closed:
+                out["outcome"] = self.enum("outcome", raws["outcome"]).value
+            if raws["satisfaction"] and closed:
+                out["satisfaction"] = self.enum("satisfaction", raws["satisfaction"]).value
+            for k in ("signed", "cease_agreement"):
+                if raws[k]:
+                    flag = self.boolean(k, raws[k])
+                    if closed:
+                        out[k] = int(flag)
+                    elif flag:
+                        problems.append(f"{col(k)}: only a closed case is signed off")
+        except XinfangError as exc:
+            problems.append(exc.message)
+        accused = out["accused"]
+        if accused and len(problems) == before and (
+                accused == out["unit"] or accused == out["leader"]
+                or (out["joint"] and accused in json.loads(out["joint"]))):
+            problems.append(f"{col('unit')}: an accusation against {accused} can never be handled by the accused")
+
+
+# --- import: writing ------------------------------------------------------------------------------
+
+_CASE_COLUMNS = ("number", "year", "seq", "month", "received", "channel", "point", "township", "name", "id_number",
+                 "phone", "address", "people", "level", "kind", "category", "major", "summary", "accused",
+                 "collective", "skip_level", "initial", *LIFECYCLE)
+_LIFECYCLE_EVENTS = ("unit", "joint", "leader", "assigned_on", "replied_on", "closed_on", "outcome", "signed",
+                     "satisfaction", "cease_agreement")
+
+
+def _json_text(value) -> str:
+    return "null" if value is None else encode_basestring(value)
+
+
+def event_canonical(at: str, who: str, case: str | None, action: str, field: str | None, old: str | None,
+                    new: str | None, note: str | None) -> str:
+    """``xinfang.ledger.db.canonical`` of an event's values, built directly (keys in sorted order)."""
+    return (f'{{"action":{_json_text(action)},"at":{_json_text(at)},"case_number":{_json_text(case)},'
+            f'"field":{_json_text(field)},"new":{_json_text(new)},"note":{_json_text(note)},'
+            f'"old":{_json_text(old)},"who":{_json_text(who)}}}')
+
+
+class CaseWriter:
+    """Writes checked rows as new cases, with their events and clocks, in batches."""
+
+    def __init__(self, ledger, source: str):
+        from xinfang.ledger.clocks import work_calendar
+        from xinfang.rules.deadlines import clocks_started_by
+
+        self.ledger, self.conn, self.source = ledger, ledger.conn, source
+        self.policy = ledger.policy
+        self.calendar = work_calendar(ledger)
+        self.version = self.calendar.version
+        self.who = ledger.who
+        self.prev = ledger._last_hash("events", "id")
+        self.counters: dict[int, int] = {}
+        self.deadlines: dict[tuple, tuple] = {}
+        self.started = {
+            (trigger, major): [c for t in triggers for c in clocks_started_by(t, major, self.policy)]
+            for trigger, triggers in (("registration", ["registration"]), ("assignment", ["assignment", "acceptance"]),
+                                      ("reply", ["reply"]))
+            for major in (False, True)
+        }
+        self.encode = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str).encode
+        self.numbers: list[str] = []
+        self.count = 0
+        self.provisional = 0  # running clocks whose due date is provisional (暂定)
+        self.first: str | None = None
+        self.last: str | None = None
+
+    def _number(self, year: int) -> tuple[str, int]:
+        last = self.counters.get(year)
+        if last is None:
+            last = self.ledger.scalar("SELECT last FROM counters WHERE year = ?", (year,)) or 0
+        seq = last + 1
+        self.counters[year] = seq
+        return case_number(year, seq), seq
+
+    def _deadline(self, clock, start: dt.date):
+        key = (clock, start)
+        hit = self.deadlines.get(key)
+        if hit is None:
+            from xinfang.rules.deadlines import deadline_for
+
+            rule = self.policy.clocks[clock]
+            d = deadline_for(clock, start, rule, self.calendar)
+            note = f"{rule.days} {rule.counting} days from {start}" + (" (provisional)" if d.provisional else "")
+            hit = self.deadlines[key] = (d.due.isoformat(), int(d.provisional), rule.days, rule.counting, note)
+        return hit
+
+    def write(self, rows: list[tuple[int, dict]]) -> None:
+        """Insert one batch of checked rows (row number, values) as new cases."""
+        if not rows:
+            return
+        policy = self.policy
+        collective_people, skip_levels = policy.collective_people, policy.skip_levels
+        records = []
+        for _, r in rows:
+            received = r["received"]
+            number, seq = self._number(received.year)
+            r["number"] = number
+            r["collective"] = int(r["people"] >= collective_people)
+            r["skip_level"] = int(r["level"] in skip_levels)
+            r["initial"] = 1 if r["id_number"] else None
+            r["repeat_of"] = None
+            records.append((number, received.year, seq, received.strftime("%Y-%m"), received.isoformat(),
+                            r["channel"].value, r["point"], r["township"], r["name"], r["id_number"], r["phone"],
+                            r["address"], r["people"], r["level"].value, r["kind"].value, r["category"],
+                            int(bool(r["major"])), r["summary"], r["accused"], r["collective"], r["skip_level"],
+                            r["initial"], *(r[k] for k in LIFECYCLE)))
+        conn = self.conn
+        before = conn.execute("SELECT coalesce(max(rowid), 0) FROM cases").fetchone()[0]
+        conn.executemany(f"INSERT INTO cases ({', '.join(_CASE_COLUMNS)}) VALUES ({', '.join('?' * len(_CASE_COLUMNS))})",
+                         records)
+        self._repeats(rows, before)
+        self._history(rows)
+        self.count += len(rows)
+        self.first = self.first or rows[0][1]["number"]
+        self.last = rows[-1][1]["number"]
+
+    def _repeats(self, rows: list[tuple[int, dict]], before: int) -> None:
+        """Link repeats (重复访) as ``register`` does: the latest earlier case of the same ID number,
+        township and category within the look-back window, among the cases registered before this
+        one (earlier rows of the file included). One query per batch, answered from the index."""
+        if not any(r["id_number"] for _, r in rows):
+            return
+        found = self.conn.execute(
+            "SELECT c.number, (SELECT e.number || ' ' || e.received FROM cases e"
+            "  WHERE e.id_number = c.id_number AND e.township = c.township AND e.category = c.category"
+            "  AND e.received <= c.received AND e.rowid < c.rowid AND e.status != 'transferred'"
+            "  ORDER BY e.received DESC, e.number DESC LIMIT 1)"
+            " FROM cases c WHERE c.rowid > ? AND c.id_number IS NOT NULL", (before,)).fetchall()
+        earlier = {number: hit for number, hit in found if hit}
+        if not earlier:
+            return
+        window = self.policy.repeat_window_days
+        updates = []
+        for _, r in rows:
+            hit = earlier.get(r["number"])
+            if hit:
+                other, received = hit.split(" ")
+                within = (r["received"] - dt.date.fromisoformat(received)).days <= window
+                r["repeat_of"] = other if within else None
+                r["initial"] = 0
+                updates.append((r["repeat_of"], r["number"]))
+        self.conn.executemany("UPDATE cases SET repeat_of = ?, initial = 0 WHERE number = ?", updates)
+
+    def _history(self, rows: list[tuple[int, dict]]) -> None:
+        at, who, source = now_stamp(), self.who, self.source
+        events: list[tuple] = []
+        clocks: list[tuple] = []
+        add = events.append
+        encode = self.encode
+        for rowno, r in rows:
+            number = r["number"]
+            record = {k: r[k] for k in CASE_FIELDS}
+            record.update(received=r["received"].isoformat(), channel=r["channel"].value, level=r["level"].value,
+                          kind=r["kind"].value, major=int(bool(r["major"])), collective=r["collective"],
+                          skip_level=r["skip_level"], repeat_of=r["repeat_of"], initial=r["initial"])
+            note = {"file": source, "row": rowno}
+            if r["source_number"]:
+                note["source_number"] = r["source_number"]
+            add((number, "import", None, None, encode({k: v for k, v in record.items() if v is not None}),
+                 encode(note)))
+            for k in _LIFECYCLE_EVENTS:
+                if r[k] is not None:
+                    add((number, "import", k, None, str(r[k]), None))
+            if r["status"] != Status.registered.value:
+                add((number, "import", "status", Status.registered.value, r["status"], None))
+            self._clocks(r, clocks, add)
+        if clocks:
+            self.conn.executemany(
+                "INSERT INTO clocks (case_number, clock, start, days, counting, due, provisional, calendar_version,"
+                " done_on, met) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", clocks)
+        prev = self.prev
+        sha = hashlib.sha256
+        chained = []
+        for case, action, field, old, new, note in events:
+            h = sha((prev + event_canonical(at, who, case, action, field, old, new, note)).encode("utf-8")).hexdigest()
+            chained.append((at, who, case, action, field, old, new, note, prev, h))
+            prev = h
+        self.prev = prev
+        self.conn.executemany(
+            "INSERT INTO events (at, who, case_number, action, field, old, new, note, prev_hash, hash)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", chained)
+
+    def _clocks(self, r: dict, clocks: list, add) -> None:
+        """The clocks the case's lifecycle would have run, as start_clocks / finish_clocks /
+        stop_clocks record them: notice from registration, reply or conclusion and handling from
+        assignment, the reply clock stopped at the reply, all stopped at closing or transfer."""
+        number, major, version = r["number"], bool(r["major"]), self.version
+        running: list[list] = []  # [clock value, due, row index]
+
+        def start(trigger: str, day: dt.date):
+            for clock in self.started[(trigger, major)]:
+                due, provisional, days, counting, note = self._deadline(clock, day)
+                running.append([clock.value, due, len(clocks)])
+                clocks.append((number, clock.value, day.isoformat(), days, counting, due, provisional, version,
+                               None, None))
+                add((number, "clock", clock.value, None, due, note))
+
+        def finish(names, on: str | None, judge: bool = True):
+            for item in list(running):
+                if (item[0] not in names) if names is not None else (judge and item[0] in PETITIONER_WINDOWS):
+                    continue
+                running.remove(item)
+                row = clocks[item[2]]
+                met = int(on <= item[1]) if judge else None
+                clocks[item[2]] = (*row[:8], on, met)
+                if judge:
+                    add((number, "clock-done", item[0], None, on, "met" if met else f"late (due {item[1]})"))
+                else:
+                    add((number, "clock-stop", item[0], None, on, None))
+
+        status = r["status"]
+        start("registration", r["received"])
+        if r["assigned_on"]:
+            finish({"notice"}, r["assigned_on"])
+            start("assignment", dt.date.fromisoformat(r["assigned_on"]))
+        if r["replied_on"]:
+            finish({"reply"}, r["replied_on"])
+            if status in (Status.replied.value, Status.closed.value):
+                start("reply", dt.date.fromisoformat(r["replied_on"]))  # the review request window
+        if status == Status.transferred.value:
+            finish(None, r["closed_on"], judge=False)
+        elif status != Status.replied.value and (r["closed_on"] or r["replied_on"]):
+            # Closing (or a review request on a reply) judges every duty clock still running.
+            finish(None, r["closed_on"] or r["replied_on"])
+        self.provisional += sum(1 for item in running if clocks[item[2]][6])
+
+    def finish(self) -> None:
+        for year, last in self.counters.items():
+            self.conn.execute(
+                "INSERT INTO counters (year, last) VALUES (?, ?) ON CONFLICT(year) DO UPDATE SET last = excluded.last",
+                (year, last))
+
+
+def import_cases(ledger, path: Path, today: dt.date, check_only: bool = False,
+                 progress: Callable[[int, int, int], None] | None = None) -> dict:
+    """Import the cases of a CSV or xlsx file (call inside ``ledger.write()``).
+
+    Every row is checked; when any is bad, ``ImportRefused`` lists them and the caller's rollback
+    leaves the ledger as it was. ``check_only`` checks without writing. ``progress`` is called
+    per batch with (rows read, done, total) in the file's own unit."""
+    table = open_table(path)
+    try:
+        checker = RowChecker(ledger, map_header(table.header), today)
+        writer = None if check_only else CaseWriter(ledger, path.name)
+        listed: list[tuple[int, str]] = []
+        bad = total = 0
+        batch: list[tuple[int, dict]] = []
+        for rowno, cells in table.rows:
+            if not any(c.strip() for c in cells):
+                continue  # blank lines and the empty rows spreadsheets leave at the end
+            total += 1
+            try:
+                values = checker(cells)
+            except RowProblem as exc:
+                bad += 1
+                if len(listed) < MAX_LISTED:
+                    listed.append((rowno, str(exc)))
+                batch.clear()
+                continue
+            if writer and not bad:
+                batch.append((rowno, values))
+                if len(batch) >= BATCH:
+                    writer.write(batch)
+                    batch = []
+            if progress and total % BATCH == 0:
+                progress(total, *table.progress())
+        if bad:
+            raise ImportRefused(path.name, listed, bad, total)
+        if total == 0:
+            raise XinfangError(f"FILE: {path.name} has a header but no cases", fix="add rows under the header")
+        if writer:
+            writer.write(batch)
+            writer.finish()
+        if progress:
+            progress(total, *table.progress())
+    finally:
+        table.close()
+    if writer is None:
+        return {"imported": 0, "checked": total}
+    return {"imported": writer.count, "first": writer.first, "last": writer.last,
+            "provisional_deadlines": writer.provisional}
