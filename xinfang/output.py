@@ -40,6 +40,12 @@ LABELS: dict[str, tuple[str, str]] = {
     "extension_days": ("延期天数", "extension"), "repeat": ("重复访", "repeat"), "year": ("年度", "year"),
     "date": ("日期", "date"), "weekday": ("星期", "weekday"), "day_type": ("类型", "type"),
     "holiday": ("节日", "holiday"), "old_due": ("原到期日", "old due"),
+    "prev_score": ("上月得分", "prev. month"), "change_prev": ("环比", "vs prev. month"),
+    "prev_year_score": ("去年同月得分", "same month last year"), "change_last_year": ("同比", "vs last year"),
+    "skip_level_cases": ("越级", "skip-level"), "collective_cases": ("集体访", "collective"),
+    "published": ("已公布", "published"), "method": ("计分方法", "method"), "end": ("截止日", "end"),
+    "months": ("涉及月份", "months"), "reason": ("理由", "reason"), "allowed": ("允许", "allowed"),
+    "reasons": ("原因", "reasons"),
 }
 
 ENUMS: dict[str, type[Enum]] = {

@@ -119,6 +119,46 @@ def _per_10k(raw: int, population: int) -> Score:
     return round(raw / (population / 10000), 2)
 
 
+class Tally(NamedTuple):
+    """A township's month in numbers, before ordering: the raw score (never per 10,000) and counts.
+
+    The ledger computes these with one aggregate query; :func:`tally_month` computes the same from
+    case records. Either feeds :func:`rank_tallies`.
+    """
+
+    score: int
+    cases: int
+    skip_level: int = 0
+    collective: int = 0
+    repeat: int = 0
+
+
+EMPTY = Tally(0, 0, 0, 0, 0)
+
+
+def tally_month(month: str, cases: Iterable[Case], policy: Policy, townships: Sequence[Township] | None = None) -> dict[str, Tally]:
+    """Township → :class:`Tally` of the cases received in ``month``; only roster townships when given."""
+    names = None if townships is None else {t.name for t in townships}
+    counts: dict[str, list[int]] = {}
+    for case in cases_in_month(month, cases):
+        if names is not None and case.township not in names:
+            continue
+        c = counts.setdefault(case.township, [0, 0, 0, 0, 0])
+        c[0] += case_score(case, policy)
+        c[1] += 1
+        c[2] += policy.is_skip_level(case.level)
+        c[3] += policy.is_collective(case.people)
+        c[4] += bool(case.repeat_of)
+    return {name: Tally(*c) for name, c in counts.items()}
+
+
+def _check_roster(townships: Sequence[Township]) -> None:
+    names = [t.name for t in townships]
+    if len(set(names)) != len(names):
+        duplicated = sorted({n for n in names if names.count(n) > 1})
+        raise ValueError(f"the roster lists a township twice: {', '.join(duplicated)}")
+
+
 def rank_month(
     month: str,
     cases: Iterable[Case],
@@ -135,23 +175,28 @@ def rank_month(
     all in and a township with no points is never in. ``previous`` and ``last_year`` map township
     names to the scores of the previous month and of the same month last year, for comparison.
     """
-    names = [t.name for t in townships]
-    if len(set(names)) != len(names):
-        duplicated = sorted({n for n in names if names.count(n) > 1})
-        raise ValueError(f"the roster lists a township twice: {', '.join(duplicated)}")
-    tally = {name: [0, 0, 0, 0, 0] for name in names}  # raw score, cases, skip-level, collective, repeat
-    for case in cases_in_month(month, cases):
-        counts = tally.get(case.township)
-        if counts is None:
-            continue
-        counts[0] += case_score(case, policy)
-        counts[1] += 1
-        counts[2] += policy.is_skip_level(case.level)
-        counts[3] += policy.is_collective(case.people)
-        counts[4] += bool(case.repeat_of)
+    _check_roster(townships)
+    tallies = tally_month(month, cases, policy, townships)
+    return rank_tallies(month, tallies, townships, policy, previous, last_year)
+
+
+def rank_tallies(
+    month: str,
+    tallies: Mapping[str, Tally],
+    townships: Sequence[Township],
+    policy: Policy,
+    previous: Mapping[str, Score] | None = None,
+    last_year: Mapping[str, Score] | None = None,
+) -> list[RankRow]:
+    """Rank every roster township for ``month`` from per-township tallies (as :func:`rank_month`).
+
+    A township missing from ``tallies`` had no case; tallies of townships off the roster are ignored.
+    """
+    parse_month(month)
+    _check_roster(townships)
 
     def score_of(township: Township) -> Score:
-        raw = tally[township.name][0]
+        raw = tallies.get(township.name, EMPTY).score
         return _per_10k(raw, township.population) if policy.per_10k_residents else raw
 
     scored = [(score_of(t), i, t) for i, t in enumerate(townships)]
@@ -161,15 +206,15 @@ def rank_month(
     rows: list[RankRow] = []
     for index, (score, _, township) in enumerate(ordered):
         position = rows[-1].position if rows and rows[-1].score == score else index + 1
-        _, n_cases, skip, collective, repeat = tally[township.name]
+        tally = tallies.get(township.name, EMPTY)
         rows.append(
             RankRow(
                 township=township.name,
                 score=score,
-                cases=n_cases,
-                skip_level=skip,
-                collective=collective,
-                repeat=repeat,
+                cases=tally.cases,
+                skip_level=tally.skip_level,
+                collective=tally.collective,
+                repeat=tally.repeat,
                 position=position,
                 bottom=position <= policy.bottom_size and score > 0,
                 prev_score=previous.get(township.name),
@@ -177,6 +222,14 @@ def rank_month(
             )
         )
     return rows
+
+
+def change(score: Score, before: Score | None) -> Score | None:
+    """Score minus an earlier score (环比/同比); None when there is no earlier score."""
+    if before is None:
+        return None
+    diff = score - before
+    return round(diff, 2) if isinstance(diff, float) else diff
 
 
 def bottom_group(rows: Iterable[RankRow]) -> list[str]:
@@ -214,5 +267,9 @@ def method(policy: Policy, month: str, published: bool) -> dict:
         "repeat_extra": policy.repeat_extra,
         "per_10k_residents": policy.per_10k_residents,
         "bottom_size": policy.bottom_size,
+        "cases_counted": (
+            "当月登记、属地为该乡镇的全部信访事项(含已转送) / every case received in the month and"
+            " attributed to the township, whatever its status (transferred cases included)"
+        ),
         "formula": formula,
     }

@@ -1,0 +1,188 @@
+"""Monthly ranking and sanctions: rank [--publish], sanctions, sanctions confirm/dismiss/check."""
+
+from __future__ import annotations
+
+from typing import Annotated, Optional
+
+import typer
+
+from xinfang.cli import STATE, CsvOpt, JsonOpt, app, fmt
+
+RANK_COLUMNS = ["position", "township", "score", "cases", "skip_level", "collective", "repeat", "prev_score",
+                "change_prev", "prev_year_score", "change_last_year", "bottom"]
+# On screen the counts get their own keys: skip_level and collective are yes/no flags on a case.
+TABLE_COLUMNS = [{"skip_level": "skip_level_cases", "collective": "collective_cases"}.get(c, c) for c in RANK_COLUMNS]
+SANCTION_COLUMNS = ["id", "township", "sanction", "status", "start", "end", "effects", "trigger"]
+
+
+@app.command()
+def rank(
+    month: Annotated[str, typer.Option("--month", help="The month to rank, e.g. 2026-08 (also 2026/08, 202608, 2026年8月).")],
+    publish: Annotated[bool, typer.Option("--publish", help="Publish (公布) the month: freeze its ranking for good; sanctions read published months only. Only after the month has ended, and only once.")] = False,
+    json_: JsonOpt = False,
+    csv_: CsvOpt = False,
+):
+    """Monthly ranking of townships (信访排名), worst first, with the bottom group (后十位).
+
+    Scores every roster township from the cases received in the month by the ledger's weights; shows
+    the change against the previous month (环比) and the same month last year (同比). A published
+    month shows its frozen ranking; any other month is provisional (暂定).
+    """
+    from xinfang import parse
+    from xinfang.ledger.ranking import month_ranking, publish_month
+    from xinfang.output import emit
+
+    out = fmt(json_, csv_)
+    the_month = parse.parse_month(month)
+    ledger = STATE.open()
+    today = STATE.today
+    if publish:
+        with ledger.write():
+            doc = publish_month(ledger, the_month, today)
+    else:
+        doc = month_ranking(ledger, the_month)
+    zh = STATE.lang == "zh"
+    if doc.get("unranked_cases"):
+        _warn(f"提示：{doc['unranked_cases']} 件信访事项的属地不在乡镇名册中，未计入排名" if zh else
+              f"note: {doc['unranked_cases']} case(s) of townships not on the roster are not ranked")
+    formula = doc["method"].get("formula", "")
+    if out == "json":
+        emit(doc, out, STATE.lang)
+        return
+    if out == "csv":
+        status = "published" if doc["published"] else "provisional"
+        rows = [{**r, "month": doc["month"], "status": status, "method": formula} for r in doc["rows"]]
+        emit(rows, out, STATE.lang, columns=RANK_COLUMNS + ["month", "status", "method"])
+        return
+    if doc["published"]:
+        state = f"已于 {doc['published_on']} 公布" if zh else f"published on {doc['published_on']}"
+    else:
+        state = "暂定，未公布" if zh else "provisional, not published"
+    title = f"{doc['month']} 信访排名（{state}）" if zh else f"Ranking {doc['month']} ({state})"
+    message = None
+    if publish:
+        bottom = [r["township"] for r in doc["rows"] if r["bottom"]]
+        message = (f"已公布 {doc['month']} 排名；后{doc['method']['bottom_size']}位：{'、'.join(bottom) or '无'}" if zh
+                   else f"Published the {doc['month']} ranking; bottom group: {', '.join(bottom) or 'none'}")
+    rows = [{**r, "skip_level_cases": r["skip_level"], "collective_cases": r["collective"]} for r in doc["rows"]]
+    emit(doc, out, STATE.lang, rows=rows, columns=TABLE_COLUMNS, title=title, caption=formula, message=message)
+
+
+def _warn(text: str) -> None:
+    import sys
+
+    sys.stderr.write(text + "\n")
+
+
+# --- sanctions ----------------------------------------------------------------------------------
+
+sanctions_app = typer.Typer(
+    help="Sanctions (制裁与责任追究): list them, confirm or dismiss proposed ones, and check a township.",
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+app.add_typer(sanctions_app, name="sanctions")
+
+
+def _table_rows(items: list[dict], lang: str) -> list[dict]:
+    """Sanctions as a person reads them: statuses and effects in the chosen language."""
+    from xinfang.model import Action, SanctionStatus
+
+    return [{**s, "status": SanctionStatus(s["status"]).label(lang),
+             "effects": [Action(a).label(lang) for a in s["effects"]]} for s in items]
+
+
+@sanctions_app.callback(invoke_without_command=True)
+def sanctions(
+    ctx: typer.Context,
+    month: Annotated[Optional[str], typer.Option("--month", help="Only sanctions triggered by this month or in force during it.")] = None,
+    json_: JsonOpt = False,
+    csv_: CsvOpt = False,
+):
+    """List sanctions in force and proposed: one-vote veto (一票否决) and key management (重点管理)
+    from published rankings; chronic township (信访老大难), summons (召见谈话) and admonishment
+    (诫勉谈话) proposed from the cases, with the decision recorded on each."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from xinfang import parse
+    from xinfang.ledger.sanctions import list_sanctions
+    from xinfang.output import emit
+
+    out = fmt(json_, csv_)
+    the_month = parse.parse_month(month) if month else None
+    ledger = STATE.open()
+    items = list_sanctions(ledger, STATE.today, the_month)
+    columns = SANCTION_COLUMNS + ["months", "cases", "reason"]
+    if out == "table":
+        emit(items, out, STATE.lang, rows=_table_rows(items, STATE.lang), columns=SANCTION_COLUMNS)
+    else:
+        emit(items, out, STATE.lang, columns=columns)
+
+
+IdArg = Annotated[str, typer.Argument(help="The sanction's id as listed by 'xinfang sanctions', e.g. chronic:车桥镇:2026-09-30.")]
+
+
+@sanctions_app.command()
+def confirm(
+    id_: IdArg,
+    reason: Annotated[Optional[str], typer.Option("--reason", help="Why it is confirmed (optional, kept in the record).")] = None,
+    json_: JsonOpt = False,
+):
+    """Confirm a proposed sanction: from now on it binds (e.g. auctions stop for a chronic township)."""
+    _decide(id_, "confirmed", reason, json_)
+
+
+@sanctions_app.command()
+def dismiss(
+    id_: IdArg,
+    reason: Annotated[Optional[str], typer.Option("--reason", help="Why it is dismissed (required, kept in the record).")] = None,
+    json_: JsonOpt = False,
+):
+    """Dismiss a proposed sanction, with a reason; it never binds unless confirmed later."""
+    _decide(id_, "dismissed", reason, json_)
+
+
+def _decide(key: str, status: str, reason: str | None, json_: bool) -> None:
+    from xinfang import parse
+    from xinfang.ledger.sanctions import decide
+    from xinfang.model import SanctionStatus
+    from xinfang.output import emit
+
+    why = parse.parse_text(reason, "--reason", 1000, required=False) if reason else None
+    ledger = STATE.open()
+    today = STATE.today
+    with ledger.write():
+        result = decide(ledger, key, SanctionStatus(status), why, today)
+    label = SanctionStatus(status).label(STATE.lang)
+    emit(result, fmt(json_), STATE.lang,
+         message=(f"{result['id']}：{label}" if STATE.lang == "zh" else f"{result['id']}: {label}"))
+
+
+@sanctions_app.command()
+def check(
+    township: Annotated[str, typer.Argument(help="The township asking (属地), e.g. 车桥镇 or 车桥.")],
+    action: Annotated[str, typer.Option("--action", help="land-approval 用地审批 | auction 经营性用地招拍挂 | award 年终评先评优.")],
+    on: Annotated[Optional[str], typer.Option("--on", help="The date asked about (default: today).")] = None,
+    json_: JsonOpt = False,
+):
+    """May a township get a land approval, an auction or an award on a date? An answer, not an error:
+    exits 0 either way and names every sanction that stands in the way."""
+    from xinfang import parse
+    from xinfang.ledger.sanctions import check as check_township
+    from xinfang.model import Action
+    from xinfang.output import emit
+
+    the_action = parse.choice(Action, action, "--action")
+    ledger = STATE.open()
+    today = STATE.today
+    day = parse.parse_date(on, "--on") if on else today
+    name = ledger.ref.township(township, "TOWNSHIP")
+    result = check_township(ledger, name, the_action, day, today)
+    zh = STATE.lang == "zh"
+    what = the_action.label(STATE.lang)
+    if result["allowed"]:
+        message = f"{name} {result['on']} 可以办理{what}" if zh else f"{name} may get a {what} on {result['on']}"
+    else:
+        message = (f"{name} {result['on']} 不得办理{what}：" if zh else f"{name} may not get a {what} on {result['on']}:")
+        message += "".join(f"\n  - {r}" for r in result["reasons"])
+    emit(result, fmt(json_), STATE.lang, message=message)

@@ -1,0 +1,287 @@
+"""Monthly ranking on the ledger (信访排名): one aggregate query per ranking, publication, frozen months.
+
+Scores are computed by SQLite over the covering index ``cases_month (month, township, level,
+people, repeat_of)``: no case row is read and no case record is built. The query yields the
+per-township tallies that ``xinfang.rules.ranking.rank_tallies`` orders into positions and the
+bottom group, exactly as ``rank_month`` would from case records.
+
+Which cases count: every case received in the month and attributed to the township, whatever its
+status. A transferred case (转送) counts too: the ranking measures the petitions lodged about a
+township's land under territorial responsibility (属地负责); a transfer decides who handles the
+matter, not where it arose. This is the rule of ``xinfang.rules.ranking`` and needs no status lookup.
+
+A published month (``published_months``) is frozen: its rows, method and comparisons are stored as
+published and shown from there; later corrections of cases never change them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+from xinfang.errors import XinfangError
+from xinfang.model import Level, Policy
+
+# The scoring query. The inner query streams the covering index in its own order (month, township,
+# level), so SQLite groups without sorting and touches each index entry once with two comparisons;
+# the outer query weighs at most (months × townships × levels) groups:
+#   Σ weight × (collective multiplier if collective) + repeat extra
+#   = Σ over levels  weight × (n + (multiplier − 1) × collective)  +  repeat extra × repeats
+SCORE_SQL = """
+SELECT month, township,
+       SUM(n) AS cases,
+       SUM({weight} * (n + :extra_multiplier * collective)) + :repeat_extra * SUM(repeats) AS score,
+       SUM(CASE WHEN {skip} THEN n ELSE 0 END) AS skip_level,
+       SUM(collective) AS collective,
+       SUM(repeats) AS repeats,
+       SUM(CASE WHEN {weighted} THEN 0 ELSE n END) AS unweighted
+FROM (
+    SELECT month, township, level,
+           COUNT(*) AS n,
+           SUM(people >= :collective_people) AS collective,
+           COUNT(repeat_of) AS repeats
+    FROM cases
+    WHERE month IN ({months})
+    GROUP BY month, township, level
+)
+GROUP BY month, township
+"""
+
+
+def score_query(policy: Policy, months: list[str]) -> tuple[str, dict]:
+    """The scoring SQL for ``months`` and its parameters, both taken from the policy."""
+    params: dict = {
+        "extra_multiplier": policy.collective_multiplier - 1,
+        "repeat_extra": policy.repeat_extra,
+        "collective_people": policy.collective_people,
+    }
+    weights = [(level, w) for level, w in policy.level_weights.items()]
+    whens = []
+    for level, w in weights:
+        params[f"level_{level.value}"] = level.value
+        params[f"weight_{level.value}"] = w
+        whens.append(f"WHEN :level_{level.value} THEN :weight_{level.value}")
+    weight = f"(CASE level {' '.join(whens)} END)" if whens else "NULL"
+    weighted = f"level IN ({', '.join(f':level_{lv.value}' for lv, _ in weights)})" if weights else "0"
+    skip_levels = sorted(policy.skip_levels, key=lambda lv: lv.rank)
+    for level in skip_levels:
+        params[f"skip_{level.value}"] = level.value
+    skip = f"level IN ({', '.join(f':skip_{lv.value}' for lv in skip_levels)})" if skip_levels else "0"
+    for i, month in enumerate(months):
+        params[f"month_{i}"] = month
+    sql = SCORE_SQL.format(weight=weight, weighted=weighted, skip=skip,
+                           months=", ".join(f":month_{i}" for i in range(len(months))))
+    return sql, params
+
+
+def month_tallies(ledger, months: list[str]) -> dict[str, dict]:
+    """Month → township → ``Tally`` for each of ``months``, in one query over the covering index.
+
+    A township with no case in a month is absent from its mapping. Refuses a month holding a case
+    at a level the policy gives no weight (the ranking cannot score it honestly).
+    """
+    return _tallies(ledger.conn, ledger.policy, months)
+
+
+def _tallies(conn, policy: Policy, months: list[str]) -> dict[str, dict]:
+    from xinfang.rules.ranking import Tally
+
+    out: dict[str, dict] = {m: {} for m in months}
+    if not months:
+        return out
+    sql, params = score_query(policy, months)
+    for month, township, cases, score, skip, collective, repeats, unweighted in conn.execute(sql, params):
+        if unweighted:
+            missing = sorted({lv.value for lv in Level} - {lv.value for lv in policy.level_weights})
+            raise XinfangError(
+                f"--month: {month} has {unweighted} case(s) of {township} at a level the policy gives no"
+                f" ranking weight ({', '.join(missing) or 'unknown level'})",
+                fix="add the level to [ranking] level_weights in the ledger's rules",
+            )
+        out[month][township] = Tally(int(score), cases, skip, collective, repeats)
+    return out
+
+
+def _tallies_beside(ledger, months: list[str]):
+    """Start scoring ``months`` on a second read-only connection in a thread; return a function
+    that waits for the result. SQLite runs a query without holding Python's lock, so the comparison
+    months are scored while the main connection scores the ranked month (two scans, one wait)."""
+    import sqlite3
+    import threading
+
+    from xinfang.ledger.db import BUSY_TIMEOUT_MS
+
+    result: dict = {}
+    policy = ledger.policy
+
+    def work() -> None:
+        try:
+            conn = sqlite3.connect(f"{ledger.path.resolve().as_uri()}?mode=ro", uri=True,
+                                   timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
+            try:
+                result["tallies"] = _tallies(conn, policy, months)
+            finally:
+                conn.close()
+        except BaseException as exc:  # handed to the waiting thread, raised there
+            result["error"] = exc
+
+    thread = threading.Thread(target=work, name="xinfang-rank-comparison", daemon=True)
+    thread.start()
+
+    def wait() -> dict[str, dict]:
+        thread.join()
+        if "error" in result:
+            raise result["error"]
+        return result["tallies"]
+
+    return wait
+
+
+# --- published months ---------------------------------------------------------------------------
+
+
+def published_row(ledger, month: str) -> dict | None:
+    """The stored publication of ``month`` (rows and method decoded), or None."""
+    row = ledger.one("SELECT month, published_on, at, who, method, rows FROM published_months WHERE month = ?",
+                     (month,))
+    if row is None:
+        return None
+    return {**row, "method": json.loads(row["method"]), "rows": json.loads(row["rows"])}
+
+
+def published_months(ledger) -> list:
+    """Every published month as ``PublishedMonth(month, bottom, published_on)``, oldest first."""
+    from xinfang.rules.sanctions import PublishedMonth
+
+    return [
+        PublishedMonth(r["month"], frozenset(x["township"] for x in json.loads(r["rows"]) if x["bottom"]),
+                       dt.date.fromisoformat(r["published_on"]))
+        for r in ledger.rows("SELECT month, published_on, rows FROM published_months ORDER BY month")
+    ]
+
+
+# --- the ranking document -----------------------------------------------------------------------
+
+
+def _comparison_scores(ledger, months: list[str]) -> tuple[dict, list[str]]:
+    """Scores of comparison months that are published (frozen) or that precede every record
+    (None: no data is not zero); the months left need the query."""
+    known: dict[str, dict | None] = {}
+    earliest = ledger.scalar("SELECT MIN(month) FROM cases")
+    to_query = []
+    for month in months:
+        if month in known:
+            continue
+        stored = published_row(ledger, month)
+        if stored is not None:
+            known[month] = {r["township"]: r["score"] for r in stored["rows"]}
+        elif earliest is None or month < earliest:
+            known[month] = None
+        else:
+            to_query.append(month)
+    return known, to_query
+
+
+def compute_ranking(ledger, month: str, published: bool = False) -> dict:
+    """The ranking of ``month`` from the current cases: the JSON document of ``rank``.
+
+    One aggregate query scores the month; the comparison months (previous month, same month last
+    year) come from their frozen published rows when published, are absent (None) before the
+    ledger's first case, and are otherwise scored by the same query beside it.
+    """
+    from xinfang.rules.ranking import change, method, previous_month, rank_tallies, same_month_last_year
+
+    policy = ledger.policy
+    townships = ledger.ref.townships
+    prev, last_year = previous_month(month), same_month_last_year(month)
+    known, to_query = _comparison_scores(ledger, [prev, last_year])
+    if to_query and not ledger.conn.in_transaction:
+        wait = _tallies_beside(ledger, to_query)
+        tallies = month_tallies(ledger, [month])
+        tallies.update(wait())
+    else:  # inside a write (publishing): one connection, one consistent view
+        tallies = month_tallies(ledger, [month] + to_query)
+    rank_of = {}
+    for other in to_query:
+        other_rows = rank_tallies(other, tallies[other], townships, policy)
+        rank_of[other] = {r.township: r.score for r in other_rows}
+    scores = {**known, **rank_of}
+    rows = rank_tallies(month, tallies[month], townships, policy, scores.get(prev), scores.get(last_year))
+    roster = {t.name for t in townships}
+    unranked = sum(t.cases for name, t in tallies[month].items() if name not in roster)
+    return {
+        "month": month,
+        "published": published,
+        "provisional": not published,
+        "published_on": None,
+        "method": method(policy, month, published),
+        "rows": [
+            {
+                "township": r.township, "score": r.score, "cases": r.cases, "position": r.position,
+                "bottom": r.bottom, "skip_level": r.skip_level, "collective": r.collective, "repeat": r.repeat,
+                "prev_score": r.prev_score, "change_prev": change(r.score, r.prev_score),
+                "prev_year_score": r.prev_year_score, "change_last_year": change(r.score, r.prev_year_score),
+            }
+            for r in rows
+        ],
+        "unranked_cases": unranked,
+    }
+
+
+def month_ranking(ledger, month: str) -> dict:
+    """``rank --month``: the frozen rows of a published month, else the provisional ranking."""
+    stored = published_row(ledger, month)
+    if stored is not None:
+        return {
+            "month": month,
+            "published": True,
+            "provisional": False,
+            "published_on": stored["published_on"],
+            "method": stored["method"],
+            "rows": stored["rows"],
+            "unranked_cases": stored["method"].get("unranked_cases", 0),
+        }
+    return compute_ranking(ledger, month)
+
+
+def publish_month(ledger, month: str, today: dt.date) -> dict:
+    """Freeze ``month``'s ranking (inside ``Ledger.write``): rows, method and the publication day.
+
+    Refused when the month is already published or has not ended by ``today``.
+    """
+    from xinfang.rules.ranking import month_range
+
+    stored = published_row(ledger, month)
+    if stored is not None:
+        raise XinfangError(
+            f"--publish: {month} was already published on {stored['published_on']} by {stored['who']};"
+            " a published ranking is frozen",
+            fix=f"see it with 'xinfang rank --month {month}'",
+        )
+    last_day = month_range(month)[1]
+    if today <= last_day:
+        raise XinfangError(
+            f"--publish: {month} has not ended yet (today is {today}); a month is published after its last day",
+            fix=f"publish it from {last_day + dt.timedelta(days=1)} on (rank without --publish shows it provisionally)",
+        )
+    doc = compute_ranking(ledger, month, published=True)
+    doc["published_on"] = today.isoformat()
+    doc["method"] = {**doc["method"], "published_on": today.isoformat(), "unranked_cases": doc["unranked_cases"]}
+    ledger.conn.execute(
+        "INSERT INTO published_months (month, published_on, at, who, method, rows) VALUES (?, ?, ?, ?, ?, ?)",
+        (month, today.isoformat(), _now(), ledger.who, _json(doc["method"]), _json(doc["rows"])),
+    )
+    bottom = [r["township"] for r in doc["rows"] if r["bottom"]]
+    ledger.event("publish", None, "month", None, month,
+                 note=f"后{ledger.policy.bottom_size}位 / bottom group: {'、'.join(bottom) or '—'}")
+    return doc
+
+
+def _json(value) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def _now() -> str:
+    from xinfang.ledger.db import now_stamp
+
+    return now_stamp()
