@@ -124,6 +124,9 @@ def register_case(ledger, fields: dict, today: dt.date) -> dict:
     from xinfang.ledger.clocks import start_clocks
 
     deadlines = start_clocks(ledger, number, "registration", fields["received"], bool(fields["major"]))
+    if Level(fields["level"]).rank >= ledger.policy.deduction_min_level.rank:  # deposits: this township and year only
+        from xinfang.ledger.deposits import reconcile_deposits
+        reconcile_deposits(ledger, today, fields["township"], year)
     return {"case": number, **extra, "deadlines": deadlines}
 
 
@@ -253,6 +256,8 @@ def correct_case(ledger, number: str, fields: dict, reason: str, today: dt.date)
     changed = {k: v for k, v in new.items() if _db(row.get(k)) != v}
     if not changed:
         raise XinfangError("correct: nothing to change", fix="give at least one field with a new value")
+    from xinfang.ledger.deposits import check_case_correction
+    check_case_correction(ledger, row, changed)  # a settled year's deposits stay as settled
     _update(ledger, row, changed, "correct", reason)
     return {"case": row["number"], "changed": {k: [row.get(k), v] for k, v in changed.items()}}
 

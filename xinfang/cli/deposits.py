@@ -1,0 +1,301 @@
+"""officials, deposits and rewards: who holds which post, the deposit ledger (信访保证金) and its
+year-end settlement, the no-petition reward pool."""
+
+from __future__ import annotations
+
+from typing import Annotated, Optional
+
+import typer
+
+from xinfang.cli import STATE, CsvOpt, JsonOpt, app, fmt
+
+officials_app = typer.Typer(
+    help="Township party secretaries (党委书记) and heads (乡镇长): who held which post, from when to when.",
+    no_args_is_help=True, rich_markup_mode=None)
+deposits_app = typer.Typer(
+    help="Deposit ledger (信访保证金): payments, deductions for skip-level cases, statements, year-end settlement.",
+    no_args_is_help=True, rich_markup_mode=None)
+app.add_typer(officials_app, name="officials")
+app.add_typer(deposits_app, name="deposits")
+
+YearOpt = Annotated[Optional[int], typer.Option("--year", help="Deposit year (default: all years).")]
+OfficialOpt = Annotated[Optional[str], typer.Option("--official", help="Only this official (exact name).")]
+MONEY = ("paid", "deducted", "balance", "refunded", "rewarded", "shortfall", "refund", "reward", "amount", "share")
+
+
+def _year(value: int | None) -> int | None:
+    from xinfang.parse import parse_year
+
+    return parse_year(value) if value is not None else None
+
+
+def _money_cells(row: dict) -> dict:
+    """Amounts as a clerk reads them: 9,500.00."""
+    return {k: (f"{v:,.2f}" if k in MONEY and isinstance(v, (int, float)) else v) for k, v in row.items()}
+
+
+def _kind_label(kind: str) -> str:
+    from xinfang.ledger.deposits import KIND_LABELS
+
+    zh, en = KIND_LABELS.get(kind, (kind, kind))
+    return zh if STATE.lang == "zh" else en
+
+
+def _zh() -> bool:
+    return STATE.lang == "zh"
+
+
+# ---------------------------------------------------------------------------------------------
+# officials
+
+
+@officials_app.command("add")
+def officials_add(
+    township: Annotated[str, typer.Option("--township", help="Township or street of the post.")],
+    role: Annotated[str, typer.Option("--role", help="secretary 党委书记 | head 乡镇长.")],
+    name: Annotated[str, typer.Option("--name", help="The official's name (unique in the ledger).")],
+    start: Annotated[str, typer.Option("--from", help="First day in post.")],
+    end: Annotated[Optional[str], typer.Option("--to", help="Last day in post (default: still in post).")] = None,
+    json_: JsonOpt = False,
+):
+    """Record who holds a post from when. A holder of the same post whose open term began earlier
+    is closed the day before (recorded in the history); any other overlap is refused. Cases are
+    charged to the officials in post on their received date."""
+    from xinfang import parse
+    from xinfang.ledger.deposits import add_official
+    from xinfang.model import Role
+    from xinfang.output import emit
+
+    ledger = STATE.open()
+    today = STATE.today
+    town = ledger.ref.township(township)
+    post = parse.choice(Role, role, "--role")
+    who = parse.parse_text(name, "--name", 50)
+    first = parse.parse_date(start, "--from")
+    last = parse.parse_date(end, "--to") if end else None
+    with ledger.write():
+        result = add_official(ledger, town, post, who, first, last, today)
+    o = result["official"]
+    if _zh():
+        msg = f"已登记 {o['township']}{post.zh} {o['name']}，{o['from']} 起" + (f"至 {o['to']}" if o["to"] else "")
+        msg += "".join(f"；{c['name']} 任期止于 {c['to']}" for c in result["closed"])
+    else:
+        msg = f"Recorded {o['name']}, {post.en} of {o['township']} from {o['from']}" + (f" to {o['to']}" if o["to"] else "")
+        msg += "".join(f"; {c['name']}'s term ends {c['to']}" for c in result["closed"])
+    if result["posted"]:
+        msg += (f"；过账 {len(result['posted'])} 笔" if _zh() else f"; {len(result['posted'])} deposit entries posted")
+    emit(result, fmt(json_), STATE.lang, message=msg)
+
+
+@officials_app.command("list")
+def officials_list(
+    township: Annotated[Optional[str], typer.Option("--township", help="Only this township.")] = None,
+    json_: JsonOpt = False,
+    csv_: CsvOpt = False,
+):
+    """List the terms of office: township, post, name, from, to, and whether in post today."""
+    from xinfang.ledger.deposits import list_officials
+    from xinfang.output import emit
+
+    ledger = STATE.open()
+    town = ledger.ref.township(township) if township else None
+    rows = list_officials(ledger, town, STATE.today)
+    table = [{**r, "official": r["name"]} for r in rows]
+    columns = ["official", "township", "role", "from", "to", "in_post"]
+    emit(rows, fmt(json_, csv_), STATE.lang, rows=table if not json_ else None, columns=columns)
+
+
+@officials_app.command("end")
+def officials_end(
+    name: Annotated[str, typer.Argument(help="The official's name.")],
+    on: Annotated[str, typer.Option("--on", help="Last day in post.")],
+    reason: Annotated[Optional[str], typer.Option("--reason", help="Why the term ends (kept in the history).")] = None,
+    json_: JsonOpt = False,
+):
+    """End an official's term: --on is the last day in post. Deductions follow (cases received
+    after it are no longer theirs)."""
+    from xinfang import parse
+    from xinfang.ledger.deposits import end_official
+    from xinfang.output import emit
+
+    ledger = STATE.open()
+    today = STATE.today
+    day = parse.parse_date(on, "--on")
+    why = parse.parse_text(reason, "--reason", 1000, required=False)
+    with ledger.write():
+        result = end_official(ledger, name, day, today, why)
+    o = result["official"]
+    emit(result, fmt(json_), STATE.lang,
+         message=(f"{o['name']} 任期止于 {o['to']}" if _zh() else f"{o['name']}'s term ends {o['to']}"))
+
+
+# ---------------------------------------------------------------------------------------------
+# deposits
+
+
+@deposits_app.command("pay")
+def deposits_pay(
+    official: Annotated[str, typer.Option("--official", help="Who paid (the official's exact name).")],
+    amount: Annotated[str, typer.Option("--amount", help="Amount in yuan, at most two decimals, e.g. 10000.")],
+    on: Annotated[Optional[str], typer.Option("--on", help="Date paid (default: today).")] = None,
+    year: Annotated[Optional[int], typer.Option("--year", help="Deposit year it covers (default: the year of --on).")] = None,
+    json_: JsonOpt = False,
+):
+    """Record a personal deposit payment (never from unit funds). Deductions the balance could not
+    cover before are taken from it."""
+    from xinfang import parse
+    from xinfang.ledger.deposits import pay_deposit
+    from xinfang.output import emit
+
+    ledger = STATE.open()
+    today = STATE.today
+    fen = parse.parse_amount_fen(amount, "--amount")
+    day = parse.parse_date(on, "--on") if on else today
+    with ledger.write():
+        result = pay_deposit(ledger, official, fen, day, _year(year), today)
+    e = result["entry"]
+    if _zh():
+        msg = f"{e['official']} 缴纳 {result['year']} 年保证金 {e['amount']:,.2f} 元，余额 {result['balance']:,.2f} 元"
+    else:
+        msg = f"{e['official']} paid {e['amount']:,.2f} yuan for {result['year']}; balance {result['balance']:,.2f}"
+    if result["posted"]:
+        msg += (f"；补扣 {len(result['posted'])} 笔" if _zh() else f"; {len(result['posted'])} deductions taken")
+    emit(result, fmt(json_), STATE.lang, message=msg)
+
+
+@deposits_app.command("statement")
+def deposits_statement(
+    official: OfficialOpt = None,
+    year: YearOpt = None,
+    json_: JsonOpt = False,
+    csv_: CsvOpt = False,
+):
+    """Each official's account: paid, deducted (net of reversals), refunded, rewarded, balance,
+    shortfall, exhausted, and the cases behind the deductions."""
+    from xinfang.ledger.deposits import statement_rows
+    from xinfang.output import emit
+
+    ledger = STATE.open()
+    rows = statement_rows(ledger, official, _year(year))
+    columns = ["official", "township", "role", "paid", "deducted", "refunded", "rewarded", "balance", "shortfall",
+               "exhausted", "charged"]
+    table = [{**r, "charged": r["cases"]} for r in rows]
+    if not csv_:
+        table = [_money_cells(r) for r in table]
+    title = (f"{year} 年度" if _zh() else f"year {year}") if year else None
+    emit(rows, fmt(json_, csv_), STATE.lang, rows=table, columns=columns, title=title)
+
+
+@deposits_app.command("settle")
+def deposits_settle(
+    year: Annotated[int, typer.Option("--year", help="The year to settle (年底结算).")],
+    json_: JsonOpt = False,
+):
+    """Year-end settlement: take the deductions still owed, refund each remaining balance, pay the
+    reward where the township had no skip-level case. A year is settled once."""
+    import sys
+
+    from xinfang.ledger.deposits import settle_deposits
+    from xinfang.output import emit
+
+    ledger = STATE.open()
+    today = STATE.today
+    y = _year(year)
+    with ledger.write():
+        result = settle_deposits(ledger, y, today)
+    t = result["totals"]
+    msg = (f"{y} 年度已结算：{len(result['rows'])} 人，退还 {t['refund']:,.2f} 元，奖励 {t['reward']:,.2f} 元" if _zh()
+           else f"Settled {y}: {len(result['rows'])} officials, refunds {t['refund']:,.2f}, rewards {t['reward']:,.2f}")
+    missing = result["townships_without_officials"]
+    if missing and not json_:
+        shown = "、".join(missing[:10]) + ("…" if len(missing) > 10 else "")
+        sys.stderr.write((f"提示：{len(missing)} 个乡镇无在任官员记录：{shown}\n" if _zh()
+                          else f"Note: {len(missing)} townships have no official recorded: {shown}\n"))
+    emit(result, fmt(json_), STATE.lang, rows=[_money_cells(r) for r in result["rows"]],
+         columns=["official", "township", "role", "paid", "deducted", "refund", "reward", "exhausted"], message=msg)
+
+
+@deposits_app.command("check")
+def deposits_check(json_: JsonOpt = False):
+    """Balance assertions over the deposit ledger: replayed amounts against the balances recorded
+    with the entries ("expected X, found Y, difference Z"), the hash chain and the append-only
+    guards. Exits 1 when anything is wrong."""
+    import sys
+
+    from xinfang.ledger.deposits import check_deposits
+    from xinfang.output import emit
+
+    ledger = STATE.open()
+    result = check_deposits(ledger)
+    if json_:
+        emit(result, "json", STATE.lang)
+    elif result["ok"]:
+        print(f"保证金台账平衡：{result['entries']} 笔，{result['officials']} 人" if _zh()
+              else f"Deposit ledger balances: {result['entries']} entries, {result['officials']} officials")
+    else:
+        head = f"发现 {len(result['problems'])} 处问题：" if _zh() else f"{len(result['problems'])} problem(s):"
+        sys.stderr.write("\n".join([head] + [f"  {p}" for p in result["problems"]]) + "\n")
+    if not result["ok"]:
+        raise typer.Exit(1)
+
+
+@deposits_app.command("entries")
+def deposits_entries(
+    official: OfficialOpt = None,
+    year: YearOpt = None,
+    case: Annotated[Optional[str], typer.Option("--case", help="Only the entries of this case.")] = None,
+    json_: JsonOpt = False,
+    csv_: CsvOpt = False,
+):
+    """The deposit entries themselves, in posting order: never edited, corrections are new entries."""
+    from xinfang.ledger.cases import normalise_number
+    from xinfang.ledger.deposits import find_official, list_entries
+    from xinfang.output import emit
+
+    ledger = STATE.open()
+    name = find_official(ledger, official)[0]["name"] if official else None
+    rows = list_entries(ledger, name, _year(year), normalise_number(case) if case else None)
+    columns = ["entry", "on", "official", "kind", "amount", "case", "year", "note"]
+    table = None if (json_ or csv_) else [_money_cells({**r, "kind": _kind_label(r["kind"])}) for r in rows]
+    emit(rows, fmt(json_, csv_), STATE.lang, rows=table, columns=columns)
+
+
+def _rewards(year: int, json_: bool) -> None:
+    from xinfang.ledger.deposits import no_petition_rewards
+    from xinfang.output import emit
+
+    ledger = STATE.open()
+    result = no_petition_rewards(ledger, _year(year), STATE.today)
+    n = len(result["townships"])
+    if _zh():
+        msg = (f"{year} 年无信访乡镇 {n} 个，共享奖励 {result['pool']:,.2f} 元，每镇 {result['share']:,.2f} 元，"
+               f"余 {result['remainder']:,.2f} 元；列入优先供地")
+        if result["provisional"]:
+            msg += "（年度未结束，暂定）"
+    else:
+        msg = (f"{year}: {n} townships without a land petition share {result['pool']:,.2f} yuan, "
+               f"{result['share']:,.2f} each, remainder {result['remainder']:,.2f}; listed for priority land supply")
+        if result["provisional"]:
+            msg += " (year not over: provisional)"
+    emit(result, fmt(json_), STATE.lang, rows=[_money_cells(r) for r in result["townships"]],
+         columns=["township", "share"], message=msg)
+
+
+@deposits_app.command("rewards")
+def deposits_rewards(
+    year: Annotated[int, typer.Option("--year", help="The year whose petitions are counted.")],
+    json_: JsonOpt = False,
+):
+    """Townships with no land petition in the year: their equal share of the special reward pool
+    and the priority land-supply list (same as 'xinfang rewards')."""
+    _rewards(year, json_)
+
+
+@app.command("rewards")
+def rewards(
+    year: Annotated[int, typer.Option("--year", help="The year whose petitions are counted.")],
+    json_: JsonOpt = False,
+):
+    """Townships with no land petition in the year share the special reward pool and are listed
+    for priority land supply."""
+    _rewards(year, json_)

@@ -1,0 +1,620 @@
+"""信访保证金 in the ledger: officials' terms, deposit entries, and deductions kept in step with cases.
+
+The rules (``xinfang.rules.deposits``) decide what is owed and what to append; this module reads
+the rows they need, writes what they return, and refuses what must not happen (a payment into a
+settled year, overlapping terms, a correction that would reopen a settled year).
+
+Reads are scoped: a deduction concerns one township's officials and one deposit year, so every
+loader takes the townships and years it needs and asks SQLite only for those rows. Official
+names are unique in a ledger and all terms of one name belong to one township, which is what
+lets a township be reconciled (and settled) on its own.
+
+Deposit entries are appended in batches, hash-chained exactly as ``Ledger.deposit_entry`` chains
+them. Each appended entry's note ends with the official's balance for its deposit year after the
+entry (``…; balance 2026: 9500.00``): a balance assertion recorded with the money, which
+``check_deposits`` compares with the replayed amounts, beancount-style.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+
+from xinfang.errors import XinfangError
+from xinfang.model import Case, Level, Official, Role, Status, fen, yuan
+
+CASE_COLUMNS = "number, received, township, level, status"
+ENTRY_COLUMNS = "seq, official, kind, amount_fen, on_date, case_number, year, note"
+# Relevant to deposits: fields that decide whether, when and where a case is charged.
+CHARGE_FIELDS = frozenset({"level", "township", "received", "status"})
+KIND_LABELS = {"pay": ("缴纳", "paid"), "deduct": ("扣缴", "deducted"), "reverse": ("冲回", "reversed"),
+               "refund": ("退还", "refunded"), "reward": ("奖励", "reward")}
+_BALANCE_NOTE = re.compile(r"; balance (\d{4}): (-?\d+\.\d{2})$")
+_LEVELS = {level.value: level for level in Level}
+_STATUSES = {status.value: status for status in Status}
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading
+
+
+def _marks(values: Sequence) -> str:
+    return ", ".join("?" * len(values))
+
+
+def _months(years: Iterable[int]) -> list[str]:
+    # ``month IN (…)`` lets SQLite seek the cases_month index (month, township, level, …).
+    return [f"{y:04d}-{m:02d}" for y in sorted(years) for m in range(1, 13)]
+
+
+def _date(text: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(text) if text else None
+
+
+def _official(row: dict) -> Official:
+    return Official(row["name"], row["township"], Role(row["role"]), _date(row["start"]), _date(row["end"]))
+
+
+def official_rows(ledger, townships: Sequence[str] | None = None, name: str | None = None) -> list[dict]:
+    """Terms (officials rows) of these townships (all when ``None``), or of one name."""
+    sql = "SELECT id, name, township, role, start, \"end\" FROM officials"
+    where, params = [], []
+    if townships is not None:
+        where.append(f"township IN ({_marks(townships)})")
+        params += list(townships)
+    if name is not None:
+        where.append("name = ?")
+        params.append(name)
+    if where:
+        sql += " WHERE " + " AND ".join(where)
+    return ledger.rows(sql + " ORDER BY start, id", params)
+
+
+def load_officials(ledger, townships: Sequence[str] | None = None) -> list[Official]:
+    """The terms of these townships' officials (every township when ``None``)."""
+    return [_official(r) for r in official_rows(ledger, townships)]
+
+
+def load_entries(ledger, officials: Sequence[str] | None = None, years: Iterable[int] | None = None):
+    """Deposit entries (rules ``Entry`` rows, in ``seq`` order) of these officials and deposit years."""
+    from xinfang.rules.deposits import Entry
+
+    where, params = [], []
+    if officials is not None:
+        if not officials:
+            return []
+        where.append(f"official IN ({_marks(officials)})")
+        params += list(officials)
+    if years is not None:
+        years = sorted(set(years))
+        if not years:
+            return []
+        where.append(f"coalesce(year, CAST(substr(on_date, 1, 4) AS INTEGER)) IN ({_marks(years)})")
+        params += years
+    sql = f"SELECT {ENTRY_COLUMNS} FROM deposit_entries"
+    if where:
+        sql += " WHERE " + " AND ".join(where)
+    cur = ledger.conn.execute(sql + " ORDER BY seq", params)
+    fromiso = dt.date.fromisoformat
+    return [Entry(seq, official, kind, amount, fromiso(on), case, year, note or "")
+            for seq, official, kind, amount, on, case, year, note in cur]
+
+
+def load_cases(ledger, levels: Iterable[Level], townships: Sequence[str] | None = None,
+               years: Iterable[int] | None = None) -> list[Case]:
+    """Cases at these levels received in these years, with only the columns deposits need."""
+    levels = [lv.value for lv in levels]
+    where, params = [f"level IN ({_marks(levels)})"], list(levels)
+    if years is not None:
+        months = _months(years)
+        if not months:
+            return []
+        where.insert(0, f"month IN ({_marks(months)})")
+        params = months + params
+    if townships is not None:
+        if not townships:
+            return []
+        where.append(f"township IN ({_marks(townships)})")
+        params += list(townships)
+    cur = ledger.conn.execute(f"SELECT {CASE_COLUMNS} FROM cases WHERE {' AND '.join(where)}", params)
+    fromiso, lv, st = dt.date.fromisoformat, _LEVELS, _STATUSES
+    return [Case(number, fromiso(received), township, lv[level], status=st[status])
+            for number, received, township, level, status in cur]
+
+
+def charge_levels(policy) -> list[Level]:
+    """Levels whose cases cost the officials a deduction (at or above ``deduction_min_level``)."""
+    return [lv for lv in Level if lv.rank >= policy.deduction_min_level.rank]
+
+
+def settlement_levels(policy) -> list[Level]:
+    """Levels settlement reads: charged levels and skip levels (which cost the reward)."""
+    wanted = set(charge_levels(policy)) | set(policy.skip_levels)
+    return [lv for lv in Level if lv in wanted]
+
+
+def settled_years(ledger) -> frozenset[int]:
+    """Deposit years already settled (with refund or reward entries)."""
+    rows = ledger.conn.execute(
+        "SELECT DISTINCT coalesce(year, CAST(substr(on_date, 1, 4) AS INTEGER)) FROM deposit_entries"
+        " WHERE kind IN ('refund', 'reward')")
+    return frozenset(r[0] for r in rows)
+
+
+def case_years(ledger) -> list[int]:
+    """Years that have cases (the case number counters)."""
+    return [r[0] for r in ledger.conn.execute("SELECT year FROM counters ORDER BY year")]
+
+
+def official_names(ledger) -> list[str]:
+    return [r[0] for r in ledger.conn.execute("SELECT DISTINCT name FROM officials ORDER BY name")]
+
+
+def find_official(ledger, text: str, option: str = "--official") -> list[dict]:
+    """The terms of the official named ``text`` (exactly); else a refusal naming the nearest names."""
+    name = (text or "").strip()
+    terms = official_rows(ledger, name=name) if name else []
+    if terms:
+        return terms
+    names = official_names(ledger)
+    near = difflib.get_close_matches(name, names, n=3, cutoff=0.3) or [n for n in names if name and name[0] in n][:3]
+    fix = f"did you mean {', '.join(near)}?" if near else "see 'xinfang officials list'; add one with 'xinfang officials add'"
+    raise XinfangError(f"{option}: unknown official {name!r}", fix=fix)
+
+
+def _group(items, key) -> dict:
+    out = defaultdict(list)
+    for item in items:
+        out[key(item)].append(item)
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Writing entries
+
+
+def _append(ledger, new: Sequence, prior: Iterable) -> list[dict]:
+    """Append rules entries to ``deposit_entries`` in one batch, hash-chained like
+    ``Ledger.deposit_entry``; each note states the official's balance for the year after it.
+
+    ``prior`` must hold every earlier entry of the (official, year) pairs in ``new``."""
+    if not new:
+        return []
+    from xinfang.ledger.db import GENESIS, now_stamp, row_hash
+    from xinfang.rules.deposits import balance
+
+    keys = {(e.official, e.deposit_year) for e in new}
+    running: dict[tuple[str, int], int] = defaultdict(int)
+    for e in prior:
+        key = (e.official, e.deposit_year)
+        if key in keys:
+            running[key] += balance((e,), e.official)
+    last = ledger.conn.execute("SELECT seq, hash FROM deposit_entries ORDER BY seq DESC LIMIT 1").fetchone()
+    seq, prev = (last[0], last[1]) if last else (0, GENESIS)
+    at = now_stamp()
+    rows, out = [], []
+    for e in new:
+        year = e.deposit_year
+        key = (e.official, year)
+        running[key] += balance((e,), e.official)
+        note = f"{e.note}; balance {year}: {_money(running[key])}"
+        values = {"official": e.official, "kind": e.kind, "amount_fen": int(e.amount_fen),
+                  "on_date": e.on.isoformat(), "case_number": e.case, "year": year, "note": note, "at": at}
+        h = row_hash(prev, values)
+        seq += 1
+        rows.append((seq, *values.values(), prev, h))
+        prev = h
+        out.append(entry_json(seq, e.official, e.kind, e.amount_fen, e.on, e.case, year, note))
+    ledger.conn.executemany(
+        "INSERT INTO deposit_entries (seq, official, kind, amount_fen, on_date, case_number, year, note, at,"
+        " prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+    return out
+
+
+def entry_json(seq, official, kind, amount_fen, on, case, year, note) -> dict:
+    return {"entry": seq, "official": official, "kind": kind, "amount": yuan(amount_fen),
+            "on": on.isoformat() if isinstance(on, dt.date) else on, "case": case, "year": year, "note": note}
+
+
+def _money(amount_fen: int) -> str:
+    sign = "-" if amount_fen < 0 else ""
+    whole, cents = divmod(abs(amount_fen), 100)
+    return f"{sign}{whole}.{cents:02d}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Reconcile: deductions follow the cases
+
+
+def reconcile_deposits(ledger, today: dt.date, township=None, year: int | None = None) -> list[dict]:
+    """Post the deductions the cases call for and reverse the ones they no longer do.
+
+    ``township`` (a name or a list of names) and ``year`` limit the cases, officials and entries
+    read; both ``None`` reconciles the whole ledger. Settled years are never touched. Called
+    inside the caller's write transaction; returns the appended entries.
+    """
+    from xinfang.rules.deposits import expected_charges, reconcile
+    from xinfang.rules.deposits import case_years as years_of_cases
+    from xinfang.rules.deposits import settled_years as settled_in
+
+    towns = [township] if isinstance(township, str) else (list(township) if township is not None else None)
+    officials = load_officials(ledger, towns)
+    if not officials:
+        return []
+    names = sorted({o.name for o in officials}) if towns is not None else None
+    if year is not None:
+        entries = load_entries(ledger, names, [year])
+        # Every official in post in a settled year carries a settlement entry of it.
+        if year in settled_in(entries):
+            return []
+        years = [year]
+    else:
+        settled = settled_years(ledger)
+        years = [y for y in case_years(ledger) if y not in settled]
+        entries = load_entries(ledger, names, years)
+    policy = ledger.policy
+    cases = load_cases(ledger, charge_levels(policy), towns, years)
+    by_town = _group(officials, lambda o: o.township)
+    expected: dict[tuple[str, str], int] = {}
+    for town, town_cases in _group(cases, lambda c: c.township).items():
+        if town in by_town:  # charges only reach a township's own officials: group to stay linear
+            expected.update(expected_charges(town_cases, by_town[town], policy))
+    new = reconcile(entries, expected, today, years_of_cases(cases))
+    return _append(ledger, new, entries)
+
+
+def check_case_correction(ledger, row: dict, changed: dict) -> None:
+    """Refuse a correction that would change the deposits of a settled year (called by correct)."""
+    if not CHARGE_FIELDS & changed.keys():
+        return
+    policy = ledger.policy
+    relevant = {lv.value for lv in settlement_levels(policy)}
+    if row["level"] not in relevant and changed.get("level", row["level"]) not in relevant:
+        return
+    year = row["year"]
+    if year in settled_years(ledger):
+        fields = ", ".join(sorted(CHARGE_FIELDS & changed.keys()))
+        raise XinfangError(
+            f"CASE: the {year} deposits are settled; changing the {fields} of {row['number']} would change them",
+            fix="a settled year is closed; correct only other fields")
+
+
+# ---------------------------------------------------------------------------------------------
+# Officials
+
+
+def _overlaps(term: dict, start: dt.date, end: dt.date | None) -> bool:
+    t_start, t_end = _date(term["start"]), _date(term["end"])
+    return t_start <= (end or dt.date.max) and start <= (t_end or dt.date.max)
+
+
+def term_json(term: dict, today: dt.date | None = None) -> dict:
+    out = {"id": term["id"], "name": term["name"], "township": term["township"], "role": term["role"],
+           "from": term["start"], "to": term["end"]}
+    if today is not None:
+        out["in_post"] = _official(term).in_post(today)
+    return out
+
+
+def _describe(term: dict) -> str:
+    role = Role(term["role"])
+    span = f"from {term['start']}" + (f" to {term['end']}" if term["end"] else "")
+    return f"{term['name']} ({term['township']} {role.value} {role.zh}, {span})"
+
+
+def _refuse_settled(ledger, start: dt.date, end: dt.date | None, what: str) -> None:
+    hit = sorted(y for y in settled_years(ledger) if start.year <= y <= (end or dt.date.max).year)
+    if hit:
+        raise XinfangError(
+            f"{what}: the {', '.join(map(str, hit))} deposits are settled; this term change would change who bore "
+            "their cases", fix="settled years are closed; change terms only from the first unsettled year")
+
+
+def add_official(ledger, township: str, role: Role, name: str, start: dt.date, end: dt.date | None,
+                 today: dt.date) -> dict:
+    """Record who holds a post from when (to when). A holder of the same post whose open term began
+    earlier is closed the day before; any other overlap is refused. Deductions follow."""
+    if end is not None and end < start:
+        raise XinfangError(f"--to: {end} is before --from {start}", fix="give the last day in post, on or after --from")
+    own = official_rows(ledger, name=name)
+    elsewhere = sorted({t["township"] for t in own if t["township"] != township})
+    if elsewhere:
+        raise XinfangError(
+            f"--name: {name} is already an official of {elsewhere[0]}; names must be unique in the ledger",
+            fix=f"add a distinguishing mark to the new name, e.g. {name}（{township}）")
+    to_close = []
+    holders = ledger.rows(
+        "SELECT id, name, township, role, start, \"end\" FROM officials WHERE township = ? AND role = ?"
+        " ORDER BY start", (township, role.value))
+    for term in own + [h for h in holders if h["name"] != name]:
+        if not _overlaps(term, start, end):
+            continue
+        if term["name"] == name and term["role"] == role.value and term["end"] is None:
+            raise XinfangError(f"--name: {name} is already {role.value} ({role.zh}) of {township} since {term['start']}",
+                               fix="nothing to add; end the term with 'xinfang officials end' when it ends")
+        if term["end"] is None and _date(term["start"]) < start:
+            to_close.append(term)  # replaced (or moved to the other post) from ``start``
+            continue
+        raise XinfangError(
+            f"--from: the new term overlaps {_describe(term)}",
+            fix=f"end that term first with 'xinfang officials end {term['name']} --on DATE', or give dates outside it")
+    closes = start - dt.timedelta(days=1)
+    _refuse_settled(ledger, start, end, "--from")
+    closed = []
+    for term in to_close:
+        ledger.conn.execute("UPDATE officials SET \"end\" = ? WHERE id = ?", (closes.isoformat(), term["id"]))
+        ledger.event("official-end", None, "end", None, closes.isoformat(),
+                     note=f"official #{term['id']} {term['name']}, {township} {term['role']}: replaced by {name} "
+                          f"from {start}")
+        closed.append(term_json({**term, "end": closes.isoformat()}, today))
+    cur = ledger.conn.execute(
+        "INSERT INTO officials (name, township, role, start, \"end\") VALUES (?, ?, ?, ?, ?)",
+        (name, township, role.value, start.isoformat(), end.isoformat() if end else None))
+    term = {"id": cur.lastrowid, "name": name, "township": township, "role": role.value,
+            "start": start.isoformat(), "end": end.isoformat() if end else None}
+    ledger.event("official-add", None, None, None, {k: v for k, v in term.items()})
+    posted = reconcile_deposits(ledger, today, township)
+    return {"official": term_json(term, today), "closed": closed, "posted": posted}
+
+
+def end_official(ledger, name: str, on: dt.date, today: dt.date, reason: str | None = None) -> dict:
+    """End the term of ``name`` that is in post on ``on``: ``on`` is the last day in post."""
+    terms = find_official(ledger, name, "NAME")
+    name = terms[0]["name"]
+    current = [t for t in terms if _official(t).in_post(on)]
+    if not current:
+        spans = "; ".join(_describe(t) for t in terms)
+        raise XinfangError(f"--on: {name} is not in post on {on} ({spans})", fix="give a day inside the term")
+    term = current[-1]
+    if term["end"] == on.isoformat():
+        raise XinfangError(f"--on: {name}'s term already ends on {on}", fix="nothing to change")
+    _refuse_settled(ledger, on + dt.timedelta(days=1), _date(term["end"]), "--on")
+    ledger.conn.execute("UPDATE officials SET \"end\" = ? WHERE id = ?", (on.isoformat(), term["id"]))
+    ledger.event("official-end", None, "end", term["end"], on.isoformat(),
+                 note=f"official #{term['id']} {name}, {term['township']} {term['role']}" + (f": {reason}" if reason else ""))
+    posted = reconcile_deposits(ledger, today, term["township"])
+    return {"official": term_json({**term, "end": on.isoformat()}, today), "posted": posted}
+
+
+def list_officials(ledger, township: str | None = None, today: dt.date | None = None) -> list[dict]:
+    """Terms in roster order, secretary before head, then by start."""
+    order = {t: i for i, t in enumerate(ledger.ref.township_names)}
+    roles = {Role.secretary.value: 0, Role.head.value: 1}
+    rows = official_rows(ledger, [township] if township else None)
+    rows.sort(key=lambda t: (order.get(t["township"], len(order)), t["township"], roles.get(t["role"], 2),
+                             t["start"], t["name"]))
+    return [term_json(t, today) for t in rows]
+
+
+# ---------------------------------------------------------------------------------------------
+# Payments
+
+
+def pay_deposit(ledger, name: str, amount_fen: int, on: dt.date, year: int | None, today: dt.date) -> dict:
+    """Record a deposit payment for a deposit year (default: the year of ``on``); deductions
+    the earlier balance could not cover are then taken."""
+    from xinfang.rules.deposits import balance, payment
+
+    terms = find_official(ledger, name)
+    name, township = terms[0]["name"], terms[0]["township"]
+    year = on.year if year is None else year
+    if on > today:
+        raise XinfangError(f"--on: {on} is after today ({today})", fix="give the date the money was paid")
+    if year in settled_years(ledger):
+        raise XinfangError(f"--year: the {year} deposits are already settled",
+                           fix=f"a settled year is closed; pay into {year + 1} with --year {year + 1}")
+    first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    if not any(_date(t["start"]) <= last and (t["end"] is None or _date(t["end"]) >= first) for t in terms):
+        spans = "; ".join(_describe(t) for t in terms)
+        raise XinfangError(f"--year: {name} is not in post in {year} ({spans})",
+                           fix="check --year, or the official's term with 'xinfang officials list'")
+    prior = load_entries(ledger, [name], [year])
+    try:
+        entry = payment(prior, name, amount_fen, on, year, note=f"deposit {year}")
+    except ValueError as exc:
+        raise XinfangError(f"--amount: {exc}", fix="give a positive amount for an unsettled year") from None
+    [posted] = _append(ledger, [entry], prior)
+    taken = reconcile_deposits(ledger, today, township, year)
+    after = balance(load_entries(ledger, [name], [year]), name, year)
+    return {"entry": posted, "balance": yuan(after), "year": year, "township": township, "posted": taken}
+
+
+# ---------------------------------------------------------------------------------------------
+# Statements, settlement, rewards
+
+
+def _town_order(ledger, towns: Iterable[str]) -> list[str]:
+    roster, wanted = ledger.ref.township_names, set(towns)
+    return [t for t in roster if t in wanted] + sorted(wanted - set(roster))
+
+
+def statement_rows(ledger, official: str | None = None, year: int | None = None) -> list[dict]:
+    """Each official's account for ``year`` (all years when ``None``), township by township."""
+    from xinfang.rules.deposits import case_years as years_of_cases
+    from xinfang.rules.deposits import expected_charges, statement
+
+    policy = ledger.policy
+    towns = None
+    if official is not None:
+        terms = find_official(ledger, official)
+        official, towns = terms[0]["name"], [terms[0]["township"]]
+    officials = load_officials(ledger, towns)
+    township_of = {o.name: o.township for o in officials}
+    years = [year] if year is not None else case_years(ledger)
+    entries = load_entries(ledger, [official] if official else None, [year] if year is not None else None)
+    cases = load_cases(ledger, charge_levels(policy), towns, years)
+    officials_by = _group(officials, lambda o: o.township)
+    entries_by = _group(entries, lambda e: township_of.get(e.official, ""))
+    cases_by = _group(cases, lambda c: c.township)
+    roles = {o.name: o.role.value for o in officials}
+    rows = []
+    for town in _town_order(ledger, set(officials_by) | set(entries_by)):
+        offs = officials_by.get(town, [])
+        town_cases = cases_by.get(town, [])
+        expected = expected_charges(town_cases, offs, policy)
+        for r in statement(entries_by.get(town, []), offs, year, expected, years_of_cases(town_cases)):
+            if official is not None and r.official != official:
+                continue
+            rows.append({"official": r.official, "township": r.township, "role": roles.get(r.official),
+                         "year": year, "paid": yuan(r.paid), "deducted": yuan(r.deducted),
+                         "balance": yuan(r.balance), "refunded": yuan(r.refunded), "rewarded": yuan(r.rewarded),
+                         "shortfall": yuan(r.shortfall), "exhausted": r.exhausted, "cases": list(r.cases)})
+    return rows
+
+
+def settle_deposits(ledger, year: int, today: dt.date) -> dict:
+    """Year-end settlement (年底结算) of every official in post in ``year``: catch-up deductions,
+    refunds and rewards appended; a second settlement of the same year is refused."""
+    from xinfang.rules.deposits import settle_year
+
+    if year > today.year:
+        raise XinfangError(f"--year: {year} has not begun (today is {today})", fix="settle a year at or after its end")
+    if year in settled_years(ledger):
+        on = ledger.scalar("SELECT min(on_date) FROM deposit_entries WHERE kind IN ('refund', 'reward') AND year = ?",
+                           (year,))
+        raise XinfangError(f"--year: {year} was already settled on {on}",
+                           fix="a year is settled once; see 'xinfang deposits statement --year %d'" % year)
+    policy = ledger.policy
+    officials = load_officials(ledger)
+    township_of = {o.name: o.township for o in officials}
+    entries = load_entries(ledger, None, [year])
+    cases = load_cases(ledger, settlement_levels(policy), None, [year])
+    officials_by = _group(officials, lambda o: o.township)
+    entries_by = _group(entries, lambda e: township_of.get(e.official, ""))
+    cases_by = _group(cases, lambda c: c.township)
+    roles = {o.name: o.role.value for o in officials}
+    first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    roster = set(ledger.ref.township_names)
+    rows, new, without = [], [], []
+    for town in _town_order(ledger, roster | set(officials_by) | set(entries_by)):
+        offs = officials_by.get(town, [])
+        if not any(o.start <= last and (o.end is None or o.end >= first) for o in offs):
+            if town in roster:
+                without.append(town)
+            if not entries_by.get(town):
+                continue
+        try:
+            town_rows, town_new = settle_year(year, entries_by.get(town, []), cases_by.get(town, []), offs, [town],
+                                              policy, today)
+        except ValueError as exc:
+            raise XinfangError(f"--year: {exc}", fix="check the officials' terms") from None
+        rows += town_rows
+        new += town_new
+    _append(ledger, new, entries)
+    caught_up = sum(1 for e in new if e.kind == "deduct")
+    totals = {k: sum(getattr(r, k) for r in rows) for k in ("paid", "deducted", "refund", "reward")}
+    ledger.event("deposits-settle", None, "year", None, year,
+                 note=f"{len(rows)} officials; refunds {_money(totals['refund'])}, rewards {_money(totals['reward'])}")
+    return {
+        "year": year,
+        "rows": [{"official": r.official, "township": r.township, "role": roles.get(r.official),
+                  "paid": yuan(r.paid), "deducted": yuan(r.deducted), "refund": yuan(r.refund),
+                  "reward": yuan(r.reward), "exhausted": r.exhausted, "shortfall": yuan(r.shortfall)} for r in rows],
+        "totals": {k: yuan(v) for k, v in totals.items()},
+        "deductions_posted": caught_up,
+        "townships_without_officials": without,
+    }
+
+
+def no_petition_rewards(ledger, year: int, today: dt.date) -> dict:
+    """Townships with no land petition in ``year``: their share of the pool, the remainder, and
+    the priority land-supply list. Counted in SQL (GROUP BY township), not case by case."""
+    from xinfang.rules.deposits import no_petition_townships
+
+    months = _months([year])
+    params = months
+    counts = dict(ledger.conn.execute(
+        f"SELECT township, count(*) FROM cases WHERE month IN ({_marks(months)}) GROUP BY township", params))
+    moved = dict(ledger.conn.execute(
+        f"SELECT township, count(*) FROM cases WHERE month IN ({_marks(months)}) AND status = ? GROUP BY township",
+        [*params, Status.transferred.value]))
+    # One stand-in case per township that had a petition of its own (not transferred away):
+    # the rule needs to know which townships had one, not every case.
+    first = dt.date(year, 1, 1)
+    had = [Case(f"{town}/{year}", first, town, Level.district) for town, n in counts.items() if n > moved.get(town, 0)]
+    policy = ledger.policy
+    clean, share, remainder = no_petition_townships(year, ledger.ref.township_names, had, policy)
+    return {
+        "year": year,
+        "pool": yuan(policy.no_petition_pool_fen),
+        "share": yuan(share),
+        "remainder": yuan(remainder),
+        "townships": [{"township": t, "share": yuan(share)} for t in clean],
+        "priority_land_supply": clean,
+        "provisional": today < dt.date(year + 1, 1, 1),
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# Checks
+
+
+def check_deposits(ledger) -> dict:
+    """Balance assertions over the whole deposit ledger (rules ``check_balances``), against the
+    balances recorded with the entries, plus the entries' hash chain and append-only guards."""
+    from xinfang.ledger.db import GENESIS, row_hash
+    from xinfang.rules.deposits import balance, check_balances
+
+    problems: list[str] = []
+    present = {r[0] for r in ledger.conn.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'deposit_entries'")}
+    for trigger in ("deposit_entries_no_update", "deposit_entries_no_delete"):
+        if trigger not in present:
+            problems.append(f"trigger {trigger} is missing: deposit entries can be changed in place")
+
+    from xinfang.rules.deposits import Entry
+
+    entries = []
+    prev = GENESIS
+    cur = ledger.conn.execute(
+        "SELECT seq, official, kind, amount_fen, on_date, case_number, year, note, at, prev_hash, hash"
+        " FROM deposit_entries ORDER BY seq")
+    for seq, official, kind, amount, on, case, year, note, at, prev_hash, stored in cur:
+        values = {"official": official, "kind": kind, "amount_fen": amount, "on_date": on, "case_number": case,
+                  "year": year, "note": note, "at": at}
+        if prev_hash != prev:
+            problems.append(f"entry #{seq}: does not link to the entry before it (rows removed or inserted)")
+        if row_hash(prev_hash or "", values) != stored:
+            problems.append(f"entry #{seq}: content differs from what was recorded (changed outside xinfang)")
+        prev = stored
+        try:
+            day = dt.date.fromisoformat(on)
+        except (TypeError, ValueError):
+            problems.append(f"entry #{seq}: on_date {on!r} is not a date")
+            continue
+        entries.append(Entry(seq, official, kind, amount, day, case, year, note or ""))
+
+    # Asserted balance per official: per deposit year, the balance recorded on the year's last
+    # entry that states one, plus what entries without a statement add after it.
+    asserted: dict[str, int] = defaultdict(int)
+    for (official, _year), group in _group(entries, lambda e: (e.official, e.deposit_year)).items():
+        value = 0
+        for e in group:
+            m = _BALANCE_NOTE.search(e.note)
+            if m and int(m.group(1)) == e.deposit_year:
+                value = fen(m.group(2))
+            else:
+                value += balance((e,), e.official)
+        asserted[official] += value
+    problems += check_balances(entries, dict(asserted))
+    return {"ok": not problems, "entries": len(entries), "officials": len(asserted), "problems": problems}
+
+
+def list_entries(ledger, official: str | None = None, year: int | None = None, case: str | None = None) -> list[dict]:
+    """Deposit entries in posting order, filtered."""
+    where, params = [], []
+    if official is not None:
+        where.append("official = ?")
+        params.append(official)
+    if year is not None:
+        where.append("coalesce(year, CAST(substr(on_date, 1, 4) AS INTEGER)) = ?")
+        params.append(year)
+    if case is not None:
+        where.append("case_number = ?")
+        params.append(case)
+    sql = f"SELECT {ENTRY_COLUMNS} FROM deposit_entries" + (" WHERE " + " AND ".join(where) if where else "")
+    return [entry_json(r["seq"], r["official"], r["kind"], r["amount_fen"], r["on_date"], r["case_number"], r["year"],
+                       r["note"]) for r in ledger.rows(sql + " ORDER BY seq", params)]
