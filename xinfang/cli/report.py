@@ -1,0 +1,127 @@
+"""Documents: the monthly bulletin (report) and the printable case forms (form)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from xinfang.cli import STATE, RevealOpt, app
+from xinfang.errors import XinfangError
+
+FORMATS = ("md", "html", "xlsx")
+
+
+def _format_of(fmt: Optional[str], output: Optional[str]) -> str:
+    """The bulletin's format: --format, else the output file's suffix, else Markdown."""
+    if fmt:
+        value = fmt.strip().lower().lstrip(".")
+        if value in ("markdown",):
+            value = "md"
+        if value not in FORMATS:
+            raise XinfangError(f"--format: unknown format {fmt!r}", fix="use md, html or xlsx")
+        return value
+    if output:
+        suffix = Path(output).suffix.lower().lstrip(".")
+        if suffix in ("htm", "html"):
+            return "html"
+        if suffix == "xlsx":
+            return "xlsx"
+    return "md"
+
+
+def _target(output: Optional[str], what: str, binary: bool) -> Optional[Path]:
+    """The file to write, or None for stdout. A workbook always needs a file; HTML needs one when
+    stdout is a terminal (it is meant to be opened or printed, not read raw)."""
+    if output and output != "-":
+        path = Path(output)
+        if path.is_dir():
+            raise XinfangError(f"-o: {path} is a folder", fix="give a file name, e.g. -o bulletin.html")
+        if not path.parent.exists():
+            raise XinfangError(f"-o: folder {path.parent} does not exist", fix="create it or choose another path")
+        return path
+    if binary:
+        raise XinfangError(f"{what}: a workbook is written to a file", fix="add -o FILE.xlsx")
+    if output != "-" and sys.stdout.isatty():
+        raise XinfangError(f"{what}: HTML is written to a file", fix="add -o FILE.html (or -o - for stdout)")
+    return None
+
+
+def _write(path: Optional[Path], data: str | bytes) -> None:
+    from xinfang.render import write_file
+
+    if path is None:
+        sys.stdout.write(data if isinstance(data, str) else data.decode("utf-8"))
+        return
+    try:
+        write_file(path, data.encode("utf-8") if isinstance(data, str) else data)
+    except OSError as exc:
+        raise XinfangError(f"-o: cannot write {path} ({exc.strerror or exc})", fix="choose a writable path") from None
+    zh = STATE.lang == "zh"
+    sys.stderr.write((f"已写入 {path}\n" if zh else f"Wrote {path}\n"))
+
+
+@app.command()
+def report(
+    month: Annotated[str, typer.Option("--month", help="The bulletin's month, YYYY-MM (通报月份).")],
+    format_: Annotated[Optional[str], typer.Option("--format", help="md (default, to stdout) | html (inline chart, prints on A4) | xlsx (one sheet per section). Default: from the -o suffix, else md.")] = None,
+    output: Annotated[Optional[str], typer.Option("-o", "--output", help="Write to this file (required for html on a terminal and for xlsx; '-' is stdout).")] = None,
+    top: Annotated[Optional[int], typer.Option("--top", min=1, help="List only the first N positions of the ranking (ties included); default all townships.")] = None,
+    issuer: Annotated[Optional[str], typer.Option("--issuer", help="Issuing body printed in the masthead (default 区国土资源局信访室).")] = None,
+):
+    """The monthly bulletin (通报): letters and visits against the same month last year, the
+    12-month trend, the ranking and bottom group, sanctions, overdue cases by unit and deposit
+    deductions, with the method. Counts only: no petitioner's data, no accused unit."""
+    from xinfang import parse
+    from xinfang.ledger.report import gather_bulletin
+
+    the_month = parse.parse_month(month)
+    fmt = _format_of(format_, output)
+    target = _target(output, "report", binary=fmt == "xlsx")
+    if issuer is not None:
+        issuer = parse.parse_text(issuer, "--issuer", 60)
+    ledger = STATE.open()
+    bulletin = gather_bulletin(ledger, the_month, STATE.today)
+    lang = STATE.lang
+    if fmt == "md":
+        from xinfang.render.bulletin import to_markdown
+
+        _write(target, to_markdown(bulletin, lang, top, issuer))
+    elif fmt == "html":
+        from xinfang.render.bulletin import to_html
+
+        _write(target, to_html(bulletin, lang, top, issuer))
+    else:
+        from xinfang.render.bulletin import to_xlsx
+
+        _write(target, to_xlsx(bulletin, lang, top, issuer))
+    if not bulletin.method["published"] and bulletin.ranking is not None:
+        sys.stderr.write(("提示：该月排名尚未公布，通报中的排名为暂定。\n" if lang == "zh" else
+                          "Note: the month's ranking is not published; the bulletin shows it as provisional.\n"))
+
+
+@app.command()
+def form(
+    case: Annotated[str, typer.Argument(help="Case number, e.g. 2026-00042 (or 2026-42).")],
+    kind: Annotated[str, typer.Option("--kind", help="assignment: 人民来信呈阅交办单 (review and assignment form) | handling: 信访矛盾化解包案处理表 (handling sheet).")] = "assignment",
+    output: Annotated[Optional[str], typer.Option("-o", "--output", help="Write the HTML form to this file (required on a terminal; '-' is stdout).")] = None,
+    for_unit: Annotated[Optional[str], typer.Option("--for", help="The unit this copy is for (default: the handling unit); never the unit an accusation accuses.")] = None,
+    reveal: RevealOpt = False,
+):
+    """A printable A4 form for one case (HTML): the review-and-assignment form or the handling sheet.
+    ID and phone numbers are masked unless --reveal."""
+    from xinfang.ledger.report import FORM_KINDS, gather_form
+    from xinfang.render.forms import to_html
+
+    value = kind.strip().lower()
+    aliases = {"交办单": "assignment", "呈阅交办单": "assignment", "处理表": "handling", "包案处理表": "handling"}
+    value = aliases.get(kind.strip(), value)
+    if value not in FORM_KINDS:
+        raise XinfangError(f"--kind: unknown form {kind!r}", fix="use assignment (呈阅交办单) or handling (包案处理表)")
+    target = _target(output, "form", binary=False)
+    ledger = STATE.open()
+    unit = ledger.ref.unit(for_unit, "--for") if for_unit else None
+    data = gather_form(ledger, case, value, unit, reveal)
+    _write(target, to_html(data, STATE.lang, STATE.today))

@@ -1,0 +1,456 @@
+"""The monthly bulletin (通报) and the printable case forms, gathered from the ledger.
+
+The bulletin is a published document: it carries counts, the ranking, sanctions, overdue cases by
+responsible unit and deposit deductions by official, and nothing personal (no petitioner, no ID or
+phone number) and never the unit an accusation (检举控告) names. Each section is read through the
+public function of the module that owns it (ranking, sanctions, deposits); this module only adds
+the counts by channel, the year-on-year change and the historical overdue list.
+
+``gather_bulletin`` returns a ``Bulletin``; ``xinfang.render`` turns it into Markdown, HTML or a
+workbook. ``gather_form`` returns the facts of one case for the assignment form (呈阅交办单) or the
+handling sheet (包案处理表).
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import json
+from decimal import ROUND_HALF_UP, Decimal
+from typing import NamedTuple
+
+from xinfang.errors import XinfangError
+
+# Channel rows of the totals table. 来访 counts walk-in visits and outreach reception (下乡接访)
+# together, as the bureau's report does; outreach is also shown on its own line.
+CHANNEL_ROWS = (
+    ("letter", ("letter",)),
+    ("visit", ("visit", "outreach")),
+    ("outreach", ("outreach",)),
+    ("online", ("online",)),
+    ("phone", ("phone",)),
+    ("total", ("letter", "visit", "outreach", "online", "phone")),
+)
+INDICATORS = ("skip_level", "collective", "repeat", "major")
+OVERDUE_TIERS = ("overdue", "seriously_overdue")
+
+
+class Bulletin(NamedTuple):
+    """Everything one month's bulletin shows, in the order it shows it."""
+
+    month: str
+    as_of: dt.date  # the month's last day, or today when the month has not ended
+    today: dt.date
+    period: dict  # {this: [first, last], last_year: [first, last], ytd: …, ytd_last_year: …}
+    totals: list[dict]  # one row per CHANNEL_ROWS key: month/last/change and ytd/last/change
+    indicators: list[dict]  # skip-level, collective, repeat, major: same shape as totals
+    trend: dict  # {year, this: [12 counts or None], last: [12 counts]}
+    ranking: dict | None  # the ``rank --month`` document (None: no ranking module)
+    bottom: list[dict]  # ranking rows in the bottom group, with consecutive published months
+    sanctions: list[dict] | None  # in force and proposed (None: no sanctions module)
+    overdue: list[dict]  # by responsible unit: counts, worst days late, case numbers
+    overdue_cases: list[dict]  # the clocks behind ``overdue``: case, unit, clock, due, days late, tier
+    deposits: list[dict]  # officials charged for the month's cases: net deduction, cases, year's balance
+    method: dict  # how every number was computed, with the policy values
+    notes: list[str]  # sections that could not be gathered, and why
+
+
+# -- periods and the year-on-year change -----------------------------------------------------
+
+def month_bounds(month: str) -> tuple[dt.date, dt.date]:
+    year, mon = int(month[:4]), int(month[5:7])
+    return dt.date(year, mon, 1), dt.date(year, mon, calendar.monthrange(year, mon)[1])
+
+
+def year_earlier(day: dt.date) -> dt.date:
+    """The same day one year earlier; 29 February becomes 28 February."""
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:
+        return day.replace(year=day.year - 1, day=28)
+
+
+def change(this: int, last: int) -> dict:
+    """Year-on-year change (同比) of a count, in percent with one decimal, rounded half up.
+
+    ``trend`` is ``down``, ``up`` or ``flat``; with nothing last year it is ``flat`` when there is
+    nothing this year either, else ``none`` (no comparison: 无可比).
+    """
+    if last == 0:
+        return {"pct": None, "trend": "flat" if this == 0 else "none"}
+    pct = (Decimal(this - last) * 100 / Decimal(last)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    trend = "down" if this < last else "up" if this > last else "flat"
+    return {"pct": float(pct), "trend": trend}
+
+
+def change_text(ch: dict, lang: str = "zh") -> str:
+    """下降15.8% / 上升4.0% / 持平 / 无可比 — the wording of the bureau's report, for a table cell."""
+    zh = lang == "zh"
+    if ch["trend"] == "none":
+        return "无可比" if zh else "no comparison"
+    if ch["trend"] == "flat":
+        return "持平" if zh else "unchanged"
+    pct = f"{abs(ch['pct']):.1f}%"
+    if ch["trend"] == "down":
+        return f"下降{pct}" if zh else f"down {pct}"
+    return f"上升{pct}" if zh else f"up {pct}"
+
+
+def change_phrase(ch: dict, lang: str = "zh") -> str:
+    """The change for a sentence: 同比下降15.8% / 与去年同期持平 / 去年同期为0."""
+    zh = lang == "zh"
+    if ch["trend"] == "none":
+        return "去年同期为0" if zh else "none in the same period last year"
+    if ch["trend"] == "flat":
+        return "与去年同期持平" if zh else "the same as a year earlier"
+    return ("同比" if zh else "") + change_text(ch, lang) + ("" if zh else " on a year earlier")
+
+
+def _periods(month: str, as_of: dt.date) -> dict:
+    first, _ = month_bounds(month)
+    jan = first.replace(month=1)
+    return {
+        "this": (first, as_of),
+        "last_year": (year_earlier(first), year_earlier(as_of)),
+        "ytd": (jan, as_of),
+        "ytd_last_year": (year_earlier(jan), year_earlier(as_of)),
+    }
+
+
+def _count_rows(ledger, first: dt.date, last: dt.date) -> dict[str, int]:
+    """Counts of cases received in [first, last] by channel and by indicator, in one query."""
+    row = ledger.one(
+        "SELECT count(*) AS total,"
+        " coalesce(sum(channel = 'letter'), 0) AS letter, coalesce(sum(channel = 'visit'), 0) AS visit,"
+        " coalesce(sum(channel = 'outreach'), 0) AS outreach, coalesce(sum(channel = 'online'), 0) AS online,"
+        " coalesce(sum(channel = 'phone'), 0) AS phone, coalesce(sum(skip_level), 0) AS skip_level,"
+        " coalesce(sum(collective), 0) AS collective, coalesce(sum(repeat_of IS NOT NULL), 0) AS repeat,"
+        " coalesce(sum(major), 0) AS major"
+        " FROM cases WHERE received BETWEEN ? AND ?",
+        (first.isoformat(), last.isoformat()),
+    )
+    return {k: int(v or 0) for k, v in row.items()}
+
+
+def _compare(key: str, counts: dict[str, dict[str, int]], channels: tuple[str, ...] | None = None) -> dict:
+    def n(period: str) -> int:
+        c = counts[period]
+        return sum(c[ch] for ch in channels) if channels else c[key]
+
+    this, last, ytd, ytd_last = n("this"), n("last_year"), n("ytd"), n("ytd_last_year")
+    return {"key": key, "month": this, "last_year": last, "change": change(this, last),
+            "ytd": ytd, "ytd_last_year": ytd_last, "ytd_change": change(ytd, ytd_last)}
+
+
+def channel_totals(ledger, month: str, as_of: dt.date) -> tuple[list[dict], list[dict], dict]:
+    """(totals by channel, indicators, periods): this month and this year so far, each against the
+    same period a year earlier (同比). Every case received in the period counts, whatever its status."""
+    periods = _periods(month, as_of)
+    counts = {name: _count_rows(ledger, *span) for name, span in periods.items()}
+    totals = [_compare(key, counts, channels) for key, channels in CHANNEL_ROWS]
+    indicators = [_compare(key, counts) for key in INDICATORS]
+    return totals, indicators, {k: [a.isoformat(), b.isoformat()] for k, (a, b) in periods.items()}
+
+
+def monthly_counts(ledger, year: int, until: dt.date | None = None) -> list[int | None]:
+    """Cases received in each month of ``year``; months after ``until`` are None (not yet counted)."""
+    rows = ledger.rows("SELECT month, count(*) AS n FROM cases WHERE year = ? AND received <= ? GROUP BY month",
+                       (year, (until or dt.date(year, 12, 31)).isoformat()))
+    by_month = {int(r["month"][5:7]): r["n"] for r in rows}
+    out: list[int | None] = []
+    for m in range(1, 13):
+        if until is not None and dt.date(year, m, 1) > until:
+            out.append(None)
+        else:
+            out.append(by_month.get(m, 0))
+    return out
+
+
+# -- overdue as of a day ---------------------------------------------------------------------
+
+def overdue_as_of(ledger, on: dt.date) -> list[dict]:
+    """Duty clocks that were running on ``on`` and past due then (overdue or seriously overdue).
+
+    Unlike the supervision list, which shows what is open now, a bulletin for a past month shows
+    what was open at that month's end: a clock done after ``on`` still counts. For ``on`` = today
+    both agree. Each row names the responsible unit, never an accused unit.
+    """
+    from xinfang.ledger.clocks import PETITIONER_WINDOWS, work_calendar
+    from xinfang.rules.deadlines import days_late, tier_of
+
+    cal, policy = work_calendar(ledger), ledger.policy
+    rows = ledger.rows(
+        "SELECT k.case_number, k.clock, k.due, k.provisional, c.unit, c.accused IS NOT NULL AS accusation"
+        " FROM clocks k JOIN cases c"
+        " ON c.number = k.case_number WHERE k.start <= :on AND k.due < :on"
+        " AND (k.done_on IS NULL OR k.done_on > :on)"
+        f" AND k.clock NOT IN ({', '.join(repr(w) for w in PETITIONER_WINDOWS)})"
+        " ORDER BY k.due, k.case_number",
+        {"on": on.isoformat()},
+    )
+    out = []
+    for r in rows:
+        due = dt.date.fromisoformat(r["due"])
+        tier = tier_of(due, on, cal, policy)
+        if tier is None or tier.value not in OVERDUE_TIERS:
+            continue
+        out.append({"case": r["case_number"], "unit": r["unit"], "clock": r["clock"], "due": r["due"],
+                    "days_late": days_late(due, on), "tier": tier.value, "provisional": bool(r["provisional"]),
+                    "accusation": bool(r["accusation"])})
+    out.sort(key=lambda r: (-r["days_late"], r["case"], r["clock"]))
+    return out
+
+
+def overdue_by_unit(items: list[dict]) -> list[dict]:
+    """One row per responsible unit: overdue cases, seriously overdue cases, worst days late, and
+    the case numbers. An accusation's number is withheld (only counted): with the township the
+    bulletin ties it to elsewhere, its handling unit would point at whom it accuses."""
+    units: dict[str | None, dict] = {}
+    for item in items:
+        u = units.setdefault(item["unit"], {"unit": item["unit"], "cases": set(), "serious": set(), "worst": 0,
+                                            "withheld": set()})
+        u["cases"].add(item["case"])
+        if item.get("accusation"):
+            u["withheld"].add(item["case"])
+        if item["tier"] == "seriously_overdue":
+            u["serious"].add(item["case"])
+        u["worst"] = max(u["worst"], item["days_late"])
+    rows = [{"unit": u["unit"], "overdue": len(u["cases"]), "seriously_overdue": len(u["serious"]),
+             "worst_days_late": u["worst"], "cases": sorted(u["cases"] - u["withheld"]),
+             "withheld": len(u["withheld"])} for u in units.values()]
+    rows.sort(key=lambda r: (-r["overdue"], -r["worst_days_late"], r["unit"] or ""))
+    return rows
+
+
+# -- sections owned by other modules ---------------------------------------------------------
+
+def _optional(module: str):
+    """The ledger module owning a section, or None when this installation has none."""
+    import importlib
+
+    try:
+        return importlib.import_module(f"xinfang.ledger.{module}")
+    except ModuleNotFoundError as exc:
+        if exc.name != f"xinfang.ledger.{module}":
+            raise
+        return None
+
+
+def _bottom_streaks(ledger, ranking: dict) -> list[dict]:
+    """Bottom-group rows with the number of consecutive published months they have been in it,
+    counting this month (whether published yet or not)."""
+    rows = [r for r in ranking["rows"] if r.get("bottom")]
+    mod = _optional("ranking")
+    published = {pm.month: pm.bottom for pm in mod.published_months(ledger)} if mod and hasattr(
+        mod, "published_months") else {}
+    out = []
+    for r in rows:
+        streak, month = 1, ranking["month"]
+        while True:
+            month = _previous_month(month)
+            if month in published and r["township"] in published[month]:
+                streak += 1
+            else:
+                break
+        out.append({**r, "streak": streak})
+    return out
+
+
+def _previous_month(month: str) -> str:
+    year, mon = int(month[:4]), int(month[5:7])
+    return f"{year - 1:04d}-12" if mon == 1 else f"{year:04d}-{mon - 1:02d}"
+
+
+def gather_ranking(ledger, month: str) -> dict | None:
+    mod = _optional("ranking")
+    return mod.month_ranking(ledger, month) if mod else None
+
+
+def gather_sanctions(ledger, month: str, today: dt.date) -> list[dict] | None:
+    """Sanctions relevant to ``month`` (triggered by it or in force during it) that are in force,
+    confirmed or proposed, as known ``today``: a month's bulletin is issued after the month is
+    published, and publishing is what puts the mechanical sanctions in force."""
+    mod = _optional("sanctions")
+    if mod is None:
+        return None
+    keep = ("in_force", "confirmed", "proposed")
+    return [r for r in mod.list_sanctions(ledger, today, month) if r.get("status") in keep]
+
+
+def gather_deposits(ledger, month: str, as_of: dt.date) -> list[dict]:
+    """Officials charged for the month's cases: the net deduction (deductions less reversals) of
+    the cases received in the month, the cases behind it and the official's balance for the year.
+
+    Read from the append-only deposit entries, so a case corrected later (level lowered, other
+    township) shows here as its reversal left it.
+    """
+    from xinfang.rules.deposits import balance
+
+    first, last = month_bounds(month)
+    rows = ledger.rows(
+        "SELECT e.official, e.kind, e.amount_fen, e.case_number FROM deposit_entries e JOIN cases c"
+        " ON c.number = e.case_number WHERE e.kind IN ('deduct', 'reverse') AND c.received BETWEEN ? AND ?"
+        " ORDER BY e.seq", (first.isoformat(), last.isoformat()))
+    net: dict[str, dict[str, int]] = {}
+    for r in rows:
+        sign = 1 if r["kind"] == "deduct" else -1
+        per_case = net.setdefault(r["official"], {})
+        per_case[r["case_number"]] = per_case.get(r["case_number"], 0) + sign * r["amount_fen"]
+    if not net:
+        return []
+    year = first.year
+    mod = _optional("deposits")
+    entries = mod.load_entries(ledger, sorted(net), [year]) if mod else []
+    posts = {r["name"]: r for r in ledger.rows("SELECT name, township, role FROM officials ORDER BY start")}
+    out = []
+    for official, per_case in net.items():
+        cases = sorted(c for c, fen in per_case.items() if fen > 0)
+        total = sum(fen for fen in per_case.values() if fen > 0)
+        if not cases:
+            continue
+        post = posts.get(official, {})
+        out.append({"official": official, "township": post.get("township", ""), "role": post.get("role"),
+                    "cases": cases, "deducted_fen": total,
+                    "balance_fen": balance(entries, official, year) if mod else None})
+    roles = {"secretary": 0, "head": 1}
+    out.sort(key=lambda r: (-r["deducted_fen"], r["township"], roles.get(r["role"], 9), r["official"]))
+    return out
+
+
+# -- the bulletin ----------------------------------------------------------------------------
+
+def bulletin_as_of(month: str, today: dt.date) -> dt.date:
+    """The month's last day, or today when the month has not ended; a month not begun is refused."""
+    first, last = month_bounds(month)
+    if first > today:
+        raise XinfangError(f"--month: {month} has not begun (today is {today})",
+                           fix="give this month or an earlier one")
+    return min(last, today)
+
+
+def gather_bulletin(ledger, month: str, today: dt.date) -> Bulletin:
+    """Every section of ``month``'s bulletin, as of the month's end or today, whichever is earlier."""
+    as_of = bulletin_as_of(month, today)
+    totals, indicators, periods = channel_totals(ledger, month, as_of)
+    year = int(month[:4])
+    trend = {"year": year, "this": monthly_counts(ledger, year, as_of),
+             "last": monthly_counts(ledger, year - 1)}
+    notes: list[str] = []
+    ranking = gather_ranking(ledger, month)
+    if ranking is None:
+        notes.append("ranking")
+    bottom = _bottom_streaks(ledger, ranking) if ranking else []
+    sanctions = gather_sanctions(ledger, month, today)
+    if sanctions is None:
+        notes.append("sanctions")
+    items = overdue_as_of(ledger, as_of)
+    deposits = gather_deposits(ledger, month, as_of)
+    policy = ledger.policy
+    method = {
+        "month": month,
+        "as_of": as_of.isoformat(),
+        "complete": as_of == month_bounds(month)[1],
+        "published": bool(ranking and ranking.get("published")),
+        "published_on": ranking.get("published_on") if ranking else None,
+        "ranking": ranking["method"] if ranking else None,
+        "collective_people": policy.collective_people,
+        "skip_levels": sorted((lv.value for lv in policy.skip_levels), key=lambda v: ["district", "city",
+                                                                                      "province", "national"].index(v)),
+        "seriously_overdue_days": policy.seriously_overdue_days,
+        "deduction_fen": policy.deduction_fen,
+        "deposit_fen": policy.deposit_fen,
+        "deduction_min_level": policy.deduction_min_level.value,
+        "bottom_size": policy.bottom_size,
+    }
+    return Bulletin(month=month, as_of=as_of, today=today, period=periods, totals=totals, indicators=indicators,
+                    trend=trend, ranking=ranking, bottom=bottom, sanctions=sanctions,
+                    overdue=overdue_by_unit(items), overdue_cases=items, deposits=deposits, method=method,
+                    notes=notes)
+
+
+# -- printable forms for one case ------------------------------------------------------------
+
+FORM_KINDS = ("assignment", "handling")
+STEP_ACTIONS = ("register", "assign", "reassign", "reply", "resolve", "transfer", "correct", "extend",
+                "review", "review-answer", "rereview", "rereview-answer")
+
+
+def _handling_steps(ledger, row: dict, reveal: bool) -> list[dict]:
+    """The case's history as handling steps: one line per recorded action (field changes of one
+    action are joined), personal data masked unless ``reveal``. Clock bookkeeping is left out:
+    the clocks have their own table on the form."""
+    from xinfang.ledger.cases import case_history
+    from xinfang.output import mask_id, mask_phone
+
+    steps: list[dict] = []
+    for e in case_history(ledger, row["number"]):
+        if e["action"].startswith("clock") or e["action"] in ("seal", "publish"):
+            continue
+        old, new = e["old"], e["new"]
+        if not reveal and e["field"] == "id_number":
+            old, new = mask_id(old), mask_id(new)
+        if not reveal and e["field"] == "phone":
+            old, new = mask_phone(old), mask_phone(new)
+        key = (e["at"], e["action"])
+        if steps and steps[-1]["_key"] == key:
+            step = steps[-1]
+        else:
+            step = {"_key": key, "at": e["at"], "who": e["who"], "action": e["action"], "changes": {}, "note": None}
+            steps.append(step)
+        if e["action"] == "register":
+            step["changes"] = {}
+        elif e["field"]:
+            step["changes"][e["field"]] = (old, new)
+        if e["note"]:
+            step["note"] = e["note"]
+    out = []
+    for s in steps:
+        ch = s["changes"]
+        on = next((ch[f][1] for f in ("assigned_on", "replied_on", "closed_on") if f in ch and ch[f][1]), None)
+        out.append({"at": s["at"], "on": on or _local_day(s["at"]), "who": s["who"], "action": s["action"],
+                    "changes": {k: list(v) for k, v in ch.items()}, "note": s["note"]})
+    return out
+
+
+def _local_day(stamp: str) -> str:
+    return dt.datetime.fromisoformat(stamp).astimezone().date().isoformat()
+
+
+def gather_form(ledger, number: str, kind: str, for_unit: str | None, reveal: bool) -> dict:
+    """The facts of one case for a printable form.
+
+    ``for_unit`` is the unit the copy is for (default: the handling unit). An accusation's form is
+    never made for the unit it accuses, and the accused never appears among the form's recipients.
+    """
+    from xinfang.ledger.cases import get_case
+    from xinfang.ledger.clocks import case_deadlines
+    from xinfang.output import mask
+
+    if kind not in FORM_KINDS:
+        raise XinfangError(f"--kind: unknown form {kind!r}", fix="use assignment (呈阅交办单) or handling (包案处理表)")
+    raw = get_case(ledger, number)
+    accused = raw["accused"]
+    if for_unit and accused and for_unit == accused:
+        raise XinfangError(
+            f"--for: {raw['number']} is an accusation against {accused}; its forms are never made for the accused",
+            fix="make the form for the handling unit (drop --for) or another unit",
+        )
+    row = mask(raw, reveal)
+    joint = json.loads(row["joint"]) if row.get("joint") else []
+    recipients = [u for u in [row.get("unit"), *joint] if u and u != accused]
+    if row["major"] and "区督查办" not in recipients and "区督查办" != accused:
+        recipients.append("区督查办")  # major matters are assigned and supervised by the supervision office
+    if for_unit and for_unit not in recipients:
+        recipients.insert(0, for_unit)
+    clocks = case_deadlines(ledger, row["number"])
+    steps = _handling_steps(ledger, raw, reveal)
+    reply = next((s["note"] for s in reversed(steps) if s["action"] == "reply" and s["note"]), None)
+    result = next((s["note"] for s in reversed(steps) if s["action"] in ("resolve", "transfer") and s["note"]), None)
+    case = {k: v for k, v in row.items() if k not in ("year", "seq")}
+    case["joint"] = joint
+    case["category_label"] = {lang: ledger.ref.category_label(row["category"], lang) for lang in ("zh", "en")}
+    for key in ("major", "collective", "skip_level", "signed", "cease_agreement", "initial"):
+        if case.get(key) is not None:
+            case[key] = bool(case[key])
+    return {"kind": kind, "case": case, "for_unit": for_unit or row.get("unit"), "recipients": recipients,
+            "clocks": clocks, "steps": steps, "reply": reply, "result": result, "revealed": reveal}

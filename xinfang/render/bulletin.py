@@ -1,0 +1,572 @@
+"""The monthly bulletin (通报) as Markdown, HTML (inline SVG chart, A4 print CSS) or a workbook.
+
+``sections`` turns a ``Bulletin`` into titled tables once; each format renders those tables, so
+the three documents always carry the same numbers. The bulletin is published: it holds no
+personal data and never names the unit an accusation accuses.
+"""
+
+from __future__ import annotations
+
+from html import escape
+from typing import NamedTuple
+
+from xinfang.render.text import day_text, month_title, number_text, t, yes_no, yuan_text
+
+# Worksheet of each section; the names are stable for scripts whatever the language.
+SHEETS = {"totals": "概况", "ranking": "排名", "bottom": "后十位", "sanctions": "制裁", "overdue": "超期",
+          "deposits": "保证金"}
+FONT_STACK = '"Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "SimSun", sans-serif'
+
+
+class Table(NamedTuple):
+    columns: list[str]
+    rows: list[list]  # cells: str, int, float or None
+    numeric: frozenset[int] = frozenset()  # right-aligned columns
+    marked: tuple[bool, ...] = ()  # rows to emphasise (bottom group, totals)
+    caption: str | None = None
+
+
+class Section(NamedTuple):
+    key: str
+    title: str
+    paragraphs: list[str]
+    tables: list[Table]
+
+
+# -- the content, once ---------------------------------------------------------------------------
+
+def _label(enum_name: str, value, lang: str) -> str:
+    from xinfang import model
+
+    enum = getattr(model, enum_name)
+    try:
+        member = enum(value)
+    except ValueError:
+        return str(value)
+    return member.zh if lang == "zh" else member.en
+
+
+def _month_column(b, lang: str) -> str:
+    head = t("this_month", lang)
+    if not b.method["complete"]:
+        head += f"（截至{b.as_of.day}日）" if lang == "zh" else f" (to day {b.as_of.day})"
+    return head
+
+
+def _ytd_column(b, lang: str) -> str:
+    mon = int(b.month[5:7])
+    if lang == "zh":
+        return f"本年累计（1—{mon}月）" if mon > 1 else t("ytd", lang)
+    return f"{t('ytd', lang)} (Jan–{month_title(b.month, lang).split()[0][:3]})" if mon > 1 else t("ytd", lang)
+
+
+def _summary(b, lang: str) -> str:
+    from xinfang.ledger.report import change_phrase as ph
+
+    rows = {r["key"]: r for r in b.totals}
+    total, letter, visit, outreach = rows["total"], rows["letter"], rows["visit"], rows["outreach"]
+    when = month_title(b.month, lang)
+    mon = int(b.month[5:7])
+    if lang == "zh":
+        upto = "" if b.method["complete"] else f"（截至{day_text(b.as_of, lang)}）"
+        out = (f"{when}{upto}，全区共登记土地信访事项{total['month']}件，{ph(total['change'])}；"
+               f"其中来信{letter['month']}件，{ph(letter['change'])}；"
+               f"来访{visit['month']}件（含下乡接访{outreach['month']}件），{ph(visit['change'])}。")
+        if mon > 1:
+            out += (f"1—{mon}月累计登记{total['ytd']}件，{ph(total['ytd_change'])}；其中来信{letter['ytd']}件，"
+                    f"{ph(letter['ytd_change'])}；来访{visit['ytd']}件，{ph(visit['ytd_change'])}。")
+        return out
+    upto = "" if b.method["complete"] else f" (to {b.as_of.isoformat()})"
+    out = (f"In {when}{upto} the office registered {total['month']} land petitions, {ph(total['change'], lang)}: "
+           f"{letter['month']} letters ({ph(letter['change'], lang)}) and {visit['month']} visits including "
+           f"{outreach['month']} at outreach reception ({ph(visit['change'], lang)}).")
+    if mon > 1:
+        out += (f" Year to date: {total['ytd']} ({ph(total['ytd_change'], lang)}); letters {letter['ytd']} "
+                f"({ph(letter['ytd_change'], lang)}), visits {visit['ytd']} ({ph(visit['ytd_change'], lang)}).")
+    return out
+
+
+def _totals(b, lang: str) -> Section:
+    from xinfang.ledger.report import change_text
+
+    cols = [t("item", lang), _month_column(b, lang), t("same_month", lang), t("yoy", lang), _ytd_column(b, lang),
+            t("ytd_last", lang), t("yoy", lang)]
+
+    def row(r, prefix):
+        return [t(prefix + r["key"], lang), r["month"], r["last_year"], change_text(r["change"], lang),
+                r["ytd"], r["ytd_last_year"], change_text(r["ytd_change"], lang)]
+
+    totals = Table(cols, [row(r, "ch_") for r in b.totals], frozenset({1, 2, 4, 5}),
+                   tuple(r["key"] == "total" for r in b.totals))
+    indicators = Table(cols, [row(r, "in_") for r in b.indicators], frozenset({1, 2, 4, 5}))
+    labels = [f"{m}月" if lang == "zh" else f"{m}" for m in range(1, 13)]
+    year = b.trend["year"]
+    trend = Table([t("month_label", lang), f"{year}", f"{year - 1}"],
+                  [[labels[i], b.trend["this"][i], b.trend["last"][i]] for i in range(12)], frozenset({1, 2}),
+                  caption=t("s_trend", lang))
+    return Section("totals", t("s_totals", lang), [_summary(b, lang)], [totals, indicators, trend])
+
+
+def _ranking_rows(b, top: int | None) -> list[dict]:
+    rows = b.ranking["rows"] if b.ranking else []
+    return [r for r in rows if top is None or r["position"] <= top]
+
+
+def _ranking(b, lang: str, top: int | None) -> Section:
+    if b.ranking is None:
+        return Section("ranking", t("s_ranking", lang), [t("no_module", lang)], [])
+    rows = _ranking_rows(b, top)
+    has_prev = any(r.get("prev_score") is not None for r in rows)
+    has_year = any(r.get("prev_year_score") is not None for r in rows)
+    cols = [t(k, lang) for k in ("position", "township", "score", "cases", "skip_level", "collective", "repeat",
+                                 "bottom")]
+    cols += [t("prev_score", lang)] if has_prev else []
+    cols += [t("prev_year_score", lang)] if has_year else []
+    body = []
+    for r in rows:
+        line = [r["position"], r["township"], r["score"], r["cases"], r.get("skip_level"), r.get("collective"),
+                r.get("repeat"), yes_no(r["bottom"], lang)]
+        line += [r.get("prev_score")] if has_prev else []
+        line += [r.get("prev_year_score")] if has_year else []
+        body.append(line)
+    numeric = frozenset({0, 2, 3, 4, 5, 6} | ({8} if has_prev else set()) | ({8 + has_prev} if has_year else set()))
+    paragraphs = [_status_line(b, lang)]
+    if top is not None:
+        paragraphs.append(t("top_note", lang, n=top))
+    return Section("ranking", t("s_ranking", lang), paragraphs,
+                   [Table(cols, body, numeric, tuple(bool(r["bottom"]) for r in rows))])
+
+
+def _status_line(b, lang: str) -> str:
+    m = b.method
+    if m["published"]:
+        return (f"本月排名已于{day_text(m['published_on'], lang)}公布，为正式排名。" if lang == "zh"
+                else f"This ranking was published on {m['published_on']} and is final.")
+    return ("本月排名尚未公布，为暂定排名，公布前可能变动。" if lang == "zh"
+            else "This ranking is not published yet: it is provisional and may change until it is.")
+
+
+def _bottom(b, lang: str) -> Section:
+    size = b.method["bottom_size"]
+    title = t("s_bottom", lang) if size == 10 else (f"三、排名后{size}位" if lang == "zh" else t("s_bottom", lang))
+    if b.ranking is None:
+        return Section("bottom", title, [t("no_module", lang)], [])
+    if not b.bottom:
+        return Section("bottom", title, [t("none", lang)], [])
+    names = "、".join(r["township"] for r in b.bottom) if lang == "zh" else ", ".join(r["township"] for r in b.bottom)
+    lead = (f"列入后{size}位的乡镇（名次1—{size}且得分大于0，并列一并列入）：{names}。" if lang == "zh"
+            else f"Townships in the bottom group (positions 1–{size} with a score above zero, ties included): {names}.")
+    cols = [t(k, lang) for k in ("position", "township", "score", "cases", "streak")]
+    rows = [[r["position"], r["township"], r["score"], r["cases"], r["streak"]] for r in b.bottom]
+    return Section("bottom", title, [lead], [Table(cols, rows, frozenset({0, 2, 3, 4}))])
+
+
+def _sanction_groups(b) -> list[dict]:
+    """One line per township, sanction and status: a sanction triggered again while still in force
+    is one line with the count of its triggers, its earliest start, latest end and latest ground."""
+    order = {"in_force": 0, "confirmed": 1, "proposed": 2}
+    kinds = ["veto", "key_management", "chronic", "summons", "admonishment"]
+    place = {r["township"]: i for i, r in enumerate(b.ranking["rows"])} if b.ranking else {}
+    groups: dict[tuple, dict] = {}
+    for s in b.sanctions:
+        key = (s.get("township"), s.get("sanction"), s.get("status"))
+        g = groups.get(key)
+        if g is None:
+            groups[key] = {**s, "times": 1}
+            continue
+        g["times"] += 1
+        if (s.get("start") or "") >= (g.get("start") or ""):
+            g["trigger"] = s.get("trigger")
+        g["start"] = min(g.get("start") or "", s.get("start") or "") or None
+        g["end"] = None if g.get("end") is None or s.get("end") is None else max(g["end"], s["end"])
+    return sorted(groups.values(), key=lambda g: (order.get(g.get("status"), 9), place.get(g.get("township"), 999),
+                                                   g.get("township") or "", kinds.index(g["sanction"])
+                                                   if g.get("sanction") in kinds else 9))
+
+
+def _sanctions(b, lang: str) -> Section:
+    if b.sanctions is None:
+        return Section("sanctions", t("s_sanctions", lang), [t("no_module", lang)], [])
+    if not b.sanctions:
+        return Section("sanctions", t("s_sanctions", lang), [t("none", lang)], [])
+    groups = _sanction_groups(b)
+    cols = [t(k, lang) for k in ("township", "sanction", "status", "start", "end", "effects", "trigger")]
+    sep = "、" if lang == "zh" else ", "
+    rows = []
+    for g in groups:
+        effects = sep.join(_label("Action", e, lang) for e in (g.get("effects") or []))
+        ground = g.get("trigger") or ""
+        if g["times"] > 1:
+            ground = (f"共触发{g['times']}次，最近一次：{ground}" if lang == "zh"
+                      else f"triggered {g['times']} times; latest: {ground}")
+        rows.append([g.get("township"), _label("SanctionKind", g.get("sanction"), lang),
+                     _label("SanctionStatus", g.get("status"), lang), g.get("start") or "",
+                     g.get("end") or t("open_ended", lang), effects, ground])
+    in_force = sum(1 for g in groups if g.get("status") in ("in_force", "confirmed"))
+    proposed = sum(1 for g in groups if g.get("status") == "proposed")
+    towns = len({g.get("township") for g in groups if g.get("status") in ("in_force", "confirmed")})
+    lead = (f"与本月相关的制裁（按截至{day_text(b.today, lang)}公布的排名和作出的决定）：{towns}个乡镇有生效制裁{in_force}项，"
+            f"另有待确认的建议{proposed}项。同一乡镇同一措施多次触发的合并为一行。" if lang == "zh" else
+            f"Sanctions relevant to the month, by the rankings published and decisions taken by "
+            f"{b.today.isoformat()}: {in_force} in force on {towns} township(s), {proposed} proposed and awaiting a "
+            f"decision. A sanction triggered more than once for a township is one line.")
+    return Section("sanctions", t("s_sanctions", lang), [lead],
+                   [Table(cols, rows, frozenset(), tuple(g.get("status") != "proposed" for g in groups))])
+
+
+def _overdue(b, lang: str) -> Section:
+    total = sum(r["overdue"] for r in b.overdue)
+    serious = sum(r["seriously_overdue"] for r in b.overdue)
+    days = b.method["seriously_overdue_days"]
+    if lang == "zh":
+        lead = (f"截至{day_text(b.as_of, lang)}，共有{total}件事项超过办理时限未办结，"
+                f"其中严重超期（超期{days}天以上）{serious}件。")
+    else:
+        lead = (f"As of {b.as_of.isoformat()}, {total} case(s) were past a deadline and not done, "
+                f"{serious} of them seriously overdue ({days} days or more).")
+    if not b.overdue:
+        return Section("overdue", t("s_overdue", lang), [lead], [])
+    cols = [t(k, lang) for k in ("unit", "overdue", "seriously_overdue", "worst_days_late", "case_numbers")]
+    sep = "、" if lang == "zh" else ", "
+    rows = []
+    for r in b.overdue:
+        numbers = sep.join(r["cases"])
+        if r.get("withheld"):
+            hidden = (f"检举控告类{r['withheld']}件不列案号" if lang == "zh"
+                      else f"{r['withheld']} accusation(s), numbers withheld")
+            numbers = f"{numbers}{'；' if lang == 'zh' else '; '}{hidden}" if numbers else hidden
+        rows.append([r["unit"] or t("not_assigned", lang), r["overdue"], r["seriously_overdue"],
+                     r["worst_days_late"], numbers])
+    return Section("overdue", t("s_overdue", lang), [lead], [Table(cols, rows, frozenset({1, 2, 3}))])
+
+
+def _deposits(b, lang: str) -> Section:
+    deduction = yuan_text(b.method["deduction_fen"])
+    level = _label("Level", b.method["deduction_min_level"], lang)
+    if lang == "zh":
+        lead = (f"本月受理的{level}级以上信访事项，按每件{deduction}元从属地乡镇党委书记、乡镇长个人保证金中扣缴。")
+    else:
+        lead = (f"For each case of the month lodged at {level} level or above, {deduction} yuan is deducted from the "
+                f"personal deposit of the township's party secretary and of its head.")
+    if not b.deposits:
+        return Section("deposits", t("s_deposits", lang), [lead, t("none", lang)], [])
+    cols = [t(k, lang) for k in ("township", "role", "official", "cases", "deducted", "case_numbers", "balance")]
+    sep = "、" if lang == "zh" else ", "
+    rows = [[r["township"], _label("Role", r["role"], lang) if r["role"] else "", r["official"], len(r["cases"]),
+             r["deducted_fen"] / 100, sep.join(r["cases"]),
+             None if r["balance_fen"] is None else r["balance_fen"] / 100] for r in b.deposits]
+    total = sum(r["deducted_fen"] for r in b.deposits)
+    rows.append([t("ch_total", lang), "", "", None, total / 100, "", None])
+    marked = tuple([False] * len(b.deposits) + [True])
+    return Section("deposits", t("s_deposits", lang), [lead], [Table(cols, rows, frozenset({3, 4, 6}), marked)])
+
+
+def _method(b, lang: str) -> Section:
+    m = b.method
+    r = m["ranking"] or {}
+    zh = lang == "zh"
+    status = ((f"正式（排名已于{day_text(m['published_on'], lang)}公布）" if zh else
+               f"published on {m['published_on']}") if m["published"]
+              else ("暂定（排名尚未公布）" if zh else "provisional (ranking not yet published)"))
+    skip = "、".join(_label("Level", lv, lang) for lv in m["skip_levels"]) if zh else ", ".join(
+        _label("Level", lv, lang) for lv in m["skip_levels"])
+    lines = []
+    if zh:
+        lines.append(f"统计月份：{month_title(m['month'], lang)}；数据截至{day_text(m['as_of'], lang)}；状态：{status}。")
+        lines.append("来信来访按登记日期统计，含转送事项；来访含下乡接访。同比 =（本期 − 去年同期）÷ 去年同期 × 100%，"
+                     "保留一位小数；去年同期为0时不计算百分比（本期也为0记“持平”，否则记“无可比”）。"
+                     + ("" if m["complete"] else "本月未结束，同比以去年同月同日为止的同期比较。"))
+        lines.append(f"集体访：{m['collective_people']}人及以上；越级访：{skip}级。")
+        if r.get("formula"):
+            lines.append(f"排名方法：{r['formula'].split(' / ')[0]}。名次1为得分最高；得分相同名次并列。")
+        lines.append(f"超期：截至统计日仍未完成且已过到期日的办理时限；超期{m['seriously_overdue_days']}天以上为严重超期。"
+                     "按责任单位（承办单位）统计。")
+        lines.append(f"保证金：每人{yuan_text(m['deposit_fen'])}元；按本月受理案件计扣缴，已按更正冲回的不计。")
+        lines.append("本通报不含信访人个人信息，不列检举控告所涉单位，超期表中检举控告类事项只计件数、不列案号。")
+    else:
+        lines.append(f"Month: {m['month']}; data as of {m['as_of']}; status: {status}.")
+        lines.append("Letters and visits are counted by received date, transferred cases included; visits include "
+                     "outreach reception. Change = (this period − same period last year) ÷ same period last year × "
+                     "100%, one decimal; with none last year no percentage is given (unchanged when none this year "
+                     "either, else no comparison)."
+                     + ("" if m["complete"] else " The month has not ended: last year is compared up to the same day."))
+        lines.append(f"Collective: {m['collective_people']} people or more; skip-level: lodged at {skip} level.")
+        if r.get("formula"):
+            parts = r["formula"].split(" / ")
+            lines.append(f"Ranking: {parts[-1]}. Position 1 is the highest score; equal scores share a position.")
+        lines.append(f"Overdue: a deadline past due and not done on the as-of day; {m['seriously_overdue_days']} days "
+                     "or more late is seriously overdue. Counted by responsible (handling) unit.")
+        lines.append(f"Deposits: {yuan_text(m['deposit_fen'])} yuan each; deductions are those for the month's "
+                     "cases, net of reversals after corrections.")
+        lines.append("This bulletin holds no personal data of petitioners and never names a unit an accusation accuses; "
+                     "overdue accusations are counted without their case numbers.")
+    return Section("method", t("s_method", lang), lines, [])
+
+
+def sections(b, lang: str = "zh", top: int | None = None) -> list[Section]:
+    """The bulletin's sections in order: totals, ranking, bottom group, sanctions, overdue,
+    deposits, method."""
+    return [_totals(b, lang), _ranking(b, lang, top), _bottom(b, lang), _sanctions(b, lang), _overdue(b, lang),
+            _deposits(b, lang), _method(b, lang)]
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    return number_text(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else str(value)
+
+
+def _money_cell(value) -> str:
+    return "" if value is None else yuan_text(round(value * 100))
+
+
+def _is_money(section: Section, index: int) -> bool:
+    return section.key == "deposits" and index in (4, 6)
+
+
+def _heading(b, lang: str, issuer: str | None) -> tuple[str, str, str]:
+    year, mon = int(b.month[:4]), int(b.month[5:7])
+    issue = f"{year}年第{mon}期" if lang == "zh" else f"{year}, issue {mon}"
+    status = t("published" if b.method["published"] else "provisional", lang)
+    return t("title", lang), issue, f"{issuer or t('issuer', lang)}　{day_text(b.today, lang)}　{status}"
+
+
+# -- Markdown ------------------------------------------------------------------------------------
+
+def _md_escape(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def to_markdown(b, lang: str = "zh", top: int | None = None, issuer: str | None = None) -> str:
+    title, issue, byline = _heading(b, lang, issuer)
+    out = [f"# {title}", "", f"**{issue}**　{month_title(b.month, lang)}", "", byline, ""]
+    for s in sections(b, lang, top):
+        out += [f"## {s.title}", ""]
+        if s.key == "method":
+            out += [f"- {p}" for p in s.paragraphs] + [""]
+            continue
+        for p in s.paragraphs:
+            out += [p, ""]
+        for tab in s.tables:
+            if tab.caption:
+                out += [f"**{tab.caption}**", ""]
+            out.append("| " + " | ".join(_md_escape(c) for c in tab.columns) + " |")
+            out.append("|" + "|".join("---:" if i in tab.numeric else "---" for i in range(len(tab.columns))) + "|")
+            for k, row in enumerate(tab.rows):
+                cells = [_money_cell(v) if _is_money(s, i) else _cell(v) for i, v in enumerate(row)]
+                if tab.marked and tab.marked[k] and s.key in ("totals", "deposits"):
+                    cells = [f"**{c}**" if c else c for c in cells]
+                out.append("| " + " | ".join(_md_escape(c) for c in cells) + " |")
+            out.append("")
+    return "\n".join(out).rstrip() + "\n"
+
+
+# -- HTML ----------------------------------------------------------------------------------------
+
+CSS = """
+@page { size: A4; margin: 16mm 15mm 18mm 15mm; }
+* { box-sizing: border-box; }
+html { font-family: %(fonts)s; color: #111; }
+body { margin: 0; font-size: 10.5pt; line-height: 1.55; }
+.sheet { max-width: 180mm; margin: 0 auto; }
+header.masthead { text-align: center; border-bottom: 2.5pt solid #b00000; padding-bottom: 4mm; margin-bottom: 5mm; }
+header.masthead h1 { color: #b00000; font-size: 26pt; letter-spacing: .25em; margin: 2mm 0 1mm; font-weight: 700; }
+header.masthead .issue { font-size: 12pt; margin: 0; text-indent: 0; text-align: center; }
+header.masthead .byline { display: flex; justify-content: space-between; font-size: 10pt; margin-top: 3mm; }
+.badge { display: inline-block; border: 1pt solid currentColor; padding: 0 2mm; border-radius: 1mm; font-size: 9pt; }
+.badge.provisional { color: #b35c00; }
+.badge.published { color: #146c2e; }
+h2 { font-size: 14pt; margin: 0 0 3mm; padding-bottom: 1mm; border-bottom: .75pt solid #999; }
+h3 { font-size: 11pt; margin: 4mm 0 2mm; }
+p { margin: 0 0 2.5mm; text-indent: 2em; text-align: justify; }
+section { margin-bottom: 8mm; }
+table { border-collapse: collapse; width: 100%%; margin: 2mm 0 4mm; font-size: 9.5pt; }
+caption { caption-side: top; text-align: left; font-weight: 700; padding-bottom: 1mm; }
+th, td { border: .6pt solid #555; padding: 1.2mm 2mm; vertical-align: top; }
+th { background: #eceff4; font-weight: 700; text-align: center; white-space: nowrap; }
+td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+td.change { white-space: nowrap; }
+td.down { color: #146c2e; } td.up { color: #b00000; }
+tr.mark td { font-weight: 700; background: #fbf0f0; }
+table.sanctions { font-size: 8.5pt; table-layout: fixed; }
+table.sanctions th { white-space: normal; }
+table.sanctions th:nth-child(1) { width: 16mm; } table.sanctions th:nth-child(2) { width: 23mm; }
+table.sanctions th:nth-child(3) { width: 12mm; } table.sanctions th:nth-child(4),
+table.sanctions th:nth-child(5) { width: 20mm; } table.sanctions th:nth-child(6) { width: 22mm; }
+table.sanctions tr.mark td { font-weight: 400; }
+table.sanctions tr.mark td:nth-child(-n+3) { font-weight: 700; }
+table.overdue td:last-child, table.deposits td:nth-child(6) { font-size: 8.5pt; }
+tr.total td { font-weight: 700; background: #f3f3f3; }
+thead { display: table-header-group; }
+tr, figure { break-inside: avoid; page-break-inside: avoid; }
+figure { margin: 3mm 0 4mm; }
+figure svg { display: block; width: 100%%; height: auto; }
+figure svg text { font-family: %(fonts)s; }
+figcaption { font-weight: 700; font-size: 10pt; margin-bottom: 1mm; }
+ul.method { padding-left: 5mm; margin: 0; } ul.method li { margin-bottom: 1.5mm; }
+.small { font-size: 9pt; color: #444; }
+footer { margin-top: 6mm; font-size: 8.5pt; color: #555; border-top: .5pt solid #aaa; padding-top: 2mm; }
+@media screen {
+  body { background: #e9e9e9; padding: 8mm 0; }
+  .sheet { background: #fff; padding: 14mm 15mm; box-shadow: 0 1px 4px rgba(0,0,0,.25); }
+}
+@media print {
+  body { background: none; }
+  .sheet { max-width: none; padding: 0; box-shadow: none; }
+  section + section { break-before: page; page-break-before: always; }
+  section.method { break-before: auto; page-break-before: auto; }
+  td.down, td.up { color: #000; }
+  a { color: inherit; text-decoration: none; }
+}
+""" % {"fonts": FONT_STACK}
+
+
+def _td(value, numeric: bool, money: bool = False) -> str:
+    text = _money_cell(value) if money else _cell(value)
+    cls = []
+    if numeric:
+        cls.append("num")
+    if isinstance(value, str) and (value.startswith("下降") or value.startswith("down ")):
+        cls += ["change", "down"]
+    elif isinstance(value, str) and (value.startswith("上升") or value.startswith("up ")):
+        cls += ["change", "up"]
+    elif value in ("持平", "无可比", "unchanged", "no comparison"):
+        cls.append("change")
+    attr = f' class="{" ".join(cls)}"' if cls else ""
+    return f"<td{attr}>{escape(text)}</td>"
+
+
+def _html_table(s: Section, tab: Table, table_class: str) -> str:
+    out = [f'<table class="{table_class}">']
+    if tab.caption:
+        out.append(f"<caption>{escape(tab.caption)}</caption>")
+    out.append("<thead><tr>" + "".join(f"<th>{escape(c)}</th>" for c in tab.columns) + "</tr></thead><tbody>")
+    for k, row in enumerate(tab.rows):
+        marked = bool(tab.marked and tab.marked[k])
+        cls = (' class="total"' if s.key in ("totals", "deposits") else ' class="mark"') if marked else ""
+        cells = "".join(_td(v, i in tab.numeric, _is_money(s, i)) for i, v in enumerate(row))
+        out.append(f"<tr{cls}>{cells}</tr>")
+    out.append("</tbody></table>")
+    return "\n".join(out)
+
+
+def to_html(b, lang: str = "zh", top: int | None = None, issuer: str | None = None) -> str:
+    """A self-contained HTML page: inline CSS and SVG, no script, no external resource."""
+    from xinfang.render.chart import trend_svg
+
+    title, issue, byline = _heading(b, lang, issuer)
+    status_key = "published" if b.method["published"] else "provisional"
+    issuer_text = issuer or t("issuer", lang)
+    body = [
+        '<header class="masthead">',
+        f"<h1>{escape(title)}</h1>",
+        f'<p class="issue">{escape(issue)}</p>',
+        f'<div class="byline"><span>{escape(issuer_text)}</span>'
+        f'<span class="badge {status_key}">{escape(t(status_key, lang))}</span>'
+        f"<span>{escape(day_text(b.today, lang))}</span></div>",
+        "</header>",
+    ]
+    for s in sections(b, lang, top):
+        body.append(f'<section class="{s.key}" id="{s.key}">')
+        body.append(f"<h2>{escape(s.title)}</h2>")
+        if s.key == "method":
+            body.append('<ul class="method">' + "".join(f"<li>{escape(p)}</li>" for p in s.paragraphs) + "</ul>")
+        else:
+            body += [f"<p>{escape(p)}</p>" for p in s.paragraphs]
+        for i, tab in enumerate(s.tables):
+            if s.key == "totals" and i == 2:
+                labels = [f"{m}月" if lang == "zh" else f"{m}" for m in range(1, 13)]
+                year = b.trend["year"]
+                caption = f"{t('s_trend', lang)}（{year}年与{year - 1}年）" if lang == "zh" else (
+                    f"{t('s_trend', lang)}, {year} against {year - 1}")
+                svg = trend_svg(b.trend["this"], b.trend["last"], labels, (f"{year}", f"{year - 1}"), caption)
+                body.append(f'<figure class="trend"><figcaption>{escape(caption)}</figcaption>{svg}</figure>')
+                continue
+            body.append(_html_table(s, tab, f"{s.key}-{i}" if i else s.key))
+        body.append("</section>")
+    foot = ("本通报由土地信访台账自动生成；数据截至" + day_text(b.as_of, lang) + "。") if lang == "zh" else (
+        f"Generated from the land petition ledger; data as of {b.as_of.isoformat()}.")
+    body.append(f"<footer>{escape(foot)}</footer>")
+    html_lang = "zh-CN" if lang == "zh" else "en"
+    return (f'<!DOCTYPE html>\n<html lang="{html_lang}">\n<head>\n<meta charset="utf-8">\n'
+            f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+            f"<title>{escape(title)} {escape(month_title(b.month, lang))}</title>\n<style>{CSS}</style>\n</head>\n"
+            f'<body>\n<main class="sheet">\n' + "\n".join(body) + "\n</main>\n</body>\n</html>\n")
+
+
+# -- workbook ------------------------------------------------------------------------------------
+
+def _fit_columns(ws, rows: list[list], cap: int = 60) -> None:
+    from openpyxl.utils import get_column_letter
+
+    from xinfang.render.text import display_width
+
+    widths: dict[int, int] = {}
+    for row in rows:
+        for i, v in enumerate(row):
+            widths[i] = max(widths.get(i, 0), display_width(_cell(v)))
+    for i, w in widths.items():
+        ws.column_dimensions[get_column_letter(i + 1)].width = min(max(w + 2, 6), cap)
+
+
+def to_xlsx(b, lang: str = "zh", top: int | None = None, issuer: str | None = None) -> bytes:
+    """A workbook with one sheet per section: 概况, 排名, 后十位, 制裁, 超期, 保证金. Each sheet has a
+    bold, frozen header row and columns wide enough for their text (CJK counts double)."""
+    import io
+
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+
+    bold = Font(bold=True)
+    fill = PatternFill("solid", fgColor="ECEFF4")
+    wb = Workbook()
+    wb.remove(wb.active)
+    parts = {s.key: s for s in sections(b, lang, top)}
+    title, issue, byline = _heading(b, lang, issuer)
+    for key, sheet in SHEETS.items():
+        s = parts[key]
+        ws = wb.create_sheet(sheet)
+        written: list[list] = []
+
+        def put(row: list, header: bool = False, strong: bool = False) -> None:
+            ws.append(row)
+            written.append(row)
+            if header or strong:
+                for cell in ws[ws.max_row]:
+                    cell.font = bold
+                    if header:
+                        cell.fill = fill
+                        cell.alignment = Alignment(horizontal="center")
+
+        tables = list(s.tables)
+        if not tables:
+            put([t("item", lang)], header=True)
+            for p in s.paragraphs:
+                put([p])
+        for n, tab in enumerate(tables):
+            if n:
+                put([])
+                if tab.caption:
+                    put([tab.caption], strong=True)
+            put(list(tab.columns), header=True)
+            for k, row in enumerate(tab.rows):
+                put(list(row), strong=bool(tab.marked and tab.marked[k]))
+            if key == "deposits":
+                for r in range(2, ws.max_row + 1):
+                    for col in (5, 7):
+                        ws.cell(r, col).number_format = "#,##0.00"
+        if tables and key != "totals":
+            put([])
+            for p in s.paragraphs:
+                put([p])
+        if key == "totals":
+            put([])
+            put([f"{title} {issue} {byline}"])
+            for p in s.paragraphs + parts["method"].paragraphs:
+                put([p])
+        ws.freeze_panes = "A2"
+        # Width from the table rows; a sentence written under a table may run on past its column.
+        _fit_columns(ws, [r for r in written if len(r) > 1] or written)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()

@@ -1,0 +1,68 @@
+"""A grouped bar chart as inline SVG: cases per month, this year against last year.
+
+No script, no external resource: the chart prints as it shows. Bars of last year are light grey,
+this year's dark blue with their counts above them, so the chart reads in black and white too.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+WIDTH, HEIGHT = 680, 260
+LEFT, RIGHT, TOP, BOTTOM = 44, 12, 34, 30
+THIS_COLOUR, LAST_COLOUR, GRID = "#1f4e9c", "#c4c4c4", "#e2e2e2"
+
+
+def nice_step(top: int, ticks: int = 5) -> int:
+    """A round tick step (1, 2, 5 × 10^k) giving at most ``ticks`` intervals up to ``top``."""
+    step = 1
+    while True:
+        for m in (1, 2, 5):
+            if step * m * ticks >= top:
+                return step * m
+        step *= 10
+
+
+def trend_svg(this: list[int | None], last: list[int | None], labels: list[str], legend: tuple[str, str],
+              title: str) -> str:
+    """The SVG element for twelve months; None marks a month not counted (not yet reached)."""
+    values = [v for v in this + last if v is not None]
+    step = nice_step(max(values + [1]))
+    top = max(step, -(-max(values + [1]) // step) * step)
+    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+    slot = plot_w / 12
+    bar = slot * 0.36
+
+    def y(v: int) -> float:
+        return TOP + plot_h - plot_h * v / top
+
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" '
+           f'width="100%" role="img" aria-label="{escape(title)}">',
+           f"<title>{escape(title)}</title>"]
+    tick = 0
+    while tick <= top:
+        out.append(f'<line x1="{LEFT}" y1="{y(tick):.1f}" x2="{WIDTH - RIGHT}" y2="{y(tick):.1f}" '
+                   f'stroke="{GRID if tick else "#888"}" stroke-width="1"/>')
+        out.append(f'<text x="{LEFT - 6}" y="{y(tick) + 4:.1f}" text-anchor="end" font-size="12" '
+                   f'fill="#555">{tick}</text>')
+        tick += step
+    for i in range(12):
+        x0 = LEFT + slot * i + (slot - 2 * bar) / 2
+        for j, (series, colour) in enumerate(((last, LAST_COLOUR), (this, THIS_COLOUR))):
+            v = series[i] if i < len(series) else None
+            if v is None:
+                continue
+            x = x0 + j * bar
+            out.append(f'<rect class="{"this" if j else "last"}" x="{x:.1f}" y="{y(v):.1f}" width="{bar:.1f}" '
+                       f'height="{max(y(0) - y(v), 0):.1f}" fill="{colour}"><title>{escape(labels[i])}: {v}</title></rect>')
+            if j:
+                out.append(f'<text x="{x + bar / 2:.1f}" y="{y(v) - 3:.1f}" text-anchor="middle" font-size="11" '
+                           f'fill="{THIS_COLOUR}">{v}</text>')
+        out.append(f'<text x="{LEFT + slot * i + slot / 2:.1f}" y="{HEIGHT - BOTTOM + 16}" text-anchor="middle" '
+                   f'font-size="12" fill="#333">{escape(labels[i])}</text>')
+    lx = WIDTH - RIGHT - 190
+    for k, (name, colour) in enumerate(((legend[0], THIS_COLOUR), (legend[1], LAST_COLOUR))):
+        out.append(f'<rect x="{lx + k * 95}" y="8" width="12" height="12" fill="{colour}"/>')
+        out.append(f'<text x="{lx + k * 95 + 17}" y="18.5" font-size="13" fill="#222">{escape(name)}</text>')
+    out.append("</svg>")
+    return "\n".join(out)

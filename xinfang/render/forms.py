@@ -1,0 +1,268 @@
+"""Printable case forms (A4 HTML): the review-and-assignment form (人民来信呈阅交办单) and the
+handling sheet (信访矛盾化解包案处理表), as the townships of the bureau's report print them.
+
+The data comes from ``xinfang.ledger.report.gather_form``: ID and phone numbers arrive masked
+unless the clerk revealed them, and the recipients never include the unit an accusation accuses.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from html import escape
+
+from xinfang.render.bulletin import FONT_STACK
+from xinfang.render.text import ACTIONS, day_text, t, yes_no
+
+CSS = """
+@page { size: A4; margin: 15mm 16mm 15mm 16mm; }
+* { box-sizing: border-box; }
+html { font-family: %(fonts)s; color: #000; }
+body { margin: 0; font-size: 10.5pt; line-height: 1.5; }
+.sheet { max-width: 178mm; margin: 0 auto; }
+h1 { text-align: center; font-size: 18pt; letter-spacing: .12em; margin: 0 0 3mm; }
+.meta { display: flex; justify-content: space-between; font-size: 10pt; margin-bottom: 2mm; }
+table { border-collapse: collapse; width: 100%%; table-layout: fixed; }
+th, td { border: .8pt solid #000; padding: 1.5mm 2mm; vertical-align: top; word-break: break-all; }
+th { width: 24mm; font-weight: 700; text-align: center; vertical-align: middle; background: #f2f2f2; }
+td.box { height: 42mm; }
+td.tall { min-height: 24mm; height: 24mm; }
+td.result { height: 22mm; }
+table.list { margin-top: 3mm; table-layout: auto; font-size: 9.5pt; }
+table.list th { width: auto; }
+table.list caption { caption-side: top; text-align: left; font-weight: 700; padding: 1mm 0; }
+table.signatures { margin-top: 4mm; }
+table.signatures td { height: 20mm; vertical-align: bottom; font-size: 9.5pt; }
+table.signatures .who { display: block; margin-bottom: 9mm; font-weight: 700; }
+.check { font-size: 12pt; }
+.recipients { margin-top: 3mm; font-size: 10.5pt; }
+.note { margin-top: 2mm; font-size: 8.5pt; color: #333; }
+@media screen {
+  body { background: #e9e9e9; padding: 8mm 0; }
+  .sheet { background: #fff; padding: 14mm 16mm; box-shadow: 0 1px 4px rgba(0,0,0,.25); }
+}
+@media print {
+  body { background: none; }
+  .sheet { max-width: none; padding: 0; box-shadow: none; }
+  tr, table.signatures { break-inside: avoid; page-break-inside: avoid; }
+}
+""" % {"fonts": FONT_STACK}
+
+
+def _e(value) -> str:
+    return escape("" if value is None else str(value))
+
+
+def _enum(name: str, value, lang: str) -> str:
+    from xinfang import model
+
+    if value in (None, ""):
+        return ""
+    try:
+        member = getattr(model, name)(value)
+    except ValueError:
+        return str(value)
+    return member.zh if lang == "zh" else member.en
+
+
+def _flags(c: dict, lang: str) -> str:
+    zh = lang == "zh"
+    parts = [("重大事项" if zh else "major") if c.get("major") else ("一般事项" if zh else "general")]
+    if c.get("collective"):
+        parts.append("集体访" if zh else "collective")
+    if c.get("skip_level"):
+        parts.append("越级访" if zh else "skip-level")
+    if c.get("repeat_of"):
+        parts.append(f"重复访（前案{c['repeat_of']}）" if zh else f"repeat of {c['repeat_of']}")
+    if c.get("initial"):
+        parts.append("初信初访" if zh else "first petition")
+    return ("、" if zh else ", ").join(parts)
+
+
+def _row(*cells) -> str:
+    """A form row from (label, value[, colspan]) pairs; values are already escaped HTML."""
+    out = []
+    for cell in cells:
+        label, value, *rest = cell
+        span = f' colspan="{rest[0]}"' if rest and rest[0] > 1 else ""
+        cls = f' class="{rest[1]}"' if len(rest) > 1 and rest[1] else ""
+        out.append(f"<th>{escape(label)}</th><td{span}{cls}>{value}</td>")
+    return "<tr>" + "".join(out) + "</tr>"
+
+
+def _channel(c: dict, lang: str) -> str:
+    text = _enum("Channel", c["channel"], lang)
+    if c.get("point"):
+        text += f"（{c['point']}接待点）" if lang == "zh" else f" ({c['point']})"
+    return _e(text)
+
+
+def _facts(c: dict, lang: str) -> list[str]:
+    rows = [
+        _row((t("f_name", lang), _e(c["name"])), (t("f_people", lang), _e(c["people"]))),
+        _row((t("f_id", lang), _e(c.get("id_number") or "")), (t("f_phone", lang), _e(c.get("phone") or ""))),
+        _row((t("f_address", lang), _e(c.get("address") or ""), 3)),
+        _row((t("f_channel", lang), _channel(c, lang)), (t("f_level", lang), _e(_enum("Level", c["level"], lang)))),
+        _row((t("f_township", lang), _e(c["township"])), (t("f_kind", lang), _e(_enum("Kind", c["kind"], lang)))),
+        _row((t("f_category", lang), _e(c["category_label"][lang])), (t("f_nature", lang), _e(_flags(c, lang)))),
+    ]
+    if c.get("accused"):
+        rows.append(_row((t("f_accused", lang), _e(c["accused"]), 3)))
+    rows.append(_row((t("f_summary", lang), _e(c["summary"]), 3, "tall")))
+    return rows
+
+
+def _deadline_text(clocks: list[dict], lang: str) -> str:
+    from xinfang.ledger.clocks import PETITIONER_WINDOWS
+
+    parts = []
+    for k in clocks:
+        if k["clock"] in PETITIONER_WINDOWS:
+            continue
+        text = f"{_enum('Clock', k['clock'], lang)}：{day_text(k['due'], lang)}" if lang == "zh" else (
+            f"{_enum('Clock', k['clock'], lang)}: {k['due']}")
+        if k.get("provisional"):
+            text += "（暂定）" if lang == "zh" else " (provisional)"
+        parts.append(_e(text))
+    return "<br>".join(parts) or _e(t("f_none", lang))
+
+
+def _signatures(labels: list[str], lang: str) -> str:
+    date = t("f_date", lang)
+    cells = "".join(f'<td><span class="who">{escape(label)}</span>{escape(date)}：　　年　　月　　日</td>'
+                    if lang == "zh" else
+                    f'<td><span class="who">{escape(label)}</span>{escape(date)}: ____________</td>'
+                    for label in labels)
+    return f'<table class="signatures"><tr>{cells}</tr></table>'
+
+
+def _step_detail(step: dict, lang: str) -> str:
+    from xinfang.output import display, label
+
+    ch, note, zh = step["changes"], step["note"], lang == "zh"
+    action = step["action"]
+    if action in ("assign", "reassign"):
+        unit = ch.get("unit", [None, None])[1]
+        leader = ch.get("leader", [None, None])[1]
+        text = (f"交办{unit or ''}" + (f"，包案领导{leader}" if leader else "")) if zh else (
+            f"to {unit or ''}" + (f", leader {leader}" if leader else ""))
+        joint = ch.get("joint", [None, None])[1]
+        if joint:
+            import json
+
+            names = json.loads(joint)
+            text += ("，联合办理：" + "、".join(names)) if zh else ("; joint: " + ", ".join(names))
+        return text + (f"（{note}）" if note else "")
+    if action == "resolve":
+        outcome = _enum("Outcome", ch.get("outcome", [None, None])[1], lang)
+        return "：".join(p for p in (outcome, note or "") if p) if zh else ": ".join(p for p in (outcome, note or "") if p)
+    if action == "transfer":
+        to = ch.get("unit", [None, None])[1]
+        return (f"转送{to}" if zh else f"to {to}") + (f"：{note}" if note and zh else f": {note}" if note else "")
+    if action == "correct":
+        sep = "；" if zh else "; "
+        parts = [f"{label(f, lang)} {display(f, old, lang) or '—'} → {display(f, new, lang) or '—'}"
+                 for f, (old, new) in ch.items() if f not in ("month", "collective", "skip_level", "repeat_of", "initial")]
+        return sep.join(parts) + (f"（{note}）" if note and zh else f" ({note})" if note else "")
+    if action == "register":
+        return "登记受理" if zh else "registered"
+    return note or ""
+
+
+def _steps_table(steps: list[dict], lang: str) -> str:
+    head = "".join(f"<th>{escape(t(k, lang))}</th>" for k in ("f_step_on", "f_step_action", "f_step_detail",
+                                                            "f_step_who"))
+    rows = []
+    for s in steps:
+        action = ACTIONS.get(s["action"], (s["action"], s["action"]))[0 if lang == "zh" else 1]
+        rows.append(f"<tr><td>{_e(s['on'])}</td><td>{_e(action)}</td><td>{_e(_step_detail(s, lang))}</td>"
+                    f"<td>{_e(s['who'])}</td></tr>")
+    if not rows:
+        rows.append(f'<tr><td colspan="4">{_e(t("f_none", lang))}</td></tr>')
+    return (f'<table class="list steps"><caption>{escape(t("f_steps", lang))}</caption>'
+            f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>")
+
+
+def _clocks_table(clocks: list[dict], lang: str) -> str:
+    head = "".join(f"<th>{escape(x)}</th>" for x in (t("f_clock", lang), "起算日" if lang == "zh" else "from",
+                                                     t("f_due", lang), t("f_done", lang), t("f_met", lang)))
+    rows = []
+    for k in clocks:
+        due = k["due"] + ("（暂定）" if lang == "zh" else " (provisional)") if k.get("provisional") else k["due"]
+        met = yes_no(k["met"], lang) if k.get("met") is not None else "—"
+        rows.append(f"<tr><td>{_e(_enum('Clock', k['clock'], lang))}</td><td>{_e(k.get('start'))}</td>"
+                    f"<td>{_e(due)}</td><td>{_e(k.get('done_on') or '')}</td><td>{_e(met)}</td></tr>")
+    if not rows:
+        rows.append(f'<tr><td colspan="5">{_e(t("f_none", lang))}</td></tr>')
+    return (f'<table class="list clocks"><caption>{escape(t("f_deadlines", lang))}</caption>'
+            f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>")
+
+
+def _check(value: bool | None, lang: str) -> str:
+    if lang == "zh":
+        return f'<span class="check">{"☑" if value else "☐"}</span> {"有" if value else "无"}'
+    return f'<span class="check">{"☑" if value else "☐"}</span> {"yes" if value else "no"}'
+
+
+def _assignment(data: dict, lang: str) -> list[str]:
+    c = data["case"]
+    sep = "、" if lang == "zh" else ", "
+    unit = _e(c.get("unit") or "")
+    if c.get("joint"):
+        unit += "<br>" + _e(f"{t('f_joint', lang)}：{sep.join(c['joint'])}" if lang == "zh"
+                            else f"{t('f_joint', lang)}: {sep.join(c['joint'])}")
+    rows = _facts(c, lang)
+    rows.append(_row((t("f_leader_note", lang), "", 3, "box")))
+    rows.append(_row((t("f_unit", lang), unit), (t("f_leader", lang), _e(c.get("leader") or ""))))
+    rows.append(_row((t("f_assigned_on", lang), _e(day_text(c.get("assigned_on"), lang))),
+                     (t("f_deadlines", lang), _deadline_text(data["clocks"], lang))))
+    out = [f'<table class="form">{"".join(rows)}</table>',
+           _signatures([t("f_registrar", lang), t("f_reviewer", lang), t("f_leader_sign", lang),
+                        t("f_handler_sign", lang)], lang)]
+    if data["recipients"]:
+        out.append(f'<p class="recipients">{escape(t("f_recipients", lang))}{_e(sep.join(data["recipients"]))}</p>')
+    return out
+
+
+def _handling(data: dict, lang: str) -> list[str]:
+    c = data["case"]
+    sep = "、" if lang == "zh" else ", "
+    rows = _facts(c, lang)
+    rows.append(_row((t("f_leader", lang), _e(c.get("leader") or "")), (t("f_unit", lang), _e(c.get("unit") or ""))))
+    rows.append(_row((t("f_joint", lang), _e(sep.join(c.get("joint") or []) or t("f_none", lang)), 3)))
+    facts = f'<table class="form">{"".join(rows)}</table>'
+    outcome = _enum("Outcome", c.get("outcome"), lang)
+    result = ("：".join(p for p in (outcome, data["result"] or "") if p) if lang == "zh"
+              else ": ".join(p for p in (outcome, data["result"] or "") if p))
+    closing = [
+        _row((t("f_reply", lang), _e(data["reply"] or ""), 3, "result")),
+        _row((t("f_result", lang), _e(result), 3, "result")),
+        _row((t("f_status", lang), _e(_enum("Status", c["status"], lang))),
+             (t("f_satisfaction", lang), _e(_enum("Satisfaction", c.get("satisfaction"), lang)))),
+        _row((t("f_signed", lang), _check(c.get("signed"), lang)), (t("f_cease", lang), _check(c.get("cease_agreement"), lang))),
+    ]
+    return [facts, _clocks_table(data["clocks"], lang), _steps_table(data["steps"], lang),
+            f'<table class="form closing">{"".join(closing)}</table>',
+            _signatures([t("f_petitioner_sign", lang), t("f_leader_sign2", lang), t("f_unit_seal", lang)], lang)]
+
+
+def to_html(data: dict, lang: str, today: dt.date) -> str:
+    """One case's form as a self-contained A4 HTML page."""
+    c = data["case"]
+    title = t("f_assignment" if data["kind"] == "assignment" else "f_handling", lang)
+    colon = "：" if lang == "zh" else ": "
+    meta_left = f"{t('f_number', lang)}{colon}{c['number']}"
+    meta_right = f"{t('f_received', lang)}{colon}{day_text(c['received'], lang)}"
+    body = [f"<h1>{escape(title)}</h1>",
+            f'<div class="meta"><span>{escape(meta_left)}</span><span>{escape(meta_right)}</span></div>']
+    body += _assignment(data, lang) if data["kind"] == "assignment" else _handling(data, lang)
+    notes = []
+    if data.get("for_unit"):
+        notes.append(f"{t('f_for', lang)}{colon}{data['for_unit']}")
+    notes.append(f"{t('f_generated', lang)}{colon}{day_text(today, lang)}")
+    if not data["revealed"]:
+        notes.append(t("f_masked", lang))
+    body.append(f'<p class="note">{escape("　".join(notes) if lang == "zh" else " · ".join(notes))}</p>')
+    html_lang = "zh-CN" if lang == "zh" else "en"
+    return (f'<!DOCTYPE html>\n<html lang="{html_lang}">\n<head>\n<meta charset="utf-8">\n'
+            f"<title>{escape(title)} {escape(c['number'])}</title>\n<style>{CSS}</style>\n</head>\n"
+            f'<body>\n<main class="sheet form-{data["kind"]}">\n' + "\n".join(body) + "\n</main>\n</body>\n</html>\n")
