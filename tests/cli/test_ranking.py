@@ -1,0 +1,413 @@
+"""Monthly ranking, publication and sanctions, end to end through the command line."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from xinfang.model import Case, Level, Status
+
+ROW_KEYS = {"township", "score", "cases", "position", "bottom", "skip_level", "collective", "repeat",
+            "prev_score", "prev_year_score", "change_prev", "change_last_year"}
+SANCTION_KEYS = {"id", "township", "sanction", "trigger", "status", "effects", "start", "end", "months", "cases"}
+
+
+def rank(cli, month: str, **kw) -> dict:
+    return cli.ok("rank", "--month", month, **kw)
+
+
+def row(doc: dict, township: str) -> dict:
+    return next(r for r in doc["rows"] if r["township"] == township)
+
+
+def bottom(doc: dict) -> list[str]:
+    return [r["township"] for r in doc["rows"] if r["bottom"]]
+
+
+def publish(cli, month: str, today: str) -> dict:
+    return cli.ok("rank", "--month", month, "--publish", today=today)
+
+
+def sanctions(cli, *args, today: str) -> list[dict]:
+    return cli.ok("sanctions", *args, today=today)
+
+
+# --- the ranking --------------------------------------------------------------------------------
+
+
+def test_rank_json_has_the_keys_of_cli_md_and_ranks_every_township_worst_first(cli):
+    cli.register(received="2026-08-03", township="林集镇", level="city")  # 2
+    cli.register(received="2026-08-04", township="车桥镇", level="national", people=8)  # 5 × 2
+    cli.register(received="2026-08-05", township="车桥镇")  # 1
+    cli.register(received="2026-07-30", township="马甸镇", level="province")  # another month
+    doc = rank(cli, "2026-08")
+    assert {"month", "published", "method", "rows"} <= set(doc)
+    assert doc["month"] == "2026-08" and doc["published"] is False and doc["provisional"] is True
+    assert doc["method"]["status"] == "provisional" and doc["method"]["month"] == "2026-08"
+    assert doc["method"]["level_weights"] == {"district": 1, "city": 2, "province": 3, "national": 5}
+    assert "得分" in doc["method"]["formula"] and "transferred" in doc["method"]["cases_counted"]
+    assert all(set(r) >= ROW_KEYS for r in doc["rows"])
+    assert len(doc["rows"]) == len(cli.ok("townships"))
+    assert [(r["township"], r["score"], r["position"]) for r in doc["rows"][:3]] == [
+        ("车桥镇", 11, 1), ("林集镇", 2, 2), ("淮城镇", 0, 3)]
+    chexiao = row(doc, "车桥镇")
+    assert (chexiao["cases"], chexiao["skip_level"], chexiao["collective"], chexiao["repeat"]) == (2, 1, 1, 0)
+    assert bottom(doc) == ["车桥镇", "林集镇"]  # a zero score is never in the bottom group
+    assert row(doc, "马甸镇")["score"] == 0
+
+
+def test_rank_table_and_csv_state_the_method_and_the_language(cli):
+    cli.register(received="2026-08-03", level="city")
+    table = cli("rank", "--month", "2026年8月")
+    assert table.code == 0 and "暂定" in table.out and "后十位" in table.out and "得分 = Σ" in table.out
+    english = cli("rank", "--month", "2026-08", lang="en")
+    assert "provisional" in english.out and "bottom group" in english.out
+    csv = cli("rank", "--month", "2026-08", "--csv").out.splitlines()
+    assert csv[0].startswith("position,township,score,cases") and csv[0].endswith("month,status,method")
+    assert csv[1].startswith("1,车桥镇,2,1,1,0,0,") and "provisional" in csv[1] and "score = Σ" in csv[1]
+
+
+def test_a_transferred_case_still_counts_against_its_township(cli):
+    case = cli.register(received="2026-08-03", level="city")["case"]
+    cli.ok("transfer", case, "--to", "区法院", "--reason", "属诉讼事项", "--on", "2026-08-05")
+    assert row(rank(cli, "2026-08"), "车桥镇")["score"] == 2
+
+
+def test_bottom_group_takes_every_tie_at_the_cut_line(blank_cli, tmp_path):
+    from xinfang.policy import default_rules_text
+
+    rules = tmp_path / "rules.toml"
+    rules.write_text(default_rules_text().replace("bottom_size = 10", "bottom_size = 3"), encoding="utf-8")
+    cli = blank_cli
+    assert cli("init", "--rules", rules).code == 0
+    cli.register(received="2026-08-03", township="泾口镇", level="province")  # 3
+    cli.register(received="2026-08-03", township="林集镇", level="city")  # 2
+    for township in ("马甸镇", "流均镇", "车桥镇"):  # 1 each, tied at the cut line
+        cli.register(received="2026-08-04", township=township)
+    doc = rank(cli, "2026-08")
+    assert [(r["township"], r["position"]) for r in doc["rows"][:5]] == [
+        ("泾口镇", 1), ("林集镇", 2), ("车桥镇", 3), ("流均镇", 3), ("马甸镇", 3)]  # ties keep roster order
+    assert bottom(doc) == ["泾口镇", "林集镇", "车桥镇", "流均镇", "马甸镇"]
+    assert doc["rows"][5]["position"] == 6 and not any(r["bottom"] for r in doc["rows"][5:])
+    assert doc["method"]["bottom_size"] == 3
+
+
+def test_change_against_the_previous_month_and_the_same_month_last_year(cli):
+    cli.register(received="2025-08-12", level="city")  # 车桥镇 last year: 2
+    cli.register(received="2026-07-20")  # previous month: 1
+    cli.register(received="2026-08-03", level="province")  # this month: 3
+    cli.register(received="2026-07-21", township="林集镇", level="national")  # 林集镇: 5 → 0
+    doc = rank(cli, "2026-08")
+    c = row(doc, "车桥镇")
+    assert (c["score"], c["prev_score"], c["change_prev"], c["prev_year_score"], c["change_last_year"]) == (3, 1, 2, 2, 1)
+    lj = row(doc, "林集镇")
+    assert (lj["score"], lj["prev_score"], lj["change_prev"], lj["prev_year_score"]) == (0, 5, -5, 0)
+    # Before the ledger's first case there is no record to compare with: None, not zero.
+    earlier = rank(cli, "2026-07")
+    assert row(earlier, "车桥镇")["prev_year_score"] is None and row(earlier, "车桥镇")["change_last_year"] is None
+    assert row(earlier, "车桥镇")["prev_score"] == 0
+
+
+def test_a_published_month_is_frozen_and_later_months_compare_with_it(cli):
+    july = cli.register(received="2026-07-20", level="city")["case"]
+    august = cli.register(received="2026-08-03", level="city")["case"]
+    published = publish(cli, "2026-07", today="2026-08-05")
+    assert published["published"] is True and published["published_on"] == "2026-08-05"
+    assert published["method"]["status"] == "published"
+    assert cli.ok("correct", july, "--level", "district", "--reason", "登记层级有误")["case"] == july
+    cli.ok("correct", august, "--level", "district", "--reason", "登记层级有误")
+    shown = rank(cli, "2026-07")
+    assert shown["published"] is True and shown["provisional"] is False
+    assert shown["rows"] == published["rows"] and row(shown, "车桥镇")["score"] == 2  # unchanged
+    aug = rank(cli, "2026-08")
+    assert row(aug, "车桥镇")["score"] == 1  # unpublished: follows the correction
+    assert row(aug, "车桥镇")["prev_score"] == 2  # compared with the frozen July
+
+
+def test_publishing_twice_is_refused_and_writes_nothing(cli):
+    cli.register(received="2026-08-03")
+    publish(cli, "2026-08", today="2026-09-03")
+    before = cli.counts()
+    again = cli("rank", "--month", "2026-08", "--publish", today="2026-09-20")
+    assert again.code == 1 and "already published on 2026-09-03" in again.err and again.out == ""
+    assert "Traceback" not in again.err and len(again.err.strip().splitlines()) == 1
+    assert cli.counts() == before
+
+
+@pytest.mark.parametrize("today", ["2026-08-31", "2026-08-01", "2026-07-15"])
+def test_publishing_a_month_that_has_not_ended_is_refused(cli, today):
+    cli.register(received="2026-07-03")
+    before = cli.counts()
+    res = cli("rank", "--month", "2026-08", "--publish", today=today)
+    assert res.code == 1 and "has not ended" in res.err and "2026-09-01" in res.err
+    assert cli.counts() == before
+
+
+def test_publishing_records_an_event_the_audit_accepts(cli):
+    cli.register(received="2026-08-03", level="city")
+    before = cli.counts()
+    publish(cli, "2026-08", today="2026-09-02")
+    after = cli.counts()
+    assert after["published_months"] == before["published_months"] + 1
+    conn = sqlite3.connect(cli.db)
+    try:
+        month, method, who = conn.execute("SELECT month, method, who FROM published_months").fetchone()
+        events = conn.execute("SELECT action, new, note FROM events WHERE action = 'publish'").fetchall()
+    finally:
+        conn.close()
+    assert month == "2026-08" and json.loads(method)["published_on"] == "2026-09-02" and who == "tester"
+    assert events == [("publish", "2026-08", "后10位 / bottom group: 车桥镇")]
+    audit = cli("audit", "verify", "--json")
+    if audit.code != 2:  # the audit command is part of this build
+        assert audit.code == 0 and audit.json()["ok"] is True, audit.out
+
+
+def test_bad_month_and_output_options_are_refused(cli):
+    assert cli("rank", "--month", "2026-13").code == 1
+    res = cli("rank", "--month", "2026-08", "--json", "--csv")
+    assert res.code == 1 and "choose one" in res.err
+    assert cli("rank").code == 2  # --month is required
+
+
+# --- sanctions ----------------------------------------------------------------------------------
+
+
+def _three_bad_months(cli) -> None:
+    """车桥镇 in the bottom group in 2026-06, 07 and 08 (each month also has 林集镇 below it)."""
+    for month in ("06", "07", "08"):
+        cli.register(received=f"2026-{month}-10", township="车桥镇", level="city")
+        cli.register(received=f"2026-{month}-11", township="林集镇")
+
+
+def test_three_published_bottom_months_veto_the_township_at_the_land_desk(cli):
+    _three_bad_months(cli)
+    publish(cli, "2026-06", today="2026-07-05")
+    publish(cli, "2026-07", today="2026-08-05")
+    # August is ranked but not yet published: an unpublished month never counts.
+    assert bottom(rank(cli, "2026-08", today="2026-09-02")) == ["车桥镇", "林集镇"]
+    assert sanctions(cli, today="2026-09-02") == []
+    check = cli.ok("sanctions", "check", "车桥镇", "--action", "land-approval", today="2026-09-02")
+    assert check == {"allowed": True, "reasons": [], "township": "车桥镇", "action": "land-approval",
+                     "on": "2026-09-02"}
+
+    publish(cli, "2026-08", today="2026-09-05")
+    listed = sanctions(cli, today="2026-09-10")
+    assert all(set(s) >= SANCTION_KEYS for s in listed)
+    by_id = {s["id"]: s for s in listed}
+    veto = by_id["veto:车桥镇:2026-08"]
+    assert (veto["sanction"], veto["status"], veto["start"], veto["end"]) == ("veto", "in_force", "2026-09-05", "2026-12-31")
+    assert veto["effects"] == ["award", "land-approval"] and veto["months"] == ["2026-06", "2026-07", "2026-08"]
+    assert by_id["key_management:车桥镇:2026-08"]["status"] == "in_force"
+    assert by_id["veto:林集镇:2026-08"]["township"] == "林集镇"
+
+    res = cli("sanctions", "check", "车桥", "--action", "land-approval", "--json", today="2026-09-10")
+    assert res.code == 0  # an answer, not an error
+    answer = res.json()
+    assert answer["allowed"] is False and answer["township"] == "车桥镇" and answer["on"] == "2026-09-10"
+    assert any("2026-06、2026-07、2026-08" in r and "veto:车桥镇:2026-08" in r for r in answer["reasons"])
+    assert cli.ok("sanctions", "check", "车桥镇", "--action", "award", today="2026-09-10")["allowed"] is False
+    assert cli.ok("sanctions", "check", "车桥镇", "--action", "auction", today="2026-09-10")["allowed"] is True
+    # The day before publication the veto did not yet bind.
+    before = cli.ok("sanctions", "check", "车桥镇", "--action", "land-approval", "--on", "2026-09-04",
+                    today="2026-09-10")
+    assert before["allowed"] is True
+    text = cli("sanctions", "check", "车桥镇", "--action", "用地审批", today="2026-09-10")
+    assert text.code == 0 and "不得办理用地审批" in text.out and "一票否决" in text.out
+    # The veto follows from publication: nobody confirms or dismisses it.
+    counts = cli.counts()
+    refused = cli("sanctions", "dismiss", "veto:车桥镇:2026-08", "--reason", "不同意", today="2026-09-10")
+    assert refused.code == 1 and "follows from the published ranking" in refused.err
+    assert cli("sanctions", "confirm", "key_management:车桥镇:2026-08", today="2026-09-10").code == 1
+    assert cli.counts() == counts
+
+
+def test_a_gap_in_published_months_breaks_the_run(cli):
+    _three_bad_months(cli)
+    publish(cli, "2026-06", today="2026-07-05")
+    publish(cli, "2026-08", today="2026-09-05")
+    assert sanctions(cli, today="2026-09-10") == []
+    publish(cli, "2026-07", today="2026-09-12")  # the gap filled: three consecutive published months
+    veto = next(s for s in sanctions(cli, today="2026-09-20") if s["id"] == "veto:车桥镇:2026-08")
+    assert veto["status"] == "in_force" and veto["months"] == ["2026-06", "2026-07", "2026-08"]
+
+
+def test_sanctions_month_filter_and_table(cli):
+    _three_bad_months(cli)
+    for month, today in (("2026-06", "2026-07-05"), ("2026-07", "2026-08-05"), ("2026-08", "2026-09-05")):
+        publish(cli, month, today)
+    assert sanctions(cli, "--month", "2026-05", today="2026-09-10") == []
+    assert {s["id"] for s in sanctions(cli, "--month", "2026-09", today="2026-09-10")} >= {"veto:车桥镇:2026-08"}
+    table = cli("sanctions", today="2026-09-10")
+    assert table.code == 0 and "一票否决" in table.out and "生效" in table.out and "用地审批" in table.out
+    english = cli("sanctions", "--csv", today="2026-09-10", lang="en")
+    assert english.out.splitlines()[0].startswith("id,township,sanction,status,start,end,effects,trigger")
+
+
+def _two_overdue_cases(cli) -> list[str]:
+    """Two 车桥镇 cases assigned in June and never concluded: open past the 60-day handling limit."""
+    numbers = []
+    for day in ("2026-06-01", "2026-06-02"):
+        number = cli.register(received=day)["case"]
+        cli.ok("assign", number, "--unit", "车桥镇", "--leader", "李四", "--on", day)
+        numbers.append(number)
+    return numbers
+
+
+def test_confirm_and_dismiss_a_proposed_sanction(cli):
+    numbers = _two_overdue_cases(cli)
+    today = "2026-11-26"
+    chronic = next(s for s in sanctions(cli, today=today) if s["sanction"] == "chronic")
+    assert chronic["status"] == "proposed" and chronic["cases"] == numbers and chronic["effects"] == ["auction"]
+    key = chronic["id"]
+    # Proposed: the auction is not stopped until a person confirms.
+    assert cli.ok("sanctions", "check", "车桥镇", "--action", "auction")["allowed"] is True
+
+    before = cli.counts()
+    assert cli.ok("sanctions", "confirm", key)["status"] == "confirmed"
+    after = cli.counts()
+    assert after["sanction_decisions"] == before["sanction_decisions"] + 1 and after["events"] > before["events"]
+    listed = next(s for s in sanctions(cli, today=today) if s["id"] == key)
+    assert listed["status"] == "confirmed"
+    stopped = cli.ok("sanctions", "check", "车桥镇", "--action", "auction")
+    assert stopped["allowed"] is False and key in stopped["reasons"][0]
+
+    counts = cli.counts()
+    twice = cli("sanctions", "confirm", key)
+    assert twice.code == 1 and "already confirmed" in twice.err
+    no_reason = cli("sanctions", "dismiss", key)
+    assert no_reason.code == 1 and "needs a reason" in no_reason.err
+    blank_reason = cli("sanctions", "dismiss", key, "--reason", "  ")
+    assert blank_reason.code == 1
+    assert cli.counts() == counts
+
+    dismissed = cli.ok("sanctions", "dismiss", key, "--reason", "两案已由区法院受理", today="2026-11-27")
+    assert dismissed["id"] == key and dismissed["status"] == "dismissed"
+    listed = next(s for s in sanctions(cli, today="2026-11-27") if s["id"] == key)
+    assert listed["status"] == "dismissed" and listed["reason"] == "两案已由区法院受理"
+    assert cli.ok("sanctions", "check", "车桥镇", "--action", "auction", today="2026-11-27")["allowed"] is True
+    assert cli("sanctions", "dismiss", key, "--reason", "again", today="2026-11-27").code == 1
+    conn = sqlite3.connect(cli.db)
+    try:
+        history = conn.execute("SELECT action, field, old, new FROM events WHERE action LIKE 'sanction-%'"
+                               " ORDER BY id").fetchall()
+    finally:
+        conn.close()
+    assert history == [("sanction-confirm", key, "proposed", "confirmed"),
+                       ("sanction-dismiss", key, "confirmed", "dismissed")]
+
+
+def test_unknown_sanction_ids_and_townships_are_refused(cli):
+    before = cli.counts()
+    res = cli("sanctions", "confirm", "chronic:车桥镇:2026-01-01")
+    assert res.code == 1 and "no sanction" in res.err and "xinfang sanctions" in res.err
+    assert cli("sanctions", "check", "不存在镇", "--action", "auction").code == 1
+    bad_action = cli("sanctions", "check", "车桥镇", "--action", "mining")
+    assert bad_action.code == 1 and "--action" in bad_action.err
+    assert cli.counts() == before
+
+
+def test_a_serious_incident_is_in_force_without_publication(cli):
+    number = cli.register(received="2026-08-03", level="national", people=12)["case"]
+    listed = {s["sanction"]: s for s in sanctions(cli, today="2026-08-10")}
+    assert listed["key_management"]["status"] == "in_force" and listed["key_management"]["cases"] == [number]
+    assert listed["admonishment"]["status"] == "proposed"
+    assert cli.ok("sanctions", "check", "车桥镇", "--action", "land-approval", today="2026-08-10")["allowed"] is False
+
+
+# --- the aggregate query agrees with the rules over case records ---------------------------------
+
+LEVELS = list(Level)
+MONTHS = ("2026-02", "2026-03")
+
+case_rows = st.lists(
+    st.tuples(
+        st.sampled_from(MONTHS),
+        st.integers(1, 28),
+        st.sampled_from(["车桥镇", "林集镇", "马甸镇", "淮城镇", "漕运镇", "外区镇"]),  # 外区镇: off the roster
+        st.sampled_from(LEVELS),
+        st.integers(1, 12),
+        st.booleans(),
+        st.sampled_from([Status.registered, Status.closed, Status.transferred]),
+    ),
+    max_size=60,
+)
+policies = st.fixed_dictionaries({
+    "level_weights": st.fixed_dictionaries({lv: st.integers(0, 9) for lv in LEVELS}),
+    "collective_people": st.integers(2, 8),
+    "collective_multiplier": st.integers(1, 4),
+    "repeat_extra": st.integers(0, 3),
+    "skip_levels": st.frozensets(st.sampled_from(LEVELS)),
+    "bottom_size": st.integers(1, 12),
+    "per_10k_residents": st.booleans(),
+})
+
+
+@pytest.fixture
+def ledger(cli):
+    from xinfang.ledger.db import open_ledger
+
+    led = open_ledger(cli.db, "tester")
+    yield led
+    led.conn.close()
+
+
+def _insert(led, rows) -> list[Case]:
+    cases = []
+    for seq, (month, day, township, level, people, repeat, status) in enumerate(rows, start=1):
+        received = dt.date.fromisoformat(f"{month}-{day:02d}")
+        number = f"2026-{seq:05d}"
+        repeat_of = "2025-00001" if repeat else None
+        led.conn.execute(
+            "INSERT INTO cases (number, year, seq, received, month, channel, township, name, people, level, kind,"
+            " category, major, summary, collective, skip_level, repeat_of, status)"
+            " VALUES (?, 2026, ?, ?, ?, 'letter', ?, '张三', ?, ?, 'grievance', 'other', 0, 'x', 0, 0, ?, ?)",
+            (number, seq, received.isoformat(), month, township, people, level.value, repeat_of, status.value),
+        )
+        cases.append(Case(number, received, township, level, people=people, repeat_of=repeat_of, status=status))
+    return cases
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=case_rows, overrides=policies)
+def test_the_aggregate_query_ranks_exactly_as_the_rules_do_from_case_records(ledger, rows, overrides):
+    from xinfang.ledger.ranking import compute_ranking, month_tallies
+    from xinfang.rules.ranking import change, rank_month, scores, tally_month
+
+    policy = ledger.policy._replace(**overrides)
+    ledger._policy = policy
+    townships = ledger.ref.townships
+    ledger.conn.execute("BEGIN")
+    try:
+        cases = _insert(ledger, rows)
+        assert month_tallies(ledger, list(MONTHS)) == {m: tally_month(m, cases, policy) for m in MONTHS}
+        doc = compute_ranking(ledger, "2026-03")
+    finally:
+        ledger.conn.execute("ROLLBACK")
+    # A comparison month before the ledger's first case has no scores (None), not zeros.
+    recorded = any(c.received < dt.date(2026, 3, 1) for c in cases)
+    february = scores(rank_month("2026-02", cases, townships, policy)) if recorded else None
+    expected = rank_month("2026-03", cases, townships, policy, previous=february)
+    got = [(r["township"], r["score"], r["cases"], r["skip_level"], r["collective"], r["repeat"], r["position"],
+            r["bottom"], r["prev_score"], r["change_prev"], r["prev_year_score"]) for r in doc["rows"]]
+    assert got == [(r.township, r.score, r.cases, r.skip_level, r.collective, r.repeat, r.position, r.bottom,
+                    r.prev_score, change(r.score, r.prev_score), None) for r in expected]
+    assert doc["unranked_cases"] == sum(1 for c in cases if c.township == "外区镇" and c.received.month == 3)
+
+
+def test_a_level_without_a_weight_is_refused_not_scored_as_zero(cli, ledger):
+    from xinfang.errors import XinfangError
+    from xinfang.ledger.ranking import month_tallies
+
+    ledger._policy = ledger.policy._replace(level_weights={Level.district: 1, Level.city: 2})
+    ledger.conn.execute("BEGIN")
+    try:
+        _insert(ledger, [("2026-03", 2, "车桥镇", Level.national, 1, False, Status.registered)])
+        with pytest.raises(XinfangError, match="no ranking weight"):
+            month_tallies(ledger, ["2026-03"])
+    finally:
+        ledger.conn.execute("ROLLBACK")
