@@ -391,12 +391,16 @@ def _handling_steps(ledger, row: dict, reveal: bool) -> list[dict]:
             old, new = mask_id(old), mask_id(new)
         if not reveal and e["field"] == "phone":
             old, new = mask_phone(old), mask_phone(new)
-        key = (e["at"], e["action"])
-        if steps and steps[-1]["_key"] == key:
-            step = steps[-1]
+        at = dt.datetime.fromisoformat(e["at"])
+        # One command writes one event per changed field, moments apart: they are one step.
+        last = steps[-1] if steps else None
+        if (last is not None and last["action"] == e["action"] and last["_id"] == e["id"] - 1
+                and (at - last["_at"]).total_seconds() < 2):
+            step = last
         else:
-            step = {"_key": key, "at": e["at"], "who": e["who"], "action": e["action"], "changes": {}, "note": None}
+            step = {"at": e["at"], "who": e["who"], "action": e["action"], "changes": {}, "note": None}
             steps.append(step)
+        step["_id"], step["_at"] = e["id"], at
         if e["action"] == "register":
             step["changes"] = {}
         elif e["field"]:
@@ -407,6 +411,8 @@ def _handling_steps(ledger, row: dict, reveal: bool) -> list[dict]:
     for s in steps:
         ch = s["changes"]
         on = next((ch[f][1] for f in ("assigned_on", "replied_on", "closed_on") if f in ch and ch[f][1]), None)
+        if s["action"] == "register":
+            on = row["received"]
         out.append({"at": s["at"], "on": on or _local_day(s["at"]), "who": s["who"], "action": s["action"],
                     "changes": {k: list(v) for k, v in ch.items()}, "note": s["note"]})
     return out
@@ -452,5 +458,5 @@ def gather_form(ledger, number: str, kind: str, for_unit: str | None, reveal: bo
     for key in ("major", "collective", "skip_level", "signed", "cease_agreement", "initial"):
         if case.get(key) is not None:
             case[key] = bool(case[key])
-    return {"kind": kind, "case": case, "for_unit": for_unit or row.get("unit"), "recipients": recipients,
+    return {"kind": kind, "case": case, "for_unit": for_unit, "recipients": recipients,
             "clocks": clocks, "steps": steps, "reply": reply, "result": result, "revealed": reveal}

@@ -17,22 +17,23 @@ CSS = """
 @page { size: A4; margin: 15mm 16mm 15mm 16mm; }
 * { box-sizing: border-box; }
 html { font-family: %(fonts)s; color: #000; }
-body { margin: 0; font-size: 10.5pt; line-height: 1.5; }
+body { margin: 0; font-size: 10pt; line-height: 1.4; }
 .sheet { max-width: 178mm; margin: 0 auto; }
 h1 { text-align: center; font-size: 18pt; letter-spacing: .12em; margin: 0 0 3mm; }
 .meta { display: flex; justify-content: space-between; font-size: 10pt; margin-bottom: 2mm; }
 table { border-collapse: collapse; width: 100%%; table-layout: fixed; }
-th, td { border: .8pt solid #000; padding: 1.5mm 2mm; vertical-align: top; word-break: break-all; }
-th { width: 24mm; font-weight: 700; text-align: center; vertical-align: middle; background: #f2f2f2; }
+th, td { border: .8pt solid #000; padding: 1.1mm 2mm; vertical-align: top; word-break: break-all; }
+th { width: 25mm; font-weight: 700; text-align: center; vertical-align: middle; background: #f2f2f2; }
 td.box { height: 42mm; }
-td.tall { min-height: 24mm; height: 24mm; }
-td.result { height: 22mm; }
-table.list { margin-top: 3mm; table-layout: auto; font-size: 9.5pt; }
+td.tall { height: 15mm; }
+td.result { height: 11mm; }
+table.list { margin-top: 2.5mm; table-layout: auto; font-size: 9.5pt; }
 table.list th { width: auto; }
 table.list caption { caption-side: top; text-align: left; font-weight: 700; padding: 1mm 0; }
-table.signatures { margin-top: 4mm; }
-table.signatures td { height: 20mm; vertical-align: bottom; font-size: 9.5pt; }
-table.signatures .who { display: block; margin-bottom: 9mm; font-weight: 700; }
+table.signatures { margin-top: 2.5mm; }
+table.closing { margin-top: 2.5mm; }
+table.signatures td { height: 13mm; vertical-align: bottom; font-size: 9.5pt; }
+table.signatures .who { display: block; margin-bottom: 3.5mm; font-weight: 700; }
 .check { font-size: 12pt; }
 .recipients { margin-top: 3mm; font-size: 10.5pt; }
 .note { margin-top: 2mm; font-size: 8.5pt; color: #333; }
@@ -228,7 +229,8 @@ def _handling(data: dict, lang: str) -> list[str]:
     sep = "、" if lang == "zh" else ", "
     rows = _facts(c, lang)
     rows.append(_row((t("f_leader", lang), _e(c.get("leader") or "")), (t("f_unit", lang), _e(c.get("unit") or ""))))
-    rows.append(_row((t("f_joint", lang), _e(sep.join(c.get("joint") or []) or t("f_none", lang)), 3)))
+    rows.append(_row((t("f_joint", lang), _e(sep.join(c.get("joint") or []) or t("f_none", lang))),
+                     (t("f_assigned_on", lang), _e(day_text(c.get("assigned_on"), lang)))))
     facts = f'<table class="form">{"".join(rows)}</table>'
     outcome = _enum("Outcome", c.get("outcome"), lang)
     result = ("：".join(p for p in (outcome, data["result"] or "") if p) if lang == "zh"
