@@ -16,7 +16,8 @@ What the rows look like (deterministic for a given seed):
   matters, outreach visits at the bundled reception points, about 2% transferred;
 * about 10% of cases open (most of them recent), each with its running clocks and due dates
   computed by ``xinfang.rules.deadlines`` over the real working calendar; closed cases carry
-  their finished clocks too (optional, off by default for 10M);
+  their finished clocks too (optional, off by default for 10M); every replied or closed case
+  has its petitioner's review-request window (``review_request``), open as ``reply`` leaves it;
 * two officials per township (party secretary and township head) and their 2025 and 2026
   deposit payments, hash-chained exactly as ``Ledger.deposit_entry`` chains them.
 
@@ -40,7 +41,7 @@ import sys
 import time
 from pathlib import Path
 
-GENERATOR_VERSION = 3
+GENERATOR_VERSION = 4
 TODAY = dt.date(2026, 1, 20)
 FIRST_DAY = dt.date(2025, 1, 1)
 SIZES = {"10k": 10_000, "100k": 100_000, "1m": 1_000_000, "10m": 10_000_000}
@@ -344,7 +345,7 @@ def _insert_cases(conn, rng, towns, points, policy, size, closed_clocks, progres
     person_from = 0  # persons before this index came more than 300 days ago
     serial = 0
     stats = dict.fromkeys(("cases", "open", "clocks", "open_clocks", "city_plus", "collective", "repeats",
-                           "transferred"), 0)
+                           "transferred", "open_windows"), 0)
     case_sql = (f"INSERT INTO cases ({', '.join(CASE_COLUMNS)}) VALUES ({', '.join('?' * len(CASE_COLUMNS))})")
     clock_sql = f"INSERT INTO clocks ({', '.join(CLOCK_COLUMNS)}) VALUES ({', '.join('?' * len(CLOCK_COLUMNS))})"
     case_rows: list[tuple] = []
@@ -475,9 +476,14 @@ def _insert_cases(conn, rng, towns, points, policy, size, closed_clocks, progres
                 first_done = closed_on if major else replied_on
                 clock_rows.append(clocks.row(number, first, assigned_on, first_done))
                 clock_rows.append(clocks.row(number, "handling", assigned_on, closed_on))
+                if replied_on:
+                    # The reply opens the petitioner's review-request window; it stays open (not
+                    # done) unless a review is asked for, as 'reply' and 'resolve' leave it.
+                    clock_rows.append(clocks.row(number, "review_request", replied_on, None))
+                    stats["open_windows"] += 1
             stats["clocks"] += len(clock_rows) - before
             if is_open:
-                stats["open_clocks"] += sum(1 for row in clock_rows[before:] if row[8] is None)
+                stats["open_clocks"] += sum(1 for row in clock_rows[before:] if row[8] is None and row[1] != "review_request")
         stats["cases"] += n
         if len(case_rows) >= batch:
             flush()

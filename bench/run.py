@@ -56,10 +56,19 @@ class Run:
     err: str
 
 
+def child_env() -> dict:
+    """The environment of timed processes: bytecode cached (under bench/out/pycache) as an installed
+    package has it, even where the caller's shell disables writing it."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env["PYTHONPYCACHEPREFIX"] = str(gen.OUT / "pycache")
+    return env
+
+
 def run_process(argv: list[str], *, stdin_path: Path | None = None, env: dict | None = None) -> Run:
     """Run one cold process; wall time and the child's own peak RSS (``wait4``)."""
     import tempfile
 
+    env = env or child_env()
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         stdin = open(stdin_path, "rb") if stdin_path else subprocess.DEVNULL
         try:
@@ -114,6 +123,12 @@ def copy_ledger(src: Path, dst: Path) -> Path:
         Path(str(dst) + suffix).unlink(missing_ok=True)
     checkpoint(src)
     shutil.copyfile(src, dst)
+    # Flush the copy now: otherwise the first timed commit pays for writing back the whole file.
+    fd = os.open(dst, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
     return dst
 
 
@@ -273,8 +288,11 @@ class Result:
 class Ctx:
     """What one benchmark run shares: the ledger, a scratch folder, the progress bar."""
 
-    def __init__(self, size: str, db: Path, manifest: dict, runs: int | None, work: Path, progress=None):
+    def __init__(self, size: str, db: Path, manifest: dict, runs: int | None, work: Path, progress=None,
+                 check_only: bool = False):
         self.size, self.db, self.manifest, self.runs_override = size, db, manifest, runs
+        # check_only: one run of each side, no warm-up, peers only where the check needs them.
+        self.check_only = check_only
         self.work = work
         self.progress = progress
         self.policy = policy_of(db)
@@ -287,14 +305,30 @@ class Ctx:
             self.progress(text)
 
 
-def timed(ctx: Ctx, what: str, make: Callable[[int], list[str]], n: int,
-          before: Callable[[int], None] | None = None, stdin: Callable[[int], Path] | None = None) -> list[Run]:
-    runs = []
-    for i in range(n):
-        if before:
-            before(i)
-        ctx.step(f"{what} {i + 1}/{n}")
-        runs.append(must(run_process(make(i), stdin_path=stdin(i) if stdin else None), what))
+@dataclass
+class Side:
+    """One contender of a timing: how to build its command line for run ``i`` (``-1`` is the
+    untimed warm-up) and what to prepare, untimed, before it."""
+
+    name: str
+    make: Callable[[int], list[str]]
+    before: Callable[[int], None] | None = None
+
+
+def timed(ctx: Ctx, what: str, sides: list[Side], n: int, warm: bool = True) -> list[list[Run]]:
+    """``n`` timed runs of each side, interleaved (x, peer, x, peer, …) so that both see the same
+    machine load; one untimed warm-up run of each first (bytecode and page cache as in daily use)."""
+    runs: list[list[Run]] = [[] for _ in sides]
+    if ctx.check_only:
+        n, warm = 1, False
+    for i in range(-1 if warm else 0, n):
+        for side, out in zip(sides, runs):
+            if side.before:
+                side.before(i)
+            ctx.step(f"{what}: {side.name} " + ("warm-up" if i < 0 else f"{i + 1}/{n}"))
+            run = must(run_process(side.make(i)), f"{what}: {side.name}")
+            if i >= 0:
+                out.append(run)
     return runs
 
 
@@ -338,32 +372,35 @@ def op_register(ctx: Ctx) -> list[Result]:
         argv += ["--" + key.replace("_", "-"), value]
     argv.append("--json")
     n = ctx.n(7)
-    mine = timed(ctx, "register: xinfang", lambda i: xinfang(mine_db, *argv), n)
-    doc = json.loads(mine[0].out)
-    check = "ok" if doc.get("repeat_of") and doc.get("skip_level") and doc.get("deadlines") else \
-        f"unexpected result {doc}"
-    rows = []
-    for i in range(n):
-        row = {"number": f"2026-P{i:05d}", "year": 2026, "seq": 9_000_000 + i,
+    rows = {}
+    for i in range(-1, n):
+        row = {"number": f"2026-P{i + 1:05d}", "year": 2026, "seq": 9_000_001 + i,
                "received": fields["received"], "month": fields["received"][:7], "channel": "visit", "point": None,
                "township": fields["township"], "name": fields["name"], "id_number": fields["id_number"],
                "phone": None, "address": None, "people": 1, "level": "city", "kind": "grievance",
                "category": fields["category"], "major": 0, "summary": fields["summary"], "accused": None,
                "collective": 0, "skip_level": 1, "repeat_of": None, "initial": 0, "status": "registered"}
-        path = ctx.work / f"register-row-{i}.json"
+        path = ctx.work / f"register-row-{i + 1}.json"
         path.write_text(json.dumps(row, ensure_ascii=False), encoding="utf-8")
-        rows.append(path)
-    peer = timed(ctx, "register: sqlite-utils insert", lambda i: [sqlite_utils_exe(), "insert", str(peer_db), "cases",
-                                                                  str(rows[i])], n)
+        rows[i] = path
+    mine, peer = timed(ctx, "register", [
+        Side("xinfang", lambda i: xinfang(mine_db, *argv)),
+        Side("sqlite-utils", lambda i: [sqlite_utils_exe(), "insert", str(peer_db), "cases", str(rows[i])]),
+    ], n)
+    doc = json.loads(mine[0].out)
+    check = "ok" if doc.get("repeat_of") and doc.get("skip_level") and doc.get("deadlines") else \
+        f"unexpected result {doc}"
     return [_result("register (one case, cold)", ctx, mine, "sqlite-utils insert 1 row", peer, "≤ 1.0×", 1.0, check)]
 
 
 def op_rank(ctx: Ctx) -> list[Result]:
     n = ctx.n(5 if gen.SIZES[ctx.size] <= 1_000_000 else 3)
     limit = 1.2 if gen.SIZES[ctx.size] >= 10_000_000 else 1.5
-    mine = timed(ctx, "rank: xinfang", lambda i: xinfang(ctx.db, "rank", "--month", RANK_MONTH, "--json"), n)
     sql = rank_sql(ctx.policy, RANK_MONTH)
-    peer = timed(ctx, "rank: sqlite3", lambda i: sql_json(ctx.db, sql), n)
+    mine, peer = timed(ctx, "rank", [
+        Side("xinfang", lambda i: xinfang(ctx.db, "rank", "--month", RANK_MONTH, "--json")),
+        Side("sqlite3", lambda i: sql_json(ctx.db, sql)),
+    ], n)
     a, b = rank_pair(mine[0].out, peer[0].out)
     check = "ok" if a == b else describe_mismatch(a, b)
     return [_result(f"rank --month {RANK_MONTH}", ctx, mine, "sqlite3 CLI, same scoring SQL", peer,
@@ -378,10 +415,12 @@ def horizon_for(db: Path, on: dt.date) -> dt.date:
 
 def op_overdue(ctx: Ctx) -> list[Result]:
     n = ctx.n(5)
-    mine = timed(ctx, "overdue: xinfang", lambda i: xinfang(ctx.db, "overdue", "--on", TODAY, "--json"), n)
     on = gen.TODAY
     sql = overdue_sql(ctx.policy, on, horizon_for(ctx.db, on))
-    peer = timed(ctx, "overdue: sqlite3", lambda i: sql_json(ctx.db, sql), n)
+    mine, peer = timed(ctx, "overdue", [
+        Side("xinfang", lambda i: xinfang(ctx.db, "overdue", "--on", TODAY, "--json")),
+        Side("sqlite3", lambda i: sql_json(ctx.db, sql)),
+    ], n)
     a, b = overdue_pair(mine[0].out, peer[0].out)
     check = "ok" if a == b else describe_mismatch(a, b)
     return [_result(f"overdue ({ctx.manifest.get('open', 0):,} open cases)", ctx, mine,
@@ -394,22 +433,97 @@ def op_settle(ctx: Ctx) -> list[Result]:
     sql = settle_sql(ctx.policy, SETTLE_YEAR)
 
     def fresh(i: int) -> None:
-        ctx.step(f"settle: fresh copy {i + 1}/{n}")
         copy_ledger(ctx.db, copies[i % 2])
 
-    mine = timed(ctx, "settle: xinfang",
-                 lambda i: xinfang(copies[i % 2], "deposits", "settle", "--year", str(SETTLE_YEAR), "--json"), n,
-                 before=fresh)
-    peer = timed(ctx, "settle: sqlite3", lambda i: sql_json(ctx.db, sql), n)
+    mine, peer = timed(ctx, "settle", [
+        Side("xinfang", lambda i: xinfang(copies[i % 2], "deposits", "settle", "--year", str(SETTLE_YEAR), "--json"),
+             before=fresh),
+        Side("sqlite3", lambda i: sql_json(ctx.db, sql)),
+    ], n)
     a, b = settle_pair(mine[0].out, peer[0].out)
     check = "ok" if a == b else describe_mismatch(a, b)
     return [_result(f"deposits settle --year {SETTLE_YEAR} ({ctx.manifest.get('officials', 0):,} officials)", ctx,
                     mine, "sqlite3 CLI, settlement SQL", peer, "≤ 2×", 2.0, check)]
 
 
+def import_files(ctx: Ctx) -> tuple[Path, Path]:
+    """The import CSV (``xinfang export --reveal`` of this size's ledger: every case field, the
+    format clerks exchange) and an empty ledger with the same roster to import it into."""
+    csv_path = ctx.work.parent / f"import-{ctx.size}.csv"
+    target = ctx.work.parent / "import-target.db"
+    if not csv_path.exists() or csv_path.stat().st_mtime < ctx.db.stat().st_mtime:
+        ctx.step("import: exporting the CSV")
+        part = csv_path.with_suffix(".part.csv")
+        must(run_process(xinfang(ctx.db, "export", "--reveal", "--format", "csv", "-o", str(part))), "export")
+        part.replace(csv_path)
+    if not target.exists():
+        roster = ctx.db.with_name(ctx.db.stem + "-roster.csv")
+        must(run_process([gen.xinfang_exe(), "--db", str(target), "--user", "bench", "init", "--roster", str(roster)]),
+             "init")
+    return csv_path, target
+
+
+CASE_FACTS = ("received", "channel", "point", "township", "name", "id_number", "phone", "address", "people", "level",
+              "kind", "category", "major", "summary", "accused", "collective", "skip_level", "repeat_of", "initial",
+              "status", "unit", "leader", "assigned_on", "replied_on", "closed_on", "outcome", "satisfaction")
+
+
+def case_digest(db: Path) -> tuple[int, str]:
+    """Row count and a digest of every case's facts in number order (numbers themselves excluded)."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    conn = sqlite3.connect(str(db))
+    try:
+        n = 0
+        for row in conn.execute(f"SELECT {', '.join(CASE_FACTS)} FROM cases ORDER BY year, seq"):
+            digest.update(repr(row).encode())
+            n += 1
+    finally:
+        conn.close()
+    return n, digest.hexdigest()
+
+
+def op_import(ctx: Ctx) -> list[Result]:
+    csv_path, target = import_files(ctx)
+    rows = ctx.manifest["cases"]
+    n = ctx.n(3 if rows <= 100_000 else 1)
+    copies = {side: ctx.work / f"import-{side}.db" for side in ("xinfang", "sqlite-utils", "sqlite3")}
+
+    def fresh(side: str) -> Callable[[int], None]:
+        return lambda i: copy_ledger(target, copies[side])
+
+    sides = [Side("xinfang", lambda i: xinfang(copies["xinfang"], "import", str(csv_path), "--json"), fresh("xinfang"))]
+    if not ctx.check_only:
+        sides += [Side("sqlite-utils", lambda i: [sqlite_utils_exe(), "insert", str(copies["sqlite-utils"]), "import_csv",
+                                        str(csv_path), "--csv"], fresh("sqlite-utils")),
+                  Side("sqlite3", lambda i: [SQLITE3, str(copies["sqlite3"]), f".import --csv {csv_path} import_csv"],
+                       fresh("sqlite3"))]
+    mine, *peers = timed(ctx, "import", sides, n, warm=rows <= 100_000)
+    doc = json.loads(mine[-1].out)
+    check = "ok"
+    if doc.get("imported") != rows:
+        check = f"imported {doc.get('imported')} of {rows} rows"
+    elif case_digest(copies["xinfang"]) != case_digest(ctx.db):
+        check = "imported cases differ from the exported ones"
+    label = f"import {rows:,}-row CSV (full validation)"
+    if ctx.check_only:
+        return [Result(label, ctx.size, round(mine[0].seconds, 3), "-", None, None, "-", None, check, 1)]
+    su, s3 = peers
+    out = [
+        _result(label, ctx, mine, "sqlite-utils insert --csv", su, "≤ 0.20× (5× faster)", 0.2, check),
+        _result(label, ctx, mine, "sqlite3 .import --csv", s3, "≤ 5×", 5.0, check),
+    ]
+    peak = max(r.maxrss_mb for r in mine)
+    out.append(Result(f"import {rows:,} rows: peak memory", ctx.size, None, "-", None, None, "≤ 150 MB",
+                      peak <= 150, check, len(mine), 0, round(peak, 1), None, f"peak RSS {peak:.0f} MB"))
+    return out
+
+
 OPERATIONS: dict[str, tuple[Callable[[Ctx], list[Result]], tuple[str, ...], set[str]]] = {
     # name: (function, the xinfang command it needs, sizes it runs at by default)
     "register": (op_register, ("register",), {"10k", "100k", "1m", "10m"}),
+    "import": (op_import, ("import",), {"10k", "100k", "1m"}),
     "rank": (op_rank, ("rank",), {"10k", "100k", "1m", "10m"}),
     "overdue": (op_overdue, ("overdue",), {"10k", "100k", "1m"}),
     "settle": (op_settle, ("deposits", "settle"), {"10k", "100k", "1m"}),
@@ -431,7 +545,7 @@ def verdict(r: Result) -> str:
 
 
 def table_rows(results: list[Result]) -> list[list[str]]:
-    return [[r.operation, r.size, fmt_s(r.xinfang_s), r.peer, fmt_s(r.peer_s),
+    return [[r.operation, r.size, f"{r.xinfang_mb:.0f} MB" if r.xinfang_s is None and r.xinfang_mb else fmt_s(r.xinfang_s), r.peer, fmt_s(r.peer_s),
              "-" if r.ratio is None else f"{r.ratio:.2f}×", r.target, verdict(r),
              r.check if r.check in ("-", "ok") else "MISMATCH"] for r in results]
 
