@@ -77,7 +77,10 @@ def _warn(text: str) -> None:
 # --- sanctions ----------------------------------------------------------------------------------
 
 sanctions_app = typer.Typer(
-    help="Sanctions (制裁与责任追究): list them, confirm or dismiss proposed ones, and check a township.",
+    help="Sanctions (制裁与责任追究). Without a subcommand: list them — one-vote veto (一票否决) and key "
+    "management (重点管理乡镇) in force from published rankings; chronic township (信访老大难), summons "
+    "(召见谈话) and admonishment (诫勉谈话) proposed from the cases, with the decision recorded on each. "
+    "confirm/dismiss decide a proposed one; check answers the land desk.",
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
