@@ -19,7 +19,7 @@ GIVEN = "建国国华秀英桂兰志强永红海燕德胜玉兰春梅立新小�
 # Seasonal weight of each month: the spring land works and the autumn acquisitions bring more petitions.
 SEASON = [0.7, 0.6, 1.2, 1.3, 1.1, 1.0, 0.9, 0.8, 1.1, 1.3, 1.0, 0.8]
 # Townships with more land conflict than the rest (urban growth, lake-area homesteads, a known repeat petitioner).
-HOT = {"淮城镇": 3.0, "马甸镇": 2.4, "流均镇": 2.0, "河下街道": 1.6, "平桥镇": 1.4}
+HOT = {"淮城镇": 5.0, "马甸镇": 4.0, "流均镇": 3.0, "河下街道": 2.5, "平桥镇": 2.0}
 SUMMARIES = {
     "compensation": ["征地补偿款未足额发放", "补偿标准低于公示标准", "青苗补偿未到位"],
     "homestead": ["宅基地安排困难，要求解决", "宅基地审批久拖未办", "宅基地界址纠纷"],
