@@ -131,6 +131,10 @@ def _ranking(b, lang: str, top: int | None) -> Section:
         body.append(line)
     numeric = frozenset({0, 2, 3, 4, 5, 6} | ({8} if has_prev else set()) | ({8 + has_prev} if has_year else set()))
     paragraphs = [_status_line(b, lang)]
+    unranked = b.ranking.get("unranked_cases") or 0
+    if unranked:
+        paragraphs.append(f"另有{unranked}件信访事项的属地不在乡镇名册中，未计入排名。" if lang == "zh" else
+                          f"{unranked} case(s) of places not on the township roster are not ranked.")
     if top is not None:
         paragraphs.append(t("top_note", lang, n=top))
     return Section("ranking", t("s_ranking", lang), paragraphs,
@@ -497,6 +501,9 @@ def to_html(b, lang: str = "zh", top: int | None = None, issuer: str | None = No
 # -- workbook ------------------------------------------------------------------------------------
 
 def _fit_columns(ws, rows: list[list], cap: int = 60) -> None:
+    """Each column as wide as its longest cell (CJK counted double), at most ``cap``; text in a
+    column held at the cap wraps instead of running under its neighbours."""
+    from openpyxl.styles import Alignment
     from openpyxl.utils import get_column_letter
 
     from xinfang.render.text import display_width
@@ -506,7 +513,12 @@ def _fit_columns(ws, rows: list[list], cap: int = 60) -> None:
         for i, v in enumerate(row):
             widths[i] = max(widths.get(i, 0), display_width(_cell(v)))
     for i, w in widths.items():
-        ws.column_dimensions[get_column_letter(i + 1)].width = min(max(w + 2, 6), cap)
+        letter = get_column_letter(i + 1)
+        ws.column_dimensions[letter].width = min(max(w + 2, 6), cap)
+        if w + 2 > cap:
+            for (cell,) in ws.iter_rows(min_col=i + 1, max_col=i + 1, min_row=2):
+                if isinstance(cell.value, str) and display_width(cell.value) + 2 > cap:
+                    cell.alignment = Alignment(wrap_text=True, vertical="top")
 
 
 def to_xlsx(b, lang: str = "zh", top: int | None = None, issuer: str | None = None) -> bytes:

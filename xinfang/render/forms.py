@@ -22,7 +22,7 @@ body { margin: 0; font-size: 10pt; line-height: 1.4; }
 h1 { text-align: center; font-size: 18pt; letter-spacing: .12em; margin: 0 0 3mm; }
 .meta { display: flex; justify-content: space-between; font-size: 10pt; margin-bottom: 2mm; }
 table { border-collapse: collapse; width: 100%%; table-layout: fixed; }
-th, td { border: .8pt solid #000; padding: 1.1mm 2mm; vertical-align: top; word-break: break-all; }
+th, td { border: .8pt solid #000; padding: 1.1mm 2mm; vertical-align: top; overflow-wrap: anywhere; }
 th { width: 25mm; font-weight: 700; text-align: center; vertical-align: middle; background: #f2f2f2; }
 td.box { height: 42mm; }
 td.tall { height: 15mm; }
