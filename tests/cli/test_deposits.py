@@ -188,6 +188,19 @@ def test_overlapping_terms_and_duplicate_names_are_refused(cli):
     assert cli.counts() == before
 
 
+def test_settlement_catches_up_every_township_before_closing_the_year(cli):
+    staff(cli)
+    staff(cli, town=OTHER, sec="周书记", head="吴镇长")
+    here, there = city_case(cli, "2025-04-01"), city_case(cli, "2025-04-02", town=OTHER)
+    for case in (here, there):  # transferred away after the deduction: it is not this office's case
+        cli.ok("transfer", case, "--to", "市信访局", "--reason", "非土地事项", "--on", "2025-04-10")
+    rows = rows_by_name(cli.ok("deposits", "settle", "--year", "2025"))
+    assert all(r["deducted"] == 0 and r["refund"] == 10000 for r in rows.values()) and len(rows) == 4
+    kinds = [e[2] for e in entries(cli)]
+    assert kinds.index("refund") > max(i for i, k in enumerate(kinds) if k == "reverse")
+    assert cli.ok("deposits", "check")["ok"] is True
+
+
 # ---------------------------------------------------------------------------------------------
 # Refusals write nothing
 

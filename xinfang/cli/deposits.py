@@ -20,6 +20,7 @@ app.add_typer(deposits_app, name="deposits")
 
 YearOpt = Annotated[Optional[int], typer.Option("--year", help="Deposit year (default: all years).")]
 OfficialOpt = Annotated[Optional[str], typer.Option("--official", help="Only this official (exact name).")]
+SHOWN_PROBLEMS = 20
 MONEY = ("paid", "deducted", "balance", "refunded", "rewarded", "shortfall", "refund", "reward", "amount", "share")
 
 
@@ -233,8 +234,13 @@ def deposits_check(json_: JsonOpt = False):
         print(f"保证金台账平衡：{result['entries']} 笔，{result['officials']} 人" if _zh()
               else f"Deposit ledger balances: {result['entries']} entries, {result['officials']} officials")
     else:
-        head = f"发现 {len(result['problems'])} 处问题：" if _zh() else f"{len(result['problems'])} problem(s):"
-        sys.stderr.write("\n".join([head] + [f"  {p}" for p in result["problems"]]) + "\n")
+        problems = result["problems"]
+        lines = [f"发现 {len(problems)} 处问题：" if _zh() else f"{len(problems)} problem(s):"]
+        lines += [f"  {p}" for p in problems[:SHOWN_PROBLEMS]]
+        if len(problems) > SHOWN_PROBLEMS:
+            more = len(problems) - SHOWN_PROBLEMS
+            lines.append(f"  …另有 {more} 处（--json 列出全部）" if _zh() else f"  … and {more} more (--json lists all)")
+        sys.stderr.write("\n".join(lines) + "\n")
     if not result["ok"]:
         raise typer.Exit(1)
 
