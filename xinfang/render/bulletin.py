@@ -392,6 +392,10 @@ td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: now
 td.change { white-space: nowrap; }
 td.down { color: #146c2e; } td.up { color: #b00000; }
 tr.mark td { font-weight: 700; background: #fbf0f0; }
+table.totals td:first-child, table.totals-1 td:first-child { white-space: nowrap; }
+table.totals th, table.totals-1 th { white-space: normal; }
+table.totals, table.totals-1 { table-layout: fixed; }
+table.totals th:first-child, table.totals-1 th:first-child { width: 24%%; }
 table.sanctions { font-size: 8.5pt; table-layout: fixed; }
 table.sanctions th { white-space: normal; }
 table.sanctions th:nth-child(1) { width: 16mm; } table.sanctions th:nth-child(2) { width: 23mm; }
@@ -412,7 +416,7 @@ ul.method { padding-left: 5mm; margin: 0; } ul.method li { margin-bottom: 1.5mm;
 footer { margin-top: 6mm; font-size: 8.5pt; color: #555; border-top: .5pt solid #aaa; padding-top: 2mm; }
 @media screen {
   body { background: #e9e9e9; padding: 8mm 0; }
-  .sheet { background: #fff; padding: 14mm 15mm; box-shadow: 0 1px 4px rgba(0,0,0,.25); }
+  .sheet { max-width: 210mm; background: #fff; padding: 14mm 15mm; box-shadow: 0 1px 4px rgba(0,0,0,.25); }
 }
 @media print {
   body { background: none; }

@@ -39,7 +39,7 @@ table.signatures .who { display: block; margin-bottom: 3.5mm; font-weight: 700; 
 .note { margin-top: 2mm; font-size: 8.5pt; color: #333; }
 @media screen {
   body { background: #e9e9e9; padding: 8mm 0; }
-  .sheet { background: #fff; padding: 14mm 16mm; box-shadow: 0 1px 4px rgba(0,0,0,.25); }
+  .sheet { max-width: 210mm; background: #fff; padding: 14mm 16mm; box-shadow: 0 1px 4px rgba(0,0,0,.25); }
 }
 @media print {
   body { background: none; }
