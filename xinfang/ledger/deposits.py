@@ -18,7 +18,6 @@ entry (``…; balance 2026: 9500.00``): a balance assertion recorded with the mo
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -168,6 +167,8 @@ def find_official(ledger, text: str, option: str = "--official") -> list[dict]:
     terms = official_rows(ledger, name=name) if name else []
     if terms:
         return terms
+    import difflib
+
     names = official_names(ledger)
     near = difflib.get_close_matches(name, names, n=3, cutoff=0.3) or [n for n in names if name and name[0] in n][:3]
     fix = f"did you mean {', '.join(near)}?" if near else "see 'xinfang officials list'; add one with 'xinfang officials add'"
@@ -287,6 +288,8 @@ def reconcile_deposits(ledger, today: dt.date, township=None, year: int | None =
         settled = settled_years(ledger)
         years = [y for y in case_years(ledger) if y not in settled]
         entries = load_entries(ledger, names, years)
+    if not entries:
+        return []  # no money and nothing booked: nothing to take or to reverse
     policy = ledger.policy
     cases = load_cases(ledger, charge_levels(policy), towns, years)
     by_town = _group(officials, lambda o: o.township)
