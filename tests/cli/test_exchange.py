@@ -248,17 +248,35 @@ def test_import_history_and_hash_chain(office, tmp_path, capsys):
         prev = h
 
 
-def test_event_canonical_matches_the_ledger_canonical_form():
-    from xinfang.ledger.db import canonical
-    from xinfang.ledger.exchange import event_canonical
+def test_stored_history_is_exactly_what_ledger_event_writes_even_for_awkward_text(cli, tmp_path):
+    from xinfang.ledger.db import GENESIS, canonical, row_hash
 
-    for values in [("2026-11-26T01:02:03.000004+00:00", "王秘书", "2026-00001", "import", None, None,
-                    '{"a":"引号\\"和\\\\"}', 'line\nbreak\t\x01 "q" \u2028 é'),
-                   ("t", "w", None, "clock", "notice", "old", "2026-11-17", None)]:
-        at, who, case, action, field, old, new, note = values
-        expected = canonical({"at": at, "who": who, "case_number": case, "action": action, "field": field,
-                              "old": old, "new": new, "note": note})
-        assert event_canonical(at, who, case, action, field, old, new, note) == expected
+    cli.register()  # the chain continues from events already there
+    path = tmp_path / "awkward.csv"
+    awkward = 'a "quoted" \\ back\\slash\nnew line\ttab \u2028 é 😀 <tag> {json}'
+    with open(path, "w", encoding="utf-8-sig", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["案号", *HEADER_ZH, "状态", "责任单位", "包案领导", "交办日期"])
+        w.writerow(['旧"1"', "2026-10-01", "来信", "车桥镇", '张"三"', make_id(3), "2", "市", "征地补偿", awkward,
+                    "交办", "车桥镇", 'O\'Brien "李"', "2026-10-02"])
+    assert cli.ok("import", path)["imported"] == 1
+    conn = sqlite3.connect(cli.db)
+    rows = conn.execute("SELECT at, who, case_number, action, field, old, new, note, prev_hash, hash"
+                        " FROM events ORDER BY id").fetchall()
+    conn.close()
+    prev = GENESIS
+    for at, who, case, action, field, old, new, note, prev_hash, h in rows:
+        values = {"at": at, "who": who, "case_number": case, "action": action, "field": field, "old": old,
+                  "new": new, "note": note}
+        assert prev_hash == prev and h == row_hash(prev, values)
+        prev = h
+        if action in ("register", "import") and field is None:
+            assert new == canonical(json.loads(new))
+            assert note is None or note == canonical(json.loads(note))
+    snapshot = [json.loads(r[6]) for r in rows if r[3] == "import" and r[4] is None][0]
+    assert snapshot["summary"] == awkward and snapshot["name"] == '张"三"'
+    assert json.loads([r[7] for r in rows if r[3] == "import" and r[4] is None][0])["source_number"] == '旧"1"'
+    assert cli.ok("audit", "verify")["ok"] is True
 
 
 def test_xlsx_sheet_bold_frozen_and_wide_enough_for_chinese(office, tmp_path):

@@ -50,6 +50,7 @@ ENUM_COLUMNS = {"channel": Channel, "level": Level, "kind": Kind, "status": Stat
                 "satisfaction": Satisfaction}
 XLSX_MAX_ROWS = 1_048_575  # Excel's sheet limit, less the header row
 BATCH = 5000
+IMPORT_CACHE_KIB = 64 * 1024
 MAX_LISTED = 50
 
 CLOSED_LIKE = frozenset({Status.closed, Status.review, Status.rereview, Status.final})
@@ -61,6 +62,9 @@ _ID_SHAPE = re.compile(r"[0-9]{17}[0-9X]").fullmatch
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
 _CACHE_LIMIT = 20_000
+_MISS = object()
+_OUTREACH = Channel.outreach.value
+_REGISTERED = {"status": Status.registered.value, **{k: None for k in LIFECYCLE[1:]}}
 
 
 class ImportRefused(XinfangError):
@@ -391,152 +395,215 @@ class RowProblem(Exception):
 class RowChecker:
     """Checks one row with the rules ``register`` applies (plus the lifecycle fields) and returns
     the values to store. Values that repeat down a column (dates, townships, enumerations) are
-    checked once and remembered, so large files cost little beyond the per-row text checks."""
+    checked once and remembered; the common case of each field is checked inline and anything
+    unusual goes to the same parse functions ``register`` uses, which also word the errors."""
 
-    def __init__(self, ledger, columns: dict[str, tuple[int, str]], today: dt.date):
+    def __init__(self, ledger, columns: dict[str, tuple[int, str]], width: int, today: dt.date):
+        from operator import itemgetter
+
         self.ledger, self.ref, self.today = ledger, ledger.ref, today
-        self.pos = {k: p for k, (p, _) in columns.items()}
         self.names = {k: n for k, (_, n) in columns.items()}
-        self.caches: dict[str, dict] = {}
+        self.width = width
+        # Absent columns read the blank cell appended after the last one.
+        self.pick = itemgetter(*[columns[k][0] if k in columns else width for k in IMPORTED])
+        ref = ledger.ref
+        self.dates: dict = {}
+        # Enumerations are kept as their stored keys ('letter', 'city'): plain strings are cheap to store.
+        self.enums = {key: ({"": Level.district.value} if key == "level" else
+                            {"": Kind.grievance.value} if key == "kind" else {}) for key in ENUM_COLUMNS}
+        self.townships: dict = {}
+        self.categories: dict = {}
+        self.points: dict = {"": None}
+        self.units: dict = {"": None}
+        self.flags: dict = {"": False}
+        self.people: dict = {"": 1}  # blank optional columns take register's defaults
         self.birth_ok: dict[str, bool] = {}
+        self.registered = {"", Status.registered.value, Status.registered.zh, Status.registered.en}
+        self.parsers = {
+            "township": ref.township, "category": ref.category, "point": ref.point, "unit": ref.unit,
+            "accused": ref.unit, "joint": ref.unit, "people": self._count, "major": self._flag,
+            "signed": self._flag, "cease_agreement": self._flag,
+            **{k: parse.parse_date for k in DATE_COLUMNS},
+            **{k: (lambda e: lambda r, o: parse.choice(e, r, o).value)(e) for k, e in ENUM_COLUMNS.items()},
+        }
 
-    # each helper raises XinfangError naming the column as the file heads it
     def col(self, key: str) -> str:
+        """The column as the file heads it, for error messages."""
         return self.names.get(key) or LABELS[key][0]
 
-    def _cached(self, key: str, raw: str, fn):
-        cache = self.caches.setdefault(key, {})
-        hit = cache.get(raw)
-        if hit is None:
-            try:
-                hit = fn(raw)
-            except XinfangError as exc:
-                hit = exc
-            if len(cache) < _CACHE_LIMIT:
-                cache[raw] = hit
-        if isinstance(hit, XinfangError):
-            raise hit
+    def value(self, cache: dict, key: str, raw: str):
+        """Parse ``raw`` for column ``key`` (remembered in ``cache``); raises XinfangError."""
+        hit = cache.get(raw, _MISS)
+        if hit is not _MISS:
+            return hit
+        if not raw.strip():
+            if "" in cache:
+                return cache[""]
+            raise XinfangError(f"{self.col(key)}: empty; this column is required")
+        hit = self.parsers[key](raw, self.col(key))
+        if len(cache) < _CACHE_LIMIT:
+            cache[raw] = hit
         return hit
 
+    def soft(self, cache: dict, key: str, raw: str, problems: list[str]):
+        """``value``, with the error added to ``problems`` (and None returned) instead of raised."""
+        try:
+            return self.value(cache, key, raw)
+        except XinfangError as exc:
+            problems.append(exc.message)
+            return None
+
     def date(self, key: str, raw: str) -> dt.date:
-        day = self._cached(key, raw, lambda r: parse.parse_date(r, self.col(key)))
+        day = self.value(self.dates, key, raw)
         if day > self.today:
             raise XinfangError(f"{self.col(key)}: {day} is after today ({self.today})")
         return day
 
-    def enum(self, key: str, raw: str):
-        return self._cached(key, raw, lambda r: parse.choice(ENUM_COLUMNS[key], r, self.col(key)))
+    def _flag(self, raw: str, option: str) -> bool:
+        v = raw.strip().lower()
+        if v in _TRUE:
+            return True
+        if v in _FALSE:
+            return False
+        raise XinfangError(f"{option}: {raw!r} is not yes or no (是 or 否, 1 or 0)")
 
-    def boolean(self, key: str, raw: str) -> bool:
-        def conv(r):
-            v = r.strip().lower()
-            if v in _TRUE:
-                return True
-            if v in _FALSE:
-                return False
-            raise XinfangError(f"{self.col(key)}: {r!r} is not yes or no", fix="write 是 or 否 (1 or 0)")
-        return self._cached(key, raw, conv)
+    def _count(self, raw: str, option: str) -> int:
+        try:
+            n = int(raw.strip())
+        except ValueError:
+            raise XinfangError(f"{option}: {raw!r} is not a whole number") from None
+        return parse.parse_count(n, option)
 
-    def count(self, raw: str) -> int:
-        def conv(r):
-            try:
-                n = int(r.strip())
-            except ValueError:
-                raise XinfangError(f"{self.col('people')}: {r!r} is not a whole number") from None
-            return parse.parse_count(n, self.col("people"))
-        return self._cached("people", raw, conv)
-
-    def text(self, key: str, raw: str, max_len: int, required: bool = True) -> str | None:
-        if not required and not raw.strip():
+    def text(self, key: str, raw: str, max_len: int, problems: list[str], required: bool = True) -> str | None:
+        """Free text as parse.parse_text takes it; line breaks written as CR LF become LF."""
+        raw = raw.replace("\r\n", "\n").replace("\r", "\n")
+        try:
+            return parse.parse_text(raw, self.col(key), max_len, required)
+        except XinfangError as exc:
+            problems.append(exc.message)
             return None
-        if "\r" in raw:  # line breaks inside a cell, as Windows writes them
-            raw = raw.replace("\r\n", "\n").replace("\r", "\n")
-        value = raw.strip()
-        if value and len(value) <= max_len and not _CONTROL(value):
-            return value
-        return parse.parse_text(raw, self.col(key), max_len, required)
 
-    def id_number(self, raw: str) -> str | None:
+    def id_number(self, raw: str, problems: list[str]) -> str | None:
         value = raw.strip().upper()
         if not value:
             return None
         if "*" in value:
-            raise XinfangError(f"{self.col('id_number')}: {value} is masked and cannot be imported;"
-                               " export the file again with --reveal")
-        if _ID_SHAPE(value):
-            birth = value[6:14]
-            ok = self.birth_ok.get(birth)
-            if ok is None:
-                try:
-                    ok = dt.date(int(birth[:4]), int(birth[4:6]), int(birth[6:])).year >= 1890
-                except ValueError:
-                    ok = False
-                self.birth_ok[birth] = ok
-            if ok and _ID_CHECK[sum(map(mul, map(int, value[:17]), _ID_WEIGHTS)) % 11] == value[17]:
-                return value
-        return parse.parse_id_number(value, self.col("id_number"))
-
-    def phone(self, raw: str) -> str | None:
-        if not raw.strip():
+            problems.append(f"{self.col('id_number')}: {value} is masked and cannot be imported;"
+                            " export the file again with --reveal")
             return None
+        if self._id_ok(value):
+            return value
+        try:
+            return parse.parse_id_number(value, self.col("id_number"))
+        except XinfangError as exc:
+            problems.append(exc.message)
+            return None
+
+    def _id_ok(self, value: str) -> bool:
+        """The common case of parse.parse_id_number: ASCII digits, a real birth date, the right check digit."""
+        if not _ID_SHAPE(value):
+            return False
+        birth = value[6:14]
+        ok = self.birth_ok.get(birth)
+        if ok is None:
+            try:
+                ok = dt.date(int(birth[:4]), int(birth[4:6]), int(birth[6:])).year >= 1890
+            except ValueError:
+                ok = False
+            if len(self.birth_ok) < _CACHE_LIMIT:
+                self.birth_ok[birth] = ok
+        return ok and _ID_CHECK[sum(map(mul, map(int, value[:17]), _ID_WEIGHTS)) % 11] == value[17]
+
+    def phone(self, raw: str, problems: list[str]) -> str | None:
         if "*" in raw:
-            raise XinfangError(f"{self.col('phone')}: {raw.strip()} is masked and cannot be imported;"
-                               " export the file again with --reveal")
-        return parse.parse_phone(raw, self.col("phone"))
+            problems.append(f"{self.col('phone')}: {raw.strip()} is masked and cannot be imported;"
+                            " export the file again with --reveal")
+            return None
+        try:
+            return parse.parse_phone(raw, self.col("phone"))
+        except XinfangError as exc:
+            problems.append(exc.message)
+            return None
 
     def __call__(self, cells: list[str]) -> dict:
         """The stored values of one row; raises RowProblem with every reason the row is bad."""
-        pos = self.pos
-        width = len(cells)
-
-        def get(key):
-            p = pos.get(key)
-            return cells[p] if p is not None and p < width else ""
-
         problems: list[str] = []
-        out: dict = {}
+        width = self.width
+        if len(cells) != width:
+            if len(cells) > width and any(c.strip() for c in cells[width:]):
+                problems.append(f"the row has {len(cells)} cells but the header only {width}")
+            cells = cells[:width] + [""] * (width - len(cells))
+        else:
+            cells = list(cells)
+        cells.append("")
+        (number, received, channel, point, township, name, id_number, phone, address, people, level, kind,
+         category, major, summary, accused, *life) = self.pick(cells)
+        soft = self.soft
+        enums = self.enums
 
-        def field(key, fn, *args):
-            try:
-                out[key] = fn(*args)
-            except XinfangError as exc:
-                problems.append(exc.message)
-                out[key] = None
+        day = self.dates.get(received, _MISS)
+        if day is _MISS:
+            day = soft(self.dates, "received", received, problems)
+        if day is not None and day > self.today:
+            problems.append(f"{self.col('received')}: {day} is after today ({self.today})")
+        ch = enums["channel"].get(channel, _MISS)
+        if ch is _MISS:
+            ch = soft(enums["channel"], "channel", channel, problems)
+        town = self.townships.get(township, _MISS)
+        if town is _MISS:
+            town = soft(self.townships, "township", township, problems)
+        cat = self.categories.get(category, _MISS)
+        if cat is _MISS:
+            cat = soft(self.categories, "category", category, problems)
+        lvl = enums["level"].get(level, _MISS)
+        if lvl is _MISS:
+            lvl = soft(enums["level"], "level", level, problems)
+        knd = enums["kind"].get(kind, _MISS)
+        if knd is _MISS:
+            knd = soft(enums["kind"], "kind", kind, problems)
+        n = self.people.get(people, _MISS)
+        if n is _MISS:
+            n = soft(self.people, "people", people, problems)
+        big = self.flags.get(major, _MISS)
+        if big is _MISS:
+            big = soft(self.flags, "major", major, problems)
+        pt = self.points.get(point, _MISS)
+        if pt is _MISS:
+            pt = soft(self.points, "point", point, problems)
+        acc = self.units.get(accused, _MISS)
+        if acc is _MISS:
+            acc = soft(self.units, "accused", accused, problems)
 
-        ref = self.ref
-        field("received", self.date, "received", get("received"))
-        field("channel", self.enum, "channel", get("channel"))
-        field("township", self._cached, "township", get("township"), lambda r: ref.township(r, self.col("township")))
-        field("name", self.text, "name", get("name"), 50)
-        field("category", self._cached, "category", get("category"), lambda r: ref.category(r, self.col("category")))
-        field("summary", self.text, "summary", get("summary"), 4000)
-        field("id_number", self.id_number, get("id_number"))
-        field("phone", self.phone, get("phone"))
-        field("address", self.text, "address", get("address"), 200, False)
-        # Blank optional columns take register's defaults: 1 person, district level, grievance.
-        raw = get("people")
-        field("people", self.count, raw) if raw.strip() else out.update(people=1)
-        raw = get("level")
-        field("level", self.enum, "level", raw) if raw.strip() else out.update(level=Level.district)
-        raw = get("kind")
-        field("kind", self.enum, "kind", raw) if raw.strip() else out.update(kind=Kind.grievance)
-        field("major", self.boolean, "major", get("major"))
-        raw = get("accused")
-        field("accused", self._cached, "accused", raw, lambda r: ref.unit(r, self.col("accused"))) if raw.strip() \
-            else out.update(accused=None)
-        raw = get("point")
-        field("point", self._cached, "point", raw, lambda r: ref.point(r, self.col("point"))) if raw.strip() \
-            else out.update(point=None)
-        if not problems:
+        v = name.strip()
+        if not v or len(v) > 50 or _CONTROL(v):
+            v = self.text("name", name, 50, problems)
+        text = summary.strip()
+        if not text or len(text) > 4000 or _CONTROL(text):
+            text = self.text("summary", summary, 4000, problems)
+        addr = address.strip() or None
+        if addr and (len(addr) > 200 or _CONTROL(addr)):
+            addr = self.text("address", address, 200, problems, required=False)
+        idn = id_number.strip()
+        if not (idn and len(idn) == 18 and self._id_ok(idn)):
+            idn = self.id_number(id_number, problems)
+        tel = phone.strip()
+        if tel and not (tel.isdigit() and tel.isascii() and 7 <= len(tel) <= 12):
+            tel = self.phone(phone, problems)
+
+        out = {"received": day, "channel": ch, "point": pt, "township": town, "name": v, "id_number": idn,
+               "phone": tel or None, "address": addr, "people": n, "level": lvl, "kind": knd, "category": cat,
+               "major": big, "summary": text, "accused": acc, "source_number": number.strip() or None}
+        if not problems and (pt is not None or acc is not None or ch == _OUTREACH):
             try:
                 check_case_fields(self.ledger, out, self.today)
             except XinfangError as exc:
                 problems.append(self._named(exc.message))
-        self._lifecycle(get, out, problems)
+        if any(life[1:]) or life[0] not in self.registered:
+            self._lifecycle(dict(zip(LIFECYCLE, life)), out, problems)
+        else:
+            out.update(_REGISTERED)
         if problems:
             raise RowProblem("; ".join(problems))
-        number = get("number").strip()
-        out["source_number"] = number or None
         return out
 
     def _named(self, message: str) -> str:
@@ -548,14 +615,14 @@ class RowChecker:
                 return f"{self.col(key)}: {rest}"
         return message
 
-    def _lifecycle(self, get, out: dict, problems: list[str]) -> None:
-        raws = {k: get(k).strip() for k in LIFECYCLE}
+    def _lifecycle(self, raws: dict[str, str], out: dict, problems: list[str]) -> None:
+        raws = {k: v.strip() for k, v in raws.items()}
         for k in LIFECYCLE:
             out[k] = None
         col = self.col
         if raws["status"]:
             try:
-                status = self.enum("status", raws["status"])
+                status = Status(self.value(self.enums["status"], "status", raws["status"]))
             except XinfangError as exc:
                 problems.append(exc.message)
                 return
@@ -611,29 +678,29 @@ class RowChecker:
                 last = (day, col(k))
         if closed and not out["replied_on"] and out["closed_on"]:
             out["replied_on"] = out["closed_on"]  # as 'resolve' records a case closed without a reply
+        if raws["unit"] and allowed["unit"]:
+            out["unit"] = (self.text("unit", raws["unit"], 100, problems) if transferred else
+                           self.soft(self.units, "unit", raws["unit"], problems))
+        if raws["leader"]:
+            out["leader"] = self.text("leader", raws["leader"], 50, problems)
         try:
-            if raws["unit"] and allowed["unit"]:
-                out["unit"] = (self.text("unit", raws["unit"], 100) if transferred else
-                               self._cached("unit", raws["unit"], lambda r: self.ref.unit(r, col("unit"))))
-            if raws["leader"]:
-                out["leader"] = self.text("leader", raws["leader"], 50)
             if raws["joint"]:
                 joint = []
                 for part in re.split(r"[、;；,，]", raws["joint"]):
                     if part.strip():
-                        name = self._cached("unit", part, lambda r: self.ref.unit(r, col("joint")))
+                        name = self.value(self.units, "joint", part)
                         if name != out["unit"] and name not in joint:
                             joint.append(name)
                 if joint and not out["major"]:
                     problems.append(f"{col('joint')}: joint handling (联合办访) is for major matters")
                 out["joint"] = json.dumps(joint, ensure_ascii=False) if joint else None
             if raws["outcome"] and closed:
-                out["outcome"] = self.enum("outcome", raws["outcome"]).value
+                out["outcome"] = self.value(self.enums["outcome"], "outcome", raws["outcome"])
             if raws["satisfaction"] and closed:
-                out["satisfaction"] = self.enum("satisfaction", raws["satisfaction"]).value
+                out["satisfaction"] = self.value(self.enums["satisfaction"], "satisfaction", raws["satisfaction"])
             for k in ("signed", "cease_agreement"):
                 if raws[k]:
-                    flag = self.boolean(k, raws[k])
+                    flag = self.value(self.flags, k, raws[k])
                     if closed:
                         out[k] = int(flag)
                     elif flag:
@@ -656,16 +723,15 @@ _LIFECYCLE_EVENTS = ("unit", "joint", "leader", "assigned_on", "replied_on", "cl
                      "satisfaction", "cease_agreement")
 
 
-def _json_text(value) -> str:
-    return "null" if value is None else encode_basestring(value)
+# The keys of a register/import snapshot, in the sorted order ``canonical`` writes them.
+_SNAPSHOT_KEYS = tuple(sorted((*CASE_FIELDS, *DERIVED)))
 
 
-def event_canonical(at: str, who: str, case: str | None, action: str, field: str | None, old: str | None,
-                    new: str | None, note: str | None) -> str:
-    """``xinfang.ledger.db.canonical`` of an event's values, built directly (keys in sorted order)."""
-    return (f'{{"action":{_json_text(action)},"at":{_json_text(at)},"case_number":{_json_text(case)},'
-            f'"field":{_json_text(field)},"new":{_json_text(new)},"note":{_json_text(note)},'
-            f'"old":{_json_text(old)},"who":{_json_text(who)}}}')
+def snapshot_json(record: dict) -> str:
+    """``canonical`` of a case's registered fields and derived values, None values left out (as the
+    ``register`` event records them); values are strings and ints."""
+    return "{" + ",".join([f'"{k}":{encode_basestring(v) if type(v) is str else v}'
+                           for k in _SNAPSHOT_KEYS if (v := record[k]) is not None]) + "}"
 
 
 class CaseWriter:
@@ -689,12 +755,17 @@ class CaseWriter:
                                       ("reply", ["reply"]))
             for major in (False, True)
         }
-        self.encode = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str).encode
-        self.numbers: list[str] = []
+        # A bigger page cache for the length of the import: the petitioner and month indexes take
+        # rows in random order, and 2 MB (SQLite's default) makes every batch re-read index pages.
+        self.cache_size = self.conn.execute("PRAGMA cache_size").fetchone()[0]
+        self.conn.execute(f"PRAGMA cache_size = -{IMPORT_CACHE_KIB}")
+        self.registration = {major: [(c, c.value) for c in self.started[("registration", bool(major))]]
+                             for major in (0, 1)}
+        self.insert_case = (f"INSERT INTO cases ({', '.join(_CASE_COLUMNS)})"
+                            f" VALUES ({', '.join('?' * len(_CASE_COLUMNS))})")
         self.count = 0
         self.provisional = 0  # running clocks whose due date is provisional (暂定)
-        self.first: str | None = None
-        self.last: str | None = None
+        self.first_seq: dict[int, int] = {}  # year -> first case number this import gave
 
     def _number(self, year: int) -> tuple[str, int]:
         last = self.counters.get(year)
@@ -702,6 +773,7 @@ class CaseWriter:
             last = self.ledger.scalar("SELECT last FROM counters WHERE year = ?", (year,)) or 0
         seq = last + 1
         self.counters[year] = seq
+        self.first_seq.setdefault(year, seq)
         return case_number(year, seq), seq
 
     def _deadline(self, clock, start: dt.date):
@@ -721,30 +793,33 @@ class CaseWriter:
         if not rows:
             return
         policy = self.policy
-        collective_people, skip_levels = policy.collective_people, policy.skip_levels
+        collective_people = policy.collective_people
+        skip_levels = {level.value for level in policy.skip_levels}
         records = []
+        add = records.append
+        number_for = self._number
         for _, r in rows:
             received = r["received"]
-            number, seq = self._number(received.year)
+            day = r["received"] = received.isoformat()
+            r["date"] = received
+            number, seq = number_for(received.year)
             r["number"] = number
-            r["collective"] = int(r["people"] >= collective_people)
-            r["skip_level"] = int(r["level"] in skip_levels)
-            r["initial"] = 1 if r["id_number"] else None
+            r["major"] = major = 1 if r["major"] else 0
+            r["collective"] = collective = 1 if r["people"] >= collective_people else 0
+            r["skip_level"] = skip = 1 if r["level"] in skip_levels else 0
+            r["initial"] = initial = 1 if r["id_number"] else None
             r["repeat_of"] = None
-            records.append((number, received.year, seq, received.strftime("%Y-%m"), received.isoformat(),
-                            r["channel"].value, r["point"], r["township"], r["name"], r["id_number"], r["phone"],
-                            r["address"], r["people"], r["level"].value, r["kind"].value, r["category"],
-                            int(bool(r["major"])), r["summary"], r["accused"], r["collective"], r["skip_level"],
-                            r["initial"], *(r[k] for k in LIFECYCLE)))
+            add((number, received.year, seq, day[:7], day, r["channel"], r["point"], r["township"], r["name"],
+                 r["id_number"], r["phone"], r["address"], r["people"], r["level"], r["kind"], r["category"],
+                 major, r["summary"], r["accused"], collective, skip, initial, r["status"], r["unit"], r["joint"],
+                 r["leader"], r["assigned_on"], r["replied_on"], r["closed_on"], r["outcome"], r["satisfaction"],
+                 r["signed"], r["cease_agreement"]))
         conn = self.conn
         before = conn.execute("SELECT coalesce(max(rowid), 0) FROM cases").fetchone()[0]
-        conn.executemany(f"INSERT INTO cases ({', '.join(_CASE_COLUMNS)}) VALUES ({', '.join('?' * len(_CASE_COLUMNS))})",
-                         records)
+        conn.executemany(self.insert_case, records)
         self._repeats(rows, before)
         self._history(rows)
         self.count += len(rows)
-        self.first = self.first or rows[0][1]["number"]
-        self.last = rows[-1][1]["number"]
 
     def _repeats(self, rows: list[tuple[int, dict]], before: int) -> None:
         """Link repeats (重复访) as ``register`` does: the latest earlier case of the same ID number,
@@ -767,34 +842,31 @@ class CaseWriter:
             hit = earlier.get(r["number"])
             if hit:
                 other, received = hit.split(" ")
-                within = (r["received"] - dt.date.fromisoformat(received)).days <= window
+                within = (r["date"] - dt.date.fromisoformat(received)).days <= window
                 r["repeat_of"] = other if within else None
                 r["initial"] = 0
                 updates.append((r["repeat_of"], r["number"]))
         self.conn.executemany("UPDATE cases SET repeat_of = ?, initial = 0 WHERE number = ?", updates)
 
     def _history(self, rows: list[tuple[int, dict]]) -> None:
-        at, who, source = now_stamp(), self.who, self.source
+        at, who, source = now_stamp(), self.who, encode_basestring(self.source)
         events: list[tuple] = []
         clocks: list[tuple] = []
         add = events.append
-        encode = self.encode
+        registered = Status.registered.value
         for rowno, r in rows:
             number = r["number"]
-            record = {k: r[k] for k in CASE_FIELDS}
-            record.update(received=r["received"].isoformat(), channel=r["channel"].value, level=r["level"].value,
-                          kind=r["kind"].value, major=int(bool(r["major"])), collective=r["collective"],
-                          skip_level=r["skip_level"], repeat_of=r["repeat_of"], initial=r["initial"])
-            note = {"file": source, "row": rowno}
-            if r["source_number"]:
-                note["source_number"] = r["source_number"]
-            add((number, "import", None, None, encode({k: v for k, v in record.items() if v is not None}),
-                 encode(note)))
+            source_number = r["source_number"]
+            note = (f'{{"file":{source},"row":{rowno},"source_number":{encode_basestring(source_number)}}}'
+                    if source_number else f'{{"file":{source},"row":{rowno}}}')
+            add((number, "import", None, None, snapshot_json(r), note))
+            if r["status"] == registered:
+                self._registered_clocks(r, clocks, add)
+                continue
             for k in _LIFECYCLE_EVENTS:
                 if r[k] is not None:
                     add((number, "import", k, None, str(r[k]), None))
-            if r["status"] != Status.registered.value:
-                add((number, "import", "status", Status.registered.value, r["status"], None))
+            add((number, "import", "status", registered, r["status"], None))
             self._clocks(r, clocks, add)
         if clocks:
             self.conn.executemany(
@@ -802,22 +874,41 @@ class CaseWriter:
                 " done_on, met) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", clocks)
         prev = self.prev
         sha = hashlib.sha256
+        head = f'{{"action":'
+        stamp = f',"at":{encode_basestring(at)},"case_number":'
+        tail = f',"who":{encode_basestring(who)}}}'
         chained = []
+        keep = chained.append
+        enc = encode_basestring
         for case, action, field, old, new, note in events:
-            h = sha((prev + event_canonical(at, who, case, action, field, old, new, note)).encode("utf-8")).hexdigest()
-            chained.append((at, who, case, action, field, old, new, note, prev, h))
+            # ``canonical`` of the event's values (keys sorted); action and case number are plain ASCII
+            text = (f'{head}"{action}"{stamp}"{case}","field":{"null" if field is None else enc(field)},'
+                    f'"new":{"null" if new is None else enc(new)},"note":{"null" if note is None else enc(note)},'
+                    f'"old":{"null" if old is None else enc(old)}{tail}')
+            h = sha((prev + text).encode("utf-8")).hexdigest()
+            keep((at, who, case, action, field, old, new, note, prev, h))
             prev = h
         self.prev = prev
         self.conn.executemany(
             "INSERT INTO events (at, who, case_number, action, field, old, new, note, prev_hash, hash)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", chained)
 
+    def _registered_clocks(self, r: dict, clocks: list, add) -> None:
+        """A registered case: the clocks registration starts, as start_clocks records them."""
+        number, day, start = r["number"], r["received"], r["date"]
+        for clock, name in self.registration[r["major"]]:
+            due, provisional, days, counting, note = self._deadline(clock, start)
+            clocks.append((number, name, day, days, counting, due, provisional, self.version, None, None))
+            add((number, "clock", name, None, due, note))
+            self.provisional += provisional
+
     def _clocks(self, r: dict, clocks: list, add) -> None:
         """The clocks the case's lifecycle would have run, as start_clocks / finish_clocks /
-        stop_clocks record them: notice from registration, reply or conclusion and handling from
-        assignment, the reply clock stopped at the reply, all stopped at closing or transfer."""
+        stop_clocks record them: notice from registration; reply or conclusion and handling from
+        assignment; the reply clock stopped and the review request window opened at the reply;
+        every duty clock judged at closing, or stopped unjudged at a transfer."""
         number, major, version = r["number"], bool(r["major"]), self.version
-        running: list[list] = []  # [clock value, due, row index]
+        running: list[list] = []  # [clock, due, index in clocks]
 
         def start(trigger: str, day: dt.date):
             for clock in self.started[(trigger, major)]:
@@ -827,21 +918,20 @@ class CaseWriter:
                                None, None))
                 add((number, "clock", clock.value, None, due, note))
 
-        def finish(names, on: str | None, judge: bool = True):
+        def finish(names, on: str, judge: bool = True):
             for item in list(running):
                 if (item[0] not in names) if names is not None else (judge and item[0] in PETITIONER_WINDOWS):
                     continue
                 running.remove(item)
-                row = clocks[item[2]]
                 met = int(on <= item[1]) if judge else None
-                clocks[item[2]] = (*row[:8], on, met)
+                clocks[item[2]] = (*clocks[item[2]][:8], on, met)
                 if judge:
                     add((number, "clock-done", item[0], None, on, "met" if met else f"late (due {item[1]})"))
                 else:
                     add((number, "clock-stop", item[0], None, on, None))
 
         status = r["status"]
-        start("registration", r["received"])
+        start("registration", r["date"])
         if r["assigned_on"]:
             finish({"notice"}, r["assigned_on"])
             start("assignment", dt.date.fromisoformat(r["assigned_on"]))
@@ -857,6 +947,7 @@ class CaseWriter:
         self.provisional += sum(1 for item in running if clocks[item[2]][6])
 
     def finish(self) -> None:
+        self.conn.execute(f"PRAGMA cache_size = {int(self.cache_size)}")
         for year, last in self.counters.items():
             self.conn.execute(
                 "INSERT INTO counters (year, last) VALUES (?, ?) ON CONFLICT(year) DO UPDATE SET last = excluded.last",
@@ -872,13 +963,13 @@ def import_cases(ledger, path: Path, today: dt.date, check_only: bool = False,
     per batch with (rows read, done, total) in the file's own unit."""
     table = open_table(path)
     try:
-        checker = RowChecker(ledger, map_header(table.header), today)
+        checker = RowChecker(ledger, map_header(table.header), len(table.header), today)
         writer = None if check_only else CaseWriter(ledger, path.name)
         listed: list[tuple[int, str]] = []
         bad = total = 0
         batch: list[tuple[int, dict]] = []
         for rowno, cells in table.rows:
-            if not any(c.strip() for c in cells):
+            if not "".join(cells).strip():
                 continue  # blank lines and the empty rows spreadsheets leave at the end
             total += 1
             try:
@@ -909,5 +1000,8 @@ def import_cases(ledger, path: Path, today: dt.date, check_only: bool = False,
         table.close()
     if writer is None:
         return {"imported": 0, "checked": total}
-    return {"imported": writer.count, "first": writer.first, "last": writer.last,
+    years = sorted(writer.first_seq)
+    return {"imported": writer.count,
+            "first": case_number(years[0], writer.first_seq[years[0]]) if years else None,
+            "last": case_number(years[-1], writer.counters[years[-1]]) if years else None,
             "provisional_deadlines": writer.provisional}
