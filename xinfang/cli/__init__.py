@@ -104,6 +104,7 @@ def run(argv: list[str] | None = None) -> int:
     """Run the command line; return the exit code. Errors become one line on stderr."""
     _register_commands()
     try:
+        argv = _text_args(sys.argv[1:] if argv is None else list(argv))
         code = app(args=argv, prog_name="xinfang", standalone_mode=False)
         # Typer returns the code of a typer.Exit raised by a command instead of raising it.
         return code if isinstance(code, int) else 0
@@ -129,11 +130,35 @@ def run(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except OSError as exc:  # a file the user named cannot be read or written (too long a name, no access, …)
+        name = str(exc.filename) if exc.filename is not None else "file"
+        name = name if len(name) <= 60 else name[:57] + "…"
+        _error(f"{name}: {exc.strerror or exc}", "check the file name, its folder and the permissions")
+        return 1
     except Exception as exc:  # the last line of defence: never a traceback for a clerk
         if os.environ.get("XINFANG_DEBUG"):
             raise
         _error(f"internal error: {type(exc).__name__}: {exc}", "set XINFANG_DEBUG=1 to see details and report it")
         return 1
+
+
+def _text_args(argv: list[str]) -> list[str]:
+    """Refuse arguments that are not text: bytes a non-UTF-8 terminal (often GBK) sent, which Python
+    keeps as lone surrogates that SQLite and the screen cannot take, and NUL characters (possible
+    only from a calling program), which no file name or field may hold."""
+    for i, arg in enumerate(argv):
+        option = argv[i - 1] if i and argv[i - 1].startswith("-") else f"argument {i + 1}"
+        if "\x00" in arg:
+            raise XinfangError(f"{option}: contains a NUL character", fix="pass plain text")
+        if any("\ud800" <= c <= "\udfff" for c in arg):
+            raw = arg.encode("utf-8", "surrogateescape") if all(
+                c < "\ud800" or "\udc80" <= c <= "\udcff" or c > "\udfff" for c in arg) else b""
+            guess = raw.decode("gb18030", "replace") if raw else ""
+            hint = f" (as GBK it reads {guess!r})" if guess and "\ufffd" not in guess else ""
+            raise XinfangError(f"{option}: not UTF-8 text{hint}",
+                               fix="set the terminal to UTF-8 (LANG=zh_CN.UTF-8, or 'chcp 65001' on Windows) "
+                                   "and type it again")
+    return argv
 
 
 def _error(message: str, fix: str | None = None) -> None:

@@ -113,8 +113,9 @@ def backup(
             raise XinfangError(f"PATH: the copy failed SQLite's integrity check ({problems[0].problem})",
                                fix="run 'xinfang db check' on the ledger")
         _place(partial, target)
-    except OSError as exc:
-        raise XinfangError(f"PATH: cannot write {target}: {exc.strerror}", fix="check the folder and free space") from None
+    except (OSError, sqlite3.Error) as exc:
+        reason = getattr(exc, "strerror", None) or str(exc)
+        raise XinfangError(f"PATH: cannot write {target}: {reason}", fix="check the folder, its permissions and free space") from None
     finally:
         for suffix in ("", "-wal", "-shm", "-journal"):
             Path(str(partial) + suffix).unlink(missing_ok=True)
