@@ -48,7 +48,10 @@ class Level(Labeled):
 
     @property
     def rank(self) -> int:
-        return list(Level).index(self)
+        return _LEVEL_RANK[self]
+
+
+_LEVEL_RANK = {member: i for i, member in enumerate(Level)}
 
 
 class Kind(Labeled):

@@ -301,3 +301,12 @@ def test_labels_are_chinese_by_default(cli):
     listing = cli("deposits", "entries", "--official", SEC)
     assert "缴纳" in listing.out and "扣缴" in listing.out
     assert "任职起" in cli("officials", "list").out
+
+
+def test_a_transferred_case_gives_its_deductions_back_at_once(cli):
+    staff(cli, pay_year=2026)
+    case = city_case(cli, "2026-04-01")
+    assert rows_by_name(cli.ok("deposits", "statement", "--year", "2026"))[SEC]["deducted"] == 500
+    cli.ok("transfer", case, "--to", "市信访局", "--reason", "不属本区管辖", "--on", "2026-04-03")
+    s = rows_by_name(cli.ok("deposits", "statement", "--year", "2026"))
+    assert s[SEC]["deducted"] == 0 and s[HEAD]["balance"] == 10000

@@ -216,19 +216,9 @@ def correct(
     why = parse.parse_text(reason, "--reason", 1000)
     with ledger.write():
         result = correct_case(ledger, case, fields, why, today)
-        _after_correction(ledger, today)
     rows = [{"field": k, "old": v[0], "new": v[1]} for k, v in result["changed"].items()]
     emit(result, fmt(json_), STATE.lang, rows=rows, columns=["field", "old", "new"],
          message=(f"{result['case']} 已更正" if STATE.lang == "zh" else f"{result['case']} corrected"))
-
-
-def _after_correction(ledger, today) -> None:
-    """Deposits follow corrected facts (inside the same transaction)."""
-    try:
-        from xinfang.ledger.deposits import reconcile_deposits
-    except ModuleNotFoundError:
-        return
-    reconcile_deposits(ledger, today)
 
 
 @app.command()

@@ -126,6 +126,7 @@ def register_case(ledger, fields: dict, today: dt.date) -> dict:
     deadlines = start_clocks(ledger, number, "registration", fields["received"], bool(fields["major"]))
     if Level(fields["level"]).rank >= ledger.policy.deduction_min_level.rank:  # deposits: this township and year only
         from xinfang.ledger.deposits import reconcile_deposits
+
         reconcile_deposits(ledger, today, fields["township"], year)
     return {"case": number, **extra, "deadlines": deadlines}
 
@@ -232,6 +233,9 @@ def transfer_case(ledger, number: str, to: str, on: dt.date, reason: str, today:
     from xinfang.ledger.clocks import stop_clocks
 
     stop_clocks(ledger, row["number"], on)
+    from xinfang.ledger.deposits import reconcile_deposits
+
+    reconcile_deposits(ledger, today, row["township"], row["year"])  # a transferred case is charged to no one
     return {"case": row["number"], "status": Status.transferred.value, "to": to}
 
 
@@ -259,6 +263,12 @@ def correct_case(ledger, number: str, fields: dict, reason: str, today: dt.date)
     from xinfang.ledger.deposits import check_case_correction
     check_case_correction(ledger, row, changed)  # a settled year's deposits stay as settled
     _update(ledger, row, changed, "correct", reason)
+    if {"level", "township", "received"} & changed.keys():
+        # Deposits follow the corrected facts: the old and the new township, in the case's year.
+        from xinfang.ledger.deposits import reconcile_deposits
+
+        reconcile_deposits(ledger, today, sorted({row["township"], changed.get("township", row["township"])}),
+                           row["year"])
     return {"case": row["number"], "changed": {k: [row.get(k), v] for k, v in changed.items()}}
 
 
