@@ -338,3 +338,27 @@ def test_import_killed_at_random_points_is_all_or_nothing(tmp_path):
         assert found in (0, rows), (context, found)
         outcomes.append((found, left_behind))
     print(f"\nimport of {rows} rows killed {len(outcomes)} times: (cases kept, WAL bytes left) {outcomes}")
+
+
+def test_clerks_starting_together_after_an_upgrade_apply_the_migration_once(cli, tmp_path):
+    """A ledger one migration behind (here: the append-only guards not yet applied), opened by four
+    clerks at the same moment: one upgrades it, the others wait; nobody is refused."""
+    from xinfang.ledger import schema
+
+    guards = "".join(f"DROP TRIGGER {t}_no_update; DROP TRIGGER {t}_no_delete;" for t in schema.APPEND_ONLY)
+    conn = sqlite3.connect(cli.db)
+    conn.executescript(guards + "DELETE FROM _sqlite_migrations WHERE name = '0002_append_only_guards';"
+                       f"PRAGMA user_version = {schema.MIGRATION_COUNT - 1};")
+    conn.close()
+    go = tmp_path / "go"
+    clerks = [_start(CLERK, cli.db, 5, go, f"clerk{k}") for k in range(PROCESSES)]
+    time.sleep(0.5)
+    go.touch()
+    for p in clerks:
+        out, err = p.communicate(timeout=300)
+        assert p.returncode == 0 and err == "", err
+        assert [r["code"] for r in json.loads(out)] == [0] * 5
+    assert _rows(cli.db, "SELECT count(*) FROM _sqlite_migrations WHERE name = '0002_append_only_guards'") == [(1,)]
+    assert _rows(cli.db, "PRAGMA user_version") == [(schema.MIGRATION_COUNT,)]
+    report = _audit(cli.db)
+    assert report["ok"] is True and report["checked"]["cases"] == 5 * PROCESSES

@@ -166,17 +166,24 @@ def _connect(path: Path) -> sqlite3.Connection:
 
 
 def migrate(conn: sqlite3.Connection) -> None:
-    """Apply pending migrations; each in its own transaction with its record."""
+    """Apply pending migrations, each with its record, all in one transaction."""
     from sqlite_utils import Database
 
-    # sqlite-utils manages its own transactions: give it a connection in the default mode.
-    db = Database(sqlite3.connect(conn_path(conn), timeout=BUSY_TIMEOUT_MS / 1000), execute_plugins=False)
+    db = Database(sqlite3.connect(conn_path(conn), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None),
+                  execute_plugins=False)
     try:
         db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        m = schema.migrations()
-        m.apply(db)
-        db.conn.execute(f"PRAGMA user_version = {schema.MIGRATION_COUNT}")
-        db.conn.commit()
+        # The write lock first, then the look at what is pending: clerks who start together after an
+        # upgrade wait for one another instead of applying the same migration twice. Inside this
+        # transaction sqlite-utils wraps each migration in a savepoint.
+        db.conn.execute("BEGIN IMMEDIATE")
+        try:
+            schema.migrations().apply(db)
+            db.conn.execute(f"PRAGMA user_version = {schema.MIGRATION_COUNT}")
+        except BaseException:
+            db.conn.execute("ROLLBACK")
+            raise
+        db.conn.execute("COMMIT")
     finally:
         db.close()
 
