@@ -80,17 +80,14 @@ def month_tallies(ledger, months: list[str]) -> dict[str, dict]:
     A township with no case in a month is absent from its mapping. Refuses a month holding a case
     at a level the policy gives no weight (the ranking cannot score it honestly).
     """
-    return _tallies(ledger.conn, ledger.policy, months)
-
-
-def _tallies(conn, policy: Policy, months: list[str]) -> dict[str, dict]:
     from xinfang.rules.ranking import Tally
 
+    policy = ledger.policy
     out: dict[str, dict] = {m: {} for m in months}
     if not months:
         return out
     sql, params = score_query(policy, months)
-    for month, township, cases, score, skip, collective, repeats, unweighted in conn.execute(sql, params):
+    for month, township, cases, score, skip, collective, repeats, unweighted in ledger.conn.execute(sql, params):
         if unweighted:
             missing = sorted({lv.value for lv in Level} - {lv.value for lv in policy.level_weights})
             raise XinfangError(
@@ -100,41 +97,6 @@ def _tallies(conn, policy: Policy, months: list[str]) -> dict[str, dict]:
             )
         out[month][township] = Tally(int(score), cases, skip, collective, repeats)
     return out
-
-
-def _tallies_beside(ledger, months: list[str]):
-    """Start scoring ``months`` on a second read-only connection in a thread; return a function
-    that waits for the result. SQLite runs a query without holding Python's lock, so the comparison
-    months are scored while the main connection scores the ranked month (two scans, one wait)."""
-    import sqlite3
-    import threading
-
-    from xinfang.ledger.db import BUSY_TIMEOUT_MS
-
-    result: dict = {}
-    policy = ledger.policy
-
-    def work() -> None:
-        try:
-            conn = sqlite3.connect(f"{ledger.path.resolve().as_uri()}?mode=ro", uri=True,
-                                   timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
-            try:
-                result["tallies"] = _tallies(conn, policy, months)
-            finally:
-                conn.close()
-        except BaseException as exc:  # handed to the waiting thread, raised there
-            result["error"] = exc
-
-    thread = threading.Thread(target=work, name="xinfang-rank-comparison", daemon=True)
-    thread.start()
-
-    def wait() -> dict[str, dict]:
-        thread.join()
-        if "error" in result:
-            raise result["error"]
-        return result["tallies"]
-
-    return wait
 
 
 # --- published months ---------------------------------------------------------------------------
@@ -185,9 +147,9 @@ def _comparison_scores(ledger, months: list[str]) -> tuple[dict, list[str]]:
 def compute_ranking(ledger, month: str, published: bool = False) -> dict:
     """The ranking of ``month`` from the current cases: the JSON document of ``rank``.
 
-    One aggregate query scores the month; the comparison months (previous month, same month last
-    year) come from their frozen published rows when published, are absent (None) before the
-    ledger's first case, and are otherwise scored by the same query beside it.
+    One aggregate query scores the month together with its comparison months (previous month, same
+    month last year), except those that are published (their frozen scores are used) or that precede
+    the ledger's first case (None: no record is not a zero).
     """
     from xinfang.rules.ranking import change, method, previous_month, rank_tallies, same_month_last_year
 
@@ -195,12 +157,7 @@ def compute_ranking(ledger, month: str, published: bool = False) -> dict:
     townships = ledger.ref.townships
     prev, last_year = previous_month(month), same_month_last_year(month)
     known, to_query = _comparison_scores(ledger, [prev, last_year])
-    if to_query and not ledger.conn.in_transaction:
-        wait = _tallies_beside(ledger, to_query)
-        tallies = month_tallies(ledger, [month])
-        tallies.update(wait())
-    else:  # inside a write (publishing): one connection, one consistent view
-        tallies = month_tallies(ledger, [month] + to_query)
+    tallies = month_tallies(ledger, [month] + to_query)
     rank_of = {}
     for other in to_query:
         other_rows = rank_tallies(other, tallies[other], townships, policy)
