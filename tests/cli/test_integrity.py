@@ -68,8 +68,8 @@ def test_text_report_names_the_row_and_exits_1(office):
     tamper(office.db, f"DROP TRIGGER events_no_update; UPDATE events SET new = replace(new, '张三', '李五') WHERE id = {register_id};")
     res = office("audit", "verify")
     assert res.code == 1
-    assert f"events id {register_id}: hash does not match its content" in res.err
-    assert "Traceback" not in res.err
+    assert f"events id {register_id}: hash does not match its content" in res.out
+    assert res.err.startswith("Error: 台账未通过审计") and res.err.count("\n") == 1
 
 
 def test_edited_event_is_named(office):
@@ -300,7 +300,7 @@ def test_db_check_reports_integrity_foreign_keys_and_audit(office):
     assert {p["table"] for p in doc["foreign_keys"]} == {"clocks"}
     assert [p["message"] for p in doc["audit"]["problems"]] == ["cases 2026-00004: has a history but no case row: deleted"]
     text = office("db", "check")
-    assert text.code == 1 and "clocks" in text.err and "Traceback" not in text.err
+    assert text.code == 1 and "clocks" in text.out and text.err.startswith("Error:")
 
 
 def test_damaged_file_is_one_line_error_not_a_traceback(office):
@@ -317,3 +317,20 @@ def test_damaged_file_is_one_line_error_not_a_traceback(office):
         res = office(*args)
         assert res.code == 1, args
         assert "Traceback" not in res.err and res.err.count("\n") >= 1
+
+
+@pytest.mark.parametrize("command", [["audit"], ["audit", "verify"], ["db"], ["db", "backup"], ["db", "check"]])
+def test_every_audit_and_db_command_and_option_has_help(command, blank_cli):
+    import typer
+
+    from xinfang.cli import _register_commands, app
+
+    _register_commands()
+    cmd = typer.main.get_command(app)
+    for name in command:
+        cmd = cmd.commands[name]
+    assert (cmd.help or "").strip()
+    for param in cmd.params:
+        assert (getattr(param, "help", None) or "").strip(), (command, param.name)
+    res = blank_cli(*command, "--help")
+    assert res.code == 0 and "Usage: xinfang" in res.out

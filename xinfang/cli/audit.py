@@ -54,8 +54,11 @@ def verify(
                                                     "here unchanged: catches rows cut off the end of a chain.")] = None,
     json_: JsonOpt = False,
 ):
-    """Recompute the hash chains, check the append-only triggers, the sealed tables and every case
-    against its history. Names each broken row; exits 1 when anything is wrong."""
+    """Show whether the ledger was changed behind its back; exit 1 naming each broken row.
+
+    Recomputes the hash chains (events, deposit entries), checks the append-only triggers, the
+    sealed rows (published months, sanction decisions, calendar years), SQLite's integrity check,
+    and every case against its history."""
     import sys
 
     from xinfang.ledger.audit import Report, compare_with, verify as run_verify
@@ -73,10 +76,20 @@ def verify(
     if json_:
         emit(report.as_json(), "json", STATE.lang)
     else:
-        stream = sys.stdout if report.ok else sys.stderr
-        stream.write("\n".join(_report_lines(report, STATE.lang)) + "\n")
+        sys.stdout.write("\n".join(_report_lines(report, STATE.lang)) + "\n")
     if not report.ok:
-        raise typer.Exit(1)
+        _failed(len(report.problems))
+
+
+def _failed(problems: int) -> None:
+    """The report is printed; say on stderr that it failed, and exit 1."""
+    import sys
+
+    zh = STATE.lang == "zh"
+    sys.stderr.write((f"Error: 台账未通过审计（{problems} 处问题）；请从备份恢复并查明修改来源" if zh else
+                      f"Error: the ledger fails the audit ({problems} problems); restore from a backup and find "
+                      "who changed it") + "\n")
+    raise typer.Exit(1)
 
 
 @db_app.command("backup")
@@ -84,8 +97,10 @@ def backup(
     path: Annotated[Path, typer.Argument(help="Where to write the copy; must not exist yet.")],
     json_: JsonOpt = False,
 ):
-    """Copy the ledger with SQLite's online backup (safe while other clerks write), then check the copy.
-    Never overwrites a file."""
+    """Copy the ledger while others go on writing; never overwrites a file.
+
+    Uses SQLite's online backup for one consistent snapshot, then runs the integrity check and the
+    audit on the copy."""
     import sqlite3
 
     from xinfang.ledger.audit import integrity, verify as run_verify
@@ -148,8 +163,7 @@ def _place(partial: Path, target: Path) -> None:
 
 @db_app.command("check")
 def check(json_: JsonOpt = False):
-    """Check the ledger file: SQLite integrity, foreign keys, and the audit (chains, guards, cases).
-    Exits 1 when anything is wrong."""
+    """Check the ledger file: integrity, foreign keys and the audit; exit 1 if anything is wrong."""
     import sys
 
     from xinfang.ledger.audit import foreign_keys, integrity, verify as run_verify
@@ -180,6 +194,6 @@ def check(json_: JsonOpt = False):
             + ("; ".join(p.message for p in fk_problems[:5]) if fk_problems else "ok"),
             *_report_lines(report, STATE.lang),
         ]
-        (sys.stdout if ok else sys.stderr).write("\n".join(lines) + "\n")
+        sys.stdout.write("\n".join(lines) + "\n")
     if not ok:
-        raise typer.Exit(1)
+        _failed(len(sqlite_problems) + len(fk_problems) + len(audit_only))
