@@ -96,6 +96,17 @@ def test_the_veto_binds_from_publication_until_year_end():
     assert check_action("车桥镇", Action.award, dt.date(2027, 1, 1), findings, {})[0]
 
 
+def test_a_run_completed_by_a_late_published_gap_month_binds_from_that_publication():
+    # June and August published on 5 September, the July gap month only on 12 September.
+    published = [pub("2026-06", "车桥镇", on=dt.date(2026, 9, 5)), pub("2026-08", "车桥镇", on=dt.date(2026, 9, 5)),
+                 pub("2026-07", "车桥镇", on=dt.date(2026, 9, 12))]
+    findings = derive(published, today=dt.date(2026, 10, 1))
+    for kind in (SanctionKind.veto, SanctionKind.key_management):
+        assert [f.start for f in of_kind(findings, kind)] == [dt.date(2026, 9, 12)]
+    assert check_action("车桥镇", Action.land_approval, dt.date(2026, 9, 11), findings, {})[0]
+    assert not check_action("车桥镇", Action.land_approval, dt.date(2026, 9, 12), findings, {})[0]
+
+
 @pytest.mark.parametrize(
     "published, vetoed",
     [

@@ -133,13 +133,19 @@ def _ranking_triggers(published: Sequence[PublishedMonth], township: str, policy
     return blocks
 
 
+def _completed_on(block: Sequence[PublishedMonth]) -> dt.date:
+    """A run of months is complete on the day its last-published month is published, which need not
+    be the latest month of the run (a gap month may be published late)."""
+    return max(pm.published_on for pm in block)
+
+
 def _months_text(block: Sequence[PublishedMonth]) -> str:
     return "、".join(pm.month for pm in block)
 
 
 def _veto(township: str, block: Sequence[PublishedMonth], policy: Policy) -> Finding:
     trigger_month = block[-1]
-    start = trigger_month.published_on
+    start = _completed_on(block)
     year_end = dt.date(_month_index(trigger_month.month) // 12, 12, 31)
     return Finding(
         key=f"veto:{township}:{trigger_month.month}",
@@ -184,7 +190,7 @@ def _key_management(
     release = _release(published, township, months[-1], policy)
     status, end = SanctionStatus.in_force, None
     if release is not None:
-        lifted_on = release[-1].published_on
+        lifted_on = _completed_on(release)
         status, end = SanctionStatus.lifted, lifted_on - _ONE_DAY  # lifted the day the release is published
         trigger += (
             f";{_months_text(release)}连续{len(release)}个月不在后{policy.bottom_size}位,"
@@ -252,7 +258,7 @@ def _mechanical(published: Sequence[PublishedMonth], cases: Sequence[Case], poli
                     ),
                     months=tuple(pm.month for pm in block),
                     cases=(),
-                    start=block[-1].published_on,
+                    start=_completed_on(block),
                     published=published,
                     policy=policy,
                 )
