@@ -14,7 +14,6 @@ from __future__ import annotations
 import contextlib
 import io
 import os
-import shutil
 import sqlite3
 from pathlib import Path
 
@@ -192,7 +191,10 @@ def office(template, tmp_path, monkeypatch) -> Path:
         if name.startswith("XINFANG_"):
             monkeypatch.delenv(name)
     db = tmp_path / "ledger.db"
-    shutil.copyfile(template, db)
+    src, dst = sqlite3.connect(template), sqlite3.connect(db)
+    src.backup(dst)  # the write-ahead log included: a plain file copy could miss the latest commits
+    src.close()
+    dst.close()
     (tmp_path / "empty.csv").write_bytes(b"")
     (tmp_path / "garbage.bin").write_bytes(bytes(range(256)) * 40)
     (tmp_path / "notes.txt").write_text("这不是表格\n\x00\x01\n", encoding="utf-8")

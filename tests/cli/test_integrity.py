@@ -41,17 +41,46 @@ def messages(report) -> list[str]:
     return [p["message"] for p in report["problems"]]
 
 
+@pytest.fixture(scope="module")
+def template(tmp_path_factory):
+    """A ledger with cases in several states (registered, assigned, replied, closed, corrected),
+    built once through the command line; each test tampers with its own copy."""
+    import contextlib
+    import io
+
+    from xinfang.cli import run
+
+    db = tmp_path_factory.mktemp("template") / "ledger.db"
+    base = ["--db", str(db), "--today", "2026-11-26", "--user", "tester"]
+    steps = [["init"]] + [["register", "--received", "2026-11-02", "--channel", "letter", "--township", "车桥镇",
+                           "--name", "张三", "--category", "compensation", "--summary", "征地补偿款未足额到位"]] * 4 + [
+        ["assign", "2026-1", "--unit", "车桥镇", "--leader", "李四", "--on", "2026-11-03"],
+        ["assign", "2026-2", "--unit", "车桥镇", "--leader", "李四", "--on", "2026-11-03"],
+        ["reply", "2026-2", "--on", "2026-11-05", "--summary", "已告知"],
+        ["resolve", "2026-2", "--on", "2026-11-10", "--outcome", "support", "--summary", "已解决", "--signed"],
+        ["correct", "2026-3", "--level", "city", "--people", "6", "--reason", "登记有误"],
+    ]
+    for step in steps:
+        err = io.StringIO()
+        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(err):
+            assert run(base + step) == 0, err.getvalue()
+    return db
+
+
 @pytest.fixture
-def office(cli):
-    """A ledger with cases in several states: registered, assigned, replied, closed, corrected."""
-    for _ in range(4):
-        cli.register()
-    cli.ok("assign", "2026-1", "--unit", "车桥镇", "--leader", "李四", "--on", "2026-11-03")
-    cli.ok("assign", "2026-2", "--unit", "车桥镇", "--leader", "李四", "--on", "2026-11-03")
-    cli.ok("reply", "2026-2", "--on", "2026-11-05", "--summary", "已告知")
-    cli.ok("resolve", "2026-2", "--on", "2026-11-10", "--outcome", "support", "--summary", "已解决", "--signed")
-    cli.ok("correct", "2026-3", "--level", "city", "--people", "6", "--reason", "登记有误")
-    return cli
+def office(template, blank_cli):
+    copy_ledger(template, blank_cli.db)
+    return blank_cli
+
+
+def copy_ledger(source, target) -> None:
+    """A whole copy, the write-ahead log included (a plain file copy could miss the latest commits)."""
+    src, dst = sqlite3.connect(source), sqlite3.connect(target)
+    try:
+        src.backup(dst)
+    finally:
+        src.close()
+        dst.close()
 
 
 def test_verify_passes_on_an_untouched_ledger(office):
