@@ -229,10 +229,16 @@ def test_import_history_and_hash_chain(office, tmp_path, capsys):
     snapshot = json.loads(first["new"])
     assert snapshot["name"] == "张三" and snapshot["id_number"] == "320803********" + make_id(1)[-4:]
     assert "13812345678" not in json.dumps(shown, ensure_ascii=False)  # show masks the imported snapshot
-    status = [(e["old"], e["new"]) for e in history if e["field"] == "status"]
-    assert status == [("registered", "closed")]
-    assert {e["field"] for e in history if e["action"] == "import" and e["field"]} >= {
-        "unit", "leader", "assigned_on", "replied_on", "closed_on", "outcome", "signed", "satisfaction"}
+    # the case as imported, lifecycle included, in one record; then the clocks it ran
+    assert {k: snapshot[k] for k in ("status", "unit", "leader", "assigned_on", "replied_on", "closed_on",
+                                     "outcome", "signed", "satisfaction", "cease_agreement", "collective")} == {
+        "status": "closed", "unit": "车桥镇", "leader": "李镇长", "assigned_on": "2026-11-03",
+        "replied_on": "2026-11-06", "closed_on": "2026-11-10", "outcome": "support", "signed": 1,
+        "satisfaction": "satisfied", "cease_agreement": 1, "collective": 1}
+    assert [e["action"] for e in history] == ["import", "clock", "clock-done", "clock", "clock", "clock-done",
+                                              "clock", "clock-done"]
+    assert [(e["field"], e["new"]) for e in history if e["action"] == "clock-done"] == [
+        ("notice", "2026-11-03"), ("reply", "2026-11-06"), ("handling", "2026-11-10")]
     # the chain continues from the events before the import, exactly as Ledger.event chains
     conn = sqlite3.connect(target.db)
     rows = conn.execute("SELECT at, who, case_number, action, field, old, new, note, prev_hash, hash"

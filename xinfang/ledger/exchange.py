@@ -8,10 +8,13 @@ the writing, checking goes on to the end so that every bad row is listed, and ``
 makes the caller roll back: a file with one bad row imports nothing. Memory stays flat whatever
 the file size: only one batch of rows and small lookup caches are held.
 
-History: each imported case gets one ``import`` event carrying its registered fields (as
-``register`` writes them), one ``import`` event per lifecycle field, and the ``clock`` /
-``clock-done`` / ``clock-stop`` events its deadline clocks would have had. Events are chained with
-``xinfang.ledger.db.row_hash`` exactly as ``Ledger.event`` chains them.
+History: each imported case gets one ``import`` event carrying the case as imported — its
+registered fields and derived values as ``register`` records them, plus its lifecycle fields
+(status, unit, leader, dates, outcome …) — and the ``clock`` / ``clock-done`` / ``clock-stop``
+events its deadline clocks would have had. One snapshot rather than one event per lifecycle field
+halves the history a large import writes; ``audit verify`` replays a case from the snapshot
+either way. Events are chained with ``xinfang.ledger.db.row_hash`` exactly as ``Ledger.event``
+chains them.
 """
 
 from __future__ import annotations
@@ -35,7 +38,7 @@ from xinfang.errors import XinfangError
 from xinfang.ledger.cases import CASE_FIELDS, case_number, check_case_fields
 from xinfang.ledger.clocks import PETITIONER_WINDOWS
 from xinfang.ledger.db import now_stamp
-from xinfang.model import Channel, Kind, Level, Outcome, Satisfaction, Status
+from xinfang.model import Channel, Clock, Kind, Level, Outcome, Satisfaction, Status
 from xinfang.output import LABELS, mask_id, mask_phone
 
 SHEET = "信访事项"
@@ -49,12 +52,12 @@ DATE_COLUMNS = frozenset({"received", "assigned_on", "replied_on", "closed_on"})
 ENUM_COLUMNS = {"channel": Channel, "level": Level, "kind": Kind, "status": Status, "outcome": Outcome,
                 "satisfaction": Satisfaction}
 XLSX_MAX_ROWS = 1_048_575  # Excel's sheet limit, less the header row
-BATCH = 5000
-IMPORT_CACHE_KIB = 64 * 1024
+BATCH = 2000
+IMPORT_CACHE_KIB = 48 * 1024
 MAX_LISTED = 50
 
 CLOSED_LIKE = frozenset({Status.closed, Status.review, Status.rereview, Status.final})
-_TRUE = frozenset({"是", "1", "yes", "y", "true", "t", "√", "✓", "x"})
+_TRUE = frozenset({"是", "1", "yes", "y", "true", "t", "√", "✓"})
 _FALSE = frozenset({"否", "0", "no", "n", "false", "f", "×", ""})
 # What parse.parse_text refuses: control characters other than tab and newline.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]").search
@@ -453,12 +456,6 @@ class RowChecker:
             problems.append(exc.message)
             return None
 
-    def date(self, key: str, raw: str) -> dt.date:
-        day = self.value(self.dates, key, raw)
-        if day > self.today:
-            raise XinfangError(f"{self.col(key)}: {day} is after today ({self.today})")
-        return day
-
     def _flag(self, raw: str, option: str) -> bool:
         v = raw.strip().lower()
         if v in _TRUE:
@@ -533,9 +530,7 @@ class RowChecker:
             if len(cells) > width and any(c.strip() for c in cells[width:]):
                 problems.append(f"the row has {len(cells)} cells but the header only {width}")
             cells = cells[:width] + [""] * (width - len(cells))
-        else:
-            cells = list(cells)
-        cells.append("")
+        cells.append("")  # the blank cell absent columns read (each row is a fresh list)
         (number, received, channel, point, township, name, id_number, phone, address, people, level, kind,
          category, major, summary, accused, *life) = self.pick(cells)
         soft = self.soft
@@ -599,7 +594,7 @@ class RowChecker:
             except XinfangError as exc:
                 problems.append(self._named(exc.message))
         if any(life[1:]) or life[0] not in self.registered:
-            self._lifecycle(dict(zip(LIFECYCLE, life)), out, problems)
+            self._lifecycle(life, out, problems)
         else:
             out.update(_REGISTERED)
         if problems:
@@ -615,47 +610,34 @@ class RowChecker:
                 return f"{self.col(key)}: {rest}"
         return message
 
-    def _lifecycle(self, raws: dict[str, str], out: dict, problems: list[str]) -> None:
-        raws = {k: v.strip() for k, v in raws.items()}
-        for k in LIFECYCLE:
-            out[k] = None
+    def _lifecycle(self, life: tuple, out: dict, problems: list[str]) -> None:
+        """Check the lifecycle columns (status, unit, leader, dates, outcome …) into ``out``."""
+        raws = dict(zip(LIFECYCLE, map(str.strip, life)))
+        out.update(_REGISTERED)
         col = self.col
-        if raws["status"]:
-            try:
-                status = Status(self.value(self.enums["status"], "status", raws["status"]))
-            except XinfangError as exc:
-                problems.append(exc.message)
+        raw = raws["status"]
+        if raw:
+            status = self.enums["status"].get(raw) or self.soft(self.enums["status"], "status", raw, problems)
+            if status is None:
                 return
         else:
             given = [k for k in ("unit", "leader", "assigned_on", "replied_on", "closed_on", "outcome") if raws[k]]
             if given:
                 problems.append(f"{col('status')}: empty, but {col(given[0])} is given; give the status")
                 return
-            status = Status.registered
-        out["status"] = status.value
-        closed = status in CLOSED_LIKE
-        transferred = status == Status.transferred
-        # What each status carries, as the lifecycle commands leave it (a case answered on review
-        # is closed without an outcome; a review may start from a replied case, not yet closed).
-        needs = {
-            "unit": status != Status.registered,
-            "assigned_on": status not in (Status.registered, Status.transferred),
-            "replied_on": status == Status.replied or (status == Status.review and not raws["closed_on"]),
-            "closed_on": status in (Status.closed, Status.rereview, Status.final, Status.transferred),
-        }
-        allowed = {
-            "unit": status != Status.registered,
-            "assigned_on": status != Status.registered,
-            "replied_on": status == Status.replied or closed,
-            "closed_on": closed or transferred,
-            "outcome": closed,
-            "satisfaction": closed,
-        }
-        for k, ok in allowed.items():
-            if raws[k] and not ok:
-                problems.append(f"{col(k)}: given, but the case is {status.value} ({status.zh})")
-            elif needs.get(k) and not raws[k]:
-                problems.append(f"{col(k)}: a {status.value} ({status.zh}) case needs it")
+            status = Status.registered.value
+        out["status"] = status
+        needed, allowed = _STATUS_RULES[status]
+        if status == Status.review.value and not raws["closed_on"]:
+            needed = needed | {"replied_on"}  # a review asked on a reply, before any closing
+        for k in _RULED:
+            if raws[k]:
+                if k not in allowed:
+                    label = Status(status)
+                    problems.append(f"{col(k)}: given, but the case is {label.value} ({label.zh})")
+            elif k in needed:
+                label = Status(status)
+                problems.append(f"{col(k)}: a {label.value} ({label.zh}) case needs it")
         if raws["leader"] and not raws["assigned_on"]:
             problems.append(f"{col('leader')}: given, but {col('assigned_on')} is empty")
         elif raws["assigned_on"] and not raws["leader"]:
@@ -663,26 +645,32 @@ class RowChecker:
         if raws["joint"] and not raws["assigned_on"]:
             problems.append(f"{col('joint')}: given, but {col('assigned_on')} is empty")
         before = len(problems)
-        received = out["received"]
-        last = (received, col("received")) if received else None
+        last, last_key = out["received"], "received"
+        today = self.today
         for k in ("assigned_on", "replied_on", "closed_on"):
-            if raws[k] and allowed[k]:
-                try:
-                    day = self.date(k, raws[k])
-                except XinfangError as exc:
-                    problems.append(exc.message)
+            raw = raws[k]
+            if raw and k in allowed:
+                day = self.dates.get(raw) or self.soft(self.dates, k, raw, problems)
+                if day is None:
                     continue
-                if last and day < last[0]:
-                    problems.append(f"{col(k)}: {day} is before the case's {last[1]} ({last[0]})")
+                if day > today:
+                    problems.append(f"{col(k)}: {day} is after today ({today})")
+                if last and day < last:
+                    problems.append(f"{col(k)}: {day} is before the case's {col(last_key)} ({last})")
                 out[k] = day.isoformat()
-                last = (day, col(k))
-        if closed and not out["replied_on"] and out["closed_on"]:
+                last, last_key = day, k
+        if status in _CLOSED_VALUES and not out["replied_on"] and out["closed_on"]:
             out["replied_on"] = out["closed_on"]  # as 'resolve' records a case closed without a reply
-        if raws["unit"] and allowed["unit"]:
-            out["unit"] = (self.text("unit", raws["unit"], 100, problems) if transferred else
-                           self.soft(self.units, "unit", raws["unit"], problems))
-        if raws["leader"]:
-            out["leader"] = self.text("leader", raws["leader"], 50, problems)
+        raw = raws["unit"]
+        if raw and "unit" in allowed:
+            if status == Status.transferred.value:  # the body it went to: free text, not a unit of ours
+                out["unit"] = self.text("unit", raw, 100, problems)
+            else:
+                out["unit"] = self.units.get(raw) or self.soft(self.units, "unit", raw, problems)
+        raw = raws["leader"]
+        if raw:
+            out["leader"] = raw if len(raw) <= 50 and not _CONTROL(raw) else self.text("leader", raw, 50, problems)
+        closed = status in _CLOSED_VALUES
         try:
             if raws["joint"]:
                 joint = []
@@ -714,22 +702,45 @@ class RowChecker:
             problems.append(f"{col('unit')}: an accusation against {accused} can never be handled by the accused")
 
 
+def _status_rules() -> dict[str, tuple[frozenset, frozenset]]:
+    """Per status, the lifecycle columns it needs and those it may carry, as the lifecycle commands
+    leave a case: a case answered on review is closed without an outcome; a review may be asked on
+    a reply, before any closing; a transfer may come before or after assignment."""
+    rules = {}
+    for status in Status:
+        closed = status in CLOSED_LIKE
+        moved = status == Status.transferred
+        new = status == Status.registered
+        allowed = {"unit": not new, "assigned_on": not new, "replied_on": status == Status.replied or closed,
+                   "closed_on": closed or moved, "outcome": closed, "satisfaction": closed}
+        needed = {"unit": not new, "assigned_on": not (new or moved), "replied_on": status == Status.replied,
+                  "closed_on": status in (Status.closed, Status.rereview, Status.final, Status.transferred)}
+        rules[status.value] = (frozenset(k for k, v in needed.items() if v), frozenset(k for k, v in allowed.items() if v))
+    return rules
+
+
+_STATUS_RULES = _status_rules()
+_RULED = ("unit", "assigned_on", "replied_on", "closed_on", "outcome", "satisfaction")
+_CLOSED_VALUES = frozenset(s.value for s in CLOSED_LIKE)
+_REPLIED, _CLOSED, _TRANSFERRED = Status.replied.value, Status.closed.value, Status.transferred.value
+_NOTICE, _REPLY = frozenset({Clock.notice.value}), frozenset({Clock.reply.value})
+
+
 # --- import: writing ------------------------------------------------------------------------------
 
 _CASE_COLUMNS = ("number", "year", "seq", "month", "received", "channel", "point", "township", "name", "id_number",
                  "phone", "address", "people", "level", "kind", "category", "major", "summary", "accused",
                  "collective", "skip_level", "initial", *LIFECYCLE)
-_LIFECYCLE_EVENTS = ("unit", "joint", "leader", "assigned_on", "replied_on", "closed_on", "outcome", "signed",
-                     "satisfaction", "cease_agreement")
 
 
-# The keys of a register/import snapshot, in the sorted order ``canonical`` writes them.
-_SNAPSHOT_KEYS = tuple(sorted((*CASE_FIELDS, *DERIVED)))
+# The keys of an import snapshot, in the sorted order ``canonical`` writes them.
+_SNAPSHOT_KEYS = tuple(sorted((*CASE_FIELDS, *DERIVED, *LIFECYCLE)))
 
 
 def snapshot_json(record: dict) -> str:
-    """``canonical`` of a case's registered fields and derived values, None values left out (as the
-    ``register`` event records them); values are strings and ints."""
+    """``canonical`` of an imported case: its registered fields and derived values as the
+    ``register`` event records them, plus its lifecycle fields (status, unit, leader, dates,
+    outcome …), None values left out; values are strings and ints."""
     return "{" + ",".join([f'"{k}":{encode_basestring(v) if type(v) is str else v}'
                            for k in _SNAPSHOT_KEYS if (v := record[k]) is not None]) + "}"
 
@@ -759,8 +770,9 @@ class CaseWriter:
         # rows in random order, and 2 MB (SQLite's default) makes every batch re-read index pages.
         self.cache_size = self.conn.execute("PRAGMA cache_size").fetchone()[0]
         self.conn.execute(f"PRAGMA cache_size = -{IMPORT_CACHE_KIB}")
-        self.registration = {major: [(c, c.value) for c in self.started[("registration", bool(major))]]
-                             for major in (0, 1)}
+        # (clock, its stored name) started by each trigger, for general (0) and major (1) cases
+        self.starts = {(trigger, major): [(c, c.value) for c in self.started[(trigger, bool(major))]]
+                       for trigger in ("registration", "assignment", "reply") for major in (0, 1)}
         self.insert_case = (f"INSERT INTO cases ({', '.join(_CASE_COLUMNS)})"
                             f" VALUES ({', '.join('?' * len(_CASE_COLUMNS))})")
         self.count = 0
@@ -862,19 +874,15 @@ class CaseWriter:
             add((number, "import", None, None, snapshot_json(r), note))
             if r["status"] == registered:
                 self._registered_clocks(r, clocks, add)
-                continue
-            for k in _LIFECYCLE_EVENTS:
-                if r[k] is not None:
-                    add((number, "import", k, None, str(r[k]), None))
-            add((number, "import", "status", registered, r["status"], None))
-            self._clocks(r, clocks, add)
+            else:
+                self._clocks(r, clocks, add)
         if clocks:
             self.conn.executemany(
                 "INSERT INTO clocks (case_number, clock, start, days, counting, due, provisional, calendar_version,"
                 " done_on, met) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", clocks)
         prev = self.prev
         sha = hashlib.sha256
-        head = f'{{"action":'
+        head = '{"action":'
         stamp = f',"at":{encode_basestring(at)},"case_number":'
         tail = f',"who":{encode_basestring(who)}}}'
         chained = []
@@ -896,7 +904,7 @@ class CaseWriter:
     def _registered_clocks(self, r: dict, clocks: list, add) -> None:
         """A registered case: the clocks registration starts, as start_clocks records them."""
         number, day, start = r["number"], r["received"], r["date"]
-        for clock, name in self.registration[r["major"]]:
+        for clock, name in self.starts[("registration", r["major"])]:
             due, provisional, days, counting, note = self._deadline(clock, start)
             clocks.append((number, name, day, days, counting, due, provisional, self.version, None, None))
             add((number, "clock", name, None, due, note))
@@ -907,43 +915,43 @@ class CaseWriter:
         stop_clocks record them: notice from registration; reply or conclusion and handling from
         assignment; the reply clock stopped and the review request window opened at the reply;
         every duty clock judged at closing, or stopped unjudged at a transfer."""
-        number, major, version = r["number"], bool(r["major"]), self.version
-        running: list[list] = []  # [clock, due, index in clocks]
+        number, major, version, starts, deadline = r["number"], r["major"], self.version, self.starts, self._deadline
+        running: list[list] = []  # [clock name, due, index in clocks]
 
-        def start(trigger: str, day: dt.date):
-            for clock in self.started[(trigger, major)]:
-                due, provisional, days, counting, note = self._deadline(clock, day)
-                running.append([clock.value, due, len(clocks)])
-                clocks.append((number, clock.value, day.isoformat(), days, counting, due, provisional, version,
-                               None, None))
-                add((number, "clock", clock.value, None, due, note))
+        def start(trigger: str, day: dt.date, text: str):
+            for clock, name in starts[(trigger, major)]:
+                due, provisional, days, counting, note = deadline(clock, day)
+                running.append([name, due, len(clocks)])
+                clocks.append((number, name, text, days, counting, due, provisional, version, None, None))
+                add((number, "clock", name, None, due, note))
 
         def finish(names, on: str, judge: bool = True):
-            for item in list(running):
-                if (item[0] not in names) if names is not None else (judge and item[0] in PETITIONER_WINDOWS):
+            for item in running[:]:
+                name = item[0]
+                if (name not in names) if names is not None else (judge and name in PETITIONER_WINDOWS):
                     continue
                 running.remove(item)
-                met = int(on <= item[1]) if judge else None
+                met = (1 if on <= item[1] else 0) if judge else None
                 clocks[item[2]] = (*clocks[item[2]][:8], on, met)
                 if judge:
-                    add((number, "clock-done", item[0], None, on, "met" if met else f"late (due {item[1]})"))
+                    add((number, "clock-done", name, None, on, "met" if met else f"late (due {item[1]})"))
                 else:
-                    add((number, "clock-stop", item[0], None, on, None))
+                    add((number, "clock-stop", name, None, on, None))
 
-        status = r["status"]
-        start("registration", r["date"])
-        if r["assigned_on"]:
-            finish({"notice"}, r["assigned_on"])
-            start("assignment", dt.date.fromisoformat(r["assigned_on"]))
-        if r["replied_on"]:
-            finish({"reply"}, r["replied_on"])
-            if status in (Status.replied.value, Status.closed.value):
-                start("reply", dt.date.fromisoformat(r["replied_on"]))  # the review request window
-        if status == Status.transferred.value:
-            finish(None, r["closed_on"], judge=False)
-        elif status != Status.replied.value and (r["closed_on"] or r["replied_on"]):
+        status, assigned, replied, closed = r["status"], r["assigned_on"], r["replied_on"], r["closed_on"]
+        start("registration", r["date"], r["received"])
+        if assigned:
+            finish(_NOTICE, assigned)
+            start("assignment", dt.date.fromisoformat(assigned), assigned)
+        if replied:
+            finish(_REPLY, replied)
+            if status == _REPLIED or status == _CLOSED:
+                start("reply", dt.date.fromisoformat(replied), replied)  # the review request window
+        if status == _TRANSFERRED:
+            finish(None, closed, judge=False)
+        elif status != _REPLIED and (closed or replied):
             # Closing (or a review request on a reply) judges every duty clock still running.
-            finish(None, r["closed_on"] or r["replied_on"])
+            finish(None, closed or replied)
         self.provisional += sum(1 for item in running if clocks[item[2]][6])
 
     def finish(self) -> None:
