@@ -51,6 +51,7 @@ MARK_START, MARK_END = "<!-- results:start -->", "<!-- results:end -->"
 class Run:
     seconds: float
     maxrss_mb: float
+    cpu: float  # user + system CPU seconds of the child: steadier than wall time on a busy machine
     code: int
     out: str
     err: str
@@ -82,7 +83,7 @@ def run_process(argv: list[str], *, stdin_path: Path | None = None, env: dict | 
         proc.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
         err.seek(0)
-        return Run(seconds, usage.ru_maxrss / 1024, proc.returncode,
+        return Run(seconds, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime, proc.returncode,
                    out.read().decode("utf-8", "replace"), err.read().decode("utf-8", "replace"))
 
 
@@ -309,7 +310,8 @@ class Result:
     peer_mb: float | None = None
     note: str = ""
     samples: dict = field(default_factory=dict)
-    key: str = ""  # the operation (--only name) that produced this row
+    key: str = ""
+    cpu_ratio: float | None = None  # the same ratio over median CPU seconds  # the operation (--only name) that produced this row
 
 
 class Ctx:
@@ -367,11 +369,14 @@ def _result(op: str, ctx: Ctx, mine: list[Run], peer_name: str, peer: list[Run],
             limit: float, check: str = "-", note: str = "") -> Result:
     xs, ps = _median(mine), _median(peer)
     ratio = xs / ps if ps else None
+    xc, pc = statistics.median(r.cpu for r in mine), statistics.median(r.cpu for r in peer)
     ok = ratio is not None and ratio <= limit and check in ("-", "ok")
     return Result(op, ctx.size, round(xs, 3), peer_name, round(ps, 3), round(ratio, 2) if ratio else None, target,
                   ok, check, len(mine), len(peer), round(max(r.maxrss_mb for r in mine), 1),
                   round(max(r.maxrss_mb for r in peer), 1), note,
-                  {"xinfang": [round(r.seconds, 4) for r in mine], "peer": [round(r.seconds, 4) for r in peer]})
+                  {"xinfang": [round(r.seconds, 4) for r in mine], "peer": [round(r.seconds, 4) for r in peer],
+                   "xinfang_cpu": [round(r.cpu, 4) for r in mine], "peer_cpu": [round(r.cpu, 4) for r in peer]},
+                  cpu_ratio=round(xc / pc, 2) if pc else None)
 
 
 def register_fields(db: Path) -> dict:
@@ -606,11 +611,13 @@ def verdict(r: Result) -> str:
 
 def table_rows(results: list[Result]) -> list[list[str]]:
     return [[r.operation, r.size, f"{r.xinfang_mb:.0f} MB" if r.xinfang_s is None and r.xinfang_mb else fmt_s(r.xinfang_s), r.peer, fmt_s(r.peer_s),
-             "-" if r.ratio is None else f"{r.ratio:.2f}×", r.target, verdict(r),
+             "-" if r.ratio is None else f"{r.ratio:.2f}×", "-" if r.cpu_ratio is None else f"{r.cpu_ratio:.2f}×",
+             r.target, verdict(r),
              r.check if r.check in ("-", "ok") else "MISMATCH"] for r in results]
 
 
-HEADERS = ["operation", "size", "xinfang s", "peer", "peer s", "ratio", "target", "result", "same answer"]
+HEADERS = ["operation", "size", "xinfang s", "peer", "peer s", "ratio", "cpu ratio", "target", "result",
+           "same answer"]
 
 
 def markdown(results: list[Result], commands: list[str], env: dict) -> str:
@@ -728,7 +735,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true", help="print one JSON document on stdout")
     parser.add_argument("--write-results", action="store_true", help="refresh this size's table in bench/results.md")
     parser.add_argument("--out", type=Path, default=gen.OUT, help="cache folder for ledgers (default: bench/out)")
+    parser.add_argument("--merge-json", type=Path, metavar="FILE",
+                        help="with --write-results: take the rows of a saved '--json' document instead of running")
     args = parser.parse_args(argv)
+    if args.merge_json:
+        doc = json.loads(args.merge_json.read_text(encoding="utf-8"))
+        fields = set(Result.__dataclass_fields__)
+        results = [Result(**{k: v for k, v in r.items() if k in fields}) for r in doc["results"]]
+        for r in results:
+            r.key = r.key or next((k for k in OPERATIONS if r.operation.lower().startswith(k)), r.operation)
+        rows, commands, env = merged_results(doc["size"], results, doc["command"], doc["environment"], args.out)
+        write_results(markdown(rows, commands, env), doc["size"])
+        return 0
     console = Console(stderr=True)
     env = environment()
     results = run_bench(args.size, args.only, args.runs, console, args.out)
@@ -739,7 +757,7 @@ def main(argv: list[str] | None = None) -> int:
     else:
         table = Table(title=f"xinfang vs peers — {args.size} cases ({env['machine']})")
         for h in HEADERS:
-            table.add_column(h, justify="right" if h in ("xinfang s", "peer s", "ratio") else "left")
+            table.add_column(h, justify="right" if h in ("xinfang s", "peer s", "ratio", "cpu ratio") else "left")
         for row in table_rows(results):
             table.add_row(*row)
         Console(width=max(160, Console().width)).print(table)
