@@ -328,9 +328,18 @@ def test_import_killed_at_random_points_is_all_or_nothing(tmp_path):
     for attempt in range(CRASH_RUNS + 1):
         db = _fresh(tmp_path, f"import-{attempt}.db")
         context = f"seed {CRASH_SEED}, run {attempt}"
+        baseline = _wal_bytes(db)
         proc = subprocess.Popen(command[:3] + ["--db", str(db)] + command[3:], stdout=subprocess.PIPE,
                                 stderr=subprocess.PIPE, env=_env())
-        time.sleep(rng.uniform(0.3, 1.0) * duration)
+        if attempt % 2:
+            # any moment of the command's life: start-up, reading the file, writing, committing
+            time.sleep(rng.uniform(0.3, 1.0) * duration)
+        else:
+            # a moment after its transaction began spilling rows into the write-ahead log
+            until = time.monotonic() + 2 * duration
+            while _wal_bytes(db) <= baseline + 65536 and proc.poll() is None and time.monotonic() < until:
+                time.sleep(0.002)
+            time.sleep(rng.choice([0, rng.uniform(0, 0.1) * duration]))
         proc.send_signal(signal.SIGKILL)
         proc.communicate(timeout=60)
         left_behind = _wal_bytes(db)
