@@ -19,9 +19,12 @@ What the rows look like (deterministic for a given seed):
   their finished clocks too (optional, off by default for 10M); every replied or closed case
   has its petitioner's review-request window (``review_request``), open as ``reply`` leaves it;
 * two officials per township (party secretary and township head) and their 2025 and 2026
-  deposit payments, hash-chained exactly as ``Ledger.deposit_entry`` chains them.
+  deposit payments, hash-chained exactly as ``Ledger.deposit_entry`` chains them;
+* the monthly rankings of 2025-01 … 2025-11 published with ``xinfang rank --publish`` (as the
+  office publishes each month early in the next), so ranking 2025-12 compares with frozen months.
 
-The case history (``events``) of bulk rows is omitted: only ``init`` writes events. Every command
+The case history (``events``) of bulk rows is omitted: only ``init`` and the publications write
+events. Every command
 the benchmark times reads case rows, clocks, officials and deposit entries, never the history,
 and every row is one the commands accept (numbers, counters, statuses, links and dates agree).
 """
@@ -275,6 +278,32 @@ def generate(path: Path, size: int, *, seed: int = SEED, townships: int = TOWNSH
     return manifest
 
 
+PUBLISH_THROUGH = "2025-11"
+
+
+def publish_months(path: Path, manifest: dict, through: str = PUBLISH_THROUGH) -> dict:
+    """Publish (公布) every month from the first case up to ``through`` with the real
+    ``xinfang rank --publish``, as the office does early each following month; the ranking of the
+    next month then compares with the frozen published scores instead of rescoring them."""
+    if manifest.get("published_through") == through:
+        return manifest
+    conn = sqlite3.connect(str(path))
+    try:
+        done = {r[0] for r in conn.execute("SELECT month FROM published_months")}
+    finally:
+        conn.close()
+    month = FIRST_DAY.strftime("%Y-%m")
+    while month <= through:
+        if month not in done:
+            subprocess.run([xinfang_exe(), "--db", str(path), "--today", TODAY.isoformat(), "--user", "bench", "rank",
+                            "--month", month, "--publish", "--json"], check=True, capture_output=True)
+        year, mon = int(month[:4]), int(month[5:])
+        month = f"{year + mon // 12}-{mon % 12 + 1:02d}"
+    manifest = {**manifest, "published_through": through}
+    manifest_path(path).write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
+    return manifest
+
+
 def manifest_path(path: Path) -> Path:
     return Path(path).with_suffix(".json")
 
@@ -524,12 +553,12 @@ def ledger_for(size_key: str, *, seed: int = SEED, out: Path = OUT, closed_clock
         manifest = json.loads(mpath.read_text(encoding="utf-8"))
         if (manifest.get("generator"), manifest.get("seed"), manifest.get("size"), manifest.get("closed_clocks")) \
                 == (GENERATOR_VERSION, seed, size, closed):
-            return path, manifest
+            return path, publish_months(path, manifest)
     if log:
         log(f"generating {path.name} ({size:,} cases)…")
     _LEADERS.clear()
     manifest = generate(path, size, seed=seed, closed_clocks=closed, progress=progress)
-    return path, manifest
+    return path, publish_months(path, manifest)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -541,7 +570,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.out:
         _LEADERS.clear()
-        manifest = generate(args.out, SIZES[args.size], seed=args.seed, closed_clocks=not args.no_closed_clocks)
+        manifest = publish_months(args.out, generate(args.out, SIZES[args.size], seed=args.seed,
+                                                     closed_clocks=not args.no_closed_clocks))
     else:
         _, manifest = ledger_for(args.size, seed=args.seed,
                                  closed_clocks=False if args.no_closed_clocks else None)
