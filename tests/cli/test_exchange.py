@@ -43,7 +43,7 @@ def office(cli):
            "--signed", "--satisfaction", "满意", "--cease-agreement")
     cli.ok("assign", "2026-2", "--unit", "车桥镇", "--leader", "周书记", "--joint", "区信访局", "--on", "2026-11-04")
     cli.ok("assign", "2026-3", "--unit", "车桥镇", "--leader", "李镇长", "--on", "2026-11-05")
-    cli.ok("reply", "2026-3", "--on", "2026-11-07", "--summary", "已答复")
+    cli.ok("reply", "2026-3", "--on", "2026-11-12", "--summary", "已答复")  # late: due 11-10
     cli.ok("transfer", "2026-4", "--to", "市信访局", "--reason", "不属本机关职责", "--on", "2026-11-06")
     cli.ok("assign", "2026-6", "--unit", "区国土局", "--leader", "吴局长", "--on", "2026-11-07")
     cli.ok("resolve", "2026-6", "--on", "2026-11-12", "--outcome", "explain", "--summary", "已解释")
@@ -252,6 +252,9 @@ def test_import_history_and_hash_chain(office, tmp_path, capsys):
                   "new": new, "note": note}
         assert prev_hash == prev and h == row_hash(prev, values)
         prev = h
+    notes = {r[7] for r in rows if r[3].startswith("clock")}
+    assert {"met", "late (due 2026-11-10)", None} <= notes  # judged, late, stopped (transfer) clocks
+    assert any(n and n.endswith("(provisional)") for n in notes)
 
 
 def test_stored_history_is_exactly_what_ledger_event_writes_even_for_awkward_text(cli, tmp_path):
@@ -339,6 +342,14 @@ def test_header_problems_are_one_line_errors(cli, tmp_path):
     assert res.code == 1 and "missing columns 内容分类 (category), 摘要 (summary)" in res.err
     res = cli("import", tmp_path / "cases.json")
     assert res.code == 1 and "no file" in res.err
+
+
+def test_id_numbers_excel_turned_into_numbers_get_a_specific_error(cli, tmp_path):
+    path = tmp_path / "excel.csv"
+    path.write_text("登记日期,形式,属地,信访人,身份证号,内容分类,摘要\n2026-10-01,来信,车桥镇,甲,3.20803E+17,其他,x\n",
+                    encoding="utf-8-sig")
+    res = cli("import", path)
+    assert res.code == 1 and "第 2 行: 身份证号: 3.20803E+17 was turned into a number by Excel" in res.err
 
 
 def test_lifecycle_fields_are_checked(cli, tmp_path):

@@ -16,15 +16,15 @@ FORMATS = ("csv", "xlsx", "json")
 
 @app.command("export")
 def export(
-    format_: Annotated[Optional[str], typer.Option("--format", help="csv (UTF-8 with BOM, for Excel/WPS) | xlsx | json. Default: from the -o file's extension, else csv.")] = None,
+    format_: Annotated[Optional[str], typer.Option("--format", help="csv (UTF-8 with BOM, for Excel/WPS) | xlsx | json. Default: from the -o file's extension, else csv. To edit in Excel use xlsx: Excel turns the 18-digit ID numbers of a CSV into numbers and loses digits.")] = None,
     output: Annotated[Optional[Path], typer.Option("-o", "--output", help="Write to this file (needed for xlsx); csv and json go to stdout without it.")] = None,
     reveal: RevealOpt = False,
     month: Annotated[Optional[str], typer.Option("--month", help="Only cases received in this month, YYYY-MM.")] = None,
     township: Annotated[Optional[str], typer.Option("--township", help="Only this township's cases (never the accusations against it).")] = None,
 ):
     """Export every case with all its fields (登记, 交办, 答复, 办结). Headings and values in Chinese;
-    with --lang en, English keys. ID and phone numbers are masked unless --reveal; only an export
-    with --reveal can be imported again."""
+    English keys with 'xinfang --lang en export'. ID and phone numbers are masked unless --reveal;
+    only an export with --reveal can be imported again."""
     from xinfang import parse
     from xinfang.ledger import exchange
 

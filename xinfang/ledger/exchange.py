@@ -62,6 +62,7 @@ _FALSE = frozenset({"否", "0", "no", "n", "false", "f", "×", ""})
 # What parse.parse_text refuses: control characters other than tab and newline.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]").search
 _ID_SHAPE = re.compile(r"[0-9]{17}[0-9X]").fullmatch
+_EXCEL_NUMBER = re.compile(r"[0-9](\.[0-9]+)?E\+[0-9]+", re.IGNORECASE).fullmatch  # 1.10105E+17
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
 _CACHE_LIMIT = 20_000
@@ -490,6 +491,10 @@ class RowChecker:
             return None
         if self._id_ok(value):
             return value
+        if _EXCEL_NUMBER(value):
+            problems.append(f"{self.col('id_number')}: {value} was turned into a number by Excel and its digits"
+                            " are lost; export as .xlsx, or format the column as text before typing")
+            return None
         try:
             return parse.parse_id_number(value, self.col("id_number"))
         except XinfangError as exc:
@@ -723,6 +728,7 @@ _STATUS_RULES = _status_rules()
 _RULED = ("unit", "assigned_on", "replied_on", "closed_on", "outcome", "satisfaction")
 _CLOSED_VALUES = frozenset(s.value for s in CLOSED_LIKE)
 _REPLIED, _CLOSED, _TRANSFERRED = Status.replied.value, Status.closed.value, Status.transferred.value
+_CLOCK_ACTIONS = frozenset({"clock", "clock-done", "clock-stop"})
 _NOTICE, _REPLY = frozenset({Clock.notice.value}), frozenset({Clock.reply.value})
 
 
@@ -889,10 +895,15 @@ class CaseWriter:
         keep = chained.append
         enc = encode_basestring
         for case, action, field, old, new, note in events:
-            # ``canonical`` of the event's values (keys sorted); action and case number are plain ASCII
-            text = (f'{head}"{action}"{stamp}"{case}","field":{"null" if field is None else enc(field)},'
-                    f'"new":{"null" if new is None else enc(new)},"note":{"null" if note is None else enc(note)},'
-                    f'"old":{"null" if old is None else enc(old)}{tail}')
+            # ``canonical`` of the event's values (keys sorted); action and case number are plain ASCII,
+            # and so are a clock event's clock name, date and note: they need no escaping.
+            if action in _CLOCK_ACTIONS:
+                text = (f'{head}"{action}"{stamp}"{case}","field":"{field}","new":"{new}","note":'
+                        f'{"null" if note is None else chr(34) + note + chr(34)},"old":null{tail}')
+            else:
+                text = (f'{head}"{action}"{stamp}"{case}","field":{"null" if field is None else enc(field)},'
+                        f'"new":{"null" if new is None else enc(new)},"note":{"null" if note is None else enc(note)},'
+                        f'"old":{"null" if old is None else enc(old)}{tail}')
             h = sha((prev + text).encode("utf-8")).hexdigest()
             keep((at, who, case, action, field, old, new, note, prev, h))
             prev = h
