@@ -620,20 +620,6 @@ HEADERS = ["operation", "size", "xinfang s", "peer", "peer s", "ratio", "cpu rat
            "same answer"]
 
 
-def markdown(results: list[Result], commands: list[str], env: dict) -> str:
-    lines = [*(f"Command: `{c}`  " for c in commands),
-             f"Machine: {env['machine']}; Python {env['python']}, SQLite {env['sqlite']},"
-             f" sqlite-utils {env['sqlite_utils']}; xinfang {env['commit']}; {env['date']};"
-             f" load average at start {env.get('load', '?')}", "",
-             "| " + " | ".join(HEADERS) + " |", "|" + "---|" * len(HEADERS)]
-    for row in table_rows(results):
-        lines.append("| " + " | ".join(c.replace("|", "\\|") for c in row) + " |")
-    notes = [f"- {r.operation} ({r.size}): {r.note}" for r in results if r.note and r.note != "no target"]
-    notes += [f"- {r.operation} ({r.size}): answer differs from the peer: {r.check}" for r in results
-              if r.check not in ("-", "ok")]
-    return "\n".join(lines + ([""] + notes if notes else []))
-
-
 def environment() -> dict:
     import sqlite_utils  # noqa: F401
     from importlib.metadata import version
@@ -655,36 +641,52 @@ def environment() -> dict:
 
 
 def merged_results(size: str, results: list[Result], command: str, env: dict,
-                   out: Path = gen.OUT) -> tuple[list[Result], list[str], dict]:
-    """This run's rows merged over the last rows of the operations it did not run (kept in
-    bench/out/last-SIZE.json), so that one table can come from several runs."""
+                   out: Path = gen.OUT) -> None:
+    """Keep this run's rows in bench/out/last-SIZE.json, replacing the rows of the operations it ran
+    and keeping the others, so that one table per size can come from several runs."""
     path = out / f"last-{size}.json"
     saved = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
-    for r in results:
-        saved.setdefault(r.key, {})
-    for key in {r.key for r in results}:
+    for key in dict.fromkeys(r.key for r in results):
         saved[key] = {"command": command, "env": env, "rows": [asdict(r) for r in results if r.key == key]}
     path.write_text(json.dumps(saved, ensure_ascii=False, indent=1), encoding="utf-8")
-    rows, commands = [], []
+
+
+def render_size(size: str, out: Path = gen.OUT) -> str | None:
+    """The markdown table of one size from its saved rows, with the commands that produced them."""
+    path = out / f"last-{size}.json"
+    if not path.exists():
+        return None
+    saved = json.loads(path.read_text(encoding="utf-8"))
+    fields = set(Result.__dataclass_fields__)
+    rows, runs = [], {}
     for key in OPERATIONS:
         if key in saved:
-            rows += [Result(**r) for r in saved[key]["rows"]]
-            if saved[key]["command"] not in commands:
-                commands.append(saved[key]["command"])
-    return rows, commands, env
+            rows += [Result(**{k: v for k, v in r.items() if k in fields}) for r in saved[key]["rows"]]
+            runs.setdefault(saved[key]["command"], saved[key]["env"])
+    env = next(iter(runs.values()))
+    lines = [f"Machine: {env['machine']}; Python {env['python']}, SQLite {env['sqlite']},"
+             f" sqlite-utils {env['sqlite_utils']}; {env['date']}.", ""]
+    lines += [f"- `{cmd}` (xinfang {e['commit']}, load average at start {e.get('load', '?')})"
+              for cmd, e in runs.items()]
+    lines += ["", "| " + " | ".join(HEADERS) + " |", "|" + "---|" * len(HEADERS)]
+    lines += ["| " + " | ".join(c.replace("|", "\\|") for c in row) + " |" for row in table_rows(rows)]
+    notes = [f"- {r.operation}: {r.note}" for r in rows if r.note and r.note != "no target"]
+    notes += [f"- {r.operation}: answer differs from the peer: {r.check}" for r in rows if r.check not in ("-", "ok")]
+    return "\n".join(lines + ([""] + notes if notes else []))
 
 
-def write_results(text: str, size: str) -> None:
-    """Replace this size's table in bench/results.md (between its markers)."""
-    start, end = f"<!-- results:{size}:start -->", f"<!-- results:{size}:end -->"
+def write_results(out: Path = gen.OUT) -> None:
+    """Rewrite the "Latest results" section of bench/results.md from every size's saved rows."""
     body = RESULTS_MD.read_text(encoding="utf-8") if RESULTS_MD.exists() else ""
-    block = f"{start}\n{text}\n{end}"
-    if start in body and end in body:
-        head, rest = body.split(start, 1)
-        body = head + block + rest.split(end, 1)[1]
-    else:
-        body = body.rstrip("\n") + f"\n\n### {size}\n\n{block}\n"
-    RESULTS_MD.write_text(body, encoding="utf-8")
+    head = body.split(MARK_START, 1)[0].rstrip("\n")
+    tail = body.split(MARK_END, 1)[1] if MARK_END in body else ""
+    blocks = []
+    for size in gen.SIZES:
+        text = render_size(size, out) if size != "10k" else None
+        if text:
+            blocks.append(f"### {size} cases\n\n{text}")
+    RESULTS_MD.write_text(f"{head}\n\n{MARK_START}\n" + "\n\n".join(blocks) + f"\n{MARK_END}{tail or chr(10)}",
+                          encoding="utf-8")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -744,8 +746,8 @@ def main(argv: list[str] | None = None) -> int:
         results = [Result(**{k: v for k, v in r.items() if k in fields}) for r in doc["results"]]
         for r in results:
             r.key = r.key or next((k for k in OPERATIONS if r.operation.lower().startswith(k)), r.operation)
-        rows, commands, env = merged_results(doc["size"], results, doc["command"], doc["environment"], args.out)
-        write_results(markdown(rows, commands, env), doc["size"])
+        merged_results(doc["size"], results, doc["command"], doc["environment"], args.out)
+        write_results(args.out)
         return 0
     console = Console(stderr=True)
     env = environment()
@@ -765,8 +767,8 @@ def main(argv: list[str] | None = None) -> int:
             if r.note or r.check not in ("-", "ok"):
                 console.print(f"[dim]{r.operation}: {r.note or r.check}[/dim]")
     if args.write_results:
-        rows, commands, env = merged_results(args.size, results, command, env, args.out)
-        write_results(markdown(rows, commands, env), args.size)
+        merged_results(args.size, results, command, env, args.out)
+        write_results(args.out)
     return 1 if any(r.ok is False for r in results) else 0
 
 
