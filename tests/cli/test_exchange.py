@@ -87,6 +87,29 @@ def test_round_trip_gives_the_same_cases_fields_statuses_and_clocks(office, tmp_
     assert audit["ok"] is True, audit["problems"]
 
 
+def test_cases_under_review_and_final_keep_their_facts_and_statuses(cli, tmp_path, capsys):
+    for name in ("甲", "乙"):
+        cli.register(name=name)
+    for case in ("2026-1", "2026-2"):
+        cli.ok("assign", case, "--unit", "车桥镇", "--leader", "李镇长", "--on", "2026-11-03")
+    cli.ok("reply", "2026-1", "--on", "2026-11-05", "--summary", "已答复")
+    cli.ok("review", "2026-1", "--on", "2026-11-10", "--reason", "不服")
+    cli.ok("resolve", "2026-2", "--on", "2026-11-06", "--outcome", "reject", "--summary", "不支持")
+    cli.ok("review", "2026-2", "--on", "2026-11-09", "--reason", "不服")
+    cli.ok("review", "2026-2", "--answer", "--on", "2026-11-12", "--summary", "维持")
+    cli.ok("review", "2026-2", "--on", "2026-11-13", "--reason", "仍不服")
+    cli.ok("review", "2026-2", "--answer", "--on", "2026-11-20", "--summary", "维持")
+    path = tmp_path / "review.xlsx"
+    cli("export", "--reveal", "-o", path)
+    target = ledger(tmp_path, capsys, "new.db")
+    target.ok("import", path)
+    old, new = cases_of(cli), cases_of(target)
+    assert [c["status"] for c in new] == ["review", "final"]
+    assert [{k: v for k, v in c.items() if k != "case"} for c in old] == [
+        {k: v for k, v in c.items() if k != "case"} for c in new]
+    assert target.ok("audit", "verify")["ok"] is True
+
+
 def test_import_into_a_ledger_with_cases_numbers_in_sequence_and_links_repeats(office, tmp_path):
     path = tmp_path / "cases.csv"
     office("export", "--reveal", "-o", path)
