@@ -92,3 +92,20 @@ def test_help_and_register_do_not_import_heavy_modules(tmp_path):
     assert _loaded_after(["--db", db, "--today", "2026-11-26", "register", "--received", "2026-11-02",
                           "--channel", "letter", "--township", "车桥镇", "--name", "张三",
                           "--category", "other", "--summary", "x", "--json"]) == []
+
+
+def test_command_table_names_the_module_of_every_command():
+    import importlib
+
+    import typer.main
+
+    from xinfang.cli import COMMAND_MODULES, COMMAND_PACKAGES, _register_commands, app
+
+    _register_commands()
+    registered = set(typer.main.get_command(app).commands)
+    assert registered == set(COMMAND_MODULES)
+    for name, module in COMMAND_MODULES.items():
+        source = importlib.import_module(f"xinfang.cli.{module}").__file__
+        text = open(source, encoding="utf-8").read()
+        assert f'"{name}"' in text or f"def {name}(" in text or f"def {name}_(" in text, (name, module)
+    assert set(COMMAND_MODULES.values()) == set(COMMAND_PACKAGES)

@@ -110,8 +110,8 @@ def display(key: str, value, lang: str) -> str:
     return str(value)
 
 
-def to_json(data) -> str:
-    return json.dumps(data, ensure_ascii=False, indent=2, default=_json_default)
+def to_json(data, indent: int | None = 2) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=indent, default=_json_default)
 
 
 def _json_default(value):
@@ -174,7 +174,8 @@ def emit(data, fmt: str, lang: str, columns: list[str] | None = None, rows: list
     """Print a command's result. ``data`` is the JSON document; ``rows``/``columns`` the listing
     (defaults: ``data`` itself when it is a list)."""
     if fmt == "json":
-        sys.stdout.write(to_json(data) + "\n")
+        # Indented for a person at a terminal; compact (and several times faster to encode) for programs.
+        sys.stdout.write(to_json(data, 2 if sys.stdout.isatty() else None) + "\n")
         return
     listing = rows if rows is not None else (data if isinstance(data, list) else None)
     if fmt == "csv":

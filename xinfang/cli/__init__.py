@@ -89,22 +89,48 @@ def _login() -> str:
         return "clerk"
 
 
-def _register_commands() -> None:
-    from xinfang.cli import cases, setup  # noqa: F401  (commands register on import)
+# Which module defines each command, so that a cold process imports (and Typer builds the options
+# of) only the command it runs. A test checks this table against the modules.
+COMMAND_MODULES = {
+    "register": "cases", "assign": "cases", "reply": "cases", "resolve": "cases", "transfer": "cases",
+    "correct": "cases", "show": "cases", "cases": "cases", "init": "setup", "townships": "setup",
+    "overdue": "deadlines", "extend": "deadlines", "review": "deadlines", "calendar": "deadlines",
+    "rank": "ranking", "sanctions": "ranking", "rewards": "deposits", "officials": "deposits",
+    "deposits": "deposits", "export": "exchange", "import": "exchange", "report": "report", "form": "report",
+    "demo": "demo", "audit": "audit", "db": "audit",
+}
+COMMAND_PACKAGES = ("cases", "setup", "deadlines", "ranking", "deposits", "exchange", "report", "demo", "audit")
+_GLOBAL_WITH_VALUE = ("--db", "--today", "--lang", "--user")
 
-    for name in ("deadlines", "ranking", "deposits", "exchange", "report", "demo", "audit"):
-        try:
-            __import__(f"xinfang.cli.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"xinfang.cli.{name}":
-                raise
+
+def _command_name(argv: list[str]) -> str | None:
+    """The command a command line runs, skipping the global options before it."""
+    skip = False
+    for token in argv:
+        if skip:
+            skip = False
+        elif token in _GLOBAL_WITH_VALUE:
+            skip = True
+        elif token.startswith("-"):
+            if not any(token.startswith(o + "=") for o in _GLOBAL_WITH_VALUE):
+                return None  # --help, --version or a mistake: show everything
+        else:
+            return token
+    return None
+
+
+def _register_commands(argv: list[str] | None = None) -> None:
+    """Import the command modules (commands register on import): only the one needed when known."""
+    module = COMMAND_MODULES.get(_command_name(argv)) if argv is not None else None
+    for name in (module,) if module else COMMAND_PACKAGES:
+        __import__(f"xinfang.cli.{name}")
 
 
 def run(argv: list[str] | None = None) -> int:
     """Run the command line; return the exit code. Errors become one line on stderr."""
-    _register_commands()
     try:
         argv = _text_args(sys.argv[1:] if argv is None else list(argv))
+        _register_commands(argv)
         code = app(args=argv, prog_name="xinfang", standalone_mode=False)
         # Typer returns the code of a typer.Exit raised by a command instead of raising it.
         return code if isinstance(code, int) else 0

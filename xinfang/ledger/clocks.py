@@ -334,8 +334,11 @@ def overdue_clocks(ledger, on: dt.date, unit: str | None = None, township: str |
     cal = work_calendar(ledger)
     # A clock can be on the list only when it is due before the (k+1)-th working day after ``on``.
     horizon = cal.add_working_days(on, policy.due_soon_working_days + 1)
-    where = ["k.done_on IS NULL", "k.due < ?", f"k.clock NOT IN ({', '.join('?' * len(PETITIONER_WINDOWS))})"]
-    params: list = [horizon.isoformat(), *PETITIONER_WINDOWS]
+    # These two terms are the partial index's own condition (schema.OPEN_DUTY_INDEX), so SQLite reads
+    # only the office's open clocks.
+    assert PETITIONER_WINDOWS == ("review_request",)
+    where = ["k.done_on IS NULL", "k.clock != 'review_request'", "k.due < ?"]
+    params: list = [horizon.isoformat()]
     if unit:
         where.append("(c.unit = ? OR c.joint LIKE ?) AND (c.accused IS NULL OR c.accused != ?)")
         params += [unit, f'%"{unit}"%', unit]
@@ -344,12 +347,15 @@ def overdue_clocks(ledger, on: dt.date, unit: str | None = None, township: str |
         params += [township, township]
     rows = ledger.rows(
         "SELECT k.case_number, c.unit, c.leader, c.township, k.clock, k.due, k.provisional"
-        " FROM clocks k INDEXED BY clocks_open JOIN cases c ON c.number = k.case_number"
+        " FROM clocks k INDEXED BY clocks_open_duty JOIN cases c ON c.number = k.case_number"
         f" WHERE {' AND '.join(where)}", params)
     out = []
+    tiers: dict[str, Tier | None] = {}  # many clocks share a due date: count working days once per date
     for r in rows:
         due = dt.date.fromisoformat(r["due"])
-        t = tier_of(due, on, cal, policy)
+        if r["due"] not in tiers:
+            tiers[r["due"]] = tier_of(due, on, cal, policy)
+        t = tiers[r["due"]]
         if t is None or (tier is not None and t != tier):
             continue
         out.append({"case": r["case_number"], "unit": r["unit"], "leader": r["leader"], "township": r["township"],

@@ -190,7 +190,17 @@ def migrations():
             for statement in _split(_guards(table)):
                 db.execute(statement)
 
+    @m(name="0003_open_duty_clocks")
+    def open_duty_clocks(db):
+        # The supervision list reads only the office's open clocks; the petitioners' review-request
+        # windows stay open on every answered case and would otherwise fill the open-clock index.
+        db.execute(OPEN_DUTY_INDEX)
+
     return m
 
 
-MIGRATION_COUNT = 2
+OPEN_DUTY_INDEX = (
+    "CREATE INDEX clocks_open_duty ON clocks (due, case_number, clock, provisional)"
+    " WHERE done_on IS NULL AND clock != 'review_request'"
+)
+MIGRATION_COUNT = 3
