@@ -252,16 +252,23 @@ def test_import_history_and_hash_chain(office, tmp_path, capsys):
     snapshot = json.loads(first["new"])
     assert snapshot["name"] == "张三" and snapshot["id_number"] == "320803********" + make_id(1)[-4:]
     assert "13812345678" not in json.dumps(shown, ensure_ascii=False)  # show masks the imported snapshot
-    # the case as imported, lifecycle included, in one record; then the clocks it ran
+    # the case as imported, lifecycle included, in one record; a case closed before the import
+    # keeps its judged clocks (for on-time rates) under that record
     assert {k: snapshot[k] for k in ("status", "unit", "leader", "assigned_on", "replied_on", "closed_on",
                                      "outcome", "signed", "satisfaction", "cease_agreement", "collective")} == {
         "status": "closed", "unit": "车桥镇", "leader": "李镇长", "assigned_on": "2026-11-03",
         "replied_on": "2026-11-06", "closed_on": "2026-11-10", "outcome": "support", "signed": 1,
         "satisfaction": "satisfied", "cease_agreement": 1, "collective": 1}
-    assert [e["action"] for e in history] == ["import", "clock", "clock-done", "clock", "clock", "clock-done",
-                                              "clock", "clock-done"]
-    assert [(e["field"], e["new"]) for e in history if e["action"] == "clock-done"] == [
-        ("notice", "2026-11-03"), ("reply", "2026-11-06"), ("handling", "2026-11-10")]
+    assert [e["action"] for e in history] == ["import"]
+    assert [(c["clock"], c["done_on"], c["met"]) for c in shown["deadlines"]] == [
+        ("notice", "2026-11-03", True), ("reply", "2026-11-06", True), ("handling", "2026-11-10", True),
+        ("review_request", None, None)]
+    # a case still running gets the clock events start_clocks and finish_clocks would have written
+    running = target.ok("show", "2026-3")["history"]
+    assert [(e["action"], e["field"]) for e in running] == [
+        ("import", None), ("clock", "notice"), ("clock-done", "notice"), ("clock", "reply"), ("clock", "handling"),
+        ("clock-done", "reply"), ("clock", "review_request")]
+    assert running[5]["note"] == "late (due 2026-11-10)"
     # the chain continues from the events before the import, exactly as Ledger.event chains
     conn = sqlite3.connect(target.db)
     rows = conn.execute("SELECT at, who, case_number, action, field, old, new, note, prev_hash, hash"
@@ -276,7 +283,7 @@ def test_import_history_and_hash_chain(office, tmp_path, capsys):
         assert prev_hash == prev and h == row_hash(prev, values)
         prev = h
     notes = {r[7] for r in rows if r[3].startswith("clock")}
-    assert {"met", "late (due 2026-11-10)", None} <= notes  # judged, late, stopped (transfer) clocks
+    assert {"met", "late (due 2026-11-10)"} <= notes
     assert any(n and n.endswith("(provisional)") for n in notes)
 
 

@@ -10,11 +10,14 @@ the file size: only one batch of rows and small lookup caches are held.
 
 History: each imported case gets one ``import`` event carrying the case as imported — its
 registered fields and derived values as ``register`` records them, plus its lifecycle fields
-(status, unit, leader, dates, outcome …) — and the ``clock`` / ``clock-done`` / ``clock-stop``
-events its deadline clocks would have had. One snapshot rather than one event per lifecycle field
-halves the history a large import writes; ``audit verify`` replays a case from the snapshot
-either way. Events are chained with ``xinfang.ledger.db.row_hash`` exactly as ``Ledger.event``
-chains them.
+(status, unit, leader, dates, outcome …); ``audit verify`` replays a case from it. Every case gets
+the deadline clocks its lifecycle would have run (judged or stopped where its dates say so), so
+on-time rates and the supervision list read imported cases like any other. A case still running
+also gets the ``clock`` / ``clock-done`` events ``start_clocks`` and ``finish_clocks`` would have
+written; a case that ended before the import (closed, final, transferred) keeps its clocks under
+its import record alone, which keeps a large import of mostly closed cases to under two history
+rows per case. Events are chained with ``xinfang.ledger.db.row_hash`` exactly as
+``Ledger.event`` chains them.
 """
 
 from __future__ import annotations
@@ -729,6 +732,7 @@ _RULED = ("unit", "assigned_on", "replied_on", "closed_on", "outcome", "satisfac
 _CLOSED_VALUES = frozenset(s.value for s in CLOSED_LIKE)
 _REPLIED, _CLOSED, _TRANSFERRED = Status.replied.value, Status.closed.value, Status.transferred.value
 _CLOCK_ACTIONS = frozenset({"clock", "clock-done", "clock-stop"})
+_ENDED = frozenset({Status.closed.value, Status.final.value, Status.transferred.value})
 _NOTICE, _REPLY = frozenset({Clock.notice.value}), frozenset({Clock.reply.value})
 
 
@@ -881,7 +885,9 @@ class CaseWriter:
             if r["status"] == registered:
                 self._registered_clocks(r, clocks, add)
             else:
-                self._clocks(r, clocks, add)
+                # A case that ended before the import keeps its judged clocks (on-time rates read
+                # them) under its import record; clock events are for cases still running.
+                self._clocks(r, clocks, add, r["status"] not in _ENDED)
         if clocks:
             self.conn.executemany(
                 "INSERT INTO clocks (case_number, clock, start, days, counting, due, provisional, calendar_version,"
@@ -921,11 +927,12 @@ class CaseWriter:
             add((number, "clock", name, None, due, note))
             self.provisional += provisional
 
-    def _clocks(self, r: dict, clocks: list, add) -> None:
+    def _clocks(self, r: dict, clocks: list, add, events: bool) -> None:
         """The clocks the case's lifecycle would have run, as start_clocks / finish_clocks /
         stop_clocks record them: notice from registration; reply or conclusion and handling from
         assignment; the reply clock stopped and the review request window opened at the reply;
-        every duty clock judged at closing, or stopped unjudged at a transfer."""
+        every duty clock judged at closing, or stopped unjudged at a transfer. With ``events``,
+        also the events those functions write."""
         number, major, version, starts, deadline = r["number"], r["major"], self.version, self.starts, self._deadline
         running: list[list] = []  # [clock name, due, index in clocks]
 
@@ -934,7 +941,8 @@ class CaseWriter:
                 due, provisional, days, counting, note = deadline(clock, day)
                 running.append([name, due, len(clocks)])
                 clocks.append((number, name, text, days, counting, due, provisional, version, None, None))
-                add((number, "clock", name, None, due, note))
+                if events:
+                    add((number, "clock", name, None, due, note))
 
         def finish(names, on: str, judge: bool = True):
             for item in running[:]:
@@ -944,6 +952,8 @@ class CaseWriter:
                 running.remove(item)
                 met = (1 if on <= item[1] else 0) if judge else None
                 clocks[item[2]] = (*clocks[item[2]][:8], on, met)
+                if not events:
+                    continue
                 if judge:
                     add((number, "clock-done", name, None, on, "met" if met else f"late (due {item[1]})"))
                 else:
