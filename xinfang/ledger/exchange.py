@@ -770,19 +770,18 @@ class CaseWriter:
         self.prev = ledger._last_hash("events", "id")
         self.counters: dict[int, int] = {}
         self.deadlines: dict[tuple, tuple] = {}
-        self.started = {
-            (trigger, major): [c for t in triggers for c in clocks_started_by(t, major, self.policy)]
-            for trigger, triggers in (("registration", ["registration"]), ("assignment", ["assignment", "acceptance"]),
-                                      ("reply", ["reply"]))
-            for major in (False, True)
+        # (clock, its stored name) each lifecycle step starts, for general (0) and major (1) cases;
+        # assignment is also acceptance (受理), as start_clocks has it
+        self.starts = {
+            (step, major): [(c, c.value) for t in triggers for c in clocks_started_by(t, bool(major), self.policy)]
+            for step, triggers in (("registration", ["registration"]), ("assignment", ["assignment", "acceptance"]),
+                                   ("reply", ["reply"]))
+            for major in (0, 1)
         }
         # A bigger page cache for the length of the import: the petitioner and month indexes take
         # rows in random order, and 2 MB (SQLite's default) makes every batch re-read index pages.
         self.cache_size = self.conn.execute("PRAGMA cache_size").fetchone()[0]
         self.conn.execute(f"PRAGMA cache_size = -{IMPORT_CACHE_KIB}")
-        # (clock, its stored name) started by each trigger, for general (0) and major (1) cases
-        self.starts = {(trigger, major): [(c, c.value) for c in self.started[(trigger, bool(major))]]
-                       for trigger in ("registration", "assignment", "reply") for major in (0, 1)}
         self.insert_case = (f"INSERT INTO cases ({', '.join(_CASE_COLUMNS)})"
                             f" VALUES ({', '.join('?' * len(_CASE_COLUMNS))})")
         self.count = 0
@@ -975,8 +974,12 @@ class CaseWriter:
             finish(None, closed or replied)
         self.provisional += sum(1 for item in running if clocks[item[2]][6])
 
-    def finish(self) -> None:
+    def close(self) -> None:
+        """Give the connection its page cache size back."""
         self.conn.execute(f"PRAGMA cache_size = {int(self.cache_size)}")
+
+    def finish(self) -> None:
+        """Record the last case number of each year the import used."""
         for year, last in self.counters.items():
             self.conn.execute(
                 "INSERT INTO counters (year, last) VALUES (?, ?) ON CONFLICT(year) DO UPDATE SET last = excluded.last",
@@ -991,6 +994,7 @@ def import_cases(ledger, path: Path, today: dt.date, check_only: bool = False,
     leaves the ledger as it was. ``check_only`` checks without writing. ``progress`` is called
     per batch with (rows read, done, total) in the file's own unit."""
     table = open_table(path)
+    writer = None
     try:
         checker = RowChecker(ledger, map_header(table.header), len(table.header), today)
         writer = None if check_only else CaseWriter(ledger, path.name)
@@ -1027,6 +1031,8 @@ def import_cases(ledger, path: Path, today: dt.date, check_only: bool = False,
             progress(total, *table.progress())
     finally:
         table.close()
+        if writer:
+            writer.close()
     if writer is None:
         return {"imported": 0, "checked": total}
     years = sorted(writer.first_seq)
