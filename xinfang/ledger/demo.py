@@ -20,6 +20,8 @@ GIVEN = "建国国华秀英桂兰志强永红海燕德胜玉兰春梅立新小�
 SEASON = [0.7, 0.6, 1.2, 1.3, 1.1, 1.0, 0.9, 0.8, 1.1, 1.3, 1.0, 0.8]
 # Townships with more land conflict than the rest (urban growth, lake-area homesteads, a known repeat petitioner).
 HOT = {"淮城镇": 5.0, "马甸镇": 4.0, "流均镇": 3.0, "河下街道": 2.5, "平桥镇": 2.0}
+# Townships with no land petition at all: they share the reward pool and get priority land supply.
+QUIET = {"溪河镇", "建淮镇", "宋集镇", "漕运镇"}
 SUMMARIES = {
     "compensation": ["征地补偿款未足额发放", "补偿标准低于公示标准", "青苗补偿未到位"],
     "homestead": ["宅基地安排困难，要求解决", "宅基地审批久拖未办", "宅基地界址纠纷"],
@@ -58,7 +60,7 @@ def build_cases(ledger, rng: random.Random, today: dt.date, progress: Callable[[
     from xinfang.ledger.cases import assign_case, register_case, reply_case, resolve_case
 
     towns = ledger.ref.township_names
-    weights = [HOT.get(t, 1.0) for t in towns]
+    weights = [0.0 if t in QUIET else HOT.get(t, 1.0) for t in towns]
     petitioners: list[tuple[str, str, str, str]] = []  # (name, id, township, category) who may come again
     count = 0
     for year in DemoPlan.years:
