@@ -53,3 +53,31 @@ def test_append_only_tables_refuse_update_and_delete(tmp_path):
     for sql in ("UPDATE events SET who = 'x'", "DELETE FROM events"):
         with pytest.raises(sqlite3.IntegrityError, match="append-only"):
             conn.execute(sql)
+
+
+def test_the_case_tally_is_built_from_the_cases_of_an_older_ledger(tmp_path):
+    path = tmp_path / "old.db"
+    from sqlite_utils import Database
+
+    db = Database(sqlite3.connect(path))
+    schema.migrations().apply(db, stop_before="0004_case_tally")
+    rows = [("2026-00001", 1, "2026-03", "车桥镇", 1, "city", None), ("2026-00002", 2, "2026-03", "车桥镇", 1, "city",
+            "2026-00001"), ("2026-00003", 3, "2026-03", "车桥镇", 7, "city", None),
+            ("2026-00004", 4, "2026-04", "林集镇", 1, "district", None)]
+    for number, seq, month, township, people, level, repeat_of in rows:
+        db.execute("INSERT INTO cases (number, year, seq, received, month, channel, township, name, people, level,"
+                   " kind, category, major, summary, collective, skip_level, repeat_of, status) VALUES"
+                   " (?, 2026, ?, ?, ?, 'letter', ?, 'x', ?, ?, 'grievance', 'other', 0, 'x', 0, 0, ?, 'registered')",
+                   (number, seq, month + "-02", month, township, people, level, repeat_of))
+    db.conn.commit()
+    db.close()
+    conn = sqlite3.connect(path)
+    migrate(conn)
+    assert conn.execute("SELECT month, township, level, people, n, repeats FROM case_tally ORDER BY 1, 2, 3, 4"
+                        ).fetchall() == [("2026-03", "车桥镇", "city", 1, 2, 1), ("2026-03", "车桥镇", "city", 7, 1, 0),
+                                         ("2026-04", "林集镇", "district", 1, 1, 0)]
+    conn.execute("UPDATE cases SET people = 1, repeat_of = NULL WHERE number = '2026-00003'")
+    conn.execute("DELETE FROM cases WHERE number = '2026-00004'")
+    assert conn.execute("SELECT month, township, level, people, n, repeats FROM case_tally ORDER BY 1, 2, 3, 4"
+                        ).fetchall() == [("2026-03", "车桥镇", "city", 1, 3, 1)]
+    conn.close()

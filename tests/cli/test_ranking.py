@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import json
 import sqlite3
@@ -411,3 +412,79 @@ def test_a_level_without_a_weight_is_refused_not_scored_as_zero(cli, ledger):
             month_tallies(ledger, ["2026-03"])
     finally:
         ledger.conn.execute("ROLLBACK")
+
+
+# --- the case tally the ranking reads ------------------------------------------------------------
+
+
+def _tally_and_cases(db) -> tuple[list, list]:
+    """The stored tally, and the same counts computed from the case rows."""
+    conn = sqlite3.connect(db)
+    try:
+        stored = conn.execute("SELECT month, township, level, people, n, repeats FROM case_tally"
+                              " ORDER BY month, township, level, people").fetchall()
+        counted = conn.execute("SELECT month, township, level, people, COUNT(*), COUNT(repeat_of) FROM cases"
+                               " GROUP BY month, township, level, people ORDER BY month, township, level, people"
+                               ).fetchall()
+    finally:
+        conn.close()
+    return stored, counted
+
+
+def _assert_tally_holds(cli, months=("2026-09", "2026-10", "2026-11")) -> None:
+    from xinfang.ledger.db import open_ledger
+    from xinfang.ledger.ranking import month_tallies
+
+    stored, counted = _tally_and_cases(cli.db)
+    assert stored == counted
+    led = open_ledger(cli.db, "tester")
+    try:
+        for collective_people in (2, 5, 7):  # the tally holds whatever the policy calls collective
+            led._policy = led.policy._replace(collective_people=collective_people)
+            assert month_tallies(led, list(months)) == month_tallies(led, list(months), source="cases")
+    finally:
+        led.conn.close()
+
+
+def test_the_tally_follows_registers_corrections_and_imports(cli, tmp_path):
+    from tests.cli.test_exchange import HEADER_ZH, make_id
+
+    cli.register(received="2026-11-02", township="车桥镇", level="city", people=6, id_number=make_id(1))
+    cli.register(received="2026-11-03", township="车桥镇", id_number=make_id(1))  # a repeat of case 1
+    cli.register(received="2026-11-04", township="林集镇", level="province")
+    cli.register(received="2026-10-20", township="马甸镇", people=3)
+    _assert_tally_holds(cli)
+    assert cli.ok("show", "2026-2")["repeat_of"] == "2026-00001"
+
+    cli.ok("correct", "2026-1", "--township", "林集镇", "--reason", "属地登记错误")
+    _assert_tally_holds(cli)
+    cli.ok("correct", "2026-3", "--level", "national", "--people", "9", "--reason", "登记有误")
+    _assert_tally_holds(cli)
+    cli.ok("correct", "2026-4", "--received", "2026-09-30", "--reason", "日期登记错误")  # into another month
+    _assert_tally_holds(cli)
+    cli.ok("correct", "2026-2", "--people", "2", "--level", "city", "--reason", "登记有误")
+    _assert_tally_holds(cli)
+
+    path = tmp_path / "rows.csv"
+    with open(path, "w", encoding="utf-8-sig", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(HEADER_ZH)
+        w.writerow(["2026-10-01", "来信", "车桥镇", "张三", make_id(7), "1", "区", "征地补偿", "第一次"])
+        w.writerow(["2026-10-20", "来访", "车桥镇", "张三", make_id(7), "12", "市", "征地补偿", "第二次"])
+        w.writerow(["2026-11-05", "来访", "林集镇", "李四", make_id(8), "5", "省", "宅基地", "另一事项"])
+    cli.ok("import", path)
+    _assert_tally_holds(cli)
+    stored, _ = _tally_and_cases(cli.db)
+    assert sum(r[5] for r in stored if r[0] == "2026-10") == 1  # the import links its second row as a repeat
+    assert cli.ok("audit", "verify")["ok"] is True
+
+
+def test_the_ranking_reads_the_tally_not_the_cases(cli):
+    cli.register(received="2026-08-03", township="林集镇", level="city")
+    conn = sqlite3.connect(cli.db)
+    try:
+        conn.execute("UPDATE case_tally SET n = n + 4")  # a tally out of step shows in the ranking
+        conn.commit()
+    finally:
+        conn.close()
+    assert row(rank(cli, "2026-08"), "林集镇")["cases"] == 5

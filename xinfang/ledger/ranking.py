@@ -1,9 +1,13 @@
 """Monthly ranking on the ledger (信访排名): one aggregate query per ranking, publication, frozen months.
 
-Scores are computed by SQLite over the covering index ``cases_month (month, township, level,
-people, repeat_of)``: no case row is read and no case record is built. The query yields the
-per-township tallies that ``xinfang.rules.ranking.rank_tallies`` orders into positions and the
-bottom group, exactly as ``rank_month`` would from case records.
+Scores are computed by SQLite from ``case_tally``: the ledger's count of cases (and of repeats)
+per month, township, level and number of people, kept exact by triggers on ``cases`` (see
+``xinfang.ledger.schema``). A month is a few thousand tally rows instead of every case of the month;
+whether a case is collective is decided here, with the policy's ``collective_people``, so the tally
+holds for any policy. The same scoring over the covering index ``cases_month`` of the cases
+themselves (``score_query(…, source="cases")``) gives the same numbers and is what the tests hold
+the tally to. The query yields the per-township tallies that ``xinfang.rules.ranking.rank_tallies``
+orders into positions and the bottom group, exactly as ``rank_month`` would from case records.
 
 Which cases count: every case received in the month and attributed to the township, whatever its
 status. A transferred case (转送) counts too: the ranking measures the petitions lodged about a
@@ -22,9 +26,9 @@ import json
 from xinfang.errors import XinfangError
 from xinfang.model import Level, Policy
 
-# The scoring query. The inner query streams the covering index in its own order (month, township,
-# level), so SQLite groups without sorting and touches each index entry once with two comparisons;
-# the outer query weighs at most (months × townships × levels) groups:
+# The scoring query. The inner query counts per (month, township, level), in the order of its
+# source's key, so SQLite groups without sorting; the outer query weighs at most
+# (months × townships × levels) groups:
 #   Σ weight × (collective multiplier if collective) + repeat extra
 #   = Σ over levels  weight × (n + (multiplier − 1) × collective)  +  repeat extra × repeats
 SCORE_SQL = """
@@ -35,7 +39,21 @@ SELECT month, township,
        SUM(collective) AS collective,
        SUM(repeats) AS repeats,
        SUM(CASE WHEN {weighted} THEN 0 ELSE n END) AS unweighted
-FROM (
+FROM ({inner})
+GROUP BY month, township
+"""
+# Counts per (month, township, level) from the tally (the ranking's source) …
+TALLY_COUNTS = """
+    SELECT month, township, level,
+           SUM(n) AS n,
+           SUM(CASE WHEN people >= :collective_people THEN n ELSE 0 END) AS collective,
+           SUM(repeats) AS repeats
+    FROM case_tally
+    WHERE month IN ({months})
+    GROUP BY month, township, level
+"""
+# … and the same counts from the cases themselves, over the covering index cases_month.
+CASE_COUNTS = """
     SELECT month, township, level,
            COUNT(*) AS n,
            SUM(people >= :collective_people) AS collective,
@@ -43,13 +61,15 @@ FROM (
     FROM cases
     WHERE month IN ({months})
     GROUP BY month, township, level
-)
-GROUP BY month, township
 """
+SOURCES = {"tally": TALLY_COUNTS, "cases": CASE_COUNTS}
 
 
-def score_query(policy: Policy, months: list[str]) -> tuple[str, dict]:
-    """The scoring SQL for ``months`` and its parameters, both taken from the policy."""
+def score_query(policy: Policy, months: list[str], source: str = "tally") -> tuple[str, dict]:
+    """The scoring SQL for ``months`` and its parameters, both taken from the policy.
+
+    ``source``: ``"tally"`` (the ledger's ``case_tally``, what ``rank`` reads) or ``"cases"`` (the
+    case rows themselves); both give the same rows."""
     params: dict = {
         "extra_multiplier": policy.collective_multiplier - 1,
         "repeat_extra": policy.repeat_extra,
@@ -69,13 +89,14 @@ def score_query(policy: Policy, months: list[str]) -> tuple[str, dict]:
     skip = f"level IN ({', '.join(f':skip_{lv.value}' for lv in skip_levels)})" if skip_levels else "0"
     for i, month in enumerate(months):
         params[f"month_{i}"] = month
-    sql = SCORE_SQL.format(weight=weight, weighted=weighted, skip=skip,
-                           months=", ".join(f":month_{i}" for i in range(len(months))))
+    inner = SOURCES[source].format(months=", ".join(f":month_{i}" for i in range(len(months))))
+    sql = SCORE_SQL.format(weight=weight, weighted=weighted, skip=skip, inner=inner)
     return sql, params
 
 
-def month_tallies(ledger, months: list[str]) -> dict[str, dict]:
-    """Month → township → ``Tally`` for each of ``months``, in one query over the covering index.
+def month_tallies(ledger, months: list[str], source: str = "tally") -> dict[str, dict]:
+    """Month → township → ``Tally`` for each of ``months``, in one query over ``case_tally``
+    (``source="cases"``: over the case rows, for checking the tally).
 
     A township with no case in a month is absent from its mapping. Refuses a month holding a case
     at a level the policy gives no weight (the ranking cannot score it honestly).
@@ -86,7 +107,7 @@ def month_tallies(ledger, months: list[str]) -> dict[str, dict]:
     out: dict[str, dict] = {m: {} for m in months}
     if not months:
         return out
-    sql, params = score_query(policy, months)
+    sql, params = score_query(policy, months, source)
     for month, township, cases, score, skip, collective, repeats, unweighted in ledger.conn.execute(sql, params):
         if unweighted:
             missing = sorted({lv.value for lv in Level} - {lv.value for lv in policy.level_weights})

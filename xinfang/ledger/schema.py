@@ -196,6 +196,13 @@ def migrations():
         # windows stay open on every answered case and would otherwise fill the open-clock index.
         db.execute(OPEN_DUTY_INDEX)
 
+    @m(name="0004_case_tally")
+    def case_tally(db):
+        # The monthly ranking reads these counts instead of every case of the month.
+        for statement in _split(CASE_TALLY):
+            db.execute(statement)
+        db.execute(CASE_TALLY_BUILD)
+
     return m
 
 
@@ -203,4 +210,49 @@ OPEN_DUTY_INDEX = (
     "CREATE INDEX clocks_open_duty ON clocks (due, case_number, clock, provisional)"
     " WHERE done_on IS NULL AND clock != 'review_request'"
 )
-MIGRATION_COUNT = 3
+
+# Cases counted per (month, township, level, people): the number of cases and how many of them are
+# repeats. Kept exact by triggers on every insert, update and delete of a case row, whichever
+# command (register, correct, import, review) writes it. The count per exact number of people,
+# rather than a collective flag, keeps the tally independent of the policy: the ranking decides
+# "collective" at query time with the ledger's own ``collective_people``, whatever it is, and a
+# change of policy needs no rebuild. The key is the primary key of a table without rowids, so a
+# month's rows are one contiguous range.
+TALLY_KEY = "month = {r}.month AND township = {r}.township AND level = {r}.level AND people = {r}.people"
+_TALLY_ADD = """
+    INSERT INTO case_tally (month, township, level, people, n, repeats)
+    VALUES (NEW.month, NEW.township, NEW.level, NEW.people, 1, NEW.repeat_of IS NOT NULL)
+    ON CONFLICT (month, township, level, people) DO UPDATE SET n = n + 1, repeats = repeats + excluded.repeats;"""
+_TALLY_REMOVE = f"""
+    UPDATE case_tally SET n = n - 1, repeats = repeats - (OLD.repeat_of IS NOT NULL)
+    WHERE {TALLY_KEY.format(r="OLD")};
+    DELETE FROM case_tally WHERE {TALLY_KEY.format(r="OLD")} AND n <= 0;"""
+CASE_TALLY = f"""
+CREATE TABLE case_tally (
+    month TEXT NOT NULL,
+    township TEXT NOT NULL,
+    level TEXT NOT NULL,
+    people INTEGER NOT NULL,
+    n INTEGER NOT NULL,
+    repeats INTEGER NOT NULL,
+    PRIMARY KEY (month, township, level, people)
+) WITHOUT ROWID;
+CREATE TRIGGER cases_tally_insert AFTER INSERT ON cases
+BEGIN{_TALLY_ADD}
+END;
+CREATE TRIGGER cases_tally_update AFTER UPDATE OF month, township, level, people, repeat_of ON cases
+WHEN OLD.month IS NOT NEW.month OR OLD.township IS NOT NEW.township OR OLD.level IS NOT NEW.level
+     OR OLD.people IS NOT NEW.people OR (OLD.repeat_of IS NULL) != (NEW.repeat_of IS NULL)
+BEGIN{_TALLY_REMOVE}{_TALLY_ADD}
+END;
+CREATE TRIGGER cases_tally_delete AFTER DELETE ON cases
+BEGIN{_TALLY_REMOVE}
+END;
+"""
+# From the existing cases, in the order of the covering index cases_month: no sort, no table read.
+CASE_TALLY_BUILD = (
+    "INSERT INTO case_tally (month, township, level, people, n, repeats)"
+    " SELECT month, township, level, people, COUNT(*), COUNT(repeat_of) FROM cases"
+    " GROUP BY month, township, level, people"
+)
+MIGRATION_COUNT = 4
