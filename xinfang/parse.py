@@ -143,7 +143,10 @@ def parse_amount_fen(text: str, option: str = "--amount") -> int:
     """A positive yuan amount with at most two decimals, as integer fen."""
     from xinfang.model import fen
 
-    value = (text or "").strip().replace(",", "").replace("元", "")
+    value = (text or "").strip().replace(",", "").replace("，", "").removesuffix("元")
+    if not re.fullmatch(r"\d+(\.\d+)?", value):
+        raise XinfangError(f"{option}: {_show(text)} is not an amount in yuan",
+                           fix="give a number with at most two decimals, e.g. 10000 or 500.50")
     try:
         amount = fen(value)
     except ValueError:

@@ -181,3 +181,31 @@ def test_init_with_own_roster_and_rules(blank_cli, tmp_path):
     assert out["townships"] == 2
     assert [t["township"] for t in blank_cli.ok("townships")] == ["甲镇", "乙镇"]
     assert blank_cli.register(township="甲镇", people=3)["collective"] is True
+
+
+def test_an_accused_person_never_leads_the_case_and_can_be_named_later(cli):
+    case = cli.register(kind="accusation", township="泾口镇")["case"]
+    before = cli.counts()
+    res = cli("correct", case, "--accused", "王镇长", "--reason", "补记被控告人")
+    assert res.code == 0 and "recorded as a person" in res.err
+    assert cli.ok("show", case)["accused"] == "王镇长"
+    before = cli.counts()
+    res = cli("assign", case, "--unit", "区监察局", "--leader", "王镇长")
+    assert res.code == 1 and res.err.startswith("Error: --leader") and cli.counts() == before
+    res = cli("assign", case, "--unit", "泾口镇", "--leader", "赵六")
+    assert res.code == 0  # the accused is a person, not the township
+
+
+def test_joint_handling_by_the_accused_unit_names_the_joint_option(cli):
+    case = cli.register(kind="accusation", accused="车桥镇", major=True)["case"]
+    before = cli.counts()
+    res = cli("assign", case, "--unit", "区国土局", "--leader", "赵六", "--joint", "车桥镇")
+    assert res.code == 1 and res.err.startswith("Error: --joint") and cli.counts() == before
+
+
+def test_a_case_no_longer_an_accusation_accuses_no_one(cli):
+    case = cli.register(kind="accusation", accused="车桥镇")["case"]
+    cli.ok("correct", case, "--kind", "grievance", "--reason", "实为申诉求决")
+    shown = cli.ok("show", case)
+    assert shown["kind"] == "grievance" and shown["accused"] is None
+    assert [c["case"] for c in cli.ok("cases", "--township", "车桥镇")] == [case]

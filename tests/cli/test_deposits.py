@@ -228,7 +228,7 @@ def test_a_settled_year_is_closed_to_payments_and_charge_corrections(cli):
     cli.ok("correct", case, "--address", "车桥镇新村", "--reason", "地址补记")  # other fields stay correctable
 
 
-@pytest.mark.parametrize("amount", ["-500", "0", "12.345", "abc"])
+@pytest.mark.parametrize("amount", ["-500", "0", "12.345", "abc", "1e3", "NaN", "Infinity"])
 def test_bad_amounts_are_refused(cli, amount):
     staff(cli)
     before = cli.counts()

@@ -93,7 +93,7 @@ def _login() -> str:
 # of) only the command it runs. A test checks this table against the modules.
 COMMAND_MODULES = {
     "register": "cases", "assign": "cases", "reply": "cases", "resolve": "cases", "transfer": "cases",
-    "correct": "cases", "show": "cases", "cases": "cases", "init": "setup", "townships": "setup",
+    "correct": "cases", "show": "cases", "cases": "cases", "init": "setup", "townships": "setup", "units": "setup",
     "overdue": "deadlines", "extend": "deadlines", "review": "deadlines", "calendar": "deadlines",
     "rank": "ranking", "sanctions": "ranking", "rewards": "deposits", "officials": "deposits",
     "deposits": "deposits", "export": "exchange", "import": "exchange", "report": "report", "form": "report",

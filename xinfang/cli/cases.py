@@ -13,6 +13,15 @@ LIST_COLUMNS = ["number", "received", "channel", "township", "name", "level", "c
                 "unit", "leader"]
 
 
+def _accused(ref, text: str) -> str:
+    name, is_unit = ref.accused(text)
+    if not is_unit:
+        import sys
+
+        sys.stderr.write(f"Note: --accused {name!r} is not a unit on the roster; recorded as a person's name\n")
+    return name
+
+
 def _parse_fields(ledger, *, received=None, channel=None, township=None, name=None, category=None, summary=None,
                   id_number=None, phone=None, address=None, people=None, level=None, kind=None, major=None,
                   accused=None, point=None) -> dict:
@@ -34,7 +43,7 @@ def _parse_fields(ledger, *, received=None, channel=None, township=None, name=No
         "level": parse.choice(Level, level, "--level") if level is not None else None,
         "kind": parse.choice(Kind, kind, "--kind") if kind is not None else None,
         "major": major,
-        "accused": ref.unit(accused, "--accused") if accused else None,
+        "accused": _accused(ref, accused) if accused else None,
         "point": ref.point(point) if point else None,
     }
     return out
@@ -55,7 +64,7 @@ def register(
     level: Annotated[str, typer.Option("--level", help="Where it was lodged: district 区 | city 市 | province 省 | national 国家.")] = "district",
     kind: Annotated[str, typer.Option("--kind", help="suggestion 建议意见类 | accusation 检举控告类 | grievance 申诉求决类.")] = "grievance",
     major: Annotated[bool, typer.Option("--major", help="A major matter (重大事项): 20-day conclusion, joint handling.")] = False,
-    accused: Annotated[Optional[str], typer.Option("--accused", help="For an accusation: the accused unit; it will never handle or see the case.")] = None,
+    accused: Annotated[Optional[str], typer.Option("--accused", help="For an accusation: the accused unit or person; they will never handle or see the case.")] = None,
     point: Annotated[Optional[str], typer.Option("--point", help="Outreach reception point (车桥, 席桥, 林集).")] = None,
     json_: JsonOpt = False,
 ):
@@ -68,6 +77,11 @@ def register(
                            category=category, summary=summary, id_number=id_number, phone=phone, address=address,
                            people=people, level=level, kind=kind, major=major, accused=accused, point=point)
     today = STATE.today
+    if fields["kind"] == Kind.accusation and not fields["accused"]:
+        import sys
+
+        sys.stderr.write("Warning: an accusation without --accused cannot be kept from the accused; "
+                         "name them later with 'xinfang correct CASE --accused …'\n")
     with ledger.write():
         result = register_case(ledger, fields, today)
     zh = STATE.lang == "zh"
@@ -200,6 +214,7 @@ def correct(
     level: Annotated[Optional[str], typer.Option("--level", help="Corrected level (e.g. lowered from city to district).")] = None,
     kind: Annotated[Optional[str], typer.Option("--kind", help="Corrected kind.")] = None,
     major: Annotated[Optional[bool], typer.Option("--major/--general", help="Mark as major or general matter.")] = None,
+    accused: Annotated[Optional[str], typer.Option("--accused", help="Name the unit or person an accusation accuses.")] = None,
     json_: JsonOpt = False,
 ):
     """Correct a case's registered facts. Nothing is overwritten silently: each change is a new event,
@@ -212,7 +227,7 @@ def correct(
     today = STATE.today
     fields = _parse_fields(ledger, received=received, channel=channel, township=township, name=name,
                            category=category, id_number=id_number, phone=phone, address=address, people=people,
-                           level=level, kind=kind, major=major)
+                           level=level, kind=kind, major=major, accused=accused)
     why = parse.parse_text(reason, "--reason", 1000)
     with ledger.write():
         result = correct_case(ledger, case, fields, why, today)

@@ -67,3 +67,15 @@ def townships(json_: JsonOpt = False, csv_: CsvOpt = False):
     ledger = STATE.open()
     rows = [{"township": t.name, "area": t.area, "population": t.population} for t in ledger.ref.townships]
     emit(rows, fmt(json_, csv_), STATE.lang, columns=["township", "area", "population"])
+
+
+@app.command()
+def units(json_: JsonOpt = False, csv_: CsvOpt = False):
+    """List the units a case can be assigned to: the roster's townships and the departments."""
+    from xinfang.output import emit
+
+    ledger = STATE.open()
+    zh = STATE.lang == "zh"
+    rows = [{"unit": t, "kind": "乡镇街道" if zh else "township"} for t in ledger.ref.township_names]
+    rows += [{"unit": u, "kind": "部门" if zh else "department"} for u in ledger.ref.units]
+    emit(rows, fmt(json_, csv_), STATE.lang, columns=["unit", "kind"])

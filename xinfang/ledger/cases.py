@@ -160,11 +160,13 @@ def assign_case(ledger, number: str, unit: str, leader: str, joint: list[str], o
     _require(row, {Status.registered, Status.assigned}, "assign")
     _check_date(row, on, today, "received")
     accused = row["accused"]
-    if accused and (accused in [unit, *joint] or accused == leader):
-        raise XinfangError(
-            f"--unit: {row['number']} is an accusation against {accused}; it can never be handled by the accused",
-            fix="assign it to another unit or leader",
-        )
+    if accused:
+        option = "--unit" if accused == unit else "--joint" if accused in joint else "--leader" if accused == leader else None
+        if option:
+            raise XinfangError(
+                f"{option}: {row['number']} is an accusation against {accused}; it can never be handled by the accused",
+                fix="assign it to another unit or leader",
+            )
     if joint and not row["major"]:
         raise XinfangError("--joint: joint handling (联合办访) is for major matters",
                            fix="mark the case major with 'xinfang correct --major' or drop --joint")
@@ -246,11 +248,17 @@ def correct_case(ledger, number: str, fields: dict, reason: str, today: dt.date)
         raise XinfangError(f"CASE: {row['number']} was transferred", fix="corrections apply to cases of this office")
     merged = {k: _parse_back(k, row[k]) for k in CASE_FIELDS}
     merged.update({k: v for k, v in fields.items() if v is not None})
+    if merged["kind"] != Kind.accusation and merged["accused"] and fields.get("accused") is None:
+        fields = {**fields, "accused": ""}  # no longer an accusation: it accuses no one
+        merged["accused"] = None
     check_case_fields(ledger, merged, today)
-    if merged["accused"] and row["unit"] and merged["accused"] in (row["unit"], row["leader"]):
-        raise XinfangError(f"--accused: {row['number']} is handled by {row['unit']}",
-                           fix="reassign the case before naming that unit as accused")
+    handlers = [row["unit"], row["leader"], *json.loads(row["joint"] or "[]")]
+    if merged["accused"] and merged["kind"] == Kind.accusation and merged["accused"] in handlers:
+        raise XinfangError(f"--accused: {row['number']} is handled by {merged['accused']}",
+                           fix="reassign the case before naming that unit or person as accused")
     new = {k: _db(merged[k]) for k in fields if fields[k] is not None}
+    if fields.get("accused") == "":
+        new["accused"] = None
     if merged["received"].year != row["year"]:
         raise XinfangError("--received: a correction cannot move a case into another year",
                            fix="transfer this case and register it again in the right year")

@@ -43,6 +43,16 @@ class Reference:
         """A responsible unit is a township on the roster or a department in data/units.csv."""
         return closest(text, self.township_names + self.units, option, "units")
 
+    def accused(self, text: str, option: str = "--accused") -> tuple[str, bool]:
+        """The accused of an accusation: a unit (township or department) when the name is one, else a
+        person's name as typed. Returns (name, is_unit)."""
+        from xinfang.parse import parse_text
+
+        try:
+            return self.unit(text, option), True
+        except XinfangError:
+            return parse_text(text, option, 50), False
+
     def category(self, text: str, option: str = "--category") -> str:
         value = (text or "").strip()
         for key, row in self.categories.items():
