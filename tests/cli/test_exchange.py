@@ -442,3 +442,120 @@ def test_export_and_import_have_help(cli):
     for args in (["export", "--help"], ["import", "--help"]):
         res = cli(*args)
         assert res.code == 0 and "--" in res.out
+
+
+# --- the import's fast paths give exactly what the plain ones give ----------------------------------
+
+def _snapshot_record(**changes) -> dict:
+    from xinfang.ledger.exchange import _SNAPSHOT_KEYS
+
+    record = dict.fromkeys(_SNAPSHOT_KEYS)
+    record.update({"category": "compensation", "channel": "letter", "collective": 0, "kind": "grievance",
+                   "level": "district", "major": 0, "name": "张三", "people": 1, "received": "2026-10-01",
+                   "skip_level": 0, "status": "registered", "summary": "x", "township": "车桥镇"})
+    record.update(changes)
+    return record
+
+
+AWKWARD = 'a "quoted" \\ back\\slash\nnew line\ttab \x1f \u2028 é 😀 <tag> {json} ,"initial":1,"repeat_of":'
+
+
+@pytest.mark.parametrize("changes", [
+    {},
+    {"name": AWKWARD, "summary": AWKWARD, "address": AWKWARD, "township": AWKWARD},
+    {"accused": "区国土局", "kind": "accusation", "id_number": "32080319700101001X", "initial": 1, "phone": "13812345678",
+     "point": "车桥", "channel": "outreach", "people": 6, "collective": 1, "level": "city", "skip_level": 1},
+    {"status": "closed", "unit": '车"桥"镇', "joint": '["区信访局"]', "leader": AWKWARD, "assigned_on": "2026-10-02",
+     "replied_on": "2026-10-03", "closed_on": "2026-10-04", "outcome": "support", "satisfaction": "satisfied",
+     "signed": 1, "cease_agreement": 0, "major": 1},
+    {"id_number": "32080319700101001X", "initial": 0, "repeat_of": "2025-00001"},
+    {"id_number": "32080319700101001X", "initial": 0},
+])
+def test_the_import_snapshot_is_exactly_canonical_of_the_case(changes):
+    from xinfang.ledger.db import canonical
+    from xinfang.ledger.exchange import _SNAPSHOT_KEYS, snapshot_json, snapshot_parts, snapshot_text
+
+    record = _snapshot_record(**changes)
+    expected = canonical({k: v for k, v in record.items() if v is not None})
+    assert snapshot_json(record) == expected
+    # the writer's change of a case found to repeat a stored one gives canonical of the changed case
+    if record["id_number"]:
+        s1, _, s2, s3, _ = snapshot_parts(_snapshot_record(**{**changes, "initial": 1, "repeat_of": None}))
+        assert snapshot_text((s1, str(record["initial"]), s2, s3, record["repeat_of"])) == expected
+    assert set(json.loads(expected)) <= set(_SNAPSHOT_KEYS)
+
+
+@pytest.fixture
+def forked(monkeypatch):
+    """Imports of any size read and check the file in a second process."""
+    from xinfang.ledger import exchange
+
+    monkeypatch.setattr(exchange, "PARALLEL_MIN_BYTES", 0)
+
+
+@pytest.fixture
+def one_process(monkeypatch):
+    from xinfang.ledger import exchange
+
+    monkeypatch.setattr(exchange, "PARALLEL_MIN_BYTES", 1 << 62)
+
+
+def history_of(c: CLI) -> list[tuple]:
+    conn = sqlite3.connect(c.db)
+    try:
+        return conn.execute("SELECT case_number, action, field, old, new, note FROM events ORDER BY id").fetchall()
+    finally:
+        conn.close()
+
+
+def test_a_bad_row_found_by_the_reading_process_refuses_the_whole_file(cli, tmp_path, forked):
+    cli.register()
+    path = tmp_path / "bad.csv"
+    write_rows(path, 5000, {
+        17: ["2026-10-01", "来信", "车桥镇", "甲", make_id(5)[:-1] + "0", "1", "区", "征地补偿", "x"],
+        4503: ["2026-10-01", "来信", "火星镇", "乙", "", "1", "区", "征地补偿", "x"],
+        5001: ["2026-12-01", "来信", "车桥镇", "丙", "", "0", "区", "征地补偿", "x"],
+    })
+    before = cli.counts()
+    res = cli("import", path)
+    assert res.code == 1 and cli.counts() == before
+    listed = [line for line in res.err.splitlines() if line.startswith("第")]
+    assert [line.split(" ")[1] for line in listed] == ["17", "4503", "5001"]
+    assert "属地: unknown township '火星镇'" in listed[1]
+    assert res.err.strip().splitlines()[-1].startswith("Error: bad.csv: 3 of 5000 rows are invalid")
+    assert "Traceback" not in res.err
+    # a file that is good throughout imports every row
+    write_rows(path, 5000, {})
+    assert cli.ok("import", path)["imported"] == 5000
+    assert cli.ok("audit", "verify")["ok"] is True
+
+
+def test_a_file_error_in_the_reading_process_is_one_line_and_imports_nothing(cli, tmp_path, forked):
+    path = tmp_path / "broken.csv"
+    write_rows(path, 3000, {})
+    path.write_bytes(path.read_bytes() + "2026-10-01,来信,车桥镇,乙,,1,区,征地补偿,y\n".encode("utf-8")[:-20]
+                     + b"\xff\xfe\n")
+    before = cli.counts()
+    res = cli("import", path)
+    assert res.code == 1 and cli.counts() == before
+    assert "is not valid utf-8-sig text" in res.err and res.err.count("\n") == 1, res.err
+
+
+def test_two_processes_store_exactly_what_one_process_stores(office, tmp_path, capsys, monkeypatch):
+    from xinfang.ledger import exchange
+
+    path = tmp_path / "cases.csv"
+    office("export", "--reveal", "-o", path)
+    results = []
+    for name, threshold in (("one.db", 1 << 62), ("two.db", 0)):
+        monkeypatch.setattr(exchange, "PARALLEL_MIN_BYTES", threshold)
+        target = ledger(tmp_path, capsys, name)
+        target.register(name="先登记", id_number=make_id(1), received="2026-11-01")  # the file repeats this case
+        results.append((target.ok("import", path), cases_of(target), history_of(target)))
+        assert target.ok("audit", "verify")["ok"] is True
+        # into the office ledger itself: repeats of the stored cases
+    (one, one_cases, one_history), (two, two_cases, two_history) = results
+    assert one == two and one_cases == two_cases and one_history == two_history
+    assert two_cases[1]["repeat_of"] == "2026-00001" and two_cases[1]["initial"] is False
+    assert office.ok("import", path)["imported"] == 6
+    assert office.ok("audit", "verify")["ok"] is True

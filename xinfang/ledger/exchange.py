@@ -737,39 +737,117 @@ _NOTICE, _REPLY = frozenset({Clock.notice.value}), frozenset({Clock.reply.value}
 
 
 # --- import: writing ------------------------------------------------------------------------------
+#
+# Two stages, in two processes when the file is large enough: a reading process reads and checks
+# the rows and prepares each batch (case numbers, case rows, clocks, history rows without their
+# hashes) while this process writes the batches it receives — all inside the caller's one
+# transaction. Only this process touches the ledger's connection; the hash chain is computed
+# here, in file order, because a repeat (重复访) found among the stored cases changes the case's
+# import record. A refused file stops the writing at the first bad row, as before.
 
 _CASE_COLUMNS = ("number", "year", "seq", "month", "received", "channel", "point", "township", "name", "id_number",
                  "phone", "address", "people", "level", "kind", "category", "major", "summary", "accused",
                  "collective", "skip_level", "initial", *LIFECYCLE)
 
-
 # The keys of an import snapshot, in the sorted order ``canonical`` writes them.
 _SNAPSHOT_KEYS = tuple(sorted((*CASE_FIELDS, *DERIVED, *LIFECYCLE)))
+PARALLEL_MIN_BYTES = 1 << 20  # smaller files are read and written in one process
+_DONE_KINDS = frozenset({"done", "refused", "error", "crash"})
+
+
+def snapshot_parts(r: dict, enc=encode_basestring) -> tuple:
+    """The import snapshot of a checked row, in pieces around the two values the writer may change
+    once the stored cases are known (``initial``, ``repeat_of``): (keys before ``initial``,
+    ``initial`` as text or None, keys from ``joint`` to ``received``, keys after ``repeat_of``,
+    ``repeat_of`` or None). Each piece is never empty (it holds required fields). Enumeration
+    values and ISO dates are plain ASCII and need no escaping; everything else is escaped as
+    ``canonical`` escapes it."""
+    a = []
+    add = a.append
+    if (v := r["accused"]) is not None:
+        add('"accused":' + enc(v))
+    if (v := r["address"]) is not None:
+        add('"address":' + enc(v))
+    if (v := r["assigned_on"]) is not None:
+        add(f'"assigned_on":"{v}"')
+    add('"category":' + enc(r["category"]))
+    if (v := r["cease_agreement"]) is not None:
+        add(f'"cease_agreement":{v}')
+    add(f'"channel":"{r["channel"]}"')
+    if (v := r["closed_on"]) is not None:
+        add(f'"closed_on":"{v}"')
+    add(f'"collective":{r["collective"]}')
+    if (v := r["id_number"]) is not None:
+        add('"id_number":' + enc(v))
+    s1 = ",".join(a)
+    a = []
+    add = a.append
+    if (v := r["joint"]) is not None:
+        add('"joint":' + enc(v))
+    add(f'"kind":"{r["kind"]}"')
+    if (v := r["leader"]) is not None:
+        add('"leader":' + enc(v))
+    add(f'"level":"{r["level"]}","major":{r["major"]},"name":' + enc(r["name"]))
+    if (v := r["outcome"]) is not None:
+        add(f'"outcome":"{v}"')
+    add(f'"people":{r["people"]}')
+    if (v := r["phone"]) is not None:
+        add('"phone":' + enc(v))
+    if (v := r["point"]) is not None:
+        add('"point":' + enc(v))
+    add(f'"received":"{r["received"]}"')
+    s2 = ",".join(a)
+    a = []
+    add = a.append
+    if (v := r["replied_on"]) is not None:
+        add(f'"replied_on":"{v}"')
+    if (v := r["satisfaction"]) is not None:
+        add(f'"satisfaction":"{v}"')
+    if (v := r["signed"]) is not None:
+        add(f'"signed":{v}')
+    add(f'"skip_level":{r["skip_level"]},"status":"{r["status"]}","summary":' + enc(r["summary"])
+        + ',"township":' + enc(r["township"]))
+    if (v := r["unit"]) is not None:
+        add('"unit":' + enc(v))
+    s3 = ",".join(a)
+    initial = r["initial"]
+    return s1, None if initial is None else str(initial), s2, s3, r["repeat_of"]
+
+
+def snapshot_text(parts: tuple, enc=encode_basestring) -> str:
+    """Join ``snapshot_parts`` into the snapshot: exactly ``canonical`` of the case's non-None values."""
+    s1, initial, s2, s3, repeat_of = parts
+    return ("{" + s1 + ("" if initial is None else ',"initial":' + initial) + "," + s2
+            + ("" if repeat_of is None else ',"repeat_of":' + enc(repeat_of)) + "," + s3 + "}")
 
 
 def snapshot_json(record: dict) -> str:
     """``canonical`` of an imported case: its registered fields and derived values as the
     ``register`` event records them, plus its lifecycle fields (status, unit, leader, dates,
     outcome …), None values left out; values are strings and ints."""
-    return "{" + ",".join([f'"{k}":{encode_basestring(v) if type(v) is str else v}'
-                           for k in _SNAPSHOT_KEYS if (v := record[k]) is not None]) + "}"
+    return snapshot_text(snapshot_parts(record))
 
 
-class CaseWriter:
-    """Writes checked rows as new cases, with their events and clocks, in batches."""
+class CasePreparer:
+    """Turns checked rows into what the writer stores: case numbers, case rows, deadline clocks and
+    history rows (without their hashes). Reads nothing from the ledger once built, so it can run
+    in the reading process."""
 
     def __init__(self, ledger, source: str):
         from xinfang.ledger.clocks import work_calendar
         from xinfang.rules.deadlines import clocks_started_by
 
-        self.ledger, self.conn, self.source = ledger, ledger.conn, source
+        self.source = source
         self.policy = ledger.policy
         self.calendar = work_calendar(ledger)
         self.version = self.calendar.version
-        self.who = ledger.who
-        self.prev = ledger._last_hash("events", "id")
+        self.stored = dict(ledger.conn.execute("SELECT year, last FROM counters").fetchall())
         self.counters: dict[int, int] = {}
+        self.first_seq: dict[int, int] = {}  # year -> first case number this import gave
         self.deadlines: dict[tuple, tuple] = {}
+        self.days: dict = {}  # received date -> (ISO text, year, month)
+        self.collective_people = self.policy.collective_people
+        self.skip_levels = frozenset(level.value for level in self.policy.skip_levels)
         # (clock, its stored name) each lifecycle step starts, for general (0) and major (1) cases;
         # assignment is also acceptance (受理), as start_clocks has it
         self.starts = {
@@ -778,24 +856,11 @@ class CaseWriter:
                                    ("reply", ["reply"]))
             for major in (0, 1)
         }
-        # A bigger page cache for the length of the import: the petitioner and month indexes take
-        # rows in random order, and 2 MB (SQLite's default) makes every batch re-read index pages.
-        self.cache_size = self.conn.execute("PRAGMA cache_size").fetchone()[0]
-        self.conn.execute(f"PRAGMA cache_size = -{IMPORT_CACHE_KIB}")
-        self.insert_case = (f"INSERT INTO cases ({', '.join(_CASE_COLUMNS)})"
-                            f" VALUES ({', '.join('?' * len(_CASE_COLUMNS))})")
         self.count = 0
         self.provisional = 0  # running clocks whose due date is provisional (暂定)
-        self.first_seq: dict[int, int] = {}  # year -> first case number this import gave
 
-    def _number(self, year: int) -> tuple[str, int]:
-        last = self.counters.get(year)
-        if last is None:
-            last = self.ledger.scalar("SELECT last FROM counters WHERE year = ?", (year,)) or 0
-        seq = last + 1
-        self.counters[year] = seq
-        self.first_seq.setdefault(year, seq)
-        return case_number(year, seq), seq
+    def summary(self) -> tuple:
+        return self.counters, self.first_seq, self.count, self.provisional
 
     def _deadline(self, clock, start: dt.date):
         key = (clock, start)
@@ -809,113 +874,58 @@ class CaseWriter:
             hit = self.deadlines[key] = (d.due.isoformat(), int(d.provisional), rule.days, rule.counting, note)
         return hit
 
-    def write(self, rows: list[tuple[int, dict]]) -> None:
-        """Insert one batch of checked rows (row number, values) as new cases."""
-        if not rows:
-            return
-        policy = self.policy
-        collective_people = policy.collective_people
-        skip_levels = {level.value for level in policy.skip_levels}
-        records = []
-        add = records.append
-        number_for = self._number
-        for _, r in rows:
+    def prepare(self, rows: list[tuple[int, dict]]) -> tuple[list, list, list]:
+        """One batch: (case rows, clock rows, history rows). A history row is (case, action, field,
+        new, note); an import record's ``new`` is its ``snapshot_parts``."""
+        collective_people, skip_levels = self.collective_people, self.skip_levels
+        counters, stored, days = self.counters, self.stored, self.days
+        cases: list[tuple] = []
+        clocks: list[tuple] = []
+        events: list[tuple] = []
+        add_case = cases.append
+        add = events.append
+        source = encode_basestring(self.source)
+        enc = encode_basestring
+        registered = Status.registered.value
+        for rowno, r in rows:
             received = r["received"]
-            day = r["received"] = received.isoformat()
+            hit = days.get(received)
+            if hit is None:
+                day = received.isoformat()
+                hit = days[received] = (day, received.year, day[:7])
+            day, year, month = hit
+            r["received"] = day
             r["date"] = received
-            number, seq = number_for(received.year)
-            r["number"] = number
+            seq = counters.get(year)
+            if seq is None:
+                seq = stored.get(year) or 0
+                self.first_seq[year] = seq + 1
+            seq += 1
+            counters[year] = seq
+            r["number"] = number = f"{year}-{seq:05d}"
             r["major"] = major = 1 if r["major"] else 0
             r["collective"] = collective = 1 if r["people"] >= collective_people else 0
             r["skip_level"] = skip = 1 if r["level"] in skip_levels else 0
-            r["initial"] = initial = 1 if r["id_number"] else None
+            idn = r["id_number"]
+            r["initial"] = initial = 1 if idn else None
             r["repeat_of"] = None
-            add((number, received.year, seq, day[:7], day, r["channel"], r["point"], r["township"], r["name"],
-                 r["id_number"], r["phone"], r["address"], r["people"], r["level"], r["kind"], r["category"],
-                 major, r["summary"], r["accused"], collective, skip, initial, r["status"], r["unit"], r["joint"],
-                 r["leader"], r["assigned_on"], r["replied_on"], r["closed_on"], r["outcome"], r["satisfaction"],
-                 r["signed"], r["cease_agreement"]))
-        conn = self.conn
-        before = conn.execute("SELECT coalesce(max(rowid), 0) FROM cases").fetchone()[0]
-        conn.executemany(self.insert_case, records)
-        self._repeats(rows, before)
-        self._history(rows)
-        self.count += len(rows)
-
-    def _repeats(self, rows: list[tuple[int, dict]], before: int) -> None:
-        """Link repeats (重复访) as ``register`` does: the latest earlier case of the same ID number,
-        township and category within the look-back window, among the cases registered before this
-        one (earlier rows of the file included). One query per batch, answered from the index."""
-        if not any(r["id_number"] for _, r in rows):
-            return
-        found = self.conn.execute(
-            "SELECT c.number, (SELECT e.number || ' ' || e.received FROM cases e"
-            "  WHERE e.id_number = c.id_number AND e.township = c.township AND e.category = c.category"
-            "  AND e.received <= c.received AND e.rowid < c.rowid AND e.status != 'transferred'"
-            "  ORDER BY e.received DESC, e.number DESC LIMIT 1)"
-            " FROM cases c WHERE c.rowid > ? AND c.id_number IS NOT NULL", (before,)).fetchall()
-        earlier = {number: hit for number, hit in found if hit}
-        if not earlier:
-            return
-        window = self.policy.repeat_window_days
-        updates = []
-        for _, r in rows:
-            hit = earlier.get(r["number"])
-            if hit:
-                other, received = hit.split(" ")
-                within = (r["date"] - dt.date.fromisoformat(received)).days <= window
-                r["repeat_of"] = other if within else None
-                r["initial"] = 0
-                updates.append((r["repeat_of"], r["number"]))
-        self.conn.executemany("UPDATE cases SET repeat_of = ?, initial = 0 WHERE number = ?", updates)
-
-    def _history(self, rows: list[tuple[int, dict]]) -> None:
-        at, who, source = now_stamp(), self.who, encode_basestring(self.source)
-        events: list[tuple] = []
-        clocks: list[tuple] = []
-        add = events.append
-        registered = Status.registered.value
-        for rowno, r in rows:
-            number = r["number"]
+            add_case((number, year, seq, month, day, r["channel"], r["point"], r["township"], r["name"],
+                      idn, r["phone"], r["address"], r["people"], r["level"], r["kind"], r["category"],
+                      major, r["summary"], r["accused"], collective, skip, initial, r["status"], r["unit"],
+                      r["joint"], r["leader"], r["assigned_on"], r["replied_on"], r["closed_on"], r["outcome"],
+                      r["satisfaction"], r["signed"], r["cease_agreement"]))
             source_number = r["source_number"]
-            note = (f'{{"file":{source},"row":{rowno},"source_number":{encode_basestring(source_number)}}}'
+            note = (f'{{"file":{source},"row":{rowno},"source_number":{enc(source_number)}}}'
                     if source_number else f'{{"file":{source},"row":{rowno}}}')
-            add((number, "import", None, None, snapshot_json(r), note))
+            add((number, "import", None, snapshot_parts(r), note))
             if r["status"] == registered:
                 self._registered_clocks(r, clocks, add)
             else:
                 # A case that ended before the import keeps its judged clocks (on-time rates read
                 # them) under its import record; clock events are for cases still running.
                 self._clocks(r, clocks, add, r["status"] not in _ENDED)
-        if clocks:
-            self.conn.executemany(
-                "INSERT INTO clocks (case_number, clock, start, days, counting, due, provisional, calendar_version,"
-                " done_on, met) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", clocks)
-        prev = self.prev
-        sha = hashlib.sha256
-        head = '{"action":'
-        stamp = f',"at":{encode_basestring(at)},"case_number":'
-        tail = f',"who":{encode_basestring(who)}}}'
-        chained = []
-        keep = chained.append
-        enc = encode_basestring
-        for case, action, field, old, new, note in events:
-            # ``canonical`` of the event's values (keys sorted); action and case number are plain ASCII,
-            # and so are a clock event's clock name, date and note: they need no escaping.
-            if action in _CLOCK_ACTIONS:
-                text = (f'{head}"{action}"{stamp}"{case}","field":"{field}","new":"{new}","note":'
-                        f'{"null" if note is None else chr(34) + note + chr(34)},"old":null{tail}')
-            else:
-                text = (f'{head}"{action}"{stamp}"{case}","field":{"null" if field is None else enc(field)},'
-                        f'"new":{"null" if new is None else enc(new)},"note":{"null" if note is None else enc(note)},'
-                        f'"old":{"null" if old is None else enc(old)}{tail}')
-            h = sha((prev + text).encode("utf-8")).hexdigest()
-            keep((at, who, case, action, field, old, new, note, prev, h))
-            prev = h
-        self.prev = prev
-        self.conn.executemany(
-            "INSERT INTO events (at, who, case_number, action, field, old, new, note, prev_hash, hash)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", chained)
+        self.count += len(rows)
+        return cases, clocks, events
 
     def _registered_clocks(self, r: dict, clocks: list, add) -> None:
         """A registered case: the clocks registration starts, as start_clocks records them."""
@@ -923,7 +933,7 @@ class CaseWriter:
         for clock, name in self.starts[("registration", r["major"])]:
             due, provisional, days, counting, note = self._deadline(clock, start)
             clocks.append((number, name, day, days, counting, due, provisional, self.version, None, None))
-            add((number, "clock", name, None, due, note))
+            add((number, "clock", name, due, note))
             self.provisional += provisional
 
     def _clocks(self, r: dict, clocks: list, add, events: bool) -> None:
@@ -941,7 +951,7 @@ class CaseWriter:
                 running.append([name, due, len(clocks)])
                 clocks.append((number, name, text, days, counting, due, provisional, version, None, None))
                 if events:
-                    add((number, "clock", name, None, due, note))
+                    add((number, "clock", name, due, note))
 
         def finish(names, on: str, judge: bool = True):
             for item in running[:]:
@@ -954,19 +964,19 @@ class CaseWriter:
                 if not events:
                     continue
                 if judge:
-                    add((number, "clock-done", name, None, on, "met" if met else f"late (due {item[1]})"))
+                    add((number, "clock-done", name, on, "met" if met else f"late (due {item[1]})"))
                 else:
-                    add((number, "clock-stop", name, None, on, None))
+                    add((number, "clock-stop", name, on, None))
 
         status, assigned, replied, closed = r["status"], r["assigned_on"], r["replied_on"], r["closed_on"]
         start("registration", r["date"], r["received"])
         if assigned:
             finish(_NOTICE, assigned)
-            start("assignment", dt.date.fromisoformat(assigned), assigned)
+            start("assignment", _day(assigned), assigned)
         if replied:
             finish(_REPLY, replied)
             if status == _REPLIED or status == _CLOSED:
-                start("reply", dt.date.fromisoformat(replied), replied)  # the review request window
+                start("reply", _day(replied), replied)  # the review request window
         if status == _TRANSFERRED:
             finish(None, closed, judge=False)
         elif status != _REPLIED and (closed or replied):
@@ -974,69 +984,274 @@ class CaseWriter:
             finish(None, closed or replied)
         self.provisional += sum(1 for item in running if clocks[item[2]][6])
 
-    def close(self) -> None:
-        """Give the connection its page cache size back."""
-        self.conn.execute(f"PRAGMA cache_size = {int(self.cache_size)}")
 
-    def finish(self) -> None:
+_DAYS: dict[str, dt.date] = {}
+
+
+def _day(text: str) -> dt.date:
+    """``date.fromisoformat``, remembered (lifecycle dates repeat down a file)."""
+    day = _DAYS.get(text)
+    if day is None:
+        day = dt.date.fromisoformat(text)
+        if len(_DAYS) < _CACHE_LIMIT:
+            _DAYS[text] = day
+    return day
+
+
+class CaseWriter:
+    """Writes prepared batches as new cases, with their clocks and hash-chained history."""
+
+    def __init__(self, ledger, source: str):
+        self.ledger, self.conn = ledger, ledger.conn
+        self.who = ledger.who
+        self.window = ledger.policy.repeat_window_days
+        self.prev = ledger._last_hash("events", "id")
+        self.at = now_stamp()
+        # A bigger page cache for the length of the import: the petitioner and month indexes take
+        # rows in random order, and 2 MB (SQLite's default) makes every batch re-read index pages.
+        self.cache_size = self.conn.execute("PRAGMA cache_size").fetchone()[0]
+        self.temp_store = self.conn.execute("PRAGMA temp_store").fetchone()[0]
+        self.conn.execute(f"PRAGMA cache_size = -{IMPORT_CACHE_KIB}")
+        self.conn.execute("PRAGMA temp_store = MEMORY")
+        self.insert_case = (f"INSERT INTO cases ({', '.join(_CASE_COLUMNS)})"
+                            f" VALUES ({', '.join('?' * len(_CASE_COLUMNS))})")
+        self.count = 0
+
+    def write(self, batch: tuple[list, list, list]) -> None:
+        """Insert one prepared batch (``CasePreparer.prepare``)."""
+        cases, clocks, events = batch
+        if not cases:
+            return
+        conn = self.conn
+        before = conn.execute("SELECT coalesce(max(rowid), 0) FROM cases").fetchone()[0]
+        conn.executemany(self.insert_case, cases)
+        repeats = self._repeats(cases, before)
+        if clocks:
+            conn.executemany(
+                "INSERT INTO clocks (case_number, clock, start, days, counting, due, provisional, calendar_version,"
+                " done_on, met) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", clocks)
+        self._history(events, repeats)
+        self.count += len(cases)
+
+    def _repeats(self, cases: list[tuple], before: int) -> dict[str, str | None]:
+        """Link repeats (重复访) as ``register`` does: the latest earlier case of the same ID number,
+        township and category within the look-back window, among the cases registered before this
+        one (earlier rows of the file included). One query per batch, answered from the index.
+        Returns case number -> the case it repeats (None: a repeat outside the window)."""
+        if not any(c[9] for c in cases):
+            return {}
+        found = self.conn.execute(
+            "SELECT c.number, c.received, (SELECT e.number || ' ' || e.received FROM cases e"
+            "  WHERE e.id_number = c.id_number AND e.township = c.township AND e.category = c.category"
+            "  AND e.received <= c.received AND e.rowid < c.rowid AND e.status != 'transferred'"
+            "  ORDER BY e.received DESC, e.number DESC LIMIT 1)"
+            " FROM cases c WHERE c.rowid > ? AND c.id_number IS NOT NULL", (before,)).fetchall()
+        window = self.window
+        repeats: dict[str, str | None] = {}
+        for number, received, hit in found:
+            if hit:
+                other, on = hit.split(" ")
+                within = (_day(received) - _day(on)).days <= window
+                repeats[number] = other if within else None
+        if repeats:
+            self.conn.executemany("UPDATE cases SET repeat_of = ?, initial = 0 WHERE number = ?",
+                                  [(other, number) for number, other in repeats.items()])
+        return repeats
+
+    def _history(self, events: list[tuple], repeats: dict[str, str | None]) -> None:
+        at, who = self.at, self.who
+        prev = self.prev
+        sha = hashlib.sha256
+        head = '{"action":'
+        stamp = f',"at":{encode_basestring(at)},"case_number":'
+        tail = f',"who":{encode_basestring(who)}}}'
+        chained = []
+        keep = chained.append
+        enc = encode_basestring
+        for case, action, field, new, note in events:
+            # ``canonical`` of the event's values (keys sorted); action and case number are plain ASCII,
+            # and so are a clock event's clock name, date and note: they need no escaping.
+            if action == "import":
+                if repeats and case in repeats:
+                    s1, _, s2, s3, _ = new
+                    new = (s1, "0", s2, s3, repeats[case])
+                new = snapshot_text(new)
+                text = (f'{head}"import"{stamp}"{case}","field":null,"new":{enc(new)},"note":{enc(note)},'
+                        f'"old":null{tail}')
+            else:
+                text = (f'{head}"{action}"{stamp}"{case}","field":"{field}","new":"{new}","note":'
+                        f'{"null" if note is None else chr(34) + note + chr(34)},"old":null{tail}')
+            h = sha((prev + text).encode("utf-8")).hexdigest()
+            keep((at, who, case, action, field, None, new, note, prev, h))
+            prev = h
+        self.prev = prev
+        self.conn.executemany(
+            "INSERT INTO events (at, who, case_number, action, field, old, new, note, prev_hash, hash)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", chained)
+
+    def close(self) -> None:
+        """Give the connection its page cache size and temp store back."""
+        self.conn.execute(f"PRAGMA cache_size = {int(self.cache_size)}")
+        self.conn.execute(f"PRAGMA temp_store = {int(self.temp_store)}")
+
+    def finish(self, counters: dict[int, int]) -> None:
         """Record the last case number of each year the import used."""
-        for year, last in self.counters.items():
+        for year, last in counters.items():
             self.conn.execute(
                 "INSERT INTO counters (year, last) VALUES (?, ?) ON CONFLICT(year) DO UPDATE SET last = excluded.last",
                 (year, last))
 
 
+def _messages(name: str, table: Table, checker: RowChecker, preparer: CasePreparer | None) -> Iterator[tuple]:
+    """Read and check every row; yields ("batch", prepared batch, rows read, done, total) while
+    every row so far is good and there is a writer, ("progress", rows read, done, total) otherwise,
+    then one last ("done", rows read, summary, done, total) or ("refused", listed, bad, rows read)."""
+    listed: list[tuple[int, str]] = []
+    bad = total = 0
+    batch: list[tuple[int, dict]] = []
+    for rowno, cells in table.rows:
+        if not "".join(cells).strip():
+            continue  # blank lines and the empty rows spreadsheets leave at the end
+        total += 1
+        try:
+            values = checker(cells)
+        except RowProblem as exc:
+            bad += 1
+            if len(listed) < MAX_LISTED:
+                listed.append((rowno, str(exc)))
+            batch = []
+            continue
+        if preparer and not bad:
+            batch.append((rowno, values))
+            if len(batch) >= BATCH:
+                yield ("batch", preparer.prepare(batch), total, *table.progress())
+                batch = []
+                continue
+        if total % BATCH == 0:
+            yield ("progress", total, *table.progress())
+    if bad:
+        yield ("refused", listed, bad, total)
+        return
+    if total == 0:
+        raise XinfangError(f"FILE: {name} has a header but no cases", fix="add rows under the header")
+    if preparer and batch:
+        yield ("batch", preparer.prepare(batch), total, *table.progress())
+    yield ("done", total, preparer.summary() if preparer else None, *table.progress())
+
+
+def _reader_process(messages: Callable[[], Iterator[tuple]], send, unused) -> None:
+    """The reading process: sends each message to the writer; stops when the writer is gone."""
+    import traceback
+
+    unused.close()
+    try:
+        try:
+            for message in messages():
+                send.send(message)
+        except XinfangError as exc:
+            send.send(("error", exc.message, exc.fix))
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+        except BaseException:
+            send.send(("crash", traceback.format_exc()))
+    except BaseException:
+        pass
+    finally:
+        os._exit(0)  # no atexit handlers, no flushing of streams inherited from the writer
+
+
+def _forked(messages: Callable[[], Iterator[tuple]]) -> Iterator[tuple]:
+    """``messages()`` run in a forked reading process, received here as they come. The pipe holds
+    about one batch, so the reader is never more than a batch or two ahead of the writer."""
+    import multiprocessing
+
+    mp = multiprocessing.get_context("fork")
+    receive, send = mp.Pipe(duplex=False)
+    proc = mp.Process(target=_reader_process, args=(messages, send, receive), daemon=True)
+    proc.start()
+    send.close()
+    try:
+        while True:
+            try:
+                message = receive.recv()
+            except EOFError:
+                raise XinfangError("import: the process reading the file ended unexpectedly; nothing was imported",
+                                   fix="run the import again") from None
+            yield message
+            if message[0] in _DONE_KINDS:
+                return
+    finally:
+        receive.close()
+        if proc.is_alive():
+            proc.kill()
+        proc.join()
+
+
 def import_cases(ledger, path: Path, today: dt.date, check_only: bool = False,
-                 progress: Callable[[int, int, int], None] | None = None) -> dict:
+                 progress: Callable[[int, int, int], None] | None = None,
+                 parallel: bool | None = None) -> dict:
     """Import the cases of a CSV or xlsx file (call inside ``ledger.write()``).
 
     Every row is checked; when any is bad, ``ImportRefused`` lists them and the caller's rollback
     leaves the ledger as it was. ``check_only`` checks without writing. ``progress`` is called
-    per batch with (rows read, done, total) in the file's own unit."""
+    per batch with (rows read, done, total) in the file's own unit. ``parallel`` (default: files
+    of ``PARALLEL_MIN_BYTES`` or more, when writing) reads and checks in a second process while
+    this one writes."""
     table = open_table(path)
     writer = None
     try:
         checker = RowChecker(ledger, map_header(table.header), len(table.header), today)
-        writer = None if check_only else CaseWriter(ledger, path.name)
-        listed: list[tuple[int, str]] = []
-        bad = total = 0
-        batch: list[tuple[int, dict]] = []
-        for rowno, cells in table.rows:
-            if not "".join(cells).strip():
-                continue  # blank lines and the empty rows spreadsheets leave at the end
-            total += 1
-            try:
-                values = checker(cells)
-            except RowProblem as exc:
-                bad += 1
-                if len(listed) < MAX_LISTED:
-                    listed.append((rowno, str(exc)))
-                batch.clear()
-                continue
-            if writer and not bad:
-                batch.append((rowno, values))
-                if len(batch) >= BATCH:
-                    writer.write(batch)
-                    batch = []
-            if progress and total % BATCH == 0:
-                progress(total, *table.progress())
-        if bad:
-            raise ImportRefused(path.name, listed, bad, total)
-        if total == 0:
-            raise XinfangError(f"FILE: {path.name} has a header but no cases", fix="add rows under the header")
+        preparer = None
+        if not check_only:
+            preparer = CasePreparer(ledger, path.name)
+            writer = CaseWriter(ledger, path.name)
+        if parallel is None:
+            parallel = not check_only and path.stat().st_size >= PARALLEL_MIN_BYTES
+        if parallel:
+            ref = ledger.ref  # what the checks read from the ledger, read here before the fork
+            for name in ("townships", "township_names", "units", "categories", "points"):
+                getattr(ref, name)
+
+            def messages():
+                ledger.conn = None  # the reading process never touches the writer's connection
+                return _messages(path.name, table, checker, preparer)
+
+            stream = _forked(messages)
+        else:
+            stream = _messages(path.name, table, checker, preparer)
+        summary = None
+        total = 0
+        for message in stream:
+            kind = message[0]
+            if kind == "batch":
+                writer.write(message[1])
+                if progress:
+                    progress(*message[2:])
+            elif kind == "progress":
+                if progress:
+                    progress(*message[1:])
+            elif kind == "refused":
+                _, listed, bad, total = message
+                raise ImportRefused(path.name, listed, bad, total)
+            elif kind == "done":
+                total, summary = message[1], message[2]
+                if progress:
+                    progress(total, *message[3:])
+            elif kind == "error":
+                raise XinfangError(message[1], fix=message[2])
+            else:
+                raise RuntimeError(f"import: the process reading the file failed:\n{message[1]}")
         if writer:
-            writer.write(batch)
-            writer.finish()
-        if progress:
-            progress(total, *table.progress())
+            writer.finish(summary[0])
     finally:
         table.close()
         if writer:
             writer.close()
     if writer is None:
         return {"imported": 0, "checked": total}
-    years = sorted(writer.first_seq)
+    counters, first_seq, count, provisional = summary
+    years = sorted(first_seq)
     return {"imported": writer.count,
-            "first": case_number(years[0], writer.first_seq[years[0]]) if years else None,
-            "last": case_number(years[-1], writer.counters[years[-1]]) if years else None,
-            "provisional_deadlines": writer.provisional}
+            "first": case_number(years[0], first_seq[years[0]]) if years else None,
+            "last": case_number(years[-1], counters[years[-1]]) if years else None,
+            "provisional_deadlines": provisional}
