@@ -220,16 +220,33 @@ def _append(ledger, new: Sequence, prior: Iterable, report: bool = True) -> list
     at = now_stamp()
     fast = None  # whether the written-out encoding gives ``row_hash``'s hash: checked on the first row
     rows, out = [], []
-    sha, canonical = hashlib.sha256, _canonical_entry
+    sha, canonical, enc = hashlib.sha256, _canonical_entry, encode_basestring
+    # Officials, kinds and dates repeat from entry to entry: each is encoded once.
+    texts: dict[str, str] = {}
+    days: dict[dt.date, str] = {}
+    enc_at = enc(at)
     for e in new:
-        official, kind, amount, case = e.official, e.kind, int(e.amount_fen), e.case
-        year = e.year if e.year is not None else e.on.year
+        official, kind, amount, case, day = e.official, e.kind, int(e.amount_fen), e.case, e.on
+        year = e.year if e.year is not None else day.year
         key = (official, year)
-        running[key] += sign[kind] * amount
-        note = f"{e.note}; balance {year}: {_money(running[key])}"
-        on = e.on.isoformat()
+        left = running[key] = running[key] + sign[kind] * amount
+        note = f"{e.note}; balance {year}: {_money(left)}"
+        on = days.get(day)
+        if on is None:
+            on = days[day] = day.isoformat()
         if fast:
-            h = sha((prev + canonical(official, kind, amount, on, case, year, note, at)).encode()).hexdigest()
+            enc_official, enc_kind, enc_on = texts.get(official), texts.get(kind), texts.get(on)
+            if enc_official is None:
+                enc_official = texts[official] = enc(official)
+            if enc_kind is None:
+                enc_kind = texts[kind] = enc(kind)
+            if enc_on is None:
+                enc_on = texts[on] = enc(on)
+            # ``_canonical_entry`` with the repeated values already encoded.
+            text = (f'{prev}{{"amount_fen":{amount},"at":{enc_at},'
+                    f'"case_number":{"null" if case is None else enc(case)},"kind":{enc_kind},"note":{enc(note)},'
+                    f'"official":{enc_official},"on_date":{enc_on},"year":{"null" if year is None else year}}}')
+            h = sha(text.encode()).hexdigest()
         else:
             values = {"official": official, "kind": kind, "amount_fen": amount, "on_date": on, "case_number": case,
                       "year": year, "note": note, "at": at}

@@ -23,9 +23,10 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
+from operator import attrgetter
 from typing import NamedTuple
 
-from xinfang.model import Case, Official, Policy, Role, Status
+from xinfang.model import Case, Level, Official, Policy, Role, Status
 
 PAY, DEDUCT, REVERSE, REFUND, REWARD = "pay", "deduct", "reverse", "refund", "reward"
 KINDS = (PAY, DEDUCT, REVERSE, REFUND, REWARD)
@@ -35,6 +36,7 @@ SETTLEMENT_KINDS = frozenset({REFUND, REWARD})
 # Effect of each kind on the deposit balance; a reward is paid beside the deposit, not out of it.
 _SIGN = {PAY: 1, DEDUCT: -1, REVERSE: 1, REFUND: -1, REWARD: 0}
 _ROLE_ORDER = {Role.secretary: 0, Role.head: 1}
+_RECEIVED_NUMBER = attrgetter("received", "number")
 
 
 class Entry(NamedTuple):
@@ -105,13 +107,20 @@ def expected_charges(
     balance cannot cover them all.
     """
     floor = policy.deduction_min_level.rank
+    fee = policy.deduction_fen
+    # The officials who can be charged, per township, in the given order.
+    chargeable: dict[str, list[Official]] = defaultdict(list)
+    for official in officials:
+        if official.role in _ROLE_ORDER:
+            chargeable[official.township].append(official)
+    levels, transferred = {lv for lv in Level if lv.rank >= floor}, Status.transferred
+    charged = [c for c in cases if c.level in levels and c.status != transferred]
     owed: dict[tuple[str, str], int] = {}
-    for case in sorted(cases, key=lambda c: (c.received, c.number)):
-        if case.level.rank < floor or case.status == Status.transferred:
-            continue
-        for official in officials:
-            if official.township == case.township and official.role in _ROLE_ORDER and official.in_post(case.received):
-                owed[(case.number, official.name)] = policy.deduction_fen
+    for case in sorted(charged, key=_RECEIVED_NUMBER):
+        day = case.received
+        for official in chargeable.get(case.township, ()):
+            if official.start <= day and (official.end is None or day <= official.end):  # in post that day
+                owed[(case.number, official.name)] = fee
     return owed
 
 
@@ -187,7 +196,8 @@ class _Book:
             self.case_year[e.case] = e.deposit_year
 
     def available(self, official: str, year: int) -> int:
-        return max(0, self.accounts[(official, year)].balance)
+        acct = self.accounts.get((official, year))  # a look that opens no account
+        return max(0, acct.balance) if acct is not None else 0
 
     def total(self, official: str, years: Iterable[int] | None = None) -> _Account:
         out = _Account()
@@ -230,7 +240,7 @@ def reconcile(
     Cases of settled years are left alone. New entries are dated ``on`` and numbered after the
     last ``seq`` of ``entries``.
     """
-    return _reconcile(ordered(entries), expected, on, years, only_year=None)
+    return _reconcile(ordered(entries), expected, on, years, only_year=None)[0]
 
 
 def _reconcile(
@@ -239,19 +249,28 @@ def _reconcile(
     on: dt.date,
     years: Mapping[str, int] | None,
     only_year: int | None,
-) -> list[Entry]:
+    shortfall: dict[str, int] | None = None,
+) -> tuple[list[Entry], _Book]:
+    """The entries :func:`reconcile` appends, and the book of ``entries`` with them posted.
+
+    ``shortfall`` (a ``defaultdict(int)``), when given, receives per official what the expected
+    charges in scope (``only_year``) still lack after the new entries: the shortfall. It needs
+    ``years`` to hold the year of every case in ``expected``."""
     book = _Book(entries)
     settled = settled_years(entries)
     seq = next_seq(entries)
     new: list[Entry] = []
+    given = years if years is not None else {}
+    case_year, default_year = book.case_year, on.year
 
     def year_of(case: str) -> int:
-        if years is not None and case in years:
-            return years[case]
-        return book.case_year.get(case, on.year)
+        year = given.get(case)
+        return year if year is not None else case_year.get(case, default_year)
 
-    frozen = {case for (case, _, year), net in book.net.items() if year in settled and net != 0}
-    frozen |= {case for case, _ in expected if year_of(case) in settled}
+    frozen = set()
+    if settled:
+        frozen = {case for (case, _, year), net in book.net.items() if year in settled and net != 0}
+        frozen |= {case for case, _ in expected if year_of(case) in settled}
 
     def post(official: str, kind: str, amount: int, case: str, year: int, note: str) -> None:
         nonlocal seq
@@ -268,18 +287,40 @@ def _reconcile(
             why = "no longer charged" if target == 0 else f"charge lowered to {_money(target)}"
             post(official, REVERSE, net - target, case, year, f"case {case}: {why}")
 
+    # What each (official, year) can still give: read from the book once, then lowered by each
+    # deduction this loop posts (it posts nothing else), so an exhausted deposit costs a dict look.
+    net, left = book.net, {}
     for (case, official), owed in expected.items():
-        year = year_of(case)
-        if case in frozen or (only_year is not None and year != only_year):
+        year = given.get(case)
+        if year is None:
+            year = case_year.get(case, default_year)
+        if only_year is not None and year != only_year:
             continue
-        missing = owed - book.net.get((case, official, year), 0)
-        take = min(missing, book.available(official, year))
-        if take > 0:
+        missing = owed - net.get((case, official, year), 0)
+        if missing <= 0:
+            continue
+        if case in frozen:
+            if shortfall is not None:
+                shortfall[official] += missing
+            continue
+        key = (official, year)
+        available = left.get(key)
+        if available is None:
+            available = left[key] = book.available(official, year)
+        take = 0
+        if available > 0:
+            take = missing if missing < available else available
             note = f"case {case}: deduction"
             if take < missing:
                 note += f", shortfall {_money(missing - take)}"
-            post(official, DEDUCT, take, case, year, note)
-    return new
+            entry = Entry(seq, official, DEDUCT, take, on, case, year, note)
+            seq += 1
+            book.post(entry)
+            new.append(entry)
+            left[key] = available - take
+        if shortfall is not None and take < missing:
+            shortfall[official] += missing - take
+    return new, book
 
 
 def payment(
@@ -334,12 +375,13 @@ def statement(
             names.setdefault(name, latest.get(name, ""))
 
     rows = []
+    shortfalls = _shortfalls(book, expected, year_of, year)
     for name, township in _sorted_names(names, officials, None):
         acct = book.total(name, None if year is None else (year,))
         charged = tuple(
             dict.fromkeys(c for (c, o, y), net in book.net.items() if o == name and in_scope(y) and net > 0)
         )
-        shortfall = _shortfall(book, expected, name, in_scope, year_of)
+        shortfall = shortfalls.get(name, 0)
         rows.append(
             StatementRow(
                 official=name,
@@ -384,13 +426,14 @@ def settle_year(
     cases = list(cases)
     expected = expected_charges(cases, officials, policy)
     years = case_years(cases)
-    new = _reconcile(entries, expected, on, years, only_year=year)
-    book = _Book(entries + new)
+    shortfalls: dict[str, int] = defaultdict(int)
+    new, book = _reconcile(entries, expected, on, years, year, shortfalls)  # the book holds ``new`` too
     roster = list(dict.fromkeys(townships))
+    skip_levels, transferred = policy.skip_levels, Status.transferred
     skip_level = {
         c.township
         for c in cases
-        if c.received.year == year and c.status != Status.transferred and policy.is_skip_level(c.level)
+        if c.level in skip_levels and c.received.year == year and c.status != transferred
     }
 
     names = _officials_in(officials, year)
@@ -407,13 +450,13 @@ def settle_year(
             served[o.name].add(o.township)
 
     rows = []
-    seq = next_seq(entries + new)
+    seq = new[-1].seq + 1 if new else next_seq(entries)
     for name, township in _sorted_names(names, officials, roster):
         acct = book.accounts[(name, year)]
         refund = max(0, acct.balance)
         clean = not (served[name] & skip_level)
         reward = policy.reward_fen if acct.paid > 0 and clean else 0
-        shortfall = _shortfall(book, expected, name, lambda y: y == year, years.get)
+        shortfall = shortfalls.get(name, 0)
         exhausted = shortfall > 0 or (acct.net_deducted > 0 and refund == 0)
         note = f"year {year} settlement: " + ("deposit exhausted" if exhausted else "refund")
         new.append(Entry(seq, name, REFUND, refund, on, None, year, note))
@@ -562,10 +605,16 @@ def _sorted_names(
     return sorted(names.items(), key=key)
 
 
-def _shortfall(book: _Book, expected: Mapping[tuple[str, str], int], official: str, in_scope, year_of) -> int:
-    total = 0
+def _shortfalls(book: _Book, expected: Mapping[tuple[str, str], int], year_of, only_year: int | None
+                ) -> dict[str, int]:
+    """Official -> what is owed (for cases of ``only_year``, or of any year when ``None``) that the
+    book has not deducted, in one pass over ``expected``."""
+    totals: dict[str, int] = defaultdict(int)
+    net = book.net
     for (case, name), owed in expected.items():
         year = year_of(case)
-        if name == official and year is not None and in_scope(year):
-            total += max(0, owed - book.net.get((case, name, year), 0))
-    return total
+        if year is not None and (only_year is None or year == only_year):
+            missing = owed - net.get((case, name, year), 0)
+            if missing > 0:
+                totals[name] += missing
+    return totals
