@@ -37,7 +37,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "effects": ("影响", "effects"), "id": ("编号", "id"), "official": ("姓名", "official"), "role": ("职务", "role"),
     "paid": ("已缴", "paid"), "deducted": ("已扣", "deducted"), "balance": ("余额", "balance"),
     "refund": ("退还", "refund"), "reward": ("奖励", "reward"), "exhausted": ("扣完", "exhausted"),
-    "extension_days": ("延期天数", "extension"), "repeat": ("重复访", "repeat"), "year": ("年度", "year"),
+    "extension_days": ("延期天数", "extension"), "value": ("内容", "value"), "repeat": ("重复访", "repeat"), "year": ("年度", "year"),
     "from": ("任职起", "from"), "to": ("任职止", "to"), "in_post": ("在任", "in post"),
     "refunded": ("已退还", "refunded"), "rewarded": ("已奖励", "rewarded"), "shortfall": ("未扣足", "shortfall"),
     "charged": ("扣款案件", "charged cases"), "share": ("奖励额", "share"), "entry": ("流水号", "entry"),
@@ -52,6 +52,20 @@ LABELS: dict[str, tuple[str, str]] = {
     "reasons": ("原因", "reasons"),
 }
 
+# History actions (events.action) as a person reads them.
+ACTIONS: dict[str, tuple[str, str]] = {
+    "init": ("建账", "ledger created"), "register": ("登记", "registered"), "import": ("导入", "imported"),
+    "assign": ("交办", "assigned"), "reassign": ("改办", "reassigned"), "reply": ("答复", "replied"),
+    "resolve": ("办结", "resolved"), "transfer": ("转送", "transferred"), "correct": ("更正", "corrected"),
+    "review": ("复查", "review"), "rereview": ("复核", "re-review"), "review-answer": ("复查答复", "review answered"),
+    "clock": ("时限起算", "clock started"), "clock-done": ("时限完成", "clock done"),
+    "clock-stop": ("时限停止", "clock stopped"), "clock-extend": ("延期", "extended"),
+    "clock-recompute": ("时限重算", "clock recomputed"), "publish": ("公布排名", "ranking published"),
+    "official-add": ("任职登记", "official added"), "official-end": ("离任", "term ended"),
+    "deposits-settle": ("保证金结算", "deposits settled"), "calendar-load": ("载入节假日", "calendar loaded"),
+    "seal": ("封存", "sealed"),
+}
+
 ENUMS: dict[str, type[Enum]] = {
     "channel": model.Channel, "level": model.Level, "kind": model.Kind, "status": model.Status,
     "clock": model.Clock, "tier": model.Tier, "sanction": model.SanctionKind, "role": model.Role,
@@ -64,6 +78,26 @@ BOOLEANS = {"major", "collective", "skip_level", "initial", "signed", "cease_agr
 def label(key: str, lang: str) -> str:
     zh, en = LABELS.get(key, (key, key))
     return zh if lang == "zh" else en
+
+
+def history_rows(events: list[dict], lang: str) -> list[dict]:
+    """History rows for a table: field names and coded old/new values in the reader's language."""
+    out = []
+    for e in events:
+        field = e.get("field")
+        row = dict(e)
+        if field and str(e.get("action", "")).startswith("clock"):
+            row["field"] = display("clock", field, lang)  # a clock event's field is the clock's name
+        elif field:
+            row["field"] = label(field, lang)
+            if field in ENUMS or field in BOOLEANS:
+                for side in ("old", "new"):
+                    value = e.get(side)
+                    if value in ("0", "1") and field in BOOLEANS:
+                        value = value == "1"
+                    row[side] = display(field, value, lang)
+        out.append(row)
+    return out
 
 
 def mask_id(value: str | None) -> str | None:
@@ -97,6 +131,8 @@ def display(key: str, value, lang: str) -> str:
         return ""
     if key in BOOLEANS or isinstance(value, bool):
         return ("是" if value else "否") if lang == "zh" else ("yes" if value else "no")
+    if key == "action" and value in ACTIONS:
+        return ACTIONS[value][0 if lang == "zh" else 1]
     enum = ENUMS.get(key)
     if enum is not None:
         try:

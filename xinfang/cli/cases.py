@@ -245,7 +245,7 @@ def show(
     """Show one case: its facts, clocks and full history (who, when, what, old → new)."""
     from xinfang.ledger.cases import case_history, get_case
     from xinfang.ledger.clocks import case_deadlines
-    from xinfang.output import console, display, emit, label, mask, table
+    from xinfang.output import console, display, emit, history_rows, label, mask, table
 
     ledger = STATE.open()
     row = mask(get_case(ledger, case), reveal)
@@ -265,11 +265,11 @@ def show(
     con = console()
     fields = [k for k in row if k not in ("year", "seq", "month") and row[k] not in (None, "")]
     row["category"] = ledger.ref.category_label(row["category"], lang)
-    con.print(table([{"field": label(k, lang), "new": display(k, row[k], lang)} for k in fields], ["field", "new"],
-                    lang, title=f"{row['number']}"))
+    con.print(table([{"field": label(k, lang), "value": display(k, row[k], lang)} for k in fields],
+                    ["field", "value"], lang, title=f"{row['number']}"))
     if clocks:
         con.print(table(clocks, ["clock", "start", "due", "provisional", "done_on", "met"], lang))
-    history = [{**e, "at": _local_minute(e["at"])} for e in history]
+    history = history_rows([{**e, "at": _local_minute(e["at"])} for e in history], lang)
     con.print(table(history, ["at", "who", "action", "field", "old", "new", "note"], lang))
 
 
