@@ -203,6 +203,8 @@ def open_ledger(path: Path, who: str, create: bool = False) -> Ledger:
             f"--db: no ledger at {path}",
             fix="check the path (or XINFANG_DB), or create one with 'xinfang init'",
         )
+    if create and not path.parent.exists():
+        raise XinfangError(f"--db: the folder {path.parent} does not exist", fix="create it first or choose another path")
     if path.exists() and path.is_dir():
         raise XinfangError(f"--db: {path} is a folder", fix="give the path of a ledger file")
     try:
