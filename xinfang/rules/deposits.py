@@ -185,15 +185,20 @@ class _Book:
             acct.refunded += e.amount_fen
         elif e.kind == REWARD:
             acct.rewarded += e.amount_fen
-        elif e.kind in CASE_KINDS:
+        elif e.kind == DEDUCT:
+            self.deduct(e.official, e.case, e.deposit_year, e.amount_fen)
+        elif e.kind == REVERSE:
             key = (e.case, e.official, e.deposit_year)
-            if e.kind == DEDUCT:
-                acct.deducted += e.amount_fen
-                self.net[key] = self.net.get(key, 0) + e.amount_fen
-            else:
-                acct.reversed += e.amount_fen
-                self.net[key] = self.net.get(key, 0) - e.amount_fen
+            acct.reversed += e.amount_fen
+            self.net[key] = self.net.get(key, 0) - e.amount_fen
             self.case_year[e.case] = e.deposit_year
+
+    def deduct(self, official: str, case: str, year: int, amount: int) -> None:
+        """Post a deduction of ``case`` from the official's deposit of ``year``."""
+        self.accounts[(official, year)].deducted += amount
+        key = (case, official, year)
+        self.net[key] = self.net.get(key, 0) + amount
+        self.case_year[case] = year
 
     def available(self, official: str, year: int) -> int:
         acct = self.accounts.get((official, year))  # a look that opens no account
@@ -313,10 +318,9 @@ def _reconcile(
             note = f"case {case}: deduction"
             if take < missing:
                 note += f", shortfall {_money(missing - take)}"
-            entry = Entry(seq, official, DEDUCT, take, on, case, year, note)
+            new.append(Entry(seq, official, DEDUCT, take, on, case, year, note))
             seq += 1
-            book.post(entry)
-            new.append(entry)
+            book.deduct(official, case, year, take)
             left[key] = available - take
         if shortfall is not None and take < missing:
             shortfall[official] += missing - take
