@@ -225,12 +225,14 @@ def _append(ledger, new: Sequence, prior: Iterable, report: bool = True) -> list
     texts: dict[str, str] = {}
     days: dict[dt.date, str] = {}
     enc_at = enc(at)
-    for e in new:
-        official, kind, amount, case, day = e.official, e.kind, int(e.amount_fen), e.case, e.on
-        year = e.year if e.year is not None else day.year
+    for _, official, kind, amount, day, case, year, text in new:
+        amount = int(amount)
+        if year is None:
+            year = day.year
         key = (official, year)
         left = running[key] = running[key] + sign[kind] * amount
-        note = f"{e.note}; balance {year}: {_money(left)}"
+        note = f"{text}; balance {year}: {left // 100}.{left % 100:02d}" if left >= 0 else \
+            f"{text}; balance {year}: {_money(left)}"
         on = days.get(day)
         if on is None:
             on = days[day] = day.isoformat()
@@ -245,7 +247,7 @@ def _append(ledger, new: Sequence, prior: Iterable, report: bool = True) -> list
             # ``_canonical_entry`` with the repeated values already encoded.
             text = (f'{prev}{{"amount_fen":{amount},"at":{enc_at},'
                     f'"case_number":{"null" if case is None else enc(case)},"kind":{enc_kind},"note":{enc(note)},'
-                    f'"official":{enc_official},"on_date":{enc_on},"year":{"null" if year is None else year}}}')
+                    f'"official":{enc_official},"on_date":{enc_on},"year":{year}}}')
             h = sha(text.encode()).hexdigest()
         else:
             values = {"official": official, "kind": kind, "amount_fen": amount, "on_date": on, "case_number": case,
