@@ -21,6 +21,7 @@ import datetime as dt
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from contextlib import contextmanager
 from json.encoder import encode_basestring  # the encoder db.canonical uses (ensure_ascii=False)
 
 from xinfang.errors import XinfangError
@@ -119,9 +120,9 @@ def load_cases(ledger, levels: Iterable[Level], townships: Sequence[str] | None 
         years = sorted(set(years))
         if not years:
             return []
-        where.insert(0, " OR ".join(["received BETWEEN ? AND ?"] * len(years)))
-        where[0] = f"({where[0]})"
-        params = [d for y in years for d in (f"{y:04d}-01-01", f"{y:04d}-12-31")] + params
+        # The level first: it drops most rows before their date is read.
+        where.append("(" + " OR ".join(["received BETWEEN ? AND ?"] * len(years)) + ")")
+        params += [d for y in years for d in (f"{y:04d}-01-01", f"{y:04d}-12-31")]
     if townships is not None:
         if not townships:
             return []
@@ -519,9 +520,31 @@ def statement_rows(ledger, official: str | None = None, year: int | None = None)
     return rows
 
 
+@contextmanager
+def _bulk():
+    """Bulk work (a whole year of cases, tens of thousands of entries) builds hundreds of thousands
+    of tuples and no reference cycle: the cyclic garbage collector is paused meanwhile instead of
+    re-scanning them again and again as they accumulate."""
+    import gc
+
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
 def settle_deposits(ledger, year: int, today: dt.date) -> dict:
     """Year-end settlement (年底结算) of every official in post in ``year``: catch-up deductions,
     refunds and rewards appended; a second settlement of the same year is refused."""
+    with _bulk():
+        return _settle_deposits(ledger, year, today)
+
+
+def _settle_deposits(ledger, year: int, today: dt.date) -> dict:
     from xinfang.rules.deposits import SETTLEMENT_KINDS, settle_year
 
     if year > today.year:
