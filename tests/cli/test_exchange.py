@@ -559,3 +559,43 @@ def test_two_processes_store_exactly_what_one_process_stores(office, tmp_path, c
     assert two_cases[1]["repeat_of"] == "2026-00001" and two_cases[1]["initial"] is False
     assert office.ok("import", path)["imported"] == 6
     assert office.ok("audit", "verify")["ok"] is True
+
+
+def _indexes(c: CLI) -> list[tuple]:
+    conn = sqlite3.connect(c.db)
+    try:
+        return conn.execute("SELECT name, tbl_name, sql FROM sqlite_master WHERE type = 'index' ORDER BY name").fetchall()
+    finally:
+        conn.close()
+
+
+def test_an_import_that_rebuilds_the_indexes_leaves_them_as_they_were(office, tmp_path, monkeypatch, forked):
+    from xinfang.ledger import exchange
+
+    monkeypatch.setattr(exchange, "SUSPEND_MIN_BYTES", 0)
+    monkeypatch.setattr(exchange, "ROW_BYTES", 1)  # any file counts as larger than the ledger
+    before = _indexes(office)
+    path = tmp_path / "bad.csv"
+    write_rows(path, 3000, {2999: ["2026-10-01", "来信", "火星镇", "乙", "", "1", "区", "征地补偿", "x"]})
+    counts = office.counts()
+    assert office("import", path).code == 1
+    assert _indexes(office) == before and office.counts() == counts
+    path = tmp_path / "cases.csv"
+    office("export", "--reveal", "-o", path)
+    assert office.ok("import", path)["imported"] == 6
+    write_rows(path, 3000, {})
+    assert office.ok("import", path)["imported"] == 3000
+    assert _indexes(office) == before
+    conn = sqlite3.connect(office.db)
+    try:
+        assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+        # the per-month tally the triggers on cases keep (where the ledger has one) counts every imported case
+        if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'case_tally'").fetchone():
+            tally = conn.execute("SELECT month, township, level, people, n, repeats FROM case_tally"
+                                 " ORDER BY 1, 2, 3, 4").fetchall()
+            assert tally == conn.execute(
+                "SELECT month, township, level, people, count(*), count(repeat_of) FROM cases"
+                " GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4").fetchall()
+    finally:
+        conn.close()
+    assert office.ok("audit", "verify")["ok"] is True

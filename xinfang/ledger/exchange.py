@@ -752,6 +752,9 @@ _CASE_COLUMNS = ("number", "year", "seq", "month", "received", "channel", "point
 # The keys of an import snapshot, in the sorted order ``canonical`` writes them.
 _SNAPSHOT_KEYS = tuple(sorted((*CASE_FIELDS, *DERIVED, *LIFECYCLE)))
 PARALLEL_MIN_BYTES = 1 << 20  # smaller files are read and written in one process
+SUSPEND_MIN_BYTES = 4 << 20  # a file this large, about as large as the ledger or more: rebuild its indexes
+ROW_BYTES = 250  # about the bytes of one case in an exported CSV
+_KEPT_INDEXES = ("cases_petitioner",)  # the repeat look-up reads it during the import
 _DONE_KINDS = frozenset({"done", "refused", "error", "crash"})
 
 
@@ -1010,12 +1013,25 @@ class CaseWriter:
         # A bigger page cache for the length of the import: the petitioner and month indexes take
         # rows in random order, and 2 MB (SQLite's default) makes every batch re-read index pages.
         self.cache_size = self.conn.execute("PRAGMA cache_size").fetchone()[0]
-        self.temp_store = self.conn.execute("PRAGMA temp_store").fetchone()[0]
         self.conn.execute(f"PRAGMA cache_size = -{IMPORT_CACHE_KIB}")
-        self.conn.execute("PRAGMA temp_store = MEMORY")
         self.insert_case = (f"INSERT INTO cases ({', '.join(_CASE_COLUMNS)})"
                             f" VALUES ({', '.join('?' * len(_CASE_COLUMNS))})")
         self.count = 0
+        self.suspended: list[tuple[str, str]] = []  # (name, CREATE statement) of indexes dropped for the import
+
+    def suspend_indexes(self) -> None:
+        """Drop the secondary indexes of the tables an import fills that the import itself never reads
+        (all but the petitioner index the repeat look-up uses), to build them again by sorting in
+        ``finish``: for an import as large as the ledger, much cheaper than inserting every row into
+        each of them at a random place. Inside the import's transaction: a crash or a refused file
+        rolls the drop back with everything else."""
+        rows = self.conn.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
+            " AND tbl_name IN ('cases', 'clocks', 'events') AND name NOT IN (" + ", ".join("?" * len(_KEPT_INDEXES))
+            + ") ORDER BY name", _KEPT_INDEXES).fetchall()
+        for name, _ in rows:
+            self.conn.execute(f'DROP INDEX "{name}"')
+        self.suspended = rows
 
     def write(self, batch: tuple[list, list, list]) -> None:
         """Insert one prepared batch (``CasePreparer.prepare``)."""
@@ -1090,12 +1106,17 @@ class CaseWriter:
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", chained)
 
     def close(self) -> None:
-        """Give the connection its page cache size and temp store back."""
+        """Give the connection its page cache size back."""
         self.conn.execute(f"PRAGMA cache_size = {int(self.cache_size)}")
-        self.conn.execute(f"PRAGMA temp_store = {int(self.temp_store)}")
 
     def finish(self, counters: dict[int, int]) -> None:
-        """Record the last case number of each year the import used."""
+        """Build the suspended indexes again; record the last case number of each year the import used."""
+        if self.suspended:
+            # The sorter takes as much memory as the page cache: half the cache, for flat memory.
+            self.conn.execute(f"PRAGMA cache_size = -{IMPORT_CACHE_KIB // 2}")
+            for _, sql in self.suspended:
+                self.conn.execute(sql)
+            self.suspended = []
         for year, last in counters.items():
             self.conn.execute(
                 "INSERT INTO counters (year, last) VALUES (?, ?) ON CONFLICT(year) DO UPDATE SET last = excluded.last",
@@ -1189,14 +1210,15 @@ def _forked(messages: Callable[[], Iterator[tuple]]) -> Iterator[tuple]:
 
 def import_cases(ledger, path: Path, today: dt.date, check_only: bool = False,
                  progress: Callable[[int, int, int], None] | None = None,
-                 parallel: bool | None = None) -> dict:
+                 parallel: bool | None = None, suspend: bool | None = None) -> dict:
     """Import the cases of a CSV or xlsx file (call inside ``ledger.write()``).
 
     Every row is checked; when any is bad, ``ImportRefused`` lists them and the caller's rollback
     leaves the ledger as it was. ``check_only`` checks without writing. ``progress`` is called
     per batch with (rows read, done, total) in the file's own unit. ``parallel`` (default: files
     of ``PARALLEL_MIN_BYTES`` or more, when writing) reads and checks in a second process while
-    this one writes."""
+    this one writes. ``suspend`` (default: a file about as large as the ledger or larger) drops the
+    secondary indexes the import does not read and builds them again at the end."""
     table = open_table(path)
     writer = None
     try:
@@ -1205,6 +1227,11 @@ def import_cases(ledger, path: Path, today: dt.date, check_only: bool = False,
         if not check_only:
             preparer = CasePreparer(ledger, path.name)
             writer = CaseWriter(ledger, path.name)
+        if writer and suspend is not False:
+            size = path.stat().st_size
+            stored = ledger.scalar("SELECT coalesce(max(rowid), 0) FROM cases")
+            if suspend or (size >= SUSPEND_MIN_BYTES and size // ROW_BYTES >= stored):
+                writer.suspend_indexes()
         if parallel is None:
             parallel = not check_only and path.stat().st_size >= PARALLEL_MIN_BYTES
         if parallel:
