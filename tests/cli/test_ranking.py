@@ -446,8 +446,8 @@ def _assert_tally_holds(cli, months=("2026-09", "2026-10", "2026-11")) -> None:
         led.conn.close()
 
 
-def test_the_tally_follows_registers_corrections_and_imports(cli, tmp_path):
-    from tests.cli.test_exchange import HEADER_ZH, make_id
+def test_the_tally_follows_registers_corrections_and_imports(cli, tmp_path, capsys):
+    from tests.cli.test_exchange import HEADER_ZH, ledger, make_id
 
     cli.register(received="2026-11-02", township="车桥镇", level="city", people=6, id_number=make_id(1))
     cli.register(received="2026-11-03", township="车桥镇", id_number=make_id(1))  # a repeat of case 1
@@ -477,6 +477,14 @@ def test_the_tally_follows_registers_corrections_and_imports(cli, tmp_path):
     stored, _ = _tally_and_cases(cli.db)
     assert sum(r[5] for r in stored if r[0] == "2026-10") == 1  # the import links its second row as a repeat
     assert cli.ok("audit", "verify")["ok"] is True
+
+    # A whole ledger imported into an empty one (the import's bulk path).
+    whole = tmp_path / "whole.csv"
+    assert cli("export", "--reveal", "-o", whole).code == 0
+    target = ledger(tmp_path, capsys, "new.db")
+    target.ok("import", whole)
+    _assert_tally_holds(target)
+    assert _tally_and_cases(target.db)[0] == _tally_and_cases(cli.db)[0]
 
 
 def test_the_ranking_reads_the_tally_not_the_cases(cli):
