@@ -81,3 +81,33 @@ def test_the_case_tally_is_built_from_the_cases_of_an_older_ledger(tmp_path):
     assert conn.execute("SELECT month, township, level, people, n, repeats FROM case_tally ORDER BY 1, 2, 3, 4"
                         ).fetchall() == [("2026-03", "车桥镇", "city", 1, 3, 1)]
     conn.close()
+
+
+def test_a_bulk_load_can_suspend_the_tally_and_recount_it(tmp_path):
+    path = tmp_path / "l.db"
+    conn = sqlite3.connect(path, isolation_level=None)
+    migrate(conn)
+    before = _schema(path)
+
+    def add(number, seq, month, people):
+        conn.execute("INSERT INTO cases (number, year, seq, received, month, channel, township, name, people, level,"
+                     " kind, category, major, summary, collective, skip_level, repeat_of, status) VALUES"
+                     " (?, 2026, ?, ?, ?, 'letter', '车桥镇', 'x', ?, 'city', 'grievance', 'other', 0, 'x', 0, 0,"
+                     " NULL, 'registered')", (number, seq, month + "-02", month, people))
+
+    add("2026-00001", 1, "2026-03", 1)
+    conn.execute("BEGIN")
+    schema.suspend_tally(conn)
+    add("2026-00002", 2, "2026-03", 1)
+    add("2026-00003", 3, "2026-04", 6)
+    assert conn.execute("SELECT sum(n) FROM case_tally").fetchone()[0] == 1  # not counted while suspended
+    schema.restore_tally(conn, ["2026-03", "2026-04"])
+    conn.execute("COMMIT")
+    assert conn.execute("SELECT month, people, n FROM case_tally ORDER BY 1, 2").fetchall() == [
+        ("2026-03", 1, 2), ("2026-04", 6, 1)]
+    assert _schema(path) == before  # the triggers are back, unchanged
+    add("2026-00004", 4, "2026-04", 6)
+    schema.restore_tally(conn)
+    assert conn.execute("SELECT month, people, n FROM case_tally ORDER BY 1, 2").fetchall() == [
+        ("2026-03", 1, 2), ("2026-04", 6, 2)]
+    conn.close()

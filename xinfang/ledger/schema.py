@@ -255,4 +255,30 @@ CASE_TALLY_BUILD = (
     " SELECT month, township, level, people, COUNT(*), COUNT(repeat_of) FROM cases"
     " GROUP BY month, township, level, people"
 )
+TALLY_TRIGGERS = ("cases_tally_insert", "cases_tally_update", "cases_tally_delete")
+
+
+def suspend_tally(conn) -> None:
+    """Drop the tally's triggers for a bulk load of cases (inside the caller's transaction): each
+    trigger makes every inserted row pay for a statement journal. ``restore_tally`` must follow in
+    the same transaction; a rollback brings the triggers back by itself."""
+    for name in TALLY_TRIGGERS:
+        conn.execute(f"DROP TRIGGER IF EXISTS {name}")
+
+
+def restore_tally(conn, months=None) -> None:
+    """Recount the tally from the cases — of ``months`` (those a bulk load touched), or of every
+    month when ``None`` — and (re)create its triggers, exactly as the migration made them."""
+    if months is None:
+        conn.execute("DELETE FROM case_tally")
+        conn.execute(CASE_TALLY_BUILD)
+    else:
+        for month in sorted(set(months)):
+            conn.execute("DELETE FROM case_tally WHERE month = ?", (month,))
+            conn.execute(CASE_TALLY_BUILD.replace(" GROUP BY", " WHERE month = ? GROUP BY"), (month,))
+    suspend_tally(conn)  # whether or not they were suspended: made again from their one definition
+    for statement in _split(CASE_TALLY)[1:]:
+        conn.execute(statement)
+
+
 MIGRATION_COUNT = 4
