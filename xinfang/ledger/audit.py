@@ -318,11 +318,19 @@ def verify(conn: sqlite3.Connection) -> Report:
         ("seals", lambda: _merge(seals(conn), counts)),
         ("cases", lambda: _merge(cases(conn), counts, key="cases")),
     )
-    for name, step in steps:
-        try:
-            problems.extend(step())
-        except sqlite3.DatabaseError as exc:
-            problems.append(Problem("sqlite", None, f"{name} check could not read the file: {exc}"))
+    # One read transaction: every check sees the same snapshot while other clerks keep writing (WAL).
+    snapshot = not conn.in_transaction
+    if snapshot:
+        conn.execute("BEGIN")
+    try:
+        for name, step in steps:
+            try:
+                problems.extend(step())
+            except sqlite3.DatabaseError as exc:
+                problems.append(Problem("sqlite", None, f"{name} check could not read the file: {exc}"))
+    finally:
+        if snapshot and conn.in_transaction:
+            conn.execute("COMMIT")
     return Report(problems, counts.get("events", 0), counts, heads)
 
 
