@@ -310,3 +310,11 @@ def test_a_transferred_case_gives_its_deductions_back_at_once(cli):
     cli.ok("transfer", case, "--to", "市信访局", "--reason", "不属本区管辖", "--on", "2026-04-03")
     s = rows_by_name(cli.ok("deposits", "statement", "--year", "2026"))
     assert s[SEC]["deducted"] == 0 and s[HEAD]["balance"] == 10000
+
+
+def test_a_year_is_settled_only_after_it_has_ended(cli):
+    staff(cli, pay_year=2026)
+    before = cli.counts()
+    res = cli("deposits", "settle", "--year", "2026")  # today is 2026-11-26
+    assert res.code == 1 and "has not ended" in res.err and cli.counts() == before
+    assert cli("deposits", "settle", "--year", "2026", today="2027-01-04").code == 0

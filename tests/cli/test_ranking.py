@@ -496,3 +496,8 @@ def test_the_ranking_reads_the_tally_not_the_cases(cli):
     finally:
         conn.close()
     assert row(rank(cli, "2026-08"), "林集镇")["cases"] == 5
+
+
+def test_a_month_that_has_not_begun_is_not_ranked(cli):
+    res = cli("rank", "--month", "2026-12")
+    assert res.code == 1 and "has not begun" in res.err

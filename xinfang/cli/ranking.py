@@ -36,6 +36,10 @@ def rank(
     the_month = parse.parse_month(month)
     ledger = STATE.open()
     today = STATE.today
+    if not publish and the_month > f"{today:%Y-%m}":
+        from xinfang.errors import XinfangError
+
+        raise XinfangError(f"--month: {the_month} has not begun (today is {today})", fix="rank a past or the current month")
     if publish:
         with ledger.write():
             doc = publish_month(ledger, the_month, today)

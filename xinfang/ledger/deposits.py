@@ -547,8 +547,9 @@ def settle_deposits(ledger, year: int, today: dt.date) -> dict:
 def _settle_deposits(ledger, year: int, today: dt.date) -> dict:
     from xinfang.rules.deposits import SETTLEMENT_KINDS, settle_year
 
-    if year > today.year:
-        raise XinfangError(f"--year: {year} has not begun (today is {today})", fix="settle a year at or after its end")
+    if today <= dt.date(year, 12, 31):
+        raise XinfangError(f"--year: {year} has not ended (today is {today}); settlement closes the year for good",
+                           fix="settle it after 31 December; 'deposits statement' shows the balances meanwhile")
     if year in settled_years(ledger):
         on = ledger.scalar("SELECT min(on_date) FROM deposit_entries WHERE kind IN ('refund', 'reward') AND year = ?",
                            (year,))
