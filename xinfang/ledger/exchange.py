@@ -425,6 +425,7 @@ class RowChecker:
         self.flags: dict = {"": False}
         self.people: dict = {"": 1}  # blank optional columns take register's defaults
         self.birth_ok: dict[str, bool] = {}
+        self.shapes: dict[tuple, tuple] = {}  # (status, which lifecycle columns are filled) -> rule answers
         self.registered = {"", Status.registered.value, Status.registered.zh, Status.registered.en}
         self.parsers = {
             "township": ref.township, "category": ref.category, "point": ref.point, "unit": ref.unit,
@@ -618,23 +619,10 @@ class RowChecker:
                 return f"{self.col(key)}: {rest}"
         return message
 
-    def _lifecycle(self, life: tuple, out: dict, problems: list[str]) -> None:
-        """Check the lifecycle columns (status, unit, leader, dates, outcome …) into ``out``."""
-        raws = dict(zip(LIFECYCLE, map(str.strip, life)))
-        out.update(_REGISTERED)
+    def _shape_problems(self, status: str, raws: dict) -> tuple[frozenset, list[str]]:
+        """(the columns ``status`` allows, the problems of which lifecycle columns are filled)."""
         col = self.col
-        raw = raws["status"]
-        if raw:
-            status = self.enums["status"].get(raw) or self.soft(self.enums["status"], "status", raw, problems)
-            if status is None:
-                return
-        else:
-            given = [k for k in ("unit", "leader", "assigned_on", "replied_on", "closed_on", "outcome") if raws[k]]
-            if given:
-                problems.append(f"{col('status')}: empty, but {col(given[0])} is given; give the status")
-                return
-            status = Status.registered.value
-        out["status"] = status
+        problems: list[str] = []
         needed, allowed = _STATUS_RULES[status]
         if status == Status.review.value and not raws["closed_on"]:
             needed = needed | {"replied_on"}  # a review asked on a reply, before any closing
@@ -652,6 +640,35 @@ class RowChecker:
             problems.append(f"{col('leader')}: an assigned case needs its leader (包案领导)")
         if raws["joint"] and not raws["assigned_on"]:
             problems.append(f"{col('joint')}: given, but {col('assigned_on')} is empty")
+        return allowed, problems
+
+    def _lifecycle(self, life: tuple, out: dict, problems: list[str]) -> None:
+        """Check the lifecycle columns (status, unit, leader, dates, outcome …) into ``out``."""
+        stripped = tuple(map(str.strip, life))
+        raws = dict(zip(LIFECYCLE, stripped))
+        out.update(_REGISTERED)
+        col = self.col
+        raw = raws["status"]
+        if raw:
+            status = self.enums["status"].get(raw) or self.soft(self.enums["status"], "status", raw, problems)
+            if status is None:
+                return
+        else:
+            given = [k for k in ("unit", "leader", "assigned_on", "replied_on", "closed_on", "outcome") if raws[k]]
+            if given:
+                problems.append(f"{col('status')}: empty, but {col(given[0])} is given; give the status")
+                return
+            status = Status.registered.value
+        out["status"] = status
+        # Which columns a status needs and allows: the same few answers for every row of a file,
+        # worked out once per status and set of filled columns.
+        shape = (status, *map(bool, stripped[1:]))
+        found = self.shapes.get(shape)
+        if found is None:
+            found = self.shapes[shape] = self._shape_problems(status, raws)
+        allowed = found[0]
+        if found[1]:
+            problems.extend(found[1])
         before = len(problems)
         last, last_key = out["received"], "received"
         today = self.today
