@@ -599,3 +599,30 @@ def test_an_import_that_rebuilds_the_indexes_leaves_them_as_they_were(office, tm
     finally:
         conn.close()
     assert office.ok("audit", "verify")["ok"] is True
+
+
+def test_a_workbook_read_in_a_second_process_round_trips(office, tmp_path, capsys, forked):
+    path = tmp_path / "cases.xlsx"
+    assert office("export", "--reveal", "-o", path).code == 0
+    target = ledger(tmp_path, capsys, "new.db")
+    assert target.ok("import", path)["imported"] == 6
+    assert_same_cases(office, target)
+    assert target.ok("audit", "verify")["ok"] is True
+
+
+def test_a_failing_write_ends_the_reading_process(cli, tmp_path, forked, monkeypatch):
+    import multiprocessing
+
+    from xinfang.ledger import exchange
+
+    def broken(self, batch):
+        raise sqlite3.OperationalError("disk I/O error")
+
+    monkeypatch.setattr(exchange.CaseWriter, "write", broken)
+    monkeypatch.setattr(exchange, "BATCH", 100)
+    path = tmp_path / "rows.csv"
+    write_rows(path, 3000, {})
+    before = cli.counts()
+    assert cli("import", path).code != 0
+    assert cli.counts() == before
+    assert multiprocessing.active_children() == []

@@ -1237,7 +1237,7 @@ def import_cases(ledger, path: Path, today: dt.date, check_only: bool = False,
     this one writes. ``suspend`` (default: a file about as large as the ledger or larger) drops the
     secondary indexes the import does not read and builds them again at the end."""
     table = open_table(path)
-    writer = None
+    writer = stream = None
     try:
         checker = RowChecker(ledger, map_header(table.header), len(table.header), today)
         preparer = None
@@ -1288,6 +1288,8 @@ def import_cases(ledger, path: Path, today: dt.date, check_only: bool = False,
         if writer:
             writer.finish(summary[0])
     finally:
+        if stream is not None:
+            stream.close()  # a reading process still running is ended here, not when the error is freed
         table.close()
         if writer:
             writer.close()
