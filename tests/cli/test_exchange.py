@@ -564,12 +564,13 @@ def test_two_processes_store_exactly_what_one_process_stores(office, tmp_path, c
 def _indexes(c: CLI) -> list[tuple]:
     conn = sqlite3.connect(c.db)
     try:
-        return conn.execute("SELECT name, tbl_name, sql FROM sqlite_master WHERE type = 'index' ORDER BY name").fetchall()
+        return conn.execute("SELECT type, name, tbl_name, sql FROM sqlite_master WHERE type IN ('index', 'trigger')"
+                            " ORDER BY type, name").fetchall()
     finally:
         conn.close()
 
 
-def test_an_import_that_rebuilds_the_indexes_leaves_them_as_they_were(office, tmp_path, monkeypatch, forked):
+def test_an_import_that_rebuilds_the_indexes_and_the_tally_leaves_them_as_they_were(office, tmp_path, monkeypatch, forked):
     from xinfang.ledger import exchange
 
     monkeypatch.setattr(exchange, "SUSPEND_MIN_BYTES", 0)

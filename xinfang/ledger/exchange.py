@@ -1035,6 +1035,7 @@ class CaseWriter:
                             f" VALUES ({', '.join('?' * len(_CASE_COLUMNS))})")
         self.count = 0
         self.suspended: list[tuple[str, str]] = []  # (name, CREATE statement) of indexes dropped for the import
+        self.tally_months: set[str] | None = None  # with the tally suspended: the months the import touched
 
     def suspend_indexes(self) -> None:
         """Drop the secondary indexes of the tables an import fills that the import itself never reads
@@ -1049,6 +1050,12 @@ class CaseWriter:
         for name, _ in rows:
             self.conn.execute(f'DROP INDEX "{name}"')
         self.suspended = rows
+        # The per-month tally's triggers would make every inserted case pay for a statement journal:
+        # suspended too, and the months the import touches recounted once in ``finish``.
+        from xinfang.ledger import schema
+
+        schema.suspend_tally(self.conn)
+        self.tally_months = set()
 
     def write(self, batch: tuple[list, list, list]) -> None:
         """Insert one prepared batch (``CasePreparer.prepare``)."""
@@ -1058,6 +1065,8 @@ class CaseWriter:
         conn = self.conn
         before = conn.execute("SELECT coalesce(max(rowid), 0) FROM cases").fetchone()[0]
         conn.executemany(self.insert_case, cases)
+        if self.tally_months is not None:
+            self.tally_months.update(c[3] for c in cases)
         repeats = self._repeats(cases, before)
         if clocks:
             conn.executemany(
@@ -1134,6 +1143,11 @@ class CaseWriter:
             for _, sql in self.suspended:
                 self.conn.execute(sql)
             self.suspended = []
+        if self.tally_months is not None:
+            from xinfang.ledger import schema
+
+            schema.restore_tally(self.conn, self.tally_months)
+            self.tally_months = None
         for year, last in counters.items():
             self.conn.execute(
                 "INSERT INTO counters (year, last) VALUES (?, ?) ON CONFLICT(year) DO UPDATE SET last = excluded.last",
