@@ -55,6 +55,7 @@ LABELS: dict[str, tuple[str, str]] = {
 # History actions (events.action) as a person reads them.
 ACTIONS: dict[str, tuple[str, str]] = {
     "init": ("建账", "ledger created"), "register": ("登记", "registered"), "import": ("导入", "imported"),
+    "import-file": ("导入文件", "file imported"),
     "assign": ("交办", "assigned"), "reassign": ("改办", "reassigned"), "reply": ("答复", "replied"),
     "resolve": ("办结", "resolved"), "transfer": ("转送", "transferred"), "correct": ("更正", "corrected"),
     "review": ("复查", "review"), "rereview": ("复核", "re-review"), "review-answer": ("复查答复", "review answered"),

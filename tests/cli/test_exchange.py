@@ -627,3 +627,31 @@ def test_a_failing_write_ends_the_reading_process(cli, tmp_path, forked, monkeyp
     assert cli("import", path).code != 0
     assert cli.counts() == before
     assert multiprocessing.active_children() == []
+
+
+def test_the_same_file_is_not_imported_twice_by_accident(cli, tmp_path):
+    cli.register(received="2026-11-02")
+    path = tmp_path / "cases.csv"
+    assert cli("export", "--reveal", "-o", path).code == 0
+    assert cli.ok("import", path)["imported"] == 1
+    before = cli.counts()
+    res = cli("import", path)
+    assert res.code == 1 and "imported before" in res.err and "--again" in res.err
+    assert cli.counts() == before
+    assert cli.ok("import", path, "--again")["imported"] == 1
+
+
+def test_imported_city_level_cases_are_charged_to_the_officials(cli, tmp_path):
+    cli.ok("officials", "add", "--township", "车桥镇", "--role", "secretary", "--name", "周书记", "--from", "2026-01-01")
+    cli.ok("deposits", "pay", "--official", "周书记", "--amount", "10000", "--on", "2026-01-05")
+    source = tmp_path / "source.db"
+    from tests.conftest import CLI
+
+    other = CLI(source, cli.capsys)
+    assert other("init").code == 0
+    other.register(received="2026-11-02", level="city")
+    path = tmp_path / "city.csv"
+    assert other("export", "--reveal", "-o", path).code == 0
+    cli.ok("import", path)
+    statement = {r["official"]: r for r in cli.ok("deposits", "statement", "--year", "2026")}
+    assert statement["周书记"]["deducted"] == 500

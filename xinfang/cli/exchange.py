@@ -69,6 +69,7 @@ def export(
 def import_(
     file: Annotated[Path, typer.Argument(help="A .csv or .xlsx file as 'xinfang export --reveal' writes it (Chinese or English headings).")],
     check: Annotated[bool, typer.Option("--check", help="Check every row and report, but import nothing.")] = False,
+    again: Annotated[bool, typer.Option("--again", help="Import a file that was imported before (its cases are added a second time).")] = False,
     json_: JsonOpt = False,
 ):
     """Import cases from a CSV or xlsx file: every row is checked as 'register' checks it; either
@@ -82,8 +83,20 @@ def import_(
     zh = STATE.lang == "zh"
     with _Progress(file) as progress:
         try:
+            digest = _file_digest(file) if file.is_file() else None  # a missing file: import_cases says so
             with ledger.write():
+                earlier = ledger.one("SELECT at, note FROM events WHERE action = 'import-file' AND new = ?"
+                                     " ORDER BY id DESC LIMIT 1", (digest,)) if digest and not again else None
+                if earlier:
+                    raise XinfangError(f"FILE: {file.name} was imported before ({earlier['note']}, {earlier['at'][:10]})",
+                                       fix="importing it again would add every case a second time; use --again if that is meant")
                 result = import_cases(ledger, file, today, check_only=check, progress=progress)
+                if not check and result["imported"]:
+                    from xinfang.ledger.deposits import reconcile_deposits
+
+                    reconcile_deposits(ledger, today)  # imported city-level cases are charged like registered ones
+                    ledger.event("import-file", None, "sha256", None, digest,
+                                 f"{file.name}: {result['imported']} cases {result['first']}…{result['last']}")
         except ImportRefused as exc:
             progress.stop()
             for rowno, reason in exc.rows:
@@ -103,6 +116,20 @@ def import_(
         span = f"{result['first']} … {result['last']}" if result["imported"] else ""
         msg = f"已导入 {result['imported']} 件（{span}）" if zh else f"Imported {result['imported']} cases ({span})"
     emit(result, "json" if json_ else "table", STATE.lang, message=msg)
+
+
+def _file_digest(path: Path) -> str:
+    """SHA-256 of the file, so that importing the same file twice is noticed."""
+    import hashlib
+
+    h = hashlib.sha256()
+    try:
+        with open(path, "rb") as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                h.update(block)
+    except OSError as exc:
+        raise XinfangError(f"FILE: cannot read {path}: {exc.strerror}", fix="give an existing .csv or .xlsx file") from None
+    return h.hexdigest()
 
 
 class _Progress:
