@@ -209,3 +209,12 @@ def test_a_case_no_longer_an_accusation_accuses_no_one(cli):
     shown = cli.ok("show", case)
     assert shown["kind"] == "grievance" and shown["accused"] is None
     assert [c["case"] for c in cli.ok("cases", "--township", "车桥镇")] == [case]
+
+
+def test_outreach_on_a_day_the_point_is_not_staffed_is_registered_with_a_warning(cli):
+    res = cli("register", "--received", "2026-11-24", "--channel", "outreach", "--point", "车桥", "--township", "车桥镇",
+              "--name", "张三", "--category", "other", "--summary", "x", "--json")
+    assert res.code == 0 and "staffed on mon, wed, fri" in res.err and "tue" in res.err
+    res = cli("register", "--received", "2026-11-25", "--channel", "outreach", "--point", "车桥", "--township", "车桥镇",
+              "--name", "张三", "--category", "other", "--summary", "x", "--json")
+    assert res.code == 0 and res.err == ""

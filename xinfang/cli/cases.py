@@ -77,6 +77,14 @@ def register(
                            category=category, summary=summary, id_number=id_number, phone=phone, address=address,
                            people=people, level=level, kind=kind, major=major, accused=accused, point=point)
     today = STATE.today
+    if fields["point"]:
+        staffed = ledger.ref.points[fields["point"]]["weekdays"].split(",")
+        day = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")[fields["received"].weekday()]
+        if day not in staffed:
+            import sys
+
+            sys.stderr.write(f"Warning: the {fields['point']} reception point is staffed on {', '.join(staffed)}; "
+                             f"{fields['received']} is a {day}: check the date\n")
     if fields["kind"] == Kind.accusation and not fields["accused"]:
         import sys
 
