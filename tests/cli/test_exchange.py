@@ -72,6 +72,23 @@ def assert_same_cases(source: CLI, target: CLI) -> None:
 
 
 @pytest.mark.parametrize("suffix", ["csv", "xlsx"])
+def chained_events(db) -> list[tuple]:
+    """Every history row, after checking each links to the one before exactly as Ledger.event chains."""
+    from xinfang.ledger.db import GENESIS, row_hash
+
+    conn = sqlite3.connect(db)
+    rows = conn.execute("SELECT at, who, case_number, action, field, old, new, note, prev_hash, hash"
+                        " FROM events ORDER BY id").fetchall()
+    conn.close()
+    prev = GENESIS
+    for at, who, case, action, field, old, new, note, prev_hash, h in rows:
+        values = {"at": at, "who": who, "case_number": case, "action": action, "field": field, "old": old,
+                  "new": new, "note": note}
+        assert prev_hash == prev and h == row_hash(prev, values)
+        prev = h
+    return rows
+
+
 def test_round_trip_gives_the_same_cases_fields_statuses_and_clocks(office, tmp_path, capsys, suffix):
     path = tmp_path / f"cases.{suffix}"
     res = office("export", "--reveal", "-o", path)
@@ -270,25 +287,14 @@ def test_import_history_and_hash_chain(office, tmp_path, capsys):
         ("clock-done", "reply"), ("clock", "review_request")]
     assert running[5]["note"] == "late (due 2026-11-10)"
     # the chain continues from the events before the import, exactly as Ledger.event chains
-    conn = sqlite3.connect(target.db)
-    rows = conn.execute("SELECT at, who, case_number, action, field, old, new, note, prev_hash, hash"
-                        " FROM events ORDER BY id").fetchall()
-    conn.close()
-    from xinfang.ledger.db import GENESIS, row_hash
-
-    prev = GENESIS
-    for at, who, case, action, field, old, new, note, prev_hash, h in rows:
-        values = {"at": at, "who": who, "case_number": case, "action": action, "field": field, "old": old,
-                  "new": new, "note": note}
-        assert prev_hash == prev and h == row_hash(prev, values)
-        prev = h
+    rows = chained_events(target.db)
     notes = {r[7] for r in rows if r[3].startswith("clock")}
     assert {"met", "late (due 2026-11-10)"} <= notes
     assert any(n and n.endswith("(provisional)") for n in notes)
 
 
 def test_stored_history_is_exactly_what_ledger_event_writes_even_for_awkward_text(cli, tmp_path):
-    from xinfang.ledger.db import GENESIS, canonical, row_hash
+    from xinfang.ledger.db import canonical
 
     cli.register()  # the chain continues from events already there
     path = tmp_path / "awkward.csv"
@@ -299,16 +305,8 @@ def test_stored_history_is_exactly_what_ledger_event_writes_even_for_awkward_tex
         w.writerow(['旧"1"', "2026-10-01", "来信", "车桥镇", '张"三"', make_id(3), "2", "市", "征地补偿", awkward,
                     "交办", "车桥镇", 'O\'Brien "李"', "2026-10-02"])
     assert cli.ok("import", path)["imported"] == 1
-    conn = sqlite3.connect(cli.db)
-    rows = conn.execute("SELECT at, who, case_number, action, field, old, new, note, prev_hash, hash"
-                        " FROM events ORDER BY id").fetchall()
-    conn.close()
-    prev = GENESIS
+    rows = chained_events(cli.db)
     for at, who, case, action, field, old, new, note, prev_hash, h in rows:
-        values = {"at": at, "who": who, "case_number": case, "action": action, "field": field, "old": old,
-                  "new": new, "note": note}
-        assert prev_hash == prev and h == row_hash(prev, values)
-        prev = h
         if action in ("register", "import") and field is None:
             assert new == canonical(json.loads(new))
             assert note is None or note == canonical(json.loads(note))
