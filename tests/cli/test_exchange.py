@@ -71,7 +71,6 @@ def assert_same_cases(source: CLI, target: CLI) -> None:
         assert clocks_of(target, n["case"]) == clocks_of(source, o["case"]), o["case"]
 
 
-@pytest.mark.parametrize("suffix", ["csv", "xlsx"])
 def chained_events(db) -> list[tuple]:
     """Every history row, after checking each links to the one before exactly as Ledger.event chains."""
     from xinfang.ledger.db import GENESIS, row_hash
@@ -89,6 +88,7 @@ def chained_events(db) -> list[tuple]:
     return rows
 
 
+@pytest.mark.parametrize("suffix", ["csv", "xlsx"])
 def test_round_trip_gives_the_same_cases_fields_statuses_and_clocks(office, tmp_path, capsys, suffix):
     path = tmp_path / f"cases.{suffix}"
     res = office("export", "--reveal", "-o", path)
