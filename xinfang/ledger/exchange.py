@@ -25,6 +25,7 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime as dt
+import gc
 import hashlib
 import io
 import json
@@ -1252,6 +1253,10 @@ def import_cases(ledger, path: Path, today: dt.date, check_only: bool = False,
     secondary indexes the import does not read and builds them again at the end."""
     table = open_table(path)
     writer = stream = None
+    # No reference cycles are made per row, so the cycle collector would only re-walk every live
+    # object again and again (and, in the forked reading process, copy the pages it walks).
+    collecting = gc.isenabled()
+    gc.disable()
     try:
         checker = RowChecker(ledger, map_header(table.header), len(table.header), today)
         preparer = None
@@ -1307,6 +1312,8 @@ def import_cases(ledger, path: Path, today: dt.date, check_only: bool = False,
         table.close()
         if writer:
             writer.close()
+        if collecting:
+            gc.enable()
     if writer is None:
         return {"imported": 0, "checked": total}
     counters, first_seq, count, provisional = summary
