@@ -191,6 +191,8 @@ class Deadline(NamedTuple):
 
 def fen(yuan: float | int | str) -> int:
     """Convert a yuan amount (as given by a user or the policy file) to integer fen, exactly."""
+    if type(yuan) is int:  # whole yuan, as the policy file has them: no need to load decimal
+        return yuan * 100
     from decimal import Decimal, InvalidOperation
 
     try:

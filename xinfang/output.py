@@ -7,7 +7,6 @@ phone numbers are masked unless the clerk asks for them (``--reveal``).
 
 from __future__ import annotations
 
-import csv
 import json
 import sys
 from enum import Enum
@@ -162,6 +161,8 @@ def _json_default(value):
 
 
 def write_csv(rows: list[dict], columns: list[str], lang: str, out=None) -> None:
+    import csv
+
     out = out or sys.stdout
     writer = csv.writer(out)
     writer.writerow(columns)

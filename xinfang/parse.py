@@ -4,7 +4,6 @@ names the option and the fix."""
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import re
 from enum import Enum
 from typing import TypeVar
@@ -67,6 +66,8 @@ def choice(enum: type[E], text: str, option: str) -> E:
 
 def closest(value: str, names: list[str], option: str, what: str) -> str:
     """Find ``value`` among ``names``; accept a unique prefix (车桥 → 车桥镇); else say the nearest names."""
+    import difflib
+
     value = (value or "").strip()
     if value in names:
         return value

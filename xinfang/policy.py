@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
-import csv
-import tomllib
 from functools import cache
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from xinfang.errors import XinfangError
 from xinfang.model import Policy, Township
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 
 @cache
 def data_dir() -> Path:
     """The bundled data folder: inside the installed package, or the repository's ``data/``."""
+    from pathlib import Path  # lazily: a command that reads only the ledger never needs it
+
     here = Path(__file__).resolve().parent
     for candidate in (here / "_data", here.parent / "data"):
         if (candidate / "rules.toml").exists():
@@ -23,6 +26,8 @@ def data_dir() -> Path:
 
 def load_policy_text(text: str, source: str = "rules.toml") -> Policy:
     """Parse and validate a rules document."""
+    import tomllib
+
     try:
         return Policy.from_dict(tomllib.loads(text))
     except tomllib.TOMLDecodeError as exc:
@@ -37,6 +42,8 @@ def default_rules_text() -> str:
 
 def read_roster(path: Path | None = None) -> list[Township]:
     """Read a roster CSV (township, area, population). Raises XinfangError naming the bad row."""
+    import csv
+
     path = path or data_dir() / "roster.csv"
     try:
         with open(path, encoding="utf-8-sig", newline="") as fh:
@@ -61,5 +68,7 @@ def read_roster(path: Path | None = None) -> list[Township]:
 
 
 def read_csv_data(name: str) -> list[dict]:
+    import csv
+
     with open(data_dir() / name, encoding="utf-8-sig", newline="") as fh:
         return list(csv.DictReader(fh))

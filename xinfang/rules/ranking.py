@@ -7,7 +7,6 @@ ordered worst first and the bottom group is read off the positions.
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -62,6 +61,8 @@ def month_of(day: dt.date) -> str:
 
 def month_range(month: str) -> tuple[dt.date, dt.date]:
     """First and last day of a ``YYYY-MM`` month."""
+    import calendar  # with locale, 2 ms that ranking a month does not need
+
     year, mon = parse_month(month)
     return dt.date(year, mon, 1), dt.date(year, mon, calendar.monthrange(year, mon)[1])
 
