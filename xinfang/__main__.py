@@ -1,3 +1,3 @@
-from xinfang.cli import main
+from xinfang.entry import main
 
 main()

@@ -1,21 +1,20 @@
 """The ``xinfang`` command: global options, command groups, and the one place errors are printed.
 
 Each command module is a thin layer: parse options, open the ledger, call one ledger/rules
-function inside one transaction, hand the result to ``xinfang.output.emit``.
+function inside one transaction, hand the result to ``xinfang.output.emit``. The global state and
+the mapping of errors to messages and exit codes live in ``xinfang.session``, shared with the quick
+path of ``xinfang.entry``.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import os
-import sqlite3
 import sys
 from typing import Annotated, Optional
 
 import typer
 
 from xinfang import __version__
-from xinfang.errors import XinfangError
+from xinfang.session import STATE, error, failure, fmt, text_args  # noqa: F401  (STATE and fmt: for the commands)
 
 app = typer.Typer(
     name="xinfang",
@@ -27,31 +26,6 @@ app = typer.Typer(
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-
-
-class State:
-    """Global options, shared by every command of one invocation."""
-
-    db: str | None = None
-    today_text: str | None = None
-    lang: str = "zh"
-    who: str = "clerk"
-
-    @property
-    def today(self) -> dt.date:
-        if self.today_text:
-            from xinfang.parse import parse_date
-
-            return parse_date(self.today_text, "--today")
-        return dt.date.today()
-
-    def open(self, create: bool = False):
-        from xinfang.ledger.db import ledger_path, open_ledger
-
-        return open_ledger(ledger_path(self.db), self.who, create=create)
-
-
-STATE = State()
 
 
 def _version(value: bool):
@@ -69,24 +43,7 @@ def main_options(
     version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")] = False,
 ):
     """Global options go before the command: xinfang --db office.db --lang en cases."""
-    STATE.db = db
-    STATE.today_text = today or os.environ.get("XINFANG_TODAY") or None
-    lang = (lang or os.environ.get("XINFANG_LANG") or "zh").lower()
-    if lang not in ("zh", "en"):
-        raise XinfangError(f"--lang: unknown language {lang!r}", fix="use zh or en")
-    STATE.lang = lang
-    STATE.who = user or os.environ.get("XINFANG_USER") or _login()
-    if STATE.today_text:
-        STATE.today  # validate early: a bad --today is a usage mistake of its own
-
-
-def _login() -> str:
-    try:
-        import getpass
-
-        return getpass.getuser()
-    except Exception:  # no login name in some containers; the history still needs a name
-        return "clerk"
+    STATE.configure(db, today, lang, user)
 
 
 # Which module defines each command, so that a cold process imports (and Typer builds the options
@@ -129,67 +86,21 @@ def _register_commands(argv: list[str] | None = None) -> None:
 def run(argv: list[str] | None = None) -> int:
     """Run the command line; return the exit code. Errors become one line on stderr."""
     try:
-        argv = _text_args(sys.argv[1:] if argv is None else list(argv))
+        argv = text_args(sys.argv[1:] if argv is None else list(argv))
         _register_commands(argv)
         code = app(args=argv, prog_name="xinfang", standalone_mode=False)
         # Typer returns the code of a typer.Exit raised by a command instead of raising it.
         return code if isinstance(code, int) else 0
-    except XinfangError as exc:
-        _error(str(exc))
-        return 1
     except typer.Exit as exc:
         return exc.exit_code
     except typer.Abort:
-        _error("aborted")
+        error("aborted")
         return 1
     except typer.TyperException as exc:  # usage errors: unknown option, missing value (exit 2)
         exc.show()
         return getattr(exc, "exit_code", 2)
-    except sqlite3.OperationalError as exc:
-        _error(f"the ledger could not be written ({exc})", "try again; if it persists run 'xinfang db check'")
-        return 1
-    except sqlite3.DatabaseError as exc:
-        _error(f"the ledger file is damaged ({exc})", "run 'xinfang db check' and restore from a backup")
-        return 1
-    except KeyboardInterrupt:
-        _error("interrupted; nothing was written by the unfinished command")
-        return 130
-    except BrokenPipeError:
-        return 0
-    except OSError as exc:  # a file the user named cannot be read or written (too long a name, no access, …)
-        name = str(exc.filename) if exc.filename is not None else "file"
-        name = name if len(name) <= 60 else name[:57] + "…"
-        _error(f"{name}: {exc.strerror or exc}", "check the file name, its folder and the permissions")
-        return 1
-    except Exception as exc:  # the last line of defence: never a traceback for a clerk
-        if os.environ.get("XINFANG_DEBUG"):
-            raise
-        _error(f"internal error: {type(exc).__name__}: {exc}", "set XINFANG_DEBUG=1 to see details and report it")
-        return 1
-
-
-def _text_args(argv: list[str]) -> list[str]:
-    """Refuse arguments that are not text: bytes a non-UTF-8 terminal (often GBK) sent, which Python
-    keeps as lone surrogates that SQLite and the screen cannot take, and NUL characters (possible
-    only from a calling program), which no file name or field may hold."""
-    for i, arg in enumerate(argv):
-        option = argv[i - 1] if i and argv[i - 1].startswith("-") else f"argument {i + 1}"
-        if "\x00" in arg:
-            raise XinfangError(f"{option}: contains a NUL character", fix="pass plain text")
-        if any("\ud800" <= c <= "\udfff" for c in arg):
-            raw = arg.encode("utf-8", "surrogateescape") if all(
-                c < "\ud800" or "\udc80" <= c <= "\udcff" or c > "\udfff" for c in arg) else b""
-            guess = raw.decode("gb18030", "replace") if raw else ""
-            hint = f" (as GBK it reads {guess!r})" if guess and "\ufffd" not in guess else ""
-            raise XinfangError(f"{option}: not UTF-8 text{hint}",
-                               fix="set the terminal to UTF-8 (LANG=zh_CN.UTF-8, or 'chcp 65001' on Windows) "
-                                   "and type it again")
-    return argv
-
-
-def _error(message: str, fix: str | None = None) -> None:
-    text = f"Error: {message}" + (f"; {fix}" if fix else "")
-    sys.stderr.write(text.replace("\n", " ") + "\n")
+    except (Exception, KeyboardInterrupt) as exc:
+        return failure(exc)
 
 
 def main() -> None:
@@ -202,8 +113,3 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON document."
 CsvOpt = Annotated[bool, typer.Option("--csv", help="Print CSV (listings).")]
 RevealOpt = Annotated[bool, typer.Option("--reveal", help="Show ID and phone numbers unmasked.")]
 
-
-def fmt(json_: bool, csv_: bool = False) -> str:
-    if json_ and csv_:
-        raise XinfangError("--json and --csv: choose one output format", fix="drop one of them")
-    return "json" if json_ else "csv" if csv_ else "table"

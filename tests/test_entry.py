@@ -1,0 +1,225 @@
+"""The quick path of ``xinfang.entry`` is the full Typer command line without Typer's start-up: it
+declares the same options, prints the same output and the same errors with the same exit codes, and
+hands everything it is not sure of to Typer."""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import inspect
+import io
+import json
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import pytest
+import typer.main
+
+from tests.conftest import TODAY
+from xinfang import entry
+from xinfang.cli import COMMAND_MODULES, _register_commands, app
+from xinfang.cli import run as full_run
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+# --- the declarations ---------------------------------------------------------------------------
+
+
+def _declared(command) -> dict:
+    """Option name → (parameter, flag, default, required), as Typer declares the command's options."""
+    out = {}
+    for p in command.params:
+        assert p.param_type_name == "option", f"{command.name}: the quick path reads no arguments ({p.name})"
+        for name in p.opts + p.secondary_opts:
+            out[name] = (p.name, p.is_flag, p.default, p.required)
+    return out
+
+
+def _spec(options: dict) -> dict:
+    return {name: (o.param, o.flag, o.default, o.required) for name, o in options.items()}
+
+
+@pytest.fixture(scope="module")
+def root():
+    _register_commands()
+    return typer.main.get_command(app)
+
+
+def test_the_global_options_are_the_ones_typer_declares(root):
+    assert _spec(entry.GLOBAL) == _declared(root)
+
+
+@pytest.mark.parametrize("name", sorted(entry.QUICK))
+def test_a_quick_command_has_the_options_typer_declares(root, name):
+    command = entry.QUICK[name]
+    assert _spec(command.options) == _declared(root.commands[name])
+
+
+@pytest.mark.parametrize("name", [None, *sorted(entry.QUICK)])
+def test_the_options_the_quick_path_takes_are_plain_text_or_flags(root, name):
+    """Typer converts, checks or calls back nothing on an option the quick path reads itself."""
+    command = root if name is None else root.commands[name]
+    spec = entry.GLOBAL if name is None else entry.QUICK[name].options
+    for p in command.params:
+        if not spec[p.opts[0]].quick:
+            continue
+        assert p.callback is None and p.envvar is None and not p.multiple and p.nargs == 1, p.name
+        assert type(p.type).__name__ == ("BoolParamType" if p.is_flag else "StringParamType"), p.name
+
+
+@pytest.mark.parametrize("name", sorted(entry.QUICK))
+def test_a_quick_command_calls_the_body_the_typer_command_calls(name):
+    command = entry.QUICK[name]
+    body = getattr(__import__(command.module, fromlist=[command.function]), command.function)
+    assert list(inspect.signature(body).parameters) == [o.param for o in command.options.values()]
+    typer_command = getattr(importlib.import_module(f"xinfang.cli.{COMMAND_MODULES[name]}"), name)
+    assert command.module in inspect.getsource(typer_command)
+
+
+def test_the_console_script_and_python_m_use_the_entry_point():
+    scripts = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["scripts"]
+    assert scripts["xinfang"] == "xinfang.entry:main"
+    assert "xinfang.entry" in (ROOT / "xinfang" / "__main__.py").read_text(encoding="utf-8")
+
+
+# --- the same answers ---------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory) -> str:
+    """The demo ledger: two years of cases, published months through 2026-10 (today 2026-11-26)."""
+    db = str(tmp_path_factory.mktemp("demo") / "demo.db")
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+        assert full_run(["--user", "tester", "demo", "--db", db]) == 0
+    return db
+
+
+@pytest.fixture
+def ledgers(cli, demo_db) -> dict:
+    """The demo ledger, and a new one whose month and previous month are both provisional."""
+    cli.register(received="2026-10-12", township="车桥镇", level="city", people=6)
+    cli.register(received="2026-11-02", township="车桥镇")
+    cli.register(received="2026-11-03", township="林集镇", level="province")
+    return {"demo": demo_db, "new": str(cli.db)}
+
+
+def _both(argv: list[str], monkeypatch, capsys) -> tuple[tuple, tuple]:
+    """(exit code, stdout, stderr) through the entry point, and through the full command line."""
+    out = []
+    for force_full in (False, True):
+        if force_full:
+            monkeypatch.setenv("XINFANG_NO_QUICK", "1")
+        else:
+            monkeypatch.delenv("XINFANG_NO_QUICK", raising=False)
+        capsys.readouterr()
+        code = entry.run(argv)
+        out.append((code, *capsys.readouterr()))
+    monkeypatch.delenv("XINFANG_NO_QUICK", raising=False)
+    return out[0], out[1]
+
+
+# (argv with {demo}/{new} for the ledgers, environment) of plain invocations the quick path runs.
+QUICK_LINES = [
+    (["--db", "{demo}", "--today", "2026-11-26", "--user", "tester", "rank", "--month", "2026-11", "--json"], {}),
+    (["--db={demo}", "--today=2026-11-26", "--user=tester", "--lang=en", "rank", "--month=2026-10"], {}),
+    (["--db", "{demo}", "--lang", "EN", "rank", "--csv", "--month", "2026年10月"], {"XINFANG_TODAY": "2026-11-26"}),
+    (["rank", "--json", "--month", "2026/11"],
+     {"XINFANG_DB": "{demo}", "XINFANG_TODAY": "2026-11-26", "XINFANG_LANG": "en", "XINFANG_USER": "tester"}),
+    (["--db", "{new}", "--today", TODAY, "rank", "--month", "2026-11", "--json"], {}),
+    (["--db", "{new}", "--today", TODAY, "rank", "--month", "202611"], {}),
+    (["--db", "{new}", "--lang", "en", "rank", "--month", "2026-11", "--csv"], {"XINFANG_TODAY": TODAY}),
+    (["--db", "{new}", "--today", TODAY, "--lang", "", "--user=", "rank", "--month", "2025-11", "--json"], {}),
+    # Refused by the command itself, with the same message.
+    (["--db", "{demo}", "--today", "2026-11-26", "rank", "--month", "2026-13"], {}),
+    (["--db", "{demo}", "--today", "2026-11-26", "rank", "--month", "2026-12", "--json"], {}),
+    (["--db", "{demo}", "--today", "2026-11-26", "rank", "--month", "2026-11", "--json", "--csv"], {}),
+    (["--db", "{demo}", "--today", "2026-02-30", "rank", "--month", "2026-01"], {}),
+    (["--db", "{demo}", "--lang", "fr", "rank", "--month", "2026-01"], {}),
+    (["--db", "{demo}", "rank", "--month", "2026-01"], {"XINFANG_LANG": "fr"}),
+    (["--db", "{demo}.missing", "--today", "2026-11-26", "rank", "--month", "2026-01"], {}),
+    (["--db", "./{demo}", "rank", "--month", "2026-01"], {}),
+    (["--db", "{demo}/", "rank", "--month", "2026-01"], {}),
+    (["rank", "--month", "2026-01"], {"XINFANG_DB": "{demo}.missing"}),
+    (["--db", "名字\udcc3", "rank", "--month", "2026-01"], {}),
+]
+# Lines the quick path leaves to Typer: help, usage errors, writes, anything unusual.
+TYPER_LINES = [
+    [], ["--help"], ["-h"], ["--version"], ["rank", "--help"], ["rank", "-h"],
+    ["--db", "{demo}", "rank"], ["--db", "{demo}", "rank", "--month"], ["--db", "{demo}", "rank", "--bogus"],
+    ["--db", "{demo}", "rank", "--month", "2026-01", "extra"], ["--db", "{demo}", "rank", "--month", "2026-01", "--json=1"],
+    ["--db", "{demo}", "rank", "--month", "2026-01", "--json", "--json"],
+    ["--db", "{demo}", "rank", "--month", "2026-01", "--month", "2026-02"],
+    ["--db", "{demo}", "rank", "--month", "-1"], ["--db", "{demo}", "rank", "--", "--month", "2026-01"],
+    ["--db", "{demo}", "--db", "{demo}", "rank", "--month", "2026-01"], ["--db"], ["--bogus", "rank"],
+    ["--db", "{demo}", "rank", "--db", "{demo}", "--month", "2026-01"],
+    ["--db", "{demo}", "--today", "2026-11-26", "rank", "--month", "2026-11", "--publish"],
+    ["--db", "{demo}", "--version", "rank", "--month", "2026-11"],
+    ["--db", "{demo}", "townships", "--bogus"],
+]
+
+
+def _fill(value: str, ledgers: dict) -> str:
+    return value.format(**ledgers) if "{" in value else value
+
+
+@pytest.mark.parametrize("argv, env", QUICK_LINES, ids=[" ".join(a) for a, _ in QUICK_LINES])
+def test_a_plain_line_runs_quick_and_answers_as_typer_does(ledgers, monkeypatch, capsys, argv, env):
+    argv = [_fill(a, ledgers) for a in argv]
+    for name, value in env.items():
+        monkeypatch.setenv(name, _fill(value, ledgers))
+    assert entry.parse(argv) is not None
+    quick, typer_ = _both(argv, monkeypatch, capsys)
+    assert quick == typer_
+
+
+@pytest.mark.parametrize("argv", TYPER_LINES, ids=[" ".join(a) for a in TYPER_LINES])
+def test_any_other_line_is_left_to_typer(ledgers, monkeypatch, capsys, argv):
+    argv = [_fill(a, ledgers) for a in argv]
+    assert entry.parse(argv) is None
+    quick, typer_ = _both(argv, monkeypatch, capsys)
+    assert quick == typer_
+
+
+def test_the_quick_json_is_the_typer_json(ledgers, monkeypatch, capsys):
+    argv = ["--db", ledgers["demo"], "--today", "2026-11-26", "rank", "--month", "2026-11", "--json"]
+    quick, typer_ = _both(argv, monkeypatch, capsys)
+    assert quick[0] == 0 and json.loads(quick[1]) == json.loads(typer_[1])
+    assert json.loads(quick[1])["rows"][0]["prev_score"] is not None  # compared with the published October
+
+
+# --- the quick path's start-up ------------------------------------------------------------------
+
+NEVER_QUICK = ("typer", "click", "rich", "sqlite_utils", "openpyxl", "dateutil", "xinfang.cli")
+# Standard-library modules a reading command does not need, each several milliseconds of start-up.
+SLOW_STDLIB = ("pathlib", "hashlib", "calendar", "difflib", "decimal", "csv")
+
+
+def _loaded_after(argv: list[str]) -> tuple[int, list[str]]:
+    names = NEVER_QUICK + SLOW_STDLIB
+    code = ("import sys; from xinfang.entry import run; code = run(%r); sys.stdout.flush(); "
+            "print('\\nLOADED:' + ','.join(n for n in %r if any(m == n or m.startswith(n + '.') for m in sys.modules)) "
+            "+ ':' + str(code))") % (argv, names)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, cwd=ROOT).stdout
+    loaded, exit_code = out.rsplit("LOADED:", 1)[1].strip().rsplit(":", 1)
+    return int(exit_code), [m for m in loaded.split(",") if m]
+
+
+@pytest.mark.parametrize("output", ["--json", "--csv"])
+def test_quick_rank_imports_neither_typer_nor_heavy_modules(demo_db, output):
+    code, loaded = _loaded_after(["--db", demo_db, "--today", "2026-11-26", "--user", "t", "rank", "--month",
+                                  "2026-11", output])
+    assert code == 0
+    assert loaded == (["csv"] if output == "--csv" else [])
+
+
+def test_python_m_xinfang_runs_both_paths(demo_db):
+    base = [sys.executable, "-m", "xinfang", "--db", demo_db, "--today", "2026-11-26"]
+    quick = subprocess.run(base + ["rank", "--month", "2026-11", "--json"], capture_output=True, text=True,
+                           timeout=60, cwd=ROOT)
+    assert quick.returncode == 0 and len(json.loads(quick.stdout)["rows"]) > 0
+    version = subprocess.run([sys.executable, "-m", "xinfang", "--version"], capture_output=True, text=True,
+                             timeout=60, cwd=ROOT)
+    assert version.returncode == 0 and version.stdout.startswith("xinfang ")
