@@ -55,6 +55,47 @@ class Run:
     code: int
     out: str
     err: str
+    pss_mb: float | None = None  # peak proportional set size of the process and its children, when sampled
+
+
+def _tree_pss_kib(pid: int) -> int:
+    """Proportional set size (a page shared by n processes counts 1/n to each) of ``pid`` and every
+    process below it: the memory a process tree really takes, forked children included."""
+    total, todo = 0, [pid]
+    while todo:
+        p = todo.pop()
+        try:
+            with open(f"/proc/{p}/smaps_rollup") as f:
+                for line in f:
+                    if line.startswith("Pss:"):
+                        total += int(line.split()[1])
+                        break
+            for task in os.listdir(f"/proc/{p}/task"):
+                with open(f"/proc/{p}/task/{task}/children") as f:
+                    todo += [int(c) for c in f.read().split()]
+        except (OSError, ValueError):
+            continue  # ended between two reads
+    return total
+
+
+class _MemorySampler:
+    """Samples the tree's PSS every 50 ms in a thread while the process runs."""
+
+    def __init__(self, pid: int):
+        import threading
+
+        self.pid, self.peak, self.done = pid, 0, threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        while not self.done.wait(0.05):
+            self.peak = max(self.peak, _tree_pss_kib(self.pid))
+
+    def stop(self) -> float:
+        self.done.set()
+        self.thread.join()
+        return self.peak / 1024
 
 
 def child_env() -> dict:
@@ -65,8 +106,10 @@ def child_env() -> dict:
     return env
 
 
-def run_process(argv: list[str], *, stdin_path: Path | None = None, env: dict | None = None) -> Run:
-    """Run one cold process; wall time and the child's own peak RSS (``wait4``)."""
+def run_process(argv: list[str], *, stdin_path: Path | None = None, env: dict | None = None,
+                sample_memory: bool = False) -> Run:
+    """Run one cold process; wall time and the child's own peak RSS (``wait4``); with
+    ``sample_memory``, also the peak PSS of the child and the processes it forks."""
     import tempfile
 
     env = env or child_env()
@@ -75,8 +118,10 @@ def run_process(argv: list[str], *, stdin_path: Path | None = None, env: dict | 
         try:
             start = time.perf_counter()
             proc = subprocess.Popen(argv, stdin=stdin, stdout=out, stderr=err, env=env)
+            sampler = _MemorySampler(proc.pid) if sample_memory else None
             _, status, usage = os.wait4(proc.pid, 0)
             seconds = time.perf_counter() - start
+            pss = sampler.stop() if sampler else None
         finally:
             if stdin_path:
                 stdin.close()
@@ -84,7 +129,7 @@ def run_process(argv: list[str], *, stdin_path: Path | None = None, env: dict | 
         out.seek(0)
         err.seek(0)
         return Run(seconds, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime, proc.returncode,
-                   out.read().decode("utf-8", "replace"), err.read().decode("utf-8", "replace"))
+                   out.read().decode("utf-8", "replace"), err.read().decode("utf-8", "replace"), pss)
 
 
 def must(run: Run, what: str) -> Run:
@@ -342,6 +387,7 @@ class Side:
     name: str
     make: Callable[[int], list[str]]
     before: Callable[[int], None] | None = None
+    sample_memory: bool = False  # also sample the peak PSS of its process tree (``Run.pss_mb``)
 
 
 def timed(ctx: Ctx, what: str, sides: list[Side], n: int, warm: bool = True) -> list[list[Run]]:
@@ -355,7 +401,7 @@ def timed(ctx: Ctx, what: str, sides: list[Side], n: int, warm: bool = True) -> 
             if side.before:
                 side.before(i)
             ctx.step(f"{what}: {side.name} " + ("warm-up" if i < 0 else f"{i + 1}/{n}"))
-            run = must(run_process(side.make(i)), f"{what}: {side.name}")
+            run = must(run_process(side.make(i), sample_memory=side.sample_memory), f"{what}: {side.name}")
             if i >= 0:
                 out.append(run)
     return runs
@@ -538,7 +584,8 @@ def op_import(ctx: Ctx) -> list[Result]:
     def fresh(side: str) -> Callable[[int], None]:
         return lambda i: copy_ledger(target, copies[side])
 
-    sides = [Side("xinfang", lambda i: xinfang(copies["xinfang"], "import", str(csv_path), "--json"), fresh("xinfang"))]
+    sides = [Side("xinfang", lambda i: xinfang(copies["xinfang"], "import", str(csv_path), "--json"), fresh("xinfang"),
+                  sample_memory=True)]
     if not ctx.check_only:
         sides += [Side("sqlite-utils", lambda i: [sqlite_utils_exe(), "insert", str(copies["sqlite-utils"]), "import_csv",
                                         str(csv_path), "--csv"], fresh("sqlite-utils")),
@@ -577,9 +624,14 @@ def op_import(ctx: Ctx) -> list[Result]:
                            ctx, [floor], "sqlite3 .import --csv", s3, "-", 0, check,
                            note="INSERT … SELECT, indexes rebuilt, committed; no checking, no Python per row"))
         out[-1].ok = None
-    peak = max(r.maxrss_mb for r in mine)
-    out.append(Result(f"import {rows:,} rows: peak memory", ctx.size, None, "-", None, None, "≤ 150 MB",
-                      peak <= 150, check, len(mine), 0, round(peak, 1), None, f"peak RSS {peak:.0f} MB"))
+    # The import reads the file in a forked second process: its memory is the whole process tree's,
+    # shared pages counted once (PSS), not the largest single process's RSS.
+    rss = max(r.maxrss_mb for r in mine)
+    pss = [r.pss_mb for r in mine if r.pss_mb]
+    peak = max(pss) if pss else rss
+    out.append(Result(f"import {rows:,} rows: peak memory (both processes)", ctx.size, None, "-", None, None,
+                      "≤ 150 MB", peak <= 150, check, len(mine), 0, round(peak, 1), None,
+                      f"peak PSS of the import's processes {peak:.0f} MB (largest single RSS {rss:.0f} MB)"))
     return out
 
 
