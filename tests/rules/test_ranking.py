@@ -21,6 +21,8 @@ from xinfang.rules.ranking import (
     rank_month,
     same_month_last_year,
     scores,
+    tally_month,
+    tally_scores,
     unranked_cases,
 )
 
@@ -317,3 +319,11 @@ def test_case_order_does_not_change_the_ranking(cases, rnd: random.Random):
     shuffled = list(cases)
     rnd.shuffle(shuffled)
     assert rank_month("2026-03", shuffled, ROSTER, POLICY) == rank_month("2026-03", cases, ROSTER, POLICY)
+
+
+@settings(max_examples=100, deadline=None)
+@given(cases_strategy, st.booleans())
+def test_tally_scores_are_the_scores_of_the_ranking(cases, per_10k):
+    policy = POLICY._replace(per_10k_residents=per_10k)
+    tallies = tally_month("2026-03", cases, policy)
+    assert tally_scores(tallies, ROSTER, policy) == scores(rank_month("2026-03", cases, ROSTER, policy))

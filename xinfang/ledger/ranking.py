@@ -26,43 +26,28 @@ import json
 from xinfang.errors import XinfangError
 from xinfang.model import Level, Policy
 
-# The scoring query. The inner query counts per (month, township, level), in the order of its
-# source's key, so SQLite groups without sorting; the outer query weighs at most
-# (months × townships × levels) groups:
+# The scoring query: one pass over its source's rows of the months, grouped in the order of the
+# source's key (month, township, …), so SQLite groups without sorting. ``{n}`` is the number of
+# cases a source row stands for and ``{repeats}`` how many of them are repeats:
 #   Σ weight × (collective multiplier if collective) + repeat extra
-#   = Σ over levels  weight × (n + (multiplier − 1) × collective)  +  repeat extra × repeats
+#   = Σ over rows  weight × (n + (multiplier − 1) × n if collective)  +  repeat extra × repeats
 SCORE_SQL = """
 SELECT month, township,
-       SUM(n) AS cases,
-       SUM({weight} * (n + :extra_multiplier * collective)) + :repeat_extra * SUM(repeats) AS score,
-       SUM(CASE WHEN {skip} THEN n ELSE 0 END) AS skip_level,
-       SUM(collective) AS collective,
-       SUM(repeats) AS repeats,
-       SUM(CASE WHEN {weighted} THEN 0 ELSE n END) AS unweighted
-FROM ({inner})
+       SUM({n}) AS cases,
+       SUM({weight} * ({n} + :extra_multiplier * {collective})) + :repeat_extra * SUM({repeats}) AS score,
+       SUM(CASE WHEN {skip} THEN {n} ELSE 0 END) AS skip_level,
+       SUM({collective}) AS collective,
+       SUM({repeats}) AS repeats,
+       SUM(CASE WHEN {weighted} THEN 0 ELSE {n} END) AS unweighted
+FROM {table}
+WHERE month IN ({months})
 GROUP BY month, township
 """
-# Counts per (month, township, level) from the tally (the ranking's source) …
-TALLY_COUNTS = """
-    SELECT month, township, level,
-           SUM(n) AS n,
-           SUM(CASE WHEN people >= :collective_people THEN n ELSE 0 END) AS collective,
-           SUM(repeats) AS repeats
-    FROM case_tally
-    WHERE month IN ({months})
-    GROUP BY month, township, level
-"""
-# … and the same counts from the cases themselves, over the covering index cases_month.
-CASE_COUNTS = """
-    SELECT month, township, level,
-           COUNT(*) AS n,
-           SUM(people >= :collective_people) AS collective,
-           COUNT(repeat_of) AS repeats
-    FROM cases
-    WHERE month IN ({months})
-    GROUP BY month, township, level
-"""
-SOURCES = {"tally": TALLY_COUNTS, "cases": CASE_COUNTS}
+COLLECTIVE = "CASE WHEN people >= :collective_people THEN {n} ELSE 0 END"
+# (table, cases per row, repeats per row): the tally (the ranking's source), one row per (month,
+# township, level, people) with its counts; or the cases themselves, over the covering index
+# cases_month (month, township, level, people, repeat_of).
+SOURCES = {"tally": ("case_tally", "n", "repeats"), "cases": ("cases", "1", "(repeat_of IS NOT NULL)")}
 
 
 def score_query(policy: Policy, months: list[str], source: str = "tally") -> tuple[str, dict]:
@@ -89,8 +74,10 @@ def score_query(policy: Policy, months: list[str], source: str = "tally") -> tup
     skip = f"level IN ({', '.join(f':skip_{lv.value}' for lv in skip_levels)})" if skip_levels else "0"
     for i, month in enumerate(months):
         params[f"month_{i}"] = month
-    inner = SOURCES[source].format(months=", ".join(f":month_{i}" for i in range(len(months))))
-    sql = SCORE_SQL.format(weight=weight, weighted=weighted, skip=skip, inner=inner)
+    table, n, repeats = SOURCES[source]
+    sql = SCORE_SQL.format(weight=weight, weighted=weighted, skip=skip, table=table, n=n, repeats=repeats,
+                           collective=COLLECTIVE.format(n=n),
+                           months=", ".join(f":month_{i}" for i in range(len(months))))
     return sql, params
 
 
@@ -155,9 +142,9 @@ def _comparison_scores(ledger, months: list[str]) -> tuple[dict, list[str]]:
     for month in months:
         if month in known:
             continue
-        stored = published_row(ledger, month)
+        stored = ledger.scalar("SELECT rows FROM published_months WHERE month = ?", (month,))
         if stored is not None:
-            known[month] = {r["township"]: r["score"] for r in stored["rows"]}
+            known[month] = {r["township"]: r["score"] for r in json.loads(stored)}
         elif earliest is None or month < earliest:
             known[month] = None
         else:
@@ -172,18 +159,14 @@ def compute_ranking(ledger, month: str, published: bool = False) -> dict:
     month last year), except those that are published (their frozen scores are used) or that precede
     the ledger's first case (None: no record is not a zero).
     """
-    from xinfang.rules.ranking import change, method, previous_month, rank_tallies, same_month_last_year
+    from xinfang.rules.ranking import change, method, previous_month, rank_tallies, same_month_last_year, tally_scores
 
     policy = ledger.policy
     townships = ledger.ref.townships
     prev, last_year = previous_month(month), same_month_last_year(month)
     known, to_query = _comparison_scores(ledger, [prev, last_year])
     tallies = month_tallies(ledger, [month] + to_query)
-    rank_of = {}
-    for other in to_query:
-        other_rows = rank_tallies(other, tallies[other], townships, policy)
-        rank_of[other] = {r.township: r.score for r in other_rows}
-    scores = {**known, **rank_of}
+    scores = {**known, **{other: tally_scores(tallies[other], townships, policy) for other in to_query}}
     rows = rank_tallies(month, tallies[month], townships, policy, scores.get(prev), scores.get(last_year))
     roster = {t.name for t in townships}
     unranked = sum(t.cases for name, t in tallies[month].items() if name not in roster)

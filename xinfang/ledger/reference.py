@@ -17,8 +17,8 @@ class Reference:
 
     @cached_property
     def townships(self) -> list[Township]:
-        return [Township(r["name"], r["area"], r["population"])
-                for r in self.ledger.rows("SELECT name, area, population FROM townships ORDER BY ord")]
+        rows = self.ledger.conn.execute("SELECT name, area, population FROM townships ORDER BY ord")
+        return [Township(*r) for r in rows]
 
     @cached_property
     def township_names(self) -> list[str]:

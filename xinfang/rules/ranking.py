@@ -195,34 +195,35 @@ def rank_tallies(
     """
     parse_month(month)
     _check_roster(townships)
-
-    def score_of(township: Township) -> Score:
-        raw = tallies.get(township.name, EMPTY).score
-        return _per_10k(raw, township.population) if policy.per_10k_residents else raw
-
-    scored = [(score_of(t), i, t) for i, t in enumerate(townships)]
-    ordered = sorted(scored, key=lambda item: (-item[0], item[1]))
+    per_10k, bottom_size = policy.per_10k_residents, policy.bottom_size
+    scored = []
+    for township in townships:
+        tally = tallies.get(township.name, EMPTY)
+        scored.append((_per_10k(tally.score, township.population) if per_10k else tally.score, township.name, tally))
+    # Worst first; the sort is stable, so equal scores keep roster order.
+    scored.sort(key=_score, reverse=True)
     previous = previous or {}
     last_year = last_year or {}
     rows: list[RankRow] = []
-    for index, (score, _, township) in enumerate(ordered):
-        position = rows[-1].position if rows and rows[-1].score == score else index + 1
-        tally = tallies.get(township.name, EMPTY)
-        rows.append(
-            RankRow(
-                township=township.name,
-                score=score,
-                cases=tally.cases,
-                skip_level=tally.skip_level,
-                collective=tally.collective,
-                repeat=tally.repeat,
-                position=position,
-                bottom=position <= policy.bottom_size and score > 0,
-                prev_score=previous.get(township.name),
-                prev_year_score=last_year.get(township.name),
-            )
-        )
+    position, above = 0, None
+    for index, (score, name, (_, cases, skip_level, collective, repeat)) in enumerate(scored, 1):
+        if score != above:
+            position, above = index, score
+        rows.append(RankRow(name, score, cases, skip_level, collective, repeat, position,
+                            position <= bottom_size and score > 0, previous.get(name), last_year.get(name)))
     return rows
+
+
+def _score(item: tuple) -> Score:
+    return item[0]
+
+
+def tally_scores(tallies: Mapping[str, Tally], townships: Sequence[Township], policy: Policy) -> dict[str, Score]:
+    """Township → the score :func:`rank_tallies` gives it, for every roster township, without the
+    ordering: a comparison month needs only its scores."""
+    if policy.per_10k_residents:
+        return {t.name: _per_10k(tallies.get(t.name, EMPTY).score, t.population) for t in townships}
+    return {t.name: tallies.get(t.name, EMPTY).score for t in townships}
 
 
 def change(score: Score, before: Score | None) -> Score | None:
