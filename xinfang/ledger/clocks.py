@@ -9,7 +9,6 @@ due → new due) when that year's schedule is loaded with ``xinfang calendar loa
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import sys
 
 from xinfang.errors import XinfangError
@@ -226,6 +225,8 @@ def extend_deadline(ledger, number: str, clock: Clock, days: int, reason: str, o
 def load_calendar_year(ledger, text: str, name: str) -> dict:
     """Store one year file (append-only; a later load of the same year supersedes) and recompute
     every open clock it can move: the provisional ones and those running through that year."""
+    import hashlib
+
     from xinfang.calendar_source import official_schedules, parse_year_file
     from xinfang.ledger.db import now_stamp
 

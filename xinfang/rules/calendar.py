@@ -8,7 +8,6 @@ fall back to "Monday to Friday"; deadlines counted over such years are provision
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from bisect import bisect_right
 from collections.abc import Mapping
 from typing import NamedTuple
@@ -115,6 +114,8 @@ class WorkCalendar:
         different place give the same version, and any changed date gives a new one.
         """
         if self._version is None:
+            import hashlib  # only when a due date is stored or a calendar shown: 4 ms of start-up otherwise
+
             digest = hashlib.sha256()
             for year, schedule in self._schedules.items():
                 digest.update(f"{year}|H".encode())
