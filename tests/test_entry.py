@@ -144,6 +144,18 @@ QUICK_LINES = [
     (["--db", "{demo}/", "rank", "--month", "2026-01"], {}),
     (["rank", "--month", "2026-01"], {"XINFANG_DB": "{demo}.missing"}),
     (["--db", "名字\udcc3", "rank", "--month", "2026-01"], {}),
+    (["--db", "{demo}", "--today", "2026-11-26", "overdue", "--json"], {}),
+    (["--db={demo}", "--lang=en", "overdue", "--on=2026-11-26", "--tier", "overdue", "--csv"], {}),
+    (["--db", "{demo}", "overdue", "--on", "2026-12-20", "--township", "车桥"], {}),
+    (["overdue", "--unit", "车桥镇", "--json"], {"XINFANG_DB": "{demo}", "XINFANG_TODAY": "2026-11-26"}),
+    (["--db", "{new}", "--today", TODAY, "overdue"], {}),
+    (["--db", "{demo}", "overdue", "--on", "2026-11-26", "--unit", "没有这个单位"], {}),
+    (["--db", "{demo}", "overdue", "--on", "2026-11-26", "--tier", "soon"], {}),
+    (["--db", "{demo}", "overdue", "--on", "2026-02-30"], {}),
+    (["--db", "{demo}", "townships", "--json"], {}),
+    (["--db", "{new}", "--lang", "en", "townships"], {}),
+    (["townships", "--csv"], {"XINFANG_DB": "{new}"}),
+    (["--db", "{new}", "townships", "--csv", "--json"], {}),
 ]
 # Lines the quick path leaves to Typer: help, usage errors, writes, anything unusual.
 TYPER_LINES = [
@@ -157,7 +169,9 @@ TYPER_LINES = [
     ["--db", "{demo}", "rank", "--db", "{demo}", "--month", "2026-01"],
     ["--db", "{demo}", "--today", "2026-11-26", "rank", "--month", "2026-11", "--publish"],
     ["--db", "{demo}", "--version", "rank", "--month", "2026-11"],
-    ["--db", "{demo}", "townships", "--bogus"],
+    ["--db", "{demo}", "townships", "--bogus"], ["--db", "{demo}", "townships", "extra"], ["townships", "-h"],
+    ["--db", "{demo}", "overdue", "--on"], ["--db", "{demo}", "overdue", "--tier=overdue", "--tier", "overdue"],
+    ["--db", "{demo}", "overdue", "--help"], ["--db", "{demo}", "overdue", "--csv=yes"],
 ]
 
 
@@ -207,10 +221,10 @@ def _loaded_after(argv: list[str]) -> tuple[int, list[str]]:
     return int(exit_code), [m for m in loaded.split(",") if m]
 
 
+@pytest.mark.parametrize("command", [["rank", "--month", "2026-11"], ["overdue"], ["townships"]])
 @pytest.mark.parametrize("output", ["--json", "--csv"])
-def test_quick_rank_imports_neither_typer_nor_heavy_modules(demo_db, output):
-    code, loaded = _loaded_after(["--db", demo_db, "--today", "2026-11-26", "--user", "t", "rank", "--month",
-                                  "2026-11", output])
+def test_a_quick_command_imports_neither_typer_nor_heavy_modules(demo_db, command, output):
+    code, loaded = _loaded_after(["--db", demo_db, "--today", "2026-11-26", "--user", "t", *command, output])
     assert code == 0
     assert loaded == (["csv"] if output == "--csv" else [])
 

@@ -55,6 +55,15 @@ QUICK = {
         "--json": JSON,
         "--csv": CSV,
     }),
+    "overdue": Command("xinfang.commands.deadlines", "overdue", {
+        "--on": Option("on"),
+        "--unit": Option("unit"),
+        "--township": Option("township"),
+        "--tier": Option("tier"),
+        "--json": JSON,
+        "--csv": CSV,
+    }),
+    "townships": Command("xinfang.commands.setup", "townships", {"--json": JSON, "--csv": CSV}),
 }
 
 

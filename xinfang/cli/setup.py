@@ -62,11 +62,9 @@ def create_ledger(path: Path, townships, rules_text: str) -> dict:
 @app.command()
 def townships(json_: JsonOpt = False, csv_: CsvOpt = False):
     """List the roster: townships and streets, their area (片区) and population."""
-    from xinfang.output import emit
+    from xinfang.commands.setup import townships as townships_body
 
-    ledger = STATE.open()
-    rows = [{"township": t.name, "area": t.area, "population": t.population} for t in ledger.ref.townships]
-    emit(rows, fmt(json_, csv_), STATE.lang, columns=["township", "area", "population"])
+    townships_body(json_, csv_)
 
 
 @app.command()
