@@ -73,7 +73,7 @@ def test_the_options_the_quick_path_takes_are_plain_text_or_flags(root, name):
 @pytest.mark.parametrize("name", sorted(entry.QUICK))
 def test_a_quick_command_calls_the_body_the_typer_command_calls(name):
     command = entry.QUICK[name]
-    body = getattr(__import__(command.module, fromlist=[command.function]), command.function)
+    body = getattr(importlib.import_module(command.module), command.function)
     assert list(inspect.signature(body).parameters) == [o.param for o in command.options.values()]
     typer_command = getattr(importlib.import_module(f"xinfang.cli.{COMMAND_MODULES[name]}"), name)
     assert command.module in inspect.getsource(typer_command)
