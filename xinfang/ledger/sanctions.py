@@ -21,31 +21,66 @@ CASE_COLUMNS = ("number, received, township, level, people, kind, category, majo
 
 
 def _cases(ledger, today: dt.date) -> list:
-    """The cases a sanction can rest on, received by ``today``: serious incidents, skip-level cases
-    that are collective or repeats, and the cases of (township, month) groups large enough for a
-    summons that have a missed time limit. Other cases cannot trigger anything."""
+    """The cases the case rules read, received by ``today``: serious incidents, and skip-level
+    cases that are collective or repeats. (The summons rule reads ``_month_results``.)"""
     from xinfang.ledger.cases import as_case
 
     policy = ledger.policy
     serious = [lv.value for lv in Level if lv.rank >= Level(policy.serious_incident_level).rank]
     skip = [lv.value for lv in policy.skip_levels]
-    missed_filter = (
-        "(c.township, c.month) IN (SELECT c2.township, c2.month FROM clocks k JOIN cases c2"
-        " ON c2.number = k.case_number WHERE k.clock IN ({clocks})"
-        " AND (k.met = 0 OR (k.done_on IS NULL AND k.due < :today)))"
-    ).format(clocks=", ".join(f"'{c.value}'" for c in ON_TIME_CLOCKS))
-    if policy.summons_on_time_rate > 1:  # every group with a result is below the rate
-        missed_filter = "1"
     sql = (
         f"SELECT {CASE_COLUMNS} FROM cases c WHERE c.received <= :today AND ("
         f" (c.people >= :collective AND c.level IN ({_list(serious)}))"
-        f" OR (c.level IN ({_list(skip)}) AND (c.people >= :collective OR c.repeat_of IS NOT NULL))"
-        f" OR ((c.township, c.month) IN (SELECT township, month FROM cases GROUP BY township, month"
-        f"      HAVING COUNT(*) >= :summons_min) AND {missed_filter}))"
+        f" OR (c.level IN ({_list(skip)}) AND (c.people >= :collective OR c.repeat_of IS NOT NULL)))"
     )
-    params = {"today": today.isoformat(), "collective": policy.collective_people,
-              "summons_min": policy.summons_min_cases}
+    params = {"today": today.isoformat(), "collective": policy.collective_people}
     return [as_case(r) for r in ledger.rows(sql, params)]
+
+
+# Per (township, month received): the cases received by :today and their on-time results, as
+# ``clock_results`` judges each clock. Only groups that can reach a summons are kept: enough cases,
+# a result, and fewer met than the policy's rate of the decided — with half a case to spare, so that
+# no rounding of the rate can drop a group; the rule itself decides each group kept.
+MONTH_RESULTS_SQL = """
+WITH counted AS (
+    SELECT township, month, COUNT(*) AS n FROM cases WHERE received <= :today GROUP BY township, month
+), judged AS (
+    SELECT c.township, c.month,
+           COUNT(CASE WHEN k.met = 1 THEN 1 END) AS met,
+           COUNT(CASE WHEN k.met IS NOT NULL OR (k.done_on IS NULL AND k.due < :today) THEN 1 END) AS decided
+    FROM clocks k JOIN cases c ON c.number = k.case_number
+    WHERE k.clock IN ({clocks}) AND c.received <= :today
+    GROUP BY c.township, c.month
+)
+SELECT counted.township, counted.month, judged.met, judged.decided
+FROM counted JOIN judged ON judged.township = counted.township AND judged.month = counted.month
+WHERE counted.n >= :summons_min AND judged.decided > 0 AND judged.met < :rate * judged.decided + 0.5
+"""
+
+
+def _month_results(ledger, today: dt.date) -> list:
+    """``MonthResults`` of every (township, month) that can reach a summons, counted by SQLite; the
+    case numbers only for those. Equal to ``month_results`` over every case and ``clock_results``
+    for each group it keeps (a test holds the two together)."""
+    from xinfang.rules.sanctions import MonthResults
+
+    policy = ledger.policy
+    params = {"today": today.isoformat(), "summons_min": max(policy.summons_min_cases, 1),
+              "rate": policy.summons_on_time_rate}
+    sql = MONTH_RESULTS_SQL.format(clocks=_list([c.value for c in ON_TIME_CLOCKS]))
+    groups = {(t, m): (met, decided) for t, m, met, decided in ledger.conn.execute(sql, params)}
+    if not groups:
+        return []
+    numbers: dict[tuple[str, str], list[str]] = {key: [] for key in groups}
+    months = sorted({m for _, m in groups})
+    marks = ", ".join("?" * len(months))
+    for township, month, number in ledger.conn.execute(
+            f"SELECT township, month, number FROM cases WHERE month IN ({marks}) AND received <= ?"
+            " ORDER BY township, month, number", (*months, today.isoformat())):
+        found = numbers.get((township, month))
+        if found is not None:
+            found.append(number)
+    return [MonthResults(t, m, tuple(numbers[(t, m)]), met, decided) for (t, m), (met, decided) in sorted(groups.items())]
 
 
 def _list(values: list[str]) -> str:
@@ -65,8 +100,9 @@ def _overdue(ledger, today: dt.date) -> list:
             for r in rows]
 
 
-def _clock_results(ledger, today: dt.date) -> list:
-    """Time-limit results (met, missed, or None while open and not yet due) for the on-time rate."""
+def clock_results(ledger, today: dt.date) -> list:
+    """Time-limit results (met, missed, or None while open and not yet due) for the on-time rate,
+    one per clock: the records ``_month_results`` counts in SQL."""
     from xinfang.rules.sanctions import ClockResult
 
     rows = ledger.rows(
@@ -92,8 +128,8 @@ def findings(ledger, today: dt.date, month: str | None = None) -> list:
     from xinfang.ledger.ranking import published_months
     from xinfang.rules.sanctions import derive_sanctions
 
-    return derive_sanctions(published_months(ledger), _cases(ledger, today), _overdue(ledger, today),
-                            _clock_results(ledger, today), ledger.policy, today, month)
+    return derive_sanctions(published_months(ledger), _cases(ledger, today), _overdue(ledger, today), (),
+                            ledger.policy, today, month, months=_month_results(ledger, today))
 
 
 def decisions(ledger, today: dt.date) -> dict[str, dict]:

@@ -50,6 +50,17 @@ class ClockResult(NamedTuple):
     met: bool | None
 
 
+class MonthResults(NamedTuple):
+    """One township's cases received in one month and their deadline results: what the summons rate
+    reads. ``month_results`` makes these from cases and clock results; the ledger counts them in SQL."""
+
+    township: str
+    month: str
+    cases: tuple[str, ...]  # case numbers, sorted
+    met: int  # time limits met
+    decided: int  # time limits met or missed (open ones not yet due are left out)
+
+
 class Finding(NamedTuple):
     """One sanction against one township. ``key`` is stable, so decisions can be recorded against it."""
 
@@ -312,8 +323,9 @@ def _chronic(overdue: Sequence[OverdueCase], policy: Policy, today: dt.date) -> 
     return findings
 
 
-def _summons(cases: Sequence[Case], clocks: Sequence[ClockResult], policy: Policy) -> list[Finding]:
-    """召见谈话: many cases in a month and an on-time rate below the policy's; no rate, no summons."""
+def month_results(cases: Iterable[Case], clocks: Iterable[ClockResult]) -> list[MonthResults]:
+    """Per (township, month received) that has cases: the case numbers and how many of their time
+    limits were met and decided. A clock result of a month without cases counts nowhere."""
     counts: dict[tuple[str, str], list[str]] = defaultdict(list)
     for case in cases:
         counts[(case.township, _month_of(case.received))].append(case.number)
@@ -322,13 +334,20 @@ def _summons(cases: Sequence[Case], clocks: Sequence[ClockResult], policy: Polic
         _month_index(clock.month)
         if clock.met is not None:
             decided[(clock.township, clock.month)].append(bool(clock.met))
-    findings = []
+    out = []
     for (township, month), numbers in sorted(counts.items()):
         results = decided.get((township, month), [])
-        if len(numbers) < policy.summons_min_cases or not results:
+        out.append(MonthResults(township, month, tuple(sorted(numbers)), sum(results), len(results)))
+    return out
+
+
+def _summons(months: Iterable[MonthResults], policy: Policy) -> list[Finding]:
+    """召见谈话: many cases in a month and an on-time rate below the policy's; no rate, no summons."""
+    findings = []
+    for township, month, numbers, met, decided in sorted(months, key=lambda r: (r.township, r.month)):
+        if len(numbers) < policy.summons_min_cases or not decided:
             continue
-        met = sum(results)
-        if met / len(results) >= policy.summons_on_time_rate:
+        if met / decided >= policy.summons_on_time_rate:
             continue
         findings.append(
             Finding(
@@ -336,7 +355,7 @@ def _summons(cases: Sequence[Case], clocks: Sequence[ClockResult], policy: Polic
                 township=township,
                 kind=SanctionKind.summons,
                 trigger=(
-                    f"{month}信访事项{len(numbers)}件,按期办结率{met / len(results):.0%}({met}/{len(results)}),"
+                    f"{month}信访事项{len(numbers)}件,按期办结率{met / decided:.0%}({met}/{decided}),"
                     f"低于{policy.summons_on_time_rate:.0%};建议召见主要负责人谈话、限期解决"
                 ),
                 months=(month,),
@@ -406,12 +425,17 @@ def derive_sanctions(
     policy: Policy,
     today: dt.date,
     month: str | None = None,
+    *,
+    months: Sequence[MonthResults] | None = None,
 ) -> list[Finding]:
     """Every sanction the records support as of ``today``, ordered by start date.
 
     Months published after ``today`` and cases received after it are not yet known. ``overdue``
     lists cases open past their deadline; ``clocks`` the deadline results used for on-time rates.
     With ``month``, only findings triggered by that month or in force during it are returned.
+    ``months``: the per-month results of the cases received by ``today`` already counted (as the
+    ledger counts them in SQL; ``month_results`` of the same records gives the same); then
+    ``clocks`` is not read and ``cases`` need hold only the cases the other rules read.
     """
     if month is not None:
         _month_index(month)
@@ -420,7 +444,7 @@ def derive_sanctions(
     findings = (
         _mechanical(known, received, policy)
         + _chronic(overdue, policy, today)
-        + _summons(received, clocks, policy)
+        + _summons(month_results(received, clocks) if months is None else months, policy)
         + _admonishment(received, policy)
     )
     if month is not None:

@@ -1,0 +1,61 @@
+"""The ledger counts the summons rate in SQL; the result must be what the rules make of every record.
+
+``xinfang.ledger.sanctions.findings`` hands the rules only the cases they read and the per-month
+results SQLite counted (``_month_results``). The reference here is the plain path: every case
+and every clock result as records, counted by ``xinfang.rules.sanctions.month_results``. Both must
+give the same findings on the demo ledger (22 months, 26 townships, summons among them), for
+several days and for policies that move the summons thresholds.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from xinfang.cli import run
+from xinfang.ledger.cases import as_case
+from xinfang.ledger.db import open_ledger
+from xinfang.ledger.ranking import published_months
+from xinfang.ledger.sanctions import CASE_COLUMNS, _overdue, clock_results, findings
+from xinfang.model import SanctionKind
+from xinfang.rules.sanctions import derive_sanctions
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    db = tmp_path_factory.mktemp("demo") / "demo.db"
+    assert run(["--db", str(db), "--user", "tester", "demo"]) == 0
+    ledger = open_ledger(db, "tester")
+    yield ledger
+    ledger.conn.close()
+
+
+def every_record(ledger, today: dt.date) -> list:
+    """The plain path: every case and every clock result, counted by the rules."""
+    cases = [as_case(r) for r in ledger.rows(f"SELECT {CASE_COLUMNS} FROM cases")]
+    return derive_sanctions(published_months(ledger), cases, _overdue(ledger, today), clock_results(ledger, today),
+                            ledger.policy, today)
+
+
+@pytest.mark.parametrize("policy_change", [
+    {},
+    {"summons_on_time_rate": 0.95},  # most months below the line
+    {"summons_on_time_rate": 1.5},  # every month with a result
+    {"summons_on_time_rate": 0.0},  # none
+    {"summons_min_cases": 0},
+    {"summons_min_cases": 40},
+    {"summons_on_time_rate": 2 / 3, "summons_min_cases": 3},  # a rate no float states exactly
+])
+@pytest.mark.parametrize("today", ["2026-11-26", "2026-03-15", "2025-07-31"])
+def test_summons_counted_in_sql_equal_the_rules_over_every_record(demo, policy_change, today):
+    day = dt.date.fromisoformat(today)
+    demo._policy = None
+    demo._policy = demo.policy._replace(**policy_change)
+    try:
+        mine, reference = findings(demo, day), every_record(demo, day)
+    finally:
+        demo._policy = None
+    assert mine == reference
+    if not policy_change and today == "2026-11-26":
+        assert any(f.kind == SanctionKind.summons for f in mine)  # the comparison covers summons at all
