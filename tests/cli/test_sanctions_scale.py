@@ -59,3 +59,15 @@ def test_summons_counted_in_sql_equal_the_rules_over_every_record(demo, policy_c
     assert mine == reference
     if not policy_change and today == "2026-11-26":
         assert any(f.kind == SanctionKind.summons for f in mine)  # the comparison covers summons at all
+
+
+@pytest.mark.parametrize("today", ["2026-11-26", "2026-03-15"])
+def test_one_townships_findings_are_its_share_of_all_findings(demo, today):
+    """``sanctions check`` and ``confirm``/``dismiss`` derive one township's findings from its records
+    only; they must be exactly that township's part of the whole."""
+    day = dt.date.fromisoformat(today)
+    everything = findings(demo, day)
+    townships = [t for (t,) in demo.conn.execute("SELECT name FROM townships ORDER BY ord")]
+    assert len({f.township for f in everything}) > 1  # several townships have findings
+    for township in townships:
+        assert findings(demo, day, township=township) == [f for f in everything if f.township == township]

@@ -20,22 +20,26 @@ CASE_COLUMNS = ("number, received, township, level, people, kind, category, majo
                 " channel, assigned_on, closed_on")
 
 
-def _cases(ledger, today: dt.date) -> list:
+def _cases(ledger, today: dt.date, township: str | None = None) -> list:
     """The cases the case rules read, received by ``today``: serious incidents, and skip-level
-    cases that are collective or repeats. (The summons rule reads ``_month_results``.)"""
+    cases that are collective or repeats (of one township when given). (The summons rule reads
+    ``_month_results``.)"""
     from xinfang.ledger.cases import as_case
 
     policy = ledger.policy
     serious = [lv.value for lv in Level if lv.rank >= Level(policy.serious_incident_level).rank]
     skip = [lv.value for lv in policy.skip_levels]
+    one = _ONE_TOWNSHIP.format(t="c.") if township is not None else ""
     sql = (
-        f"SELECT {CASE_COLUMNS} FROM cases c WHERE c.received <= :today AND ("
+        f"SELECT {CASE_COLUMNS} FROM cases c WHERE c.received <= :today{one} AND ("
         f" (c.people >= :collective AND c.level IN ({_list(serious)}))"
         f" OR (c.level IN ({_list(skip)}) AND (c.people >= :collective OR c.repeat_of IS NOT NULL)))"
     )
-    params = {"today": today.isoformat(), "collective": policy.collective_people}
+    params = {"today": today.isoformat(), "collective": policy.collective_people, "township": township}
     return [as_case(r) for r in ledger.rows(sql, params)]
 
+
+_ONE_TOWNSHIP = " AND {t}township = :township"  # a query narrowed to one township
 
 # Per (township, month received): the cases received by :today and their on-time results, as
 # ``clock_results`` judges each clock. Only groups that can reach a summons are kept: enough cases,
@@ -43,13 +47,13 @@ def _cases(ledger, today: dt.date) -> list:
 # no rounding of the rate can drop a group; the rule itself decides each group kept.
 MONTH_RESULTS_SQL = """
 WITH counted AS (
-    SELECT township, month, COUNT(*) AS n FROM cases WHERE received <= :today GROUP BY township, month
+    SELECT township, month, COUNT(*) AS n FROM cases WHERE received <= :today{township} GROUP BY township, month
 ), judged AS (
     SELECT c.township, c.month,
            COUNT(CASE WHEN k.met = 1 THEN 1 END) AS met,
            COUNT(CASE WHEN k.met IS NOT NULL OR (k.done_on IS NULL AND k.due < :today) THEN 1 END) AS decided
     FROM clocks k JOIN cases c ON c.number = k.case_number
-    WHERE k.clock IN ({clocks}) AND c.received <= :today
+    WHERE k.clock IN ({clocks}) AND c.received <= :today{c_township}
     GROUP BY c.township, c.month
 )
 SELECT counted.township, counted.month, judged.met, judged.decided
@@ -58,7 +62,7 @@ WHERE counted.n >= :summons_min AND judged.decided > 0 AND judged.met < :rate * 
 """
 
 
-def _month_results(ledger, today: dt.date) -> list:
+def _month_results(ledger, today: dt.date, township: str | None = None) -> list:
     """``MonthResults`` of every (township, month) that can reach a summons, counted by SQLite; the
     case numbers only for those. Equal to ``month_results`` over every case and ``clock_results``
     for each group it keeps (a test holds the two together)."""
@@ -66,8 +70,10 @@ def _month_results(ledger, today: dt.date) -> list:
 
     policy = ledger.policy
     params = {"today": today.isoformat(), "summons_min": max(policy.summons_min_cases, 1),
-              "rate": policy.summons_on_time_rate}
-    sql = MONTH_RESULTS_SQL.format(clocks=_list([c.value for c in ON_TIME_CLOCKS]))
+              "rate": policy.summons_on_time_rate, "township": township}
+    one = _ONE_TOWNSHIP if township is not None else ""
+    sql = MONTH_RESULTS_SQL.format(clocks=_list([c.value for c in ON_TIME_CLOCKS]), township=one.format(t=""),
+                                   c_township=one.format(t="c."))
     groups = {(t, m): (met, decided) for t, m, met, decided in ledger.conn.execute(sql, params)}
     if not groups:
         return []
@@ -76,7 +82,8 @@ def _month_results(ledger, today: dt.date) -> list:
     marks = ", ".join("?" * len(months))
     for township, month, number in ledger.conn.execute(
             f"SELECT township, month, number FROM cases WHERE month IN ({marks}) AND received <= ?"
-            " ORDER BY township, month, number", (*months, today.isoformat())):
+            + (" AND township = ?" if township is not None else "") + " ORDER BY township, month, number",
+            (*months, today.isoformat(), *([township] if township is not None else []))):
         found = numbers.get((township, month))
         if found is not None:
             found.append(number)
@@ -87,14 +94,14 @@ def _list(values: list[str]) -> str:
     return ", ".join(f"'{v}'" for v in values) or "NULL"
 
 
-def _overdue(ledger, today: dt.date) -> list:
+def _overdue(ledger, today: dt.date, township: str | None = None) -> list:
     """Open handling clocks past their due date on ``today`` (the 信访老大难 count)."""
     from xinfang.rules.sanctions import OverdueCase
 
     rows = ledger.rows(
         "SELECT c.township, k.case_number, k.clock, k.due FROM clocks k JOIN cases c ON c.number = k.case_number"
-        " WHERE k.clock = ? AND k.done_on IS NULL AND k.due < ?",
-        (Clock.handling.value, today.isoformat()),
+        " WHERE k.clock = ? AND k.done_on IS NULL AND k.due < ?" + (" AND c.township = ?" if township is not None else ""),
+        (Clock.handling.value, today.isoformat(), *([township] if township is not None else [])),
     )
     return [OverdueCase(r["township"], r["case_number"], Clock(r["clock"]), dt.date.fromisoformat(r["due"]))
             for r in rows]
@@ -123,13 +130,17 @@ def clock_results(ledger, today: dt.date) -> list:
     return out
 
 
-def findings(ledger, today: dt.date, month: str | None = None) -> list:
-    """Every sanction the ledger supports as of ``today`` (``derive_sanctions``)."""
+def findings(ledger, today: dt.date, month: str | None = None, township: str | None = None) -> list:
+    """Every sanction the ledger supports as of ``today`` (``derive_sanctions``); with ``township``,
+    those of that township only, from its records only (each rule judges a township by its own
+    cases, clocks and places in the published rankings)."""
     from xinfang.ledger.ranking import published_months
     from xinfang.rules.sanctions import derive_sanctions
 
-    return derive_sanctions(published_months(ledger), _cases(ledger, today), _overdue(ledger, today), (),
-                            ledger.policy, today, month, months=_month_results(ledger, today))
+    found = derive_sanctions(published_months(ledger), _cases(ledger, today, township),
+                             _overdue(ledger, today, township), (), ledger.policy, today, month,
+                             months=_month_results(ledger, today, township))
+    return found if township is None else [f for f in found if f.township == township]
 
 
 def decisions(ledger, today: dt.date) -> dict[str, dict]:
@@ -174,7 +185,9 @@ def list_sanctions(ledger, today: dt.date, month: str | None = None) -> list[dic
 def decide(ledger, key: str, status: SanctionStatus, reason: str | None, today: dt.date) -> dict:
     """Record a confirmation or dismissal of a proposed sanction (inside ``Ledger.write``)."""
     key = (key or "").strip()
-    found = {f.key: f for f in findings(ledger, today)}
+    # A key names its township second (kind:township:…): only that township's findings are derived.
+    parts = key.split(":")
+    found = {f.key: f for f in findings(ledger, today, township=parts[1])} if len(parts) > 2 else {}
     finding = found.get(key)
     if finding is None:
         raise XinfangError(f"ID: no sanction {key!r} as of {today}",
@@ -214,6 +227,6 @@ def check(ledger, township: str, action: Action, on: dt.date, today: dt.date) ->
     from xinfang.rules.sanctions import check_action
 
     decided = {k: d["status"] for k, d in decisions(ledger, today).items()}
-    allowed, reasons = check_action(township, action, on, findings(ledger, today), decided)
+    allowed, reasons = check_action(township, action, on, findings(ledger, today, township=township), decided)
     return {"allowed": allowed, "reasons": reasons, "township": township, "action": action.value,
             "on": on.isoformat()}
