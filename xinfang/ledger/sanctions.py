@@ -42,18 +42,25 @@ def _cases(ledger, today: dt.date, township: str | None = None) -> list:
 _ONE_TOWNSHIP = " AND {t}township = :township"  # a query narrowed to one township
 
 # Per (township, month received): the cases received by :today and their on-time results, as
-# ``clock_results`` judges each clock. Only groups that can reach a summons are kept: enough cases,
-# a result, and fewer met than the policy's rate of the decided — with half a case to spare, so that
-# no rounding of the rate can drop a group; the rule itself decides each group kept.
+# ``clock_results`` judges each clock. The clocks are summed per case first, in the order of their
+# (case_number, clock) index, so that the cases are then read in number order rather than at random
+# (a third of the time on a 1M-case ledger). Only groups that can reach a summons are kept: enough
+# cases, a result, and fewer met than the policy's rate of the decided — with half a case to spare,
+# so that no rounding of the rate can drop a group; the rule itself decides each group kept.
 MONTH_RESULTS_SQL = """
 WITH counted AS (
-    SELECT township, month, COUNT(*) AS n FROM cases WHERE received <= :today{township} GROUP BY township, month
+    SELECT township, month, COUNT(*) AS n FROM cases{scan} WHERE received <= :today{township}
+    GROUP BY township, month
+), per_case AS MATERIALIZED (
+    SELECT case_number,
+           COUNT(CASE WHEN met = 1 THEN 1 END) AS met,
+           COUNT(CASE WHEN met IS NOT NULL OR (done_on IS NULL AND due < :today) THEN 1 END) AS decided
+    FROM clocks WHERE clock IN ({clocks}){k_township}
+    GROUP BY case_number
 ), judged AS (
-    SELECT c.township, c.month,
-           COUNT(CASE WHEN k.met = 1 THEN 1 END) AS met,
-           COUNT(CASE WHEN k.met IS NOT NULL OR (k.done_on IS NULL AND k.due < :today) THEN 1 END) AS decided
-    FROM clocks k JOIN cases c ON c.number = k.case_number
-    WHERE k.clock IN ({clocks}) AND c.received <= :today{c_township}
+    SELECT c.township, c.month, SUM(p.met) AS met, SUM(p.decided) AS decided
+    FROM per_case p JOIN cases c ON c.number = p.case_number
+    WHERE c.received <= :today{c_township}
     GROUP BY c.township, c.month
 )
 SELECT counted.township, counted.month, judged.met, judged.decided
@@ -72,22 +79,26 @@ def _month_results(ledger, today: dt.date, township: str | None = None) -> list:
     params = {"today": today.isoformat(), "summons_min": max(policy.summons_min_cases, 1),
               "rate": policy.summons_on_time_rate, "township": township}
     one = _ONE_TOWNSHIP if township is not None else ""
-    sql = MONTH_RESULTS_SQL.format(clocks=_list([c.value for c in ON_TIME_CLOCKS]), township=one.format(t=""),
-                                   c_township=one.format(t="c."))
+    sql = MONTH_RESULTS_SQL.format(
+        # every case: one pass over the table in its order; one township's: through an index
+        scan="" if one else " NOT INDEXED",
+        clocks=_list([c.value for c in ON_TIME_CLOCKS]), township=one.format(t=""), c_township=one.format(t="c."),
+        k_township=" AND case_number IN (SELECT number FROM cases WHERE township = :township)" if one else "")
     groups = {(t, m): (met, decided) for t, m, met, decided in ledger.conn.execute(sql, params)}
     if not groups:
         return []
     numbers: dict[tuple[str, str], list[str]] = {key: [] for key in groups}
-    months = sorted({m for _, m in groups})
-    marks = ", ".join("?" * len(months))
-    for township, month, number in ledger.conn.execute(
-            f"SELECT township, month, number FROM cases WHERE month IN ({marks}) AND received <= ?"
-            + (" AND township = ?" if township is not None else "") + " ORDER BY township, month, number",
-            (*months, today.isoformat(), *([township] if township is not None else []))):
-        found = numbers.get((township, month))
+    # One pass over the table in its own order (a month's cases through the month index would be
+    # read at random); each group's numbers are sorted at the end.
+    for key in ledger.conn.execute(
+            "SELECT township, month, number FROM cases" + (" WHERE received <= ? AND township = ?" if one else
+                                                           " NOT INDEXED WHERE received <= ?"),
+            (today.isoformat(), *([township] if township is not None else []))):
+        found = numbers.get(key[:2])
         if found is not None:
-            found.append(number)
-    return [MonthResults(t, m, tuple(numbers[(t, m)]), met, decided) for (t, m), (met, decided) in sorted(groups.items())]
+            found.append(key[2])
+    return [MonthResults(t, m, tuple(sorted(numbers[(t, m)])), met, decided)
+            for (t, m), (met, decided) in sorted(groups.items())]
 
 
 def _list(values: list[str]) -> str:
@@ -99,8 +110,11 @@ def _overdue(ledger, today: dt.date, township: str | None = None) -> list:
     from xinfang.rules.sanctions import OverdueCase
 
     rows = ledger.rows(
-        "SELECT c.township, k.case_number, k.clock, k.due FROM clocks k JOIN cases c ON c.number = k.case_number"
-        " WHERE k.clock = ? AND k.done_on IS NULL AND k.due < ?" + (" AND c.township = ?" if township is not None else ""),
+        # The duty clocks' own partial index (its condition written out, so that it applies): the
+        # petitioners' review-request windows stay open on every answered case and are not read.
+        "SELECT c.township, k.case_number, k.clock, k.due FROM clocks k INDEXED BY clocks_open_duty"
+        " JOIN cases c ON c.number = k.case_number"
+        " WHERE k.clock = ? AND k.done_on IS NULL AND k.clock != 'review_request' AND k.due < ?" + (" AND c.township = ?" if township is not None else ""),
         (Clock.handling.value, today.isoformat(), *([township] if township is not None else [])),
     )
     return [OverdueCase(r["township"], r["case_number"], Clock(r["clock"]), dt.date.fromisoformat(r["due"]))
