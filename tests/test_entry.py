@@ -237,3 +237,48 @@ def test_python_m_xinfang_runs_both_paths(demo_db):
     version = subprocess.run([sys.executable, "-m", "xinfang", "--version"], capture_output=True, text=True,
                              timeout=60, cwd=ROOT)
     assert version.returncode == 0 and version.stdout.startswith("xinfang ")
+
+
+# --- generated lines ----------------------------------------------------------------------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+# Tokens a line is made of: every option of the quick commands and the globals (both spellings come
+# from joining with "="), the command names, and values a clerk or a script might type.
+_OPTIONS = sorted({*entry.GLOBAL, *(o for c in entry.QUICK.values() for o in c.options)})
+_VALUES = ["{demo}", "{demo}.missing", "2026-11", "2026-10", "2026/11", "202611", "2026-13", "2026-11-26",
+           "2026-02-30", "en", "zh", "EN", "fr", "", "-", "-x", "--", "=", "车桥镇", "车桥", "overdue", "soon",
+           "tester", "x" * 300]
+_TOKEN = st.one_of(st.sampled_from(_OPTIONS), st.sampled_from([*entry.QUICK, "register"]), st.sampled_from(_VALUES),
+                   st.builds(lambda o, v: f"{o}={v}", st.sampled_from(_OPTIONS), st.sampled_from(_VALUES)))
+
+
+
+
+def _pairs(options: dict) -> st.SearchStrategy:
+    """An option of ``options`` as a line would give it: a flag alone, or a value after it or after '='."""
+    def spell(name: str, value: str, joined: bool) -> list[str]:
+        if options[name].flag:
+            return [name]
+        return [f"{name}={value}"] if joined else [name, value]
+    return st.builds(spell, st.sampled_from(sorted(options)), st.sampled_from(_VALUES), st.booleans())
+
+
+_GLOBAL_PART = st.lists(st.one_of(_pairs(entry.GLOBAL), st.lists(_TOKEN, max_size=1)), max_size=3)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data(), prefix=_GLOBAL_PART, command=st.sampled_from(sorted(entry.QUICK)), env_today=st.booleans())
+def test_any_generated_line_answers_as_typer_does(ledgers, monkeypatch, capsys, data, prefix, command, env_today):
+    """Whatever the line, the entry point answers exactly as the full command line: same output,
+    same message, same exit code, whether or not the quick path took it."""
+    own = st.one_of(_pairs(entry.QUICK[command].options), st.lists(_TOKEN, max_size=1))
+    rest = data.draw(st.lists(own, max_size=4), label="after the command")
+    argv = [_fill(a, ledgers) for part in (*prefix, [command], *rest) for a in part]
+    if env_today:
+        monkeypatch.setenv("XINFANG_TODAY", "2026-11-26")
+    else:
+        monkeypatch.delenv("XINFANG_TODAY", raising=False)
+    quick, typer_ = _both(argv, monkeypatch, capsys)
+    assert quick == typer_
