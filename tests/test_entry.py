@@ -282,3 +282,34 @@ def test_any_generated_line_answers_as_typer_does(ledgers, monkeypatch, capsys, 
         monkeypatch.delenv("XINFANG_TODAY", raising=False)
     quick, typer_ = _both(argv, monkeypatch, capsys)
     assert quick == typer_
+
+
+@pytest.mark.parametrize("command", [["overdue", "--csv"], ["rank", "--month", "2026-10", "--json"], ["townships"]])
+def test_a_reader_that_goes_away_gets_the_same_exit_code_from_both_paths(demo_db, command):
+    """``xinfang … | head``: the pipe closes under the command; both paths exit as click does (1),
+    with nothing on stderr (no traceback from the interpreter's last flush)."""
+    import os
+
+    out = []
+    for force_full in ("", "1"):
+        env = {**os.environ, "XINFANG_NO_QUICK": force_full}
+        proc = subprocess.Popen([sys.executable, "-m", "xinfang", "--db", demo_db, "--today", "2026-11-26", *command],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd=ROOT)
+        proc.stdout.close()  # the reader is gone before the first line
+        err = proc.stderr.read()
+        out.append((proc.wait(timeout=60), err))
+    assert out[0] == out[1]
+    assert out[0][1] == b""
+
+
+def test_shell_completion_is_left_to_typer(demo_db):
+    import os
+
+    out = []
+    for force_full in ("", "1"):
+        env = {**os.environ, "XINFANG_NO_QUICK": force_full, "_XINFANG_COMPLETE": "bash_source"}
+        proc = subprocess.run([sys.executable, "-m", "xinfang", "--db", demo_db, "townships", "--csv"],
+                              capture_output=True, env=env, cwd=ROOT, timeout=60)
+        out.append((proc.returncode, proc.stdout, proc.stderr))
+    assert out[0] == out[1]
+    assert b"\xe8\xbd\xa6\xe6\xa1\xa5" not in out[0][1]  # not the township list (车桥): completion answered

@@ -10,7 +10,8 @@ The quick path takes only what it is sure of: global options, then the command, 
 each at most once, as ``--opt value`` or ``--opt=value``. Anything else (help, ``--version``, an
 unknown option, a missing value, a flag given a value, an option it leaves to the full command line
 such as ``rank --publish``) goes to ``xinfang.cli``, so usage errors and help stay Typer's.
-Setting ``XINFANG_NO_QUICK=1`` sends every invocation to the full command line.
+Setting ``XINFANG_NO_QUICK`` to any non-empty value (``XINFANG_NO_QUICK=1``) sends every invocation
+to the full command line.
 """
 
 from __future__ import annotations
@@ -122,14 +123,31 @@ def quick(argv: list[str]) -> int | None:
         body = getattr(__import__(command.module, fromlist=[command.function]), command.function)
         body(**params)
         return 0
-    except (Exception, KeyboardInterrupt) as exc:
+    except KeyboardInterrupt:
+        return 130  # as the full command line has it: Typer turns an interrupted command into exit 130
+    except BrokenPipeError:
+        # As the full command line has it (click): the reader went away (``| head``); exit 1, and
+        # nothing more is written, so the interpreter's last flush at exit cannot fail again.
+        _drop_stdout()
+        return 1
+    except Exception as exc:
         return failure(exc)
+
+
+def _drop_stdout() -> None:
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):  # no file descriptor behind stdout (a test's capture): nothing to flush
+        pass
 
 
 def run(argv: list[str] | None = None) -> int:
     """Run a command line; return the exit code."""
     argv = sys.argv[1:] if argv is None else list(argv)
-    if not os.environ.get("XINFANG_NO_QUICK"):
+    # Shell completion (Typer's _XINFANG_COMPLETE) is the full command line's business.
+    if not os.environ.get("XINFANG_NO_QUICK") and not os.environ.get("_XINFANG_COMPLETE"):
         code = quick(argv)
         if code is not None:
             return code

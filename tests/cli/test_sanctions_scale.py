@@ -71,3 +71,17 @@ def test_one_townships_findings_are_its_share_of_all_findings(demo, today):
     assert len({f.township for f in everything}) > 1  # several townships have findings
     for township in townships:
         assert findings(demo, day, township=township) == [f for f in everything if f.township == township]
+
+
+def test_a_sanction_of_a_township_whose_name_holds_a_colon_can_be_confirmed(blank_cli, tmp_path):
+    """Decisions look up a key's township from the key (kind:township:…) to derive its findings only;
+    a roster name with a ':' in it must still be found."""
+    roster = tmp_path / "roster.csv"
+    roster.write_text("township,area,population\n开发区:东片,东,1000\n车桥镇,西,2000\n", encoding="utf-8")
+    assert blank_cli("init", "--roster", str(roster)).code == 0
+    blank_cli.register(township="开发区:东片", level="city", people=6)  # collective and skip-level
+    listed = blank_cli.ok("sanctions")
+    key = next(s["id"] for s in listed if s["sanction"] == "admonishment")
+    assert key.startswith("admonishment:开发区:东片:")
+    decided = blank_cli.ok("sanctions", "confirm", key)
+    assert decided["status"] == "confirmed" and decided["township"] == "开发区:东片"

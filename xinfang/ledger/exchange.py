@@ -1307,13 +1307,13 @@ def import_cases(ledger, path: Path, today: dt.date, check_only: bool = False,
         if writer:
             writer.finish(summary[0])
     finally:
+        if collecting:
+            gc.enable()
         if stream is not None:
             stream.close()  # a reading process still running is ended here, not when the error is freed
         table.close()
         if writer:
             writer.close()
-        if collecting:
-            gc.enable()
     if writer is None:
         return {"imported": 0, "checked": total}
     counters, first_seq, count, provisional = summary

@@ -199,9 +199,12 @@ def list_sanctions(ledger, today: dt.date, month: str | None = None) -> list[dic
 def decide(ledger, key: str, status: SanctionStatus, reason: str | None, today: dt.date) -> dict:
     """Record a confirmation or dismissal of a proposed sanction (inside ``Ledger.write``)."""
     key = (key or "").strip()
-    # A key names its township second (kind:township:…): only that township's findings are derived.
+    # A key names its township second (kind:township:…): that township's findings are derived first;
+    # a township whose own name holds a ':' is found among all of them.
     parts = key.split(":")
     found = {f.key: f for f in findings(ledger, today, township=parts[1])} if len(parts) > 2 else {}
+    if key not in found:
+        found = {f.key: f for f in findings(ledger, today)}
     finding = found.get(key)
     if finding is None:
         raise XinfangError(f"ID: no sanction {key!r} as of {today}",
