@@ -323,6 +323,11 @@ def settle_pair(xout: str, pout: str) -> tuple[list, list]:
     return mine, peer
 
 
+def same_answer(mine: list, peer: list) -> str:
+    """"ok" when xinfang's rows equal the peer's, else where they first differ."""
+    return "ok" if mine == peer else describe_mismatch(mine, peer)
+
+
 def describe_mismatch(mine: list, peer: list) -> str:
     if len(mine) != len(peer):
         only_mine = [r for r in mine if r not in set(peer)][:3]
@@ -481,7 +486,7 @@ def op_rank(ctx: Ctx) -> list[Result]:
         Side("sqlite3", lambda i: sql_json(ctx.db, sql)),
     ], n)
     a, b = rank_pair(mine[0].out, peer[0].out)
-    check = "ok" if a == b else describe_mismatch(a, b)
+    check = same_answer(a, b)
     out = [_result(f"rank --month {RANK_MONTH}", ctx, mine, "sqlite3 CLI, same scoring SQL", peer,
                    f"≤ {limit}×", limit, check)]
     if not ctx.check_only:
@@ -491,7 +496,7 @@ def op_rank(ctx: Ctx) -> list[Result]:
         (peer2,) = timed(ctx, "rank + comparisons", [Side("sqlite3", lambda i: sql_json(ctx.db, sql2))], n)
         a2, b2 = rank_pair(mine[0].out, peer2[0].out)
         extra = _result(f"rank --month {RANK_MONTH}", ctx, mine, "sqlite3 CLI, scoring + 环比/同比 months", peer2,
-                        "-", 0, "ok" if a2 == b2 else describe_mismatch(a2, b2), note="no target")
+                        "-", 0, same_answer(a2, b2), note="no target")
         extra.ok = None
         out.append(extra)
     return out
@@ -512,7 +517,7 @@ def op_overdue(ctx: Ctx) -> list[Result]:
         Side("sqlite3", lambda i: sql_json(ctx.db, sql)),
     ], n)
     a, b = overdue_pair(mine[0].out, peer[0].out)
-    check = "ok" if a == b else describe_mismatch(a, b)
+    check = same_answer(a, b)
     return [_result(f"overdue ({ctx.manifest.get('open', 0):,} open cases)", ctx, mine,
                     "sqlite3 CLI over stored due dates", peer, "≤ 2×", 2.0, check, note=f"{len(a):,} rows")]
 
@@ -531,7 +536,7 @@ def op_settle(ctx: Ctx) -> list[Result]:
         Side("sqlite3", lambda i: sql_json(ctx.db, sql)),
     ], n)
     a, b = settle_pair(mine[0].out, peer[0].out)
-    check = "ok" if a == b else describe_mismatch(a, b)
+    check = same_answer(a, b)
     remove_ledgers(*copies)
     return [_result(f"deposits settle --year {SETTLE_YEAR} ({ctx.manifest.get('officials', 0):,} officials)", ctx,
                     mine, "sqlite3 CLI, settlement SQL", peer, "≤ 2×", 2.0, check)]

@@ -140,14 +140,21 @@ def test_import_into_a_ledger_with_cases_numbers_in_sequence_and_links_repeats(o
     assert imported["2026-00008"]["repeat_of"] is None
 
 
-def test_repeats_among_rows_of_one_file(cli, tmp_path):
-    path = tmp_path / "rows.csv"
+def write_file(path, rows: list[list[str]]) -> None:
+    """A CSV as a clerk saves it from Excel (UTF-8 with BOM, Chinese headings) with these rows."""
     with open(path, "w", encoding="utf-8-sig", newline="") as fh:
         w = csv.writer(fh)
         w.writerow(HEADER_ZH)
-        w.writerow(["2026-10-01", "来信", "车桥镇", "张三", make_id(7), "1", "区", "征地补偿", "第一次"])
-        w.writerow(["2026-10-20", "来访", "车桥镇", "张三", make_id(7), "1", "区", "征地补偿", "第二次"])
-        w.writerow(["2026-10-21", "来访", "车桥镇", "张三", make_id(7), "1", "区", "宅基地", "另一事项"])
+        w.writerows(rows)
+
+
+def test_repeats_among_rows_of_one_file(cli, tmp_path):
+    path = tmp_path / "rows.csv"
+    write_file(path, [
+        ["2026-10-01", "来信", "车桥镇", "张三", make_id(7), "1", "区", "征地补偿", "第一次"],
+        ["2026-10-20", "来访", "车桥镇", "张三", make_id(7), "1", "区", "征地补偿", "第二次"],
+        ["2026-10-21", "来访", "车桥镇", "张三", make_id(7), "1", "区", "宅基地", "另一事项"],
+    ])
     cli.ok("import", path)
     rows = {c["case"]: c for c in cases_of(cli)}
     assert rows["2026-00001"]["repeat_of"] is None and rows["2026-00001"]["initial"] is True
@@ -157,13 +164,8 @@ def test_repeats_among_rows_of_one_file(cli, tmp_path):
 
 def write_rows(path, n: int, bad: dict[int, list[str]]) -> None:
     """``n`` good rows (Chinese headings); spreadsheet row r in ``bad`` gets those cells instead."""
-    with open(path, "w", encoding="utf-8-sig", newline="") as fh:
-        w = csv.writer(fh)
-        w.writerow(HEADER_ZH)
-        for i in range(n):
-            row = bad.get(i + 2) or ["2026/10/%d" % (i % 28 + 1), "来信", "车桥镇", f"信访人{i}", make_id(i),
-                                     str(i % 7 + 1), "区", "征地补偿", f"第{i}件"]
-            w.writerow(row)
+    write_file(path, [bad.get(i + 2) or ["2026/10/%d" % (i % 28 + 1), "来信", "车桥镇", f"信访人{i}", make_id(i),
+                                         str(i % 7 + 1), "区", "征地补偿", f"第{i}件"] for i in range(n)])
 
 
 def test_a_file_with_three_bad_rows_imports_nothing_and_names_exactly_those_rows(cli, tmp_path):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import json
 import sqlite3
@@ -447,7 +446,7 @@ def _assert_tally_holds(cli, months=("2026-09", "2026-10", "2026-11")) -> None:
 
 
 def test_the_tally_follows_registers_corrections_and_imports(cli, tmp_path, capsys):
-    from tests.cli.test_exchange import HEADER_ZH, ledger, make_id
+    from tests.cli.test_exchange import ledger, make_id, write_file
 
     cli.register(received="2026-11-02", township="车桥镇", level="city", people=6, id_number=make_id(1))
     cli.register(received="2026-11-03", township="车桥镇", id_number=make_id(1))  # a repeat of case 1
@@ -466,12 +465,11 @@ def test_the_tally_follows_registers_corrections_and_imports(cli, tmp_path, caps
     _assert_tally_holds(cli)
 
     path = tmp_path / "rows.csv"
-    with open(path, "w", encoding="utf-8-sig", newline="") as fh:
-        w = csv.writer(fh)
-        w.writerow(HEADER_ZH)
-        w.writerow(["2026-10-01", "来信", "车桥镇", "张三", make_id(7), "1", "区", "征地补偿", "第一次"])
-        w.writerow(["2026-10-20", "来访", "车桥镇", "张三", make_id(7), "12", "市", "征地补偿", "第二次"])
-        w.writerow(["2026-11-05", "来访", "林集镇", "李四", make_id(8), "5", "省", "宅基地", "另一事项"])
+    write_file(path, [
+        ["2026-10-01", "来信", "车桥镇", "张三", make_id(7), "1", "区", "征地补偿", "第一次"],
+        ["2026-10-20", "来访", "车桥镇", "张三", make_id(7), "12", "市", "征地补偿", "第二次"],
+        ["2026-11-05", "来访", "林集镇", "李四", make_id(8), "5", "省", "宅基地", "另一事项"],
+    ])
     cli.ok("import", path)
     _assert_tally_holds(cli)
     stored, _ = _tally_and_cases(cli.db)

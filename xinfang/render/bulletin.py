@@ -367,6 +367,14 @@ def to_markdown(b, lang: str = "zh", top: int | None = None, issuer: str | None 
 
 # -- HTML ----------------------------------------------------------------------------------------
 
+def sheet_media(padding: str) -> str:
+    """The page as a sheet of paper on screen and bare on the printer: the screen block, and the
+    start of the print block (the caller adds its own print rules and closes it)."""
+    return ("@media screen {\n  body { background: #e9e9e9; padding: 8mm 0; }\n"
+            f"  .sheet {{ max-width: 210mm; background: #fff; padding: {padding}; box-shadow: 0 1px 4px rgba(0,0,0,.25); }}\n"
+            "}\n@media print {\n  body { background: none; }\n  .sheet { max-width: none; padding: 0; box-shadow: none; }")
+
+
 CSS = """
 @page { size: A4; margin: 16mm 15mm 18mm 15mm; }
 * { box-sizing: border-box; }
@@ -414,19 +422,13 @@ figcaption { font-weight: 700; font-size: 10pt; margin-bottom: 1mm; }
 ul.method { padding-left: 5mm; margin: 0; } ul.method li { margin-bottom: 1.5mm; }
 .small { font-size: 9pt; color: #444; }
 footer { margin-top: 6mm; font-size: 8.5pt; color: #555; border-top: .5pt solid #aaa; padding-top: 2mm; }
-@media screen {
-  body { background: #e9e9e9; padding: 8mm 0; }
-  .sheet { max-width: 210mm; background: #fff; padding: 14mm 15mm; box-shadow: 0 1px 4px rgba(0,0,0,.25); }
-}
-@media print {
-  body { background: none; }
-  .sheet { max-width: none; padding: 0; box-shadow: none; }
+%(sheet)s
   section + section { break-before: page; page-break-before: always; }
   section.method { break-before: auto; page-break-before: auto; }
   td.down, td.up { color: #000; }
   a { color: inherit; text-decoration: none; }
 }
-""" % {"fonts": FONT_STACK}
+""" % {"fonts": FONT_STACK, "sheet": sheet_media("14mm 15mm")}
 
 
 def _td(value, numeric: bool, money: bool = False) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from html import escape
 
-from xinfang.render.bulletin import FONT_STACK
+from xinfang.render.bulletin import FONT_STACK, sheet_media
 from xinfang.render.text import ACTIONS, day_text, t, yes_no
 
 CSS = """
@@ -37,16 +37,10 @@ table.signatures .who { display: block; margin-bottom: 3.5mm; font-weight: 700; 
 .check { font-size: 12pt; }
 .recipients { margin-top: 3mm; font-size: 10.5pt; }
 .note { margin-top: 2mm; font-size: 8.5pt; color: #333; }
-@media screen {
-  body { background: #e9e9e9; padding: 8mm 0; }
-  .sheet { max-width: 210mm; background: #fff; padding: 14mm 16mm; box-shadow: 0 1px 4px rgba(0,0,0,.25); }
-}
-@media print {
-  body { background: none; }
-  .sheet { max-width: none; padding: 0; box-shadow: none; }
+%(sheet)s
   tr, table.signatures { break-inside: avoid; page-break-inside: avoid; }
 }
-""" % {"fonts": FONT_STACK}
+""" % {"fonts": FONT_STACK, "sheet": sheet_media("14mm 16mm")}
 
 
 def _e(value) -> str:
