@@ -163,33 +163,35 @@ def _step_detail(step: dict, lang: str) -> str:
     return note or ""
 
 
+def _list_table(kind: str, caption: str, headings: list[str], rows: list[str], lang: str) -> str:
+    """A listing under the form (steps taken, deadlines): a caption, a head row, and a "none" row
+    when there is nothing to list."""
+    head = "".join(f"<th>{escape(h)}</th>" for h in headings)
+    body = "".join(rows) or f'<tr><td colspan="{len(headings)}">{_e(t("f_none", lang))}</td></tr>'
+    return (f'<table class="list {kind}"><caption>{escape(caption)}</caption>'
+            f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
+
+
 def _steps_table(steps: list[dict], lang: str) -> str:
-    head = "".join(f"<th>{escape(t(k, lang))}</th>" for k in ("f_step_on", "f_step_action", "f_step_detail",
-                                                            "f_step_who"))
     rows = []
     for s in steps:
         action = ACTIONS.get(s["action"], (s["action"], s["action"]))[0 if lang == "zh" else 1]
         rows.append(f"<tr><td>{_e(s['on'])}</td><td>{_e(action)}</td><td>{_e(_step_detail(s, lang))}</td>"
                     f"<td>{_e(s['who'])}</td></tr>")
-    if not rows:
-        rows.append(f'<tr><td colspan="4">{_e(t("f_none", lang))}</td></tr>')
-    return (f'<table class="list steps"><caption>{escape(t("f_steps", lang))}</caption>'
-            f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>")
+    headings = [t(k, lang) for k in ("f_step_on", "f_step_action", "f_step_detail", "f_step_who")]
+    return _list_table("steps", t("f_steps", lang), headings, rows, lang)
 
 
 def _clocks_table(clocks: list[dict], lang: str) -> str:
-    head = "".join(f"<th>{escape(x)}</th>" for x in (t("f_clock", lang), "起算日" if lang == "zh" else "from",
-                                                     t("f_due", lang), t("f_done", lang), t("f_met", lang)))
     rows = []
     for k in clocks:
         due = k["due"] + ("（暂定）" if lang == "zh" else " (provisional)") if k.get("provisional") else k["due"]
         met = yes_no(k["met"], lang) if k.get("met") is not None else "—"
         rows.append(f"<tr><td>{_e(_enum('Clock', k['clock'], lang))}</td><td>{_e(k.get('start'))}</td>"
                     f"<td>{_e(due)}</td><td>{_e(k.get('done_on') or '')}</td><td>{_e(met)}</td></tr>")
-    if not rows:
-        rows.append(f'<tr><td colspan="5">{_e(t("f_none", lang))}</td></tr>')
-    return (f'<table class="list clocks"><caption>{escape(t("f_deadlines", lang))}</caption>'
-            f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>")
+    headings = [t("f_clock", lang), "起算日" if lang == "zh" else "from", t("f_due", lang), t("f_done", lang),
+                t("f_met", lang)]
+    return _list_table("clocks", t("f_deadlines", lang), headings, rows, lang)
 
 
 def _check(value: bool | None, lang: str) -> str:
