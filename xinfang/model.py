@@ -135,6 +135,11 @@ class Clock(Labeled):
     rereview = ("rereview", "复核答复", "re-review answer")
 
 
+# The petitioner's own windows: not duties of the office. They never appear on the supervision list
+# and are never judged when a case closes. (The ledger's open-duty index is this set's SQL twin.)
+PETITIONER_WINDOWS = frozenset({Clock.review_request})
+
+
 class Tier(Labeled):
     due_soon = ("due_soon", "即将到期", "due soon")
     overdue = ("overdue", "已超期", "overdue")

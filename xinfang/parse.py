@@ -4,6 +4,7 @@ names the option and the fix."""
 from __future__ import annotations
 
 import datetime as dt
+from operator import mul
 import re
 from enum import Enum
 from typing import TypeVar
@@ -85,8 +86,7 @@ _ID_CHECK = "10X98765432"
 
 def id_check_digit(first17: str) -> str:
     """GB 11643-1999 check character for the first 17 digits of a resident ID number."""
-    total = sum(int(c) * w for c, w in zip(first17, _ID_WEIGHTS))
-    return _ID_CHECK[total % 11]
+    return _ID_CHECK[sum(map(mul, map(int, first17), _ID_WEIGHTS)) % 11]
 
 
 def parse_id_number(text: str, option: str = "--id-number") -> str:

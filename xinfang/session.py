@@ -45,7 +45,9 @@ class State:
     def open(self, create: bool = False):
         from xinfang.ledger.db import ledger_file, open_ledger
 
-        return open_ledger(ledger_file(self.db), self.who, create=create)
+        ledger = open_ledger(ledger_file(self.db), self.who, create=create)
+        ledger.on_notices = print_notices
+        return ledger
 
 
 STATE = State()
@@ -118,3 +120,14 @@ def error(message: str, fix: str | None = None) -> None:
     """One ``Error: …`` line on stderr."""
     text = f"Error: {message}" + (f"; {fix}" if fix else "")
     sys.stderr.write(text.replace("\n", " ") + "\n")
+
+
+def print_notices(ledger, notices: list[tuple[str, dict]]) -> None:
+    """Word what a committed write has to tell the user, one line each on stderr."""
+    for code, p in notices:
+        if code == "provisional":
+            who = f"{p['case']} " if p.get("case") else ""
+            sys.stderr.write(
+                f"Warning: {who}{p['clock']} due {p['due']} is provisional (暂定): {', '.join(map(str, p['years']))}"
+                " has no official holiday schedule, so it counts Monday to Friday only; load it with"
+                " 'xinfang calendar load FILE' and the due date is recomputed\n")

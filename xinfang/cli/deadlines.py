@@ -58,7 +58,7 @@ def extend(
 ):
     """Extend the handling deadline (延期) once, with a reason; recomputes the due date."""
     from xinfang import parse
-    from xinfang.ledger.clocks import extend_deadline
+    from xinfang.ledger.cases import extend_deadline
     from xinfang.output import emit
 
     ledger = STATE.open()
@@ -86,7 +86,7 @@ def review(
     window from the reply (a second request after a review answer is a re-review). With --answer: the
     answer; after a review the case is closed again, after a re-review it is final (不再受理)."""
     from xinfang import parse
-    from xinfang.ledger.review import answer_review, request_review
+    from xinfang.ledger.cases import answer_review, request_review
     from xinfang.output import emit
 
     ledger = STATE.open()

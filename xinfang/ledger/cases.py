@@ -1,4 +1,4 @@
-"""Case lifecycle writes and reads: register, assign, reply, resolve, correct, transfer.
+"""Case lifecycle commands and reads: register, assign, reply, resolve, transfer, review, extend, correct.
 
 Each public writer is called inside ``Ledger.write()`` by the CLI and records every change as
 events. Validation happens before the first write, so a refusal leaves nothing behind.
@@ -10,7 +10,10 @@ import datetime as dt
 import json
 
 from xinfang.errors import XinfangError
+from xinfang.ledger.lifecycle import case_state, deadline_json, decide, stored, take, update_case
+from xinfang.ledger.lifecycle import record as record_step
 from xinfang.model import OPEN_STATUSES, Case, Channel, Clock, Kind, Level, Outcome, Satisfaction, Status
+from xinfang.rules import lifecycle as lc
 
 CASE_FIELDS = (
     "received", "channel", "point", "township", "name", "id_number", "phone", "address", "people",
@@ -107,170 +110,132 @@ def register_case(ledger, fields: dict, today: dt.date) -> dict:
     year = fields["received"].year
     row = ledger.conn.execute("SELECT last FROM counters WHERE year = ?", (year,)).fetchone()
     seq = (row[0] if row else 0) + 1
+    number = case_number(year, seq)
+    new = lc.CaseState(number=number, status=None, received=fields["received"], major=bool(fields["major"]))
+    step = decide(ledger, new, lc.Register(fields["received"]), today)
     ledger.conn.execute(
         "INSERT INTO counters (year, last) VALUES (?, ?) ON CONFLICT(year) DO UPDATE SET last = excluded.last",
         (year, seq),
     )
-    number = case_number(year, seq)
     extra = derived(ledger, fields)
-    record = {k: _db(fields.get(k)) for k in CASE_FIELDS}
-    record.update({k: _db(v) for k, v in extra.items()})
+    record = {k: stored(fields.get(k)) for k in CASE_FIELDS}
+    record.update({k: stored(v) for k, v in extra.items()})
     ledger.conn.execute(
         f"INSERT INTO cases (number, year, seq, month, status, {', '.join(record)})"
         f" VALUES (?, ?, ?, ?, ?, {', '.join('?' * len(record))})",
-        (number, year, seq, fields["received"].strftime("%Y-%m"), Status.registered.value, *record.values()),
+        (number, year, seq, fields["received"].strftime("%Y-%m"), step.status.value, *record.values()),
     )
     ledger.event("register", number, None, None, {k: v for k, v in record.items() if v is not None})
-    from xinfang.ledger.clocks import start_clocks
-
-    deadlines = start_clocks(ledger, number, "registration", fields["received"], bool(fields["major"]))
+    record_step(ledger, {"number": number}, step)
     if Level(fields["level"]).rank >= ledger.policy.deduction_min_level.rank:  # deposits: this township and year only
         from xinfang.ledger.deposits import reconcile_deposits
 
         reconcile_deposits(ledger, today, fields["township"], year)
-    return {"case": number, **extra, "deadlines": deadlines}
-
-
-def _require(row: dict, allowed: set[Status], doing: str) -> None:
-    status = Status(row["status"])
-    if status not in allowed:
-        hint = {
-            Status.registered: "assign it first with 'xinfang assign'",
-            Status.assigned: "record the reply first with 'xinfang reply'",
-            Status.closed: "it is closed; a dissatisfied petitioner may ask for review ('xinfang review')",
-            Status.final: "the matter was re-reviewed and is not accepted again",
-            Status.review: "it is under review (复查); record the answer with 'xinfang review CASE --answer'",
-            Status.rereview: "it is under re-review (复核); record the answer with 'xinfang review CASE --answer'",
-            Status.transferred: "it was transferred to another body",
-        }.get(status, f"allowed from: {', '.join(s.value for s in allowed)}")
-        raise XinfangError(f"CASE: {row['number']} is {status.value} ({status.zh}); cannot {doing}", fix=hint)
-
-
-def _check_date(row: dict, on: dt.date, today: dt.date, after_field: str, option: str = "--on") -> None:
-    _check_not_after(on, today, option)
-    earlier = row.get(after_field)
-    if earlier and on < dt.date.fromisoformat(earlier):
-        raise XinfangError(f"{option}: {on} is before the case's {after_field.replace('_', ' ')} ({earlier})",
-                           fix="give a date on or after it")
+    return {"case": number, **extra, "deadlines": [deadline_json(c) for c in step.started]}
 
 
 def assign_case(ledger, number: str, unit: str, leader: str, joint: list[str], on: dt.date, today: dt.date) -> dict:
     """Assign (交办) a case to a responsible unit and a named leader (包案领导); starts the clocks."""
     row = get_case(ledger, number)
-    _require(row, {Status.registered, Status.assigned}, "assign")
-    _check_date(row, on, today, "received")
-    accused = row["accused"]
-    if accused:
-        option = "--unit" if accused == unit else "--joint" if accused in joint else "--leader" if accused == leader else None
-        if option:
-            raise XinfangError(
-                f"{option}: {row['number']} is an accusation against {accused}; it can never be handled by the accused",
-                fix="assign it to another unit or leader",
-            )
-    if joint and not row["major"]:
-        raise XinfangError("--joint: joint handling (联合办访) is for major matters",
-                           fix="mark the case major with 'xinfang correct --major' or drop --joint")
-    reassign = row["status"] == Status.assigned
-    new = {"unit": unit, "joint": json.dumps(joint, ensure_ascii=False) if joint else None, "leader": leader,
-           "status": Status.assigned.value, "assigned_on": row["assigned_on"] if reassign else on.isoformat()}
-    _update(ledger, row, new, "reassign" if reassign else "assign")
-    deadlines = []
-    if not reassign:
-        from xinfang.ledger.clocks import finish_clocks, start_clocks
-
-        finish_clocks(ledger, row["number"], [Clock.notice], on)
-        deadlines = start_clocks(ledger, row["number"], "assignment", on, bool(row["major"]))
-    else:
+    step = take(ledger, row, lc.Assign(on, unit, leader, tuple(joint)), today)
+    if step.action == "reassign":
         from xinfang.ledger.clocks import case_deadlines
 
         deadlines = case_deadlines(ledger, row["number"])
+    else:
+        deadlines = [deadline_json(c) for c in step.started]
     return {"case": row["number"], "unit": unit, "joint": joint, "leader": leader, "deadlines": deadlines}
 
 
 def reply_case(ledger, number: str, on: dt.date, summary: str, today: dt.date) -> dict:
     """Record the reply (答复) told to the petitioner; for a case under review, the review's answer."""
     row = get_case(ledger, number)
-    if row["status"] in (Status.review, Status.rereview):
-        from xinfang.ledger.review import answer_review
-
-        return answer_review(ledger, row["number"], on, summary, today)
-    _require(row, {Status.assigned}, "record a reply")
-    _check_date(row, on, today, "assigned_on")
-    _update(ledger, row, {"status": Status.replied.value, "replied_on": on.isoformat()}, "reply", summary)
-    from xinfang.ledger.clocks import finish_clocks, start_clocks
-
-    met = finish_clocks(ledger, row["number"], [Clock.reply], on)
-    start_clocks(ledger, row["number"], "reply", on, bool(row["major"]))  # the review request window
-    return {"case": row["number"], "status": Status.replied.value, "on_time": all(met.values()) if met else None}
+    step = take(ledger, row, lc.Reply(on, summary), today)
+    if step.action == "review-answer":
+        return _answer_json(row["number"], Status(row["status"]), on, step)
+    met = step.judged
+    return {"case": row["number"], "status": step.status.value, "on_time": all(met.values()) if met else None}
 
 
 def resolve_case(ledger, number: str, on: dt.date, outcome: Outcome, summary: str, signed: bool,
                  satisfaction: Satisfaction | None, cease_agreement: bool, today: dt.date) -> dict:
     """Close (办结) a case with the petitioner's sign-off; records whether each clock was met."""
     row = get_case(ledger, number)
-    _require(row, {Status.assigned, Status.replied}, "resolve")
-    _check_date(row, on, today, "replied_on" if row["replied_on"] else "assigned_on")
-    new = {"status": Status.closed.value, "closed_on": on.isoformat(), "outcome": outcome.value,
-           "signed": int(signed), "satisfaction": satisfaction.value if satisfaction else None,
-           "cease_agreement": int(cease_agreement)}
-    if not row["replied_on"]:
-        new["replied_on"] = on.isoformat()
-    _update(ledger, row, new, "resolve", summary)
-    from xinfang.ledger.clocks import finish_clocks, start_clocks
-
-    met = finish_clocks(ledger, row["number"], None, on)
-    if not row["replied_on"]:
-        start_clocks(ledger, row["number"], "reply", on, bool(row["major"]))  # the review request window
+    action = lc.Resolve(on, outcome.value, summary, signed, satisfaction.value if satisfaction else None,
+                        cease_agreement)
+    met = take(ledger, row, action, today).judged
     return {"case": row["number"], "status": Status.closed.value, "on_time": all(met.values()) if met else True,
-            "clocks": [{"clock": c, "met": m} for c, m in met.items()]}
+            "clocks": [{"clock": c.value, "met": m} for c, m in met.items()]}
 
 
 def transfer_case(ledger, number: str, to: str, on: dt.date, reason: str, today: dt.date) -> dict:
     """Transfer (转送) a case to another body; its clocks stop."""
     row = get_case(ledger, number)
-    _require(row, {Status.registered, Status.assigned}, "transfer")
-    _check_date(row, on, today, "received")
-    _update(ledger, row, {"status": Status.transferred.value, "closed_on": on.isoformat(), "unit": to},
-            "transfer", reason)
-    from xinfang.ledger.clocks import stop_clocks
-
-    stop_clocks(ledger, row["number"], on)
+    take(ledger, row, lc.Transfer(on, to, reason), today)
     from xinfang.ledger.deposits import reconcile_deposits
 
     reconcile_deposits(ledger, today, row["township"], row["year"])  # a transferred case is charged to no one
     return {"case": row["number"], "status": Status.transferred.value, "to": to}
 
 
+def request_review(ledger, number: str, on: dt.date, reason: str | None, today: dt.date) -> dict:
+    """Record a petitioner's request for review (复查), or for re-review (复核) after a review answer."""
+    row = get_case(ledger, number)
+    step = take(ledger, row, lc.RequestReview(on, reason or None), today)
+    window_end = ledger.scalar("SELECT due FROM clocks WHERE case_number = ? AND clock = ?",
+                               (row["number"], Clock.review_request.value))
+    return {"case": row["number"], "status": step.status.value, "requested_on": on.isoformat(),
+            "window_end": window_end, "reason": reason,
+            "deadlines": [deadline_json(c) for c in step.started if c.clock.value == step.status.value]}
+
+
+def answer_review(ledger, number: str, on: dt.date, summary: str, today: dt.date) -> dict:
+    """Record the answer to a review (closes the case again and opens the re-review request window)
+    or to a re-review (the matter becomes final, 不再受理)."""
+    row = get_case(ledger, number)
+    step = take(ledger, row, lc.AnswerReview(on, summary), today)
+    return _answer_json(row["number"], Status(row["status"]), on, step)
+
+
+def _answer_json(number: str, stage: Status, on: dt.date, step: lc.Step) -> dict:
+    return {"case": number, "status": step.status.value, "answered_on": on.isoformat(),
+            "on_time": step.judged.get(Clock(stage.value)),
+            "deadlines": [deadline_json(c) for c in step.started]}
+
+
+def extend_deadline(ledger, number: str, clock: Clock, days: int, reason: str, on: dt.date, today: dt.date) -> dict:
+    """Grant the one extension (延期) a clock allows; recomputes its due date and records an event."""
+    row = get_case(ledger, number)
+    step = take(ledger, row, lc.Extend(clock, days, on, reason), today)
+    (e,) = step.effects
+    return {"case": row["number"], "clock": clock.value, "days": days, "old_due": e.old_due.isoformat(),
+            "due": e.state.due.isoformat(), "provisional": e.state.provisional, "reason": reason,
+            "on": on.isoformat()}
+
+
 def correct_case(ledger, number: str, fields: dict, reason: str, today: dt.date) -> dict:
     """Correct registered facts (level, township, …) by new events; derived values follow."""
     row = get_case(ledger, number)
-    if row["status"] == Status.transferred:
-        raise XinfangError(f"CASE: {row['number']} was transferred", fix="corrections apply to cases of this office")
     merged = {k: _parse_back(k, row[k]) for k in CASE_FIELDS}
     merged.update({k: v for k, v in fields.items() if v is not None})
     if merged["kind"] != Kind.accusation and merged["accused"] and fields.get("accused") is None:
         fields = {**fields, "accused": ""}  # no longer an accusation: it accuses no one
         merged["accused"] = None
+    correction = lc.Correct(merged["accused"], merged["received"], merged["kind"] == Kind.accusation)
+    decide(ledger, case_state(ledger, row), correction, today)
     check_case_fields(ledger, merged, today)
-    handlers = [row["unit"], row["leader"], *json.loads(row["joint"] or "[]")]
-    if merged["accused"] and merged["kind"] == Kind.accusation and merged["accused"] in handlers:
-        raise XinfangError(f"--accused: {row['number']} is handled by {merged['accused']}",
-                           fix="reassign the case before naming that unit or person as accused")
-    new = {k: _db(merged[k]) for k in fields if fields[k] is not None}
+    new = {k: stored(merged[k]) for k in fields if fields[k] is not None}
     if fields.get("accused") == "":
         new["accused"] = None
-    if merged["received"].year != row["year"]:
-        raise XinfangError("--received: a correction cannot move a case into another year",
-                           fix="transfer this case and register it again in the right year")
     if "received" in new:
         new["month"] = merged["received"].strftime("%Y-%m")
-    new.update({k: _db(v) for k, v in derived(ledger, merged, exclude=row["number"]).items()})
-    changed = {k: v for k, v in new.items() if _db(row.get(k)) != v}
+    new.update({k: stored(v) for k, v in derived(ledger, merged, exclude=row["number"]).items()})
+    changed = {k: v for k, v in new.items() if stored(row.get(k)) != v}
     if not changed:
         raise XinfangError("correct: nothing to change", fix="give at least one field with a new value")
     from xinfang.ledger.deposits import check_case_correction
     check_case_correction(ledger, row, changed)  # a settled year's deposits stay as settled
-    _update(ledger, row, changed, "correct", reason)
+    update_case(ledger, row, changed, "correct", reason)
     if {"level", "township", "received"} & changed.keys():
         # Deposits follow the corrected facts: the old and the new township, in the case's year.
         from xinfang.ledger.deposits import reconcile_deposits
@@ -278,25 +243,6 @@ def correct_case(ledger, number: str, fields: dict, reason: str, today: dt.date)
         reconcile_deposits(ledger, today, sorted({row["township"], changed.get("township", row["township"])}),
                            row["year"])
     return {"case": row["number"], "changed": {k: [row.get(k), v] for k, v in changed.items()}}
-
-
-def _update(ledger, row: dict, new: dict, action: str, note: str | None = None) -> None:
-    sets = ", ".join(f"{k} = ?" for k in new)
-    ledger.conn.execute(f"UPDATE cases SET {sets} WHERE number = ?", (*new.values(), row["number"]))
-    ledger.changes(action, row["number"], row, new, note)
-    if note and not any(_db(row.get(k)) != _db(v) for k, v in new.items()):
-        ledger.event(action, row["number"], note=note)
-
-
-def _db(value):
-    """A Python value as stored in a case row."""
-    if isinstance(value, bool):
-        return int(value)
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if hasattr(value, "value"):
-        return value.value
-    return value
 
 
 def _parse_back(field: str, value):

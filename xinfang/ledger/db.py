@@ -39,6 +39,10 @@ class Ledger:
         self.path = path
         self.who = who
         self._policy = None
+        # What a write has to tell the user besides its result (a provisional due date …), as
+        # (code, parameters); ``on_notices`` (set by the command line) words them after the commit.
+        self.notices: list[tuple[str, dict]] = []
+        self.on_notices = None
 
     # -- reading --------------------------------------------------------------------------
     def rows(self, sql: str, params=()) -> list[dict]:
@@ -93,9 +97,17 @@ class Ledger:
             seal_new_rows(self, marks)
         except BaseException:
             self.conn.execute("ROLLBACK")
+            self.notices = []
             raise
         else:
             self.conn.execute("COMMIT")
+            notices, self.notices = self.notices, []
+            if notices and self.on_notices:
+                self.on_notices(self, notices)
+
+    def notice(self, code: str, **params) -> None:
+        """Something the user is told once the write is committed (worded at the edge)."""
+        self.notices.append((code, params))
 
     def _last_hash(self, table: str, key: str) -> str:
         h = self.scalar(f"SELECT hash FROM {table} ORDER BY {key} DESC LIMIT 1")

@@ -33,16 +33,16 @@ import os
 import re
 import unicodedata
 from json.encoder import encode_basestring
-from operator import mul
+from operator import itemgetter
 from pathlib import Path
 from typing import Callable, Iterator
 
 from xinfang import parse
 from xinfang.errors import XinfangError
 from xinfang.ledger.cases import CASE_FIELDS, case_number, check_case_fields
-from xinfang.ledger.clocks import PETITIONER_WINDOWS
 from xinfang.ledger.db import now_stamp
-from xinfang.model import Channel, Clock, Kind, Level, Outcome, Satisfaction, Status
+from xinfang.model import OPEN_STATUSES, Channel, Kind, Level, Outcome, Satisfaction, Status
+from xinfang.rules import lifecycle as lc
 from xinfang.output import LABELS, mask_id, mask_phone
 
 SHEET = "信访事项"
@@ -60,15 +60,12 @@ BATCH = 2000
 IMPORT_CACHE_KIB = 48 * 1024
 MAX_LISTED = 50
 
-CLOSED_LIKE = frozenset({Status.closed, Status.review, Status.rereview, Status.final})
 _TRUE = frozenset({"是", "1", "yes", "y", "true", "t", "√", "✓"})
 _FALSE = frozenset({"否", "0", "no", "n", "false", "f", "×", ""})
 # What parse.parse_text refuses: control characters other than tab and newline.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]").search
 _ID_SHAPE = re.compile(r"[0-9]{17}[0-9X]").fullmatch
 _EXCEL_NUMBER = re.compile(r"[0-9](\.[0-9]+)?E\+[0-9]+", re.IGNORECASE).fullmatch  # 1.10105E+17
-_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-_ID_CHECK = "10X98765432"
 _CACHE_LIMIT = 20_000
 _MISS = object()
 _OUTREACH = Channel.outreach.value
@@ -409,7 +406,10 @@ class RowChecker:
     def __init__(self, ledger, columns: dict[str, tuple[int, str]], width: int, today: dt.date):
         from operator import itemgetter
 
+        from xinfang.ledger.lifecycle import clocking
+
         self.ledger, self.ref, self.today = ledger, ledger.ref, today
+        self.policy, self.clocking = ledger.policy, clocking(ledger)
         self.names = {k: n for k, (_, n) in columns.items()}
         self.width = width
         # Absent columns read the blank cell appended after the last one.
@@ -519,7 +519,7 @@ class RowChecker:
                 ok = False
             if len(self.birth_ok) < _CACHE_LIMIT:
                 self.birth_ok[birth] = ok
-        return ok and _ID_CHECK[sum(map(mul, map(int, value[:17]), _ID_WEIGHTS)) % 11] == value[17]
+        return ok and parse.id_check_digit(value[:17]) == value[17]
 
     def phone(self, raw: str, problems: list[str]) -> str | None:
         if "*" in raw:
@@ -607,6 +607,8 @@ class RowChecker:
             self._lifecycle(life, out, problems)
         else:
             out.update(_REGISTERED)
+        if not problems:
+            self.fold(out, problems)
         if problems:
             raise RowProblem("; ".join(problems))
         return out
@@ -621,19 +623,17 @@ class RowChecker:
         return message
 
     def _shape_problems(self, status: str, raws: dict) -> tuple[frozenset, list[str]]:
-        """(the columns ``status`` allows, the problems of which lifecycle columns are filled)."""
+        """(the columns ``status`` allows, the problems of which lifecycle columns are filled), from
+        the lifecycle's paths (``rules.lifecycle.PATHS``)."""
         col = self.col
+        label = Status(status)
         problems: list[str] = []
-        needed, allowed = _STATUS_RULES[status]
-        if status == Status.review.value and not raws["closed_on"]:
-            needed = needed | {"replied_on"}  # a review asked on a reply, before any closing
+        needed, allowed, group = lc.path_fields(label)
         for k in _RULED:
             if raws[k]:
                 if k not in allowed:
-                    label = Status(status)
                     problems.append(f"{col(k)}: given, but the case is {label.value} ({label.zh})")
-            elif k in needed:
-                label = Status(status)
+            elif k in needed or (group and k == group[0] and not any(raws[g] for g in group)):
                 problems.append(f"{col(k)}: a {label.value} ({label.zh}) case needs it")
         if raws["leader"] and not raws["assigned_on"]:
             problems.append(f"{col('leader')}: given, but {col('assigned_on')} is empty")
@@ -670,23 +670,12 @@ class RowChecker:
         allowed = found[0]
         if found[1]:
             problems.extend(found[1])
-        before = len(problems)
-        last, last_key = out["received"], "received"
-        today = self.today
         for k in ("assigned_on", "replied_on", "closed_on"):
             raw = raws[k]
             if raw and k in allowed:
                 day = self.dates.get(raw) or self.soft(self.dates, k, raw, problems)
-                if day is None:
-                    continue
-                if day > today:
-                    problems.append(f"{col(k)}: {day} is after today ({today})")
-                if last and day < last:
-                    problems.append(f"{col(k)}: {day} is before the case's {col(last_key)} ({last})")
-                out[k] = day.isoformat()
-                last, last_key = day, k
-        if status in _CLOSED_VALUES and not out["replied_on"] and out["closed_on"]:
-            out["replied_on"] = out["closed_on"]  # as 'resolve' records a case closed without a reply
+                if day is not None:
+                    out[k] = day
         raw = raws["unit"]
         if raw and "unit" in allowed:
             if status == Status.transferred.value:  # the body it went to: free text, not a unit of ours
@@ -705,9 +694,7 @@ class RowChecker:
                         name = self.value(self.units, "joint", part)
                         if name != out["unit"] and name not in joint:
                             joint.append(name)
-                if joint and not out["major"]:
-                    problems.append(f"{col('joint')}: joint handling (联合办访) is for major matters")
-                out["joint"] = json.dumps(joint, ensure_ascii=False) if joint else None
+                out["joint"] = joint or None
             if raws["outcome"] and closed:
                 out["outcome"] = self.value(self.enums["outcome"], "outcome", raws["outcome"])
             if raws["satisfaction"] and closed:
@@ -721,37 +708,54 @@ class RowChecker:
                         problems.append(f"{col(k)}: only a closed case is signed off")
         except XinfangError as exc:
             problems.append(exc.message)
-        accused = out["accused"]
-        if accused and len(problems) == before and (
-                accused == out["unit"] or accused == out["leader"]
-                or (out["joint"] and accused in json.loads(out["joint"]))):
-            problems.append(f"{col('unit')}: an accusation against {accused} can never be handled by the accused")
+
+    def fold(self, out: dict, problems: list[str]) -> None:
+        """Take the case through the lifecycle its dated facts record (``rules.lifecycle.step``, as
+        the commands do): its clocks, and the refusal of a fact out of order, worded for the file."""
+        status = Status(out["status"])
+        joint = tuple(out["joint"] or ())
+        case = lc.CaseState(number="", status=None, received=out["received"], major=bool(out["major"]),
+                            accused=out["accused"])
+        actions = lc.path_actions(status, out["received"], out["assigned_on"], out["replied_on"], out["closed_on"],
+                                  out["unit"], out["leader"], joint, out["outcome"])
+        steps = []
+        for action in actions:
+            result = lc.step(case, action, self.policy, self.clocking, self.today)
+            if isinstance(result, lc.Refusal):
+                problems.append(self._refusal(action, result))
+                return
+            case = result.apply(case)
+            steps.append(result)
+        out["joint"] = json.dumps(list(joint), ensure_ascii=False) if joint else None
+        for k in ("assigned_on", "replied_on", "closed_on"):
+            day = getattr(case, k)
+            out[k] = day.isoformat() if day else None
+        out["_clocks"] = case.clocks
+        out["_steps"] = steps
+
+    def _refusal(self, action, refusal: lc.Refusal) -> str:
+        """A lifecycle refusal named by the file's columns."""
+        p = refusal.params
+        column = self.col(_ACTION_DATE.get(type(action), "received"))
+        if refusal.code == "after_today":
+            return f"{column}: {p['on']} is after today ({p['today']})"
+        if refusal.code == "before_field":
+            return f"{column}: {p['on']} is before the case's {self.col(p['after'])} ({p['earlier']})"
+        if refusal.code == "accused_handles":
+            return f"{self.col('unit')}: an accusation against {p['accused']} can never be handled by the accused"
+        if refusal.code == "joint_not_major":
+            return f"{self.col('joint')}: joint handling (联合办访) is for major matters"
+        from xinfang.lifecycle_text import refusal_text
+
+        message, _ = refusal_text(refusal.code, p, column)
+        return message
 
 
-def _status_rules() -> dict[str, tuple[frozenset, frozenset]]:
-    """Per status, the lifecycle columns it needs and those it may carry, as the lifecycle commands
-    leave a case: a case answered on review is closed without an outcome; a review may be asked on
-    a reply, before any closing; a transfer may come before or after assignment."""
-    rules = {}
-    for status in Status:
-        closed = status in CLOSED_LIKE
-        moved = status == Status.transferred
-        new = status == Status.registered
-        allowed = {"unit": not new, "assigned_on": not new, "replied_on": status == Status.replied or closed,
-                   "closed_on": closed or moved, "outcome": closed, "satisfaction": closed}
-        needed = {"unit": not new, "assigned_on": not (new or moved), "replied_on": status == Status.replied,
-                  "closed_on": status in (Status.closed, Status.rereview, Status.final, Status.transferred)}
-        rules[status.value] = (frozenset(k for k, v in needed.items() if v), frozenset(k for k, v in allowed.items() if v))
-    return rules
-
-
-_STATUS_RULES = _status_rules()
 _RULED = ("unit", "assigned_on", "replied_on", "closed_on", "outcome", "satisfaction")
-_CLOSED_VALUES = frozenset(s.value for s in CLOSED_LIKE)
-_REPLIED, _CLOSED, _TRANSFERRED = Status.replied.value, Status.closed.value, Status.transferred.value
-_CLOCK_ACTIONS = frozenset({"clock", "clock-done", "clock-stop"})
-_ENDED = frozenset({Status.closed.value, Status.final.value, Status.transferred.value})
-_NOTICE, _REPLY = frozenset({Clock.notice.value}), frozenset({Clock.reply.value})
+_CLOSED_VALUES = frozenset(s.value for s in Status if lc.closes(s))
+_OPEN_VALUES = frozenset(s.value for s in OPEN_STATUSES)
+_ACTION_DATE = {lc.Assign: "assigned_on", lc.Reply: "replied_on", lc.Resolve: "closed_on", lc.Transfer: "closed_on",
+                lc.Restate: "closed_on"}
 
 
 # --- import: writing ------------------------------------------------------------------------------
@@ -763,9 +767,9 @@ _NOTICE, _REPLY = frozenset({Clock.notice.value}), frozenset({Clock.reply.value}
 # here, in file order, because a repeat (重复访) found among the stored cases changes the case's
 # import record. A refused file stops the writing at the first bad row, as before.
 
-_CASE_COLUMNS = ("number", "year", "seq", "month", "received", "channel", "point", "township", "name", "id_number",
-                 "phone", "address", "people", "level", "kind", "category", "major", "summary", "accused",
-                 "collective", "skip_level", "initial", *LIFECYCLE)
+_CASE_COLUMNS = ("number", "year", "seq", "month", *CASE_FIELDS, "collective", "skip_level", "initial", *LIFECYCLE)
+_MONTH, _ID_NUMBER = _CASE_COLUMNS.index("month"), _CASE_COLUMNS.index("id_number")
+_CASE_ROW = itemgetter(*_CASE_COLUMNS)  # a prepared row's stored values, in the insert's column order
 
 # The keys of an import snapshot, in the sorted order ``canonical`` writes them.
 _SNAPSHOT_KEYS = tuple(sorted((*CASE_FIELDS, *DERIVED, *LIFECYCLE)))
@@ -852,62 +856,41 @@ def snapshot_json(record: dict) -> str:
 class CasePreparer:
     """Turns checked rows into what the writer stores: case numbers, case rows, deadline clocks and
     history rows (without their hashes). Reads nothing from the ledger once built, so it can run
-    in the reading process."""
+    in the reading process. The clocks are those the row's fold through the lifecycle left
+    (``RowChecker.fold``); the history rows of a case still running are the clock rows the
+    lifecycle's interpreter would have written, worded by it (``ledger.lifecycle.clock_events``)."""
 
     def __init__(self, ledger, source: str):
-        from xinfang.ledger.clocks import work_calendar
-        from xinfang.rules.deadlines import clocks_started_by
-
         self.source = source
         self.policy = ledger.policy
-        self.calendar = work_calendar(ledger)
-        self.version = self.calendar.version
         self.stored = dict(ledger.conn.execute("SELECT year, last FROM counters").fetchall())
         self.counters: dict[int, int] = {}
         self.first_seq: dict[int, int] = {}  # year -> first case number this import gave
-        self.deadlines: dict[tuple, tuple] = {}
         self.days: dict = {}  # received date -> (ISO text, year, month)
         self.collective_people = self.policy.collective_people
         self.skip_levels = frozenset(level.value for level in self.policy.skip_levels)
-        # (clock, its stored name) each lifecycle step starts, for general (0) and major (1) cases;
-        # assignment is also acceptance (受理), as start_clocks has it
-        self.starts = {
-            (step, major): [(c, c.value) for t in triggers for c in clocks_started_by(t, bool(major), self.policy)]
-            for step, triggers in (("registration", ["registration"]), ("assignment", ["assignment", "acceptance"]),
-                                   ("reply", ["reply"]))
-            for major in (0, 1)
-        }
         self.count = 0
         self.provisional = 0  # running clocks whose due date is provisional (暂定)
 
     def summary(self) -> tuple:
         return self.counters, self.first_seq, self.count, self.provisional
 
-    def _deadline(self, clock, start: dt.date):
-        key = (clock, start)
-        hit = self.deadlines.get(key)
-        if hit is None:
-            from xinfang.rules.deadlines import deadline_for
-
-            rule = self.policy.clocks[clock]
-            d = deadline_for(clock, start, rule, self.calendar)
-            note = f"{rule.days} {rule.counting} days from {start}" + (" (provisional)" if d.provisional else "")
-            hit = self.deadlines[key] = (d.due.isoformat(), int(d.provisional), rule.days, rule.counting, note)
-        return hit
-
     def prepare(self, rows: list[tuple[int, dict]]) -> tuple[list, list, list]:
         """One batch: (case rows, clock rows, history rows). A history row is (case, action, field,
         new, note); an import record's ``new`` is its ``snapshot_parts``."""
+        from xinfang.ledger.lifecycle import clock_events
+
         collective_people, skip_levels = self.collective_people, self.skip_levels
         counters, stored, days = self.counters, self.stored, self.days
         cases: list[tuple] = []
         clocks: list[tuple] = []
         events: list[tuple] = []
         add_case = cases.append
+        add_clock = clocks.append
         add = events.append
         source = encode_basestring(self.source)
         enc = encode_basestring
-        registered = Status.registered.value
+        row_of = _CASE_ROW
         for rowno, r in rows:
             received = r["received"]
             hit = days.get(received)
@@ -916,7 +899,6 @@ class CasePreparer:
                 hit = days[received] = (day, received.year, day[:7])
             day, year, month = hit
             r["received"] = day
-            r["date"] = received
             seq = counters.get(year)
             if seq is None:
                 seq = stored.get(year) or 0
@@ -924,86 +906,33 @@ class CasePreparer:
             seq += 1
             counters[year] = seq
             r["number"] = number = f"{year}-{seq:05d}"
-            r["major"] = major = 1 if r["major"] else 0
-            r["collective"] = collective = 1 if r["people"] >= collective_people else 0
-            r["skip_level"] = skip = 1 if r["level"] in skip_levels else 0
-            idn = r["id_number"]
-            r["initial"] = initial = 1 if idn else None
+            r["year"], r["seq"], r["month"] = year, seq, month
+            r["major"] = 1 if r["major"] else 0
+            r["collective"] = 1 if r["people"] >= collective_people else 0
+            r["skip_level"] = 1 if r["level"] in skip_levels else 0
+            r["initial"] = 1 if r["id_number"] else None
             r["repeat_of"] = None
-            add_case((number, year, seq, month, day, r["channel"], r["point"], r["township"], r["name"],
-                      idn, r["phone"], r["address"], r["people"], r["level"], r["kind"], r["category"],
-                      major, r["summary"], r["accused"], collective, skip, initial, r["status"], r["unit"],
-                      r["joint"], r["leader"], r["assigned_on"], r["replied_on"], r["closed_on"], r["outcome"],
-                      r["satisfaction"], r["signed"], r["cease_agreement"]))
+            add_case(row_of(r))
             source_number = r["source_number"]
             note = (f'{{"file":{source},"row":{rowno},"source_number":{enc(source_number)}}}'
                     if source_number else f'{{"file":{source},"row":{rowno}}}')
             add((number, "import", None, snapshot_parts(r), note))
-            if r["status"] == registered:
-                self._registered_clocks(r, clocks, add)
-            else:
-                # A case that ended before the import keeps its judged clocks (on-time rates read
-                # them) under its import record; clock events are for cases still running.
-                self._clocks(r, clocks, add, r["status"] not in _ENDED)
+            for c in r["_clocks"]:
+                add_clock((number, c.clock.value, c.start.isoformat(), c.days, c.counting, c.due.isoformat(),
+                           int(c.provisional), c.version, c.done_on.isoformat() if c.done_on else None,
+                           None if c.met is None else int(c.met)))
+                if c.done_on is None and c.provisional:
+                    self.provisional += 1
+            # A case that ended before the import keeps its judged clocks (on-time rates read them)
+            # under its import record; the clock history rows are for cases still running.
+            if r["status"] in _OPEN_VALUES:
+                for step in r["_steps"]:
+                    for effect in step.effects:
+                        event = clock_events(number, effect)
+                        if event:
+                            add(event)
         self.count += len(rows)
         return cases, clocks, events
-
-    def _registered_clocks(self, r: dict, clocks: list, add) -> None:
-        """A registered case: the clocks registration starts, as start_clocks records them."""
-        number, day, start = r["number"], r["received"], r["date"]
-        for clock, name in self.starts[("registration", r["major"])]:
-            due, provisional, days, counting, note = self._deadline(clock, start)
-            clocks.append((number, name, day, days, counting, due, provisional, self.version, None, None))
-            add((number, "clock", name, due, note))
-            self.provisional += provisional
-
-    def _clocks(self, r: dict, clocks: list, add, events: bool) -> None:
-        """The clocks the case's lifecycle would have run, as start_clocks / finish_clocks /
-        stop_clocks record them: notice from registration; reply or conclusion and handling from
-        assignment; the reply clock stopped and the review request window opened at the reply;
-        every duty clock judged at closing, or stopped unjudged at a transfer. With ``events``,
-        also the events those functions write."""
-        number, major, version, starts, deadline = r["number"], r["major"], self.version, self.starts, self._deadline
-        running: list[list] = []  # [clock name, due, index in clocks]
-
-        def start(trigger: str, day: dt.date, text: str):
-            for clock, name in starts[(trigger, major)]:
-                due, provisional, days, counting, note = deadline(clock, day)
-                running.append([name, due, len(clocks)])
-                clocks.append((number, name, text, days, counting, due, provisional, version, None, None))
-                if events:
-                    add((number, "clock", name, due, note))
-
-        def finish(names, on: str, judge: bool = True):
-            for item in running[:]:
-                name = item[0]
-                if (name not in names) if names is not None else (judge and name in PETITIONER_WINDOWS):
-                    continue
-                running.remove(item)
-                met = (1 if on <= item[1] else 0) if judge else None
-                clocks[item[2]] = (*clocks[item[2]][:8], on, met)
-                if not events:
-                    continue
-                if judge:
-                    add((number, "clock-done", name, on, "met" if met else f"late (due {item[1]})"))
-                else:
-                    add((number, "clock-stop", name, on, None))
-
-        status, assigned, replied, closed = r["status"], r["assigned_on"], r["replied_on"], r["closed_on"]
-        start("registration", r["date"], r["received"])
-        if assigned:
-            finish(_NOTICE, assigned)
-            start("assignment", _day(assigned), assigned)
-        if replied:
-            finish(_REPLY, replied)
-            if status == _REPLIED or status == _CLOSED:
-                start("reply", _day(replied), replied)  # the review request window
-        if status == _TRANSFERRED:
-            finish(None, closed, judge=False)
-        elif status != _REPLIED and (closed or replied):
-            # Closing (or a review request on a reply) judges every duty clock still running.
-            finish(None, closed or replied)
-        self.provisional += sum(1 for item in running if clocks[item[2]][6])
 
 
 _DAYS: dict[str, dt.date] = {}
@@ -1067,7 +996,7 @@ class CaseWriter:
         before = conn.execute("SELECT coalesce(max(rowid), 0) FROM cases").fetchone()[0]
         conn.executemany(self.insert_case, cases)
         if self.tally_months is not None:
-            self.tally_months.update(c[3] for c in cases)
+            self.tally_months.update(c[_MONTH] for c in cases)
         repeats = self._repeats(cases, before)
         if clocks:
             conn.executemany(
@@ -1081,7 +1010,7 @@ class CaseWriter:
         township and category within the look-back window, among the cases registered before this
         one (earlier rows of the file included). One query per batch, answered from the index.
         Returns case number -> the case it repeats (None: a repeat outside the window)."""
-        if not any(c[9] for c in cases):
+        if not any(c[_ID_NUMBER] for c in cases):
             return {}
         found = self.conn.execute(
             "SELECT c.number, c.received, (SELECT e.number || ' ' || e.received FROM cases e"

@@ -175,7 +175,8 @@ def overdue_as_of(ledger, on: dt.date) -> list[dict]:
     what was open at that month's end: a clock done after ``on`` still counts. For ``on`` = today
     both agree. Each row names the responsible unit, never an accused unit.
     """
-    from xinfang.ledger.clocks import PETITIONER_WINDOWS, work_calendar
+    from xinfang.ledger.clocks import work_calendar
+    from xinfang.model import PETITIONER_WINDOWS
     from xinfang.rules.deadlines import days_late, tier_of
 
     cal, policy = work_calendar(ledger), ledger.policy
@@ -184,7 +185,7 @@ def overdue_as_of(ledger, on: dt.date) -> list[dict]:
         " FROM clocks k JOIN cases c"
         " ON c.number = k.case_number WHERE k.start <= :on AND k.due < :on"
         " AND (k.done_on IS NULL OR k.done_on > :on)"
-        f" AND k.clock NOT IN ({', '.join(repr(w) for w in PETITIONER_WINDOWS)})"
+        f" AND k.clock NOT IN ({', '.join(repr(w.value) for w in sorted(PETITIONER_WINDOWS))})"
         " ORDER BY k.due, k.case_number",
         {"on": on.isoformat()},
     )

@@ -107,7 +107,7 @@ def _facts(c: dict, lang: str) -> list[str]:
 
 
 def _deadline_text(clocks: list[dict], lang: str) -> str:
-    from xinfang.ledger.clocks import PETITIONER_WINDOWS
+    from xinfang.model import PETITIONER_WINDOWS
 
     parts = []
     for k in clocks:

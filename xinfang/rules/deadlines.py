@@ -91,18 +91,18 @@ def met(due: dt.date, done_on: dt.date) -> bool:
     return done_on <= due
 
 
-def extension_allowed(rule: ClockRule, already_extended: int, days: int) -> str | None:
-    """Why an extension (延期) of ``days`` cannot be granted, or None when it can.
+def extension_allowed(rule: ClockRule, already_extended: int, days: int) -> tuple[str, dict] | None:
+    """Why an extension (延期) of ``days`` cannot be granted, as (code, parameters), or None when it can.
 
     ``already_extended`` is what has been granted on this clock before (days, or a count; any
     value above 0 means the one allowed extension is used up).
     """
     if rule.max_extension_days <= 0:
-        return "this deadline cannot be extended"
+        return "not_extendable", {}
     if already_extended > 0:
-        return "this deadline has already been extended; only one extension is allowed"
+        return "already_extended", {}
     if days < 1:
-        return f"an extension must be at least 1 day, not {days}"
+        return "too_short", {"days": days}
     if days > rule.max_extension_days:
-        return f"an extension can be at most {rule.max_extension_days} days, not {days}"
+        return "too_long", {"max": rule.max_extension_days, "days": days}
     return None

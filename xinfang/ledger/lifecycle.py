@@ -1,0 +1,193 @@
+"""The one interpreter of the case lifecycle: load a case, ask ``rules.lifecycle.step``, record the step.
+
+Every command that moves a case calls ``take``: it loads the case row and its clocks as a
+``CaseState``, asks the rules what the action does, and writes the case fields, the clocks and
+the history rows the step's effects name, in their order. A refusal becomes the one-line error.
+Import folds its rows through the same ``step`` (``xinfang.ledger.importer``) and stores the
+clocks this module would have stored, with the history rows ``clock_events`` words here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+from xinfang.errors import XinfangError
+from xinfang.model import Clock, Status
+from xinfang.rules import lifecycle as lc
+
+_DAY = dt.date.fromisoformat
+
+
+def _date(text: str | None) -> dt.date | None:
+    return _DAY(text) if text else None
+
+
+def clock_state(r: dict) -> lc.ClockState:
+    """A stored clock row as the lifecycle sees it."""
+    return lc.ClockState(
+        clock=Clock(r["clock"]), start=_DAY(r["start"]), days=r["days"], counting=r["counting"], due=_DAY(r["due"]),
+        provisional=bool(r["provisional"]), version=r["calendar_version"], extension_days=r["extension_days"],
+        done_on=_date(r["done_on"]), met=None if r["met"] is None else bool(r["met"]))
+
+
+def case_state(ledger, row: dict) -> lc.CaseState:
+    """A stored case and its clocks as the lifecycle sees them."""
+    clocks = ledger.rows("SELECT * FROM clocks WHERE case_number = ? ORDER BY id", (row["number"],))
+    return lc.CaseState(
+        number=row["number"], status=Status(row["status"]), received=_DAY(row["received"]), major=bool(row["major"]),
+        accused=row["accused"], unit=row["unit"], leader=row["leader"], joint=tuple(json.loads(row["joint"] or "[]")),
+        assigned_on=_date(row["assigned_on"]), replied_on=_date(row["replied_on"]), closed_on=_date(row["closed_on"]),
+        clocks=tuple(clock_state(r) for r in clocks))
+
+
+def clocking(ledger) -> lc.Clocking:
+    """Due dates under the ledger's policy and working calendar (built once per command)."""
+    hit = getattr(ledger, "_clocking", None)
+    if hit is None:
+        from xinfang.ledger.clocks import work_calendar
+
+        hit = ledger._clocking = lc.Clocking(ledger.policy, work_calendar(ledger))
+    return hit
+
+
+def refusal_error(refusal: lc.Refusal) -> XinfangError:
+    from xinfang.lifecycle_text import refusal_text
+
+    message, fix = refusal_text(refusal.code, refusal.params, refusal.field)
+    return XinfangError(message, fix=fix)
+
+
+def decide(ledger, state: lc.CaseState, action, today: dt.date) -> lc.Step:
+    """The step ``action`` takes on ``state``, or the refusal raised as the user's error."""
+    result = lc.step(state, action, ledger.policy, clocking(ledger), today)
+    if isinstance(result, lc.Refusal):
+        raise refusal_error(result)
+    return result
+
+
+def take(ledger, row: dict, action, today: dt.date) -> lc.Step:
+    """Take ``action`` on the stored case ``row``: decide, then record the step. Returns the step."""
+    step = decide(ledger, case_state(ledger, row), action, today)
+    record(ledger, row, step)
+    return step
+
+
+# --- recording ------------------------------------------------------------------------------------
+
+def stored(value):
+    """A Python value as stored in a case row."""
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, list):
+        return json.dumps(value, ensure_ascii=False) if value else None
+    if hasattr(value, "value"):
+        return value.value
+    return value
+
+
+def start_note(c: lc.ClockState) -> str:
+    """The history note of a started clock: how its due date was counted."""
+    return f"{c.days} {c.counting} days from {c.start}" + (" (provisional)" if c.provisional else "")
+
+
+def judge_note(met: bool, due: dt.date) -> str:
+    return "met" if met else f"late (due {due})"
+
+
+def window_note(stage: Status) -> str:
+    return f"{stage.value} requested in time"
+
+
+RESTART_NOTES = {"rereview_window": "re-review request window"}
+
+
+def clock_events(number: str, effect) -> tuple | None:
+    """The history row (case, action, field, new, note) a clock effect of a new case records, for
+    an import to chain: the same rows ``record`` writes through ``Ledger.event``."""
+    if isinstance(effect, lc.StartClock):
+        c = effect.state
+        return number, "clock", c.clock.value, c.due.isoformat(), start_note(c)
+    if isinstance(effect, lc.JudgeClock):
+        return number, "clock-done", effect.clock.value, effect.on.isoformat(), judge_note(effect.met, effect.due)
+    if isinstance(effect, lc.CloseWindow):
+        return number, "clock-done", effect.clock.value, effect.on.isoformat(), window_note(effect.stage)
+    if isinstance(effect, lc.StopClock):
+        return number, "clock-stop", effect.clock.value, effect.on.isoformat(), None
+    return None
+
+
+def record(ledger, row: dict, step: lc.Step) -> None:
+    """Write a step's effects on the stored case ``row``, in order: case fields, clocks, history."""
+    number = row["number"]
+    conn = ledger.conn
+    for e in step.effects:
+        if isinstance(e, lc.SetFields):
+            new = {k: stored(v) for k, v in e.fields.items()}
+            note = e.note or (f"{step.status.value} requested" if step.action == "review" else None)
+            update_case(ledger, row, new, e.action, note)
+        elif isinstance(e, lc.StartClock):
+            c = e.state
+            cur = conn.execute(
+                "INSERT OR IGNORE INTO clocks (case_number, clock, start, days, counting, due, provisional,"
+                " calendar_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (number, c.clock.value, c.start.isoformat(), c.days, c.counting, c.due.isoformat(),
+                 int(c.provisional), c.version))
+            if cur.rowcount:
+                ledger.event("clock", number, c.clock.value, None, c.due.isoformat(), start_note(c))
+                provisional(ledger, number, c)
+        elif isinstance(e, lc.RestartClock):
+            c = e.state
+            if e.old_due is None:
+                record(ledger, row, step._replace(effects=(lc.StartClock(c),)))
+                continue
+            conn.execute(
+                "UPDATE clocks SET start = ?, days = ?, counting = ?, extension_days = 0, due = ?, provisional = ?,"
+                " calendar_version = ?, done_on = NULL, met = NULL WHERE case_number = ? AND clock = ?",
+                (c.start.isoformat(), c.days, c.counting, c.due.isoformat(), int(c.provisional), c.version,
+                 number, c.clock.value))
+            ledger.event("clock", number, c.clock.value, e.old_due.isoformat(), c.due.isoformat(),
+                         f"{RESTART_NOTES[e.why]}: {start_note(c)}")
+            provisional(ledger, number, c)
+        elif isinstance(e, (lc.JudgeClock, lc.CloseWindow)):
+            met = e.met if isinstance(e, lc.JudgeClock) else True
+            conn.execute("UPDATE clocks SET done_on = ?, met = ? WHERE case_number = ? AND clock = ?",
+                         (e.on.isoformat(), int(met), number, e.clock.value))
+            ledger.event(*clock_events(number, e))
+        elif isinstance(e, lc.StopClock):
+            conn.execute("UPDATE clocks SET done_on = ? WHERE case_number = ? AND clock = ?",
+                         (e.on.isoformat(), number, e.clock.value))
+            ledger.event(*clock_events(number, e))
+        elif isinstance(e, lc.ExtendClock):
+            c = e.state
+            conn.execute("UPDATE clocks SET extension_days = ?, due = ?, provisional = ?, calendar_version = ?"
+                         " WHERE case_number = ? AND clock = ?",
+                         (c.extension_days, c.due.isoformat(), int(c.provisional), c.version, number, c.clock.value))
+            ledger.event("clock-extend", number, c.clock.value, e.old_due.isoformat(), c.due.isoformat(),
+                         f"+{c.extension_days} days approved {e.on}: {e.reason}")
+            provisional(ledger, number, c)
+
+
+def update_case(ledger, row: dict, new: dict, action: str, note: str | None = None) -> None:
+    """Set case fields: one history row per field that changed; a note alone when none did."""
+    sets = ", ".join(f"{k} = ?" for k in new)
+    ledger.conn.execute(f"UPDATE cases SET {sets} WHERE number = ?", (*new.values(), row["number"]))
+    ledger.changes(action, row["number"], row, new, note)
+    if note and not any(stored(row.get(k)) != stored(v) for k, v in new.items()):
+        ledger.event(action, row["number"], note=note)
+
+
+def provisional(ledger, number: str | None, c: lc.ClockState) -> None:
+    """Tell the user (after the command) that a due date was counted over a year with no schedule."""
+    if c.provisional:
+        from xinfang.ledger.clocks import work_calendar
+
+        cal = work_calendar(ledger)
+        years = [y for y in range(c.start.year, c.due.year + 1) if not cal.is_official(y)]
+        ledger.notice("provisional", case=number, clock=c.clock.value, due=c.due, years=years)
+
+
+def deadline_json(c: lc.ClockState) -> dict:
+    return {"clock": c.clock.value, "due": c.due.isoformat(), "provisional": bool(c.provisional)}

@@ -1,0 +1,749 @@
+"""The case lifecycle (信访事项办理流程) as one table-driven state machine.
+
+``step(case, action, policy, calendar, today)`` answers what one action does to one case: the new
+status, and the ordered effects the ledger applies — the case fields that change, the deadline
+clocks that start, are judged, stop, restart or are extended — or a ``Refusal`` with a code and its
+parameters (the words, in zh and en, are the edge's). Every command that moves a case and every
+row an import folds goes through it; nothing else decides which status allows which action or
+which clock an action starts, judges or stops.
+
+``TRANSITIONS`` is the table: per action, the statuses it may start from, the status it leads
+to, and its effects in the order they are recorded. Which clocks an effect touches is data too:
+``Start`` names the policy triggers whose clocks start (``data/rules.toml`` says which clock runs
+from which trigger), ``Judge`` the clocks it judges (``DUTIES``: every duty clock still running;
+the petitioner's own windows, ``model.PETITIONER_WINDOWS``, are never judged against the office).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import NamedTuple
+
+from xinfang.model import PETITIONER_WINDOWS, Clock, ClockRule, Policy, Status
+from xinfang.rules.calendar import WorkCalendar
+from xinfang.rules.deadlines import clocks_started_by, deadline_for, extension_allowed
+
+
+# --- the state ------------------------------------------------------------------------------------
+
+class ClockState(NamedTuple):
+    """One deadline clock of a case as stored: counted with its own days and counting, so a later
+    edit of the policy never silently moves a running deadline."""
+
+    clock: Clock
+    start: dt.date
+    days: int
+    counting: str
+    due: dt.date
+    provisional: bool
+    version: str
+    extension_days: int = 0
+    done_on: dt.date | None = None
+    met: bool | None = None
+
+    @property
+    def running(self) -> bool:
+        return self.done_on is None
+
+
+class CaseState(NamedTuple):
+    """What the lifecycle reads of a case. ``status`` is None before registration."""
+
+    number: str
+    status: Status | None
+    received: dt.date
+    major: bool = False
+    accused: str | None = None
+    unit: str | None = None
+    leader: str | None = None
+    joint: tuple[str, ...] = ()
+    assigned_on: dt.date | None = None
+    replied_on: dt.date | None = None
+    closed_on: dt.date | None = None
+    clocks: tuple[ClockState, ...] = ()
+
+    def clock(self, clock: Clock) -> ClockState | None:
+        for c in self.clocks:
+            if c.clock == clock:
+                return c
+        return None
+
+
+# --- actions --------------------------------------------------------------------------------------
+
+class Register(NamedTuple):
+    on: dt.date
+
+
+class Assign(NamedTuple):
+    on: dt.date
+    unit: str
+    leader: str
+    joint: tuple[str, ...] = ()
+
+
+class Reply(NamedTuple):
+    on: dt.date
+    summary: str | None = None
+
+
+class Resolve(NamedTuple):
+    on: dt.date
+    outcome: str | None
+    summary: str | None = None
+    signed: bool = False
+    satisfaction: str | None = None
+    cease_agreement: bool = False
+
+
+class Transfer(NamedTuple):
+    on: dt.date
+    to: str
+    reason: str | None = None
+
+
+class RequestReview(NamedTuple):
+    """The petitioner asks for review (复查), or for re-review (复核) after a review answer."""
+
+    on: dt.date
+    reason: str | None = None
+
+
+class AnswerReview(NamedTuple):
+    """The answer to a review (the case closes again) or a re-review (the matter becomes final)."""
+
+    on: dt.date
+    summary: str | None = None
+
+
+class Extend(NamedTuple):
+    clock: Clock
+    days: int
+    on: dt.date
+    reason: str | None = None
+
+
+class Correct(NamedTuple):
+    """A correction of registered facts: ``fields`` as merged (old values and the new ones)."""
+
+    accused: str | None
+    received: dt.date
+    accusation: bool
+
+
+class Restate(NamedTuple):
+    """An imported case whose file gives a status the dated facts alone do not reach (under review,
+    final): the status is taken from the file, the petitioner's window is taken as used on ``on``
+    and every duty clock still running is judged on ``on``."""
+
+    status: Status
+    on: dt.date
+
+
+# --- effects, in the order they are recorded ------------------------------------------------------
+
+class SetFields(NamedTuple):
+    """Case fields that change (values as stored), recorded under ``action`` with ``note``."""
+
+    action: str
+    fields: dict
+    note: str | None = None
+
+
+class StartClock(NamedTuple):
+    state: ClockState
+
+
+class RestartClock(NamedTuple):
+    """A clock run again from a new start (the re-review request window after a review answer)."""
+
+    state: ClockState
+    old_due: dt.date | None
+    why: str  # code: "rereview_window"
+
+
+class JudgeClock(NamedTuple):
+    clock: Clock
+    on: dt.date
+    met: bool
+    due: dt.date
+
+
+class CloseWindow(NamedTuple):
+    """A petitioner's window used in time (the request came)."""
+
+    clock: Clock
+    on: dt.date
+    stage: Status
+
+
+class StopClock(NamedTuple):
+    """A clock stopped unjudged: the case left this office."""
+
+    clock: Clock
+    on: dt.date
+
+
+class ExtendClock(NamedTuple):
+    state: ClockState  # the clock with its new due date
+    old_due: dt.date
+    on: dt.date
+    reason: str | None
+
+
+class Step(NamedTuple):
+    """What an action does: the history ``action`` name, the new status, the effects in order."""
+
+    action: str
+    status: Status
+    effects: tuple
+
+    @property
+    def started(self) -> list[ClockState]:
+        return [e.state for e in self.effects if isinstance(e, (StartClock, RestartClock, ExtendClock))]
+
+    @property
+    def judged(self) -> dict[Clock, bool]:
+        return {e.clock: e.met for e in self.effects if isinstance(e, JudgeClock)}
+
+    def apply(self, case: CaseState) -> CaseState:
+        """The case as it is after this step (for folding several steps, as import does)."""
+        clocks = list(case.clocks)
+        index = {c.clock: i for i, c in enumerate(clocks)}
+        fields: dict = {}
+        for e in self.effects:
+            if isinstance(e, SetFields):
+                fields.update(e.fields)
+            elif isinstance(e, StartClock):
+                index[e.state.clock] = len(clocks)
+                clocks.append(e.state)
+            elif isinstance(e, (RestartClock, ExtendClock)):
+                if e.state.clock in index:
+                    clocks[index[e.state.clock]] = e.state
+                else:
+                    index[e.state.clock] = len(clocks)
+                    clocks.append(e.state)
+            elif isinstance(e, JudgeClock):
+                i = index[e.clock]
+                clocks[i] = clocks[i]._replace(done_on=e.on, met=e.met)
+            elif isinstance(e, CloseWindow):
+                i = index[e.clock]
+                clocks[i] = clocks[i]._replace(done_on=e.on, met=True)
+            elif isinstance(e, StopClock):
+                i = index[e.clock]
+                clocks[i] = clocks[i]._replace(done_on=e.on)
+        changes = {k: fields[k] for k in ("unit", "leader") if k in fields}
+        if "joint" in fields:
+            changes["joint"] = tuple(fields["joint"] or ())
+        for k in ("assigned_on", "replied_on", "closed_on"):
+            if k in fields:
+                changes[k] = fields[k]
+        return case._replace(status=self.status, clocks=tuple(clocks), **changes)
+
+
+class Refusal(NamedTuple):
+    """Why an action cannot be taken: a code and its parameters (worded at the edge)."""
+
+    code: str
+    params: dict
+    field: str = "CASE"
+
+
+class Refused(Exception):
+    """Raised by ``fold`` when a step of an imported case is refused."""
+
+    def __init__(self, refusal: Refusal):
+        super().__init__(refusal.code)
+        self.refusal = refusal
+
+
+# --- the table ------------------------------------------------------------------------------------
+
+DUTIES = None  # ``Judge(DUTIES)``: every duty clock still running
+
+
+class Start(NamedTuple):
+    """Start the clocks the policy runs from these triggers (those not started already)."""
+
+    triggers: tuple[str, ...]
+    unless_replied: bool = False  # resolve: the review window opens at closing only without a reply
+
+
+class Judge(NamedTuple):
+    """Judge these running clocks (``DUTIES``: every duty clock) on the action's date."""
+
+    clocks: tuple[Clock, ...] | None
+    at_reply: bool = False  # a review asked on a reply judges the duties on the reply's date
+
+
+class Set(NamedTuple):
+    """Record the action's case fields (and the new status)."""
+
+
+class Stop(NamedTuple):
+    """Stop every running clock unjudged."""
+
+
+class UseWindow(NamedTuple):
+    """The petitioner's review request window: checked open, then closed as used."""
+
+
+class StartStage(NamedTuple):
+    """Start the answer clock of the review stage (复查答复 / 复核答复)."""
+
+
+class JudgeStage(NamedTuple):
+    """Judge the answer clock of the review stage."""
+
+
+class ReopenWindow(NamedTuple):
+    """After a review answer: the window for a re-review request runs from the answer."""
+
+
+class Rule(NamedTuple):
+    """One row of the table: from which statuses, to which status, with which effects in order."""
+
+    allowed: frozenset[Status | None]
+    to: Status | None  # None: decided by the action (the review stage, the answer's outcome)
+    effects: tuple
+    doing: str  # what the refusal says cannot be done
+
+
+_OPEN_CASE = frozenset({Status.registered, Status.assigned})
+
+TRANSITIONS: dict[str, Rule] = {
+    "register": Rule(frozenset({None}), Status.registered, (Start(("registration",)),), "register"),
+    # 交办: assignment is also acceptance (受理): both triggers start their clocks.
+    "assign": Rule(frozenset({Status.registered}), Status.assigned,
+                   (Set(), Judge((Clock.notice,)), Start(("assignment", "acceptance"))), "assign"),
+    "reassign": Rule(frozenset({Status.assigned}), Status.assigned, (Set(),), "assign"),
+    "reply": Rule(frozenset({Status.assigned}), Status.replied,
+                  (Set(), Judge((Clock.reply,)), Start(("reply",))), "record a reply"),
+    "resolve": Rule(frozenset({Status.assigned, Status.replied}), Status.closed,
+                    (Set(), Judge(DUTIES), Start(("reply",), unless_replied=True)), "resolve"),
+    "transfer": Rule(_OPEN_CASE, Status.transferred, (Set(), Stop()), "transfer"),
+    "review": Rule(frozenset({Status.replied, Status.closed}), None,
+                   (UseWindow(), Judge(DUTIES, at_reply=True), Set(), StartStage()), "request a review"),
+    "review-answer": Rule(frozenset({Status.review, Status.rereview}), None,
+                          (JudgeStage(), Set(), ReopenWindow()), "answer a review"),
+}
+
+# How a case that arrives with a status (an import file's row) got there: the actions its dated
+# facts record, in order, each required (True), optional (False), or one of a group (None) of
+# which at least one is given. Statuses the dated facts alone do not reach end with ``Restate``.
+PATHS: dict[Status, tuple[tuple[str, bool | None], ...]] = {
+    Status.registered: (),
+    Status.assigned: (("assign", True),),
+    Status.replied: (("assign", True), ("reply", True)),
+    Status.closed: (("assign", True), ("reply", False), ("resolve", True)),
+    Status.review: (("assign", True), ("reply", None), ("resolve", None)),
+    Status.rereview: (("assign", True), ("reply", False), ("resolve", True)),
+    Status.final: (("assign", True), ("reply", False), ("resolve", True)),
+    Status.transferred: (("assign", False), ("transfer", True)),
+}
+RESTATED = frozenset({Status.review, Status.rereview, Status.final})
+# The case fields each action records; the first is its date, which says the action happened.
+# Fields in ``OPTIONAL_FIELDS`` may be left out even when the action happened.
+ACTION_FIELDS = {"assign": ("assigned_on", "unit"), "reply": ("replied_on",),
+                 "resolve": ("closed_on", "outcome", "satisfaction"), "transfer": ("closed_on", "unit")}
+OPTIONAL_FIELDS = frozenset({"outcome", "satisfaction"})
+
+
+def path_fields(status: Status) -> tuple[frozenset[str], frozenset[str], tuple[str, ...]]:
+    """(fields a case in ``status`` needs, fields it may carry, fields of which at least one is needed)."""
+    needed: set[str] = set()
+    allowed: set[str] = set()
+    group: list[str] = []
+    for action, required in PATHS[status]:
+        fields = ACTION_FIELDS[action]
+        allowed.update(fields)
+        if required:
+            needed.update(f for f in fields if f not in OPTIONAL_FIELDS)
+        elif required is None:
+            group.append(fields[0])
+    return frozenset(needed), frozenset(allowed), tuple(group)
+
+
+def closes(status: Status) -> bool:
+    """Whether a case in ``status`` was concluded (办结) on its way there: signed off, with an outcome."""
+    return any(action == "resolve" for action, _ in PATHS[status])
+
+
+def path_actions(status: Status, received: dt.date, assigned_on: dt.date | None, replied_on: dt.date | None,
+                 closed_on: dt.date | None, unit: str | None, leader: str | None, joint: tuple[str, ...],
+                 outcome: str | None) -> list:
+    """The actions the dated facts of a case in ``status`` record, in order (``PATHS``)."""
+    actions: list = [Register(received)]
+    if assigned_on:
+        actions.append(Assign(assigned_on, unit or "", leader or "", joint))
+    if status == Status.transferred:
+        actions.append(Transfer(closed_on, unit or ""))
+        return actions
+    if replied_on:
+        actions.append(Reply(replied_on))
+    if closed_on and closes(status):
+        actions.append(Resolve(closed_on, outcome))
+    if status in RESTATED:
+        actions.append(Restate(status, closed_on or replied_on))
+    return actions
+
+
+# What a refusal suggests, by the status the case is in (code of the hint).
+HINTS = {
+    Status.registered: "assign_first", Status.assigned: "reply_first", Status.closed: "closed_review",
+    Status.final: "final", Status.review: "under_review", Status.rereview: "under_rereview",
+    Status.transferred: "transferred",
+}
+
+
+class Clocking:
+    """Due dates for one policy and calendar, each (clock, start, extension) counted once: an import
+    folds thousands of cases through the same few start dates."""
+
+    def __init__(self, policy: Policy, calendar: WorkCalendar):
+        self.policy, self.calendar = policy, calendar
+        self._due: dict[tuple, tuple] = {}
+        self._starts: dict[tuple, list[Clock]] = {}
+
+    def started_by(self, triggers: tuple[str, ...], major: bool) -> list[Clock]:
+        key = (triggers, major)
+        hit = self._starts.get(key)
+        if hit is None:
+            hit = self._starts[key] = [c for t in triggers for c in clocks_started_by(t, major, self.policy)]
+        return hit
+
+    def rule(self, clock: Clock) -> ClockRule | None:
+        return self.policy.clocks.get(clock)
+
+    def state(self, clock: Clock, start: dt.date, rule: ClockRule | None = None, extension_days: int = 0) -> ClockState:
+        """A clock started on ``start`` by ``rule`` (default: the policy's) with its due date."""
+        rule = rule or self.policy.clocks[clock]
+        key = (clock, start, rule.days, rule.counting, extension_days)
+        hit = self._due.get(key)
+        if hit is None:
+            d = deadline_for(clock, start, rule, self.calendar, extension_days=extension_days)
+            hit = self._due[key] = (d.due, d.provisional, d.calendar_version)
+        due, provisional, version = hit
+        return ClockState(clock, start, rule.days, rule.counting, due, provisional, version, extension_days)
+
+
+def stored_rule(c: ClockState, policy: Policy) -> ClockRule:
+    """The counting rule a stored clock was started with: its own days and counting."""
+    rule = policy.clocks.get(c.clock)
+    return ClockRule(days=c.days, start_from=rule.start_from if rule else "", counting=c.counting,
+                     applies_to=rule.applies_to if rule else "all",
+                     max_extension_days=rule.max_extension_days if rule else 0)
+
+
+# --- step -----------------------------------------------------------------------------------------
+
+def _not_after(on: dt.date, today: dt.date, field: str = "--on") -> Refusal | None:
+    if on > today:
+        return Refusal("after_today", {"on": on, "today": today}, field)
+    return None
+
+
+def _not_before(on: dt.date, earlier: dt.date | None, after: str, field: str = "--on") -> Refusal | None:
+    """``after``: the case field ``on`` may not precede (received, assigned_on, replied_on)."""
+    if earlier and on < earlier:
+        return Refusal("before_field", {"on": on, "after": after, "earlier": earlier}, field)
+    return None
+
+
+def _wrong_status(case: CaseState, rule: Rule) -> Refusal:
+    status = case.status
+    return Refusal("wrong_status", {"case": case.number, "status": status, "doing": rule.doing,
+                                    "hint": HINTS.get(status), "allowed": sorted(s.value for s in rule.allowed if s)})
+
+
+def action_name(case: CaseState, action) -> str:
+    """The table row an action takes for this case (a reply on a case under review is its answer;
+    an assignment of an assigned case is a reassignment)."""
+    if isinstance(action, Register):
+        return "register"
+    if isinstance(action, Assign):
+        return "reassign" if case.status == Status.assigned else "assign"
+    if isinstance(action, Reply):
+        return "review-answer" if case.status in (Status.review, Status.rereview) else "reply"
+    if isinstance(action, Resolve):
+        return "resolve"
+    if isinstance(action, Transfer):
+        return "transfer"
+    if isinstance(action, RequestReview):
+        return "review"
+    if isinstance(action, AnswerReview):
+        return "review-answer"
+    raise TypeError(f"not a lifecycle action: {action!r}")
+
+
+def step(case: CaseState, action, policy: Policy, calendar: WorkCalendar | Clocking,
+         today: dt.date) -> Step | Refusal:
+    """What ``action`` does to ``case`` on ``today``: a ``Step`` to record, or a ``Refusal``."""
+    clocking = calendar if isinstance(calendar, Clocking) else Clocking(policy, calendar)
+    if isinstance(action, Extend):
+        return _extend(case, action, clocking, today)
+    if isinstance(action, Correct):
+        return _correct(case, action)
+    if isinstance(action, Restate):
+        return _restate(case, action)
+    name = action_name(case, action)
+    rule = TRANSITIONS[name]
+    if name == "review":
+        refusal = _review_refusal(case)
+        if refusal:
+            return refusal
+    if name == "review-answer" and case.status not in rule.allowed:
+        return Refusal("not_under_review", {"case": case.number, "status": case.status}, "--answer")
+    if case.status not in rule.allowed:
+        return _wrong_status(case, rule)
+    refusal = _guard(case, name, action, today)
+    if refusal:
+        return refusal
+    to = _target(case, name, rule)
+    on = action.on
+    effects: list = []
+    clocks = {c.clock: c for c in case.clocks}
+    for effect in rule.effects:
+        if isinstance(effect, Set):
+            effects.append(SetFields(_history_action(case, name, to), _fields(case, name, action, to),
+                                     _note(name, action)))
+        elif isinstance(effect, Start):
+            if effect.unless_replied and case.replied_on:
+                continue
+            for clock in clocking.started_by(effect.triggers, case.major):
+                if clock not in clocks:
+                    clocks[clock] = state = clocking.state(clock, on)
+                    effects.append(StartClock(state))
+        elif isinstance(effect, Judge):
+            if effect.at_reply and case.status != Status.replied:
+                continue
+            day = case.replied_on if effect.at_reply else on
+            for c in list(clocks.values()):
+                if not c.running or c.clock in PETITIONER_WINDOWS:
+                    continue
+                if effect.clocks is not None and c.clock not in effect.clocks:
+                    continue
+                met = day <= c.due
+                clocks[c.clock] = c._replace(done_on=day, met=met)
+                effects.append(JudgeClock(c.clock, day, met, c.due))
+        elif isinstance(effect, Stop):
+            for c in list(clocks.values()):
+                if c.running:
+                    clocks[c.clock] = c._replace(done_on=on)
+                    effects.append(StopClock(c.clock, on))
+        elif isinstance(effect, UseWindow):
+            window = clocks.get(Clock.review_request)
+            if window is None:
+                # Cases replied before the window was kept: it runs from the reply, as it would have.
+                window = clocks[Clock.review_request] = clocking.state(Clock.review_request,
+                                                                       case.replied_on or case.closed_on)
+                effects.append(StartClock(window))
+            refusal = _window_refusal(case, to, window, on, today)
+            if refusal:
+                return refusal
+            if window.running:
+                clocks[window.clock] = window._replace(done_on=on, met=True)
+                effects.append(CloseWindow(window.clock, on, to))
+        elif isinstance(effect, StartStage):
+            clock = Clock(to.value)
+            if clock not in clocks and clocking.rule(clock):
+                clocks[clock] = state = clocking.state(clock, on)
+                effects.append(StartClock(state))
+        elif isinstance(effect, JudgeStage):
+            c = clocks.get(Clock(case.status.value))
+            if c is not None and c.running:
+                met = on <= c.due
+                effects.append(JudgeClock(c.clock, on, met, c.due))
+        elif isinstance(effect, ReopenWindow):
+            if to != Status.final:
+                old = clocks.get(Clock.review_request)
+                effects.append(RestartClock(clocking.state(Clock.review_request, on),
+                                            old.due if old else None, "rereview_window"))
+    return Step(name, to, tuple(effects))
+
+
+def _target(case: CaseState, name: str, rule: Rule) -> Status:
+    if rule.to is not None:
+        return rule.to
+    if name == "review":
+        review = case.clock(Clock.review)
+        return Status.rereview if review is not None and review.done_on else Status.review
+    return Status.final if case.status == Status.rereview else Status.closed
+
+
+def _guard(case: CaseState, name: str, action, today: dt.date) -> Refusal | None:
+    """The date and party checks of an action."""
+    on = action.on
+    if name == "register":
+        return _not_after(on, today, "--received")
+    if name == "transfer" and case.assigned_on:
+        return _not_after(on, today) or _not_before(on, case.assigned_on, "assigned_on")
+    if name in ("assign", "reassign", "transfer"):
+        refusal = _not_after(on, today) or _not_before(on, case.received, "received")
+        if refusal or name == "transfer":
+            return refusal
+        accused = case.accused
+        if accused:
+            field = ("--unit" if accused == action.unit else "--joint" if accused in action.joint
+                     else "--leader" if accused == action.leader else None)
+            if field:
+                return Refusal("accused_handles", {"case": case.number, "accused": accused}, field)
+        if action.joint and not case.major:
+            return Refusal("joint_not_major", {}, "--joint")
+        return None
+    if name == "reply":
+        return _not_after(on, today) or _not_before(on, case.assigned_on, "assigned_on")
+    if name == "resolve":
+        if case.replied_on:
+            return _not_after(on, today) or _not_before(on, case.replied_on, "replied_on")
+        return _not_after(on, today) or _not_before(on, case.assigned_on, "assigned_on")
+    if name == "review":
+        return None  # the window's own checks, with the window
+    if name == "review-answer":
+        clock = case.clock(Clock(case.status.value))
+        refusal = _not_after(on, today)
+        if refusal:
+            return refusal
+        earlier = clock.start if clock else case.received
+        if on < earlier:
+            return Refusal("before", {"on": on, "what": "the request", "earlier": earlier}, "--on")
+        return None
+    return None
+
+
+def _fields(case: CaseState, name: str, action, to: Status) -> dict:
+    """The case fields an action records, in the order their history rows are written."""
+    if name in ("assign", "reassign"):
+        return {"unit": action.unit, "joint": list(action.joint) or None, "leader": action.leader,
+                "status": to.value, "assigned_on": case.assigned_on if name == "reassign" else action.on}
+    if name == "reply":
+        return {"status": to.value, "replied_on": action.on}
+    if name == "resolve":
+        out = {"status": to.value, "closed_on": action.on, "outcome": action.outcome, "signed": int(action.signed),
+               "satisfaction": action.satisfaction, "cease_agreement": int(action.cease_agreement)}
+        if not case.replied_on:
+            out["replied_on"] = action.on
+        return out
+    if name == "transfer":
+        return {"status": to.value, "closed_on": action.on, "unit": action.to}
+    if name == "review":
+        return {"status": to.value}
+    if name == "review-answer":
+        out = {"status": to.value}
+        if not case.closed_on:
+            out["closed_on"] = action.on
+        return out
+    return {"status": to.value}
+
+
+def _history_action(case: CaseState, name: str, to: Status) -> str:
+    """The action the history records: a review request under its stage, an answer under the stage
+    it answers (review-answer, rereview-answer)."""
+    if name == "review":
+        return to.value
+    if name == "review-answer":
+        return f"{case.status.value}-answer"
+    return name
+
+
+def _note(name: str, action) -> str | None:
+    if name == "review":
+        return action.reason
+    if name == "transfer":
+        return action.reason
+    if name in ("reply", "resolve", "review-answer"):
+        return action.summary
+    return None
+
+
+def _review_refusal(case: CaseState) -> Refusal | None:
+    status = case.status
+    if status == Status.final:
+        rereview = case.clock(Clock.rereview)
+        return Refusal("final", {"case": case.number, "answered": rereview.done_on if rereview else None})
+    if status in (Status.review, Status.rereview):
+        clock = case.clock(Clock(status.value))
+        return Refusal("already_under_review", {"case": case.number, "status": status,
+                                                "since": clock.start if clock else None})
+    if status not in (Status.replied, Status.closed) or not (case.replied_on or case.closed_on):
+        return Refusal("review_before_reply", {"case": case.number, "status": status,
+                                               "assigned": status == Status.assigned})
+    return None
+
+
+def _window_refusal(case: CaseState, stage: Status, window: ClockState, on: dt.date,
+                    today: dt.date) -> Refusal | None:
+    contests = "the review answer" if stage == Status.rereview else "the reply"
+    refusal = _not_after(on, today)
+    if refusal:
+        return refusal
+    if on < window.start:
+        return Refusal("before", {"on": on, "what": f"{contests} it contests", "earlier": window.start}, "--on")
+    if on > window.due:
+        return Refusal("window_ended", {"stage": stage, "due": window.due, "days": window.days,
+                                        "contests": contests, "start": window.start, "on": on}, "--on")
+    return None
+
+
+def _extend(case: CaseState, action: Extend, clocking: Clocking, today: dt.date) -> Step | Refusal:
+    clock, days, on = action.clock, action.days, action.on
+    rule = clocking.rule(clock)
+    if rule is None or rule.max_extension_days <= 0:
+        extendable = [c.value for c, r in clocking.policy.clocks.items() if r.max_extension_days > 0]
+        return Refusal("not_extendable", {"clock": clock, "extendable": extendable}, "--clock")
+    c = case.clock(clock)
+    if c is None:
+        return Refusal("no_clock_yet", {"case": case.number, "clock": clock})
+    if not c.running:
+        return Refusal("clock_ended", {"case": case.number, "clock": clock, "done_on": c.done_on})
+    why_not = extension_allowed(rule, c.extension_days, days)
+    if why_not:
+        if c.extension_days > 0:
+            return Refusal("already_extended", {"case": case.number, "clock": clock,
+                                                "extension_days": c.extension_days, "due": c.due}, "--days")
+        return Refusal("bad_extension", {"why": why_not, "max": rule.max_extension_days}, "--days")
+    if on > today:
+        return Refusal("extension_after_today", {"on": on, "today": today}, "--on")
+    if on < c.start:
+        return Refusal("extension_before_start", {"on": on, "clock": clock, "start": c.start}, "--on")
+    if on > c.due:
+        return Refusal("extension_after_due", {"clock": clock, "due": c.due}, "--on")
+    new = clocking.state(clock, c.start, stored_rule(c, clocking.policy), extension_days=days)
+    new = c._replace(extension_days=days, due=new.due, provisional=new.provisional, version=new.version)
+    return Step("clock-extend", case.status, (ExtendClock(new, c.due, on, action.reason),))
+
+
+def _correct(case: CaseState, action: Correct) -> Step | Refusal:
+    if case.status == Status.transferred:
+        return Refusal("correct_transferred", {"case": case.number})
+    handlers = [case.unit, case.leader, *case.joint]
+    if action.accused and action.accusation and action.accused in handlers:
+        return Refusal("accused_is_handler", {"case": case.number, "accused": action.accused}, "--accused")
+    if action.received.year != case.received.year:
+        return Refusal("correct_other_year", {}, "--received")
+    return Step("correct", case.status, ())
+
+
+def _restate(case: CaseState, action: Restate) -> Step:
+    effects: list = []
+    for c in case.clocks:
+        if not c.running:
+            continue
+        if c.clock in PETITIONER_WINDOWS:
+            effects.append(CloseWindow(c.clock, action.on, action.status))
+        else:
+            effects.append(JudgeClock(c.clock, action.on, action.on <= c.due, c.due))
+    return Step("restate", action.status, tuple(effects))
+
+
+def fold(case: CaseState, actions, policy: Policy, clocking: Clocking, today: dt.date) -> tuple[CaseState, list[Step]]:
+    """Apply ``actions`` in order (an imported case's dated facts); raises ``Refused`` at the first
+    action the lifecycle refuses. Returns the final state and the steps taken."""
+    steps = []
+    for action in actions:
+        result = step(case, action, policy, clocking, today)
+        if isinstance(result, Refusal):
+            raise Refused(result)
+        case = result.apply(case)
+        steps.append(result)
+    return case, steps
