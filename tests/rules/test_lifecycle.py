@@ -1,0 +1,191 @@
+"""The case lifecycle as one state machine: table cases from the report's deadlines, and properties
+over random action sequences (every rule of which status allows what, and which clocks each action
+starts, judges or stops, is asserted from the outside)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from xinfang.calendar_source import build_calendar
+from xinfang.model import PETITIONER_WINDOWS, Clock, Status
+from xinfang.policy import default_rules_text, load_policy_text
+from xinfang.rules import lifecycle as lc
+
+D = dt.date
+CAL = build_calendar({})
+POLICY = load_policy_text(default_rules_text())
+CLOCKING = lc.Clocking(POLICY, CAL)
+TODAY = D(2026, 11, 30)
+
+
+def new_case(major: bool = False, received: dt.date = D(2026, 3, 2), accused: str | None = None) -> lc.CaseState:
+    return lc.CaseState(number="2026-00001", status=None, received=received, major=major, accused=accused)
+
+
+def run(case: lc.CaseState, *actions) -> lc.CaseState:
+    for action in actions:
+        result = lc.step(case, action, POLICY, CLOCKING, TODAY)
+        assert isinstance(result, lc.Step), result
+        case = result.apply(case)
+    return case
+
+
+def clocks(case: lc.CaseState) -> dict[Clock, lc.ClockState]:
+    return {c.clock: c for c in case.clocks}
+
+
+def test_registration_starts_the_15_day_notice_clock():
+    case = run(new_case(), lc.Register(D(2026, 3, 2)))
+    assert case.status == Status.registered
+    assert {c: k.due for c, k in clocks(case).items()} == {Clock.notice: D(2026, 3, 17)}
+
+
+@pytest.mark.parametrize(("major", "local"), [(False, Clock.reply), (True, Clock.conclude)])
+def test_assignment_judges_the_notice_and_starts_the_local_and_handling_clocks(major, local):
+    case = run(new_case(major), lc.Register(D(2026, 3, 2)), lc.Assign(D(2026, 3, 4), "车桥镇", "李四"))
+    k = clocks(case)
+    assert k[Clock.notice].met is True and k[Clock.notice].done_on == D(2026, 3, 4)
+    assert set(k) == {Clock.notice, local, Clock.handling}
+    assert k[local].due == (D(2026, 3, 24) if major else D(2026, 3, 9))  # 20 days (major) or 5 days
+    assert k[Clock.handling].due == D(2026, 5, 6)  # 60 days from 03-04 is 05-03, in the May Day holiday
+
+
+def test_a_late_reply_is_judged_late_and_opens_the_review_window():
+    case = run(new_case(), lc.Register(D(2026, 3, 2)), lc.Assign(D(2026, 3, 4), "车桥镇", "李四"),
+               lc.Reply(D(2026, 3, 20)))
+    k = clocks(case)
+    assert case.status == Status.replied
+    assert k[Clock.reply].met is False
+    assert k[Clock.handling].running
+    assert k[Clock.review_request].start == D(2026, 3, 20) and k[Clock.review_request].running
+
+
+def test_reply_on_a_case_under_review_is_the_review_answer():
+    case = run(new_case(), lc.Register(D(2026, 3, 2)), lc.Assign(D(2026, 3, 4), "车桥镇", "李四"),
+               lc.Reply(D(2026, 3, 6)), lc.RequestReview(D(2026, 3, 20)))
+    assert case.status == Status.review
+    result = lc.step(case, lc.Reply(D(2026, 4, 1), "复查意见"), POLICY, CLOCKING, TODAY)
+    assert result.action == "review-answer" and result.status == Status.closed
+    assert result.judged == {Clock.review: True}
+
+
+def test_review_then_rereview_makes_the_matter_final():
+    case = run(new_case(), lc.Register(D(2026, 3, 2)), lc.Assign(D(2026, 3, 4), "车桥镇", "李四"),
+               lc.Resolve(D(2026, 3, 6), "explain"), lc.RequestReview(D(2026, 3, 20)),
+               lc.AnswerReview(D(2026, 4, 1)), lc.RequestReview(D(2026, 4, 20)))
+    assert case.status == Status.rereview
+    final = run(case, lc.AnswerReview(D(2026, 5, 6)))
+    assert final.status == Status.final
+    refusal = lc.step(final, lc.RequestReview(D(2026, 5, 7)), POLICY, CLOCKING, TODAY)
+    assert isinstance(refusal, lc.Refusal) and refusal.code == "final"
+
+
+def test_a_review_request_after_the_window_is_refused():
+    case = run(new_case(), lc.Register(D(2026, 3, 2)), lc.Assign(D(2026, 3, 4), "车桥镇", "李四"),
+               lc.Resolve(D(2026, 3, 6), "explain"))
+    refusal = lc.step(case, lc.RequestReview(D(2026, 4, 20)), POLICY, CLOCKING, TODAY)
+    assert isinstance(refusal, lc.Refusal)
+    assert refusal.code == "window_ended" and refusal.params["due"] == D(2026, 4, 7)
+
+
+@pytest.mark.parametrize("field", ["unit", "leader", "joint"])
+def test_an_accusation_is_never_assigned_to_the_accused(field):
+    case = run(new_case(major=True, accused="周明"), lc.Register(D(2026, 3, 2)))
+    args = {"unit": "车桥镇", "leader": "李四", "joint": ()}
+    args[field] = ("周明",) if field == "joint" else "周明"
+    refusal = lc.step(case, lc.Assign(D(2026, 3, 4), **args), POLICY, CLOCKING, TODAY)
+    assert isinstance(refusal, lc.Refusal) and refusal.code == "accused_handles" and refusal.field == f"--{field}"
+
+
+def test_a_transfer_stops_every_clock_unjudged():
+    case = run(new_case(), lc.Register(D(2026, 3, 2)), lc.Assign(D(2026, 3, 4), "车桥镇", "李四"),
+               lc.Transfer(D(2026, 3, 5), "区法院"))
+    assert case.status == Status.transferred
+    assert all(c.done_on is not None for c in case.clocks)
+    assert [c.met for c in case.clocks if c.clock != Clock.notice] == [None, None]
+
+
+def test_only_the_handling_clock_is_extended_and_only_once():
+    case = run(new_case(), lc.Register(D(2026, 3, 2)), lc.Assign(D(2026, 3, 4), "车桥镇", "李四"))
+    extended = run(case, lc.Extend(Clock.handling, 30, D(2026, 4, 1)))
+    assert clocks(extended)[Clock.handling].due == D(2026, 6, 2)
+    again = lc.step(extended, lc.Extend(Clock.handling, 5, D(2026, 4, 2)), POLICY, CLOCKING, TODAY)
+    assert isinstance(again, lc.Refusal) and again.code == "already_extended"
+    reply = lc.step(case, lc.Extend(Clock.reply, 5, D(2026, 3, 5)), POLICY, CLOCKING, TODAY)
+    assert isinstance(reply, lc.Refusal) and reply.code == "not_extendable"
+
+
+def test_every_status_is_reached_by_its_path():
+    for status in Status:
+        closed = D(2026, 3, 10) if lc.PATHS[status] and any(
+            a in ("resolve", "transfer") and req is not False for a, req in lc.PATHS[status]) else None
+        actions = lc.path_actions(status, D(2026, 3, 2), D(2026, 3, 4) if status != Status.registered else None,
+                                  D(2026, 3, 6) if status in (Status.replied, Status.review) else None, closed,
+                                  "车桥镇", "李四", (), "explain")
+        case = run(new_case(), *actions)
+        assert case.status == status
+
+
+# --- properties -----------------------------------------------------------------------------------
+
+def _actions(draw_day):
+    return st.one_of(
+        st.builds(lc.Assign, draw_day, st.sampled_from(["车桥镇", "区国土局"]), st.just("李四")),
+        st.builds(lc.Reply, draw_day),
+        st.builds(lc.Resolve, draw_day, st.sampled_from(["support", "explain", "reject"])),
+        st.builds(lc.Transfer, draw_day, st.just("区法院")),
+        st.builds(lc.RequestReview, draw_day),
+        st.builds(lc.AnswerReview, draw_day),
+        st.builds(lc.Extend, st.sampled_from([Clock.handling, Clock.reply]), st.integers(-2, 40), draw_day),
+    )
+
+
+DAYS = st.integers(0, 200).map(lambda n: D(2026, 1, 5) + dt.timedelta(days=n))
+
+
+@settings(max_examples=300, deadline=None)
+@given(major=st.booleans(), actions=st.lists(_actions(DAYS), max_size=10))
+def test_random_action_sequences_keep_every_lifecycle_invariant(major, actions):
+    case = run(new_case(major, D(2026, 1, 5)), lc.Register(D(2026, 1, 5)))
+    for action in actions:
+        result = lc.step(case, action, POLICY, CLOCKING, TODAY)
+        if isinstance(result, lc.Refusal):
+            continue  # refused: nothing to apply, the case stays as it was
+        rule = lc.TRANSITIONS.get(result.action)
+        if rule is not None:
+            assert case.status in rule.allowed
+        for e in result.effects:
+            if isinstance(e, lc.JudgeClock):
+                assert e.clock not in PETITIONER_WINDOWS, "a petitioner's window is never judged against the office"
+                assert e.met == (e.on <= e.due)
+        after = result.apply(case)
+        # a clock once ended stays ended, except the review window run again after a review answer
+        for before in case.clocks:
+            now = clocks(after)[before.clock]
+            if before.done_on is not None and before.clock not in PETITIONER_WINDOWS:
+                assert now.done_on == before.done_on and now.met == before.met
+        if after.status in (Status.closed, Status.transferred, Status.final):
+            assert not [c for c in after.clocks if c.running and c.clock not in PETITIONER_WINDOWS]
+        if after.status == Status.transferred:
+            assert not [c for c in after.clocks if c.running]
+        for c in after.clocks:
+            assert c.due >= c.start
+        case = after
+
+
+@settings(max_examples=200, deadline=None)
+@given(reply_day=st.integers(0, 60), close_day=st.integers(0, 60))
+def test_closing_later_never_turns_a_late_case_on_time(reply_day, close_day):
+    start = D(2026, 3, 2)
+    base = run(new_case(), lc.Register(start), lc.Assign(start, "车桥镇", "李四"))
+    early = min(reply_day, close_day)
+    late = max(reply_day, close_day)
+    on_early = lc.step(base, lc.Resolve(start + dt.timedelta(days=early), "explain"), POLICY, CLOCKING, TODAY)
+    on_late = lc.step(base, lc.Resolve(start + dt.timedelta(days=late), "explain"), POLICY, CLOCKING, TODAY)
+    for clock, met in on_late.judged.items():
+        if met:
+            assert on_early.judged[clock]
