@@ -15,6 +15,7 @@ import datetime as dt
 
 from xinfang.errors import XinfangError
 from xinfang.model import PETITIONER_WINDOWS, Clock, Tier
+from xinfang.rules.lifecycle import ClockState
 
 TIER_ORDER = {Tier.seriously_overdue: 0, Tier.overdue: 1, Tier.due_soon: 2}
 
@@ -43,6 +44,15 @@ def work_calendar(ledger):
                                fix="load a corrected year file with 'xinfang calendar load'") from None
         ledger._calendar = cal
     return cal
+
+
+def clock_state(r: dict) -> ClockState:
+    """A stored clock row as the lifecycle sees it."""
+    day = dt.date.fromisoformat
+    return ClockState(
+        clock=Clock(r["clock"]), start=day(r["start"]), days=r["days"], counting=r["counting"], due=day(r["due"]),
+        provisional=bool(r["provisional"]), version=r["calendar_version"], extension_days=r["extension_days"],
+        done_on=day(r["done_on"]) if r["done_on"] else None, met=None if r["met"] is None else bool(r["met"]))
 
 
 def _deadline_json(clock: str, due: str, provisional) -> dict:
@@ -98,8 +108,6 @@ def recompute_clocks(ledger, year: int, note: str) -> list[dict]:
         " ORDER BY case_number, id", (f"{year}-12-31", f"{year}-01-01"))
     changed = []
     for r in rows:
-        from xinfang.ledger.lifecycle import clock_state
-
         d = deadline_for(Clock(r["clock"]), dt.date.fromisoformat(r["start"]),
                          stored_rule(clock_state(r), ledger.policy), cal, extension_days=r["extension_days"])
         due = d.due.isoformat()

@@ -43,7 +43,8 @@ from xinfang.ledger.cases import CASE_FIELDS, case_number, check_case_fields
 from xinfang.ledger.db import now_stamp
 from xinfang.model import OPEN_STATUSES, Channel, Kind, Level, Outcome, Satisfaction, Status
 from xinfang.rules import lifecycle as lc
-from xinfang.output import LABELS, mask_id, mask_phone
+from xinfang.labels import LABELS
+from xinfang.personal import mask_id, mask_phone
 
 SHEET = "信访事项"
 LIFECYCLE = ("status", "unit", "joint", "leader", "assigned_on", "replied_on", "closed_on", "outcome",

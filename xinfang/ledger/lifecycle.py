@@ -13,7 +13,8 @@ import datetime as dt
 import json
 
 from xinfang.errors import XinfangError
-from xinfang.model import Clock, Status
+from xinfang.ledger.clocks import clock_state, work_calendar
+from xinfang.model import Status
 from xinfang.rules import lifecycle as lc
 
 _DAY = dt.date.fromisoformat
@@ -21,14 +22,6 @@ _DAY = dt.date.fromisoformat
 
 def _date(text: str | None) -> dt.date | None:
     return _DAY(text) if text else None
-
-
-def clock_state(r: dict) -> lc.ClockState:
-    """A stored clock row as the lifecycle sees it."""
-    return lc.ClockState(
-        clock=Clock(r["clock"]), start=_DAY(r["start"]), days=r["days"], counting=r["counting"], due=_DAY(r["due"]),
-        provisional=bool(r["provisional"]), version=r["calendar_version"], extension_days=r["extension_days"],
-        done_on=_date(r["done_on"]), met=None if r["met"] is None else bool(r["met"]))
 
 
 def case_state(ledger, row: dict) -> lc.CaseState:
@@ -45,8 +38,6 @@ def clocking(ledger) -> lc.Clocking:
     """Due dates under the ledger's policy and working calendar (built once per command)."""
     hit = getattr(ledger, "_clocking", None)
     if hit is None:
-        from xinfang.ledger.clocks import work_calendar
-
         hit = ledger._clocking = lc.Clocking(ledger.policy, work_calendar(ledger))
     return hit
 
@@ -182,8 +173,6 @@ def update_case(ledger, row: dict, new: dict, action: str, note: str | None = No
 def provisional(ledger, number: str | None, c: lc.ClockState) -> None:
     """Tell the user (after the command) that a due date was counted over a year with no schedule."""
     if c.provisional:
-        from xinfang.ledger.clocks import work_calendar
-
         cal = work_calendar(ledger)
         years = [y for y in range(c.start.year, c.due.year + 1) if not cal.is_official(y)]
         ledger.notice("provisional", case=number, clock=c.clock.value, due=c.due, years=years)

@@ -381,7 +381,7 @@ def _handling_steps(ledger, row: dict, reveal: bool) -> list[dict]:
     action are joined), personal data masked unless ``reveal``. Clock bookkeeping is left out:
     the clocks have their own table on the form."""
     from xinfang.ledger.cases import case_history
-    from xinfang.output import mask_id, mask_phone
+    from xinfang.personal import mask_id, mask_phone
 
     steps: list[dict] = []
     for e in case_history(ledger, row["number"]):
@@ -431,7 +431,7 @@ def gather_form(ledger, number: str, kind: str, for_unit: str | None, reveal: bo
     """
     from xinfang.ledger.cases import get_case
     from xinfang.ledger.clocks import case_deadlines
-    from xinfang.output import mask
+    from xinfang.personal import mask
 
     if kind not in FORM_KINDS:
         raise XinfangError(f"--kind: unknown form {kind!r}", fix="use assignment (呈阅交办单) or handling (包案处理表)")
