@@ -12,7 +12,7 @@ import sys
 from enum import Enum
 
 from xinfang import model
-from xinfang.labels import LABELS
+from xinfang.labels import ACTIONS, LABELS
 from xinfang.personal import mask, mask_id, mask_phone  # noqa: F401  (for the commands)
 
 ENUMS: dict[str, type[Enum]] = {
