@@ -927,10 +927,12 @@ class CasePreparer:
             # A case that ended before the import keeps its judged clocks (on-time rates read them)
             # under its import record; the clock history rows are for cases still running.
             if r["status"] in _OPEN_VALUES:
-                for step in r["_steps"]:
+                steps = r["_steps"]
+                dropped = {e.clock.value for e in steps[-1].effects if isinstance(e, lc.DropClock)}
+                for step in steps:
                     for effect in step.effects:
                         event = clock_events(number, effect)
-                        if event:
+                        if event and event[2] not in dropped:  # (case, action, clock, new, note)
                             add(event)
         self.count += len(rows)
         return cases, clocks, events

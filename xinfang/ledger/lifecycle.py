@@ -110,6 +110,11 @@ def clock_events(number: str, effect) -> tuple | None:
     return None
 
 
+def _clock_event(ledger, number: str, effect) -> None:
+    case, action, field, new, note = clock_events(number, effect)
+    ledger.event(action, case, field, None, new, note)
+
+
 def record(ledger, row: dict, step: lc.Step) -> None:
     """Write a step's effects on the stored case ``row``, in order: case fields, clocks, history."""
     number = row["number"]
@@ -146,11 +151,11 @@ def record(ledger, row: dict, step: lc.Step) -> None:
             met = e.met if isinstance(e, lc.JudgeClock) else True
             conn.execute("UPDATE clocks SET done_on = ?, met = ? WHERE case_number = ? AND clock = ?",
                          (e.on.isoformat(), int(met), number, e.clock.value))
-            ledger.event(*clock_events(number, e))
+            _clock_event(ledger, number, e)
         elif isinstance(e, lc.StopClock):
             conn.execute("UPDATE clocks SET done_on = ? WHERE case_number = ? AND clock = ?",
                          (e.on.isoformat(), number, e.clock.value))
-            ledger.event(*clock_events(number, e))
+            _clock_event(ledger, number, e)
         elif isinstance(e, lc.ExtendClock):
             c = e.state
             conn.execute("UPDATE clocks SET extension_days = ?, due = ?, provisional = ?, calendar_version = ?"

@@ -133,8 +133,8 @@ class Correct(NamedTuple):
 
 class Restate(NamedTuple):
     """An imported case whose file gives a status the dated facts alone do not reach (under review,
-    final): the status is taken from the file, the petitioner's window is taken as used on ``on``
-    and every duty clock still running is judged on ``on``."""
+    final): the status is taken from the file, every duty clock still running is judged on ``on``,
+    and the petitioner's window is not kept: the file does not say when it was used."""
 
     status: Status
     on: dt.date
@@ -182,6 +182,12 @@ class StopClock(NamedTuple):
 
     clock: Clock
     on: dt.date
+
+
+class DropClock(NamedTuple):
+    """A clock an imported case does not keep (a petitioner's window the file cannot date)."""
+
+    clock: Clock
 
 
 class ExtendClock(NamedTuple):
@@ -232,6 +238,9 @@ class Step(NamedTuple):
             elif isinstance(e, StopClock):
                 i = index[e.clock]
                 clocks[i] = clocks[i]._replace(done_on=e.on)
+            elif isinstance(e, DropClock):
+                clocks = [c for c in clocks if c.clock != e.clock]
+                index = {c.clock: i for i, c in enumerate(clocks)}
         changes = {k: fields[k] for k in ("unit", "leader") if k in fields}
         if "joint" in fields:
             changes["joint"] = tuple(fields["joint"] or ())
@@ -730,7 +739,7 @@ def _restate(case: CaseState, action: Restate) -> Step:
         if not c.running:
             continue
         if c.clock in PETITIONER_WINDOWS:
-            effects.append(CloseWindow(c.clock, action.on, action.status))
+            effects.append(DropClock(c.clock))
         else:
             effects.append(JudgeClock(c.clock, action.on, action.on <= c.due, c.due))
     return Step("restate", action.status, tuple(effects))
