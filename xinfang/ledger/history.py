@@ -292,7 +292,7 @@ def _value(value) -> str:
 def _encoded(v: str, plain: bool) -> str:
     """The source of the expression that encodes the value named ``v`` (None included)."""
     if plain:
-        return f"NULL if {v} is None else Q + {v} + Q"
+        return f"NULL if {v} is None else f'\"{{{v}}}\"'"
     return (f"enc({v}) if {v}.__class__ is str else NULL if {v} is None"
             f" else int_text({v}) if {v}.__class__ is int else other({v})")
 
@@ -317,7 +317,7 @@ def _compiled_record(width: int, groups: tuple, late: tuple[int, ...]):
         for i, plain in group:
             text += f"{{EMPTY if {values[i]} is None else p{n} + ({_encoded(values[i], plain)})}}"
             n += 1
-        texts.append(f"f'{text}'")
+        texts.append(f"f'''{text}'''")
     out = [texts[0]]
     for j, i in enumerate(late):
         out += [values[i], texts[j + 1]]
@@ -352,7 +352,7 @@ def _compiled(width: int, slots: tuple[tuple[int, bool], ...], constants: int):
         "    keep = out.append",
         "    for row in rows:",
         f"        {values} = row",
-        f"        h = sha(f'{body}'.encode()).hexdigest()",
+        f"        h = sha(f'''{body}'''.encode()).hexdigest()",
         f"        keep(({leading}{', '.join(row)}, prev, h))",
         "        prev = h",
         "    return out, prev",
@@ -360,7 +360,7 @@ def _compiled(width: int, slots: tuple[tuple[int, bool], ...], constants: int):
         "def text(row, pieces, prev=''):",
         f"    {pieces}= pieces",
         f"    {values} = row",
-        f"    return f'{body}'",
+        f"    return f'''{body}'''",
     ])
     namespace = _run(source)
     return namespace["chain"], namespace["text"]
