@@ -263,11 +263,15 @@ def test_check_passes_and_names_the_difference_after_tampering(cli):
     res = cli("deposits", "check", "--json")
     assert res.code == 1
     problems = res.json()["problems"]
-    assert f"official {SEC}: expected 9500.00, found 9600.00, difference -100.00" in problems
-    assert any("changed outside xinfang" in p for p in problems)
-    assert any("deposit_entries_no_update is missing" in p for p in problems)
+    assert problems == [f"official {SEC}: expected 9500.00, found 9600.00, difference -100.00"]
     table = cli("deposits", "check")
     assert table.code == 1 and "difference -100.00" in table.err
+    # the edited row and the dropped trigger are named by the audit, which checks every chain
+    audit = cli("audit", "verify", "--json")
+    assert audit.code == 1
+    found = [p["message"] for p in audit.json()["problems"]]
+    assert any(m.startswith("deposit_entries id ") and m.endswith("hash does not match its content") for m in found)
+    assert any("deposit_entries_no_update is missing" in m for m in found)
 
 
 # ---------------------------------------------------------------------------------------------

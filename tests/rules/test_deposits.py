@@ -18,7 +18,7 @@ from xinfang.rules.deposits import (
     REWARD,
     Entry,
     balance,
-    case_years,
+    case_deposit_years,
     check_balances,
     expected_charges,
     no_petition_townships,
@@ -63,7 +63,7 @@ def pay_all(entries: list[Entry], officials, on=D(2024, 1, 2), amount=DEPOSIT, y
 
 def sync(entries: list[Entry], cases, officials, on=D(2024, 12, 1)) -> list[Entry]:
     """Append what reconcile posts, as the ledger layer does."""
-    return entries + reconcile(entries, expected_charges(cases, officials, POLICY), on, case_years(cases))
+    return entries + reconcile(entries, expected_charges(cases, officials, POLICY), on, case_deposit_years(cases))
 
 
 def totals(entries: list[Entry], official: str, kind: str) -> int:
@@ -159,7 +159,7 @@ def test_two_city_cases_deduct_500_from_each_official_per_case():
 
 def test_21_skip_level_cases_exhaust_the_deposit_and_report_shortfall():
     cases = city_cases(21)
-    charges, years = expected_charges(cases, [SEC, HEAD], POLICY), case_years(cases)
+    charges, years = expected_charges(cases, [SEC, HEAD], POLICY), case_deposit_years(cases)
     entries = sync(pay_all([], [SEC, HEAD]), cases, [SEC, HEAD])
     row = rows_by_name(statement(entries, [SEC, HEAD], 2024, charges, years))[HEAD.name]
     assert (row.paid, row.deducted, row.balance, row.shortfall, row.exhausted) == (DEPOSIT, DEPOSIT, 0, 50_000, True)
@@ -189,14 +189,14 @@ def test_head_replaced_on_1_july_each_bears_only_their_own_months():
 def test_officials_entered_after_the_cases_still_bear_them():
     cases = city_cases(2)
     entries = pay_all([], [SEC, HEAD])
-    assert reconcile(entries, expected_charges(cases, [], POLICY), D(2024, 5, 1), case_years(cases)) == []
+    assert reconcile(entries, expected_charges(cases, [], POLICY), D(2024, 5, 1), case_deposit_years(cases)) == []
     entries = sync(entries, cases, [SEC, HEAD])
     assert balance(entries, SEC.name) == balance(entries, HEAD.name) == 900_000
 
 
 def test_official_who_paid_after_the_cases_has_the_shortfall_posted_later():
     cases = city_cases(2)
-    charges, years = expected_charges(cases, [SEC], POLICY), case_years(cases)
+    charges, years = expected_charges(cases, [SEC], POLICY), case_deposit_years(cases)
     entries = sync([], cases, [SEC])
     assert entries == []  # nothing to take from yet
     row = statement(entries, [SEC], 2024, charges, years)[0]
@@ -220,7 +220,7 @@ def test_case_lowered_to_district_is_reversed_by_new_entries():
     entries = sync(pay_all([], [SEC, HEAD]), cases, [SEC, HEAD])
     before = list(entries)
     lowered = [cases[0]._replace(level=Level.district), cases[1]]
-    new = reconcile(entries, expected_charges(lowered, [SEC, HEAD], POLICY), D(2024, 12, 20), case_years(lowered))
+    new = reconcile(entries, expected_charges(lowered, [SEC, HEAD], POLICY), D(2024, 12, 20), case_deposit_years(lowered))
 
     assert sorted((e.kind, e.case, e.official, e.amount_fen) for e in new) == sorted(
         (REVERSE, "2024-000", o.name, DEDUCTION) for o in (SEC, HEAD)
@@ -237,7 +237,7 @@ def test_reversal_returns_exactly_what_was_deducted():
     cases = city_cases(1)
     entries = sync([Entry(1, SEC.name, PAY, 20_000, D(2024, 1, 2), None, 2024)], cases, [SEC])
     assert totals(entries, SEC.name, DEDUCT) == 20_000  # only 200 of 500 was there
-    new = reconcile(entries, {}, D(2024, 12, 1), case_years(cases))
+    new = reconcile(entries, {}, D(2024, 12, 1), case_deposit_years(cases))
     assert [(e.kind, e.amount_fen) for e in new] == [(REVERSE, 20_000)]
 
 
@@ -245,7 +245,7 @@ def test_freed_money_covers_another_cases_shortfall():
     cases = city_cases(2)
     entries = sync([Entry(1, SEC.name, PAY, DEDUCTION, D(2024, 1, 2), None, 2024)], cases, [SEC])
     lowered = [cases[0]._replace(level=Level.district), cases[1]]
-    new = reconcile(entries, expected_charges(lowered, [SEC], POLICY), D(2024, 12, 1), case_years(lowered))
+    new = reconcile(entries, expected_charges(lowered, [SEC], POLICY), D(2024, 12, 1), case_deposit_years(lowered))
     assert [(e.kind, e.case, e.amount_fen) for e in new] == [
         (REVERSE, "2024-000", DEDUCTION),
         (DEDUCT, "2024-001", DEDUCTION),
@@ -256,7 +256,7 @@ def test_case_moved_to_another_township_moves_its_charges():
     cases = city_cases(1)
     entries = sync(pay_all([], OFFICIALS), cases, OFFICIALS)
     moved = [cases[0]._replace(township=OTHER)]
-    new = reconcile(entries, expected_charges(moved, OFFICIALS, POLICY), D(2024, 12, 1), case_years(moved))
+    new = reconcile(entries, expected_charges(moved, OFFICIALS, POLICY), D(2024, 12, 1), case_deposit_years(moved))
     assert sorted((e.kind, e.official) for e in new) == sorted(
         [(REVERSE, SEC.name), (REVERSE, HEAD.name), (DEDUCT, OTHER_SEC.name), (DEDUCT, OTHER_HEAD.name)]
     )
@@ -271,7 +271,7 @@ def test_corrected_term_moves_the_charge_to_whoever_was_in_post():
     assert totals(entries, HEAD.name, DEDUCT) == DEDUCTION
 
     corrected = [SEC, HEAD._replace(start=D(2024, 3, 1)), stand_in]
-    new = reconcile(entries, expected_charges(cases, corrected, POLICY), D(2024, 12, 1), case_years(cases))
+    new = reconcile(entries, expected_charges(cases, corrected, POLICY), D(2024, 12, 1), case_deposit_years(cases))
     assert sorted((e.kind, e.official) for e in new) == [(DEDUCT, stand_in.name), (REVERSE, HEAD.name)]
 
 
@@ -290,7 +290,7 @@ def test_corrections_in_any_order_reach_the_same_balances():
 def test_reconcile_is_idempotent():
     cases = city_cases(25)
     entries = sync(pay_all([], OFFICIALS), cases, OFFICIALS)
-    assert reconcile(entries, expected_charges(cases, OFFICIALS, POLICY), D(2024, 12, 31), case_years(cases)) == []
+    assert reconcile(entries, expected_charges(cases, OFFICIALS, POLICY), D(2024, 12, 31), case_deposit_years(cases)) == []
 
 
 # --- years --------------------------------------------------------------------------------------
@@ -342,7 +342,7 @@ def test_settled_year_is_frozen():
     entries = pay_all(entries + new, [SEC], on=D(2025, 1, 5), year=2025)
     lowered = [c._replace(level=Level.district) for c in cases]
     for facts in (cases, lowered):  # neither the shortfall nor a late correction touches 2024
-        assert reconcile(entries, expected_charges(facts, [SEC], POLICY), D(2025, 2, 1), case_years(facts)) == []
+        assert reconcile(entries, expected_charges(facts, [SEC], POLICY), D(2025, 2, 1), case_deposit_years(facts)) == []
 
 
 def test_settlement_catches_up_missing_deductions_first():
@@ -365,7 +365,7 @@ def test_case_moved_out_of_a_year_before_its_settlement_stays_open():
     _, new = settle_year(2024, entries, redated, [SEC], ROSTER, POLICY, YEAR_END)
     entries = entries + new
     lowered = [redated[0]._replace(level=Level.district)]
-    assert [(e.kind, e.year) for e in reconcile(entries, {}, D(2025, 2, 1), case_years(lowered))] == [(REVERSE, 2025)]
+    assert [(e.kind, e.year) for e in reconcile(entries, {}, D(2025, 2, 1), case_deposit_years(lowered))] == [(REVERSE, 2025)]
 
 
 def test_settlement_reward_needs_a_deposit_and_a_clean_township():
@@ -545,7 +545,7 @@ def test_reconciling_after_every_fact_matches_a_recomputation(unstaffed, sequenc
         sequence = sequence[:settle_at] + [("settle",)] + sequence[settle_at:]
     for n, step in enumerate(sequence):
         entries = _apply(step, cases, officials, entries)
-        charges, years = expected_charges(cases.values(), officials, POLICY), case_years(cases.values())
+        charges, years = expected_charges(cases.values(), officials, POLICY), case_deposit_years(cases.values())
         on = D(2026, 1, 1) + dt.timedelta(days=n)
         before = list(entries)
         new = reconcile(entries, charges, on, years)

@@ -63,7 +63,8 @@ def officials_add(
     is closed the day before (recorded in the history); any other overlap is refused. Cases are
     charged to the officials in post on their received date."""
     from xinfang import parse
-    from xinfang.ledger.deposits import add_official
+    from xinfang.ledger.deposits import load_settled_years, reconcile_deposits
+    from xinfang.ledger.officials import add_official
     from xinfang.model import Role
     from xinfang.output import emit
 
@@ -75,7 +76,8 @@ def officials_add(
     first = parse.parse_date(start, "--from")
     last = parse.parse_date(end, "--to") if end else None
     with ledger.write():
-        result = add_official(ledger, town, post, who, first, last, today)
+        result = add_official(ledger, town, post, who, first, last, today, load_settled_years(ledger))
+        result["posted"] = reconcile_deposits(ledger, today, town)
     o = result["official"]
     if _zh():
         msg = f"已登记 {o['township']}{post.zh} {o['name']}，{o['from']} 起" + (f"至 {o['to']}" if o["to"] else "")
@@ -95,7 +97,7 @@ def officials_list(
     csv_: CsvOpt = False,
 ):
     """List the terms of office: township, post, name, from, to, and whether in post today."""
-    from xinfang.ledger.deposits import list_officials
+    from xinfang.ledger.officials import list_officials
     from xinfang.output import emit
 
     ledger = STATE.open()
@@ -116,7 +118,8 @@ def officials_end(
     """End an official's term: --on is the last day in post. Deductions follow (cases received
     after it are no longer theirs)."""
     from xinfang import parse
-    from xinfang.ledger.deposits import end_official
+    from xinfang.ledger.deposits import load_settled_years, reconcile_deposits
+    from xinfang.ledger.officials import end_official
     from xinfang.output import emit
 
     ledger = STATE.open()
@@ -124,7 +127,8 @@ def officials_end(
     day = parse.parse_date(on, "--on")
     why = parse.parse_text(reason, "--reason", 1000, required=False)
     with ledger.write():
-        result = end_official(ledger, name, day, today, why)
+        result = end_official(ledger, name, day, today, load_settled_years(ledger), why)
+        result["posted"] = reconcile_deposits(ledger, today, result["official"]["township"])
     o = result["official"]
     emit(result, fmt(json_), STATE.lang,
          message=(f"{o['name']} 任期止于 {o['to']}" if _zh() else f"{o['name']}'s term ends {o['to']}"))
@@ -219,8 +223,8 @@ def deposits_settle(
 @deposits_app.command("check")
 def deposits_check(json_: JsonOpt = False):
     """Balance assertions over the deposit ledger: replayed amounts against the balances recorded
-    with the entries ("expected X, found Y, difference Z"), the hash chain and the append-only
-    guards. Exits 1 when anything is wrong."""
+    with the entries ("expected X, found Y, difference Z"). Exits 1 when anything is wrong. The
+    entries' hash chain and append-only guards are checked by 'audit verify'."""
     import sys
 
     from xinfang.ledger.deposits import check_deposits
@@ -255,7 +259,8 @@ def deposits_entries(
 ):
     """The deposit entries themselves, in posting order: never edited, corrections are new entries."""
     from xinfang.ledger.cases import normalise_number
-    from xinfang.ledger.deposits import find_official, list_entries
+    from xinfang.ledger.deposits import list_entries
+    from xinfang.ledger.officials import find_official
     from xinfang.output import emit
 
     ledger = STATE.open()

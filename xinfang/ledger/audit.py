@@ -8,13 +8,15 @@ back. Four independent checks, each returning problems as data (never raising fo
 - ``guards``: every append-only table still has its UPDATE/DELETE-refusing triggers, unaltered.
 - ``seals``: the other append-only tables (published months, sanction decisions, calendar years)
   carry no hash columns; each row they gain inside ``Ledger.write()`` is recorded as a ``seal``
-  event in the chained history, so editing, deleting or forging such a row shows as a mismatch
-  with a hash-protected record.
+  event in the chained history (``xinfang.ledger.history.seal_new_rows``), so editing, deleting
+  or forging such a row shows as a mismatch with a hash-protected record.
 - ``cases``: each case row equals the replay of its history (the ``register`` snapshot followed by
   the latest event value of each field).
 
 Plus SQLite's own ``PRAGMA integrity_check``. A tail cut off a chain leaves a valid shorter chain;
 ``compare_with`` catches that against an older copy (a backup), whose chains must be a prefix.
+
+This module only reads: the history's encoding, hashing and sealing are ``xinfang.ledger.history``'s.
 """
 
 from __future__ import annotations
@@ -24,9 +26,18 @@ import sqlite3
 from typing import NamedTuple
 
 from xinfang.ledger import schema
-from xinfang.ledger.db import GENESIS, canonical, row_hash
+from xinfang.ledger.history import (
+    GENESIS,
+    SEAL_ACTION,
+    chained_tables,
+    history_text,
+    key_columns,
+    row_hash,
+    sealed_content,
+    sealed_tables,
+    table_names,
+)
 
-SEAL_ACTION = "seal"
 # Events that carry a whole case as a JSON snapshot in ``new`` (field NULL): the start of its replay.
 SNAPSHOT_ACTIONS = ("register", "import")
 # Case columns that are not replayed from events: the identity of the row and values derived from it.
@@ -68,92 +79,9 @@ class Report(NamedTuple):
                 "checked": self.counts, "heads": self.heads}
 
 
-# -- table layout --------------------------------------------------------------------------
-
-def _tables(conn: sqlite3.Connection) -> set[str]:
-    return {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-
-
-def _columns(conn: sqlite3.Connection, table: str) -> list[tuple[str, int]]:
-    """(name, primary-key position) of each column."""
-    return [(r[1], r[5]) for r in conn.execute(f'PRAGMA table_info("{table}")')]
-
-
-def chained_tables(conn: sqlite3.Connection) -> dict[str, str]:
-    """Append-only tables that carry a hash chain, each with the column that orders the chain."""
-    out = {}
-    present = _tables(conn)
-    for table in schema.APPEND_ONLY:
-        if table not in present:
-            continue
-        cols = _columns(conn, table)
-        names = {c for c, _ in cols}
-        if {"prev_hash", "hash"} <= names:
-            keys = [c for c, pk in cols if pk]
-            out[table] = keys[0] if len(keys) == 1 else "rowid"
-    return out
-
-
-def sealed_tables(conn: sqlite3.Connection) -> list[str]:
-    """Append-only tables without a chain of their own: their rows are sealed in ``events``."""
-    chained = chained_tables(conn)
-    present = _tables(conn)
-    return [t for t in schema.APPEND_ONLY if t in present and t not in chained and "events" in chained]
-
-
-def _key_columns(conn: sqlite3.Connection, table: str) -> list[str]:
-    cols = sorted((pk, c) for c, pk in _columns(conn, table) if pk)
-    return [c for _, c in cols] or ["rowid"]
-
-
-def _key_text(values: list) -> str:
-    return str(values[0]) if len(values) == 1 else canonical(values)
-
-
 def _row_name(conn: sqlite3.Connection, table: str, key: str) -> str:
     """How a problem names a sealed row: 'id 3' for numbered rows, else the key itself ('2026-10')."""
-    return f"id {key}" if _key_columns(conn, table) in (["id"], ["rowid"]) else key
-
-
-def _content(conn: sqlite3.Connection, table: str, where: str = "", params=()) -> list[tuple[str, int, str]]:
-    """(key, rowid, canonical content) of rows of a sealed table."""
-    keys = _key_columns(conn, table)
-    cur = conn.execute(f'SELECT rowid AS "__rowid", * FROM "{table}" {where} ORDER BY rowid', params)
-    names = [d[0] for d in cur.description]
-    out = []
-    for r in cur.fetchall():
-        row = dict(zip(names, r))
-        rowid = row.pop("__rowid")
-        out.append((_key_text([row.get(k, rowid) for k in keys]), rowid, canonical(row)))
-    return out
-
-
-# -- sealing, called by Ledger.write() ------------------------------------------------------
-
-def seal_marks(ledger) -> dict[str, int]:
-    """The highest rowid of each sealed table at the start of a write transaction."""
-    conn = ledger.conn
-    return {t: conn.execute(f'SELECT coalesce(max(rowid), 0) FROM "{t}"').fetchone()[0] for t in _sealed_cached(ledger)}
-
-
-def seal_new_rows(ledger, marks: dict[str, int]) -> int:
-    """Record each row the transaction added to a sealed table as a chained ``seal`` event.
-
-    Only rows added inside this transaction are sealed: a row slipped in behind the ledger's back
-    stays unsealed, and ``verify`` names it."""
-    sealed = 0
-    for table, mark in marks.items():
-        for key, _rowid, content in _content(ledger.conn, table, "WHERE rowid > ?", (mark,)):
-            ledger.event(SEAL_ACTION, None, table, key, content)
-            sealed += 1
-    return sealed
-
-
-def _sealed_cached(ledger) -> list[str]:
-    tables = getattr(ledger, "_sealed_tables", None)
-    if tables is None:
-        tables = ledger._sealed_tables = sealed_tables(ledger.conn)
-    return tables
+    return f"id {key}" if key_columns(conn, table) in (["id"], ["rowid"]) else key
 
 
 # -- checks --------------------------------------------------------------------------------
@@ -172,7 +100,7 @@ def foreign_keys(conn: sqlite3.Connection) -> list[Problem]:
 
 def guards(conn: sqlite3.Connection) -> list[Problem]:
     """Each append-only table must keep both of its refusing triggers, exactly as the schema made them."""
-    present = _tables(conn)
+    present = table_names(conn)
     triggers = {r[0]: (r[1], r[2]) for r in conn.execute("SELECT name, tbl_name, sql FROM sqlite_master"
                                                           " WHERE type = 'trigger'")}
     expected = {}
@@ -227,7 +155,7 @@ def seals(conn: sqlite3.Connection) -> tuple[list[Problem], dict[str, int]]:
         for key, content in conn.execute("SELECT old, new FROM events WHERE action = ? AND field = ? ORDER BY id",
                                          (SEAL_ACTION, table)):
             recorded[key] = content
-        rows = _content(conn, table)
+        rows = sealed_content(conn, table)
         for key, _rowid, content in rows:
             if key not in recorded:
                 problems.append(Problem(table, _row_name(conn, table, key),
@@ -245,7 +173,7 @@ def seals(conn: sqlite3.Connection) -> tuple[list[Problem], dict[str, int]]:
 
 def cases(conn: sqlite3.Connection) -> tuple[list[Problem], int]:
     """Each case row must equal the replay of its history; each history must have its case."""
-    if "cases" not in _tables(conn):
+    if "cases" not in table_names(conn):
         return [], 0
     cur = conn.execute("SELECT * FROM cases ORDER BY year, seq")
     columns = [d[0] for d in cur.description]
@@ -267,7 +195,7 @@ def cases(conn: sqlite3.Connection) -> tuple[list[Problem], int]:
             if not isinstance(snapshot, dict):
                 snapshot = {}
             state = expected[number] = {c: None for c in replayed}
-            state.update({k: _text(v) for k, v in snapshot.items() if k in state})
+            state.update({k: history_text(v) for k, v in snapshot.items() if k in state})
             state["status"] = snapshot.get("status", "registered")
             if state.get("received") and state.get("month") is None:
                 state["month"] = str(state["received"])[:7]
@@ -283,22 +211,15 @@ def cases(conn: sqlite3.Connection) -> tuple[list[Problem], int]:
         if not isinstance(row["seq"], int) or number != f"{row['year']}-{row['seq']:05d}":
             problems.append(Problem("cases", number, f"number does not match year {row['year']} and seq {row['seq']}"))
         for field in replayed:
-            if _text(row[field]) != state[field]:
+            if history_text(row[field]) != state[field]:
                 problems.append(Problem("cases", number, f"{field} is {_show(row[field])} but its history says "
                                                          f"{_show(state[field])}"))
-    if "counters" in _tables(conn):
+    if "counters" in table_names(conn):
         for year, last, top in conn.execute(
                 "SELECT c.year, c.last, max(k.seq) FROM counters c JOIN cases k ON k.year = c.year GROUP BY c.year"):
             if top is not None and last < top:
                 problems.append(Problem("counters", str(year), f"last is {last} but case {year}-{top:05d} exists"))
     return problems, len(rows)
-
-
-def _text(value) -> str | None:
-    """A stored value as the history writes it (see ``xinfang.ledger.db._text``)."""
-    from xinfang.ledger.db import _text as history_text
-
-    return history_text(value)
 
 
 def _show(value) -> str:

@@ -1,34 +1,17 @@
-"""Opening a ledger, transactions, and the hash-chained append-only history."""
+"""Opening a ledger, and transactions; the history rows themselves are written by ``history``."""
 
 from __future__ import annotations
 
-import datetime as dt
-import json
 import os
 import sqlite3
 import stat
 from contextlib import contextmanager
 
 from xinfang.errors import XinfangError
-from xinfang.ledger import schema
+from xinfang.ledger import history, schema
+from xinfang.ledger.history import GENESIS, canonical, now_stamp, row_hash  # noqa: F401 (the ledger's API)
 
-GENESIS = "0" * 64
 BUSY_TIMEOUT_MS = 60_000
-
-
-def canonical(values: dict) -> str:
-    """The exact text a row's hash covers: sorted keys, no whitespace, UTF-8 kept."""
-    return json.dumps(values, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
-
-
-def row_hash(prev_hash: str, values: dict) -> str:
-    import hashlib  # only writes hash rows; importing it costs a reading command 4 ms
-
-    return hashlib.sha256((prev_hash + canonical(values)).encode("utf-8")).hexdigest()
-
-
-def now_stamp() -> str:
-    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="microseconds")
 
 
 class Ledger:
@@ -87,14 +70,12 @@ class Ledger:
     def write(self):
         """One command = one transaction. BEGIN IMMEDIATE takes the write lock up front, so
         concurrent clerks queue on the busy timeout instead of failing mid-command."""
-        from xinfang.ledger.audit import seal_marks, seal_new_rows
-
         self.conn.execute("BEGIN IMMEDIATE")
         try:
-            marks = seal_marks(self)
+            marks = history.seal_marks(self)
             yield self
             # Rows added to append-only tables without a chain of their own are sealed in the history.
-            seal_new_rows(self, marks)
+            history.seal_new_rows(self, marks)
         except BaseException:
             self.conn.execute("ROLLBACK")
             self.notices = []
@@ -109,65 +90,30 @@ class Ledger:
         """Something the user is told once the write is committed (worded at the edge)."""
         self.notices.append((code, params))
 
-    def _last_hash(self, table: str, key: str) -> str:
-        h = self.scalar(f"SELECT hash FROM {table} ORDER BY {key} DESC LIMIT 1")
-        return h or GENESIS
+    def _last_hash(self, table: str, key: str = "rowid") -> str:
+        """The hash the next row of a chained table links to (``key`` orders the chain)."""
+        return history.last_link(self.conn, table)[1]
 
     def event(self, action: str, case: str | None = None, field: str | None = None,
               old=None, new=None, note: str | None = None) -> int:
         """Append one history row (who, when, what, old -> new), chained to the previous one."""
-        values = {
-            "at": now_stamp(),
-            "who": self.who,
-            "case_number": case,
-            "action": action,
-            "field": field,
-            "old": _text(old),
-            "new": _text(new),
-            "note": note,
-        }
-        prev = self._last_hash("events", "id")
-        h = row_hash(prev, values)
-        cur = self.conn.execute(
-            "INSERT INTO events (at, who, case_number, action, field, old, new, note, prev_hash, hash)"
-            " VALUES (:at, :who, :case_number, :action, :field, :old, :new, :note, :prev, :hash)",
-            {**values, "prev": prev, "hash": h},
-        )
-        return cur.lastrowid
+        return history.append_event(self.conn, self.who, action, case, field, old, new, note)
 
     def changes(self, action: str, case: str | None, old: dict, new: dict, note: str | None = None) -> None:
         """One history row per field that changed."""
+        text = history.history_text
         for field, value in new.items():
             before = old.get(field)
-            if _text(before) != _text(value):
+            if text(before) != text(value):
                 self.event(action, case, field, before, value, note)
 
     def deposit_entry(self, official: str, kind: str, amount_fen: int, on_date: str,
                       case: str | None = None, year: int | None = None, note: str = "") -> int:
         """Append one deposit ledger entry, chained to the previous entry."""
-        values = {
+        return history.append_row(self.conn, "deposit_entries", {
             "official": official, "kind": kind, "amount_fen": int(amount_fen), "on_date": on_date,
             "case_number": case, "year": year, "note": note, "at": now_stamp(),
-        }
-        prev = self._last_hash("deposit_entries", "seq")
-        h = row_hash(prev, values)
-        cur = self.conn.execute(
-            "INSERT INTO deposit_entries (official, kind, amount_fen, on_date, case_number, year, note, at,"
-            " prev_hash, hash) VALUES (:official, :kind, :amount_fen, :on_date, :case_number, :year, :note,"
-            " :at, :prev, :hash)",
-            {**values, "prev": prev, "hash": h},
-        )
-        return cur.lastrowid
-
-
-def _text(value) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, (dict, list, tuple)):
-        return canonical(value) if isinstance(value, dict) else json.dumps(list(value), ensure_ascii=False)
-    if isinstance(value, bool):
-        return "1" if value else "0"
-    return str(value)
+        })
 
 
 def _connect(path: str) -> sqlite3.Connection:

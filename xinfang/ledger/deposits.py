@@ -1,18 +1,20 @@
-"""信访保证金 in the ledger: officials' terms, deposit entries, and deductions kept in step with cases.
+"""信访保证金 in the ledger: deposit entries, and deductions kept in step with cases and terms.
 
 The rules (``xinfang.rules.deposits``) decide what is owed and what to append; this module reads
 the rows they need, writes what they return, and refuses what must not happen (a payment into a
-settled year, overlapping terms, a correction that would reopen a settled year).
+settled year, a correction that would reopen a settled year). Officials' terms live in
+``xinfang.ledger.officials``.
 
 Reads are scoped: a deduction concerns one township's officials and one deposit year, so every
 loader takes the townships and years it needs and asks SQLite only for those rows. Official
 names are unique in a ledger and all terms of one name belong to one township, which is what
 lets a township be reconciled (and settled) on its own.
 
-Deposit entries are appended in batches, hash-chained exactly as ``Ledger.deposit_entry`` chains
-them. Each appended entry's note ends with the official's balance for its deposit year after the
-entry (``…; balance 2026: 9500.00``): a balance assertion recorded with the money, which
-``check_deposits`` compares with the replayed amounts, beancount-style.
+Deposit entries are appended in batches by the history's ``ChainWriter``, hash-chained exactly
+as ``Ledger.deposit_entry`` chains them. Each appended entry's note ends with the official's
+balance for its deposit year after the entry (``…; balance 2026: 9500.00``): a balance assertion
+recorded with the money, which ``check_deposits`` compares with the replayed amounts,
+beancount-style.
 """
 
 from __future__ import annotations
@@ -22,13 +24,14 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from contextlib import contextmanager
-from json.encoder import encode_basestring  # the encoder db.canonical uses (ensure_ascii=False)
 
 from xinfang.errors import XinfangError
-from xinfang.model import Case, Level, Official, Role, Status, fen, yuan
+from xinfang.ledger.officials import describe_term, find_official, load_officials, term_dates
+from xinfang.model import Case, Level, Status, fen, yuan
 
 CASE_COLUMNS = "number, received, township, level, status"
 ENTRY_COLUMNS = "seq, official, kind, amount_fen, on_date, case_number, year, note"
+_ENTRY_ROW = ("official", "kind", "amount_fen", "on_date", "case_number", "year", "note")
 # Relevant to deposits: fields that decide whether, when and where a case is charged.
 CHARGE_FIELDS = frozenset({"level", "township", "received", "status"})
 KIND_LABELS = {"pay": ("缴纳", "paid"), "deduct": ("扣缴", "deducted"), "reverse": ("冲回", "reversed"),
@@ -49,34 +52,6 @@ def _marks(values: Sequence) -> str:
 def _months(years: Iterable[int]) -> list[str]:
     # ``month IN (…)`` lets SQLite seek the cases_month index (month, township, level, …).
     return [f"{y:04d}-{m:02d}" for y in sorted(years) for m in range(1, 13)]
-
-
-def _date(text: str | None) -> dt.date | None:
-    return dt.date.fromisoformat(text) if text else None
-
-
-def _official(row: dict) -> Official:
-    return Official(row["name"], row["township"], Role(row["role"]), _date(row["start"]), _date(row["end"]))
-
-
-def official_rows(ledger, townships: Sequence[str] | None = None, name: str | None = None) -> list[dict]:
-    """Terms (officials rows) of these townships (all when ``None``), or of one name."""
-    sql = "SELECT id, name, township, role, start, \"end\" FROM officials"
-    where, params = [], []
-    if townships is not None:
-        where.append(f"township IN ({_marks(townships)})")
-        params += list(townships)
-    if name is not None:
-        where.append("name = ?")
-        params.append(name)
-    if where:
-        sql += " WHERE " + " AND ".join(where)
-    return ledger.rows(sql + " ORDER BY start, id", params)
-
-
-def load_officials(ledger, townships: Sequence[str] | None = None) -> list[Official]:
-    """The terms of these townships' officials (every township when ``None``)."""
-    return [_official(r) for r in official_rows(ledger, townships)]
 
 
 def load_entries(ledger, officials: Sequence[str] | None = None, years: Iterable[int] | None = None):
@@ -145,35 +120,18 @@ def settlement_levels(policy) -> list[Level]:
     return [lv for lv in Level if lv in wanted]
 
 
-def settled_years(ledger) -> frozenset[int]:
-    """Deposit years already settled (with refund or reward entries)."""
+def load_settled_years(ledger) -> frozenset[int]:
+    """Deposit years already settled (with refund or reward entries): rules ``settled_years`` of the
+    whole ledger, answered by SQL."""
     rows = ledger.conn.execute(
         "SELECT DISTINCT coalesce(year, CAST(substr(on_date, 1, 4) AS INTEGER)) FROM deposit_entries"
         " WHERE kind IN ('refund', 'reward')")
     return frozenset(r[0] for r in rows)
 
 
-def case_years(ledger) -> list[int]:
+def years_with_cases(ledger) -> list[int]:
     """Years that have cases (the case number counters)."""
     return [r[0] for r in ledger.conn.execute("SELECT year FROM counters ORDER BY year")]
-
-
-def official_names(ledger) -> list[str]:
-    return [r[0] for r in ledger.conn.execute("SELECT DISTINCT name FROM officials ORDER BY name")]
-
-
-def find_official(ledger, text: str, option: str = "--official") -> list[dict]:
-    """The terms of the official named ``text`` (exactly); else a refusal naming the nearest names."""
-    name = (text or "").strip()
-    terms = official_rows(ledger, name=name) if name else []
-    if terms:
-        return terms
-    import difflib
-
-    names = official_names(ledger)
-    near = difflib.get_close_matches(name, names, n=3, cutoff=0.3) or [n for n in names if name and name[0] in n][:3]
-    fix = f"did you mean {', '.join(near)}?" if near else "see 'xinfang officials list'; add one with 'xinfang officials add'"
-    raise XinfangError(f"{option}: unknown official {name!r}", fix=fix)
 
 
 def _group(items, key) -> dict:
@@ -187,25 +145,15 @@ def _group(items, key) -> dict:
 # Writing entries
 
 
-def _canonical_entry(official, kind, amount_fen, on_date, case, year, note, at) -> str:
-    """``db.canonical`` of a deposit entry's values, written out for speed (sorted keys, no spaces)."""
-    enc = encode_basestring
-    return (f'{{"amount_fen":{amount_fen},"at":{enc(at)},"case_number":{"null" if case is None else enc(case)},'
-            f'"kind":{enc(kind)},"note":{enc(note)},"official":{enc(official)},"on_date":{enc(on_date)},'
-            f'"year":{"null" if year is None else year}}}')
-
-
 def _append(ledger, new: Sequence, prior: Iterable, report: bool = True) -> list[dict]:
-    """Append rules entries to ``deposit_entries`` in one batch, hash-chained like
-    ``Ledger.deposit_entry``; each note states the official's balance for the year after it.
+    """Append rules entries to ``deposit_entries`` in one batch, hash-chained by the history's
+    ``ChainWriter``; each note states the official's balance for the year after it.
 
     ``prior`` must hold every earlier entry of the (official, year) pairs in ``new``. Returns the
     appended entries as JSON objects (``report=False``: an empty list)."""
     if not new:
         return []
-    import hashlib
-
-    from xinfang.ledger.db import GENESIS, now_stamp, row_hash
+    from xinfang.ledger.history import ChainWriter, now_stamp
     from xinfang.rules.deposits import KINDS, Entry, balance
 
     # Each kind's effect on the balance, as the rules define it.
@@ -216,16 +164,11 @@ def _append(ledger, new: Sequence, prior: Iterable, report: bool = True) -> list
         key = (e.official, e.deposit_year)
         if key in keys:
             running[key] += sign.get(e.kind, 0) * e.amount_fen
-    last = ledger.conn.execute("SELECT seq, hash FROM deposit_entries ORDER BY seq DESC LIMIT 1").fetchone()
-    seq, prev = (last[0], last[1]) if last else (0, GENESIS)
-    at = now_stamp()
-    fast = None  # whether the written-out encoding gives ``row_hash``'s hash: checked on the first row
+    # Kinds are the rules' names and dates ISO text: written as they are.
+    writer = ChainWriter(ledger.conn, "deposit_entries", _ENTRY_ROW, {"at": now_stamp()}, plain=("kind", "on_date"))
+    seq = writer.last
     rows, out = [], []
-    sha, canonical, enc = hashlib.sha256, _canonical_entry, encode_basestring
-    # Officials, kinds and dates repeat from entry to entry: each is encoded once.
-    texts: dict[str, str] = {}
     days: dict[dt.date, str] = {}
-    enc_at = enc(at)
     for _, official, kind, amount, day, case, year, text in new:
         amount = int(amount)
         if year is None:
@@ -237,33 +180,11 @@ def _append(ledger, new: Sequence, prior: Iterable, report: bool = True) -> list
         on = days.get(day)
         if on is None:
             on = days[day] = day.isoformat()
-        if fast:
-            enc_official, enc_kind, enc_on = texts.get(official), texts.get(kind), texts.get(on)
-            if enc_official is None:
-                enc_official = texts[official] = enc(official)
-            if enc_kind is None:
-                enc_kind = texts[kind] = enc(kind)
-            if enc_on is None:
-                enc_on = texts[on] = enc(on)
-            # ``_canonical_entry`` with the repeated values already encoded.
-            text = (f'{prev}{{"amount_fen":{amount},"at":{enc_at},'
-                    f'"case_number":{"null" if case is None else enc(case)},"kind":{enc_kind},"note":{enc(note)},'
-                    f'"official":{enc_official},"on_date":{enc_on},"year":{year}}}')
-            h = sha(text.encode()).hexdigest()
-        else:
-            values = {"official": official, "kind": kind, "amount_fen": amount, "on_date": on, "case_number": case,
-                      "year": year, "note": note, "at": at}
-            h = row_hash(prev, values)
-            if fast is None:
-                fast = h == sha((prev + canonical(official, kind, amount, on, case, year, note, at)).encode()).hexdigest()
-        seq += 1
-        rows.append((seq, official, kind, amount, on, case, year, note, at, prev, h))
-        prev = h
+        rows.append((official, kind, amount, on, case, year, note))
         if report:
+            seq += 1
             out.append(entry_json(seq, official, kind, amount, on, case, year, note))
-    ledger.conn.executemany(
-        "INSERT INTO deposit_entries (seq, official, kind, amount_fen, on_date, case_number, year, note, at,"
-        " prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+    writer.append(rows)
     return out
 
 
@@ -289,9 +210,7 @@ def reconcile_deposits(ledger, today: dt.date, township=None, year: int | None =
     read; both ``None`` reconciles the whole ledger. Settled years are never touched. Called
     inside the caller's write transaction; returns the appended entries.
     """
-    from xinfang.rules.deposits import expected_charges, reconcile
-    from xinfang.rules.deposits import case_years as years_of_cases
-    from xinfang.rules.deposits import settled_years as settled_in
+    from xinfang.rules.deposits import case_deposit_years, expected_charges, reconcile, settled_years
 
     towns = [township] if isinstance(township, str) else (list(township) if township is not None else None)
     officials = load_officials(ledger, towns)
@@ -301,12 +220,12 @@ def reconcile_deposits(ledger, today: dt.date, township=None, year: int | None =
     if year is not None:
         entries = load_entries(ledger, names, [year])
         # Every official in post in a settled year carries a settlement entry of it.
-        if year in settled_in(entries):
+        if year in settled_years(entries):
             return []
         years = [year]
     else:
-        settled = settled_years(ledger)
-        years = [y for y in case_years(ledger) if y not in settled]
+        settled = load_settled_years(ledger)
+        years = [y for y in years_with_cases(ledger) if y not in settled]
         entries = load_entries(ledger, names, years)
     if not entries:
         return []  # no money and nothing booked: nothing to take or to reverse
@@ -317,7 +236,7 @@ def reconcile_deposits(ledger, today: dt.date, township=None, year: int | None =
     for town, town_cases in _group(cases, lambda c: c.township).items():
         if town in by_town:  # charges only reach a township's own officials: group to stay linear
             expected.update(expected_charges(town_cases, by_town[town], policy))
-    new = reconcile(entries, expected, today, years_of_cases(cases))
+    new = reconcile(entries, expected, today, case_deposit_years(cases))
     return _append(ledger, new, entries)
 
 
@@ -330,118 +249,11 @@ def check_case_correction(ledger, row: dict, changed: dict) -> None:
     if row["level"] not in relevant and changed.get("level", row["level"]) not in relevant:
         return
     year = row["year"]
-    if year in settled_years(ledger):
+    if year in load_settled_years(ledger):
         fields = ", ".join(sorted(CHARGE_FIELDS & changed.keys()))
         raise XinfangError(
             f"CASE: the {year} deposits are settled; changing the {fields} of {row['number']} would change them",
             fix="a settled year is closed; correct only other fields")
-
-
-# ---------------------------------------------------------------------------------------------
-# Officials
-
-
-def _overlaps(term: dict, start: dt.date, end: dt.date | None) -> bool:
-    t_start, t_end = _date(term["start"]), _date(term["end"])
-    return t_start <= (end or dt.date.max) and start <= (t_end or dt.date.max)
-
-
-def term_json(term: dict, today: dt.date | None = None) -> dict:
-    out = {"id": term["id"], "name": term["name"], "township": term["township"], "role": term["role"],
-           "from": term["start"], "to": term["end"]}
-    if today is not None:
-        out["in_post"] = _official(term).in_post(today)
-    return out
-
-
-def _describe(term: dict) -> str:
-    role = Role(term["role"])
-    span = f"from {term['start']}" + (f" to {term['end']}" if term["end"] else "")
-    return f"{term['name']} ({term['township']} {role.value} {role.zh}, {span})"
-
-
-def _refuse_settled(ledger, start: dt.date, end: dt.date | None, what: str) -> None:
-    hit = sorted(y for y in settled_years(ledger) if start.year <= y <= (end or dt.date.max).year)
-    if hit:
-        raise XinfangError(
-            f"{what}: the {', '.join(map(str, hit))} deposits are settled; this term change would change who bore "
-            "their cases", fix="settled years are closed; change terms only from the first unsettled year")
-
-
-def add_official(ledger, township: str, role: Role, name: str, start: dt.date, end: dt.date | None,
-                 today: dt.date) -> dict:
-    """Record who holds a post from when (to when). A holder of the same post whose open term began
-    earlier is closed the day before; any other overlap is refused. Deductions follow."""
-    if end is not None and end < start:
-        raise XinfangError(f"--to: {end} is before --from {start}", fix="give the last day in post, on or after --from")
-    own = official_rows(ledger, name=name)
-    elsewhere = sorted({t["township"] for t in own if t["township"] != township})
-    if elsewhere:
-        raise XinfangError(
-            f"--name: {name} is already an official of {elsewhere[0]}; names must be unique in the ledger",
-            fix=f"add a distinguishing mark to the new name, e.g. {name}（{township}）")
-    to_close = []
-    holders = ledger.rows(
-        "SELECT id, name, township, role, start, \"end\" FROM officials WHERE township = ? AND role = ?"
-        " ORDER BY start", (township, role.value))
-    for term in own + [h for h in holders if h["name"] != name]:
-        if not _overlaps(term, start, end):
-            continue
-        if term["name"] == name and term["role"] == role.value and term["end"] is None:
-            raise XinfangError(f"--name: {name} is already {role.value} ({role.zh}) of {township} since {term['start']}",
-                               fix="nothing to add; end the term with 'xinfang officials end' when it ends")
-        if term["end"] is None and _date(term["start"]) < start:
-            to_close.append(term)  # replaced (or moved to the other post) from ``start``
-            continue
-        raise XinfangError(
-            f"--from: the new term overlaps {_describe(term)}",
-            fix=f"end that term first with 'xinfang officials end {term['name']} --on DATE', or give dates outside it")
-    closes = start - dt.timedelta(days=1)
-    _refuse_settled(ledger, start, end, "--from")
-    closed = []
-    for term in to_close:
-        ledger.conn.execute("UPDATE officials SET \"end\" = ? WHERE id = ?", (closes.isoformat(), term["id"]))
-        ledger.event("official-end", None, "end", None, closes.isoformat(),
-                     note=f"official #{term['id']} {term['name']}, {township} {term['role']}: replaced by {name} "
-                          f"from {start}")
-        closed.append(term_json({**term, "end": closes.isoformat()}, today))
-    cur = ledger.conn.execute(
-        "INSERT INTO officials (name, township, role, start, \"end\") VALUES (?, ?, ?, ?, ?)",
-        (name, township, role.value, start.isoformat(), end.isoformat() if end else None))
-    term = {"id": cur.lastrowid, "name": name, "township": township, "role": role.value,
-            "start": start.isoformat(), "end": end.isoformat() if end else None}
-    ledger.event("official-add", None, None, None, {k: v for k, v in term.items()})
-    posted = reconcile_deposits(ledger, today, township)
-    return {"official": term_json(term, today), "closed": closed, "posted": posted}
-
-
-def end_official(ledger, name: str, on: dt.date, today: dt.date, reason: str | None = None) -> dict:
-    """End the term of ``name`` that is in post on ``on``: ``on`` is the last day in post."""
-    terms = find_official(ledger, name, "NAME")
-    name = terms[0]["name"]
-    current = [t for t in terms if _official(t).in_post(on)]
-    if not current:
-        spans = "; ".join(_describe(t) for t in terms)
-        raise XinfangError(f"--on: {name} is not in post on {on} ({spans})", fix="give a day inside the term")
-    term = current[-1]
-    if term["end"] == on.isoformat():
-        raise XinfangError(f"--on: {name}'s term already ends on {on}", fix="nothing to change")
-    _refuse_settled(ledger, on + dt.timedelta(days=1), _date(term["end"]), "--on")
-    ledger.conn.execute("UPDATE officials SET \"end\" = ? WHERE id = ?", (on.isoformat(), term["id"]))
-    ledger.event("official-end", None, "end", term["end"], on.isoformat(),
-                 note=f"official #{term['id']} {name}, {term['township']} {term['role']}" + (f": {reason}" if reason else ""))
-    posted = reconcile_deposits(ledger, today, term["township"])
-    return {"official": term_json({**term, "end": on.isoformat()}, today), "posted": posted}
-
-
-def list_officials(ledger, township: str | None = None, today: dt.date | None = None) -> list[dict]:
-    """Terms in roster order, secretary before head, then by start."""
-    order = {t: i for i, t in enumerate(ledger.ref.township_names)}
-    roles = {Role.secretary.value: 0, Role.head.value: 1}
-    rows = official_rows(ledger, [township] if township else None)
-    rows.sort(key=lambda t: (order.get(t["township"], len(order)), t["township"], roles.get(t["role"], 2),
-                             t["start"], t["name"]))
-    return [term_json(t, today) for t in rows]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -458,12 +270,12 @@ def pay_deposit(ledger, name: str, amount_fen: int, on: dt.date, year: int | Non
     year = on.year if year is None else year
     if on > today:
         raise XinfangError(f"--on: {on} is after today ({today})", fix="give the date the money was paid")
-    if year in settled_years(ledger):
+    if year in load_settled_years(ledger):
         raise XinfangError(f"--year: the {year} deposits are already settled",
                            fix=f"a settled year is closed; pay into {year + 1} with --year {year + 1}")
     first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
-    if not any(_date(t["start"]) <= last and (t["end"] is None or _date(t["end"]) >= first) for t in terms):
-        spans = "; ".join(_describe(t) for t in terms)
+    if not any(start <= last and (end is None or end >= first) for start, end in map(term_dates, terms)):
+        spans = "; ".join(describe_term(t) for t in terms)
         raise XinfangError(f"--year: {name} is not in post in {year} ({spans})",
                            fix="check --year, or the official's term with 'xinfang officials list'")
     prior = load_entries(ledger, [name], [year])
@@ -488,8 +300,7 @@ def _town_order(ledger, towns: Iterable[str]) -> list[str]:
 
 def statement_rows(ledger, official: str | None = None, year: int | None = None) -> list[dict]:
     """Each official's account for ``year`` (all years when ``None``), township by township."""
-    from xinfang.rules.deposits import case_years as years_of_cases
-    from xinfang.rules.deposits import expected_charges, statement
+    from xinfang.rules.deposits import case_deposit_years, expected_charges, statement
 
     policy = ledger.policy
     towns = None
@@ -498,7 +309,7 @@ def statement_rows(ledger, official: str | None = None, year: int | None = None)
         official, towns = terms[0]["name"], [terms[0]["township"]]
     officials = load_officials(ledger, towns)
     township_of = {o.name: o.township for o in officials}
-    years = [year] if year is not None else case_years(ledger)
+    years = [year] if year is not None else years_with_cases(ledger)
     entries = load_entries(ledger, [official] if official else None, [year] if year is not None else None)
     cases = load_cases(ledger, charge_levels(policy), towns, years)
     officials_by = _group(officials, lambda o: o.township)
@@ -510,7 +321,7 @@ def statement_rows(ledger, official: str | None = None, year: int | None = None)
         offs = officials_by.get(town, [])
         town_cases = cases_by.get(town, [])
         expected = expected_charges(town_cases, offs, policy)
-        for r in statement(entries_by.get(town, []), offs, year, expected, years_of_cases(town_cases)):
+        for r in statement(entries_by.get(town, []), offs, year, expected, case_deposit_years(town_cases)):
             if official is not None and r.official != official:
                 continue
             rows.append({"official": r.official, "township": r.township, "role": roles.get(r.official),
@@ -550,7 +361,7 @@ def _settle_deposits(ledger, year: int, today: dt.date) -> dict:
     if today <= dt.date(year, 12, 31):
         raise XinfangError(f"--year: {year} has not ended (today is {today}); settlement closes the year for good",
                            fix="settle it after 31 December; 'deposits statement' shows the balances meanwhile")
-    if year in settled_years(ledger):
+    if year in load_settled_years(ledger):
         on = ledger.scalar("SELECT min(on_date) FROM deposit_entries WHERE kind IN ('refund', 'reward') AND year = ?",
                            (year,))
         raise XinfangError(f"--year: {year} was already settled on {on}",
@@ -635,32 +446,14 @@ def no_petition_rewards(ledger, year: int, today: dt.date) -> dict:
 
 def check_deposits(ledger) -> dict:
     """Balance assertions over the whole deposit ledger (rules ``check_balances``), against the
-    balances recorded with the entries, plus the entries' hash chain and append-only guards."""
-    from xinfang.ledger.db import GENESIS, row_hash
-    from xinfang.rules.deposits import balance, check_balances
+    balances recorded with the entries. The entries' hash chain and append-only guards are
+    ``audit verify``'s."""
+    from xinfang.rules.deposits import Entry, balance, check_balances
 
     problems: list[str] = []
-    present = {r[0] for r in ledger.conn.execute(
-        "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'deposit_entries'")}
-    for trigger in ("deposit_entries_no_update", "deposit_entries_no_delete"):
-        if trigger not in present:
-            problems.append(f"trigger {trigger} is missing: deposit entries can be changed in place")
-
-    from xinfang.rules.deposits import Entry
-
     entries = []
-    prev = GENESIS
-    cur = ledger.conn.execute(
-        "SELECT seq, official, kind, amount_fen, on_date, case_number, year, note, at, prev_hash, hash"
-        " FROM deposit_entries ORDER BY seq")
-    for seq, official, kind, amount, on, case, year, note, at, prev_hash, stored in cur:
-        values = {"official": official, "kind": kind, "amount_fen": amount, "on_date": on, "case_number": case,
-                  "year": year, "note": note, "at": at}
-        if prev_hash != prev:
-            problems.append(f"entry #{seq}: does not link to the entry before it (rows removed or inserted)")
-        if row_hash(prev_hash or "", values) != stored:
-            problems.append(f"entry #{seq}: content differs from what was recorded (changed outside xinfang)")
-        prev = stored
+    for seq, official, kind, amount, on, case, year, note in ledger.conn.execute(
+            f"SELECT {ENTRY_COLUMNS} FROM deposit_entries ORDER BY seq"):
         try:
             day = dt.date.fromisoformat(on)
         except (TypeError, ValueError):

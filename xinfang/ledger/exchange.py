@@ -16,7 +16,7 @@ on-time rates and the supervision list read imported cases like any other. A cas
 also gets the ``clock`` / ``clock-done`` events ``start_clocks`` and ``finish_clocks`` would have
 written; a case that ended before the import (closed, final, transferred) keeps its clocks under
 its import record alone, which keeps a large import of mostly closed cases to under two history
-rows per case. Events are chained with ``xinfang.ledger.db.row_hash`` exactly as
+rows per case. Events are chained by ``xinfang.ledger.history.ChainWriter``, exactly as
 ``Ledger.event`` chains them.
 """
 
@@ -26,7 +26,6 @@ import codecs
 import csv
 import datetime as dt
 import gc
-import hashlib
 import io
 import json
 import os
@@ -40,11 +39,11 @@ from typing import Callable, Iterator
 from xinfang import parse
 from xinfang.errors import XinfangError
 from xinfang.ledger.cases import CASE_FIELDS, case_number, check_case_fields
-from xinfang.ledger.db import now_stamp
-from xinfang.model import OPEN_STATUSES, Channel, Kind, Level, Outcome, Satisfaction, Status
-from xinfang.rules import lifecycle as lc
 from xinfang.labels import LABELS
+from xinfang.ledger.history import ChainWriter, RecordEncoder, now_stamp
+from xinfang.model import OPEN_STATUSES, Channel, Kind, Level, Outcome, Satisfaction, Status
 from xinfang.personal import mask_id, mask_phone
+from xinfang.rules import lifecycle as lc
 
 SHEET = "信访事项"
 LIFECYCLE = ("status", "unit", "joint", "leader", "assigned_on", "replied_on", "closed_on", "outcome",
@@ -774,6 +773,14 @@ _CASE_ROW = itemgetter(*_CASE_COLUMNS)  # a prepared row's stored values, in the
 
 # The keys of an import snapshot, in the sorted order ``canonical`` writes them.
 _SNAPSHOT_KEYS = tuple(sorted((*CASE_FIELDS, *DERIVED, *LIFECYCLE)))
+# Enumeration values and ISO dates are plain ASCII and need no escaping; the writer sets
+# ``initial`` and ``repeat_of`` of a case found to repeat a stored one.
+_SNAPSHOT = RecordEncoder(_SNAPSHOT_KEYS, plain=("assigned_on", "channel", "closed_on", "kind", "level", "outcome",
+                                                 "received", "replied_on", "satisfaction", "status"),
+                          late=("initial", "repeat_of"))
+# An import's history rows: (case, action, field, new, note); action, case number and clock name
+# are plain ASCII.
+_EVENT_ROW = ("case_number", "action", "field", "new", "note")
 PARALLEL_MIN_BYTES = 1 << 20  # smaller files are read and written in one process
 SUSPEND_MIN_BYTES = 4 << 20  # a file this large, about as large as the ledger or more: rebuild its indexes
 ROW_BYTES = 250  # about the bytes of one case in an exported CSV
@@ -781,70 +788,15 @@ _KEPT_INDEXES = ("cases_petitioner",)  # the repeat look-up reads it during the 
 _DONE_KINDS = frozenset({"done", "refused", "error", "crash"})
 
 
-def snapshot_parts(r: dict, enc=encode_basestring) -> tuple:
+def snapshot_parts(r: dict) -> tuple:
     """The import snapshot of a checked row, in pieces around the two values the writer may change
-    once the stored cases are known (``initial``, ``repeat_of``): (keys before ``initial``,
-    ``initial`` as text or None, keys from ``joint`` to ``received``, keys after ``repeat_of``,
-    ``repeat_of`` or None). Each piece is never empty (it holds required fields). Enumeration
-    values and ISO dates are plain ASCII and need no escaping; everything else is escaped as
-    ``canonical`` escapes it."""
-    a = []
-    add = a.append
-    if (v := r["accused"]) is not None:
-        add('"accused":' + enc(v))
-    if (v := r["address"]) is not None:
-        add('"address":' + enc(v))
-    if (v := r["assigned_on"]) is not None:
-        add(f'"assigned_on":"{v}"')
-    add('"category":' + enc(r["category"]))
-    if (v := r["cease_agreement"]) is not None:
-        add(f'"cease_agreement":{v}')
-    add(f'"channel":"{r["channel"]}"')
-    if (v := r["closed_on"]) is not None:
-        add(f'"closed_on":"{v}"')
-    add(f'"collective":{r["collective"]}')
-    if (v := r["id_number"]) is not None:
-        add('"id_number":' + enc(v))
-    s1 = ",".join(a)
-    a = []
-    add = a.append
-    if (v := r["joint"]) is not None:
-        add('"joint":' + enc(v))
-    add(f'"kind":"{r["kind"]}"')
-    if (v := r["leader"]) is not None:
-        add('"leader":' + enc(v))
-    add(f'"level":"{r["level"]}","major":{r["major"]},"name":' + enc(r["name"]))
-    if (v := r["outcome"]) is not None:
-        add(f'"outcome":"{v}"')
-    add(f'"people":{r["people"]}')
-    if (v := r["phone"]) is not None:
-        add('"phone":' + enc(v))
-    if (v := r["point"]) is not None:
-        add('"point":' + enc(v))
-    add(f'"received":"{r["received"]}"')
-    s2 = ",".join(a)
-    a = []
-    add = a.append
-    if (v := r["replied_on"]) is not None:
-        add(f'"replied_on":"{v}"')
-    if (v := r["satisfaction"]) is not None:
-        add(f'"satisfaction":"{v}"')
-    if (v := r["signed"]) is not None:
-        add(f'"signed":{v}')
-    add(f'"skip_level":{r["skip_level"]},"status":"{r["status"]}","summary":' + enc(r["summary"])
-        + ',"township":' + enc(r["township"]))
-    if (v := r["unit"]) is not None:
-        add('"unit":' + enc(v))
-    s3 = ",".join(a)
-    initial = r["initial"]
-    return s1, None if initial is None else str(initial), s2, s3, r["repeat_of"]
+    once the stored cases are known: (text, ``initial``, text, ``repeat_of``, text)."""
+    return _SNAPSHOT.parts(r)
 
 
-def snapshot_text(parts: tuple, enc=encode_basestring) -> str:
+def snapshot_text(parts: tuple) -> str:
     """Join ``snapshot_parts`` into the snapshot: exactly ``canonical`` of the case's non-None values."""
-    s1, initial, s2, s3, repeat_of = parts
-    return ("{" + s1 + ("" if initial is None else ',"initial":' + initial) + "," + s2
-            + ("" if repeat_of is None else ',"repeat_of":' + enc(repeat_of)) + "," + s3 + "}")
+    return _SNAPSHOT.text(parts)
 
 
 def snapshot_json(record: dict) -> str:
@@ -1034,35 +986,22 @@ class CaseWriter:
         return repeats
 
     def _history(self, events: list[tuple], repeats: dict[str, str | None]) -> None:
-        at, who = self.at, self.who
-        prev = self.prev
-        sha = hashlib.sha256
-        head = '{"action":'
-        stamp = f',"at":{encode_basestring(at)},"case_number":'
-        tail = f',"who":{encode_basestring(who)}}}'
-        chained = []
-        keep = chained.append
-        enc = encode_basestring
-        for case, action, field, new, note in events:
-            # ``canonical`` of the event's values (keys sorted); action and case number are plain ASCII,
-            # and so are a clock event's clock name, date and note: they need no escaping.
-            if action == "import":
+        """Chain and insert a batch's history rows; an import record gets its snapshot text here,
+        with ``initial`` and ``repeat_of`` of a case found to repeat a stored one."""
+        rows = []
+        keep = rows.append
+        text = _SNAPSHOT.text
+        for event in events:
+            if event[1] == "import":
+                case, action, field, new, note = event
                 if repeats and case in repeats:
-                    s1, _, s2, s3, _ = new
-                    new = (s1, "0", s2, s3, repeats[case])
-                new = snapshot_text(new)
-                text = (f'{head}"import"{stamp}"{case}","field":null,"new":{enc(new)},"note":{enc(note)},'
-                        f'"old":null{tail}')
-            else:
-                text = (f'{head}"{action}"{stamp}"{case}","field":"{field}","new":"{new}","note":'
-                        f'{"null" if note is None else chr(34) + note + chr(34)},"old":null{tail}')
-            h = sha((prev + text).encode("utf-8")).hexdigest()
-            keep((at, who, case, action, field, None, new, note, prev, h))
-            prev = h
-        self.prev = prev
-        self.conn.executemany(
-            "INSERT INTO events (at, who, case_number, action, field, old, new, note, prev_hash, hash)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", chained)
+                    new = (new[0], 0, new[2], repeats[case], new[4])
+                event = (case, action, field, text(new), note)
+            keep(event)
+        writer = ChainWriter(self.conn, "events", _EVENT_ROW, {"at": self.at, "who": self.who, "old": None},
+                             plain=("case_number", "action", "field"), prev=self.prev)
+        writer.append(rows)
+        self.prev = writer.prev
 
     def close(self) -> None:
         """Give the connection its page cache size back."""

@@ -124,7 +124,7 @@ def expected_charges(
     return owed
 
 
-def case_years(cases: Iterable[Case]) -> dict[str, int]:
+def case_deposit_years(cases: Iterable[Case]) -> dict[str, int]:
     """The deposit year of each case: the year it was received. Pass it to :func:`reconcile`."""
     return {case.number: case.received.year for case in cases}
 
@@ -234,7 +234,7 @@ def reconcile(
 ) -> list[Entry]:
     """The entries to append so the ledger holds exactly the ``expected`` deductions.
 
-    ``expected`` is :func:`expected_charges`; ``years`` is :func:`case_years` of the same cases
+    ``expected`` is :func:`expected_charges`; ``years`` is :func:`case_deposit_years` of the same cases
     (a case missing from it keeps the year of its earlier entries, else takes ``on.year``).
     First every booked deduction that is no longer owed, or owed in another year, is reversed by
     exactly the amount it still holds; then every missing deduction is posted, in the order of
@@ -429,7 +429,7 @@ def settle_year(
         raise ValueError(f"year {year} already settled")
     cases = list(cases)
     expected = expected_charges(cases, officials, policy)
-    years = case_years(cases)
+    years = case_deposit_years(cases)
     shortfalls: dict[str, int] = defaultdict(int)
     new, book = _reconcile(entries, expected, on, years, year, shortfalls)  # the book holds ``new`` too
     roster = list(dict.fromkeys(townships))
@@ -499,9 +499,9 @@ def check_balances(entries: Sequence[Entry], asserted: Mapping[str, int] | None 
 
     Replays the entries in ``seq`` order and reports: a malformed entry, a running balance of
     an (official, year) going below zero, a case reversed beyond what was deducted for it, money
-    posted into a year after it was settled, an official settled twice for a year, and every
-    official whose replayed balance differs from ``asserted`` (default: :func:`balance`), as
-    ``official X: expected 9000.00, found 8500.00, difference 500.00``.
+    posted into a year after it was settled, an official settled twice for a year, and, given
+    ``asserted`` (the balances the ledger states), every official whose replayed balance differs
+    from it, as ``official X: expected 9000.00, found 8500.00, difference 500.00``.
     """
     problems: list[str] = []
     rows = ordered(entries)
@@ -553,11 +553,7 @@ def check_balances(entries: Sequence[Entry], asserted: Mapping[str, int] | None 
         if e.kind in SETTLEMENT_KINDS:
             settled.add(year)
 
-    names = dict.fromkeys(e.official for e in rows)
-    if asserted is not None:
-        names.update(dict.fromkeys(asserted))
-    for name in names:
-        want = asserted[name] if asserted is not None and name in asserted else balance(rows, name)
+    for name, want in (asserted or {}).items():
         found = replayed.get(name, 0)
         if want != found:
             problems.append(
