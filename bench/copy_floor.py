@@ -23,7 +23,7 @@ if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from xinfang.ledger import schema  # noqa: E402
-from xinfang.ledger.exchange import IMPORT_CACHE_KIB  # noqa: E402
+from xinfang.ledger.importer import IMPORT_CACHE_KIB  # noqa: E402
 
 TABLES = ("cases", "clocks", "events")
 

@@ -318,7 +318,7 @@ def _insert_officials(conn, rng, towns) -> list[tuple[str, str, str]]:
 def _insert_payments(conn, rng, officials) -> int:
     """Deposit payments for 2025 (everyone; some in two instalments) and 2026 (most, in January),
     chained like ``Ledger.deposit_entry``."""
-    from xinfang.ledger.db import GENESIS, row_hash
+    from xinfang.ledger.history import GENESIS, row_hash
 
     plan = []
     for name, _, _ in officials:

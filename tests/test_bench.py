@@ -92,7 +92,7 @@ def test_repeat_links_are_the_ones_register_would_make(ledger):
 
 
 def test_deposit_payments_are_hash_chained(ledger):
-    from xinfang.ledger.db import GENESIS, row_hash
+    from xinfang.ledger.history import GENESIS, row_hash
 
     db, _ = ledger
     prev = GENESIS

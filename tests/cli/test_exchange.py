@@ -73,7 +73,7 @@ def assert_same_cases(source: CLI, target: CLI) -> None:
 
 def chained_events(db) -> list[tuple]:
     """Every history row, after checking each links to the one before exactly as Ledger.event chains."""
-    from xinfang.ledger.db import GENESIS, row_hash
+    from xinfang.ledger.history import GENESIS, row_hash
 
     conn = sqlite3.connect(db)
     rows = conn.execute("SELECT at, who, case_number, action, field, old, new, note, prev_hash, hash"
@@ -296,7 +296,7 @@ def test_import_history_and_hash_chain(office, tmp_path, capsys):
 
 
 def test_stored_history_is_exactly_what_ledger_event_writes_even_for_awkward_text(cli, tmp_path):
-    from xinfang.ledger.db import canonical
+    from xinfang.ledger.history import canonical
 
     cli.register()  # the chain continues from events already there
     path = tmp_path / "awkward.csv"
@@ -447,7 +447,7 @@ def test_export_and_import_have_help(cli):
 # --- the import's fast paths give exactly what the plain ones give ----------------------------------
 
 def _snapshot_record(**changes) -> dict:
-    from xinfang.ledger.exchange import _SNAPSHOT_KEYS
+    from xinfang.ledger.importer import _SNAPSHOT_KEYS
 
     record = dict.fromkeys(_SNAPSHOT_KEYS)
     record.update({"category": "compensation", "channel": "letter", "collective": 0, "kind": "grievance",
@@ -472,8 +472,8 @@ AWKWARD = 'a "quoted" \\ back\\slash\nnew line\ttab \x1f \u2028 é 😀 <tag> {j
     {"id_number": "32080319700101001X", "initial": 0},
 ])
 def test_the_import_snapshot_is_exactly_canonical_of_the_case(changes):
-    from xinfang.ledger.db import canonical
-    from xinfang.ledger.exchange import _SNAPSHOT_KEYS, snapshot_json, snapshot_parts, snapshot_text
+    from xinfang.ledger.history import canonical
+    from xinfang.ledger.importer import _SNAPSHOT_KEYS, snapshot_json, snapshot_parts, snapshot_text
 
     record = _snapshot_record(**changes)
     expected = canonical({k: v for k, v in record.items() if v is not None})
@@ -488,16 +488,16 @@ def test_the_import_snapshot_is_exactly_canonical_of_the_case(changes):
 @pytest.fixture
 def forked(monkeypatch):
     """Imports of any size read and check the file in a second process."""
-    from xinfang.ledger import exchange
+    from xinfang.ledger import importer
 
-    monkeypatch.setattr(exchange, "PARALLEL_MIN_BYTES", 0)
+    monkeypatch.setattr(importer, "PARALLEL_MIN_BYTES", 0)
 
 
 @pytest.fixture
 def one_process(monkeypatch):
-    from xinfang.ledger import exchange
+    from xinfang.ledger import importer
 
-    monkeypatch.setattr(exchange, "PARALLEL_MIN_BYTES", 1 << 62)
+    monkeypatch.setattr(importer, "PARALLEL_MIN_BYTES", 1 << 62)
 
 
 def history_of(c: CLI) -> list[tuple]:
@@ -542,13 +542,13 @@ def test_a_file_error_in_the_reading_process_is_one_line_and_imports_nothing(cli
 
 
 def test_two_processes_store_exactly_what_one_process_stores(office, tmp_path, capsys, monkeypatch):
-    from xinfang.ledger import exchange
+    from xinfang.ledger import importer
 
     path = tmp_path / "cases.csv"
     office("export", "--reveal", "-o", path)
     results = []
     for name, threshold in (("one.db", 1 << 62), ("two.db", 0)):
-        monkeypatch.setattr(exchange, "PARALLEL_MIN_BYTES", threshold)
+        monkeypatch.setattr(importer, "PARALLEL_MIN_BYTES", threshold)
         target = ledger(tmp_path, capsys, name)
         target.register(name="先登记", id_number=make_id(1), received="2026-11-01")  # the file repeats this case
         results.append((target.ok("import", path), cases_of(target), history_of(target)))
@@ -571,10 +571,10 @@ def _indexes(c: CLI) -> list[tuple]:
 
 
 def test_an_import_that_rebuilds_the_indexes_and_the_tally_leaves_them_as_they_were(office, tmp_path, monkeypatch, forked):
-    from xinfang.ledger import exchange
+    from xinfang.ledger import importer
 
-    monkeypatch.setattr(exchange, "SUSPEND_MIN_BYTES", 0)
-    monkeypatch.setattr(exchange, "ROW_BYTES", 1)  # any file counts as larger than the ledger
+    monkeypatch.setattr(importer, "SUSPEND_MIN_BYTES", 0)
+    monkeypatch.setattr(importer, "ROW_BYTES", 1)  # any file counts as larger than the ledger
     before = _indexes(office)
     path = tmp_path / "bad.csv"
     write_rows(path, 3000, {2999: ["2026-10-01", "来信", "火星镇", "乙", "", "1", "区", "征地补偿", "x"]})
@@ -614,13 +614,13 @@ def test_a_workbook_read_in_a_second_process_round_trips(office, tmp_path, capsy
 def test_a_failing_write_ends_the_reading_process(cli, tmp_path, forked, monkeypatch):
     import multiprocessing
 
-    from xinfang.ledger import exchange
+    from xinfang.ledger import importer
 
     def broken(self, batch):
         raise sqlite3.OperationalError("disk I/O error")
 
-    monkeypatch.setattr(exchange.CaseWriter, "write", broken)
-    monkeypatch.setattr(exchange, "BATCH", 100)
+    monkeypatch.setattr(importer.CaseWriter, "write", broken)
+    monkeypatch.setattr(importer, "BATCH", 100)
     path = tmp_path / "rows.csv"
     write_rows(path, 3000, {})
     before = cli.counts()

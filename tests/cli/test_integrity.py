@@ -11,7 +11,8 @@ import sqlite3
 
 import pytest
 
-from xinfang.ledger.db import canonical, open_ledger, row_hash
+from xinfang.ledger.db import open_ledger
+from xinfang.ledger.history import canonical, row_hash
 
 
 def tamper(db, script: str) -> None:

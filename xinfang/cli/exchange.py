@@ -26,7 +26,7 @@ def export(
     English keys with 'xinfang --lang en export'. ID and phone numbers are masked unless --reveal;
     only an export with --reveal can be imported again."""
     from xinfang import parse
-    from xinfang.ledger import exchange
+    from xinfang.ledger import export
 
     fmt = (format_ or (output.suffix.lower().lstrip(".") if output and output.suffix else "csv")).lower()
     if fmt not in FORMATS:
@@ -39,9 +39,9 @@ def export(
     lang = STATE.lang
     if output is None:
         if fmt == "csv":
-            n = exchange.write_csv(ledger, sys.stdout, lang, reveal, town, month_)
+            n = export.write_csv(ledger, sys.stdout, lang, reveal, town, month_)
         else:
-            n = exchange.write_json(ledger, sys.stdout, reveal, town, month_)
+            n = export.write_json(ledger, sys.stdout, reveal, town, month_)
         sys.stdout.flush()
         return
     if output.is_dir():
@@ -50,11 +50,11 @@ def export(
     part = output.with_name(output.name + ".part")
     try:
         if fmt == "xlsx":
-            n = exchange.write_xlsx(ledger, part, lang, reveal, town, month_)
+            n = export.write_xlsx(ledger, part, lang, reveal, town, month_)
         else:
             with open(part, "w", encoding="utf-8", newline="") as fh:
-                n = (exchange.write_csv(ledger, fh, lang, reveal, town, month_) if fmt == "csv"
-                     else exchange.write_json(ledger, fh, reveal, town, month_))
+                n = (export.write_csv(ledger, fh, lang, reveal, town, month_) if fmt == "csv"
+                     else export.write_json(ledger, fh, reveal, town, month_))
         part.replace(output)
     except OSError as exc:
         raise XinfangError(f"-o: cannot write {output} ({exc.strerror})", fix="check the folder and the file name") from None
@@ -75,7 +75,7 @@ def import_(
     """Import cases from a CSV or xlsx file: every row is checked as 'register' checks it; either
     all rows are imported in one transaction or none, and every bad row is listed with its row
     number. Imported cases get new case numbers; repeats, clocks and history are recorded."""
-    from xinfang.ledger.exchange import MAX_LISTED, ImportRefused, import_cases
+    from xinfang.ledger.importer import MAX_LISTED, ImportRefused, import_cases
     from xinfang.output import emit
 
     ledger = STATE.open()

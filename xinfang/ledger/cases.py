@@ -7,7 +7,6 @@ events. Validation happens before the first write, so a refusal leaves nothing b
 from __future__ import annotations
 
 import datetime as dt
-import json
 
 from xinfang.errors import XinfangError
 from xinfang.ledger.lifecycle import case_state, deadline_json, decide, stored, take, update_case

@@ -76,7 +76,7 @@ def load_calendar_year(ledger, text: str, name: str) -> dict:
     import hashlib
 
     from xinfang.calendar_source import official_schedules, parse_year_file
-    from xinfang.ledger.db import now_stamp
+    from xinfang.ledger.history import now_stamp
 
     schedule = parse_year_file(text, name)
     source = f"ledger: {name} sha256:{hashlib.sha256(text.encode('utf-8')).hexdigest()[:12]}"

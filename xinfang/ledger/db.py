@@ -9,7 +9,7 @@ from contextlib import contextmanager
 
 from xinfang.errors import XinfangError
 from xinfang.ledger import history, schema
-from xinfang.ledger.history import GENESIS, canonical, now_stamp, row_hash  # noqa: F401 (the ledger's API)
+from xinfang.ledger.history import now_stamp
 
 BUSY_TIMEOUT_MS = 60_000
 
@@ -89,10 +89,6 @@ class Ledger:
     def notice(self, code: str, **params) -> None:
         """Something the user is told once the write is committed (worded at the edge)."""
         self.notices.append((code, params))
-
-    def _last_hash(self, table: str, key: str = "rowid") -> str:
-        """The hash the next row of a chained table links to (``key`` orders the chain)."""
-        return history.last_link(self.conn, table)[1]
 
     def event(self, action: str, case: str | None = None, field: str | None = None,
               old=None, new=None, note: str | None = None) -> int:

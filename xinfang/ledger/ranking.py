@@ -243,6 +243,6 @@ def _json(value) -> str:
 
 
 def _now() -> str:
-    from xinfang.ledger.db import now_stamp
+    from xinfang.ledger.history import now_stamp
 
     return now_stamp()

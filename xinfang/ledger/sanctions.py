@@ -226,7 +226,7 @@ def decide(ledger, key: str, status: SanctionStatus, reason: str | None, today: 
             f"ID: {key} was already {status.en} on {previous['on_date']} by {previous['who']}",
             fix=f"nothing to {verb}; 'xinfang sanctions' shows its status",
         )
-    from xinfang.ledger.db import now_stamp
+    from xinfang.ledger.history import now_stamp
 
     ledger.conn.execute(
         "INSERT INTO sanction_decisions (key, status, reason, on_date, at, who) VALUES (?, ?, ?, ?, ?, ?)",

@@ -281,4 +281,24 @@ def restore_tally(conn, months=None) -> None:
         conn.execute(statement)
 
 
+def suspend_indexes(conn, tables: tuple[str, ...], kept: tuple[str, ...] = ()) -> list[tuple[str, str]]:
+    """Drop the secondary indexes of ``tables`` (all but ``kept``) for a bulk load, to build them
+    again by sorting (``restore_indexes``): for a load as large as the table, much cheaper than
+    inserting every row into each of them at a random place. Inside the caller's transaction: a
+    rollback brings them back. Returns (name, CREATE statement) of each index dropped."""
+    rows = conn.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
+        f" AND tbl_name IN ({', '.join('?' * len(tables))}) AND name NOT IN ({', '.join('?' * len(kept))})"
+        " ORDER BY name", (*tables, *kept)).fetchall()
+    for name, _ in rows:
+        conn.execute(f'DROP INDEX "{name}"')
+    return rows
+
+
+def restore_indexes(conn, suspended: list[tuple[str, str]]) -> None:
+    """Build again the indexes ``suspend_indexes`` dropped."""
+    for _, sql in suspended:
+        conn.execute(sql)
+
+
 MIGRATION_COUNT = 4

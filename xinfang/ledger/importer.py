@@ -1,7 +1,6 @@
-"""Exchange of cases with spreadsheets: export every case field, import a file of cases all-or-nothing.
+"""Import of a file of cases, all-or-nothing.
 
-Export streams rows from a cursor into CSV (UTF-8 with BOM, so Excel and WPS read Chinese), an
-xlsx workbook or JSON. Import reads a CSV or xlsx file row by row and checks every row with the
+Import reads a CSV or xlsx file row by row and checks every row with the
 rules ``register`` applies, plus the lifecycle fields (unit, leader, dates, outcome). Rows are
 written in batches inside the caller's transaction while they are good; the first bad row stops
 the writing, checking goes on to the end so that every bad row is listed, and ``ImportRefused``
@@ -10,11 +9,10 @@ the file size: only one batch of rows and small lookup caches are held.
 
 History: each imported case gets one ``import`` event carrying the case as imported — its
 registered fields and derived values as ``register`` records them, plus its lifecycle fields
-(status, unit, leader, dates, outcome …); ``audit verify`` replays a case from it. Every case gets
-the deadline clocks its lifecycle would have run (judged or stopped where its dates say so), so
-on-time rates and the supervision list read imported cases like any other. A case still running
-also gets the ``clock`` / ``clock-done`` events ``start_clocks`` and ``finish_clocks`` would have
-written; a case that ended before the import (closed, final, transferred) keeps its clocks under
+(status, unit, leader, dates, outcome …); ``audit verify`` replays a case from it. Every case is folded through the lifecycle (``xinfang.rules.lifecycle.step``, as the commands
+are) from its dated facts, and keeps the deadline clocks the fold left, so on-time rates and the
+supervision list read imported cases like any other. A case still running also gets the clock
+history rows the lifecycle's interpreter would have written; a case that ended before the import (closed, final, transferred) keeps its clocks under
 its import record alone, which keeps a large import of mostly closed cases to under two history
 rows per case. Events are chained by ``xinfang.ledger.history.ChainWriter``, exactly as
 ``Ledger.event`` chains them.
@@ -22,15 +20,10 @@ rows per case. Events are chained by ``xinfang.ledger.history.ChainWriter``, exa
 
 from __future__ import annotations
 
-import codecs
-import csv
 import datetime as dt
 import gc
-import io
 import json
-import os
 import re
-import unicodedata
 from json.encoder import encode_basestring
 from operator import itemgetter
 from pathlib import Path
@@ -38,24 +31,14 @@ from typing import Callable, Iterator
 
 from xinfang import parse
 from xinfang.errors import XinfangError
-from xinfang.ledger.cases import CASE_FIELDS, case_number, check_case_fields
 from xinfang.labels import LABELS
-from xinfang.ledger.history import ChainWriter, RecordEncoder, now_stamp
-from xinfang.model import OPEN_STATUSES, Channel, Kind, Level, Outcome, Satisfaction, Status
-from xinfang.personal import mask_id, mask_phone
+from xinfang.ledger.cases import CASE_FIELDS, case_number, check_case_fields
+from xinfang.ledger.export import DATE_COLUMNS, DERIVED, ENUM_COLUMNS, LIFECYCLE, REQUIRED
+from xinfang.ledger.history import ChainWriter, RecordEncoder, last_link, now_stamp
+from xinfang.ledger.tables import Table, open_table
+from xinfang.model import OPEN_STATUSES, Channel, Kind, Level, Status
 from xinfang.rules import lifecycle as lc
 
-SHEET = "信访事项"
-LIFECYCLE = ("status", "unit", "joint", "leader", "assigned_on", "replied_on", "closed_on", "outcome",
-             "satisfaction", "signed", "cease_agreement")
-DERIVED = ("collective", "skip_level", "repeat_of", "initial")
-EXPORT_COLUMNS = ("number", *CASE_FIELDS, *DERIVED, *LIFECYCLE)
-REQUIRED = ("received", "channel", "township", "name", "category", "summary")
-BOOLEAN_COLUMNS = frozenset({"major", "collective", "skip_level", "initial", "signed", "cease_agreement"})
-DATE_COLUMNS = frozenset({"received", "assigned_on", "replied_on", "closed_on"})
-ENUM_COLUMNS = {"channel": Channel, "level": Level, "kind": Kind, "status": Status, "outcome": Outcome,
-                "satisfaction": Satisfaction}
-XLSX_MAX_ROWS = 1_048_575  # Excel's sheet limit, less the header row
 BATCH = 2000
 IMPORT_CACHE_KIB = 48 * 1024
 MAX_LISTED = 50
@@ -80,265 +63,6 @@ class ImportRefused(XinfangError):
         super().__init__(f"{path}: {bad} of {total} rows are invalid; nothing was imported",
                          fix="correct the rows listed above and import the file again")
         self.rows, self.bad, self.total = rows, bad, total
-
-
-# --- export ---------------------------------------------------------------------------------------
-
-def header(key: str, lang: str) -> str:
-    """Column heading: the Chinese label, or the stable English key (``case`` for the number)."""
-    if lang == "zh":
-        return LABELS[key][0]
-    return "case" if key == "number" else key
-
-
-def _select(township: str | None, month: str | None, limit: int | None = None) -> tuple[str, list]:
-    where, params = [], []
-    if township:
-        # 检举控告 protection: never hand a township the accusations made against it.
-        where.append("township = ? AND (accused IS NULL OR accused != ?)")
-        params += [township, township]
-    if month:
-        where.append("month = ?")
-        params.append(month)
-    sql = (f"SELECT {', '.join(EXPORT_COLUMNS)} FROM cases" + (" WHERE " + " AND ".join(where) if where else "")
-           + " ORDER BY year, seq" + (f" LIMIT {int(limit)}" if limit else ""))
-    return sql, params
-
-
-def count_cases(ledger, township: str | None = None, month: str | None = None) -> int:
-    sql, params = _select(township, month)
-    return ledger.scalar(f"SELECT count(*) FROM ({sql})", params)
-
-
-def export_rows(ledger, township: str | None = None, month: str | None = None,
-                limit: int | None = None) -> Iterator[tuple]:
-    """Stored case rows in case-number order, as tuples in ``EXPORT_COLUMNS`` order (a live cursor)."""
-    sql, params = _select(township, month, limit)
-    return ledger.conn.execute(sql, params)
-
-
-def _converters(ref, lang: str, reveal: bool, typed: bool = False) -> list[Callable | None]:
-    """Per export column: stored value -> what the file shows (None: the value as stored).
-
-    ``typed`` (xlsx) keeps numbers as numbers and dates as dates, so Excel can sort and filter."""
-    zh = lang == "zh"
-    convs: list[Callable | None] = []
-    for key in EXPORT_COLUMNS:
-        conv = None
-        if key in ENUM_COLUMNS:
-            if zh:
-                labels = {m.value: m.zh for m in ENUM_COLUMNS[key]}
-                conv = lambda v, labels=labels: labels.get(v, v)  # noqa: E731
-        elif key == "category":
-            if zh:
-                labels = {k: r["zh"] for k, r in ref.categories.items()}
-                conv = lambda v, labels=labels: labels.get(v, v)  # noqa: E731
-        elif key in BOOLEAN_COLUMNS:
-            conv = (lambda v: "是" if v else "否") if zh else (lambda v: "1" if v else "0")
-        elif key == "joint":
-            sep = "、" if zh else ";"
-            conv = lambda v, sep=sep: sep.join(json.loads(v))  # noqa: E731
-        elif key == "id_number" and not reveal:
-            conv = mask_id
-        elif key == "phone" and not reveal:
-            conv = mask_phone
-        elif key in DATE_COLUMNS and typed:
-            conv = dt.date.fromisoformat
-        elif key == "people" and not typed:
-            conv = str
-        convs.append(conv)
-    return convs
-
-
-def _cells(row: tuple, convs: list) -> list:
-    return ["" if v is None else (c(v) if c else v) for v, c in zip(row, convs)]
-
-
-def write_csv(ledger, out, lang: str, reveal: bool, township: str | None = None, month: str | None = None) -> int:
-    """Write the cases as CSV to the text stream ``out``, BOM first; returns the number of cases."""
-    convs = _converters(ledger.ref, lang, reveal)
-    out.write("\ufeff")
-    writer = csv.writer(out)
-    writer.writerow([header(k, lang) for k in EXPORT_COLUMNS])
-    n = 0
-    for row in export_rows(ledger, township, month):
-        writer.writerow(_cells(row, convs))
-        n += 1
-    return n
-
-
-def write_json(ledger, out, reveal: bool, township: str | None = None, month: str | None = None) -> int:
-    """Write the cases as one JSON list of case objects (stable English keys and values)."""
-    keys = ["case" if k == "number" else k for k in EXPORT_COLUMNS]
-    out.write("[")
-    n = 0
-    for row in export_rows(ledger, township, month):
-        obj = dict(zip(keys, row))
-        for key in BOOLEAN_COLUMNS:
-            if obj[key] is not None:
-                obj[key] = bool(obj[key])
-        obj["joint"] = json.loads(obj["joint"]) if obj["joint"] else None
-        if not reveal:
-            obj["id_number"], obj["phone"] = mask_id(obj["id_number"]), mask_phone(obj["phone"])
-        out.write(("\n  " if n == 0 else ",\n  ") + json.dumps(obj, ensure_ascii=False))
-        n += 1
-    out.write("\n]\n" if n else "]\n")
-    return n
-
-
-def display_width(text: str) -> int:
-    """Columns a text takes in a spreadsheet: CJK and other wide characters count 2."""
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
-
-
-def write_xlsx(ledger, path: Path, lang: str, reveal: bool, township: str | None = None,
-               month: str | None = None) -> int:
-    """Write one sheet 信访事项: bold header, frozen top row, columns as wide as their text."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
-
-    total = count_cases(ledger, township, month)
-    if total > XLSX_MAX_ROWS:
-        raise XinfangError(f"--format xlsx: {total} cases do not fit in one Excel sheet ({XLSX_MAX_ROWS} rows)",
-                           fix="export CSV, or narrow it with --month or --township")
-    headings = [header(k, lang) for k in EXPORT_COLUMNS]
-    text_convs = _converters(ledger.ref, lang, reveal)
-    widths = [display_width(h) for h in headings]
-    # Widths from the first rows: enough to fit typical text without reading the ledger twice.
-    for row in export_rows(ledger, township, month, limit=1000):
-        for i, value in enumerate(_cells(row, text_convs)):
-            widths[i] = max(widths[i], display_width(str(value)))
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet(SHEET)
-    for i, w in enumerate(widths, start=1):
-        ws.column_dimensions[get_column_letter(i)].width = min(w, 60) + 2
-    ws.freeze_panes = "A2"
-    bold = Font(bold=True)
-    cells = []
-    for h in headings:
-        cell = WriteOnlyCell(ws, value=h)
-        cell.font = bold
-        cells.append(cell)
-    ws.append(cells)
-    convs = _converters(ledger.ref, lang, reveal, typed=True)
-    dates = [i for i, k in enumerate(EXPORT_COLUMNS) if k in DATE_COLUMNS]
-    n = 0
-    for row in export_rows(ledger, township, month):
-        values = _cells(row, convs)
-        for i in dates:
-            if values[i] != "":
-                cell = WriteOnlyCell(ws, value=values[i])
-                cell.number_format = "yyyy-mm-dd"
-                values[i] = cell
-        ws.append(values)
-        n += 1
-    wb.save(str(path))
-    return n
-
-
-# --- import: reading files ------------------------------------------------------------------------
-
-class Table:
-    """Rows of a CSV or xlsx file: ``header`` (texts), ``rows`` yielding (row number, cells),
-    and ``progress()`` -> (done, total) in the file's own unit (bytes or rows)."""
-
-    def __init__(self, header: list[str], rows: Iterator[tuple[int, list[str]]],
-                 progress: Callable[[], tuple[int, int]], close: Callable[[], None]):
-        self.header, self.rows, self.progress, self.close = header, rows, progress, close
-
-
-def open_table(path: Path) -> Table:
-    """Open an import file by its extension (.csv or .xlsx)."""
-    suffix = path.suffix.lower()
-    if not path.is_file():
-        raise XinfangError(f"FILE: no file {str(path)!r}", fix="check the path")
-    if suffix == ".csv":
-        return _csv_table(path)
-    if suffix in (".xlsx", ".xlsm"):
-        return _xlsx_table(path)
-    raise XinfangError(f"FILE: cannot import {path.name!r}: only .csv and .xlsx files are read",
-                       fix="save the sheet as .xlsx or 'CSV UTF-8', or export one with 'xinfang export'")
-
-
-def _csv_table(path: Path) -> Table:
-    raw = open(path, "rb")
-    head = raw.read(1 << 16)
-    raw.seek(0)
-    encoding = "utf-8-sig"
-    try:
-        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
-    except UnicodeDecodeError:
-        encoding = "gb18030"  # Excel's plain "CSV" on a Chinese Windows
-    text = io.TextIOWrapper(raw, encoding=encoding, newline="")
-    reader = csv.reader(text)
-    size = max(os.path.getsize(path), 1)
-
-    def records():
-        n = 1
-        try:
-            for cells in reader:
-                n += 1
-                yield n, cells
-        except UnicodeDecodeError:
-            raise XinfangError(f"FILE: row {n + 1} is not valid {encoding} text",
-                               fix="save the file as 'CSV UTF-8' or as .xlsx") from None
-        except csv.Error as exc:
-            raise XinfangError(f"FILE: row {n + 1} cannot be read as CSV ({exc})", fix="correct that row") from None
-
-    try:
-        first = next(reader, None)
-    except (UnicodeDecodeError, csv.Error) as exc:
-        text.close()
-        raise XinfangError(f"FILE: the header row cannot be read ({exc})", fix="save the file as 'CSV UTF-8'") from None
-    if first is None:
-        text.close()
-        raise XinfangError(f"FILE: {path.name} is empty", fix="export a file with 'xinfang export' to see the layout")
-    # The Table holds ``text`` (through its close): the raw file stays open for progress reports.
-    return Table(first, records(), lambda: (size if raw.closed else raw.tell(), size), text.close)
-
-
-def _xlsx_table(path: Path) -> Table:
-    from openpyxl import load_workbook
-
-    try:
-        wb = load_workbook(str(path), read_only=True, data_only=True)
-    except Exception as exc:  # zip, XML or openpyxl's own errors: the file is not a workbook
-        raise XinfangError(f"FILE: {path.name} is not a readable .xlsx workbook ({type(exc).__name__})",
-                           fix="open it in Excel or WPS and save it again as .xlsx") from None
-    ws = wb[SHEET] if SHEET in wb.sheetnames else wb.worksheets[0]
-    rows = ws.iter_rows(values_only=True)
-    first = next(rows, None)
-    if first is None:
-        wb.close()
-        raise XinfangError(f"FILE: {path.name} has an empty first sheet", fix="put the cases on sheet 信访事项")
-    total = ws.max_row or 0
-    done = [1]
-
-    def records():
-        n = 1
-        for cells in rows:
-            n += 1
-            done[0] = n
-            yield n, [_xlsx_text(v) for v in cells]
-
-    return Table([_xlsx_text(v) for v in first], records(), lambda: (done[0], total), wb.close)
-
-
-def _xlsx_text(value) -> str:
-    """A cell as the text a clerk sees: dates as YYYY-MM-DD, whole numbers without '.0'."""
-    if value is None:
-        return ""
-    if type(value) is str:
-        return value
-    if isinstance(value, (dt.datetime, dt.date)):
-        return (value.date() if isinstance(value, dt.datetime) else value).isoformat()
-    if isinstance(value, bool):
-        return "1" if value else "0"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
 
 
 # --- import: headers ------------------------------------------------------------------------------
@@ -785,7 +509,6 @@ PARALLEL_MIN_BYTES = 1 << 20  # smaller files are read and written in one proces
 SUSPEND_MIN_BYTES = 4 << 20  # a file this large, about as large as the ledger or more: rebuild its indexes
 ROW_BYTES = 250  # about the bytes of one case in an exported CSV
 _KEPT_INDEXES = ("cases_petitioner",)  # the repeat look-up reads it during the import
-_DONE_KINDS = frozenset({"done", "refused", "error", "crash"})
 
 
 def snapshot_parts(r: dict) -> tuple:
@@ -910,7 +633,7 @@ class CaseWriter:
         self.ledger, self.conn = ledger, ledger.conn
         self.who = ledger.who
         self.window = ledger.policy.repeat_window_days
-        self.prev = ledger._last_hash("events", "id")
+        self.prev = last_link(ledger.conn, "events")[1]
         self.at = now_stamp()
         # A bigger page cache for the length of the import: the petitioner and month indexes take
         # rows in random order, and 2 MB (SQLite's default) makes every batch re-read index pages.
@@ -924,21 +647,12 @@ class CaseWriter:
 
     def suspend_indexes(self) -> None:
         """Drop the secondary indexes of the tables an import fills that the import itself never reads
-        (all but the petitioner index the repeat look-up uses), to build them again by sorting in
-        ``finish``: for an import as large as the ledger, much cheaper than inserting every row into
-        each of them at a random place. Inside the import's transaction: a crash or a refused file
-        rolls the drop back with everything else."""
-        rows = self.conn.execute(
-            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
-            " AND tbl_name IN ('cases', 'clocks', 'events') AND name NOT IN (" + ", ".join("?" * len(_KEPT_INDEXES))
-            + ") ORDER BY name", _KEPT_INDEXES).fetchall()
-        for name, _ in rows:
-            self.conn.execute(f'DROP INDEX "{name}"')
-        self.suspended = rows
-        # The per-month tally's triggers would make every inserted case pay for a statement journal:
-        # suspended too, and the months the import touches recounted once in ``finish``.
+        (all but the petitioner index the repeat look-up uses), and the tally's triggers (each would
+        make every inserted case pay for a statement journal); ``finish`` builds them again and
+        recounts the months the import touched."""
         from xinfang.ledger import schema
 
+        self.suspended = schema.suspend_indexes(self.conn, ("cases", "clocks", "events"), _KEPT_INDEXES)
         schema.suspend_tally(self.conn)
         self.tally_months = set()
 
@@ -1009,15 +723,14 @@ class CaseWriter:
 
     def finish(self, counters: dict[int, int]) -> None:
         """Build the suspended indexes again; record the last case number of each year the import used."""
+        from xinfang.ledger import schema
+
         if self.suspended:
             # The sorter takes as much memory as the page cache: half the cache, for flat memory.
             self.conn.execute(f"PRAGMA cache_size = -{IMPORT_CACHE_KIB // 2}")
-            for _, sql in self.suspended:
-                self.conn.execute(sql)
+            schema.restore_indexes(self.conn, self.suspended)
             self.suspended = []
         if self.tally_months is not None:
-            from xinfang.ledger import schema
-
             schema.restore_tally(self.conn, self.tally_months)
             self.tally_months = None
         for year, last in counters.items():
@@ -1063,54 +776,6 @@ def _messages(name: str, table: Table, checker: RowChecker, preparer: CasePrepar
     yield ("done", total, preparer.summary() if preparer else None, *table.progress())
 
 
-def _reader_process(messages: Callable[[], Iterator[tuple]], send, unused) -> None:
-    """The reading process: sends each message to the writer; stops when the writer is gone."""
-    import traceback
-
-    unused.close()
-    try:
-        try:
-            for message in messages():
-                send.send(message)
-        except XinfangError as exc:
-            send.send(("error", exc.message, exc.fix))
-        except (BrokenPipeError, ConnectionResetError):
-            pass
-        except BaseException:
-            send.send(("crash", traceback.format_exc()))
-    except BaseException:
-        pass
-    finally:
-        os._exit(0)  # no atexit handlers, no flushing of streams inherited from the writer
-
-
-def _forked(messages: Callable[[], Iterator[tuple]]) -> Iterator[tuple]:
-    """``messages()`` run in a forked reading process, received here as they come. The pipe holds
-    about one batch, so the reader is never more than a batch or two ahead of the writer."""
-    import multiprocessing
-
-    mp = multiprocessing.get_context("fork")
-    receive, send = mp.Pipe(duplex=False)
-    proc = mp.Process(target=_reader_process, args=(messages, send, receive), daemon=True)
-    proc.start()
-    send.close()
-    try:
-        while True:
-            try:
-                message = receive.recv()
-            except EOFError:
-                raise XinfangError("import: the process reading the file ended unexpectedly; nothing was imported",
-                                   fix="run the import again") from None
-            yield message
-            if message[0] in _DONE_KINDS:
-                return
-    finally:
-        receive.close()
-        if proc.is_alive():
-            proc.kill()
-        proc.join()
-
-
 def import_cases(ledger, path: Path, today: dt.date, check_only: bool = False,
                  progress: Callable[[int, int, int], None] | None = None,
                  parallel: bool | None = None, suspend: bool | None = None) -> dict:
@@ -1142,6 +807,8 @@ def import_cases(ledger, path: Path, today: dt.date, check_only: bool = False,
         if parallel is None:
             parallel = not check_only and path.stat().st_size >= PARALLEL_MIN_BYTES
         if parallel:
+            from xinfang.ledger.pipeline import forked
+
             ref = ledger.ref  # what the checks read from the ledger, read here before the fork
             for name in ("townships", "township_names", "units", "categories", "points"):
                 getattr(ref, name)
@@ -1150,7 +817,7 @@ def import_cases(ledger, path: Path, today: dt.date, check_only: bool = False,
                 ledger.conn = None  # the reading process never touches the writer's connection
                 return _messages(path.name, table, checker, preparer)
 
-            stream = _forked(messages)
+            stream = forked(messages)
         else:
             stream = _messages(path.name, table, checker, preparer)
         summary = None

@@ -1,0 +1,185 @@
+"""Export of cases to spreadsheets: every case field as CSV (UTF-8 with BOM, so Excel and WPS read
+Chinese), an xlsx workbook or JSON, streamed from a cursor. The file's columns are the layout
+``import`` reads back (``xinfang.ledger.importer``).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+import unicodedata
+from pathlib import Path
+from typing import Callable, Iterator
+
+from xinfang.errors import XinfangError
+from xinfang.labels import LABELS
+from xinfang.ledger.cases import CASE_FIELDS
+from xinfang.model import Channel, Kind, Level, Outcome, Satisfaction, Status
+from xinfang.personal import mask_id, mask_phone
+
+SHEET = "信访事项"
+LIFECYCLE = ("status", "unit", "joint", "leader", "assigned_on", "replied_on", "closed_on", "outcome",
+             "satisfaction", "signed", "cease_agreement")
+DERIVED = ("collective", "skip_level", "repeat_of", "initial")
+EXPORT_COLUMNS = ("number", *CASE_FIELDS, *DERIVED, *LIFECYCLE)
+REQUIRED = ("received", "channel", "township", "name", "category", "summary")
+BOOLEAN_COLUMNS = frozenset({"major", "collective", "skip_level", "initial", "signed", "cease_agreement"})
+DATE_COLUMNS = frozenset({"received", "assigned_on", "replied_on", "closed_on"})
+ENUM_COLUMNS = {"channel": Channel, "level": Level, "kind": Kind, "status": Status, "outcome": Outcome,
+                "satisfaction": Satisfaction}
+XLSX_MAX_ROWS = 1_048_575  # Excel's sheet limit, less the header row
+
+
+def header(key: str, lang: str) -> str:
+    """Column heading: the Chinese label, or the stable English key (``case`` for the number)."""
+    if lang == "zh":
+        return LABELS[key][0]
+    return "case" if key == "number" else key
+
+
+def _select(township: str | None, month: str | None, limit: int | None = None) -> tuple[str, list]:
+    where, params = [], []
+    if township:
+        # 检举控告 protection: never hand a township the accusations made against it.
+        where.append("township = ? AND (accused IS NULL OR accused != ?)")
+        params += [township, township]
+    if month:
+        where.append("month = ?")
+        params.append(month)
+    sql = (f"SELECT {', '.join(EXPORT_COLUMNS)} FROM cases" + (" WHERE " + " AND ".join(where) if where else "")
+           + " ORDER BY year, seq" + (f" LIMIT {int(limit)}" if limit else ""))
+    return sql, params
+
+
+def count_cases(ledger, township: str | None = None, month: str | None = None) -> int:
+    sql, params = _select(township, month)
+    return ledger.scalar(f"SELECT count(*) FROM ({sql})", params)
+
+
+def export_rows(ledger, township: str | None = None, month: str | None = None,
+                limit: int | None = None) -> Iterator[tuple]:
+    """Stored case rows in case-number order, as tuples in ``EXPORT_COLUMNS`` order (a live cursor)."""
+    sql, params = _select(township, month, limit)
+    return ledger.conn.execute(sql, params)
+
+
+def _converters(ref, lang: str, reveal: bool, typed: bool = False) -> list[Callable | None]:
+    """Per export column: stored value -> what the file shows (None: the value as stored).
+
+    ``typed`` (xlsx) keeps numbers as numbers and dates as dates, so Excel can sort and filter."""
+    zh = lang == "zh"
+    convs: list[Callable | None] = []
+    for key in EXPORT_COLUMNS:
+        conv = None
+        if key in ENUM_COLUMNS:
+            if zh:
+                labels = {m.value: m.zh for m in ENUM_COLUMNS[key]}
+                conv = lambda v, labels=labels: labels.get(v, v)  # noqa: E731
+        elif key == "category":
+            if zh:
+                labels = {k: r["zh"] for k, r in ref.categories.items()}
+                conv = lambda v, labels=labels: labels.get(v, v)  # noqa: E731
+        elif key in BOOLEAN_COLUMNS:
+            conv = (lambda v: "是" if v else "否") if zh else (lambda v: "1" if v else "0")
+        elif key == "joint":
+            sep = "、" if zh else ";"
+            conv = lambda v, sep=sep: sep.join(json.loads(v))  # noqa: E731
+        elif key == "id_number" and not reveal:
+            conv = mask_id
+        elif key == "phone" and not reveal:
+            conv = mask_phone
+        elif key in DATE_COLUMNS and typed:
+            conv = dt.date.fromisoformat
+        elif key == "people" and not typed:
+            conv = str
+        convs.append(conv)
+    return convs
+
+
+def _cells(row: tuple, convs: list) -> list:
+    return ["" if v is None else (c(v) if c else v) for v, c in zip(row, convs)]
+
+
+def write_csv(ledger, out, lang: str, reveal: bool, township: str | None = None, month: str | None = None) -> int:
+    """Write the cases as CSV to the text stream ``out``, BOM first; returns the number of cases."""
+    convs = _converters(ledger.ref, lang, reveal)
+    out.write("\ufeff")
+    writer = csv.writer(out)
+    writer.writerow([header(k, lang) for k in EXPORT_COLUMNS])
+    n = 0
+    for row in export_rows(ledger, township, month):
+        writer.writerow(_cells(row, convs))
+        n += 1
+    return n
+
+
+def write_json(ledger, out, reveal: bool, township: str | None = None, month: str | None = None) -> int:
+    """Write the cases as one JSON list of case objects (stable English keys and values)."""
+    keys = ["case" if k == "number" else k for k in EXPORT_COLUMNS]
+    out.write("[")
+    n = 0
+    for row in export_rows(ledger, township, month):
+        obj = dict(zip(keys, row))
+        for key in BOOLEAN_COLUMNS:
+            if obj[key] is not None:
+                obj[key] = bool(obj[key])
+        obj["joint"] = json.loads(obj["joint"]) if obj["joint"] else None
+        if not reveal:
+            obj["id_number"], obj["phone"] = mask_id(obj["id_number"]), mask_phone(obj["phone"])
+        out.write(("\n  " if n == 0 else ",\n  ") + json.dumps(obj, ensure_ascii=False))
+        n += 1
+    out.write("\n]\n" if n else "]\n")
+    return n
+
+
+def display_width(text: str) -> int:
+    """Columns a text takes in a spreadsheet: CJK and other wide characters count 2."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def write_xlsx(ledger, path: Path, lang: str, reveal: bool, township: str | None = None,
+               month: str | None = None) -> int:
+    """Write one sheet 信访事项: bold header, frozen top row, columns as wide as their text."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    total = count_cases(ledger, township, month)
+    if total > XLSX_MAX_ROWS:
+        raise XinfangError(f"--format xlsx: {total} cases do not fit in one Excel sheet ({XLSX_MAX_ROWS} rows)",
+                           fix="export CSV, or narrow it with --month or --township")
+    headings = [header(k, lang) for k in EXPORT_COLUMNS]
+    text_convs = _converters(ledger.ref, lang, reveal)
+    widths = [display_width(h) for h in headings]
+    # Widths from the first rows: enough to fit typical text without reading the ledger twice.
+    for row in export_rows(ledger, township, month, limit=1000):
+        for i, value in enumerate(_cells(row, text_convs)):
+            widths[i] = max(widths[i], display_width(str(value)))
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(SHEET)
+    for i, w in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = min(w, 60) + 2
+    ws.freeze_panes = "A2"
+    bold = Font(bold=True)
+    cells = []
+    for h in headings:
+        cell = WriteOnlyCell(ws, value=h)
+        cell.font = bold
+        cells.append(cell)
+    ws.append(cells)
+    convs = _converters(ledger.ref, lang, reveal, typed=True)
+    dates = [i for i, k in enumerate(EXPORT_COLUMNS) if k in DATE_COLUMNS]
+    n = 0
+    for row in export_rows(ledger, township, month):
+        values = _cells(row, convs)
+        for i in dates:
+            if values[i] != "":
+                cell = WriteOnlyCell(ws, value=values[i])
+                cell.number_format = "yyyy-mm-dd"
+                values[i] = cell
+        ws.append(values)
+        n += 1
+    wb.save(str(path))
+    return n

@@ -1,0 +1,116 @@
+"""Reading a spreadsheet a clerk brings: the rows of a CSV file (UTF-8, or GB18030 as Excel saves
+"CSV" on a Chinese Windows) or of an xlsx workbook's first sheet (or sheet 信访事项), as text cells,
+streamed with a progress measure."""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime as dt
+import io
+import os
+from pathlib import Path
+from typing import Callable, Iterator
+
+from xinfang.errors import XinfangError
+from xinfang.ledger.export import SHEET
+
+class Table:
+    """Rows of a CSV or xlsx file: ``header`` (texts), ``rows`` yielding (row number, cells),
+    and ``progress()`` -> (done, total) in the file's own unit (bytes or rows)."""
+
+    def __init__(self, header: list[str], rows: Iterator[tuple[int, list[str]]],
+                 progress: Callable[[], tuple[int, int]], close: Callable[[], None]):
+        self.header, self.rows, self.progress, self.close = header, rows, progress, close
+
+
+def open_table(path: Path) -> Table:
+    """Open an import file by its extension (.csv or .xlsx)."""
+    suffix = path.suffix.lower()
+    if not path.is_file():
+        raise XinfangError(f"FILE: no file {str(path)!r}", fix="check the path")
+    if suffix == ".csv":
+        return _csv_table(path)
+    if suffix in (".xlsx", ".xlsm"):
+        return _xlsx_table(path)
+    raise XinfangError(f"FILE: cannot import {path.name!r}: only .csv and .xlsx files are read",
+                       fix="save the sheet as .xlsx or 'CSV UTF-8', or export one with 'xinfang export'")
+
+
+def _csv_table(path: Path) -> Table:
+    raw = open(path, "rb")
+    head = raw.read(1 << 16)
+    raw.seek(0)
+    encoding = "utf-8-sig"
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
+    except UnicodeDecodeError:
+        encoding = "gb18030"  # Excel's plain "CSV" on a Chinese Windows
+    text = io.TextIOWrapper(raw, encoding=encoding, newline="")
+    reader = csv.reader(text)
+    size = max(os.path.getsize(path), 1)
+
+    def records():
+        n = 1
+        try:
+            for cells in reader:
+                n += 1
+                yield n, cells
+        except UnicodeDecodeError:
+            raise XinfangError(f"FILE: row {n + 1} is not valid {encoding} text",
+                               fix="save the file as 'CSV UTF-8' or as .xlsx") from None
+        except csv.Error as exc:
+            raise XinfangError(f"FILE: row {n + 1} cannot be read as CSV ({exc})", fix="correct that row") from None
+
+    try:
+        first = next(reader, None)
+    except (UnicodeDecodeError, csv.Error) as exc:
+        text.close()
+        raise XinfangError(f"FILE: the header row cannot be read ({exc})", fix="save the file as 'CSV UTF-8'") from None
+    if first is None:
+        text.close()
+        raise XinfangError(f"FILE: {path.name} is empty", fix="export a file with 'xinfang export' to see the layout")
+    # The Table holds ``text`` (through its close): the raw file stays open for progress reports.
+    return Table(first, records(), lambda: (size if raw.closed else raw.tell(), size), text.close)
+
+
+def _xlsx_table(path: Path) -> Table:
+    from openpyxl import load_workbook
+
+    try:
+        wb = load_workbook(str(path), read_only=True, data_only=True)
+    except Exception as exc:  # zip, XML or openpyxl's own errors: the file is not a workbook
+        raise XinfangError(f"FILE: {path.name} is not a readable .xlsx workbook ({type(exc).__name__})",
+                           fix="open it in Excel or WPS and save it again as .xlsx") from None
+    ws = wb[SHEET] if SHEET in wb.sheetnames else wb.worksheets[0]
+    rows = ws.iter_rows(values_only=True)
+    first = next(rows, None)
+    if first is None:
+        wb.close()
+        raise XinfangError(f"FILE: {path.name} has an empty first sheet", fix="put the cases on sheet 信访事项")
+    total = ws.max_row or 0
+    done = [1]
+
+    def records():
+        n = 1
+        for cells in rows:
+            n += 1
+            done[0] = n
+            yield n, [_xlsx_text(v) for v in cells]
+
+    return Table([_xlsx_text(v) for v in first], records(), lambda: (done[0], total), wb.close)
+
+
+def _xlsx_text(value) -> str:
+    """A cell as the text a clerk sees: dates as YYYY-MM-DD, whole numbers without '.0'."""
+    if value is None:
+        return ""
+    if type(value) is str:
+        return value
+    if isinstance(value, (dt.datetime, dt.date)):
+        return (value.date() if isinstance(value, dt.datetime) else value).isoformat()
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
