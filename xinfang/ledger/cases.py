@@ -55,20 +55,17 @@ def as_case(row: dict) -> Case:
 
 def find_earlier(ledger, id_number: str | None, township: str, category: str, received: dt.date,
                  exclude: str | None = None) -> tuple[str | None, bool | None]:
-    """(repeat_of, initial) for a petitioner's matter: the latest earlier case of the same ID number,
-    township and category within the look-back window, and whether this is the first one at all."""
+    """(repeat_of, initial) for a petitioner's matter (``rules.repeats``)."""
     if not id_number:
         return None, None
-    rows = ledger.rows(
-        "SELECT number, received FROM cases WHERE id_number = ? AND township = ? AND category = ?"
-        " AND received <= ? AND number != ? AND status != 'transferred' ORDER BY received DESC, number DESC",
-        (id_number, township, category, received.isoformat(), exclude or ""),
-    )
-    window = dt.timedelta(days=ledger.policy.repeat_window_days)
-    for r in rows:
-        if received - dt.date.fromisoformat(r["received"]) <= window:
-            return r["number"], False
-    return None, not rows
+    from xinfang.rules.repeats import LATEST_FIRST, SAME_MATTER, repeat_link
+
+    same = SAME_MATTER.format(id_number="?", township="?", category="?", received="?")
+    row = ledger.conn.execute(
+        f"SELECT e.number, e.received FROM cases e WHERE {same} AND e.number != ? ORDER BY {LATEST_FIRST} LIMIT 1",
+        (id_number, township, category, received.isoformat(), exclude or "")).fetchone()
+    return repeat_link(received, (row[0], dt.date.fromisoformat(row[1])) if row else None,
+                       ledger.policy.repeat_window_days)
 
 
 def derived(ledger, fields: dict, exclude: str | None = None) -> dict:

@@ -38,6 +38,7 @@ from xinfang.ledger.history import ChainWriter, RecordEncoder, last_link, now_st
 from xinfang.ledger.tables import Table, open_table
 from xinfang.model import OPEN_STATUSES, Channel, Kind, Level, Status
 from xinfang.rules import lifecycle as lc
+from xinfang.rules.repeats import LATEST_FIRST, SAME_MATTER, repeat_link
 
 BATCH = 2000
 IMPORT_CACHE_KIB = 48 * 1024
@@ -508,6 +509,8 @@ _EVENT_ROW = ("case_number", "action", "field", "new", "note")
 PARALLEL_MIN_BYTES = 1 << 20  # smaller files are read and written in one process
 SUSPEND_MIN_BYTES = 4 << 20  # a file this large, about as large as the ledger or more: rebuild its indexes
 ROW_BYTES = 250  # about the bytes of one case in an exported CSV
+_SAME_MATTER = SAME_MATTER.format(id_number="c.id_number", township="c.township", category="c.category",
+                                  received="c.received")
 _KEPT_INDEXES = ("cases_petitioner",)  # the repeat look-up reads it during the import
 
 
@@ -682,18 +685,15 @@ class CaseWriter:
         if not any(c[_ID_NUMBER] for c in cases):
             return {}
         found = self.conn.execute(
-            "SELECT c.number, c.received, (SELECT e.number || ' ' || e.received FROM cases e"
-            "  WHERE e.id_number = c.id_number AND e.township = c.township AND e.category = c.category"
-            "  AND e.received <= c.received AND e.rowid < c.rowid AND e.status != 'transferred'"
-            "  ORDER BY e.received DESC, e.number DESC LIMIT 1)"
+            f"SELECT c.number, c.received, (SELECT e.number || ' ' || e.received FROM cases e WHERE {_SAME_MATTER}"
+            f" AND e.rowid < c.rowid ORDER BY {LATEST_FIRST} LIMIT 1)"
             " FROM cases c WHERE c.rowid > ? AND c.id_number IS NOT NULL", (before,)).fetchall()
         window = self.window
         repeats: dict[str, str | None] = {}
         for number, received, hit in found:
             if hit:
                 other, on = hit.split(" ")
-                within = (_day(received) - _day(on)).days <= window
-                repeats[number] = other if within else None
+                repeats[number] = repeat_link(_day(received), (other, _day(on)), window)[0]
         if repeats:
             self.conn.executemany("UPDATE cases SET repeat_of = ?, initial = 0 WHERE number = ?",
                                   [(other, number) for number, other in repeats.items()])
