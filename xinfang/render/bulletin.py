@@ -10,6 +10,7 @@ from __future__ import annotations
 from html import escape
 from typing import NamedTuple
 
+from xinfang.messages import wording
 from xinfang.render.text import day_text, month_title, number_text, t, yes_no, yuan_text
 
 # Worksheet of each section; the names are stable for scripts whatever the language.
@@ -199,7 +200,7 @@ def _sanctions(b, lang: str) -> Section:
     rows = []
     for g in groups:
         effects = sep.join(_label("Action", e, lang) for e in (g.get("effects") or []))
-        ground = g.get("trigger") or ""
+        ground = wording(g.get("trigger"), lang)
         if g["times"] > 1:
             ground = (f"共触发{g['times']}次，最近一次：{ground}" if lang == "zh"
                       else f"triggered {g['times']} times; latest: {ground}")
