@@ -6,8 +6,8 @@ phone number) and never the unit an accusation (检举控告) names. Each sectio
 public function of the module that owns it (ranking, sanctions, deposits); this module only adds
 the counts by channel, the year-on-year change and the historical overdue list.
 
-``gather_bulletin`` returns a ``Bulletin``; ``xinfang.render`` turns it into Markdown, HTML or a
-workbook. ``gather_form`` returns the facts of one case for the assignment form (呈阅交办单) or the
+``gather_bulletin`` returns a ``Bulletin`` of plain data; ``xinfang.render`` words it and turns it
+into Markdown, HTML or a workbook (render never reads the ledger). ``gather_form`` returns the facts of one case for the assignment form (呈阅交办单) or the
 handling sheet (包案处理表).
 """
 
@@ -81,29 +81,6 @@ def change(this: int, last: int) -> dict:
     pct = (Decimal(this - last) * 100 / Decimal(last)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
     trend = "down" if this < last else "up" if this > last else "flat"
     return {"pct": float(pct), "trend": trend}
-
-
-def change_text(ch: dict, lang: str = "zh") -> str:
-    """下降15.8% / 上升4.0% / 持平 / 无可比 — the wording of the bureau's report, for a table cell."""
-    zh = lang == "zh"
-    if ch["trend"] == "none":
-        return "无可比" if zh else "no comparison"
-    if ch["trend"] == "flat":
-        return "持平" if zh else "unchanged"
-    pct = f"{abs(ch['pct']):.1f}%"
-    if ch["trend"] == "down":
-        return f"下降{pct}" if zh else f"down {pct}"
-    return f"上升{pct}" if zh else f"up {pct}"
-
-
-def change_phrase(ch: dict, lang: str = "zh") -> str:
-    """The change for a sentence: 同比下降15.8% / 与去年同期持平 / 去年同期为0."""
-    zh = lang == "zh"
-    if ch["trend"] == "none":
-        return "去年同期为0" if zh else "none in the same period last year"
-    if ch["trend"] == "flat":
-        return "与去年同期持平" if zh else "the same as a year earlier"
-    return ("同比" if zh else "") + change_text(ch, lang) + ("" if zh else " on a year earlier")
 
 
 def _periods(month: str, as_of: dt.date) -> dict:
@@ -448,7 +425,11 @@ def gather_form(ledger, number: str, kind: str, for_unit: str | None, reveal: bo
         recipients.append("区督查办")  # major matters are assigned and supervised by the supervision office
     if for_unit and for_unit not in recipients:
         recipients.insert(0, for_unit)
+    from xinfang.ledger.clocks import PETITIONER_WINDOWS
+
     clocks = case_deadlines(ledger, row["number"])
+    for k in clocks:
+        k["petitioner_window"] = k["clock"] in PETITIONER_WINDOWS  # the petitioner's, not a duty deadline
     steps = _handling_steps(ledger, raw, reveal)
     reply = next((s["note"] for s in reversed(steps) if s["action"] == "reply" and s["note"]), None)
     result = next((s["note"] for s in reversed(steps) if s["action"] in ("resolve", "transfer") and s["note"]), None)

@@ -11,7 +11,7 @@ from html import escape
 from typing import NamedTuple
 
 from xinfang.messages import wording
-from xinfang.render.text import day_text, month_title, number_text, t, yes_no, yuan_text
+from xinfang.render.text import change_phrase, change_text, day_text, month_title, number_text, t, yes_no, yuan_text
 
 # Worksheet of each section; the names are stable for scripts whatever the language.
 SHEETS = {"totals": "概况", "ranking": "排名", "bottom": "后十位", "sanctions": "制裁", "overdue": "超期",
@@ -62,8 +62,7 @@ def _ytd_column(b, lang: str) -> str:
 
 
 def _summary(b, lang: str) -> str:
-    from xinfang.ledger.report import change_phrase as ph
-
+    ph = change_phrase
     rows = {r["key"]: r for r in b.totals}
     total, letter, visit, outreach = rows["total"], rows["letter"], rows["visit"], rows["outreach"]
     when = month_title(b.month, lang)
@@ -88,8 +87,6 @@ def _summary(b, lang: str) -> str:
 
 
 def _totals(b, lang: str) -> Section:
-    from xinfang.ledger.report import change_text
-
     cols = [t("item", lang), _month_column(b, lang), t("same_month", lang), t("yoy", lang), _ytd_column(b, lang),
             t("ytd_last", lang), t("yoy", lang)]
 

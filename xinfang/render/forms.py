@@ -107,11 +107,9 @@ def _facts(c: dict, lang: str) -> list[str]:
 
 
 def _deadline_text(clocks: list[dict], lang: str) -> str:
-    from xinfang.ledger.clocks import PETITIONER_WINDOWS
-
     parts = []
     for k in clocks:
-        if k["clock"] in PETITIONER_WINDOWS:
+        if k.get("petitioner_window"):
             continue
         text = f"{_enum('Clock', k['clock'], lang)}：{day_text(k['due'], lang)}" if lang == "zh" else (
             f"{_enum('Clock', k['clock'], lang)}: {k['due']}")
