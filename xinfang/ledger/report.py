@@ -352,22 +352,16 @@ STEP_ACTIONS = ("register", "assign", "reassign", "reply", "resolve", "transfer"
                 "review", "review-answer", "rereview", "rereview-answer")
 
 
-def _handling_steps(ledger, row: dict, reveal: bool) -> list[dict]:
+def _handling_steps(ledger, row: dict) -> list[dict]:
     """The case's history as handling steps: one line per recorded action (field changes of one
-    action are joined), personal data masked unless ``reveal``. Clock bookkeeping is left out:
-    the clocks have their own table on the form."""
+    action are joined). Clock bookkeeping is left out: the clocks have their own table on the form."""
     from xinfang.ledger.cases import case_history
-    from xinfang.output import mask_id, mask_phone
 
     steps: list[dict] = []
     for e in case_history(ledger, row["number"]):
         if e["action"].startswith("clock") or e["action"] in ("seal", "publish"):
             continue
         old, new = e["old"], e["new"]
-        if not reveal and e["field"] == "id_number":
-            old, new = mask_id(old), mask_id(new)
-        if not reveal and e["field"] == "phone":
-            old, new = mask_phone(old), mask_phone(new)
         at = dt.datetime.fromisoformat(e["at"])
         # One command writes one event per changed field, moments apart: they are one step.
         last = steps[-1] if steps else None
@@ -404,21 +398,21 @@ def gather_form(ledger, number: str, kind: str, for_unit: str | None, reveal: bo
 
     ``for_unit`` is the unit the copy is for (default: the handling unit). An accusation's form is
     never made for the unit it accuses, and the accused never appears among the form's recipients.
+    Personal data is returned as recorded, with ``revealed`` saying whether the clerk asked to see
+    it: the form (``xinfang.render.forms``) masks it otherwise.
     """
     from xinfang.ledger.cases import get_case
     from xinfang.ledger.clocks import case_deadlines
-    from xinfang.output import mask
 
     if kind not in FORM_KINDS:
         raise XinfangError(f"--kind: unknown form {kind!r}", fix="use assignment (呈阅交办单) or handling (包案处理表)")
-    raw = get_case(ledger, number)
-    accused = raw["accused"]
+    row = get_case(ledger, number)
+    accused = row["accused"]
     if for_unit and accused and for_unit == accused:
         raise XinfangError(
-            f"--for: {raw['number']} is an accusation against {accused}; its forms are never made for the accused",
+            f"--for: {row['number']} is an accusation against {accused}; its forms are never made for the accused",
             fix="make the form for the handling unit (drop --for) or another unit",
         )
-    row = mask(raw, reveal)
     joint = json.loads(row["joint"]) if row.get("joint") else []
     recipients = [u for u in [row.get("unit"), *joint] if u and u != accused]
     if row["major"] and "区督查办" not in recipients and "区督查办" != accused:
@@ -430,7 +424,7 @@ def gather_form(ledger, number: str, kind: str, for_unit: str | None, reveal: bo
     clocks = case_deadlines(ledger, row["number"])
     for k in clocks:
         k["petitioner_window"] = k["clock"] in PETITIONER_WINDOWS  # the petitioner's, not a duty deadline
-    steps = _handling_steps(ledger, raw, reveal)
+    steps = _handling_steps(ledger, row)
     reply = next((s["note"] for s in reversed(steps) if s["action"] == "reply" and s["note"]), None)
     result = next((s["note"] for s in reversed(steps) if s["action"] in ("resolve", "transfer") and s["note"]), None)
     case = {k: v for k, v in row.items() if k not in ("year", "seq")}
