@@ -5,7 +5,9 @@ in force as soon as the triggering month is published. Chronic township (信访�
 (召见谈话) and admonishment (诫勉谈话+通报批评) are proposed from the data; a person confirms or
 dismisses each by its ``key``, and only a confirmed one takes effect.
 
-Pure functions: records, the policy and "today" are arguments.
+Pure functions: records, the policy and "today" are arguments. They word nothing: a finding's
+trigger and a refusal's reason are ``Message``s (codes and parameters) that ``xinfang.messages``
+words in Chinese or English at the edge.
 """
 
 from __future__ import annotations
