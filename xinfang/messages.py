@@ -87,6 +87,20 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "sanction.until": ("至{end}", " to {end}"),
     "sanction.withdrawn": ("取消", "withdrawn"),
     "sanction.stopped": ("停止", "stopped"),
+    # -- how a ranking is computed (rules/ranking.py method), printed in both languages --
+    "ranking.formula": (
+        "得分 = Σ 层级权重({weights}) × 集体访(≥{collective_people}人)×{multiplier} + 重复访 +{repeat_extra}{per_10k};"
+        " 后{bottom_size}位 = 名次1–{bottom_size}且得分>0",
+        "score = Σ level weight ({weights}) × {multiplier} if collective (≥{collective_people} people)"
+        " + {repeat_extra} if repeat{per_10k}; bottom group = positions 1–{bottom_size} with score > 0",
+    ),
+    "ranking.weight": ("{level}{weight}", "{level} {weight}"),
+    "ranking.per_10k": (",按每万人口计", ", per 10,000 residents"),
+    "ranking.cases_counted": (
+        "当月登记、属地为该乡镇的全部信访事项(含已转送)",
+        "every case received in the month and attributed to the township, whatever its status"
+        " (transferred cases included)",
+    ),
 }
 
 
@@ -130,6 +144,11 @@ def wording(value: object, lang: str = "zh") -> str:
     if isinstance(value, Message):
         return text(value.code, lang, **dict(value.params))
     return "" if value is None else str(value)
+
+
+def bilingual(value: object) -> str:
+    """Both languages, "zh / en": for a document read in either (the ranking's method)."""
+    return f"{wording(value, 'zh')} / {wording(value, 'en')}"
 
 
 def placeholders(code: str, lang: str = "zh") -> set[str]:
