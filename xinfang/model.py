@@ -146,6 +146,25 @@ class Tier(Labeled):
     seriously_overdue = ("seriously_overdue", "严重超期", "seriously overdue")
 
 
+class Message(NamedTuple):
+    """What a rule says, as a code and its parameters; ``xinfang.messages`` words it in zh or en.
+
+    A parameter is plain data (a number, a date, a string, a ``Labeled`` member), another
+    ``Message``, or a tuple of those (worded as a list). Make one with ``Message.of``.
+    """
+
+    code: str
+    params: tuple[tuple[str, object], ...] = ()
+
+    @classmethod
+    def of(cls, code: str, **params: object) -> Message:
+        return cls(code, tuple(params.items()))
+
+    def args(self) -> dict[str, object]:
+        """The parameters by name."""
+        return dict(self.params)
+
+
 class Case(NamedTuple):
     """A petition matter (信访事项) as the rules see it."""
 

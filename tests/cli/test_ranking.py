@@ -226,6 +226,30 @@ def test_three_published_bottom_months_veto_the_township_at_the_land_desk(cli):
     assert cli.counts() == counts
 
 
+def test_sanction_triggers_and_reasons_are_worded_in_the_language_asked_for(cli):
+    _three_bad_months(cli)
+    for month, today in (("2026-06", "2026-07-05"), ("2026-07", "2026-08-05"), ("2026-08", "2026-09-05")):
+        publish(cli, month, today)
+    zh = {s["id"]: s for s in cli.ok("sanctions", today="2026-09-10")}
+    en = {s["id"]: s for s in cli.ok("sanctions", today="2026-09-10", lang="en")}
+    assert set(zh) == set(en)
+    assert zh["veto:车桥镇:2026-08"]["trigger"] == (
+        "连续3个月信访排名后10位(2026-06、2026-07、2026-08),2026-08排名于2026-09-05公布;"
+        "取消2026年度评先评优资格并停止用地审批")
+    assert en["veto:车桥镇:2026-08"]["trigger"] == (
+        "in the bottom 10 of the petition ranking for 3 consecutive months (2026-06, 2026-07, 2026-08); "
+        "the 2026-08 ranking was published on 2026-09-05; no year-end awards for 2026 and land-use approvals stopped")
+    for key in zh:  # only the wording differs: Chinese in one, none in the other
+        assert {k: v for k, v in zh[key].items() if k != "trigger"} == {k: v for k, v in en[key].items() if k != "trigger"}
+        assert any("\u4e00" <= ch <= "\u9fff" for ch in zh[key]["trigger"])
+        assert not any("\u4e00" <= ch <= "\u9fff" for ch in en[key]["trigger"].replace("车桥镇", "").replace("林集镇", ""))
+    check = cli.ok("sanctions", "check", "车桥镇", "--action", "award", today="2026-09-10", lang="en")
+    assert check["reasons"] == ["one-vote veto [veto:车桥镇:2026-08]: year-end award withdrawn from 2026-09-05 to"
+                                " 2026-12-31 — " + en["veto:车桥镇:2026-08"]["trigger"]]
+    text = cli("sanctions", "check", "车桥镇", "--action", "award", today="2026-09-10", lang="en")
+    assert text.code == 0 and "may not get a year-end award" in text.out and "withdrawn from 2026-09-05" in text.out
+
+
 def test_a_gap_in_published_months_breaks_the_run(cli):
     _three_bad_months(cli)
     publish(cli, "2026-06", today="2026-07-05")

@@ -282,3 +282,17 @@ def test_html_bulletin_renders_in_chromium(cli, office, tmp_path):
         pytest.skip("chromium could not print here")
     # One page per section (the method follows the deposits): at least six A4 pages.
     assert data.startswith(b"%PDF") and len(re.findall(rb"/Type\s*/Page\b", data)) >= 6
+
+
+def test_a_form_masks_id_and_phone_in_the_case_and_in_its_corrections_unless_revealed():
+    from xinfang.render.forms import masked
+
+    data = {"revealed": False, "case": {"number": "2026-00001", "id_number": "11010519800101002X", "phone": "13812345678"},
+            "steps": [{"action": "correct", "changes": {"id_number": ["11010519800101002X", "110105198001010031"],
+                                                        "phone": [None, "13812345678"], "unit": ["A", "B"]}}]}
+    hidden = masked(data)
+    assert hidden["case"]["id_number"] == "110105********002X" and hidden["case"]["phone"] == "138****5678"
+    assert hidden["steps"][0]["changes"] == {"id_number": ["110105********002X", "110105********0031"],
+                                             "phone": [None, "138****5678"], "unit": ["A", "B"]}
+    assert data["case"]["id_number"] == "11010519800101002X"  # the facts themselves are left as they are
+    assert masked({**data, "revealed": True}) == {**data, "revealed": True}

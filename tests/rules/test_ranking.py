@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from xinfang.messages import bilingual, wording
 from xinfang.model import Case, Level, Status, Township
 from xinfang.policy import default_rules_text, load_policy_text
 from xinfang.rules.ranking import (
@@ -239,10 +240,14 @@ def test_method_states_weights_month_and_publication():
     assert m["level_weights"] == {"district": 1, "city": 2, "province": 3, "national": 5}
     assert (m["collective_multiplier"], m["repeat_extra"], m["bottom_size"]) == (2, 1, 10)
     assert m["per_10k_residents"] is False
-    assert "\n" not in m["formula"]
-    assert "得分" in m["formula"] and "score" in m["formula"]
+    assert m["formula"].code == "ranking.formula" and m["formula"].args()["bottom_size"] == 10
+    assert bilingual(m["formula"]) == (
+        "得分 = Σ 层级权重(区1、市2、省3、国家5) × 集体访(≥5人)×2 + 重复访 +1; 后10位 = 名次1–10且得分>0"
+        " / score = Σ level weight (district 1, city 2, province 3, national 5) × 2 if collective (≥5 people)"
+        " + 1 if repeat; bottom group = positions 1–10 with score > 0")
     assert method(PER_10K, "2026-03", published=True)["status"] == "published"
-    assert "per 10,000 residents" in method(PER_10K, "2026-03", True)["formula"]
+    assert "per 10,000 residents" in bilingual(method(PER_10K, "2026-03", True)["formula"])
+    assert "按每万人口计" in wording(method(PER_10K, "2026-03", True)["formula"])
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from xinfang.model import Action, Case, Clock, Level, SanctionKind, SanctionStatus
+from xinfang.messages import wording
+from xinfang.model import Action, Case, Clock, Level, Message, SanctionKind, SanctionStatus
 from xinfang.policy import default_rules_text, load_policy_text
 from xinfang.rules.sanctions import (
     ClockResult,
@@ -64,7 +65,13 @@ def test_three_consecutive_published_bottom_months_veto_the_township():
     assert set(v.effects) == {Action.award, Action.land_approval}
     assert v.start == dt.date(2026, 4, 5)  # the day March's ranking was published
     assert v.end == dt.date(2026, 12, 31)  # no award that year
-    assert "2026-01" in v.trigger and "2026-03" in v.trigger
+    assert v.trigger.code == "sanction.veto"
+    assert v.trigger.args() == {"n": 3, "bottom_size": 10, "months": ("2026-01", "2026-02", "2026-03"),
+                                "month": "2026-03", "published_on": dt.date(2026, 4, 5), "year": 2026}
+    assert wording(v.trigger) == ("连续3个月信访排名后10位(2026-01、2026-02、2026-03),2026-03排名于2026-04-05公布;"
+                                  "取消2026年度评先评优资格并停止用地审批")
+    assert wording(v.trigger, "en").startswith("in the bottom 10 of the petition ranking for 3 consecutive months"
+                                               " (2026-01, 2026-02, 2026-03)")
     km = of_kind(findings, SanctionKind.key_management)
     assert keys(km) == ["key_management:车桥镇:2026-03"]
     assert km[0].status == SanctionStatus.in_force and km[0].end is None
@@ -78,11 +85,17 @@ def test_a_vetoed_township_loses_land_approvals_and_awards_but_may_auction():
     allowed, reasons = check_action("车桥镇", Action.land_approval, on, findings, {})
     assert not allowed
     assert len(reasons) == 2  # the veto and key management both stop it
+    assert all(isinstance(r, Message) and r.code == "sanction.blocks" for r in reasons)
+    reasons = [wording(r) for r in reasons]
     assert any("一票否决" in r and "2026-01、2026-02、2026-03" in r and "2026-04-05" in r for r in reasons)
     assert any("重点管理" in r for r in reasons)
     assert all("\n" not in r for r in reasons)
     allowed, reasons = check_action("车桥镇", Action.award, on, findings, {})
-    assert not allowed and len(reasons) == 1 and "一票否决" in reasons[0]
+    assert not allowed and len(reasons) == 1
+    assert wording(reasons[0]).startswith("一票否决(one-vote veto) [veto:车桥镇:2026-03]: 自2026-04-05起至2026-12-31"
+                                          "取消年终评先评优(year-end award) — 连续3个月")
+    assert wording(reasons[0], "en").startswith("one-vote veto [veto:车桥镇:2026-03]: year-end award withdrawn"
+                                                " from 2026-04-05 to 2026-12-31 — in the bottom 10")
     assert check_action("车桥镇", Action.auction, on, findings, {}) == (True, [])
     assert check_action("林集镇", Action.land_approval, on, findings, {}) == (True, [])
 
@@ -141,7 +154,7 @@ def test_a_december_trigger_published_in_january_never_ends_before_it_starts():
     (veto,) = of_kind(findings, SanctionKind.veto)
     assert veto.start == dt.date(2026, 1, 5)
     assert veto.end == veto.start  # the award year (2025) had already ended when it was published
-    assert "2025年度" in veto.trigger
+    assert veto.trigger.args()["year"] == 2025 and "2025年度" in wording(veto.trigger)
     # key management from the same trigger keeps land approvals stopped
     assert not check_action("车桥镇", Action.land_approval, dt.date(2026, 2, 1), findings, {})[0]
 
@@ -166,7 +179,10 @@ def test_key_management_is_lifted_after_three_published_months_outside():
     assert km.status == SanctionStatus.lifted
     assert km.start == dt.date(2026, 4, 5)
     assert km.end == dt.date(2026, 7, 4)  # lifted the day June's ranking is published (07-05)
-    assert "2026-04、2026-05、2026-06" in km.trigger
+    assert km.trigger.code == "sanction.lifted"
+    assert km.trigger.args()["months"] == ("2026-04", "2026-05", "2026-06")
+    assert km.trigger.args()["ground"].code == "sanction.key_management.ranking"
+    assert wording(km.trigger).endswith(";2026-04、2026-05、2026-06连续3个月不在后10位,于2026-07-05解除")
     land = [km]
     assert not check_action("车桥镇", Action.land_approval, dt.date(2026, 7, 4), land, {})[0]
     assert check_action("车桥镇", Action.land_approval, dt.date(2026, 7, 5), land, {})[0]
@@ -210,7 +226,9 @@ def test_a_serious_incident_puts_the_township_under_key_management():
     assert km.cases == ("C-2026-031",)
     assert km.status == SanctionStatus.in_force
     assert km.start == dt.date(2026, 3, 18)
-    assert "C-2026-031" in km.trigger
+    assert km.trigger.code == "sanction.key_management.incident"
+    assert [c.args()["number"] for c in km.trigger.args()["cases"]] == ["C-2026-031"]
+    assert "C-2026-031" in wording(km.trigger) and "C-2026-031" in wording(km.trigger, "en")
     assert of_kind(findings, SanctionKind.veto) == []
     assert not check_action("流均镇", Action.land_approval, dt.date(2026, 3, 18), findings, {})[0]
     assert check_action("流均镇", Action.land_approval, dt.date(2026, 3, 17), findings, {})[0]
@@ -249,12 +267,13 @@ def test_two_overdue_cases_propose_a_chronic_township_that_blocks_auctions_once_
     assert chronic.start == dt.date(2026, 6, 11)  # the day the second case went overdue
     assert chronic.key == "chronic:马甸镇:2026-06-11"
     assert chronic.cases == ("C-11", "C-12")
-    assert "C-11" in chronic.trigger and "C-12" in chronic.trigger
+    assert chronic.trigger.code == "sanction.chronic" and chronic.trigger.args()["n"] == 2
+    assert "C-11" in wording(chronic.trigger) and "C-12" in wording(chronic.trigger)
     on = dt.date(2026, 7, 1)
     assert check_action("马甸镇", Action.auction, on, findings, {}) == (True, [])
     assert check_action("马甸镇", Action.auction, on, findings, {chronic.key: DISMISSED}) == (True, [])
     allowed, reasons = check_action("马甸镇", Action.auction, on, findings, {chronic.key: CONFIRMED})
-    assert not allowed and "信访老大难" in reasons[0] and "C-11" in reasons[0]
+    assert not allowed and "信访老大难" in wording(reasons[0]) and "C-11" in wording(reasons[0])
     # a chronic township may still get ordinary land approvals
     assert check_action("马甸镇", Action.land_approval, on, findings, {chronic.key: CONFIRMED})[0]
 
@@ -316,7 +335,10 @@ def test_summons_threshold_boundaries(n, met, decided, pending, summoned):
         assert f.key == "summons:泾口镇:2026-03"
         assert f.status == SanctionStatus.proposed and f.effects == ()
         assert f.months == ("2026-03",) and len(f.cases) == n
-        assert f"{n}件" in f.trigger and f"({met}/{decided})" in f.trigger
+        assert f.trigger.code == "sanction.summons"
+        assert {k: f.trigger.args()[k] for k in ("n", "met", "decided")} == {"n": n, "met": met, "decided": decided}
+        assert f"{n}件" in wording(f.trigger) and f"({met}/{decided})" in wording(f.trigger)
+        assert f"{n} cases in 2026-03" in wording(f.trigger, "en")
 
 
 def test_a_confirmed_summons_blocks_no_land_action():
@@ -354,7 +376,9 @@ def test_admonishment(level, people, repeat_of, admonished):
         (f,) = findings
         assert f.key == "admonishment:马甸镇:C-0100"
         assert f.status == SanctionStatus.proposed and f.effects == () and f.cases == ("C-0100",)
-        assert "C-0100" in f.trigger and level.zh in f.trigger
+        assert f.trigger.code == "sanction.admonishment" and f.trigger.args()["level"] == level
+        assert "C-0100" in wording(f.trigger) and f"{level.zh}级" in wording(f.trigger)
+        assert f"{level.en} level" in wording(f.trigger, "en")
 
 
 # --- month filter and determinism ----------------------------------------------------------------

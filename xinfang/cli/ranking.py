@@ -64,12 +64,14 @@ def sanctions(
         return
     from xinfang import parse
     from xinfang.ledger.sanctions import list_sanctions
+    from xinfang.messages import wording
     from xinfang.output import emit
 
     out = fmt(json_, csv_)
     the_month = parse.parse_month(month) if month else None
     ledger = STATE.open()
-    items = list_sanctions(ledger, STATE.today, the_month)
+    items = [{**s, "trigger": wording(s["trigger"], STATE.lang)}
+             for s in list_sanctions(ledger, STATE.today, the_month)]
     columns = SANCTION_COLUMNS + ["months", "cases", "reason"]
     if out == "table":
         emit(items, out, STATE.lang, rows=_table_rows(items, STATE.lang), columns=SANCTION_COLUMNS)
@@ -127,6 +129,7 @@ def check(
     exits 0 either way and names every sanction that stands in the way."""
     from xinfang import parse
     from xinfang.ledger.sanctions import check as check_township
+    from xinfang.messages import wording
     from xinfang.model import Action
     from xinfang.output import emit
 
@@ -136,6 +139,7 @@ def check(
     day = parse.parse_date(on, "--on") if on else today
     name = ledger.ref.township(township, "TOWNSHIP")
     result = check_township(ledger, name, the_action, day, today)
+    result = {**result, "reasons": [wording(r, STATE.lang) for r in result["reasons"]]}
     zh = STATE.lang == "zh"
     what = the_action.label(STATE.lang)
     if result["allowed"]:

@@ -175,7 +175,7 @@ def compute_ranking(ledger, month: str, published: bool = False) -> dict:
         "published": published,
         "provisional": not published,
         "published_on": None,
-        "method": method(policy, month, published),
+        "method": _worded(method(policy, month, published)),
         "rows": [
             {
                 "township": r.township, "score": r.score, "cases": r.cases, "position": r.position,
@@ -236,6 +236,14 @@ def publish_month(ledger, month: str, today: dt.date) -> dict:
     ledger.event("publish", None, "month", None, month,
                  note=f"后{ledger.policy.bottom_size}位 / bottom group: {'、'.join(bottom) or '—'}")
     return doc
+
+
+def _worded(doc: dict) -> dict:
+    """The method as the ranking document carries it (and a publication stores it): its formula and
+    what it counts in both languages, "zh / en"."""
+    from xinfang.messages import bilingual
+
+    return {**doc, "formula": bilingual(doc["formula"]), "cases_counted": bilingual(doc["cases_counted"])}
 
 
 def _json(value) -> str:

@@ -6,8 +6,8 @@ phone number) and never the unit an accusation (检举控告) names. Each sectio
 public function of the module that owns it (ranking, sanctions, deposits); this module only adds
 the counts by channel, the year-on-year change and the historical overdue list.
 
-``gather_bulletin`` returns a ``Bulletin``; ``xinfang.render`` turns it into Markdown, HTML or a
-workbook. ``gather_form`` returns the facts of one case for the assignment form (呈阅交办单) or the
+``gather_bulletin`` returns a ``Bulletin`` of plain data; ``xinfang.render`` words it and turns it
+into Markdown, HTML or a workbook (render never reads the ledger). ``gather_form`` returns the facts of one case for the assignment form (呈阅交办单) or the
 handling sheet (包案处理表).
 """
 
@@ -81,29 +81,6 @@ def change(this: int, last: int) -> dict:
     pct = (Decimal(this - last) * 100 / Decimal(last)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
     trend = "down" if this < last else "up" if this > last else "flat"
     return {"pct": float(pct), "trend": trend}
-
-
-def change_text(ch: dict, lang: str = "zh") -> str:
-    """下降15.8% / 上升4.0% / 持平 / 无可比 — the wording of the bureau's report, for a table cell."""
-    zh = lang == "zh"
-    if ch["trend"] == "none":
-        return "无可比" if zh else "no comparison"
-    if ch["trend"] == "flat":
-        return "持平" if zh else "unchanged"
-    pct = f"{abs(ch['pct']):.1f}%"
-    if ch["trend"] == "down":
-        return f"下降{pct}" if zh else f"down {pct}"
-    return f"上升{pct}" if zh else f"up {pct}"
-
-
-def change_phrase(ch: dict, lang: str = "zh") -> str:
-    """The change for a sentence: 同比下降15.8% / 与去年同期持平 / 去年同期为0."""
-    zh = lang == "zh"
-    if ch["trend"] == "none":
-        return "去年同期为0" if zh else "none in the same period last year"
-    if ch["trend"] == "flat":
-        return "与去年同期持平" if zh else "the same as a year earlier"
-    return ("同比" if zh else "") + change_text(ch, lang) + ("" if zh else " on a year earlier")
 
 
 def _periods(month: str, as_of: dt.date) -> dict:
@@ -376,22 +353,16 @@ STEP_ACTIONS = ("register", "assign", "reassign", "reply", "resolve", "transfer"
                 "review", "review-answer", "rereview", "rereview-answer")
 
 
-def _handling_steps(ledger, row: dict, reveal: bool) -> list[dict]:
+def _handling_steps(ledger, row: dict) -> list[dict]:
     """The case's history as handling steps: one line per recorded action (field changes of one
-    action are joined), personal data masked unless ``reveal``. Clock bookkeeping is left out:
-    the clocks have their own table on the form."""
+    action are joined). Clock bookkeeping is left out: the clocks have their own table on the form."""
     from xinfang.ledger.cases import case_history
-    from xinfang.personal import mask_id, mask_phone
 
     steps: list[dict] = []
     for e in case_history(ledger, row["number"]):
         if e["action"].startswith("clock") or e["action"] in ("seal", "publish"):
             continue
         old, new = e["old"], e["new"]
-        if not reveal and e["field"] == "id_number":
-            old, new = mask_id(old), mask_id(new)
-        if not reveal and e["field"] == "phone":
-            old, new = mask_phone(old), mask_phone(new)
         at = dt.datetime.fromisoformat(e["at"])
         # One command writes one event per changed field, moments apart: they are one step.
         last = steps[-1] if steps else None
@@ -428,29 +399,33 @@ def gather_form(ledger, number: str, kind: str, for_unit: str | None, reveal: bo
 
     ``for_unit`` is the unit the copy is for (default: the handling unit). An accusation's form is
     never made for the unit it accuses, and the accused never appears among the form's recipients.
+    Personal data is returned as recorded, with ``revealed`` saying whether the clerk asked to see
+    it: the form (``xinfang.render.forms``) masks it otherwise.
     """
     from xinfang.ledger.cases import get_case
     from xinfang.ledger.clocks import case_deadlines
-    from xinfang.personal import mask
 
     if kind not in FORM_KINDS:
         raise XinfangError(f"--kind: unknown form {kind!r}", fix="use assignment (呈阅交办单) or handling (包案处理表)")
-    raw = get_case(ledger, number)
-    accused = raw["accused"]
+    row = get_case(ledger, number)
+    accused = row["accused"]
     if for_unit and accused and for_unit == accused:
         raise XinfangError(
-            f"--for: {raw['number']} is an accusation against {accused}; its forms are never made for the accused",
+            f"--for: {row['number']} is an accusation against {accused}; its forms are never made for the accused",
             fix="make the form for the handling unit (drop --for) or another unit",
         )
-    row = mask(raw, reveal)
     joint = json.loads(row["joint"]) if row.get("joint") else []
     recipients = [u for u in [row.get("unit"), *joint] if u and u != accused]
     if row["major"] and "区督查办" not in recipients and "区督查办" != accused:
         recipients.append("区督查办")  # major matters are assigned and supervised by the supervision office
     if for_unit and for_unit not in recipients:
         recipients.insert(0, for_unit)
+    from xinfang.model import PETITIONER_WINDOWS, Clock
+
     clocks = case_deadlines(ledger, row["number"])
-    steps = _handling_steps(ledger, raw, reveal)
+    for k in clocks:
+        k["petitioner_window"] = Clock(k["clock"]) in PETITIONER_WINDOWS  # the petitioner's, not a duty deadline
+    steps = _handling_steps(ledger, row)
     reply = next((s["note"] for s in reversed(steps) if s["action"] == "reply" and s["note"]), None)
     result = next((s["note"] for s in reversed(steps) if s["action"] in ("resolve", "transfer") and s["note"]), None)
     case = {k: v for k, v in row.items() if k not in ("year", "seq")}

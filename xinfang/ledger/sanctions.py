@@ -4,6 +4,10 @@
 clocks and deadline results; this module reads those records, applies the decisions a person
 recorded in ``sanction_decisions`` (append-only, the latest decision on a key wins) and records new
 ones. Cases count whatever their status, as in the ranking (属地负责).
+
+Nothing here is worded: a finding's ``trigger`` and the land desk's ``reasons`` are
+``xinfang.model.Message``s, which the command line and the bulletin word in the reader's language
+with ``xinfang.messages``. (No trigger is stored: decisions are recorded against the key.)
 """
 
 from __future__ import annotations
@@ -191,7 +195,8 @@ def _as_json(finding, decided: dict[str, dict]) -> dict:
 
 
 def list_sanctions(ledger, today: dt.date, month: str | None = None) -> list[dict]:
-    """``sanctions [--month]``: each finding with the person's decision applied."""
+    """``sanctions [--month]``: each finding with the person's decision applied; ``trigger`` is a
+    ``Message`` for the edge to word."""
     decided = decisions(ledger, today)
     return [_as_json(f, decided) for f in findings(ledger, today, month)]
 
@@ -240,7 +245,7 @@ def decide(ledger, key: str, status: SanctionStatus, reason: str | None, today: 
 
 def check(ledger, township: str, action: Action, on: dt.date, today: dt.date) -> dict:
     """``sanctions check``: may ``township`` get ``action`` on ``on``? Sanctions and decisions as
-    known ``today``."""
+    known ``today``; ``reasons`` are ``Message``s for the edge to word."""
     from xinfang.rules.sanctions import check_action
 
     decided = {k: d["status"] for k, d in decisions(ledger, today).items()}

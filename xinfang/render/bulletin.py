@@ -10,7 +10,8 @@ from __future__ import annotations
 from html import escape
 from typing import NamedTuple
 
-from xinfang.render.text import day_text, month_title, number_text, t, yes_no, yuan_text
+from xinfang.messages import wording
+from xinfang.render.text import change_phrase, change_text, day_text, month_title, number_text, t, yes_no, yuan_text
 
 # Worksheet of each section; the names are stable for scripts whatever the language.
 SHEETS = {"totals": "概况", "ranking": "排名", "bottom": "后十位", "sanctions": "制裁", "overdue": "超期",
@@ -61,8 +62,7 @@ def _ytd_column(b, lang: str) -> str:
 
 
 def _summary(b, lang: str) -> str:
-    from xinfang.ledger.report import change_phrase as ph
-
+    ph = change_phrase
     rows = {r["key"]: r for r in b.totals}
     total, letter, visit, outreach = rows["total"], rows["letter"], rows["visit"], rows["outreach"]
     when = month_title(b.month, lang)
@@ -87,8 +87,6 @@ def _summary(b, lang: str) -> str:
 
 
 def _totals(b, lang: str) -> Section:
-    from xinfang.ledger.report import change_text
-
     cols = [t("item", lang), _month_column(b, lang), t("same_month", lang), t("yoy", lang), _ytd_column(b, lang),
             t("ytd_last", lang), t("yoy", lang)]
 
@@ -199,7 +197,7 @@ def _sanctions(b, lang: str) -> Section:
     rows = []
     for g in groups:
         effects = sep.join(_label("Action", e, lang) for e in (g.get("effects") or []))
-        ground = g.get("trigger") or ""
+        ground = wording(g.get("trigger"), lang)
         if g["times"] > 1:
             ground = (f"共触发{g['times']}次，最近一次：{ground}" if lang == "zh"
                       else f"triggered {g['times']} times; latest: {ground}")

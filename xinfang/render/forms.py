@@ -107,11 +107,9 @@ def _facts(c: dict, lang: str) -> list[str]:
 
 
 def _deadline_text(clocks: list[dict], lang: str) -> str:
-    from xinfang.model import PETITIONER_WINDOWS
-
     parts = []
     for k in clocks:
-        if k["clock"] in PETITIONER_WINDOWS:
+        if k.get("petitioner_window"):
             continue
         text = f"{_enum('Clock', k['clock'], lang)}：{day_text(k['due'], lang)}" if lang == "zh" else (
             f"{_enum('Clock', k['clock'], lang)}: {k['due']}")
@@ -243,8 +241,22 @@ def _handling(data: dict, lang: str) -> list[str]:
             _signatures([t("f_petitioner_sign", lang), t("f_leader_sign2", lang), t("f_unit_seal", lang)], lang)]
 
 
+def masked(data: dict) -> dict:
+    """The form's facts with ID and phone numbers masked (in the case and in its handling steps),
+    unless the clerk asked to see them (``revealed``)."""
+    from xinfang.output import mask, mask_id, mask_phone
+
+    if data.get("revealed"):
+        return data
+    hide = {"id_number": mask_id, "phone": mask_phone}
+    steps = [{**s, "changes": {f: [hide[f](v) for v in ch] if f in hide else ch for f, ch in s["changes"].items()}}
+             for s in data["steps"]]
+    return {**data, "case": mask(data["case"], False), "steps": steps}
+
+
 def to_html(data: dict, lang: str, today: dt.date) -> str:
-    """One case's form as a self-contained A4 HTML page."""
+    """One case's form as a self-contained A4 HTML page; personal data masked unless revealed."""
+    data = masked(data)
     c = data["case"]
     title = t("f_assignment" if data["kind"] == "assignment" else "f_handling", lang)
     colon = "：" if lang == "zh" else ": "

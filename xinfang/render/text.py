@@ -184,3 +184,26 @@ def display_width(text: str) -> int:
     import unicodedata
 
     return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in str(text))
+
+
+def change_text(ch: dict, lang: str = "zh") -> str:
+    """下降15.8% / 上升4.0% / 持平 / 无可比 — the wording of the bureau's report, for a table cell."""
+    zh = lang == "zh"
+    if ch["trend"] == "none":
+        return "无可比" if zh else "no comparison"
+    if ch["trend"] == "flat":
+        return "持平" if zh else "unchanged"
+    pct = f"{abs(ch['pct']):.1f}%"
+    if ch["trend"] == "down":
+        return f"下降{pct}" if zh else f"down {pct}"
+    return f"上升{pct}" if zh else f"up {pct}"
+
+
+def change_phrase(ch: dict, lang: str = "zh") -> str:
+    """The change for a sentence: 同比下降15.8% / 与去年同期持平 / 去年同期为0."""
+    zh = lang == "zh"
+    if ch["trend"] == "none":
+        return "去年同期为0" if zh else "none in the same period last year"
+    if ch["trend"] == "flat":
+        return "与去年同期持平" if zh else "the same as a year earlier"
+    return ("同比" if zh else "") + change_text(ch, lang) + ("" if zh else " on a year earlier")

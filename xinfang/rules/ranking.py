@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import NamedTuple
 
-from xinfang.model import Case, Level, Policy, Township
+from xinfang.model import Case, Level, Message, Policy, Township
 
 Score = int | float
 
@@ -245,19 +245,16 @@ def scores(rows: Iterable[RankRow]) -> dict[str, Score]:
 
 
 def method(policy: Policy, month: str, published: bool) -> dict:
-    """How a month's ranking was computed, to print beside every exported ranking."""
+    """How a month's ranking was computed, to print beside every exported ranking. ``formula`` and
+    ``cases_counted`` are messages (``xinfang.messages`` words them)."""
     parse_month(month)
     weighted = [(level, policy.level_weights[level]) for level in Level if level in policy.level_weights]
-    weights_zh = "、".join(f"{level.zh}{weight}" for level, weight in weighted)
-    weights_en = ", ".join(f"{level.en} {weight}" for level, weight in weighted)
-    per_zh = ",按每万人口计" if policy.per_10k_residents else ""
-    per_en = ", per 10,000 residents" if policy.per_10k_residents else ""
-    formula = (
-        f"得分 = Σ 层级权重({weights_zh}) × 集体访(≥{policy.collective_people}人)×{policy.collective_multiplier}"
-        f" + 重复访 +{policy.repeat_extra}{per_zh}; 后{policy.bottom_size}位 = 名次1–{policy.bottom_size}且得分>0"
-        f" / score = Σ level weight ({weights_en}) × {policy.collective_multiplier} if collective"
-        f" (≥{policy.collective_people} people) + {policy.repeat_extra} if repeat{per_en};"
-        f" bottom group = positions 1–{policy.bottom_size} with score > 0"
+    formula = Message.of(
+        "ranking.formula",
+        weights=tuple(Message.of("ranking.weight", level=level, weight=weight) for level, weight in weighted),
+        collective_people=policy.collective_people, multiplier=policy.collective_multiplier,
+        repeat_extra=policy.repeat_extra, per_10k=Message.of("ranking.per_10k") if policy.per_10k_residents else "",
+        bottom_size=policy.bottom_size,
     )
     return {
         "month": month,
@@ -269,9 +266,6 @@ def method(policy: Policy, month: str, published: bool) -> dict:
         "repeat_extra": policy.repeat_extra,
         "per_10k_residents": policy.per_10k_residents,
         "bottom_size": policy.bottom_size,
-        "cases_counted": (
-            "当月登记、属地为该乡镇的全部信访事项(含已转送) / every case received in the month and"
-            " attributed to the township, whatever its status (transferred cases included)"
-        ),
+        "cases_counted": Message.of("ranking.cases_counted"),
         "formula": formula,
     }

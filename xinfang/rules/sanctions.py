@@ -5,7 +5,9 @@ in force as soon as the triggering month is published. Chronic township (信访�
 (召见谈话) and admonishment (诫勉谈话+通报批评) are proposed from the data; a person confirms or
 dismisses each by its ``key``, and only a confirmed one takes effect.
 
-Pure functions: records, the policy and "today" are arguments.
+Pure functions: records, the policy and "today" are arguments. They word nothing: a finding's
+trigger and a refusal's reason are ``Message``s (codes and parameters) that ``xinfang.messages``
+words in Chinese or English at the edge.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from typing import NamedTuple
 
-from xinfang.model import Action, Case, Clock, Level, Policy, SanctionKind, SanctionStatus
+from xinfang.model import Action, Case, Clock, Level, Message, Policy, SanctionKind, SanctionStatus
 
 _MONTH = re.compile(r"(\d{4})-(\d{2})")
 _ONE_DAY = dt.timedelta(days=1)
@@ -62,12 +64,14 @@ class MonthResults(NamedTuple):
 
 
 class Finding(NamedTuple):
-    """One sanction against one township. ``key`` is stable, so decisions can be recorded against it."""
+    """One sanction against one township. ``key`` is stable, so decisions can be recorded against it.
+    ``trigger`` says why, as a message code and its parameters (months, cases, counts, rates,
+    dates); ``xinfang.messages`` words it."""
 
     key: str
     township: str
     kind: SanctionKind
-    trigger: str
+    trigger: Message
     months: tuple[str, ...]
     cases: tuple[str, ...]
     status: SanctionStatus
@@ -150,8 +154,8 @@ def _completed_on(block: Sequence[PublishedMonth]) -> dt.date:
     return max(pm.published_on for pm in block)
 
 
-def _months_text(block: Sequence[PublishedMonth]) -> str:
-    return "、".join(pm.month for pm in block)
+def _months_of(block: Sequence[PublishedMonth]) -> tuple[str, ...]:
+    return tuple(pm.month for pm in block)
 
 
 def _veto(township: str, block: Sequence[PublishedMonth], policy: Policy) -> Finding:
@@ -162,10 +166,8 @@ def _veto(township: str, block: Sequence[PublishedMonth], policy: Policy) -> Fin
         key=f"veto:{township}:{trigger_month.month}",
         township=township,
         kind=SanctionKind.veto,
-        trigger=(
-            f"连续{len(block)}个月信访排名后{policy.bottom_size}位({_months_text(block)}),"
-            f"{trigger_month.month}排名于{start}公布;取消{year_end.year}年度评先评优资格并停止用地审批"
-        ),
+        trigger=Message.of("sanction.veto", n=len(block), bottom_size=policy.bottom_size, months=_months_of(block),
+                           month=trigger_month.month, published_on=start, year=year_end.year),
         months=tuple(pm.month for pm in block),
         cases=(),
         status=SanctionStatus.in_force,
@@ -191,7 +193,7 @@ def _release(
 def _key_management(
     township: str,
     key: str,
-    trigger: str,
+    trigger: Message,
     months: tuple[str, ...],
     cases: tuple[str, ...],
     start: dt.date,
@@ -203,10 +205,8 @@ def _key_management(
     if release is not None:
         lifted_on = _completed_on(release)
         status, end = SanctionStatus.lifted, lifted_on - _ONE_DAY  # lifted the day the release is published
-        trigger += (
-            f";{_months_text(release)}连续{len(release)}个月不在后{policy.bottom_size}位,"
-            f"于{lifted_on}解除"
-        )
+        trigger = Message.of("sanction.lifted", ground=trigger, months=_months_of(release), n=len(release),
+                             bottom_size=policy.bottom_size, lifted_on=lifted_on)
     return Finding(
         key=key,
         township=township,
@@ -233,15 +233,14 @@ def _incident_findings(township: str, cases: Sequence[Case], published, policy: 
     findings = []
     for month, group in sorted(by_month.items()):
         group.sort(key=lambda c: (c.received, c.number))
-        described = "、".join(f"{c.number}({c.received},{Level(c.level).zh}级,{c.people}人)" for c in group)
+        described = tuple(Message.of("sanction.incident_case", number=c.number, received=c.received,
+                                     level=Level(c.level), people=c.people) for c in group)
         findings.append(
             _key_management(
                 township,
                 key=f"key_management:{township}:incident:{month}",
-                trigger=(
-                    f"发生严重信访问题:{Level(policy.serious_incident_level).zh}级以上集体访 {described};"
-                    f"停止一切用地审批"
-                ),
+                trigger=Message.of("sanction.key_management.incident", level=Level(policy.serious_incident_level),
+                                   cases=described),
                 months=(month,),
                 cases=tuple(c.number for c in group),
                 start=group[0].received,
@@ -263,10 +262,9 @@ def _mechanical(published: Sequence[PublishedMonth], cases: Sequence[Case], poli
                 _key_management(
                     township,
                     key=f"key_management:{township}:{month}",
-                    trigger=(
-                        f"连续{len(block)}个月信访排名后{policy.bottom_size}位({_months_text(block)}),"
-                        f"{month}排名于{block[-1].published_on}公布;列为重点管理乡镇,停止一切用地审批"
-                    ),
+                    trigger=Message.of("sanction.key_management.ranking", n=len(block),
+                                       bottom_size=policy.bottom_size, months=_months_of(block), month=month,
+                                       published_on=block[-1].published_on),
                     months=tuple(pm.month for pm in block),
                     cases=(),
                     start=_completed_on(block),
@@ -305,13 +303,14 @@ def _chronic(overdue: Sequence[OverdueCase], policy: Policy, today: dt.date) -> 
         if len(items) < policy.chronic_overdue_cases or policy.chronic_overdue_cases < 1:
             continue
         start = items[policy.chronic_overdue_cases - 1].due + _ONE_DAY
-        described = "、".join(f"{o.case}({Clock(o.clock).zh}到期{o.due})" for o in items)
+        described = tuple(Message.of("sanction.overdue_case", case=o.case, clock=Clock(o.clock), due=o.due)
+                          for o in items)
         findings.append(
             Finding(
                 key=f"chronic:{township}:{start}",
                 township=township,
                 kind=SanctionKind.chronic,
-                trigger=f"{len(items)}件信访事项超过办理期限未办结:{described};建议停止经营性用地招拍挂",
+                trigger=Message.of("sanction.chronic", n=len(items), cases=described),
                 months=tuple(sorted({_month_of(o.due + _ONE_DAY) for o in items})),
                 cases=tuple(o.case for o in items),
                 status=SanctionStatus.proposed,
@@ -354,10 +353,8 @@ def _summons(months: Iterable[MonthResults], policy: Policy) -> list[Finding]:
                 key=f"summons:{township}:{month}",
                 township=township,
                 kind=SanctionKind.summons,
-                trigger=(
-                    f"{month}信访事项{len(numbers)}件,按期办结率{met / decided:.0%}({met}/{decided}),"
-                    f"低于{policy.summons_on_time_rate:.0%};建议召见主要负责人谈话、限期解决"
-                ),
+                trigger=Message.of("sanction.summons", month=month, n=len(numbers), rate=met / decided, met=met,
+                                   decided=decided, target=policy.summons_on_time_rate),
                 months=(month,),
                 cases=tuple(sorted(numbers)),
                 status=SanctionStatus.proposed,
@@ -377,9 +374,9 @@ def _admonishment(cases: Sequence[Case], policy: Policy) -> list[Finding]:
             continue
         aggravating = []
         if policy.is_collective(case.people):
-            aggravating.append(f"集体访{case.people}人")
+            aggravating.append(Message.of("sanction.collective", people=case.people))
         if case.repeat_of:
-            aggravating.append(f"重复访(前案{case.repeat_of})")
+            aggravating.append(Message.of("sanction.repeat", previous=case.repeat_of))
         if not aggravating:
             continue
         findings.append(
@@ -387,10 +384,8 @@ def _admonishment(cases: Sequence[Case], policy: Policy) -> list[Finding]:
                 key=f"admonishment:{case.township}:{case.number}",
                 township=case.township,
                 kind=SanctionKind.admonishment,
-                trigger=(
-                    f"越级访 {case.number}({case.received},{Level(case.level).zh}级),{'、'.join(aggravating)};"
-                    f"建议对主要负责人诫勉谈话并全区通报批评"
-                ),
+                trigger=Message.of("sanction.admonishment", number=case.number, received=case.received,
+                                   level=Level(case.level), aggravating=tuple(aggravating)),
                 months=(_month_of(case.received),),
                 cases=(case.number,),
                 status=SanctionStatus.proposed,
@@ -466,13 +461,11 @@ def applies(finding: Finding, on: dt.date, decisions: Mapping[str, SanctionStatu
     return finding.start <= on and (finding.end is None or on <= finding.end)
 
 
-def _reason(finding: Finding, action: Action) -> str:
-    until = f"至{finding.end}" if finding.end is not None else ""
-    verb = "取消" if action == Action.award else "停止"
-    return (
-        f"{finding.kind.zh}({finding.kind.en}) [{finding.key}]: 自{finding.start}起{until}"
-        f"{verb}{action.zh}({action.en}) — {finding.trigger}"
-    )
+def _reason(finding: Finding, action: Action) -> Message:
+    until = Message.of("sanction.until", end=finding.end) if finding.end is not None else ""
+    verb = Message.of("sanction.withdrawn" if action == Action.award else "sanction.stopped")
+    return Message.of("sanction.blocks", kind=finding.kind, key=finding.key, start=finding.start, until=until,
+                      verb=verb, action=action, trigger=finding.trigger)
 
 
 def check_action(
@@ -481,8 +474,9 @@ def check_action(
     on: dt.date,
     findings: Iterable[Finding],
     decisions: Mapping[str, SanctionStatus],
-) -> tuple[bool, list[str]]:
-    """May ``township`` get ``action`` on ``on``? Returns (allowed, one reason per binding sanction)."""
+) -> tuple[bool, list[Message]]:
+    """May ``township`` get ``action`` on ``on``? Returns (allowed, one reason per binding sanction,
+    each a message naming the sanction, its window and its trigger)."""
     action = Action(action)
     reasons = [
         _reason(f, action)

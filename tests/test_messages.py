@@ -1,0 +1,76 @@
+"""The message catalogue: both languages for every code, the same parameters in each, and every
+code the rules emit present."""
+
+from __future__ import annotations
+
+import ast
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+import xinfang
+from xinfang import messages
+from xinfang.messages import MESSAGES, placeholders, text, wording
+from xinfang.model import Clock, Level, Message
+
+PACKAGE = Path(xinfang.__file__).parent
+
+
+@pytest.mark.parametrize("code", sorted(MESSAGES))
+def test_every_message_has_both_languages_with_the_same_parameters(code):
+    zh, en = MESSAGES[code]
+    assert zh.strip() and en.strip(), code
+    assert placeholders(code, "zh") == placeholders(code, "en"), code
+
+
+def _codes_emitted(path: Path) -> list[tuple[int, str]]:
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "of"
+                and getattr(node.func.value, "id", "") == "Message"):
+            first = node.args[0] if node.args else None
+            if isinstance(first, ast.Constant):
+                found.append((node.lineno, first.value))
+            elif isinstance(first, ast.IfExp):  # Message.of("a" if … else "b")
+                found += [(node.lineno, c.value) for c in (first.body, first.orelse) if isinstance(c, ast.Constant)]
+    return found
+
+
+def test_every_code_a_module_emits_is_in_the_catalogue():
+    emitted = [(p, line, code) for p in PACKAGE.rglob("*.py") for line, code in _codes_emitted(p)]
+    assert emitted, "no Message.of(...) found: the scan is broken"
+    missing = [f"{p.relative_to(PACKAGE)}:{line} {code}" for p, line, code in emitted if code not in MESSAGES]
+    assert missing == []
+
+
+def test_text_fills_parameters_and_words_each_kind_of_value():
+    assert text("sanction.until", "zh", end=dt.date(2026, 12, 31)) == "至2026-12-31"
+    assert text("sanction.until", "en", end=dt.date(2026, 12, 31)) == " to 2026-12-31"
+    case = Message.of("sanction.overdue_case", case="C-1", clock=Clock.handling, due=dt.date(2026, 6, 10))
+    assert wording(case) == "C-1(办理期限到期2026-06-10)"
+    assert wording(case, "en") == "C-1 (statutory handling due 2026-06-10)"
+    two = Message.of("sanction.chronic", n=2, cases=(case, case._replace()))
+    assert wording(two) == "2件信访事项超过办理期限未办结:C-1(办理期限到期2026-06-10)、C-1(办理期限到期2026-06-10);建议停止经营性用地招拍挂"
+    assert ", C-1 (statutory" in wording(two, "en")
+    summons = Message.of("sanction.summons", month="2026-03", n=5, rate=3 / 5, met=3, decided=5, target=0.8)
+    assert "按期办结率60%(3/5),低于80%" in wording(summons)
+    incident = Message.of("sanction.incident_case", number="C-2", received=dt.date(2026, 3, 1), level=Level.city,
+                          people=6)
+    assert wording(incident) == "C-2(2026-03-01,市级,6人)"
+
+
+def test_plain_strings_pass_through_and_unknowns_are_refused():
+    assert wording("已写好的文字") == "已写好的文字"
+    assert wording(None) == ""
+    with pytest.raises(KeyError, match="no message"):
+        text("no.such.code")
+    with pytest.raises(ValueError, match="unknown language"):
+        text("sanction.until", "fr", end="x")
+
+
+def test_the_catalogue_imports_nothing_heavy():
+    tree = ast.parse(Path(messages.__file__).read_text(encoding="utf-8"))
+    imported = {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+    imported |= {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module}
+    assert imported <= {"__future__", "string", "collections.abc", "xinfang.model"}
