@@ -76,6 +76,15 @@ def test_the_console_script_and_python_m_run_the_typer_app():
 # --- what a cold command imports -----------------------------------------------------------------
 
 
+@pytest.mark.parametrize("argv", [["--version"], ["--db", "x.db", "--lang", "en", "--version"],
+                                  ["--today=2026-11-26", "--version", "rank", "--month", "2026-11"]])
+def test_the_version_loads_no_command_module_and_nothing_heavy(argv):
+    code, out, modules = loaded_after(argv)
+    assert (code, out.strip()) == (0, f"xinfang {__import__('xinfang').__version__}")
+    assert groups(modules) == set()
+    assert heavy(modules) == []
+
+
 @pytest.mark.parametrize("name", sorted(COMMAND_MODULES))
 def test_a_command_loads_only_its_own_command_module(name):
     code, out, modules = loaded_after(["--db", "x.db", name, "--help"])

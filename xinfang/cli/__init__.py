@@ -3,7 +3,7 @@ groups, and the one place errors are printed.
 
 Each command module is a thin layer: parse options, open the ledger, call one ledger/rules
 function inside one transaction, hand the result to ``xinfang.output.emit``. A cold process
-imports only the command module it runs (``COMMAND_MODULES``).
+imports only the command module it runs (``COMMAND_MODULES``), and none for ``--version``.
 """
 
 from __future__ import annotations
@@ -186,25 +186,36 @@ _GLOBAL_WITH_VALUE = ("--db", "--today", "--lang", "--user")
 
 
 def _command_name(argv: list[str]) -> str | None:
-    """The command a command line runs, skipping the global options before it."""
+    """The command a command line runs, skipping the global options before it; ``"--version"`` when
+    the version is asked for first (Typer answers it before looking at any command)."""
     skip = False
     for token in argv:
         if skip:
             skip = False
         elif token in _GLOBAL_WITH_VALUE:
             skip = True
+        elif token == "--version":
+            return token
         elif token.startswith("-"):
             if not any(token.startswith(o + "=") for o in _GLOBAL_WITH_VALUE):
-                return None  # --help, --version or a mistake: show everything
+                return None  # --help or a mistake: show everything
         else:
             return token
     return None
 
 
+def _command_modules(argv: list[str] | None) -> tuple[str, ...]:
+    """The command modules a command line needs: none for ``--version``, the command's own when it
+    is known, else (help, a mistake, ``argv`` None) all of them."""
+    name = _command_name(argv) if argv is not None else None
+    if name == "--version":
+        return ()
+    return (COMMAND_MODULES[name],) if name in COMMAND_MODULES else COMMAND_PACKAGES
+
+
 def _register_commands(argv: list[str] | None = None) -> None:
-    """Import the command modules (commands register on import): only the one needed when known."""
-    module = COMMAND_MODULES.get(_command_name(argv)) if argv is not None else None
-    for name in (module,) if module else COMMAND_PACKAGES:
+    """Import the command modules ``argv`` needs (commands register on import); all without ``argv``."""
+    for name in _command_modules(argv):
         __import__(f"xinfang.cli.{name}")
 
 
