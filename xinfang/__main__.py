@@ -1,3 +1,3 @@
-from xinfang.entry import main
+from xinfang.cli import main
 
 main()

@@ -33,6 +33,13 @@ LIST_SEPARATOR = {"zh": "、", "en": ", "}
 
 # code → (zh template, en template)
 MESSAGES: dict[str, tuple[str, str]] = {
+    # -- notices a write gives after its commit (ledger.notice) --
+    "notice.provisional": (
+        "提醒：{case}{clock}到期日{due}为暂定：{years}年尚无官方节假日安排，暂按周一至周五计算工作日；"
+        "用“xinfang calendar load 文件”载入后自动重算到期日",
+        "Warning: {case}{clock} due {due} is provisional (暂定): {years} has no official holiday schedule, "
+        "so it counts Monday to Friday only; load it with 'xinfang calendar load FILE' and the due date is recomputed",
+    ),
     # -- sanction triggers (rules/sanctions.py); the zh wording is the CLI contract, keep it exact --
     "sanction.veto": (
         "连续{n}个月信访排名后{bottom_size}位({months}),{month}排名于{published_on}公布;"

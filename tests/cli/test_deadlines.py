@@ -131,7 +131,7 @@ def test_overdue_groups_by_unit_and_leader_worst_first_and_excludes_done_and_pet
     assert table.out.index("车桥镇") < table.out.index("泾口镇") < table.out.index("未交办")
     english = cli("overdue", "--on", "2026-11-26", lang="en")
     assert "seriously overdue" in english.out and "not assigned" in english.out
-    monkeypatch.setattr("xinfang.commands.deadlines.PLAIN_ABOVE", 2)  # long lists print as plain columns
+    monkeypatch.setattr("xinfang.cli.deadlines.PLAIN_ABOVE", 2)  # long lists print as plain columns
     plain = cli("overdue", "--on", "2026-11-26")
     assert plain.code == 0 and "plain columns" in plain.err and "┃" not in plain.out
     assert plain.out.index(b) < plain.out.index(a) < plain.out.index("未交办") < plain.out.index(c)

@@ -1,20 +1,160 @@
-"""The ``xinfang`` command: global options, command groups, and the one place errors are printed.
+"""The ``xinfang`` command (the console script and ``python -m xinfang``): global options, command
+groups, and the one place errors are printed.
 
 Each command module is a thin layer: parse options, open the ledger, call one ledger/rules
-function inside one transaction, hand the result to ``xinfang.output.emit``. The global state and
-the mapping of errors to messages and exit codes live in ``xinfang.session``, shared with the quick
-path of ``xinfang.entry``.
+function inside one transaction, hand the result to ``xinfang.output.emit``. A cold process
+imports only the command module it runs (``COMMAND_MODULES``), and none for ``--version``.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import os
 import sys
 from typing import Annotated, Optional
 
 import typer
 
 from xinfang import __version__
-from xinfang.session import STATE, error, failure, fmt, text_args  # noqa: F401  (STATE and fmt: for the commands)
+from xinfang.errors import XinfangError
+
+# --- one invocation: the global options, and the one place errors become a line on stderr ----------
+
+
+class State:
+    """Global options, shared by every command of one invocation."""
+
+    db: str | None = None
+    today_text: str | None = None
+    lang: str = "zh"
+    who: str = "clerk"
+
+    def configure(self, db: str | None, today: str | None, lang: str, user: str | None) -> None:
+        """Take the global options (each also read from its XINFANG_* variable) and check them."""
+        self.db = db
+        self.today_text = today or os.environ.get("XINFANG_TODAY") or None
+        lang = (lang or os.environ.get("XINFANG_LANG") or "zh").lower()
+        if lang not in ("zh", "en"):
+            raise XinfangError(f"--lang: unknown language {lang!r}", fix="use zh or en")
+        self.lang = lang
+        self.who = user or os.environ.get("XINFANG_USER") or _login()
+        if self.today_text:
+            self.today  # validate early: a bad --today is a usage mistake of its own
+
+    @property
+    def today(self) -> dt.date:
+        if self.today_text:
+            from xinfang.parse import parse_date
+
+            return parse_date(self.today_text, "--today")
+        return dt.date.today()
+
+    def open(self, create: bool = False):
+        from xinfang.ledger.db import ledger_file, open_ledger
+
+        ledger = open_ledger(ledger_file(self.db), self.who, create=create)
+        ledger.on_notices = print_notices
+        return ledger
+
+
+STATE = State()
+
+
+def _login() -> str:
+    try:
+        import getpass
+
+        return getpass.getuser()
+    except Exception:  # no login name in some containers; the history still needs a name
+        return "clerk"
+
+
+def fmt(json_: bool, csv_: bool = False) -> str:
+    """The output format chosen by the shared output options."""
+    if json_ and csv_:
+        raise XinfangError("--json and --csv: choose one output format", fix="drop one of them")
+    return "json" if json_ else "csv" if csv_ else "table"
+
+
+def text_args(argv: list[str]) -> list[str]:
+    """Refuse arguments that are not text: bytes a non-UTF-8 terminal (often GBK) sent, which Python
+    keeps as lone surrogates that SQLite and the screen cannot take, and NUL characters (possible
+    only from a calling program), which no file name or field may hold."""
+    for i, arg in enumerate(argv):
+        option = argv[i - 1] if i and argv[i - 1].startswith("-") else f"argument {i + 1}"
+        if "\x00" in arg:
+            raise XinfangError(f"{option}: contains a NUL character", fix="pass plain text")
+        if any("\ud800" <= c <= "\udfff" for c in arg):
+            raw = arg.encode("utf-8", "surrogateescape") if all(
+                c < "\ud800" or "\udc80" <= c <= "\udcff" or c > "\udfff" for c in arg) else b""
+            guess = raw.decode("gb18030", "replace") if raw else ""
+            hint = f" (as GBK it reads {guess!r})" if guess and "\ufffd" not in guess else ""
+            raise XinfangError(f"{option}: not UTF-8 text{hint}",
+                               fix="set the terminal to UTF-8 (LANG=zh_CN.UTF-8, or 'chcp 65001' on Windows) "
+                                   "and type it again")
+    return argv
+
+
+def failure(exc: BaseException) -> int:
+    """Print what went wrong as one line on stderr and return the exit code; never a traceback for a
+    clerk (``XINFANG_DEBUG=1`` re-raises an unexpected error)."""
+    if isinstance(exc, XinfangError):
+        error(str(exc))
+        return 1
+    import sqlite3
+
+    if isinstance(exc, sqlite3.OperationalError):
+        error(f"the ledger could not be written ({exc})", "try again; if it persists run 'xinfang db check'")
+        return 1
+    if isinstance(exc, sqlite3.DatabaseError):
+        error(f"the ledger file is damaged ({exc})", "run 'xinfang db check' and restore from a backup")
+        return 1
+    if isinstance(exc, KeyboardInterrupt):
+        return 130  # quietly, as Typer ends an interrupted command
+    if isinstance(exc, BrokenPipeError):
+        _drop_stdout()  # the reader went away ('| head'): exit 1 as click does, with nothing more written
+        return 1
+    if isinstance(exc, OSError):  # a file the user named cannot be read or written (too long a name, no access, …)
+        name = str(exc.filename) if exc.filename is not None else "file"
+        name = name if len(name) <= 60 else name[:57] + "…"
+        error(f"{name}: {exc.strerror or exc}", "check the file name, its folder and the permissions")
+        return 1
+    if os.environ.get("XINFANG_DEBUG"):
+        raise exc
+    error(f"internal error: {type(exc).__name__}: {exc}", "set XINFANG_DEBUG=1 to see details and report it")
+    return 1
+
+
+def error(message: str, fix: str | None = None) -> None:
+    """One ``Error: …`` line on stderr."""
+    text = f"Error: {message}" + (f"; {fix}" if fix else "")
+    sys.stderr.write(text.replace("\n", " ") + "\n")
+
+
+def print_notices(ledger, notices: list[tuple[str, dict]]) -> None:
+    """Word what a committed write has to tell the user, one line each on stderr."""
+    from xinfang.messages import text
+
+    for code, p in notices:
+        params = dict(p)
+        if code == "provisional":
+            params["case"] = f"{p['case']} " if p.get("case") else ""
+            params["clock"] = p["clock"].label(STATE.lang) if STATE.lang == "zh" else p["clock"].value
+            params["years"] = ("、" if STATE.lang == "zh" else ", ").join(map(str, p["years"]))
+        sys.stderr.write(text(f"notice.{code}", STATE.lang, **params) + "\n")
+
+
+def _drop_stdout() -> None:
+    """Send what is left of stdout to /dev/null, so the interpreter's last flush cannot fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):  # no file descriptor behind stdout (a test's capture): nothing to flush
+        pass
+
+
+# --- the command line ------------------------------------------------------------------------------
 
 app = typer.Typer(
     name="xinfang",
@@ -61,25 +201,36 @@ _GLOBAL_WITH_VALUE = ("--db", "--today", "--lang", "--user")
 
 
 def _command_name(argv: list[str]) -> str | None:
-    """The command a command line runs, skipping the global options before it."""
+    """The command a command line runs, skipping the global options before it; ``"--version"`` when
+    the version is asked for first (Typer answers it before looking at any command)."""
     skip = False
     for token in argv:
         if skip:
             skip = False
         elif token in _GLOBAL_WITH_VALUE:
             skip = True
+        elif token == "--version":
+            return token
         elif token.startswith("-"):
             if not any(token.startswith(o + "=") for o in _GLOBAL_WITH_VALUE):
-                return None  # --help, --version or a mistake: show everything
+                return None  # --help or a mistake: show everything
         else:
             return token
     return None
 
 
+def _command_modules(argv: list[str] | None) -> tuple[str, ...]:
+    """The command modules a command line needs: none for ``--version``, the command's own when it
+    is known, else (help, a mistake, ``argv`` None) all of them."""
+    name = _command_name(argv) if argv is not None else None
+    if name == "--version":
+        return ()
+    return (COMMAND_MODULES[name],) if name in COMMAND_MODULES else COMMAND_PACKAGES
+
+
 def _register_commands(argv: list[str] | None = None) -> None:
-    """Import the command modules (commands register on import): only the one needed when known."""
-    module = COMMAND_MODULES.get(_command_name(argv)) if argv is not None else None
-    for name in (module,) if module else COMMAND_PACKAGES:
+    """Import the command modules ``argv`` needs (commands register on import); all without ``argv``."""
+    for name in _command_modules(argv):
         __import__(f"xinfang.cli.{name}")
 
 
@@ -88,6 +239,8 @@ def run(argv: list[str] | None = None) -> int:
     try:
         argv = text_args(sys.argv[1:] if argv is None else list(argv))
         _register_commands(argv)
+        # Typer ends an interrupted command with exit 130 and no message, and a command whose reader
+        # went away ('xinfang cases | head -1') with exit 1 and no traceback from the last flush.
         code = app(args=argv, prog_name="xinfang", standalone_mode=False)
         # Typer returns the code of a typer.Exit raised by a command instead of raising it.
         return code if isinstance(code, int) else 0

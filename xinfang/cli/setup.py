@@ -62,9 +62,11 @@ def create_ledger(path: Path, townships, rules_text: str) -> dict:
 @app.command()
 def townships(json_: JsonOpt = False, csv_: CsvOpt = False):
     """List the roster: townships and streets, their area (片区) and population."""
-    from xinfang.commands.setup import townships as townships_body
+    from xinfang.output import emit
 
-    townships_body(json_, csv_)
+    ledger = STATE.open()
+    rows = [{"township": t.name, "area": t.area, "population": t.population} for t in ledger.ref.townships]
+    emit(rows, fmt(json_, csv_), STATE.lang, columns=["township", "area", "population"])
 
 
 @app.command()

@@ -180,7 +180,7 @@ def provisional(ledger, number: str | None, c: lc.ClockState) -> None:
     if c.provisional:
         cal = work_calendar(ledger)
         years = [y for y in range(c.start.year, c.due.year + 1) if not cal.is_official(y)]
-        ledger.notice("provisional", case=number, clock=c.clock.value, due=c.due, years=years)
+        ledger.notice("provisional", case=number, clock=c.clock, due=c.due, years=years)
 
 
 def deadline_json(c: lc.ClockState) -> dict:
