@@ -12,7 +12,7 @@ import xinfang
 PACKAGE = Path(xinfang.__file__).parent
 ALLOWED_IN_RULES = {"__future__", "datetime", "dateutil", "xinfang.model", "xinfang.rules", "typing", "enum",
                     "collections", "dataclasses", "decimal", "functools", "itertools", "math", "hashlib",
-                    "bisect", "calendar", "operator", "fractions", "statistics", "re", "heapq"}
+                    "bisect", "calendar", "operator", "fractions", "statistics", "re", "heapq", "unicodedata"}
 FORBIDDEN_CALLS = {"today", "now", "utcnow", "getenv", "open", "time"}
 
 

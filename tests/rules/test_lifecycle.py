@@ -14,6 +14,7 @@ from xinfang.calendar_source import build_calendar
 from xinfang.model import PETITIONER_WINDOWS, Clock, Status
 from xinfang.policy import default_rules_text, load_policy_text
 from xinfang.rules import lifecycle as lc
+from xinfang.rules.protection import protected_names
 
 D = dt.date
 CAL = build_calendar({})
@@ -23,7 +24,8 @@ TODAY = D(2026, 11, 30)
 
 
 def new_case(major: bool = False, received: dt.date = D(2026, 3, 2), accused: str | None = None) -> lc.CaseState:
-    return lc.CaseState(number="2026-00001", status=None, received=received, major=major, accused=accused)
+    return lc.CaseState(number="2026-00001", status=None, received=received, major=major, accused=accused,
+                        protected=protected_names(accused))
 
 
 def run(case: lc.CaseState, *actions) -> lc.CaseState:
@@ -96,7 +98,7 @@ def test_a_review_request_after_the_window_is_refused():
 def test_an_accusation_is_never_assigned_to_the_accused(field):
     case = run(new_case(major=True, accused="周明"), lc.Register(D(2026, 3, 2)))
     args = {"unit": "车桥镇", "leader": "李四", "joint": ()}
-    args[field] = ("周明",) if field == "joint" else "周明"
+    args[field] = ("周\u200b明",) if field == "joint" else "周明" if field == "leader" else "周明 "
     refusal = lc.step(case, lc.Assign(D(2026, 3, 4), **args), POLICY, CLOCKING, TODAY)
     assert isinstance(refusal, lc.Refusal) and refusal.code == "accused_handles" and refusal.field == f"--{field}"
 

@@ -11,6 +11,7 @@ import datetime as dt
 from xinfang.errors import XinfangError
 from xinfang.ledger.lifecycle import case_state, deadline_json, decide, stored, take, update_case
 from xinfang.ledger.lifecycle import record as record_step
+from xinfang.ledger.protection import protected_for
 from xinfang.model import OPEN_STATUSES, Case, Channel, Clock, Kind, Level, Outcome, Satisfaction, Status
 from xinfang.rules import lifecycle as lc
 
@@ -217,7 +218,8 @@ def correct_case(ledger, number: str, fields: dict, reason: str, today: dt.date)
     if merged["kind"] != Kind.accusation and merged["accused"] and fields.get("accused") is None:
         fields = {**fields, "accused": ""}  # no longer an accusation: it accuses no one
         merged["accused"] = None
-    correction = lc.Correct(merged["accused"], merged["received"], merged["kind"] == Kind.accusation)
+    correction = lc.Correct(merged["accused"], merged["received"], merged["kind"] == Kind.accusation,
+                            protected_for(ledger, merged["accused"]))
     decide(ledger, case_state(ledger, row), correction, today)
     check_case_fields(ledger, merged, today)
     new = {k: stored(merged[k]) for k in fields if fields[k] is not None}

@@ -34,6 +34,7 @@ from xinfang.errors import XinfangError
 from xinfang.labels import LABELS
 from xinfang.ledger.cases import CASE_FIELDS, case_number, check_case_fields
 from xinfang.ledger.export import DATE_COLUMNS, DERIVED, ENUM_COLUMNS, LIFECYCLE, REQUIRED
+from xinfang.ledger.protection import protected_for
 from xinfang.ledger.history import ChainWriter, RecordEncoder, last_link, now_stamp
 from xinfang.ledger.tables import Table, open_table
 from xinfang.model import OPEN_STATUSES, Channel, Kind, Level, Status
@@ -440,7 +441,7 @@ class RowChecker:
         status = Status(out["status"])
         joint = tuple(out["joint"] or ())
         case = lc.CaseState(number="", status=None, received=out["received"], major=bool(out["major"]),
-                            accused=out["accused"])
+                            accused=out["accused"], protected=protected_for(self.ledger, out["accused"]))
         actions = lc.path_actions(status, out["received"], out["assigned_on"], out["replied_on"], out["closed_on"],
                                   out["unit"], out["leader"], joint, out["outcome"])
         steps = []

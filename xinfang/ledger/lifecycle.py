@@ -14,6 +14,7 @@ import json
 
 from xinfang.errors import XinfangError
 from xinfang.ledger.clocks import clock_state, work_calendar
+from xinfang.ledger.protection import protected_for
 from xinfang.model import Status
 from xinfang.rules import lifecycle as lc
 
@@ -31,7 +32,7 @@ def case_state(ledger, row: dict) -> lc.CaseState:
         number=row["number"], status=Status(row["status"]), received=_DAY(row["received"]), major=bool(row["major"]),
         accused=row["accused"], unit=row["unit"], leader=row["leader"], joint=tuple(json.loads(row["joint"] or "[]")),
         assigned_on=_date(row["assigned_on"]), replied_on=_date(row["replied_on"]), closed_on=_date(row["closed_on"]),
-        clocks=tuple(clock_state(r) for r in clocks))
+        clocks=tuple(clock_state(r) for r in clocks), protected=protected_for(ledger, row["accused"]))
 
 
 def clocking(ledger) -> lc.Clocking:

@@ -22,6 +22,7 @@ from typing import NamedTuple
 from xinfang.model import PETITIONER_WINDOWS, Clock, ClockRule, Policy, Status
 from xinfang.rules.calendar import WorkCalendar
 from xinfang.rules.deadlines import clocks_started_by, deadline_for, extension_allowed
+from xinfang.rules.protection import handled_by_accused, protected_names
 
 
 # --- the state ------------------------------------------------------------------------------------
@@ -61,6 +62,8 @@ class CaseState(NamedTuple):
     replied_on: dt.date | None = None
     closed_on: dt.date | None = None
     clocks: tuple[ClockState, ...] = ()
+    # 检举控告: the normalised names that may never handle this case (``rules.protection``).
+    protected: frozenset[str] = frozenset()
 
     def clock(self, clock: Clock) -> ClockState | None:
         for c in self.clocks:
@@ -124,11 +127,13 @@ class Extend(NamedTuple):
 
 
 class Correct(NamedTuple):
-    """A correction of registered facts: ``fields`` as merged (old values and the new ones)."""
+    """A correction of registered facts, as merged (old values and the new ones): the accused, whom
+    the corrected case protects against (``protected``), the received date, whether an accusation."""
 
     accused: str | None
     received: dt.date
     accusation: bool
+    protected: frozenset[str] = frozenset()
 
 
 class Restate(NamedTuple):
@@ -585,18 +590,20 @@ def _guard(case: CaseState, name: str, action, today: dt.date) -> Refusal | None
     on = action.on
     if name == "register":
         return _not_after(on, today, "--received")
-    if name == "transfer" and case.assigned_on:
-        return _not_after(on, today) or _not_before(on, case.assigned_on, "assigned_on")
-    if name in ("assign", "reassign", "transfer"):
-        refusal = _not_after(on, today) or _not_before(on, case.received, "received")
-        if refusal or name == "transfer":
+    if name == "transfer":
+        refusal = (_not_after(on, today) or _not_before(on, case.assigned_on, "assigned_on") if case.assigned_on
+                   else _not_after(on, today) or _not_before(on, case.received, "received"))
+        field = handled_by_accused(case.protected, to=action.to)
+        if refusal or not field:
             return refusal
-        accused = case.accused
-        if accused:
-            field = ("--unit" if accused == action.unit else "--joint" if accused in action.joint
-                     else "--leader" if accused == action.leader else None)
-            if field:
-                return Refusal("accused_handles", {"case": case.number, "accused": accused}, field)
+        return Refusal("accused_handles", {"case": case.number, "accused": case.accused}, field)
+    if name in ("assign", "reassign"):
+        refusal = _not_after(on, today) or _not_before(on, case.received, "received")
+        if refusal:
+            return refusal
+        field = handled_by_accused(case.protected, action.unit, action.leader, action.joint)
+        if field:
+            return Refusal("accused_handles", {"case": case.number, "accused": case.accused}, field)
         if action.joint and not case.major:
             return Refusal("joint_not_major", {}, "--joint")
         return None
@@ -725,8 +732,8 @@ def _extend(case: CaseState, action: Extend, clocking: Clocking, today: dt.date)
 def _correct(case: CaseState, action: Correct) -> Step | Refusal:
     if case.status == Status.transferred:
         return Refusal("correct_transferred", {"case": case.number})
-    handlers = [case.unit, case.leader, *case.joint]
-    if action.accused and action.accusation and action.accused in handlers:
+    protected = action.protected or protected_names(action.accused)
+    if action.accusation and handled_by_accused(protected, case.unit, case.leader, case.joint):
         return Refusal("accused_is_handler", {"case": case.number, "accused": action.accused}, "--accused")
     if action.received.year != case.received.year:
         return Refusal("correct_other_year", {}, "--received")
