@@ -432,12 +432,13 @@ def _result(op: str, ctx: Ctx, mine: list[Run], peer_name: str, peer: list[Run],
 
 def register_fields(db: Path) -> dict:
     """A realistic registration on this ledger: a known petitioner coming back about the same
-    matter (so the repeat look-up finds a match), received the day before ``TODAY``."""
+    matter while it is still being handled (so the repeat look-up finds a match, and the matter is
+    not final: 不再受理 would start no clock), received the day before ``TODAY``."""
     conn = sqlite3.connect(str(db))
     try:
         row = conn.execute(
             "SELECT township, name, id_number, category FROM cases WHERE id_number IS NOT NULL"
-            " AND month = ? AND status != 'transferred' ORDER BY number LIMIT 1", (RANK_MONTH,)).fetchone()
+            " AND status IN ('registered', 'accepted', 'assigned') ORDER BY number DESC LIMIT 1").fetchone()
     finally:
         conn.close()
     township, name, id_number, category = row

@@ -111,3 +111,14 @@ def test_a_bulk_load_can_suspend_the_tally_and_recount_it(tmp_path):
     assert conn.execute("SELECT month, people, n FROM case_tally ORDER BY 1, 2").fetchall() == [
         ("2026-03", 1, 2), ("2026-04", 6, 2)]
     conn.close()
+
+
+def test_the_open_duty_index_leaves_out_exactly_the_windows():
+    """``schema.NOT_A_WINDOW`` is the SQL twin of ``model.WINDOWS``."""
+    from xinfang.model import WINDOWS, Clock
+
+    conn = sqlite3.connect(":memory:")
+    conn.execute("CREATE TABLE clocks (clock TEXT)")
+    conn.executemany("INSERT INTO clocks VALUES (?)", [(c.value,) for c in Clock])
+    duties = {r[0] for r in conn.execute(f"SELECT clock FROM clocks WHERE {schema.NOT_A_WINDOW}")}
+    assert duties == {c.value for c in Clock if c not in WINDOWS}

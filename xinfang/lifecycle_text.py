@@ -43,6 +43,25 @@ TEXT: dict[str, tuple[str, str]] = {
     "extension_after_today": ("{on} is after today ({today})", "give the date the extension was approved"),
     "extension_before_start": ("{on} is before the {clock.value} deadline started ({start})",
                                "give the date the extension was approved"),
+    "already_accepted": ("{case} was accepted on {on}", "acceptance is recorded once"),
+    "receipt_of_interim": ("an interim reply opens no review window",
+                           "give --written for the written opinion (书面处理意见), or drop --received-on"),
+    "already_written": ("{case} has its written opinion of {on} already",
+                        "record a further reply without --written, or its receipt with --received-on"),
+    "no_written_opinion": ("{case} has no written opinion (书面处理意见) yet",
+                           "record it first with 'xinfang reply {case} --written'"),
+    "already_received": ("{case}: the petitioner received the written opinion on {on}", "its receipt is recorded once"),
+    "no_review_window": ("{case}: the review window opens when the petitioner receives the written opinion"
+                         " (书面处理意见), and {written_words}",
+                         "record its receipt with 'xinfang reply {case} --received-on D'"),
+    "no_objection_window": ("{case} has no objection window (交办异议期) in this ledger's policy",
+                            "the unit's objection is recorded in the case's history with 'xinfang correct' instead"),
+    "objection_used": ("{case}: the unit objected on {on} already", "assign the case again with 'xinfang assign'"),
+    "objection_late": ("the objection window (交办异议期) ended on {due} ({days} working days from the assignment"
+                       " on {start}); an objection on {on} is too late",
+                       "a late objection is not accepted; the unit handles the case"),
+    "told_out_of_range": ("{told_on} is before the approval ({on}) or after today ({today})",
+                          "give the day the petitioner was told of the extension"),
     "extension_after_due": ("the {clock.value} deadline already ran out on {due}",
                             "an extension is approved within the deadline; give --on {due} or earlier"),
 }
@@ -55,6 +74,8 @@ HINT_TEXT = {
     "under_review": "it is under review (复查); record the answer with 'xinfang review CASE --answer'",
     "under_rereview": "it is under re-review (复核); record the answer with 'xinfang review CASE --answer'",
     "transferred": "it was transferred to another body",
+    "declined": "it was declined (不予受理); the petitioner was told the statutory route",
+    "not_reaccepted": "the matter is final (不再受理); this registration starts nothing",
 }
 
 # Extension refusals of ``rules.deadlines.extension_allowed``.
@@ -75,6 +96,9 @@ def _words(code: str, params: dict) -> dict:
         p["hint"] = (HINT_TEXT["reply_first"] if p["assigned"] else "only a replied or closed case can be taken to review")
     elif code == "before_field":
         p["after_words"] = p["after"].replace("_", " ")
+    elif code == "no_review_window":
+        p["written_words"] = (f"the written opinion of {p['written']} has no receipt recorded" if p.get("written")
+                              else "no written opinion is recorded")
     elif code == "final":
         p["answered_words"] = f" on {p['answered']}" if p.get("answered") else ""
     elif code == "already_under_review":

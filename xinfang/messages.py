@@ -33,6 +33,17 @@ LIST_SEPARATOR = {"zh": "、", "en": ", "}
 
 # code → (zh template, en template)
 MESSAGES: dict[str, tuple[str, str]] = {
+    # -- lifecycle commands --
+    "reply.done": ("{case} 已答复", "{case} replied"),
+    "reply.written": ("{case} 已出具书面处理意见", "{case}: written opinion recorded"),
+    "reply.receipt": ("{case} 已记录信访人收到书面处理意见", "{case}: receipt of the written opinion recorded"),
+    "reply.window": ("；申请复查期限 {opens} 至 {closes}", "; review may be asked from {opens} to {closes}"),
+    "accept.done": ("{case} 已受理（{told}告知信访人）", "{case} accepted (the petitioner told {told})"),
+    "decline.done": ("{case} 不予受理（应通过{ground}途径解决），已书面告知", "{case} declined ({ground}); the petitioner told in writing"),
+    "object.done": ("{case} 责任单位{unit}提出交办异议，待重新交办", "{case}: {unit} objected to the assignment; assign it again"),
+    "register.final": ("{case} 不再受理：同一信访人同一事项已于 {final} 办理终结（《信访工作条例》第三十六条），不启动时限、不计排名、不扣保证金",
+                       "{case} not accepted again: the same petitioner's same matter is final in {final} (条例 art. 36);"
+                       " no deadlines, no ranking points, no deductions"),
     # -- notices a write gives after its commit (ledger.notice) --
     "notice.provisional": (
         "提醒：{case}{clock}到期日{due}为暂定：{years}年尚无官方节假日安排，暂按周一至周五计算工作日；"

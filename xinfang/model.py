@@ -66,16 +66,39 @@ class Status(Labeled):
     """Lifecycle state of a case."""
 
     registered = ("registered", "登记", "registered")
+    accepted = ("accepted", "受理", "accepted")
+    declined = ("declined", "不予受理", "declined")
     assigned = ("assigned", "交办", "assigned")
     replied = ("replied", "答复", "replied")
     closed = ("closed", "办结", "closed")
     review = ("review", "复查", "under review")
     rereview = ("rereview", "复核", "under re-review")
-    final = ("final", "不再受理", "final")
+    final = ("final", "已终结", "final")
     transferred = ("transferred", "转送", "transferred")
+    # A new letter or visit on a matter already final (条例 art. 36): recorded, no clocks, counted nowhere.
+    not_reaccepted = ("not_reaccepted", "不再受理", "not accepted again")
 
 
-OPEN_STATUSES = frozenset({Status.registered, Status.assigned, Status.replied, Status.review, Status.rereview})
+OPEN_STATUSES = frozenset({Status.registered, Status.accepted, Status.assigned, Status.replied, Status.review,
+                           Status.rereview})
+
+
+class DeclineGround(Labeled):
+    """不予受理: why the matter belongs to another statutory route (条例 art. 31 (一)–(五))."""
+
+    litigation = ("litigation", "诉讼", "litigation")
+    arbitration = ("arbitration", "仲裁", "arbitration")
+    reconsideration = ("reconsideration", "行政复议", "administrative reconsideration")
+    other = ("other", "其他法定途径", "another statutory route")
+
+
+class Told(Labeled):
+    """How the petitioner was told (受理告知, 延期告知)."""
+
+    written = ("written", "书面", "in writing")
+    in_person = ("in_person", "当面", "in person")
+    sms = ("sms", "短信", "by SMS")
+    phone = ("phone", "电话", "by phone")
 
 
 class Outcome(Labeled):
@@ -133,11 +156,13 @@ class Clock(Labeled):
     review_request = ("review_request", "申请复查期限", "review request window")
     review = ("review", "复查答复", "review answer")
     rereview = ("rereview", "复核答复", "re-review answer")
+    objection = ("objection", "交办异议期", "objection window")
 
 
-# The petitioner's own windows: not duties of the office. They never appear on the supervision list
-# and are never judged when a case closes. (The ledger's open-duty index is this set's SQL twin.)
-PETITIONER_WINDOWS = frozenset({Clock.review_request})
+# Windows, not duties of the office: the petitioner's to ask for review, the unit's to object to an
+# assignment. They never appear on the supervision list and are never judged when a case closes.
+# (``ledger.schema.NOT_A_WINDOW`` is this set's SQL twin, the open-duty index's condition.)
+WINDOWS = frozenset({Clock.review_request, Clock.objection})
 
 
 class Tier(Labeled):
@@ -271,6 +296,10 @@ class Policy(NamedTuple):
     deduction_min_level: Level
     reward_fen: int
     no_petition_pool_fen: int
+    review_body: str | None = None  # 复查 by the body one level up (条例 art. 35)
+    rereview_body: str | None = None
+    uncounted_statuses: frozenset = frozenset()  # statuses the ranking leaves out
+    uncharged_statuses: frozenset = frozenset()  # statuses no deposit is deducted for
 
     def is_collective(self, people: int) -> bool:
         return people >= self.collective_people
@@ -285,7 +314,9 @@ class Policy(NamedTuple):
         clocks = {
             Clock(name): ClockRule(
                 days=int(c["days"]),
-                start_from=c["from"],
+                # Rules files written before the written opinion was recorded say the review window
+                # runs "from the reply": they meant its reaching the petitioner, the written opinion.
+                start_from="written_opinion" if c["from"] == "reply" else c["from"],
                 counting=c.get("counting", "calendar"),
                 applies_to=c.get("applies_to", "all"),
                 max_extension_days=int(c.get("max_extension_days", 0)),
@@ -318,4 +349,10 @@ class Policy(NamedTuple):
             deduction_min_level=Level(dp["deduction_min_level"]),
             reward_fen=fen(dp["reward_yuan"]),
             no_petition_pool_fen=fen(raw["rewards"]["no_petition_pool_yuan"]),
+            review_body=case.get("review_body"),
+            rereview_body=case.get("rereview_body"),
+            # Rules files written before 不予受理 and 不再受理 were recorded: those statuses count nowhere.
+            uncounted_statuses=frozenset(Status(x) for x in rk.get("uncounted_statuses", ["declined", "not_reaccepted"])),
+            uncharged_statuses=frozenset(Status(x) for x in dp.get("uncharged_statuses",
+                                                                   ["transferred", "declined", "not_reaccepted"])),
         )

@@ -24,7 +24,11 @@ def register(cli, today: str, **fields) -> tuple[dict, str]:
 
 
 def assign(cli, case: str, on: str, unit: str = "车桥镇", leader: str = "李四", today: str | None = None) -> dict:
-    return cli.ok("assign", case, "--unit", unit, "--leader", leader, "--on", on, today=today or "2026-11-26")
+    """Accept (受理, the petitioner told in writing) and assign on the same day: the office's usual
+    day. Returns the assignment's JSON with the deadlines both started."""
+    accepted = cli.ok("accept", case, "--told", "written", "--on", on, today=today or "2026-11-26")
+    result = cli.ok("assign", case, "--unit", unit, "--leader", leader, "--on", on, today=today or "2026-11-26")
+    return {**result, "deadlines": result["deadlines"] + accepted["deadlines"]}
 
 
 def due_of(deadlines: list[dict], clock: str) -> dict:
@@ -53,7 +57,7 @@ def test_general_case_reply_due_follows_the_2026_schedule(cli, assigned, due):
     case = cli.register(received=assigned)["case"]
     result = assign(cli, case, assigned)
     assert due_of(result["deadlines"], "reply") == {"clock": "reply", "due": due, "provisional": False}
-    assert {d["clock"] for d in result["deadlines"]} == {"reply", "handling"}
+    assert {d["clock"] for d in result["deadlines"]} == {"reply", "objection", "handling"}
     row = clock_row(cli, case, "reply")
     assert row["start"] == assigned and row["done_on"] is None
 
@@ -62,7 +66,7 @@ def test_major_case_gets_the_conclusion_clock_and_notice_runs_from_registration(
     reg = cli.register(received="2026-09-22", major=True)
     assert reg["deadlines"] == [{"clock": "notice", "due": "2026-10-08", "provisional": False}]
     result = assign(cli, reg["case"], "2026-09-22")
-    assert {d["clock"] for d in result["deadlines"]} == {"conclude", "handling"}
+    assert {d["clock"] for d in result["deadlines"]} == {"conclude", "objection", "handling"}
     assert due_of(result["deadlines"], "conclude")["due"] == "2026-10-12"  # day 20, a working Monday
     notice = clock_row(cli, reg["case"], "notice")
     assert notice["done_on"] == "2026-09-22" and notice["met"] is True
@@ -71,12 +75,12 @@ def test_major_case_gets_the_conclusion_clock_and_notice_runs_from_registration(
 def test_reply_opens_the_review_request_window_and_resolve_records_on_time(cli):
     case = cli.register(received="2026-09-01")["case"]
     assign(cli, case, "2026-09-01")
-    cli.ok("reply", case, "--on", "2026-09-10", "--summary", "已书面答复")
+    cli.ok("reply", case, "--on", "2026-09-10", "--summary", "已书面答复", "--written", "--received-on", "2026-09-10")
     window = clock_row(cli, case, "review_request")
     assert window == {**window, "start": "2026-09-10", "due": "2026-10-10", "done_on": None}
     resolved = cli.ok("resolve", case, "--on", "2026-09-15", "--outcome", "support", "--summary", "已解决", "--signed")
     assert resolved["on_time"] is True
-    assert {c["clock"]: c["met"] for c in resolved["clocks"]} == {"handling": True}
+    assert {c["clock"]: c["met"] for c in resolved["clocks"]} == {"handling": True}  # the objection window is not judged
     assert clock_row(cli, case, "review_request")["done_on"] is None  # the petitioner's window is not judged
 
 
@@ -212,11 +216,11 @@ def test_extension_needs_a_running_handling_deadline(cli):
 def test_review_then_rereview_then_final(cli):
     case = cli.register(received="2026-09-01")["case"]
     assign(cli, case, "2026-09-01")
-    cli.ok("reply", case, "--on", "2026-09-10", "--summary", "已书面答复")
+    cli.ok("reply", case, "--on", "2026-09-10", "--summary", "已书面答复", "--written", "--received-on", "2026-09-10")
     cli.ok("resolve", case, "--on", "2026-09-15", "--outcome", "reject", "--summary", "不予支持",
            "--satisfaction", "unsatisfied")
 
-    # The window is 30 days from the reply: 10-10 is a make-up workday (Saturday).
+    # The window is 30 days from the receipt of the written opinion: 10-10 is a make-up workday (Saturday).
     err = refused(cli, "review", case, "--on", "2026-10-12", "--reason", "不服答复")
     assert "--on" in err and "2026-10-10" in err
 
@@ -308,7 +312,7 @@ def test_deadline_into_2027_is_provisional_until_the_2027_schedule_is_loaded(cli
 
     friday, err = register(cli, today, received="2026-12-17")  # day 15 is Friday 2027-01-01
     assert friday["deadlines"] == [{"clock": "notice", "due": "2027-01-01", "provisional": True}]
-    assert "Warning" in err and "provisional" in err and "2027" in err
+    assert "暂定" in err and "2027" in err
     saturday, _ = register(cli, today, received="2026-12-18")  # day 15 is Saturday 2027-01-02
     assert saturday["deadlines"] == [{"clock": "notice", "due": "2027-01-04", "provisional": True}]
     assert dt.date.fromisoformat(saturday["deadlines"][0]["due"]).weekday() < 5

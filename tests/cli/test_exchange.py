@@ -37,14 +37,18 @@ def office(cli):
     cli.register(received="2026-11-05", name="赵六", township="席桥镇", channel="online", kind="suggestion")
     cli.register(received="2026-11-06", name="钱七", category="ownership")
     cli.register(received="2026-11-06", name="孙八", category="illegal_use", major=True)
+    cli.ok("accept", "2026-1", "--told", "written", "--on", "2026-11-03")
     cli.ok("assign", "2026-1", "--unit", "车桥镇", "--leader", "李镇长", "--on", "2026-11-03")
     cli.ok("reply", "2026-1", "--on", "2026-11-06", "--summary", "已当面答复")
     cli.ok("resolve", "2026-1", "--on", "2026-11-10", "--outcome", "support", "--summary", "已足额发放",
            "--signed", "--satisfaction", "满意", "--cease-agreement")
+    cli.ok("accept", "2026-2", "--told", "written", "--on", "2026-11-04")
     cli.ok("assign", "2026-2", "--unit", "车桥镇", "--leader", "周书记", "--joint", "区信访局", "--on", "2026-11-04")
+    cli.ok("accept", "2026-3", "--told", "written", "--on", "2026-11-05")
     cli.ok("assign", "2026-3", "--unit", "车桥镇", "--leader", "李镇长", "--on", "2026-11-05")
     cli.ok("reply", "2026-3", "--on", "2026-11-12", "--summary", "已答复")  # late: due 11-10
     cli.ok("transfer", "2026-4", "--to", "市信访局", "--reason", "不属本机关职责", "--on", "2026-11-06")
+    cli.ok("accept", "2026-6", "--told", "written", "--on", "2026-11-07")
     cli.ok("assign", "2026-6", "--unit", "区国土局", "--leader", "吴局长", "--on", "2026-11-07")
     cli.ok("resolve", "2026-6", "--on", "2026-11-12", "--outcome", "explain", "--summary", "已解释")
     return cli
@@ -108,6 +112,7 @@ def test_cases_under_review_and_final_keep_their_facts_and_statuses(cli, tmp_pat
     for name in ("甲", "乙"):
         cli.register(name=name)
     for case in ("2026-1", "2026-2"):
+        cli.ok("accept", case, "--told", "written", "--on", "2026-11-03")
         cli.ok("assign", case, "--unit", "车桥镇", "--leader", "李镇长", "--on", "2026-11-03")
     cli.ok("reply", "2026-1", "--on", "2026-11-05", "--summary", "已答复")
     cli.ok("review", "2026-1", "--on", "2026-11-10", "--reason", "不服")
@@ -280,14 +285,14 @@ def test_import_history_and_hash_chain(office, tmp_path, capsys):
         "satisfaction": "satisfied", "cease_agreement": 1, "collective": 1}
     assert [e["action"] for e in history] == ["import"]
     assert [(c["clock"], c["done_on"], c["met"]) for c in shown["deadlines"]] == [
-        ("notice", "2026-11-03", True), ("reply", "2026-11-06", True), ("handling", "2026-11-10", True),
-        ("review_request", None, None)]
+        ("notice", "2026-11-03", True), ("handling", "2026-11-10", True), ("reply", "2026-11-06", True),
+        ("objection", None, None), ("review_request", None, None)]
     # a case still running gets the clock events start_clocks and finish_clocks would have written
     running = target.ok("show", "2026-3")["history"]
     assert [(e["action"], e["field"]) for e in running] == [
-        ("import", None), ("clock", "notice"), ("clock-done", "notice"), ("clock", "reply"), ("clock", "handling"),
-        ("clock-done", "reply"), ("clock", "review_request")]
-    assert running[5]["note"] == "late (due 2026-11-10)"
+        ("import", None), ("clock", "notice"), ("clock-done", "notice"), ("clock", "handling"), ("clock", "reply"),
+        ("clock", "objection"), ("clock-done", "reply")]  # an interim reply opens no review window
+    assert running[6]["note"] == "late (due 2026-11-10)"
     # the chain continues from the events before the import, exactly as Ledger.event chains
     rows = chained_events(target.db)
     notes = {r[7] for r in rows if r[3].startswith("clock")}
@@ -592,11 +597,11 @@ def test_an_import_that_rebuilds_the_indexes_and_the_tally_leaves_them_as_they_w
         assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
         # the per-month tally the triggers on cases keep (where the ledger has one) counts every imported case
         if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'case_tally'").fetchone():
-            tally = conn.execute("SELECT month, township, level, people, n, repeats FROM case_tally"
-                                 " ORDER BY 1, 2, 3, 4").fetchall()
+            tally = conn.execute("SELECT month, township, level, people, status, n, repeats FROM case_tally"
+                                 " ORDER BY 1, 2, 3, 4, 5").fetchall()
             assert tally == conn.execute(
-                "SELECT month, township, level, people, count(*), count(repeat_of) FROM cases"
-                " GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4").fetchall()
+                "SELECT month, township, level, people, status, count(*), count(repeat_of) FROM cases"
+                " GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5").fetchall()
     finally:
         conn.close()
     assert office.ok("audit", "verify")["ok"] is True

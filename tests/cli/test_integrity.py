@@ -165,7 +165,8 @@ def test_forged_case_row_is_named(office):
     tamper(office.db, "INSERT INTO cases SELECT '2026-00099', year, 99, received, month, channel, point, township,"
                       " name, id_number, phone, address, people, level, kind, category, major, summary, accused,"
                       " collective, skip_level, repeat_of, initial, status, unit, joint, leader, assigned_on,"
-                      " replied_on, closed_on, outcome, satisfaction, signed, cease_agreement FROM cases"
+                      " replied_on, closed_on, outcome, satisfaction, signed, cease_agreement, accepted_on, told,"
+                      " decline_ground, written_on, opinion_received_on, review_body, final_case FROM cases"
                       " WHERE number = '2026-00001';")
     code, report = verify(office)
     assert code == 1

@@ -277,6 +277,7 @@ def _two_overdue_cases(cli) -> list[str]:
     numbers = []
     for day in ("2026-06-01", "2026-06-02"):
         number = cli.register(received=day)["case"]
+        cli.ok("accept", number, "--told", "written", "--on", day)
         cli.ok("assign", number, "--unit", "车桥镇", "--leader", "李四", "--on", day)
         numbers.append(number)
     return numbers

@@ -53,6 +53,7 @@ def office(cli):
     cli.register(channel="outreach", point="林集", township="林集镇", **now)
     cli.register(channel="phone", township="林集镇", **now)
     # Assigned on 20 October, general matter: reply due in 5 days, not replied by 31 October.
+    cli.ok("accept", first, "--told", "written", "--on", "2026-10-20")
     cli.ok("assign", first, "--unit", "车桥镇", "--leader", "陈书记", "--on", "2026-10-20")
     return {"first": first}
 

@@ -31,6 +31,8 @@ def test_clerk_walkthrough_init_register_assign_reply_resolve_show(tmp_path):
     assert case["collective"] is True and case["skip_level"] is True and case["repeat_of"] is None
     assert case["deadlines"][0]["clock"] == "notice"
 
+    accepted = json.loads(xinfang(db, "accept", "2026-1", "--told", "in_person", "--on", "2026-09-28", "--json").stdout)
+    assert accepted["status"] == "accepted" and accepted["notice_met"] is True
     assign = json.loads(xinfang(db, "assign", "2026-1", "--unit", "车桥镇", "--leader", "李四",
                                 "--on", "2026-09-28", "--json").stdout)
     assert {"clock": "reply", "due": "2026-10-08", "provisional": False} in assign["deadlines"]
@@ -47,7 +49,8 @@ def test_clerk_walkthrough_init_register_assign_reply_resolve_show(tmp_path):
     assert actions[0] == "register" and "assign" in actions and "reply" in actions and "resolve" in actions
     assert all(e["who"] == "王秘书" for e in shown["history"])
     status_changes = [(e["old"], e["new"]) for e in shown["history"] if e["field"] == "status"]
-    assert status_changes == [("registered", "assigned"), ("assigned", "replied"), ("replied", "closed")]
+    assert status_changes == [("registered", "accepted"), ("accepted", "assigned"), ("assigned", "replied"),
+                              ("replied", "closed")]
     # personal data masked unless asked for
     assert shown["id_number"] == "110105********002X" and "13812345678" not in xinfang(db, "show", "2026-1").stdout
 

@@ -188,13 +188,13 @@ def test_provisional_exactly_when_an_unannounced_year_is_crossed(start, days, co
 @pytest.mark.parametrize(
     ("trigger", "major", "expected"),
     [
-        ("assignment", False, [Clock.reply]),
-        ("assignment", True, [Clock.conclude]),
+        ("assignment", False, [Clock.reply, Clock.objection]),
+        ("assignment", True, [Clock.conclude, Clock.objection]),
         ("acceptance", False, [Clock.handling]),
         ("acceptance", True, [Clock.handling]),
         ("registration", False, [Clock.notice]),
         ("registration", True, [Clock.notice]),
-        ("reply", False, [Clock.review_request]),
+        ("written_opinion", False, [Clock.review_request]),
         ("request", True, [Clock.review, Clock.rereview]),
     ],
 )
@@ -204,7 +204,7 @@ def test_clocks_started_by_event(trigger, major, expected):
 
 def test_assignment_of_a_general_case_starts_reply_and_handling():
     started = clocks_started_by("assignment", False, POLICY) + clocks_started_by("acceptance", False, POLICY)
-    assert started == [Clock.reply, Clock.handling]
+    assert started == [Clock.reply, Clock.objection, Clock.handling]
 
 
 def test_clocks_started_by_refuses_unknown_trigger_and_applies_to():

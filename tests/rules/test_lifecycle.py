@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from xinfang.calendar_source import build_calendar
-from xinfang.model import PETITIONER_WINDOWS, Clock, Status
+from xinfang.model import WINDOWS, Clock, Status
 from xinfang.policy import default_rules_text, load_policy_text
 from xinfang.rules import lifecycle as lc
 from xinfang.rules.protection import protected_names
@@ -46,29 +46,73 @@ def test_registration_starts_the_15_day_notice_clock():
     assert {c: k.due for c, k in clocks(case).items()} == {Clock.notice: D(2026, 3, 17)}
 
 
+def test_assignment_alone_does_not_meet_the_notice_clock():
+    case = run(new_case(), lc.Register(D(2026, 3, 2)), lc.Assign(D(2026, 3, 4), "车桥镇", "李四"))
+    k = clocks(case)
+    assert k[Clock.notice].running, "only a recorded acceptance or decline meets the notice clock"
+    assert Clock.handling not in k, "handling runs from acceptance"
+
+
 @pytest.mark.parametrize(("major", "local"), [(False, Clock.reply), (True, Clock.conclude)])
-def test_assignment_judges_the_notice_and_starts_the_local_and_handling_clocks(major, local):
-    case = run(new_case(major), lc.Register(D(2026, 3, 2)), lc.Assign(D(2026, 3, 4), "车桥镇", "李四"))
+def test_acceptance_meets_the_notice_and_assignment_starts_the_local_clock(major, local):
+    case = run(new_case(major), lc.Register(D(2026, 3, 2)), lc.Accept(D(2026, 3, 4), "written"),
+               lc.Assign(D(2026, 3, 4), "车桥镇", "李四"))
     k = clocks(case)
     assert k[Clock.notice].met is True and k[Clock.notice].done_on == D(2026, 3, 4)
-    assert set(k) == {Clock.notice, local, Clock.handling}
+    assert set(k) == {Clock.notice, local, Clock.handling, Clock.objection}
     assert k[local].due == (D(2026, 3, 24) if major else D(2026, 3, 9))  # 20 days (major) or 5 days
     assert k[Clock.handling].due == D(2026, 5, 6)  # 60 days from 03-04 is 05-03, in the May Day holiday
+    assert k[Clock.objection].due == D(2026, 3, 11)  # 5 working days
 
 
-def test_a_late_reply_is_judged_late_and_opens_the_review_window():
+def test_a_declined_case_meets_the_notice_and_ends():
+    case = run(new_case(), lc.Register(D(2026, 3, 2)), lc.Decline(D(2026, 3, 10), "litigation"))
+    assert case.status == Status.declined
+    assert clocks(case)[Clock.notice].met is True
+    refusal = lc.step(case, lc.Assign(D(2026, 3, 11), "车桥镇", "李四"), POLICY, CLOCKING, TODAY)
+    assert isinstance(refusal, lc.Refusal) and refusal.code == "wrong_status"
+
+
+def test_an_objection_in_time_hands_the_case_back_and_a_new_assignment_runs_its_clocks_again():
+    case = run(new_case(), lc.Register(D(2026, 3, 2)), lc.Accept(D(2026, 3, 2), "in_person"),
+               lc.Assign(D(2026, 3, 4), "车桥镇", "李四"), lc.Object(D(2026, 3, 10)))
+    k = clocks(case)
+    assert case.status == Status.accepted
+    assert k[Clock.reply].done_on == D(2026, 3, 10) and k[Clock.reply].met is None
+    assert k[Clock.handling].running, "the office's own duty goes on"
+    again = run(case, lc.Assign(D(2026, 3, 12), "席桥镇", "王五"))
+    assert clocks(again)[Clock.reply].running and clocks(again)[Clock.reply].start == D(2026, 3, 12)
+    assert clocks(again)[Clock.objection].running
+
+
+def test_a_late_objection_is_refused():
+    case = run(new_case(), lc.Register(D(2026, 3, 2)), lc.Assign(D(2026, 3, 4), "车桥镇", "李四"))
+    refusal = lc.step(case, lc.Object(D(2026, 3, 12)), POLICY, CLOCKING, TODAY)
+    assert isinstance(refusal, lc.Refusal) and refusal.code == "objection_late"
+    assert refusal.params["due"] == D(2026, 3, 11)
+
+
+def test_an_interim_reply_opens_no_review_window_and_the_written_opinion_does_at_its_receipt():
+    case = run(new_case(), lc.Register(D(2026, 3, 2)), lc.Accept(D(2026, 3, 2), "written"),
+               lc.Assign(D(2026, 3, 4), "车桥镇", "李四"), lc.Reply(D(2026, 3, 6)))
+    assert Clock.review_request not in clocks(case)
+    written = run(case, lc.Reply(D(2026, 4, 20), "书面处理意见", written=True, received_on=D(2026, 4, 22)))
+    window = clocks(written)[Clock.review_request]
+    assert window.start == D(2026, 4, 22) and window.due == D(2026, 5, 22)
+    asked = lc.step(written, lc.RequestReview(D(2026, 4, 25)), POLICY, CLOCKING, TODAY)
+    assert isinstance(asked, lc.Step) and asked.status == Status.review
+
+
+def test_a_late_reply_is_judged_late():
     case = run(new_case(), lc.Register(D(2026, 3, 2)), lc.Assign(D(2026, 3, 4), "车桥镇", "李四"),
                lc.Reply(D(2026, 3, 20)))
-    k = clocks(case)
     assert case.status == Status.replied
-    assert k[Clock.reply].met is False
-    assert k[Clock.handling].running
-    assert k[Clock.review_request].start == D(2026, 3, 20) and k[Clock.review_request].running
+    assert clocks(case)[Clock.reply].met is False
 
 
 def test_reply_on_a_case_under_review_is_the_review_answer():
     case = run(new_case(), lc.Register(D(2026, 3, 2)), lc.Assign(D(2026, 3, 4), "车桥镇", "李四"),
-               lc.Reply(D(2026, 3, 6)), lc.RequestReview(D(2026, 3, 20)))
+               lc.Reply(D(2026, 3, 6), written=True, received_on=D(2026, 3, 6)), lc.RequestReview(D(2026, 3, 20)))
     assert case.status == Status.review
     result = lc.step(case, lc.Reply(D(2026, 4, 1), "复查意见"), POLICY, CLOCKING, TODAY)
     assert result.action == "review-answer" and result.status == Status.closed
@@ -104,16 +148,29 @@ def test_an_accusation_is_never_assigned_to_the_accused(field):
 
 
 def test_a_transfer_stops_every_clock_unjudged():
-    case = run(new_case(), lc.Register(D(2026, 3, 2)), lc.Assign(D(2026, 3, 4), "车桥镇", "李四"),
-               lc.Transfer(D(2026, 3, 5), "区法院"))
+    case = run(new_case(), lc.Register(D(2026, 3, 2)), lc.Accept(D(2026, 3, 2), "sms"),
+               lc.Assign(D(2026, 3, 4), "车桥镇", "李四"), lc.Transfer(D(2026, 3, 5), "区法院"))
     assert case.status == Status.transferred
     assert all(c.done_on is not None for c in case.clocks)
-    assert [c.met for c in case.clocks if c.clock != Clock.notice] == [None, None]
+    assert [c.met for c in case.clocks if c.clock != Clock.notice] == [None, None, None]
+
+
+def test_a_matter_is_final_after_re_review_or_when_the_window_lapsed_unused():
+    closed = run(new_case(), lc.Register(D(2026, 3, 2)), lc.Assign(D(2026, 3, 4), "车桥镇", "李四"),
+                 lc.Resolve(D(2026, 3, 6), "explain"))
+    assert not lc.is_final(closed, D(2026, 4, 7)), "the window runs to 04-07"
+    assert lc.is_final(closed, D(2026, 4, 8))
+    asked = run(closed, lc.RequestReview(D(2026, 3, 20)))
+    assert not lc.is_final(asked, D(2026, 12, 1))
+    new = lc.step(lc.CaseState("2026-00002", None, D(2026, 4, 9)), lc.Register(D(2026, 4, 9), "2026-00001"),
+                  POLICY, CLOCKING, TODAY)
+    assert new.status == Status.not_reaccepted and new.effects == ()
 
 
 def test_only_the_handling_clock_is_extended_and_only_once():
-    case = run(new_case(), lc.Register(D(2026, 3, 2)), lc.Assign(D(2026, 3, 4), "车桥镇", "李四"))
-    extended = run(case, lc.Extend(Clock.handling, 30, D(2026, 4, 1)))
+    case = run(new_case(), lc.Register(D(2026, 3, 2)), lc.Accept(D(2026, 3, 4), "written"),
+               lc.Assign(D(2026, 3, 4), "车桥镇", "李四"))
+    extended = run(case, lc.Extend(Clock.handling, 30, D(2026, 4, 1), "勘测", "王局长", D(2026, 4, 2)))
     assert clocks(extended)[Clock.handling].due == D(2026, 6, 2)
     again = lc.step(extended, lc.Extend(Clock.handling, 5, D(2026, 4, 2)), POLICY, CLOCKING, TODAY)
     assert isinstance(again, lc.Refusal) and again.code == "already_extended"
@@ -123,11 +180,15 @@ def test_only_the_handling_clock_is_extended_and_only_once():
 
 def test_every_status_is_reached_by_its_path():
     for status in Status:
+        if status == Status.not_reaccepted:
+            continue  # reached by registration alone, with the final case's number
         closed = D(2026, 3, 10) if lc.PATHS[status] and any(
-            a in ("resolve", "transfer") and req is not False for a, req in lc.PATHS[status]) else None
-        actions = lc.path_actions(status, D(2026, 3, 2), D(2026, 3, 4) if status != Status.registered else None,
+            a in ("resolve", "transfer", "decline") and req is not False for a, req in lc.PATHS[status]) else None
+        actions = lc.path_actions(status, D(2026, 3, 2), None if status in (Status.registered, Status.accepted,
+                                                                           Status.declined) else D(2026, 3, 4),
                                   D(2026, 3, 6) if status in (Status.replied, Status.review) else None, closed,
-                                  "车桥镇", "李四", (), "explain")
+                                  "车桥镇", "李四", (), "explain",
+                                  D(2026, 3, 3) if status == Status.accepted else None)
         case = run(new_case(), *actions)
         assert case.status == status
 
@@ -136,8 +197,13 @@ def test_every_status_is_reached_by_its_path():
 
 def _actions(draw_day):
     return st.one_of(
+        st.builds(lc.Accept, draw_day, st.just("written")),
+        st.builds(lc.Decline, draw_day, st.just("litigation")),
+        st.builds(lc.Object, draw_day),
+        st.builds(lc.Receipt, draw_day),
         st.builds(lc.Assign, draw_day, st.sampled_from(["车桥镇", "区国土局"]), st.just("李四")),
         st.builds(lc.Reply, draw_day),
+        st.builds(lc.Reply, draw_day, st.just("书面处理意见"), st.just(True), st.none() | draw_day),
         st.builds(lc.Resolve, draw_day, st.sampled_from(["support", "explain", "reject"])),
         st.builds(lc.Transfer, draw_day, st.just("区法院")),
         st.builds(lc.RequestReview, draw_day),
@@ -162,16 +228,16 @@ def test_random_action_sequences_keep_every_lifecycle_invariant(major, actions):
             assert case.status in rule.allowed
         for e in result.effects:
             if isinstance(e, lc.JudgeClock):
-                assert e.clock not in PETITIONER_WINDOWS, "a petitioner's window is never judged against the office"
+                assert e.clock not in WINDOWS, "a petitioner's window is never judged against the office"
                 assert e.met == (e.on <= e.due)
         after = result.apply(case)
-        # a clock once ended stays ended, except the review window run again after a review answer
+        # a judged clock stays judged; only windows and clocks stopped unjudged run again
         for before in case.clocks:
             now = clocks(after)[before.clock]
-            if before.done_on is not None and before.clock not in PETITIONER_WINDOWS:
+            if before.met is not None and before.clock not in WINDOWS:
                 assert now.done_on == before.done_on and now.met == before.met
-        if after.status in (Status.closed, Status.transferred, Status.final):
-            assert not [c for c in after.clocks if c.running and c.clock not in PETITIONER_WINDOWS]
+        if after.status in (Status.closed, Status.transferred, Status.final, Status.declined):
+            assert not [c for c in after.clocks if c.running and c.clock not in WINDOWS]
         if after.status == Status.transferred:
             assert not [c for c in after.clocks if c.running]
         for c in after.clocks:

@@ -189,7 +189,7 @@ def main_options(
 # Which module defines each command, so that a cold process imports (and Typer builds the options
 # of) only the command it runs. A test checks this table against the modules.
 COMMAND_MODULES = {
-    "register": "cases", "assign": "cases", "reply": "cases", "resolve": "cases", "transfer": "cases",
+    "register": "cases", "accept": "cases", "decline": "cases", "object": "cases", "assign": "cases", "reply": "cases", "resolve": "cases", "transfer": "cases",
     "correct": "cases", "show": "cases", "cases": "cases", "init": "setup", "townships": "setup", "units": "setup",
     "overdue": "deadlines", "extend": "deadlines", "review": "deadlines", "calendar": "deadlines",
     "rank": "ranking", "sanctions": "ranking", "rewards": "deposits", "officials": "deposits",

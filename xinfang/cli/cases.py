@@ -98,6 +98,10 @@ def register(
     if result["repeat_of"]:
         flags.append(f"重复访，前案 {result['repeat_of']}" if zh else f"repeat of {result['repeat_of']}")
     msg = (f"已登记 {result['case']}" if zh else f"Registered {result['case']}") + (f"（{'，'.join(flags)}）" if flags and zh else f" ({', '.join(flags)})" if flags else "")
+    if result["final_case"]:
+        from xinfang.messages import text as words
+
+        msg = words("register.final", STATE.lang, case=result["case"], final=result["final_case"])
     emit(result, fmt(json_), STATE.lang, rows=result["deadlines"], columns=["clock", "due", "provisional"], message=msg)
 
 
@@ -135,21 +139,106 @@ def reply(
     case: Annotated[str, typer.Argument(help="Case number.")],
     on: Annotated[Optional[str], typer.Option("--on", help="Date the reply was given (default: today).")] = None,
     summary: Annotated[str, typer.Option("--summary", help="What the petitioner was told.")] = "",
+    written: Annotated[bool, typer.Option("--written", help="This is the written opinion (书面处理意见); the review window opens when the petitioner receives it.")] = False,
+    received_on: Annotated[Optional[str], typer.Option("--received-on", help="Day the petitioner received the written opinion (alone: record the receipt of one given before).")] = None,
     json_: JsonOpt = False,
 ):
-    """Record the reply (答复) given to the petitioner; stops the reply clock."""
+    """Record a reply (答复): an interim reply, or with --written the written opinion (书面处理意见).
+    Stops the reply clock; the review window (30 days) runs from the receipt of the written opinion."""
     from xinfang import parse
     from xinfang.ledger.cases import reply_case
+    from xinfang.messages import text as words
+    from xinfang.output import emit
+
+    ledger = STATE.open()
+    today = STATE.today
+    received = parse.parse_date(received_on, "--received-on") if received_on else None
+    receipt_only = received is not None and not written and not on and not summary
+    day = None if receipt_only else (parse.parse_date(on, "--on") if on else today)
+    text = None if receipt_only else parse.parse_text(summary, "--summary", 4000)
+    with ledger.write():
+        result = reply_case(ledger, case, day, text, today, written, received)
+    window = result.get("review_window")
+    code = "reply.receipt" if receipt_only else "reply.written" if written else "reply.done"
+    message = words(code, STATE.lang, case=result["case"])
+    if window:
+        message += words("reply.window", STATE.lang, opens=window["opens"], closes=window["closes"])
+    emit(result, fmt(json_), STATE.lang, message=message)
+
+
+@app.command()
+def accept(
+    case: Annotated[str, typer.Argument(help="Case number.")],
+    told: Annotated[str, typer.Option("--told", help="How the petitioner was told: written 书面 | in_person 当面 | sms 短信 | phone 电话.")],
+    on: Annotated[Optional[str], typer.Option("--on", help="Date of acceptance (default: today).")] = None,
+    json_: JsonOpt = False,
+):
+    """Accept a case (受理) and record how the petitioner was told: meets the 15-day notice clock
+    and starts the 60-day handling clock."""
+    from xinfang import parse
+    from xinfang.ledger.cases import accept_case
+    from xinfang.messages import text as words
+    from xinfang.model import Told
     from xinfang.output import emit
 
     ledger = STATE.open()
     today = STATE.today
     day = parse.parse_date(on, "--on") if on else today
-    text = parse.parse_text(summary, "--summary", 4000)
+    how = parse.choice(Told, told, "--told")
     with ledger.write():
-        result = reply_case(ledger, case, day, text, today)
-    emit(result, fmt(json_), STATE.lang,
-         message=(f"{result['case']} 已答复" if STATE.lang == "zh" else f"{result['case']} replied"))
+        result = accept_case(ledger, case, day, how, today)
+    emit(result, fmt(json_), STATE.lang, rows=result["deadlines"], columns=["clock", "due", "provisional"],
+         message=words("accept.done", STATE.lang, case=result["case"], told=how))
+
+
+@app.command()
+def decline(
+    case: Annotated[str, typer.Argument(help="Case number.")],
+    ground: Annotated[str, typer.Option("--ground", help="The statutory route: litigation 诉讼 | arbitration 仲裁 | reconsideration 行政复议 | other 其他法定途径.")],
+    reason: Annotated[str, typer.Option("--reason", help="What the written notice tells the petitioner.")],
+    on: Annotated[Optional[str], typer.Option("--on", help="Date of the decision (default: today).")] = None,
+    json_: JsonOpt = False,
+):
+    """Decline a case (不予受理, 条例 art. 31): the petitioner is told in writing which route the matter
+    belongs to. Meets the notice clock; the case counts in no ranking and no deposit."""
+    from xinfang import parse
+    from xinfang.ledger.cases import decline_case
+    from xinfang.messages import text as words
+    from xinfang.model import DeclineGround
+    from xinfang.output import emit
+
+    ledger = STATE.open()
+    today = STATE.today
+    day = parse.parse_date(on, "--on") if on else today
+    why = parse.choice(DeclineGround, ground, "--ground")
+    text = parse.parse_text(reason, "--reason", 1000)
+    with ledger.write():
+        result = decline_case(ledger, case, day, why, text, today)
+    emit(result, fmt(json_), STATE.lang, message=words("decline.done", STATE.lang, case=result["case"], ground=why))
+
+
+@app.command("object")
+def object_(
+    case: Annotated[str, typer.Argument(help="Case number.")],
+    reason: Annotated[str, typer.Option("--reason", help="Why the case is not this unit's (kept in the history).")],
+    on: Annotated[Optional[str], typer.Option("--on", help="Date of the objection (default: today).")] = None,
+    json_: JsonOpt = False,
+):
+    """The responsible unit objects to a wrong assignment (异议, 条例 art. 23 §3), within 5 working
+    days of it: the assignment's clocks stop and the case is assigned again."""
+    from xinfang import parse
+    from xinfang.ledger.cases import object_case
+    from xinfang.messages import text as words
+    from xinfang.output import emit
+
+    ledger = STATE.open()
+    today = STATE.today
+    day = parse.parse_date(on, "--on") if on else today
+    text = parse.parse_text(reason, "--reason", 1000)
+    with ledger.write():
+        result = object_case(ledger, case, day, text, today)
+    emit(result, fmt(json_), STATE.lang, message=words("object.done", STATE.lang, case=result["case"],
+                                                        unit=result["unit"]))
 
 
 @app.command()

@@ -124,9 +124,12 @@ def extend(
     reason: Annotated[str, typer.Option("--reason", help="Why the matter needs more time (kept in the history; tell the petitioner).")],
     clock: Annotated[str, typer.Option("--clock", help="The deadline to extend; only handling 办理期限 allows it by default.")] = "handling",
     on: Annotated[Optional[str], typer.Option("--on", help="Date the extension was approved (default: today).")] = None,
+    approved_by: Annotated[Optional[str], typer.Option("--approved-by", help="Who approved the extension (条例 art. 34).")] = None,
+    told_on: Annotated[Optional[str], typer.Option("--told-on", help="Day the petitioner was told of it (default: the approval date).")] = None,
     json_: JsonOpt = False,
 ):
-    """Extend the handling deadline (延期) once, with a reason; recomputes the due date."""
+    """Extend the handling deadline (延期) once, with a reason, who approved it and when the
+    petitioner was told (条例 art. 34); recomputes the due date."""
     from xinfang import parse
     from xinfang.ledger.cases import extend_deadline
     from xinfang.output import emit
@@ -136,8 +139,10 @@ def extend(
     day = _day(on)
     which = parse.choice(Clock, clock, "--clock")
     why = parse.parse_text(reason, "--reason", 1000)
+    approver = parse.parse_text(approved_by, "--approved-by", 50) if approved_by else None
+    told = parse.parse_date(told_on, "--told-on") if told_on else day
     with ledger.write():
-        result = extend_deadline(ledger, case, which, days, why, day, today)
+        result = extend_deadline(ledger, case, which, days, why, day, today, approver, told)
     msg = (f"{result['case']} {which.zh}延期 {days} 日：{result['old_due']} → {result['due']}" if STATE.lang == "zh"
            else f"{result['case']} {which.en} extended by {days} days: {result['old_due']} → {result['due']}")
     emit(result, fmt(json_), STATE.lang, rows=[result], columns=["clock", "old_due", "due", "provisional"], message=msg)
@@ -150,11 +155,14 @@ def review(
     reason: Annotated[Optional[str], typer.Option("--reason", help="Why the petitioner is dissatisfied (with a request).")] = None,
     answer: Annotated[bool, typer.Option("--answer", help="Record the answer to the review or re-review instead of a request.")] = False,
     summary: Annotated[Optional[str], typer.Option("--summary", help="The answer given (required with --answer).")] = None,
+    body: Annotated[Optional[str], typer.Option("--body", help="The body that reviews (一级上): default from the rules (review_body / rereview_body).")] = None,
     json_: JsonOpt = False,
 ):
     """Review (复查) and re-review (复核). Without --answer: the petitioner asks, within the request
-    window from the reply (a second request after a review answer is a re-review). With --answer: the
-    answer; after a review the case is closed again, after a re-review it is final (不再受理)."""
+    window (30 days from the petitioner's receipt of the written opinion; a second request after a
+    review answer is a re-review), of the body one level up, which answers within 30 days and is
+    chased for it on the supervision list. With --answer: the answer; after a review the case is
+    closed again, after a re-review it is final (不再受理)."""
     from xinfang import parse
     from xinfang.ledger.cases import answer_review, request_review
     from xinfang.output import emit
@@ -180,7 +188,7 @@ def review(
             raise XinfangError("--summary: goes with --answer", fix="use --reason for a request, or add --answer")
         why = parse.parse_text(reason, "--reason", 1000, required=False)
         with ledger.write():
-            result = request_review(ledger, case, day, why, today)
+            result = request_review(ledger, case, day, why, today, parse.parse_text(body, "--body", 100) if body else None)
         stage = result["status"]
         msg = (f"{result['case']} 已受理{'复核' if stage == 'rereview' else '复查'}申请" if zh
                else f"{result['case']} {'re-review' if stage == 'rereview' else 'review'} requested")

@@ -12,7 +12,8 @@ from xinfang.errors import XinfangError
 from xinfang.ledger.lifecycle import case_state, deadline_json, decide, stored, take, update_case
 from xinfang.ledger.lifecycle import record as record_step
 from xinfang.ledger.protection import protected_for
-from xinfang.model import OPEN_STATUSES, Case, Channel, Clock, Kind, Level, Outcome, Satisfaction, Status
+from xinfang.model import (OPEN_STATUSES, Case, Channel, Clock, DeclineGround, Kind, Level, Outcome, Satisfaction,
+                           Status, Told)
 from xinfang.rules import lifecycle as lc
 
 CASE_FIELDS = (
@@ -108,8 +109,9 @@ def register_case(ledger, fields: dict, today: dt.date) -> dict:
     row = ledger.conn.execute("SELECT last FROM counters WHERE year = ?", (year,)).fetchone()
     seq = (row[0] if row else 0) + 1
     number = case_number(year, seq)
+    final = final_case_for(ledger, fields)
     new = lc.CaseState(number=number, status=None, received=fields["received"], major=bool(fields["major"]))
-    step = decide(ledger, new, lc.Register(fields["received"]), today)
+    step = decide(ledger, new, lc.Register(fields["received"], final), today)
     ledger.conn.execute(
         "INSERT INTO counters (year, last) VALUES (?, ?) ON CONFLICT(year) DO UPDATE SET last = excluded.last",
         (year, seq),
@@ -117,18 +119,72 @@ def register_case(ledger, fields: dict, today: dt.date) -> dict:
     extra = derived(ledger, fields)
     record = {k: stored(fields.get(k)) for k in CASE_FIELDS}
     record.update({k: stored(v) for k, v in extra.items()})
+    if final:
+        record.update({"status": step.status.value, "final_case": final})  # in the register record too
     ledger.conn.execute(
-        f"INSERT INTO cases (number, year, seq, month, status, {', '.join(record)})"
-        f" VALUES (?, ?, ?, ?, ?, {', '.join('?' * len(record))})",
-        (number, year, seq, fields["received"].strftime("%Y-%m"), step.status.value, *record.values()),
+        f"INSERT INTO cases (number, year, seq, month, status, {', '.join(k for k in record if k != 'status')})"
+        f" VALUES (?, ?, ?, ?, ?, {', '.join('?' * (len(record) - ('status' in record)))})",
+        (number, year, seq, fields["received"].strftime("%Y-%m"), step.status.value,
+         *(v for k, v in record.items() if k != "status")),
     )
     ledger.event("register", number, None, None, {k: v for k, v in record.items() if v is not None})
     record_step(ledger, {"number": number}, step)
-    if Level(fields["level"]).rank >= ledger.policy.deduction_min_level.rank:  # deposits: this township and year only
-        from xinfang.ledger.deposits import reconcile_deposits
+    if not final and Level(fields["level"]).rank >= ledger.policy.deduction_min_level.rank:
+        from xinfang.ledger.deposits import reconcile_deposits  # deposits: this township and year only
 
         reconcile_deposits(ledger, today, fields["township"], year)
-    return {"case": number, **extra, "deadlines": [deadline_json(c) for c in step.started]}
+    return {"case": number, **extra, "deadlines": [deadline_json(c) for c in step.started], "final_case": final}
+
+
+def final_case_for(ledger, fields: dict) -> str | None:
+    """The case in which the same petitioner's same matter became final (不再受理, 条例 art. 36) by the
+    day ``fields`` was received: the same resident ID, else the same name and address, with the same
+    township and category."""
+    from xinfang.rules.repeats import LATEST_FIRST, SAME_MATTER
+
+    received = fields["received"]
+    if fields.get("id_number"):
+        same = SAME_MATTER.format(id_number="?", township="?", category="?", received="?")
+        params = [fields["id_number"], fields["township"], fields["category"], received.isoformat()]
+    elif fields.get("name") and fields.get("address"):
+        same = SAME_MATTER.replace("e.id_number = {id_number}", "e.name = {name} AND e.address = {address}").format(
+            name="?", address="?", township="?", category="?", received="?")
+        params = [fields["name"], fields["address"], fields["township"], fields["category"], received.isoformat()]
+    else:
+        return None
+    for row in ledger.rows(f"SELECT * FROM cases e WHERE {same} AND e.status IN ('final', 'replied', 'closed')"
+                           f" ORDER BY {LATEST_FIRST}", params):
+        if lc.is_final(case_state(ledger, row), received):
+            return row["number"]
+    return None
+
+
+def accept_case(ledger, number: str, on: dt.date, told: Told, today: dt.date) -> dict:
+    """受理: record that the petitioner was told the matter is accepted; meets the notice clock and
+    starts the handling clock."""
+    row = get_case(ledger, number)
+    step = take(ledger, row, lc.Accept(on, told.value), today)
+    return {"case": row["number"], "status": step.status.value, "accepted_on": on.isoformat(), "told": told.value,
+            "notice_met": step.judged.get(Clock.notice), "deadlines": [deadline_json(c) for c in step.started]}
+
+
+def decline_case(ledger, number: str, on: dt.date, ground: DeclineGround, reason: str, today: dt.date) -> dict:
+    """不予受理: the matter belongs to another statutory route; the petitioner is told which."""
+    row = get_case(ledger, number)
+    step = take(ledger, row, lc.Decline(on, ground.value, reason), today)
+    from xinfang.ledger.deposits import reconcile_deposits
+
+    reconcile_deposits(ledger, today, row["township"], row["year"])  # a declined case is charged to no one
+    return {"case": row["number"], "status": step.status.value, "ground": ground.value,
+            "notice_met": step.judged.get(Clock.notice)}
+
+
+def object_case(ledger, number: str, on: dt.date, reason: str, today: dt.date) -> dict:
+    """The responsible unit's objection to the assignment, within its window: the case goes back to
+    the office to be assigned again."""
+    row = get_case(ledger, number)
+    step = take(ledger, row, lc.Object(on, reason), today)
+    return {"case": row["number"], "status": step.status.value, "unit": row["unit"], "objected_on": on.isoformat()}
 
 
 def assign_case(ledger, number: str, unit: str, leader: str, joint: list[str], on: dt.date, today: dt.date) -> dict:
@@ -144,14 +200,21 @@ def assign_case(ledger, number: str, unit: str, leader: str, joint: list[str], o
     return {"case": row["number"], "unit": unit, "joint": joint, "leader": leader, "deadlines": deadlines}
 
 
-def reply_case(ledger, number: str, on: dt.date, summary: str, today: dt.date) -> dict:
-    """Record the reply (答复) told to the petitioner; for a case under review, the review's answer."""
+def reply_case(ledger, number: str, on: dt.date | None, summary: str | None, today: dt.date, written: bool = False,
+               received_on: dt.date | None = None) -> dict:
+    """Record a reply (答复) told to the petitioner: an interim reply, or (``written``) the written
+    opinion (书面处理意见) with the day the petitioner received it, which opens the review window.
+    Without ``on``/``summary``, only ``received_on``: the receipt of the written opinion given before.
+    For a case under review, a reply is the review's answer."""
     row = get_case(ledger, number)
-    step = take(ledger, row, lc.Reply(on, summary), today)
+    action = lc.Receipt(received_on) if on is None else lc.Reply(on, summary, written, received_on)
+    step = take(ledger, row, action, today)
     if step.action == "review-answer":
         return _answer_json(row["number"], Status(row["status"]), on, step)
     met = step.judged
-    return {"case": row["number"], "status": step.status.value, "on_time": all(met.values()) if met else None}
+    window = next((c for c in step.started if c.clock == Clock.review_request), None)
+    return {"case": row["number"], "status": step.status.value, "on_time": all(met.values()) if met else None,
+            "review_window": {"opens": window.start.isoformat(), "closes": window.due.isoformat()} if window else None}
 
 
 def resolve_case(ledger, number: str, on: dt.date, outcome: Outcome, summary: str, signed: bool,
@@ -175,14 +238,16 @@ def transfer_case(ledger, number: str, to: str, on: dt.date, reason: str, today:
     return {"case": row["number"], "status": Status.transferred.value, "to": to}
 
 
-def request_review(ledger, number: str, on: dt.date, reason: str | None, today: dt.date) -> dict:
+def request_review(ledger, number: str, on: dt.date, reason: str | None, today: dt.date,
+                   body: str | None = None) -> dict:
     """Record a petitioner's request for review (复查), or for re-review (复核) after a review answer."""
     row = get_case(ledger, number)
-    step = take(ledger, row, lc.RequestReview(on, reason or None), today)
+    step = take(ledger, row, lc.RequestReview(on, reason or None, body), today)
     window_end = ledger.scalar("SELECT due FROM clocks WHERE case_number = ? AND clock = ?",
                                (row["number"], Clock.review_request.value))
     return {"case": row["number"], "status": step.status.value, "requested_on": on.isoformat(),
-            "window_end": window_end, "reason": reason,
+            "window_end": window_end, "reason": reason, "body": ledger.scalar(
+                "SELECT review_body FROM cases WHERE number = ?", (row["number"],)),
             "deadlines": [deadline_json(c) for c in step.started if c.clock.value == step.status.value]}
 
 
@@ -200,14 +265,16 @@ def _answer_json(number: str, stage: Status, on: dt.date, step: lc.Step) -> dict
             "deadlines": [deadline_json(c) for c in step.started]}
 
 
-def extend_deadline(ledger, number: str, clock: Clock, days: int, reason: str, on: dt.date, today: dt.date) -> dict:
-    """Grant the one extension (延期) a clock allows; recomputes its due date and records an event."""
+def extend_deadline(ledger, number: str, clock: Clock, days: int, reason: str, on: dt.date, today: dt.date,
+                    approved_by: str | None = None, told_on: dt.date | None = None) -> dict:
+    """Grant the one extension (延期) a clock allows, approved by ``approved_by``, the petitioner told
+    on ``told_on`` (条例 art. 34); recomputes its due date and records an event."""
     row = get_case(ledger, number)
-    step = take(ledger, row, lc.Extend(clock, days, on, reason), today)
+    step = take(ledger, row, lc.Extend(clock, days, on, reason, approved_by, told_on), today)
     (e,) = step.effects
     return {"case": row["number"], "clock": clock.value, "days": days, "old_due": e.old_due.isoformat(),
             "due": e.state.due.isoformat(), "provisional": e.state.provisional, "reason": reason,
-            "on": on.isoformat()}
+            "on": on.isoformat(), "approved_by": approved_by, "told_on": told_on.isoformat() if told_on else None}
 
 
 def correct_case(ledger, number: str, fields: dict, reason: str, today: dt.date) -> dict:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 
 from xinfang.errors import XinfangError
-from xinfang.model import PETITIONER_WINDOWS, Clock, Tier
+from xinfang.model import WINDOWS, Clock, Tier
 from xinfang.rules.lifecycle import ClockState
 
 TIER_ORDER = {Tier.seriously_overdue: 0, Tier.overdue: 1, Tier.due_soon: 2}
@@ -186,17 +186,21 @@ def overdue_clocks(ledger, on: dt.date, unit: str | None = None, township: str |
     horizon = cal.add_working_days(on, policy.due_soon_working_days + 1)
     # These two terms are the partial index's own condition (schema.OPEN_DUTY_INDEX), so SQLite reads
     # only the office's open clocks.
-    assert PETITIONER_WINDOWS == {Clock.review_request}
-    where = ["k.done_on IS NULL", "k.clock != 'review_request'", "k.due < ?"]
+    from xinfang.ledger.schema import NOT_A_WINDOW
+
+    where = ["k.done_on IS NULL", f"k.{NOT_A_WINDOW}", "k.due < ?"]
     params: list = [horizon.isoformat()]
     if unit:
-        where.append("(c.unit = ? OR c.joint LIKE ?) AND (c.accused IS NULL OR c.accused != ?)")
+        # A review's answer is chased against the body that reviews (k.body), not the case's unit.
+        where.append("(coalesce(k.body, c.unit) = ? OR (k.body IS NULL AND c.joint LIKE ?))"
+                     " AND (c.accused IS NULL OR c.accused != ?)")
         params += [unit, f'%"{unit}"%', unit]
     if township:
         where.append("c.township = ? AND (c.accused IS NULL OR c.accused != ?)")
         params += [township, township]
     rows = ledger.rows(
-        "SELECT k.case_number, c.unit, c.leader, c.township, k.clock, k.due, k.provisional"
+        "SELECT k.case_number, coalesce(k.body, c.unit) AS unit, CASE WHEN k.body IS NULL THEN c.leader END AS leader,"
+        " c.township, k.clock, k.due, k.provisional"
         " FROM clocks k INDEXED BY clocks_open_duty JOIN cases c ON c.number = k.case_number"
         f" WHERE {' AND '.join(where)}", params)
     out = []

@@ -11,7 +11,7 @@ import datetime as dt
 import random
 from typing import Callable
 
-from xinfang.model import Channel, Kind, Level, Outcome, Satisfaction
+from xinfang.model import Channel, Kind, Level, Outcome, Satisfaction, Told
 from xinfang.parse import id_check_digit
 
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段雷钱汤尹黎易常武乔贺赖龚文"
@@ -57,7 +57,7 @@ def _phone(rng: random.Random) -> str:
 
 def build_cases(ledger, rng: random.Random, today: dt.date, progress: Callable[[int], None]) -> int:
     """Register and handle two years of cases through the same ledger functions the commands use."""
-    from xinfang.ledger.cases import assign_case, register_case, reply_case, resolve_case
+    from xinfang.ledger.cases import accept_case, assign_case, register_case, reply_case, resolve_case
 
     towns = ledger.ref.township_names
     weights = [0.0 if t in QUIET else HOT.get(t, 1.0) for t in towns]
@@ -96,14 +96,16 @@ def build_cases(ledger, rng: random.Random, today: dt.date, progress: Callable[[
                     "accused": township if kind == Kind.accusation and rng.random() < 0.5 else None,
                 }
                 with ledger.write():
-                    number = register_case(ledger, fields, today)["case"]
+                    registered = register_case(ledger, fields, today)
+                    number = registered["case"]
                     unit = "区国土局" if fields["accused"] else township
                     on = received + dt.timedelta(days=rng.choice((0, 1, 1, 2, 3)))
-                    if on <= today:
+                    if on <= today and not registered["final_case"]:  # 不再受理: nothing to handle
+                        accept_case(ledger, number, on, Told.written, today)
                         assign_case(ledger, number, unit, _name(rng), [], on, today)
                         reply_on = on + dt.timedelta(days=rng.choice((2, 3, 4, 5, 6, 9, 14)))
                         if reply_on < today - dt.timedelta(days=10) or rng.random() < 0.5 and reply_on <= today:
-                            reply_case(ledger, number, reply_on, "已答复信访人", today)
+                            reply_case(ledger, number, reply_on, "已答复信访人", today, written=True, received_on=reply_on)
                             close_on = reply_on + dt.timedelta(days=rng.choice((1, 5, 10, 20, 40)))
                             if close_on <= today and rng.random() < 0.9:
                                 resolve_case(ledger, number, close_on, rng.choice(list(Outcome)), "已办结，信访人签字",

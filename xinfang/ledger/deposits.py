@@ -420,9 +420,10 @@ def no_petition_rewards(ledger, year: int, today: dt.date) -> dict:
     params = months
     counts = dict(ledger.conn.execute(
         f"SELECT township, count(*) FROM cases WHERE month IN ({_marks(months)}) GROUP BY township", params))
+    uncharged = sorted(s.value for s in ledger.policy.uncharged_statuses)
     moved = dict(ledger.conn.execute(
-        f"SELECT township, count(*) FROM cases WHERE month IN ({_marks(months)}) AND status = ? GROUP BY township",
-        [*params, Status.transferred.value]))
+        f"SELECT township, count(*) FROM cases WHERE month IN ({_marks(months)})"
+        f" AND status IN ({_marks(uncharged)}) GROUP BY township", [*params, *uncharged])) if uncharged else {}
     # One stand-in case per township that had a petition of its own (not transferred away):
     # the rule needs to know which townships had one, not every case.
     first = dt.date(year, 1, 1)

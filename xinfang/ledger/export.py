@@ -15,19 +15,20 @@ from typing import Callable, Iterator
 from xinfang.errors import XinfangError
 from xinfang.labels import LABELS
 from xinfang.ledger.cases import CASE_FIELDS
-from xinfang.model import Channel, Kind, Level, Outcome, Satisfaction, Status
+from xinfang.model import Channel, DeclineGround, Kind, Level, Outcome, Satisfaction, Status, Told
 from xinfang.personal import mask_id, mask_phone
 
 SHEET = "信访事项"
-LIFECYCLE = ("status", "unit", "joint", "leader", "assigned_on", "replied_on", "closed_on", "outcome",
-             "satisfaction", "signed", "cease_agreement")
+LIFECYCLE = ("status", "unit", "joint", "leader", "accepted_on", "told", "decline_ground", "assigned_on", "replied_on",
+             "written_on", "opinion_received_on", "review_body", "closed_on", "outcome", "satisfaction", "signed",
+             "cease_agreement")
 DERIVED = ("collective", "skip_level", "repeat_of", "initial")
 EXPORT_COLUMNS = ("number", *CASE_FIELDS, *DERIVED, *LIFECYCLE)
 REQUIRED = ("received", "channel", "township", "name", "category", "summary")
 BOOLEAN_COLUMNS = frozenset({"major", "collective", "skip_level", "initial", "signed", "cease_agreement"})
-DATE_COLUMNS = frozenset({"received", "assigned_on", "replied_on", "closed_on"})
+DATE_COLUMNS = frozenset({"received", "accepted_on", "assigned_on", "written_on", "opinion_received_on", "replied_on", "closed_on"})
 ENUM_COLUMNS = {"channel": Channel, "level": Level, "kind": Kind, "status": Status, "outcome": Outcome,
-                "satisfaction": Satisfaction}
+                "satisfaction": Satisfaction, "told": Told, "decline_ground": DeclineGround}
 XLSX_MAX_ROWS = 1_048_575  # Excel's sheet limit, less the header row
 
 

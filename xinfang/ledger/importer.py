@@ -136,6 +136,9 @@ class RowChecker:
 
         self.ledger, self.ref, self.today = ledger, ledger.ref, today
         self.policy, self.clocking = ledger.policy, clocking(ledger)
+        # A file without the acceptance column was written before 受理 was recorded: acceptance was
+        # taken at assignment then.
+        self.legacy = "accepted_on" not in columns and "written_on" not in columns
         self.names = {k: n for k, (_, n) in columns.items()}
         self.width = width
         # Absent columns read the blank cell appended after the last one.
@@ -396,7 +399,7 @@ class RowChecker:
         allowed = found[0]
         if found[1]:
             problems.extend(found[1])
-        for k in ("assigned_on", "replied_on", "closed_on"):
+        for k in ("accepted_on", "assigned_on", "replied_on", "written_on", "opinion_received_on", "closed_on"):
             raw = raws[k]
             if raw and k in allowed:
                 day = self.dates.get(raw) or self.soft(self.dates, k, raw, problems)
@@ -411,6 +414,11 @@ class RowChecker:
         raw = raws["leader"]
         if raw:
             out["leader"] = raw if len(raw) <= 50 and not _CONTROL(raw) else self.text("leader", raw, 50, problems)
+        if raws["review_body"]:
+            out["review_body"] = self.text("review_body", raws["review_body"], 100, problems)
+        for k in ("told", "decline_ground"):
+            if raws[k] and k in allowed:
+                out[k] = self.soft(self.enums[k], k, raws[k], problems)
         closed = status in _CLOSED_VALUES
         try:
             if raws["joint"]:
@@ -443,7 +451,9 @@ class RowChecker:
         case = lc.CaseState(number="", status=None, received=out["received"], major=bool(out["major"]),
                             accused=out["accused"], protected=protected_for(self.ledger, out["accused"]))
         actions = lc.path_actions(status, out["received"], out["assigned_on"], out["replied_on"], out["closed_on"],
-                                  out["unit"], out["leader"], joint, out["outcome"])
+                                  out["unit"], out["leader"], joint, out["outcome"], out["accepted_on"],
+                                  self.legacy, out["written_on"], out["opinion_received_on"], out["told"],
+                                  out["decline_ground"])
         steps = []
         for action in actions:
             result = lc.step(case, action, self.policy, self.clocking, self.today)
@@ -453,7 +463,7 @@ class RowChecker:
             case = result.apply(case)
             steps.append(result)
         out["joint"] = json.dumps(list(joint), ensure_ascii=False) if joint else None
-        for k in ("assigned_on", "replied_on", "closed_on"):
+        for k in ("accepted_on", "assigned_on", "replied_on", "written_on", "opinion_received_on", "closed_on"):
             day = getattr(case, k)
             out[k] = day.isoformat() if day else None
         out["_clocks"] = case.clocks
@@ -462,7 +472,8 @@ class RowChecker:
     def _refusal(self, action, refusal: lc.Refusal) -> str:
         """A lifecycle refusal named by the file's columns."""
         p = refusal.params
-        column = self.col(_ACTION_DATE.get(type(action), "received"))
+        key = _ACTION_DATE.get(type(action), "received")
+        column = self.col("assigned_on" if key == "accepted_on" and self.legacy else key)
         if refusal.code == "after_today":
             return f"{column}: {p['on']} is after today ({p['today']})"
         if refusal.code == "before_field":
@@ -477,10 +488,11 @@ class RowChecker:
         return message
 
 
-_RULED = ("unit", "assigned_on", "replied_on", "closed_on", "outcome", "satisfaction")
+_RULED = ("unit", "accepted_on", "told", "decline_ground", "assigned_on", "replied_on", "written_on",
+          "opinion_received_on", "closed_on", "outcome", "satisfaction")
 _CLOSED_VALUES = frozenset(s.value for s in Status if lc.closes(s))
 _OPEN_VALUES = frozenset(s.value for s in OPEN_STATUSES)
-_ACTION_DATE = {lc.Assign: "assigned_on", lc.Reply: "replied_on", lc.Resolve: "closed_on", lc.Transfer: "closed_on",
+_ACTION_DATE = {lc.Accept: "accepted_on", lc.Decline: "closed_on", lc.Assign: "assigned_on", lc.Reply: "replied_on", lc.Resolve: "closed_on", lc.Transfer: "closed_on",
                 lc.Restate: "closed_on"}
 
 

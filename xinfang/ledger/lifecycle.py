@@ -32,6 +32,8 @@ def case_state(ledger, row: dict) -> lc.CaseState:
         number=row["number"], status=Status(row["status"]), received=_DAY(row["received"]), major=bool(row["major"]),
         accused=row["accused"], unit=row["unit"], leader=row["leader"], joint=tuple(json.loads(row["joint"] or "[]")),
         assigned_on=_date(row["assigned_on"]), replied_on=_date(row["replied_on"]), closed_on=_date(row["closed_on"]),
+        accepted_on=_date(row["accepted_on"]), written_on=_date(row["written_on"]),
+        opinion_received_on=_date(row["opinion_received_on"]),
         clocks=tuple(clock_state(r) for r in clocks), protected=protected_for(ledger, row["accused"]))
 
 
@@ -89,11 +91,11 @@ def judge_note(met: bool, due: dt.date) -> str:
     return "met" if met else f"late (due {due})"
 
 
-def window_note(stage: Status) -> str:
-    return f"{stage.value} requested in time"
+def window_note(why: str) -> str:
+    return "objection made in time" if why == "objection" else f"{why} requested in time"
 
 
-RESTART_NOTES = {"rereview_window": "re-review request window"}
+RESTART_NOTES = {"rereview_window": "re-review request window", "reassignment": "assigned again"}
 
 
 def clock_events(number: str, effect) -> tuple | None:
@@ -105,7 +107,7 @@ def clock_events(number: str, effect) -> tuple | None:
     if isinstance(effect, lc.JudgeClock):
         return number, "clock-done", effect.clock.value, effect.on.isoformat(), judge_note(effect.met, effect.due)
     if isinstance(effect, lc.CloseWindow):
-        return number, "clock-done", effect.clock.value, effect.on.isoformat(), window_note(effect.stage)
+        return number, "clock-done", effect.clock.value, effect.on.isoformat(), window_note(effect.why)
     if isinstance(effect, lc.StopClock):
         return number, "clock-stop", effect.clock.value, effect.on.isoformat(), None
     return None
@@ -129,9 +131,9 @@ def record(ledger, row: dict, step: lc.Step) -> None:
             c = e.state
             cur = conn.execute(
                 "INSERT OR IGNORE INTO clocks (case_number, clock, start, days, counting, due, provisional,"
-                " calendar_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                " calendar_version, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (number, c.clock.value, c.start.isoformat(), c.days, c.counting, c.due.isoformat(),
-                 int(c.provisional), c.version))
+                 int(c.provisional), c.version, e.body))
             if cur.rowcount:
                 ledger.event("clock", number, c.clock.value, None, c.due.isoformat(), start_note(c))
                 provisional(ledger, number, c)
@@ -159,11 +161,14 @@ def record(ledger, row: dict, step: lc.Step) -> None:
             _clock_event(ledger, number, e)
         elif isinstance(e, lc.ExtendClock):
             c = e.state
-            conn.execute("UPDATE clocks SET extension_days = ?, due = ?, provisional = ?, calendar_version = ?"
-                         " WHERE case_number = ? AND clock = ?",
-                         (c.extension_days, c.due.isoformat(), int(c.provisional), c.version, number, c.clock.value))
+            conn.execute("UPDATE clocks SET extension_days = ?, due = ?, provisional = ?, calendar_version = ?,"
+                         " approved_by = ?, told_on = ? WHERE case_number = ? AND clock = ?",
+                         (c.extension_days, c.due.isoformat(), int(c.provisional), c.version, e.approved_by,
+                          stored(e.told_on), number, c.clock.value))
+            who = f" by {e.approved_by}" if e.approved_by else ""
+            told = f", petitioner told {e.told_on}" if e.told_on else ""
             ledger.event("clock-extend", number, c.clock.value, e.old_due.isoformat(), c.due.isoformat(),
-                         f"+{c.extension_days} days approved {e.on}: {e.reason}")
+                         f"+{c.extension_days} days approved {e.on}{who}{told}: {e.reason}")
             provisional(ledger, number, c)
 
 

@@ -9,10 +9,11 @@ themselves (``score_query(…, source="cases")``) gives the same numbers and is 
 the tally to. The query yields the per-township tallies that ``xinfang.rules.ranking.rank_tallies``
 orders into positions and the bottom group, exactly as ``rank_month`` would from case records.
 
-Which cases count: every case received in the month and attributed to the township, whatever its
-status. A transferred case (转送) counts too: the ranking measures the petitions lodged about a
-township's land under territorial responsibility (属地负责); a transfer decides who handles the
-matter, not where it arose. This is the rule of ``xinfang.rules.ranking`` and needs no status lookup.
+Which cases count: every case received in the month and attributed to the township, in every
+status but those the policy leaves out (``uncounted_statuses``: 不予受理, 不再受理). A transferred case
+(转送) counts: the ranking measures the petitions lodged about a township's land under territorial
+responsibility (属地负责); a transfer decides who handles the matter, not where it arose. This is the
+rule of ``xinfang.rules.ranking``; the tally counts per status, so the SQL applies it as a filter.
 
 A published month (``published_months``) is frozen: its rows, method and comparisons are stored as
 published and shown from there; later corrections of cases never change them.
@@ -40,7 +41,7 @@ SELECT month, township,
        SUM({repeats}) AS repeats,
        SUM(CASE WHEN {weighted} THEN 0 ELSE {n} END) AS unweighted
 FROM {table}
-WHERE month IN ({months})
+WHERE month IN ({months}) AND status NOT IN ({uncounted})
 GROUP BY month, township
 """
 COLLECTIVE = "CASE WHEN people >= :collective_people THEN {n} ELSE 0 END"
@@ -74,10 +75,14 @@ def score_query(policy: Policy, months: list[str], source: str = "tally") -> tup
     skip = f"level IN ({', '.join(f':skip_{lv.value}' for lv in skip_levels)})" if skip_levels else "0"
     for i, month in enumerate(months):
         params[f"month_{i}"] = month
+    uncounted = sorted(s.value for s in policy.uncounted_statuses)
+    for i, status in enumerate(uncounted):
+        params[f"uncounted_{i}"] = status
     table, n, repeats = SOURCES[source]
     sql = SCORE_SQL.format(weight=weight, weighted=weighted, skip=skip, table=table, n=n, repeats=repeats,
                            collective=COLLECTIVE.format(n=n),
-                           months=", ".join(f":month_{i}" for i in range(len(months))))
+                           months=", ".join(f":month_{i}" for i in range(len(months))),
+                           uncounted=", ".join(f":uncounted_{i}" for i in range(len(uncounted))) or "NULL")
     return sql, params
 
 

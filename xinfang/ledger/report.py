@@ -153,7 +153,7 @@ def overdue_as_of(ledger, on: dt.date) -> list[dict]:
     both agree. Each row names the responsible unit, never an accused unit.
     """
     from xinfang.ledger.clocks import work_calendar
-    from xinfang.model import PETITIONER_WINDOWS
+    from xinfang.model import WINDOWS
     from xinfang.rules.deadlines import days_late, tier_of
 
     cal, policy = work_calendar(ledger), ledger.policy
@@ -162,7 +162,7 @@ def overdue_as_of(ledger, on: dt.date) -> list[dict]:
         " FROM clocks k JOIN cases c"
         " ON c.number = k.case_number WHERE k.start <= :on AND k.due < :on"
         " AND (k.done_on IS NULL OR k.done_on > :on)"
-        f" AND k.clock NOT IN ({', '.join(repr(w.value) for w in sorted(PETITIONER_WINDOWS))})"
+        f" AND k.clock NOT IN ({', '.join(repr(w.value) for w in sorted(WINDOWS))})"
         " ORDER BY k.due, k.case_number",
         {"on": on.isoformat()},
     )
@@ -420,11 +420,11 @@ def gather_form(ledger, number: str, kind: str, for_unit: str | None, reveal: bo
         recipients.append("区督查办")  # major matters are assigned and supervised by the supervision office
     if for_unit and for_unit not in recipients:
         recipients.insert(0, for_unit)
-    from xinfang.model import PETITIONER_WINDOWS, Clock
+    from xinfang.model import WINDOWS, Clock
 
     clocks = case_deadlines(ledger, row["number"])
     for k in clocks:
-        k["petitioner_window"] = Clock(k["clock"]) in PETITIONER_WINDOWS  # the petitioner's, not a duty deadline
+        k["petitioner_window"] = Clock(k["clock"]) in WINDOWS  # the petitioner's, not a duty deadline
     steps = _handling_steps(ledger, row)
     reply = next((s["note"] for s in reversed(steps) if s["action"] == "reply" and s["note"]), None)
     result = next((s["note"] for s in reversed(steps) if s["action"] in ("resolve", "transfer") and s["note"]), None)

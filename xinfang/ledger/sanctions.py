@@ -111,6 +111,7 @@ def _list(values: list[str]) -> str:
 
 def _overdue(ledger, today: dt.date, township: str | None = None) -> list:
     """Open handling clocks past their due date on ``today`` (the 信访老大难 count)."""
+    from xinfang.ledger.schema import NOT_A_WINDOW
     from xinfang.rules.sanctions import OverdueCase
 
     rows = ledger.rows(
@@ -118,7 +119,8 @@ def _overdue(ledger, today: dt.date, township: str | None = None) -> list:
         # petitioners' review-request windows stay open on every answered case and are not read.
         "SELECT c.township, k.case_number, k.clock, k.due FROM clocks k INDEXED BY clocks_open_duty"
         " JOIN cases c ON c.number = k.case_number"
-        " WHERE k.clock = ? AND k.done_on IS NULL AND k.clock != 'review_request' AND k.due < ?" + (" AND c.township = ?" if township is not None else ""),
+        f" WHERE k.clock = ? AND k.done_on IS NULL AND k.{NOT_A_WINDOW} AND k.due < ?"
+        + (" AND c.township = ?" if township is not None else ""),
         (Clock.handling.value, today.isoformat(), *([township] if township is not None else [])),
     )
     return [OverdueCase(r["township"], r["case_number"], Clock(r["clock"]), dt.date.fromisoformat(r["due"]))

@@ -203,12 +203,42 @@ def migrations():
             db.execute(statement)
         db.execute(CASE_TALLY_BUILD)
 
+    @m(name="0005_lifecycle_facts")
+    def lifecycle_facts(db):
+        # 受理 and 不予受理, the written opinion and its receipt, the body that reviews, the final case
+        # a 不再受理 registration refers to; per clock, the body it is chased against and an
+        # extension's approver and notice. Cases recorded before keep their facts as recorded then
+        # (acceptance was taken at assignment, the review window opened at the reply).
+        for column in CASE_COLUMNS_0005:
+            db.execute(f"ALTER TABLE cases ADD COLUMN {column} TEXT")
+        for column in CLOCK_COLUMNS_0005:
+            db.execute(f"ALTER TABLE clocks ADD COLUMN {column} TEXT")
+        # The unit's objection window is not a duty either: the open-duty index leaves it out too.
+        db.execute("DROP INDEX IF EXISTS clocks_open_duty")
+        db.execute(OPEN_DUTY_INDEX)
+
+    @m(name="0006_tally_by_status")
+    def tally_by_status(db):
+        # The ranking leaves out statuses the policy names (不予受理, 不再受理): the tally counts per status.
+        for name in TALLY_TRIGGERS:
+            db.execute(f"DROP TRIGGER IF EXISTS {name}")
+        db.execute("DROP TABLE case_tally")
+        for statement in _split(CASE_TALLY):
+            db.execute(statement)
+        db.execute(CASE_TALLY_BUILD)
+
     return m
 
 
+CASE_COLUMNS_0005 = ("accepted_on", "told", "decline_ground", "written_on", "opinion_received_on", "review_body",
+                     "final_case")
+CLOCK_COLUMNS_0005 = ("body", "approved_by", "told_on")
+
+# The SQL twin of ``model.WINDOWS``: a clock row that is a duty of the office.
+NOT_A_WINDOW = "clock NOT IN ('objection', 'review_request')"
 OPEN_DUTY_INDEX = (
     "CREATE INDEX clocks_open_duty ON clocks (due, case_number, clock, provisional)"
-    " WHERE done_on IS NULL AND clock != 'review_request'"
+    f" WHERE done_on IS NULL AND {NOT_A_WINDOW}"
 )
 
 # Cases counted per (month, township, level, people): the number of cases and how many of them are
@@ -218,11 +248,12 @@ OPEN_DUTY_INDEX = (
 # "collective" at query time with the ledger's own ``collective_people``, whatever it is, and a
 # change of policy needs no rebuild. The key is the primary key of a table without rowids, so a
 # month's rows are one contiguous range.
-TALLY_KEY = "month = {r}.month AND township = {r}.township AND level = {r}.level AND people = {r}.people"
+TALLY_KEY = ("month = {r}.month AND township = {r}.township AND level = {r}.level AND people = {r}.people"
+             " AND status = {r}.status")
 _TALLY_ADD = """
-    INSERT INTO case_tally (month, township, level, people, n, repeats)
-    VALUES (NEW.month, NEW.township, NEW.level, NEW.people, 1, NEW.repeat_of IS NOT NULL)
-    ON CONFLICT (month, township, level, people) DO UPDATE SET n = n + 1, repeats = repeats + excluded.repeats;"""
+    INSERT INTO case_tally (month, township, level, people, status, n, repeats)
+    VALUES (NEW.month, NEW.township, NEW.level, NEW.people, NEW.status, 1, NEW.repeat_of IS NOT NULL)
+    ON CONFLICT (month, township, level, people, status) DO UPDATE SET n = n + 1, repeats = repeats + excluded.repeats;"""
 _TALLY_REMOVE = f"""
     UPDATE case_tally SET n = n - 1, repeats = repeats - (OLD.repeat_of IS NOT NULL)
     WHERE {TALLY_KEY.format(r="OLD")};
@@ -233,16 +264,18 @@ CREATE TABLE case_tally (
     township TEXT NOT NULL,
     level TEXT NOT NULL,
     people INTEGER NOT NULL,
+    status TEXT NOT NULL,
     n INTEGER NOT NULL,
     repeats INTEGER NOT NULL,
-    PRIMARY KEY (month, township, level, people)
+    PRIMARY KEY (month, township, level, people, status)
 ) WITHOUT ROWID;
 CREATE TRIGGER cases_tally_insert AFTER INSERT ON cases
 BEGIN{_TALLY_ADD}
 END;
-CREATE TRIGGER cases_tally_update AFTER UPDATE OF month, township, level, people, repeat_of ON cases
+CREATE TRIGGER cases_tally_update AFTER UPDATE OF month, township, level, people, status, repeat_of ON cases
 WHEN OLD.month IS NOT NEW.month OR OLD.township IS NOT NEW.township OR OLD.level IS NOT NEW.level
-     OR OLD.people IS NOT NEW.people OR (OLD.repeat_of IS NULL) != (NEW.repeat_of IS NULL)
+     OR OLD.people IS NOT NEW.people OR OLD.status IS NOT NEW.status
+     OR (OLD.repeat_of IS NULL) != (NEW.repeat_of IS NULL)
 BEGIN{_TALLY_REMOVE}{_TALLY_ADD}
 END;
 CREATE TRIGGER cases_tally_delete AFTER DELETE ON cases
@@ -251,9 +284,9 @@ END;
 """
 # From the existing cases, in the order of the covering index cases_month: no sort, no table read.
 CASE_TALLY_BUILD = (
-    "INSERT INTO case_tally (month, township, level, people, n, repeats)"
-    " SELECT month, township, level, people, COUNT(*), COUNT(repeat_of) FROM cases"
-    " GROUP BY month, township, level, people"
+    "INSERT INTO case_tally (month, township, level, people, status, n, repeats)"
+    " SELECT month, township, level, people, status, COUNT(*), COUNT(repeat_of) FROM cases"
+    " GROUP BY month, township, level, people, status"
 )
 TALLY_TRIGGERS = ("cases_tally_insert", "cases_tally_update", "cases_tally_delete")
 
@@ -301,4 +334,4 @@ def restore_indexes(conn, suspended: list[tuple[str, str]]) -> None:
         conn.execute(sql)
 
 
-MIGRATION_COUNT = 4
+MIGRATION_COUNT = 6

@@ -13,7 +13,7 @@ import datetime as dt
 from xinfang.model import Clock, ClockRule, Deadline, Policy, Tier
 from xinfang.rules.calendar import WorkCalendar
 
-TRIGGERS = ("registration", "assignment", "acceptance", "reply", "request")
+TRIGGERS = ("registration", "assignment", "acceptance", "written_opinion", "request")
 _APPLIES_TO = ("all", "general", "major")
 
 

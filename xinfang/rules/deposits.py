@@ -26,7 +26,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from operator import attrgetter
 from typing import NamedTuple
 
-from xinfang.model import Case, Level, Official, Policy, Role, Status
+from xinfang.model import Case, Level, Official, Policy, Role
 
 PAY, DEDUCT, REVERSE, REFUND, REWARD = "pay", "deduct", "reverse", "refund", "reward"
 KINDS = (PAY, DEDUCT, REVERSE, REFUND, REWARD)
@@ -113,8 +113,8 @@ def expected_charges(
     for official in officials:
         if official.role in _ROLE_ORDER:
             chargeable[official.township].append(official)
-    levels, transferred = {lv for lv in Level if lv.rank >= floor}, Status.transferred
-    charged = [c for c in cases if c.level in levels and c.status != transferred]
+    levels, uncharged = {lv for lv in Level if lv.rank >= floor}, policy.uncharged_statuses
+    charged = [c for c in cases if c.level in levels and c.status not in uncharged]
     owed: dict[tuple[str, str], int] = {}
     for case in sorted(charged, key=_RECEIVED_NUMBER):
         day = case.received
@@ -433,11 +433,11 @@ def settle_year(
     shortfalls: dict[str, int] = defaultdict(int)
     new, book = _reconcile(entries, expected, on, years, year, shortfalls)  # the book holds ``new`` too
     roster = list(dict.fromkeys(townships))
-    skip_levels, transferred = policy.skip_levels, Status.transferred
+    skip_levels, uncharged = policy.skip_levels, policy.uncharged_statuses
     skip_level = {
         c.township
         for c in cases
-        if c.level in skip_levels and c.received.year == year and c.status != transferred
+        if c.level in skip_levels and c.received.year == year and c.status not in uncharged
     }
 
     names = _officials_in(officials, year)
@@ -481,7 +481,7 @@ def no_petition_townships(
     does not divide is returned as the remainder so that no fen is lost. Transferred cases
     belong to another body and do not count. With no such township the whole pool remains.
     """
-    with_case = {c.township for c in cases if c.received.year == year and c.status != Status.transferred}
+    with_case = {c.township for c in cases if c.received.year == year and c.status not in policy.uncharged_statuses}
     clean = [t for t in dict.fromkeys(townships) if t not in with_case]
     pool = policy.no_petition_pool_fen
     if not clean:

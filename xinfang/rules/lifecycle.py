@@ -11,7 +11,7 @@ which clock an action starts, judges or stops.
 to, and its effects in the order they are recorded. Which clocks an effect touches is data too:
 ``Start`` names the policy triggers whose clocks start (``data/rules.toml`` says which clock runs
 from which trigger), ``Judge`` the clocks it judges (``DUTIES``: every duty clock still running;
-the petitioner's own windows, ``model.PETITIONER_WINDOWS``, are never judged against the office).
+the petitioner's own windows, ``model.WINDOWS``, are never judged against the office).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import NamedTuple
 
-from xinfang.model import PETITIONER_WINDOWS, Clock, ClockRule, Policy, Status
+from xinfang.model import WINDOWS, Clock, ClockRule, DeclineGround, Policy, Status, Told
 from xinfang.rules.calendar import WorkCalendar
 from xinfang.rules.deadlines import clocks_started_by, deadline_for, extension_allowed
 from xinfang.rules.protection import handled_by_accused, protected_names
@@ -61,6 +61,9 @@ class CaseState(NamedTuple):
     assigned_on: dt.date | None = None
     replied_on: dt.date | None = None
     closed_on: dt.date | None = None
+    accepted_on: dt.date | None = None
+    written_on: dt.date | None = None  # the written opinion (书面处理意见)
+    opinion_received_on: dt.date | None = None  # the petitioner received it: the review window opens
     clocks: tuple[ClockState, ...] = ()
     # 检举控告: the normalised names that may never handle this case (``rules.protection``).
     protected: frozenset[str] = frozenset()
@@ -76,6 +79,29 @@ class CaseState(NamedTuple):
 
 class Register(NamedTuple):
     on: dt.date
+    final_case: str | None = None  # the matter is final already (不再受理): that case's number
+
+
+class Accept(NamedTuple):
+    """受理: the petitioner is told the matter is accepted (``told``: how)."""
+
+    on: dt.date
+    told: str
+
+
+class Decline(NamedTuple):
+    """不予受理: the matter belongs to another statutory route (``ground``), the petitioner told in writing."""
+
+    on: dt.date
+    ground: str
+    reason: str | None = None
+
+
+class Object(NamedTuple):
+    """The responsible unit's objection to a wrong assignment (异议, 条例 art. 23 §3)."""
+
+    on: dt.date
+    reason: str | None = None
 
 
 class Assign(NamedTuple):
@@ -86,8 +112,19 @@ class Assign(NamedTuple):
 
 
 class Reply(NamedTuple):
+    """An interim reply, or (``written``) the written opinion (书面处理意见); ``received_on``: the day
+    the petitioner received the written opinion, which opens the review window."""
+
     on: dt.date
     summary: str | None = None
+    written: bool = False
+    received_on: dt.date | None = None
+
+
+class Receipt(NamedTuple):
+    """The petitioner received the written opinion recorded before."""
+
+    on: dt.date
 
 
 class Resolve(NamedTuple):
@@ -106,10 +143,12 @@ class Transfer(NamedTuple):
 
 
 class RequestReview(NamedTuple):
-    """The petitioner asks for review (复查), or for re-review (复核) after a review answer."""
+    """The petitioner asks for review (复查), or for re-review (复核) after a review answer, of
+    ``body`` (the body one level up; default: the policy's)."""
 
     on: dt.date
     reason: str | None = None
+    body: str | None = None
 
 
 class AnswerReview(NamedTuple):
@@ -120,10 +159,14 @@ class AnswerReview(NamedTuple):
 
 
 class Extend(NamedTuple):
+    """延期 (条例 art. 34): approved by ``approved_by``; the petitioner told on ``told_on``."""
+
     clock: Clock
     days: int
     on: dt.date
     reason: str | None = None
+    approved_by: str | None = None
+    told_on: dt.date | None = None
 
 
 class Correct(NamedTuple):
@@ -157,14 +200,16 @@ class SetFields(NamedTuple):
 
 class StartClock(NamedTuple):
     state: ClockState
+    body: str | None = None  # the body the clock is chased against, when not the case's unit
 
 
 class RestartClock(NamedTuple):
-    """A clock run again from a new start (the re-review request window after a review answer)."""
+    """A clock run again from a new start (the re-review request window after a review answer; an
+    assignment's clocks after the unit's objection)."""
 
     state: ClockState
     old_due: dt.date | None
-    why: str  # code: "rereview_window"
+    why: str  # code: "rereview_window", "reassignment"
 
 
 class JudgeClock(NamedTuple):
@@ -175,11 +220,12 @@ class JudgeClock(NamedTuple):
 
 
 class CloseWindow(NamedTuple):
-    """A petitioner's window used in time (the request came)."""
+    """A window used in time: the petitioner's request came (``why``: the stage asked for), or the
+    unit's objection (``why``: "objection")."""
 
     clock: Clock
     on: dt.date
-    stage: Status
+    why: str
 
 
 class StopClock(NamedTuple):
@@ -200,6 +246,8 @@ class ExtendClock(NamedTuple):
     old_due: dt.date
     on: dt.date
     reason: str | None
+    approved_by: str | None = None
+    told_on: dt.date | None = None
 
 
 class Step(NamedTuple):
@@ -249,7 +297,7 @@ class Step(NamedTuple):
         changes = {k: fields[k] for k in ("unit", "leader") if k in fields}
         if "joint" in fields:
             changes["joint"] = tuple(fields["joint"] or ())
-        for k in ("assigned_on", "replied_on", "closed_on"):
+        for k in ("assigned_on", "replied_on", "closed_on", "accepted_on", "written_on", "opinion_received_on"):
             if k in fields:
                 changes[k] = fields[k]
         return case._replace(status=self.status, clocks=tuple(clocks), **changes)
@@ -277,17 +325,17 @@ DUTIES = None  # ``Judge(DUTIES)``: every duty clock still running
 
 
 class Start(NamedTuple):
-    """Start the clocks the policy runs from these triggers (those not started already)."""
+    """Start the clocks the policy runs from these triggers (those not started already; one stopped
+    unjudged, as an assignment's clocks after an objection, runs again)."""
 
     triggers: tuple[str, ...]
-    unless_replied: bool = False  # resolve: the review window opens at closing only without a reply
 
 
 class Judge(NamedTuple):
     """Judge these running clocks (``DUTIES``: every duty clock) on the action's date."""
 
     clocks: tuple[Clock, ...] | None
-    at_reply: bool = False  # a review asked on a reply judges the duties on the reply's date
+    at_opinion: bool = False  # a review asked before closing judges the duties on the written opinion's date
 
 
 class Set(NamedTuple):
@@ -295,15 +343,26 @@ class Set(NamedTuple):
 
 
 class Stop(NamedTuple):
-    """Stop every running clock unjudged."""
+    """Stop running clocks unjudged: every one, or those ``triggers`` start (an objected assignment's)."""
+
+    triggers: tuple[str, ...] | None = None
 
 
 class UseWindow(NamedTuple):
-    """The petitioner's review request window: checked open, then closed as used."""
+    """A window (the petitioner's review request window, the unit's objection window): checked
+    open, then closed as used."""
+
+    clock: Clock
+
+
+class OpenOpinionWindow(NamedTuple):
+    """The review request window runs from the petitioner's receipt of the written opinion (条例 art.
+    35): opened when the action records that receipt (a written opinion received, a conclusion the
+    petitioner signs when no written opinion was received before)."""
 
 
 class StartStage(NamedTuple):
-    """Start the answer clock of the review stage (复查答复 / 复核答复)."""
+    """Start the answer clock of the review stage (复查答复 / 复核答复), chased against the reviewing body."""
 
 
 class JudgeStage(NamedTuple):
@@ -323,21 +382,35 @@ class Rule(NamedTuple):
     doing: str  # what the refusal says cannot be done
 
 
-_OPEN_CASE = frozenset({Status.registered, Status.assigned})
+_NEW = frozenset({Status.registered, Status.accepted})
 
 TRANSITIONS: dict[str, Rule] = {
     "register": Rule(frozenset({None}), Status.registered, (Start(("registration",)),), "register"),
-    # 交办: assignment is also acceptance (受理): both triggers start their clocks.
-    "assign": Rule(frozenset({Status.registered}), Status.assigned,
-                   (Set(), Judge((Clock.notice,)), Start(("assignment", "acceptance"))), "assign"),
+    # 不再受理 (条例 art. 36): the matter is final; recorded with a reference, no clock runs.
+    "register-final": Rule(frozenset({None}), Status.not_reaccepted, (), "register"),
+    # 受理: the petitioner told (arts. 22–23) meets the notice clock; handling runs from acceptance.
+    "accept": Rule(frozenset({Status.registered, Status.assigned}), None,
+                   (Set(), Judge((Clock.notice,)), Start(("acceptance",))), "accept"),
+    # 不予受理 (art. 31): told which route the matter belongs to; meets the notice clock, ends the case.
+    "decline": Rule(frozenset({Status.registered}), Status.declined, (Set(), Judge((Clock.notice,)), Stop()),
+                    "decline"),
+    # 交办: the local reply or conclusion clock and the unit's objection window.
+    "assign": Rule(_NEW, Status.assigned, (Set(), Start(("assignment",))), "assign"),
     "reassign": Rule(frozenset({Status.assigned}), Status.assigned, (Set(),), "assign"),
-    "reply": Rule(frozenset({Status.assigned}), Status.replied,
-                  (Set(), Judge((Clock.reply,)), Start(("reply",))), "record a reply"),
+    # 异议 (art. 23 §3): within its window the unit hands the case back; the assignment's clocks stop.
+    "object": Rule(frozenset({Status.assigned}), None, (UseWindow(Clock.objection), Stop(("assignment",)), Set()),
+                   "object to the assignment"),
+    "reply": Rule(frozenset({Status.assigned, Status.replied}), Status.replied,
+                  (Set(), Judge((Clock.reply,)), OpenOpinionWindow()), "record a reply"),
+    "receipt": Rule(frozenset({Status.replied, Status.closed}), None, (Set(), OpenOpinionWindow()),
+                    "record the receipt of the written opinion"),
     "resolve": Rule(frozenset({Status.assigned, Status.replied}), Status.closed,
-                    (Set(), Judge(DUTIES), Start(("reply",), unless_replied=True)), "resolve"),
-    "transfer": Rule(_OPEN_CASE, Status.transferred, (Set(), Stop()), "transfer"),
+                    (Set(), Judge(DUTIES), OpenOpinionWindow()), "resolve"),
+    "transfer": Rule(frozenset({Status.registered, Status.accepted, Status.assigned}), Status.transferred,
+                     (Set(), Stop()), "transfer"),
     "review": Rule(frozenset({Status.replied, Status.closed}), None,
-                   (UseWindow(), Judge(DUTIES, at_reply=True), Set(), StartStage()), "request a review"),
+                   (UseWindow(Clock.review_request), Judge(DUTIES, at_opinion=True), Set(), StartStage()),
+                   "request a review"),
     "review-answer": Rule(frozenset({Status.review, Status.rereview}), None,
                           (JudgeStage(), Set(), ReopenWindow()), "answer a review"),
 }
@@ -347,20 +420,25 @@ TRANSITIONS: dict[str, Rule] = {
 # which at least one is given. Statuses the dated facts alone do not reach end with ``Restate``.
 PATHS: dict[Status, tuple[tuple[str, bool | None], ...]] = {
     Status.registered: (),
-    Status.assigned: (("assign", True),),
-    Status.replied: (("assign", True), ("reply", True)),
-    Status.closed: (("assign", True), ("reply", False), ("resolve", True)),
-    Status.review: (("assign", True), ("reply", None), ("resolve", None)),
-    Status.rereview: (("assign", True), ("reply", False), ("resolve", True)),
-    Status.final: (("assign", True), ("reply", False), ("resolve", True)),
-    Status.transferred: (("assign", False), ("transfer", True)),
+    Status.accepted: (("accept", True),),
+    Status.declined: (("decline", True),),
+    Status.assigned: (("accept", False), ("assign", True)),
+    Status.replied: (("accept", False), ("assign", True), ("reply", True)),
+    Status.closed: (("accept", False), ("assign", True), ("reply", False), ("resolve", True)),
+    Status.review: (("accept", False), ("assign", True), ("reply", None), ("resolve", None)),
+    Status.rereview: (("accept", False), ("assign", True), ("reply", False), ("resolve", True)),
+    Status.final: (("accept", False), ("assign", True), ("reply", False), ("resolve", True)),
+    Status.transferred: (("accept", False), ("assign", False), ("transfer", True)),
+    Status.not_reaccepted: (),
 }
 RESTATED = frozenset({Status.review, Status.rereview, Status.final})
 # The case fields each action records; the first is its date, which says the action happened.
 # Fields in ``OPTIONAL_FIELDS`` may be left out even when the action happened.
-ACTION_FIELDS = {"assign": ("assigned_on", "unit"), "reply": ("replied_on",),
-                 "resolve": ("closed_on", "outcome", "satisfaction"), "transfer": ("closed_on", "unit")}
-OPTIONAL_FIELDS = frozenset({"outcome", "satisfaction"})
+ACTION_FIELDS = {"accept": ("accepted_on", "told"), "decline": ("closed_on", "decline_ground"), "assign": ("assigned_on", "unit"),
+                 "reply": ("replied_on", "written_on", "opinion_received_on"),
+                 "resolve": ("closed_on", "outcome", "satisfaction"),
+                 "transfer": ("closed_on", "unit")}
+OPTIONAL_FIELDS = frozenset({"outcome", "satisfaction", "written_on", "opinion_received_on", "told", "decline_ground"})
 
 
 def path_fields(status: Status) -> tuple[frozenset[str], frozenset[str], tuple[str, ...]]:
@@ -385,16 +463,34 @@ def closes(status: Status) -> bool:
 
 def path_actions(status: Status, received: dt.date, assigned_on: dt.date | None, replied_on: dt.date | None,
                  closed_on: dt.date | None, unit: str | None, leader: str | None, joint: tuple[str, ...],
-                 outcome: str | None) -> list:
-    """The actions the dated facts of a case in ``status`` record, in order (``PATHS``)."""
+                 outcome: str | None, accepted_on: dt.date | None = None, legacy: bool = False,
+                 written_on: dt.date | None = None, opinion_received_on: dt.date | None = None,
+                 told: str | None = None, decline_ground: str | None = None) -> list:
+    """The actions the dated facts of a case in ``status`` record, in order (``PATHS``). ``legacy``:
+    a file without acceptance dates (written before 受理 was recorded) had acceptance at assignment."""
     actions: list = [Register(received)]
+    if status == Status.declined:
+        return actions + [Decline(closed_on, decline_ground or DeclineGround.other.value)]
+    if legacy:
+        accepted_on = accepted_on or assigned_on
+    if accepted_on and (not assigned_on or accepted_on <= assigned_on):
+        actions.append(Accept(accepted_on, told or Told.written.value))
     if assigned_on:
         actions.append(Assign(assigned_on, unit or "", leader or "", joint))
+    if accepted_on and assigned_on and accepted_on > assigned_on:
+        actions.append(Accept(accepted_on, told or Told.written.value))
     if status == Status.transferred:
         actions.append(Transfer(closed_on, unit or ""))
         return actions
-    if replied_on:
-        actions.append(Reply(replied_on))
+    if replied_on and legacy:
+        # A file from before the written opinion was recorded: its reply opened the review window.
+        actions.append(Reply(replied_on, written=True, received_on=replied_on))
+    elif replied_on:
+        first_is_written = written_on == replied_on
+        actions.append(Reply(replied_on, written=first_is_written,
+                             received_on=opinion_received_on if first_is_written else None))
+        if written_on and not first_is_written:
+            actions.append(Reply(written_on, written=True, received_on=opinion_received_on))
     if closed_on and closes(status):
         actions.append(Resolve(closed_on, outcome))
     if status in RESTATED:
@@ -402,11 +498,23 @@ def path_actions(status: Status, received: dt.date, assigned_on: dt.date | None,
     return actions
 
 
+def is_final(case: CaseState, on: dt.date) -> bool:
+    """Whether the matter of ``case`` is final on ``on`` (条例 art. 36): re-review has answered, or the
+    review request window lapsed unused."""
+    if case.status == Status.final:
+        return True
+    if case.status not in (Status.replied, Status.closed):
+        return False
+    window = case.clock(Clock.review_request)
+    return window is not None and window.running and window.due < on
+
+
 # What a refusal suggests, by the status the case is in (code of the hint).
 HINTS = {
-    Status.registered: "assign_first", Status.assigned: "reply_first", Status.closed: "closed_review",
-    Status.final: "final", Status.review: "under_review", Status.rereview: "under_rereview",
-    Status.transferred: "transferred",
+    Status.registered: "assign_first", Status.accepted: "assign_first", Status.assigned: "reply_first",
+    Status.closed: "closed_review", Status.final: "final", Status.review: "under_review",
+    Status.rereview: "under_rereview", Status.transferred: "transferred", Status.declined: "declined",
+    Status.not_reaccepted: "not_reaccepted",
 }
 
 
@@ -467,27 +575,25 @@ def _not_before(on: dt.date, earlier: dt.date | None, after: str, field: str = "
 def _wrong_status(case: CaseState, rule: Rule) -> Refusal:
     status = case.status
     return Refusal("wrong_status", {"case": case.number, "status": status, "doing": rule.doing,
-                                    "hint": HINTS.get(status), "allowed": sorted(s.value for s in rule.allowed if s)})
+                                    "hint": HINTS.get(status),
+                                    "allowed": [s.value for s in Status if s in rule.allowed]})
 
 
 def action_name(case: CaseState, action) -> str:
     """The table row an action takes for this case (a reply on a case under review is its answer;
     an assignment of an assigned case is a reassignment)."""
     if isinstance(action, Register):
-        return "register"
+        return "register-final" if action.final_case else "register"
     if isinstance(action, Assign):
         return "reassign" if case.status == Status.assigned else "assign"
     if isinstance(action, Reply):
         return "review-answer" if case.status in (Status.review, Status.rereview) else "reply"
-    if isinstance(action, Resolve):
-        return "resolve"
-    if isinstance(action, Transfer):
-        return "transfer"
-    if isinstance(action, RequestReview):
-        return "review"
-    if isinstance(action, AnswerReview):
-        return "review-answer"
-    raise TypeError(f"not a lifecycle action: {action!r}")
+    names = {Accept: "accept", Decline: "decline", Object: "object", Receipt: "receipt", Resolve: "resolve",
+             Transfer: "transfer", RequestReview: "review", AnswerReview: "review-answer"}
+    try:
+        return names[type(action)]
+    except KeyError:
+        raise TypeError(f"not a lifecycle action: {action!r}") from None
 
 
 def step(case: CaseState, action, policy: Policy, calendar: WorkCalendar | Clocking,
@@ -517,23 +623,33 @@ def step(case: CaseState, action, policy: Policy, calendar: WorkCalendar | Clock
     on = action.on
     effects: list = []
     clocks = {c.clock: c for c in case.clocks}
+    fields = _fields(case, name, action, to, policy)
+
+    def start(clock: Clock, day: dt.date, body: str | None = None) -> None:
+        old = clocks.get(clock)
+        if old is None:
+            clocks[clock] = state = clocking.state(clock, day)
+            effects.append(StartClock(state, body))
+        elif old.done_on is not None and (old.met is None or old.clock == Clock.objection) \
+                and old.clock != Clock.review_request:
+            # Stopped unjudged, or the objection window a previous unit used: runs again.
+            clocks[clock] = state = clocking.state(clock, day)
+            effects.append(RestartClock(state, old.due, "reassignment"))
+
     for effect in rule.effects:
         if isinstance(effect, Set):
-            effects.append(SetFields(_history_action(case, name, to), _fields(case, name, action, to),
-                                     _note(name, action)))
+            effects.append(SetFields(_history_action(case, name, to), fields, _note(name, action)))
         elif isinstance(effect, Start):
-            if effect.unless_replied and case.replied_on:
-                continue
             for clock in clocking.started_by(effect.triggers, case.major):
-                if clock not in clocks:
-                    clocks[clock] = state = clocking.state(clock, on)
-                    effects.append(StartClock(state))
+                start(clock, on)
         elif isinstance(effect, Judge):
-            if effect.at_reply and case.status != Status.replied:
-                continue
-            day = case.replied_on if effect.at_reply else on
+            day = on
+            if effect.at_opinion:
+                if case.status != Status.replied:
+                    continue
+                day = case.written_on or case.replied_on
             for c in list(clocks.values()):
-                if not c.running or c.clock in PETITIONER_WINDOWS:
+                if not c.running or c.clock in WINDOWS:
                     continue
                 if effect.clocks is not None and c.clock not in effect.clocks:
                     continue
@@ -541,28 +657,35 @@ def step(case: CaseState, action, policy: Policy, calendar: WorkCalendar | Clock
                 clocks[c.clock] = c._replace(done_on=day, met=met)
                 effects.append(JudgeClock(c.clock, day, met, c.due))
         elif isinstance(effect, Stop):
+            only = None if effect.triggers is None else set(clocking.started_by(effect.triggers, case.major))
             for c in list(clocks.values()):
-                if c.running:
+                if c.running and (only is None or (c.clock in only and c.clock not in WINDOWS)):
                     clocks[c.clock] = c._replace(done_on=on)
                     effects.append(StopClock(c.clock, on))
         elif isinstance(effect, UseWindow):
-            window = clocks.get(Clock.review_request)
-            if window is None:
-                # Cases replied before the window was kept: it runs from the reply, as it would have.
-                window = clocks[Clock.review_request] = clocking.state(Clock.review_request,
-                                                                       case.replied_on or case.closed_on)
+            window = clocks.get(effect.clock)
+            if window is None and effect.clock == Clock.review_request and case.opinion_received_on is None \
+                    and case.replied_on and not case.written_on:
+                # Cases replied before the written opinion was recorded: the window ran from the reply.
+                window = clocks[effect.clock] = clocking.state(effect.clock, case.replied_on or case.closed_on)
                 effects.append(StartClock(window))
-            refusal = _window_refusal(case, to, window, on, today)
+            refusal = _window_refusal(case, effect.clock, to, window, on, today)
             if refusal:
                 return refusal
             if window.running:
                 clocks[window.clock] = window._replace(done_on=on, met=True)
-                effects.append(CloseWindow(window.clock, on, to))
+                effects.append(CloseWindow(window.clock, on, "objection" if effect.clock == Clock.objection
+                                           else to.value))
+        elif isinstance(effect, OpenOpinionWindow):
+            received = fields.get("opinion_received_on")
+            if received and not case.opinion_received_on:
+                for clock in clocking.started_by(("written_opinion",), case.major):
+                    start(clock, received)
         elif isinstance(effect, StartStage):
             clock = Clock(to.value)
             if clock not in clocks and clocking.rule(clock):
                 clocks[clock] = state = clocking.state(clock, on)
-                effects.append(StartClock(state))
+                effects.append(StartClock(state, fields.get("review_body")))
         elif isinstance(effect, JudgeStage):
             c = clocks.get(Clock(case.status.value))
             if c is not None and c.running:
@@ -582,14 +705,24 @@ def _target(case: CaseState, name: str, rule: Rule) -> Status:
     if name == "review":
         review = case.clock(Clock.review)
         return Status.rereview if review is not None and review.done_on else Status.review
+    if name == "accept":
+        return Status.accepted if case.status == Status.registered else case.status
+    if name == "object":
+        return Status.accepted if case.accepted_on else Status.registered
+    if name == "receipt":
+        return case.status
     return Status.final if case.status == Status.rereview else Status.closed
 
 
 def _guard(case: CaseState, name: str, action, today: dt.date) -> Refusal | None:
     """The date and party checks of an action."""
     on = action.on
-    if name == "register":
+    if name in ("register", "register-final"):
         return _not_after(on, today, "--received")
+    if name in ("accept", "decline"):
+        if name == "accept" and case.accepted_on:
+            return Refusal("already_accepted", {"case": case.number, "on": case.accepted_on})
+        return _not_after(on, today) or _not_before(on, case.received, "received")
     if name == "transfer":
         refusal = (_not_after(on, today) or _not_before(on, case.assigned_on, "assigned_on") if case.assigned_on
                    else _not_after(on, today) or _not_before(on, case.received, "received"))
@@ -598,7 +731,8 @@ def _guard(case: CaseState, name: str, action, today: dt.date) -> Refusal | None
             return refusal
         return Refusal("accused_handles", {"case": case.number, "accused": case.accused}, field)
     if name in ("assign", "reassign"):
-        refusal = _not_after(on, today) or _not_before(on, case.received, "received")
+        refusal = _not_after(on, today) or _not_before(on, case.received, "received") \
+            or _not_before(on, case.accepted_on, "accepted_on")
         if refusal:
             return refusal
         field = handled_by_accused(case.protected, action.unit, action.leader, action.joint)
@@ -607,8 +741,29 @@ def _guard(case: CaseState, name: str, action, today: dt.date) -> Refusal | None
         if action.joint and not case.major:
             return Refusal("joint_not_major", {}, "--joint")
         return None
+    if name == "object":
+        return None  # the window's own checks, with the window
     if name == "reply":
-        return _not_after(on, today) or _not_before(on, case.assigned_on, "assigned_on")
+        refusal = _not_after(on, today) or _not_before(on, case.replied_on or case.assigned_on,
+                                                          "replied_on" if case.replied_on else "assigned_on")
+        if refusal:
+            return refusal
+        if action.received_on and not action.written:
+            return Refusal("receipt_of_interim", {}, "--received-on")
+        if action.written and case.written_on:
+            return Refusal("already_written", {"case": case.number, "on": case.written_on}, "--written")
+        if action.received_on:
+            return _not_after(action.received_on, today, "--received-on") \
+                or _not_before(action.received_on, on, "written_on", "--received-on")
+        return None
+    if name == "receipt":
+        if not case.written_on:
+            return Refusal("no_written_opinion", {"case": case.number}, "--received-on")
+        if case.opinion_received_on:
+            return Refusal("already_received", {"case": case.number, "on": case.opinion_received_on},
+                           "--received-on")
+        return _not_after(on, today, "--received-on") or _not_before(on, case.written_on, "written_on",
+                                                                      "--received-on")
     if name == "resolve":
         if case.replied_on:
             return _not_after(on, today) or _not_before(on, case.replied_on, "replied_on")
@@ -627,23 +782,44 @@ def _guard(case: CaseState, name: str, action, today: dt.date) -> Refusal | None
     return None
 
 
-def _fields(case: CaseState, name: str, action, to: Status) -> dict:
+def _fields(case: CaseState, name: str, action, to: Status, policy: Policy) -> dict:
     """The case fields an action records, in the order their history rows are written."""
     if name in ("assign", "reassign"):
         return {"unit": action.unit, "joint": list(action.joint) or None, "leader": action.leader,
                 "status": to.value, "assigned_on": case.assigned_on if name == "reassign" else action.on}
+    if name == "accept":
+        return {"status": to.value, "accepted_on": action.on, "told": action.told}
+    if name == "decline":
+        return {"status": to.value, "closed_on": action.on, "decline_ground": action.ground}
+    if name == "object":
+        return {"status": to.value}
     if name == "reply":
-        return {"status": to.value, "replied_on": action.on}
+        out = {"status": to.value}
+        if not case.replied_on:
+            out["replied_on"] = action.on
+        if action.written:
+            out["written_on"] = action.on
+            if action.received_on:
+                out["opinion_received_on"] = action.received_on
+        return out
+    if name == "receipt":
+        return {"opinion_received_on": action.on}
     if name == "resolve":
         out = {"status": to.value, "closed_on": action.on, "outcome": action.outcome, "signed": int(action.signed),
                "satisfaction": action.satisfaction, "cease_agreement": int(action.cease_agreement)}
         if not case.replied_on:
             out["replied_on"] = action.on
+        if not case.opinion_received_on:
+            # The conclusion the petitioner signs is the written opinion, unless one was received before.
+            if not case.written_on:
+                out["written_on"] = action.on
+            out["opinion_received_on"] = action.on
         return out
     if name == "transfer":
         return {"status": to.value, "closed_on": action.on, "unit": action.to}
     if name == "review":
-        return {"status": to.value}
+        body = action.body or (policy.rereview_body if to == Status.rereview else policy.review_body)
+        return {"status": to.value, "review_body": body}
     if name == "review-answer":
         out = {"status": to.value}
         if not case.closed_on:
@@ -663,9 +839,7 @@ def _history_action(case: CaseState, name: str, to: Status) -> str:
 
 
 def _note(name: str, action) -> str | None:
-    if name == "review":
-        return action.reason
-    if name == "transfer":
+    if name in ("review", "transfer", "decline", "object"):
         return action.reason
     if name in ("reply", "resolve", "review-answer"):
         return action.summary
@@ -687,12 +861,25 @@ def _review_refusal(case: CaseState) -> Refusal | None:
     return None
 
 
-def _window_refusal(case: CaseState, stage: Status, window: ClockState, on: dt.date,
+def _window_refusal(case: CaseState, clock: Clock, stage: Status, window: ClockState | None, on: dt.date,
                     today: dt.date) -> Refusal | None:
-    contests = "the review answer" if stage == Status.rereview else "the reply"
     refusal = _not_after(on, today)
     if refusal:
         return refusal
+    if clock == Clock.objection:
+        if window is None:
+            return Refusal("no_objection_window", {"case": case.number})
+        if not window.running:
+            return Refusal("objection_used", {"case": case.number, "on": window.done_on})
+        if on < window.start:
+            return Refusal("before", {"on": on, "what": "the assignment", "earlier": window.start}, "--on")
+        if on > window.due:
+            return Refusal("objection_late", {"due": window.due, "days": window.days, "start": window.start,
+                                              "on": on}, "--on")
+        return None
+    if window is None:
+        return Refusal("no_review_window", {"case": case.number, "written": case.written_on})
+    contests = "the review answer" if stage == Status.rereview else "the written opinion"
     if on < window.start:
         return Refusal("before", {"on": on, "what": f"{contests} it contests", "earlier": window.start}, "--on")
     if on > window.due:
@@ -724,9 +911,12 @@ def _extend(case: CaseState, action: Extend, clocking: Clocking, today: dt.date)
         return Refusal("extension_before_start", {"on": on, "clock": clock, "start": c.start}, "--on")
     if on > c.due:
         return Refusal("extension_after_due", {"clock": clock, "due": c.due}, "--on")
+    if action.told_on and (action.told_on < on or action.told_on > today):
+        return Refusal("told_out_of_range", {"told_on": action.told_on, "on": on, "today": today}, "--told-on")
     new = clocking.state(clock, c.start, stored_rule(c, clocking.policy), extension_days=days)
     new = c._replace(extension_days=days, due=new.due, provisional=new.provisional, version=new.version)
-    return Step("clock-extend", case.status, (ExtendClock(new, c.due, on, action.reason),))
+    return Step("clock-extend", case.status,
+                (ExtendClock(new, c.due, on, action.reason, action.approved_by, action.told_on),))
 
 
 def _correct(case: CaseState, action: Correct) -> Step | Refusal:
@@ -745,7 +935,7 @@ def _restate(case: CaseState, action: Restate) -> Step:
     for c in case.clocks:
         if not c.running:
             continue
-        if c.clock in PETITIONER_WINDOWS:
+        if c.clock in WINDOWS:
             effects.append(DropClock(c.clock))
         else:
             effects.append(JudgeClock(c.clock, action.on, action.on <= c.due, c.due))

@@ -141,8 +141,9 @@ def tally_month(month: str, cases: Iterable[Case], policy: Policy, townships: Se
     """Township → :class:`Tally` of the cases received in ``month``; only roster townships when given."""
     names = None if townships is None else {t.name for t in townships}
     counts: dict[str, list[int]] = {}
+    uncounted = policy.uncounted_statuses
     for case in cases_in_month(month, cases):
-        if names is not None and case.township not in names:
+        if (names is not None and case.township not in names) or case.status in uncounted:
             continue
         c = counts.setdefault(case.township, [0, 0, 0, 0, 0])
         c[0] += case_score(case, policy)
@@ -170,8 +171,9 @@ def rank_month(
 ) -> list[RankRow]:
     """Rank every roster township for ``month``, worst first.
 
-    Only cases received in the month count, every status included (a transferred case was still
-    lodged against the township). Ties keep roster order and share a position (1, 2, 2, 4). The
+    Only cases received in the month count, in every status but those the policy leaves out
+    (``uncounted_statuses``: 不予受理, 不再受理 by default; a transferred case was still lodged
+    against the township). Ties keep roster order and share a position (1, 2, 2, 4). The
     bottom group is positions 1..bottom_size with a score above zero, so ties at the cut line are
     all in and a township with no points is never in. ``previous`` and ``last_year`` map township
     names to the scores of the previous month and of the same month last year, for comparison.
