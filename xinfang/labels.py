@@ -39,7 +39,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "skip_level_cases": ("越级", "skip-level"), "collective_cases": ("集体访", "collective"),
     "published": ("已公布", "published"), "method": ("计分方法", "method"), "end": ("截止日", "end"),
     "months": ("涉及月份", "months"), "reason": ("理由", "reason"), "allowed": ("允许", "allowed"),
-    "reasons": ("原因", "reasons"),
+    "reasons": ("原因", "reasons"), "command": ("命令", "command"), "case_list": ("涉及事项", "cases"),
 }
 
 # History actions (events.action) as a person reads them.
@@ -54,5 +54,5 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "clock-recompute": ("时限重算", "clock recomputed"), "publish": ("公布排名", "ranking published"),
     "official-add": ("任职登记", "official added"), "official-end": ("离任", "term ended"),
     "deposits-settle": ("保证金结算", "deposits settled"), "calendar-load": ("载入节假日", "calendar loaded"),
-    "seal": ("封存", "sealed"),
+    "seal": ("封存", "sealed"), "reveal": ("查看个人信息", "personal data revealed"),
 }

@@ -119,6 +119,30 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "every case received in the month and attributed to the township, whatever its status"
         " (transferred cases included)",
     ),
+    # -- files written with -o (xinfang/files.py) --
+    "file.exists": ("{option}: {path} 已存在", "{option}: {path} already exists"),
+    "file.exists.fix": ("加 --force 覆盖，或换一个文件名", "add --force to replace it, or choose another name"),
+    "file.directory": ("{option}: {path} 是文件夹", "{option}: {path} is a folder"),
+    "file.directory.fix": ("给出文件名，例如 {option} 通报.html", "give a file name, e.g. {option} bulletin.html"),
+    "file.special": ("{option}: {path} 不是普通文件（设备、管道或符号链接）",
+                     "{option}: {path} is not a regular file (a device, a pipe or a symbolic link)"),
+    "file.special.fix": ("换一个普通文件的路径；--force 也不会写入它", "choose the path of a regular file; not even --force writes there"),
+    "file.folder": ("{option}: 文件夹 {folder} 不存在", "{option}: folder {folder} does not exist"),
+    "file.folder.fix": ("先建立该文件夹，或换一个路径", "create it first or choose another path"),
+    "file.ledger": ("{option}: {path} 是台账文件本身", "{option}: {path} is the ledger itself"),
+    "file.ledger.fix": ("换一个文件名；台账决不会被覆盖", "choose another file name; the ledger is never overwritten"),
+    "file.unwritable.fix": ("检查文件夹、权限和剩余空间", "check the folder, its permissions and free space"),
+    "file.unreadable.fix": ("检查文件名和权限", "check the file name and the permissions"),
+    "file.written": ("已写入 {path}", "Wrote {path}"),
+    # -- who is recording (--user, XINFANG_USER) --
+    "user.invalid": ("--user: {user} 不能作为记录人（{why}）", "--user: {user} cannot be recorded as who did it ({why})"),
+    "user.invalid.fix": ("用不超过 {limit} 个可打印字符的名字（--user 或 XINFANG_USER）",
+                         "use a name of at most {limit} printable characters (--user or XINFANG_USER)"),
+    "user.too_long": ("{length} 个字符，超过 {limit} 个", "{length} characters, more than {limit}"),
+    "user.control": ("含控制字符或不可打印字符", "it holds control or unprintable characters"),
+    "user.empty": ("为空", "it is empty"),
+    # -- personal data revealed (--reveal), recorded in the history --
+    "reveal.none": ("（无查看个人信息的记录）", "(no record of personal data revealed)"),
 }
 
 

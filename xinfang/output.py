@@ -95,13 +95,15 @@ def write_csv(rows: list[dict], columns: list[str], lang: str, out=None) -> None
 
 
 def _csv_value(value):
+    from xinfang.escape import cell
+
     if isinstance(value, bool):
         return int(value)
     if isinstance(value, (list, tuple)):
-        return ";".join(str(v) for v in value)
+        return cell(";".join(str(v) for v in value))
     if isinstance(value, Enum):
         return value.value
-    return value
+    return cell(value)  # never a formula in a spreadsheet
 
 
 def console(stderr: bool = False):
@@ -116,19 +118,22 @@ def console(stderr: bool = False):
 def table(rows: list[dict], columns: list[str], lang: str, title: str | None = None, caption: str | None = None):
     from rich.table import Table
 
-    t = Table(title=title, caption=caption, show_lines=False, header_style="bold")
+    t = Table(title=_text(title), caption=_text(caption), show_lines=False, header_style="bold")
     for c in columns:
         t.add_column(label(c, lang), overflow="fold", justify="right" if c in {"score", "cases", "people", "position",
                      "days_late", "paid", "deducted", "balance", "refund", "reward", "population"} else "left")
     for row in rows:
-        t.add_row(*[_escape(display(c, row.get(c), lang)) for c in columns])
+        t.add_row(*[_text(display(c, row.get(c), lang)) for c in columns])
     return t
 
 
-def _escape(text: str) -> str:
-    from rich.markup import escape
+def _text(value, keep: str = ""):
+    """Data as a Rich ``Text``: never read as markup, its control characters (but ``keep``) made visible."""
+    from rich.text import Text
 
-    return escape(text)
+    from xinfang.escape import visible
+
+    return None if value is None else Text(visible(value, keep))
 
 
 def emit(data, fmt: str, lang: str, columns: list[str] | None = None, rows: list[dict] | None = None,
@@ -148,9 +153,9 @@ def emit(data, fmt: str, lang: str, columns: list[str] | None = None, rows: list
         return
     con = console()
     if message:
-        con.print(_escape(message))
+        con.print(_text(message, keep="\n"))  # a message may have lines of its own
     if listing is not None and columns:
         if listing:
             con.print(table(listing, columns, lang, title=title, caption=caption))
         else:
-            con.print(("（无记录）" if lang == "zh" else "(nothing to show)") + (f" {title}" if title else ""))
+            con.print(_text(("（无记录）" if lang == "zh" else "(nothing to show)") + (f" {title}" if title else "")))

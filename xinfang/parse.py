@@ -115,7 +115,9 @@ def parse_phone(text: str, option: str = "--phone") -> str:
     if value.startswith("+86"):
         value = value[3:]
     if not re.fullmatch(r"\d{7,12}", value):
-        raise XinfangError(f"{option}: {_show(text)} is not a phone number",
+        from xinfang.personal import mask_phone
+
+        raise XinfangError(f"{option}: {_show(mask_phone((text or '').strip()))} is not a phone number",
                            fix="give 7 to 12 digits, e.g. 13812345678 or 0517-85912345")
     return value
 

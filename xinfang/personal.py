@@ -26,3 +26,12 @@ def mask(row: dict, reveal: bool) -> dict:
     if out.get("phone"):
         out["phone"] = mask_phone(out["phone"])
     return out
+
+
+def masked(field: str | None, value):
+    """``value`` of the case column ``field`` as shown without --reveal (other fields as they are)."""
+    if field == "id_number":
+        return mask_id(value)
+    if field == "phone":
+        return mask_phone(value)
+    return value

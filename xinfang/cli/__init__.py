@@ -8,6 +8,7 @@ imports only the command module it runs (``COMMAND_MODULES``), and none for ``--
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import sys
@@ -37,7 +38,7 @@ class State:
         if lang not in ("zh", "en"):
             raise XinfangError(f"--lang: unknown language {lang!r}", fix="use zh or en")
         self.lang = lang
-        self.who = user or os.environ.get("XINFANG_USER") or _login()
+        self.who = checked_user(user or os.environ.get("XINFANG_USER") or _login(), self.lang)
         if self.today_text:
             self.today  # validate early: a bad --today is a usage mistake of its own
 
@@ -58,6 +59,25 @@ class State:
 
 
 STATE = State()
+
+
+USER_MAX = 50
+
+
+def checked_user(name: str, lang: str) -> str:
+    """Who is recording, as the history keeps it: at most ``USER_MAX`` printable characters."""
+    from xinfang.messages import text
+
+    why = (text("user.empty", lang) if not name.strip() else
+           text("user.too_long", lang, length=len(name), limit=USER_MAX) if len(name) > USER_MAX else
+           text("user.control", lang) if not name.isprintable() else None)
+    if why:
+        from xinfang.escape import visible
+
+        shown = visible(name if len(name) <= USER_MAX else name[:USER_MAX] + "…")
+        raise XinfangError(text("user.invalid", lang, user=repr(shown), why=why),
+                           fix=text("user.invalid.fix", lang, limit=USER_MAX))
+    return name
 
 
 def _login() -> str:
@@ -127,12 +147,15 @@ def failure(exc: BaseException) -> int:
 
 def error(message: str, fix: str | None = None) -> None:
     """One ``Error: …`` line on stderr."""
+    from xinfang.escape import visible
+
     text = f"Error: {message}" + (f"; {fix}" if fix else "")
-    sys.stderr.write(text.replace("\n", " ") + "\n")
+    sys.stderr.write(visible(text.replace("\n", " ")) + "\n")
 
 
 def print_notices(ledger, notices: list[tuple[str, dict]]) -> None:
     """Word what a committed write has to tell the user, one line each on stderr."""
+    from xinfang.escape import visible
     from xinfang.messages import text
 
     for code, p in notices:
@@ -141,7 +164,7 @@ def print_notices(ledger, notices: list[tuple[str, dict]]) -> None:
             params["case"] = f"{p['case']} " if p.get("case") else ""
             params["clock"] = p["clock"].label(STATE.lang) if STATE.lang == "zh" else p["clock"].value
             params["years"] = ("、" if STATE.lang == "zh" else ", ").join(map(str, p["years"]))
-        sys.stderr.write(text(f"notice.{code}", STATE.lang, **params) + "\n")
+        sys.stderr.write(visible(text(f"notice.{code}", STATE.lang, **params)) + "\n")
 
 
 def _drop_stdout() -> None:
@@ -264,5 +287,27 @@ def main() -> None:
 # Shared option types, so every listing spells its output options the same way.
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON document.")]
 CsvOpt = Annotated[bool, typer.Option("--csv", help="Print CSV (listings).")]
-RevealOpt = Annotated[bool, typer.Option("--reveal", help="Show ID and phone numbers unmasked.")]
+RevealOpt = Annotated[bool, typer.Option("--reveal", help="Show ID and phone numbers unmasked (recorded in the history: who, when, which cases).")]
+ForceOpt = Annotated[bool, typer.Option("--force", help="Replace the -o file if it exists (never the ledger, a folder or a device).")]
 
+
+
+
+@contextlib.contextmanager
+def revealing(ledger, command: str, cases: list[str]):
+    """Around showing the personal data of ``cases``: the reveal is recorded in the history (who,
+    when, ``command``, which cases) in one write, undone when showing fails. No cases: no write."""
+    if not cases:
+        yield
+        return
+    from xinfang.ledger.reveals import record_reveal
+
+    with ledger.write():
+        record_reveal(ledger, command, cases)
+        yield
+
+
+def revealed(ledger, command: str, cases: list[str]) -> None:
+    """Record, in a write of its own, that ``command`` showed the personal data of ``cases``."""
+    with revealing(ledger, command, cases):
+        pass

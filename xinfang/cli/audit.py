@@ -197,3 +197,28 @@ def check(json_: JsonOpt = False):
         sys.stdout.write("\n".join(lines) + "\n")
     if not ok:
         _failed(len(sqlite_problems) + len(fk_problems) + len(audit_only))
+
+
+@audit_app.command("reveals")
+def reveals(
+    case: Annotated[Optional[str], typer.Option("--case", help="Only the reveals that showed this case.")] = None,
+    json_: JsonOpt = False,
+    csv_: Annotated[bool, typer.Option("--csv", help="Print CSV.")] = False,
+):
+    """List every --reveal of personal data (ID and phone numbers) the history records: who, when,
+    with which command and whose cases."""
+    from xinfang.ledger.cases import get_case
+    from xinfang.ledger.reveals import reveals as recorded
+    from xinfang.messages import text
+    from xinfang.output import emit
+
+    ledger = STATE.open()
+    number = get_case(ledger, case)["number"] if case else None
+    rows = recorded(ledger, number)
+    if not rows and not (json_ or csv_):
+        import sys
+
+        sys.stdout.write(text("reveal.none", STATE.lang) + "\n")
+        return
+    listing = [{**r, "case_list": r["cases"]} for r in rows]
+    emit(rows, fmt(json_, csv_), STATE.lang, rows=listing, columns=["at", "who", "command", "case_list"])

@@ -6,7 +6,7 @@ from typing import Annotated, List, Optional
 
 import typer
 
-from xinfang.cli import STATE, CsvOpt, JsonOpt, RevealOpt, app, fmt
+from xinfang.cli import STATE, CsvOpt, JsonOpt, RevealOpt, app, fmt, revealed
 from xinfang.model import Channel, Kind, Level, Outcome, Satisfaction, Status
 
 LIST_COLUMNS = ["number", "received", "channel", "township", "name", "level", "category", "people", "status",
@@ -312,6 +312,7 @@ def correct(
     kind: Annotated[Optional[str], typer.Option("--kind", help="Corrected kind.")] = None,
     major: Annotated[Optional[bool], typer.Option("--major/--general", help="Mark as major or general matter.")] = None,
     accused: Annotated[Optional[str], typer.Option("--accused", help="Name the unit or person an accusation accuses.")] = None,
+    reveal: RevealOpt = False,
     json_: JsonOpt = False,
 ):
     """Correct a case's registered facts. Nothing is overwritten silently: each change is a new event,
@@ -328,6 +329,12 @@ def correct(
     why = parse.parse_text(reason, "--reason", 1000)
     with ledger.write():
         result = correct_case(ledger, case, fields, why, today)
+        if reveal:
+            from xinfang.ledger.reveals import record_reveal
+
+            record_reveal(ledger, "correct", [result["case"]])
+    if not reveal:
+        result["changed"] = {k: _masked(k, v) for k, v in result["changed"].items()}
     rows = [{"field": k, "old": v[0], "new": v[1]} for k, v in result["changed"].items()]
     emit(result, fmt(json_), STATE.lang, rows=rows, columns=["field", "old", "new"],
          message=(f"{result['case']} 已更正" if STATE.lang == "zh" else f"{result['case']} corrected"))
@@ -344,9 +351,13 @@ def show(
     from xinfang.ledger.clocks import case_deadlines
     from xinfang.output import console, display, emit, history_rows, label, mask, table
 
+    from xinfang.ledger.reveals import reveal_events
+
     ledger = STATE.open()
-    row = mask(get_case(ledger, case), reveal)
-    history = case_history(ledger, row["number"])
+    row = get_case(ledger, case)
+    revealed(ledger, "show", [row["number"]] if reveal else [])
+    row = mask(row, reveal)
+    history = sorted(case_history(ledger, row["number"]) + reveal_events(ledger, row["number"]), key=lambda e: e["id"])
     if not reveal:
         history = [_mask_event(e) for e in history]
     clocks = case_deadlines(ledger, row["number"])
@@ -376,13 +387,17 @@ def _local_minute(stamp: str) -> str:
     return dt.datetime.fromisoformat(stamp).astimezone().strftime("%Y-%m-%d %H:%M")
 
 
-def _mask_event(event: dict) -> dict:
-    from xinfang.output import mask_id, mask_phone
+def _masked(field: str, pair):
+    """An (old, new) pair of ``field`` as shown without --reveal."""
+    from xinfang.personal import masked
 
-    if event["field"] == "id_number":
-        return {**event, "old": mask_id(event["old"]), "new": mask_id(event["new"])}
-    if event["field"] == "phone":
-        return {**event, "old": mask_phone(event["old"]), "new": mask_phone(event["new"])}
+    return masked(field, pair[0]), masked(field, pair[1])
+
+
+def _mask_event(event: dict) -> dict:
+    if event["field"] in ("id_number", "phone"):
+        old, new = _masked(event["field"], (event["old"], event["new"]))
+        return {**event, "old": old, "new": new}
     if event["action"] in ("register", "import") and event["field"] is None and event["new"]:
         import json
 
@@ -420,6 +435,7 @@ def cases_(
         level=parse.choice(Level, level, "--level") if level else None,
         open_only=open_only, limit=limit,
     )
+    revealed(ledger, "cases", [r["number"] for r in rows] if reveal else [])
     out = []
     for r in rows:
         r = mask(r, reveal)

@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from xinfang.cli import STATE, JsonOpt, RevealOpt, app
+from xinfang.cli import STATE, ForceOpt, JsonOpt, RevealOpt, app, revealed
 from xinfang.errors import XinfangError
 
 FORMATS = ("csv", "xlsx", "json")
@@ -21,6 +21,7 @@ def export(
     reveal: RevealOpt = False,
     month: Annotated[Optional[str], typer.Option("--month", help="Only cases received in this month, YYYY-MM.")] = None,
     township: Annotated[Optional[str], typer.Option("--township", help="Only this township's cases (never the accusations against it).")] = None,
+    force: ForceOpt = False,
 ):
     """Export every case with all its fields (登记, 交办, 答复, 办结). Headings and values in Chinese;
     English keys with 'xinfang --lang en export'. ID and phone numbers are masked unless --reveal;
@@ -34,32 +35,34 @@ def export(
     if fmt == "xlsx" and output is None:
         raise XinfangError("--format xlsx: a workbook cannot go to the terminal", fix="give a file with -o cases.xlsx")
     ledger = STATE.open()
+    if output is not None:
+        from xinfang.files import check_target
+
+        check_target(output, force=force, ledger_path=ledger.path, lang=STATE.lang)
     town = ledger.ref.township(township) if township else None
     month_ = parse.parse_month(month) if month else None
     lang = STATE.lang
+    shown = export.case_numbers(ledger, town, month_) if reveal else []
     if output is None:
+        revealed(ledger, "export", shown)
         if fmt == "csv":
             n = export.write_csv(ledger, sys.stdout, lang, reveal, town, month_)
         else:
             n = export.write_json(ledger, sys.stdout, reveal, town, month_)
         sys.stdout.flush()
         return
-    if output.is_dir():
-        raise XinfangError(f"-o: {output} is a folder", fix="give a file name, e.g. cases.xlsx")
-    # Write beside the target and rename: an interrupted export never leaves half a file.
-    part = output.with_name(output.name + ".part")
-    try:
+    from xinfang.files import writing
+
+    # Written beside the target and moved into place: an interrupted export never leaves half a file.
+    with writing(output, force=force, private=reveal, ledger_path=ledger.path, lang=lang) as part:
         if fmt == "xlsx":
             n = export.write_xlsx(ledger, part, lang, reveal, town, month_)
         else:
             with open(part, "w", encoding="utf-8", newline="") as fh:
                 n = (export.write_csv(ledger, fh, lang, reveal, town, month_) if fmt == "csv"
                      else export.write_json(ledger, fh, reveal, town, month_))
-        part.replace(output)
-    except OSError as exc:
-        raise XinfangError(f"-o: cannot write {output} ({exc.strerror})", fix="check the folder and the file name") from None
-    finally:
-        part.unlink(missing_ok=True)
+        # Recorded before the file is moved into place: a reveal is never missing from the history.
+        revealed(ledger, "export", shown)
     note = "" if reveal else ("（身份证号、电话已脱敏，不能再导入）" if lang == "zh" else
                               " (ID and phone numbers masked: this file cannot be imported again)")
     sys.stderr.write((f"已导出 {n} 件 → {output}" if lang == "zh" else f"Exported {n} cases to {output}") + note + "\n")

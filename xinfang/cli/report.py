@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from xinfang.cli import STATE, RevealOpt, app
+from xinfang.cli import STATE, ForceOpt, RevealOpt, app, revealing
 from xinfang.errors import XinfangError
 
 FORMATS = ("md", "html", "xlsx")
@@ -36,12 +36,7 @@ def _target(output: Optional[str], what: str, binary: bool) -> Optional[Path]:
     """The file to write, or None for stdout. A workbook always needs a file; HTML needs one when
     stdout is a terminal (it is meant to be opened or printed, not read raw)."""
     if output and output != "-":
-        path = Path(output)
-        if path.is_dir():
-            raise XinfangError(f"-o: {path} is a folder", fix="give a file name, e.g. -o bulletin.html")
-        if not path.parent.exists():
-            raise XinfangError(f"-o: folder {path.parent} does not exist", fix="create it or choose another path")
-        return path
+        return Path(output)
     if binary:
         raise XinfangError(f"{what}: a workbook is written to a file", fix="add -o FILE.xlsx")
     if output != "-" and sys.stdout.isatty():
@@ -49,18 +44,24 @@ def _target(output: Optional[str], what: str, binary: bool) -> Optional[Path]:
     return None
 
 
-def _write(path: Optional[Path], data: str | bytes) -> None:
-    from xinfang.render import write_file
+def _check(path: Optional[Path], force: bool, ledger) -> None:
+    """Refuse the -o file before anything is read or written (see ``xinfang.files``)."""
+    from xinfang.files import check_target
+
+    if path is not None:
+        check_target(path, force=force, ledger_path=ledger.path, lang=STATE.lang)
+
+
+def _write(path: Optional[Path], data: str | bytes, force: bool, ledger, private: bool = False) -> None:
+    from xinfang.escape import visible
+    from xinfang.files import write_file
+    from xinfang.messages import text
 
     if path is None:
         sys.stdout.write(data if isinstance(data, str) else data.decode("utf-8"))
         return
-    try:
-        write_file(path, data.encode("utf-8") if isinstance(data, str) else data)
-    except OSError as exc:
-        raise XinfangError(f"-o: cannot write {path} ({exc.strerror or exc})", fix="choose a writable path") from None
-    zh = STATE.lang == "zh"
-    sys.stderr.write((f"已写入 {path}\n" if zh else f"Wrote {path}\n"))
+    write_file(path, data, force=force, private=private, ledger_path=ledger.path, lang=STATE.lang)
+    sys.stderr.write(visible(text("file.written", STATE.lang, path=path)) + "\n")
 
 
 @app.command()
@@ -70,6 +71,7 @@ def report(
     output: Annotated[Optional[str], typer.Option("-o", "--output", help="Write to this file (required for html on a terminal and for xlsx; '-' is stdout).")] = None,
     top: Annotated[Optional[int], typer.Option("--top", min=1, help="List only the first N positions of the ranking (ties included); default all townships.")] = None,
     issuer: Annotated[Optional[str], typer.Option("--issuer", help="Issuing body printed in the masthead (default 区国土资源局信访室).")] = None,
+    force: ForceOpt = False,
 ):
     """The monthly bulletin (通报): letters and visits against the same month last year, the
     12-month trend, the ranking and bottom group, sanctions, overdue cases by unit and deposit
@@ -83,20 +85,21 @@ def report(
     if issuer is not None:
         issuer = parse.parse_text(issuer, "--issuer", 60)
     ledger = STATE.open()
+    _check(target, force, ledger)
     bulletin = gather_bulletin(ledger, the_month, STATE.today)
     lang = STATE.lang
     if fmt == "md":
         from xinfang.render.bulletin import to_markdown
 
-        _write(target, to_markdown(bulletin, lang, top, issuer))
+        _write(target, to_markdown(bulletin, lang, top, issuer), force, ledger)
     elif fmt == "html":
         from xinfang.render.bulletin import to_html
 
-        _write(target, to_html(bulletin, lang, top, issuer))
+        _write(target, to_html(bulletin, lang, top, issuer), force, ledger)
     else:
         from xinfang.render.bulletin import to_xlsx
 
-        _write(target, to_xlsx(bulletin, lang, top, issuer))
+        _write(target, to_xlsx(bulletin, lang, top, issuer), force, ledger)
     if not bulletin.method["published"] and bulletin.ranking is not None:
         sys.stderr.write(("提示：该月排名尚未公布，通报中的排名为暂定。\n" if lang == "zh" else
                           "Note: the month's ranking is not published; the bulletin shows it as provisional.\n"))
@@ -109,6 +112,7 @@ def form(
     output: Annotated[Optional[str], typer.Option("-o", "--output", help="Write the HTML form to this file (required on a terminal; '-' is stdout).")] = None,
     for_unit: Annotated[Optional[str], typer.Option("--for", help="The unit this copy is for (default: the handling unit); never the unit an accusation accuses.")] = None,
     reveal: RevealOpt = False,
+    force: ForceOpt = False,
 ):
     """A printable A4 form for one case (HTML): the review-and-assignment form or the handling sheet.
     ID and phone numbers are masked unless --reveal."""
@@ -122,6 +126,9 @@ def form(
         raise XinfangError(f"--kind: unknown form {kind!r}", fix="use assignment (呈阅交办单) or handling (包案处理表)")
     target = _target(output, "form", binary=False)
     ledger = STATE.open()
+    _check(target, force, ledger)
     unit = ledger.ref.unit(for_unit, "--for") if for_unit else None
     data = gather_form(ledger, case, value, unit, reveal)
-    _write(target, to_html(data, STATE.lang, STATE.today))
+    page = to_html(data, STATE.lang, STATE.today)
+    with revealing(ledger, "form", [data["case"]["number"]] if reveal else []):
+        _write(target, page, force, ledger, private=reveal)

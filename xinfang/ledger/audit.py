@@ -212,8 +212,8 @@ def cases(conn: sqlite3.Connection) -> tuple[list[Problem], int]:
             problems.append(Problem("cases", number, f"number does not match year {row['year']} and seq {row['seq']}"))
         for field in replayed:
             if history_text(row[field]) != state[field]:
-                problems.append(Problem("cases", number, f"{field} is {_show(row[field])} but its history says "
-                                                         f"{_show(state[field])}"))
+                problems.append(Problem("cases", number, f"{field} is {_show(row[field], field)} but its history says "
+                                                         f"{_show(state[field], field)}"))
     if "counters" in table_names(conn):
         for year, last, top in conn.execute(
                 "SELECT c.year, c.last, max(k.seq) FROM counters c JOIN cases k ON k.year = c.year GROUP BY c.year"):
@@ -222,8 +222,10 @@ def cases(conn: sqlite3.Connection) -> tuple[list[Problem], int]:
     return problems, len(rows)
 
 
-def _show(value) -> str:
-    text = repr(value)
+def _show(value, field: str | None = None) -> str:
+    from xinfang.personal import masked
+
+    text = repr(masked(field, value))  # a finding never shows a whole ID or phone number
     return text if len(text) <= 40 else text[:37] + "…'"
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from xinfang.errors import XinfangError
+from xinfang.escape import cell as safe_cell
 from xinfang.labels import LABELS
 from xinfang.ledger.cases import CASE_FIELDS
 from xinfang.model import Channel, DeclineGround, Kind, Level, Outcome, Satisfaction, Status, Told
@@ -51,6 +52,12 @@ def _select(township: str | None, month: str | None, limit: int | None = None) -
     sql = (f"SELECT {', '.join(EXPORT_COLUMNS)} FROM cases" + (" WHERE " + " AND ".join(where) if where else "")
            + " ORDER BY year, seq" + (f" LIMIT {int(limit)}" if limit else ""))
     return sql, params
+
+
+def case_numbers(ledger, township: str | None = None, month: str | None = None) -> list[str]:
+    """The numbers of the cases an export with these filters writes, in its order."""
+    sql, params = _select(township, month)
+    return [r[0] for r in ledger.conn.execute(f"SELECT number FROM ({sql})", params)]
 
 
 def count_cases(ledger, township: str | None = None, month: str | None = None) -> int:
@@ -99,7 +106,8 @@ def _converters(ref, lang: str, reveal: bool, typed: bool = False) -> list[Calla
 
 
 def _cells(row: tuple, convs: list) -> list:
-    return ["" if v is None else (c(v) if c else v) for v, c in zip(row, convs)]
+    # safe_cell(): text a spreadsheet would take for a formula gets a leading ' (import removes it).
+    return ["" if v is None else safe_cell(c(v) if c else v) for v, c in zip(row, convs)]
 
 
 def write_csv(ledger, out, lang: str, reveal: bool, township: str | None = None, month: str | None = None) -> int:

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from xinfang.errors import XinfangError
+from xinfang.escape import uncell
 from xinfang.ledger.export import SHEET
 
 class Table:
@@ -55,7 +56,7 @@ def _csv_table(path: Path) -> Table:
         try:
             for cells in reader:
                 n += 1
-                yield n, cells
+                yield n, [uncell(c) for c in cells]
         except UnicodeDecodeError:
             raise XinfangError(f"FILE: row {n + 1} is not valid {encoding} text",
                                fix="save the file as 'CSV UTF-8' or as .xlsx") from None
@@ -96,7 +97,7 @@ def _xlsx_table(path: Path) -> Table:
         for cells in rows:
             n += 1
             done[0] = n
-            yield n, [_xlsx_text(v) for v in cells]
+            yield n, [uncell(_xlsx_text(v)) for v in cells]
 
     return Table([_xlsx_text(v) for v in first], records(), lambda: (done[0], total), wb.close)
 

@@ -335,30 +335,33 @@ def _heading(b, lang: str, issuer: str | None) -> tuple[str, str, str]:
 
 # -- Markdown ------------------------------------------------------------------------------------
 
-def _md_escape(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+def _md_escape(text: str, line_start: bool = False) -> str:
+    from xinfang.escape import markdown
+
+    return markdown(text, line_start)
 
 
 def to_markdown(b, lang: str = "zh", top: int | None = None, issuer: str | None = None) -> str:
     title, issue, byline = _heading(b, lang, issuer)
-    out = [f"# {title}", "", f"**{issue}**　{month_title(b.month, lang)}", "", byline, ""]
+    e = _md_escape  # every text from the ledger (names, townships, officials) is data, not Markdown
+    out = [f"# {e(title)}", "", f"**{e(issue)}**　{e(month_title(b.month, lang))}", "", e(byline, True), ""]
     for s in sections(b, lang, top):
-        out += [f"## {s.title}", ""]
+        out += [f"## {e(s.title)}", ""]
         if s.key == "method":
-            out += [f"- {p}" for p in s.paragraphs] + [""]
+            out += [f"- {e(p)}" for p in s.paragraphs] + [""]
             continue
         for p in s.paragraphs:
-            out += [p, ""]
+            out += [e(p, True), ""]
         for tab in s.tables:
             if tab.caption:
-                out += [f"**{tab.caption}**", ""]
+                out += [f"**{e(tab.caption)}**", ""]
             out.append("| " + " | ".join(_md_escape(c) for c in tab.columns) + " |")
             out.append("|" + "|".join("---:" if i in tab.numeric else "---" for i in range(len(tab.columns))) + "|")
             for k, row in enumerate(tab.rows):
-                cells = [_money_cell(v) if _is_money(s, i) else _cell(v) for i, v in enumerate(row)]
+                cells = [e(_money_cell(v) if _is_money(s, i) else _cell(v)) for i, v in enumerate(row)]
                 if tab.marked and tab.marked[k] and s.key in ("totals", "deposits"):
                     cells = [f"**{c}**" if c else c for c in cells]
-                out.append("| " + " | ".join(_md_escape(c) for c in cells) + " |")
+                out.append("| " + " | ".join(cells) + " |")
             out.append("")
     return "\n".join(out).rstrip() + "\n"
 
@@ -533,6 +536,8 @@ def to_xlsx(b, lang: str = "zh", top: int | None = None, issuer: str | None = No
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
 
+    from xinfang.escape import cell as safe_cell
+
     bold = Font(bold=True)
     fill = PatternFill("solid", fgColor="ECEFF4")
     wb = Workbook()
@@ -545,7 +550,7 @@ def to_xlsx(b, lang: str = "zh", top: int | None = None, issuer: str | None = No
         written: list[list] = []
 
         def put(row: list, header: bool = False, strong: bool = False) -> None:
-            ws.append(row)
+            ws.append([safe_cell(v) for v in row])  # text is never a formula; numbers stay numbers
             written.append(row)
             if header or strong:
                 for cell in ws[ws.max_row]:
