@@ -173,8 +173,9 @@ def _split(sql: str) -> list[str]:
     return [s for s in statements if s]
 
 
-def migrations():
-    """The ledger's migration set, in order. Imported only when a ledger needs migrating."""
+def migrations(seal=None):
+    """The ledger's migration set, in order. Imported only when a ledger needs migrating.
+    ``seal(conn)`` records the state of an upgraded ledger in its history (0006)."""
     from sqlite_utils import Migrations
 
     m = Migrations("xinfang")
@@ -203,7 +204,24 @@ def migrations():
             db.execute(statement)
         db.execute(CASE_TALLY_BUILD)
 
+    @m(name="0005_application_id")
+    def application_id(db):
+        # Marks the file as a ledger: a SQLite file without it is refused before anything is written.
+        db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+
+    @m(name="0006_state_seals")
+    def state_seals(db):
+        # Tamper evidence for the tables changed in place, and for the end of the deposit chain:
+        # the state they are in at the upgrade is the state later changes are checked against
+        # (``history.seal_upgrade``, passed in by the ledger: the history's rows are its own).
+        if seal is not None:
+            seal(db.conn)
+
     return m
+
+
+# PRAGMA application_id of every ledger: "XFLG".
+APPLICATION_ID = 0x58464C47
 
 
 OPEN_DUTY_INDEX = (
@@ -301,4 +319,4 @@ def restore_indexes(conn, suspended: list[tuple[str, str]]) -> None:
         conn.execute(sql)
 
 
-MIGRATION_COUNT = 4
+MIGRATION_COUNT = 6
