@@ -40,6 +40,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Warning: {case}{clock} due {due} is provisional (暂定): {years} has no official holiday schedule, "
         "so it counts Monday to Friday only; load it with 'xinfang calendar load FILE' and the due date is recomputed",
     ),
+    "notice.deposits_adjusted": (
+        "提醒：{year} 年保证金已结算；{case} 应扣 {official} {amount} 元，记为结算后调整，不再从已结算年度扣缴；"
+        "见 'xinfang deposits statement --year {year}'",
+        "Note: the {year} deposits are settled; the {amount} yuan {case} would cost {official} is recorded as a "
+        "post-settlement adjustment, not deducted from the settled year; see 'xinfang deposits statement --year {year}'",
+    ),
     # -- sanction triggers (rules/sanctions.py); the zh wording is the CLI contract, keep it exact --
     "sanction.veto": (
         "连续{n}个月信访排名后{bottom_size}位({months}),{month}排名于{published_on}公布;"
@@ -160,6 +166,19 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "1. 'xinfang db backup COPY.db' saves what is readable; 2. put the latest good backup in its place; "
         "3. run 'xinfang db check': when it passes, writes are allowed again",
     ),
+    "roster.encoding": ("--roster: {path} 既不是 UTF-8 也不是 GBK/GB18030 文本；请另存为“CSV UTF-8”",
+                        "--roster: {path} is neither UTF-8 nor GBK/GB18030 text; save it as 'CSV UTF-8'"),
+    "roster.unreadable": ("--roster: {path} 不能按 CSV 读取（{detail}）；请检查该文件",
+                          "--roster: {path} cannot be read as CSV ({detail}); check the file"),
+    "roster.duplicate": ("--roster: 第 {row} 行的乡镇 {township} 与第 {first} 行重复；每个乡镇只列一行",
+                         "--roster: row {row} repeats township {township} (first on row {first}); list each township once"),
+    "roster.population": ("--roster: 第 {row} 行 {township} 的人口 {population} 不合常理（最多 {most}）；请改正该行",
+                          "--roster: row {row} gives {township} a population of {population}, beyond any township "
+                          "({most} at most); correct that row"),
+    "db.unsalvageable": ("台账文件 {db} 已损坏到连结构都无法读取（{detail}），无可抢救；请用最近一次完好的备份替换该文件，"
+                         "再运行 'xinfang db check'",
+                         "the ledger file {db} is damaged beyond reading even its schema ({detail}): nothing can be "
+                         "saved; put the latest good backup in its place, then run 'xinfang db check'"),
     "db.damaged_lifted": ("台账 {db} 已通过检查，恢复写入", "The ledger {db} passes its checks: writes are allowed again"),
     "db.salvaged": (
         "台账已损坏：已将可读内容抢救到 {target}（{kept} 行；无法读取：{lost}）；请用最近一次完好的备份恢复",

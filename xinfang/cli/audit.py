@@ -142,22 +142,34 @@ def backup(
         raise XinfangError(f"PATH: {target} already exists", fix="choose a new file name; a backup never overwrites")
     if not target.parent.is_dir():
         raise XinfangError(f"PATH: folder {target.parent} does not exist", fix="create the folder first")
-    ledger = STATE.open()
+    from xinfang.ledger.db import is_damage, ledger_file
+
+    partial = target.with_name(f".{target.name}.partial-{os.getpid()}")
+    try:
+        ledger = STATE.open()
+    except sqlite3.DatabaseError as exc:
+        if not is_damage(exc):
+            raise
+        return _salvage(ledger_file(STATE.db), partial, target)
     if target.resolve() == Path(ledger.path).resolve():
         raise XinfangError("PATH: that is the ledger itself", fix="choose another file")
-    partial = target.with_name(f".{target.name}.partial-{os.getpid()}")
     try:
         copy = sqlite3.connect(str(partial))
         try:
             # One step (pages=-1): the copy is one consistent snapshot; writers in WAL mode go on meanwhile.
             ledger.conn.backup(copy)
             problems = integrity(copy)
-            report = run_verify(copy)
+            report = None if problems else run_verify(copy)
+        except sqlite3.DatabaseError as exc:
+            if not is_damage(exc):
+                raise
+            problems = [exc]
         finally:
             copy.close()
-        if problems:
-            raise XinfangError(f"PATH: the copy failed SQLite's integrity check ({problems[0].problem})",
-                               fix="run 'xinfang db check' on the ledger")
+        if problems:  # damaged pages came along: save what is readable instead
+            for suffix in ("", "-wal", "-shm", "-journal"):
+                Path(str(partial) + suffix).unlink(missing_ok=True)
+            return _salvage(ledger.path, partial, target)
         _place(partial, target)
     except (OSError, sqlite3.Error) as exc:
         reason = getattr(exc, "strerror", None) or str(exc)
@@ -177,6 +189,34 @@ def backup(
         import sys
 
         sys.stderr.write(sys_msg + "\n")
+
+
+def _salvage(source: str, partial: Path, target: Path) -> None:
+    """A damaged ledger: copy what is readable into a new file, say what was lost, and exit 1."""
+    import sqlite3
+    import sys
+
+    from xinfang.ledger.db import mark_damaged
+    from xinfang.ledger.salvage import salvage
+    from xinfang.messages import text
+
+    try:
+        try:
+            kept, lost = salvage(source, str(partial))
+        except sqlite3.DatabaseError as exc:  # not even the schema is readable: nothing to save
+            mark_damaged(source, str(exc))
+            raise XinfangError(text("db.unsalvageable", STATE.lang, db=source, detail=str(exc))) from None
+        _place(partial, target)
+    except (OSError, sqlite3.Error) as exc:
+        reason = getattr(exc, "strerror", None) or str(exc)
+        raise XinfangError(f"PATH: cannot write {target}: {reason}", fix="check the folder, its permissions and free space") from None
+    finally:
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            Path(str(partial) + suffix).unlink(missing_ok=True)
+    mark_damaged(source, "damaged pages")
+    sys.stderr.write("Error: " + text("db.salvaged", STATE.lang, target=target, kept=kept,
+                                      lost=("、" if STATE.lang == "zh" else ", ").join(lost) or "—") + "\n")
+    raise typer.Exit(1)
 
 
 def _place(partial: Path, target: Path) -> None:
