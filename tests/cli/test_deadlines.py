@@ -308,7 +308,7 @@ def test_deadline_into_2027_is_provisional_until_the_2027_schedule_is_loaded(cli
 
     friday, err = register(cli, today, received="2026-12-17")  # day 15 is Friday 2027-01-01
     assert friday["deadlines"] == [{"clock": "notice", "due": "2027-01-01", "provisional": True}]
-    assert "Warning" in err and "provisional" in err and "2027" in err
+    assert "提醒" in err and "暂定" in err and "2027" in err  # worded in Chinese by default
     saturday, _ = register(cli, today, received="2026-12-18")  # day 15 is Saturday 2027-01-02
     assert saturday["deadlines"] == [{"clock": "notice", "due": "2027-01-04", "provisional": True}]
     assert dt.date.fromisoformat(saturday["deadlines"][0]["due"]).weekday() < 5

@@ -334,16 +334,21 @@ def test_db_check_reports_integrity_foreign_keys_and_audit(office):
     assert text.code == 1 and "clocks" in text.out and text.err.startswith("Error:")
 
 
-def test_damaged_file_is_one_line_error_not_a_traceback(office):
-    conn = sqlite3.connect(office.db)
+def damage_pages(db, first=None) -> None:
+    """Overwrite part of every page from ``first`` (default: the third) to the end of the file."""
+    conn = sqlite3.connect(db)
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     page_size = conn.execute("PRAGMA page_size").fetchone()[0]
     pages = conn.execute("PRAGMA page_count").fetchone()[0]
     conn.close()
-    with open(office.db, "r+b") as f:
-        for page in range(2, pages):
+    with open(db, "r+b") as f:
+        for page in range(2 if first is None else first(pages), pages):
             f.seek(page * page_size + 100)
             f.write(b"\xff" * 200)
+
+
+def test_damaged_file_is_one_line_error_not_a_traceback(office):
+    damage_pages(office.db)
     for args in (["audit", "verify"], ["db", "check"], ["cases"]):
         res = office(*args)
         assert res.code == 1, args

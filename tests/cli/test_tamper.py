@@ -12,7 +12,15 @@ import sqlite3
 
 import pytest
 
-from tests.cli.test_integrity import copy_ledger, messages, scalar, tamper, template, verify  # noqa: F401
+from tests.cli.test_integrity import (  # noqa: F401 (template: the fixture)
+    copy_ledger,
+    damage_pages,
+    messages,
+    scalar,
+    tamper,
+    template,
+    verify,
+)
 from xinfang.ledger.history import row_hash
 
 
@@ -184,22 +192,10 @@ def test_a_ledger_from_before_the_application_id_is_upgraded(cli):
     assert scalar(cli.db, "PRAGMA application_id") == schema.APPLICATION_ID
 
 
-def _damage(db) -> None:
-    conn = sqlite3.connect(db)
-    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    page_size = conn.execute("PRAGMA page_size").fetchone()[0]
-    pages = conn.execute("PRAGMA page_count").fetchone()[0]
-    conn.close()
-    with open(db, "r+b") as f:
-        for page in range(pages // 2, pages):
-            f.seek(page * page_size + 100)
-            f.write(b"\xff" * 200)
-
-
 def test_a_damaged_file_gets_one_report_and_writes_are_refused_until_it_is_restored(office, tmp_path):
     good = tmp_path / "good.db"
     assert office("db", "backup", str(good)).code == 0
-    _damage(office.db)
+    damage_pages(office.db, lambda pages: pages // 2)
     reports = [office("audit", "verify"), office("db", "check")]
     for res in reports:
         assert res.code == 1 and "Traceback" not in res.err

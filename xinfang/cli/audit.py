@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -153,7 +154,7 @@ def backup(
         return _salvage(ledger_file(STATE.db), partial, target)
     if target.resolve() == Path(ledger.path).resolve():
         raise XinfangError("PATH: that is the ledger itself", fix="choose another file")
-    try:
+    with _writing(partial, target):
         copy = sqlite3.connect(str(partial))
         try:
             # One step (pages=-1): the copy is one consistent snapshot; writers in WAL mode go on meanwhile.
@@ -166,17 +167,10 @@ def backup(
             problems = [exc]
         finally:
             copy.close()
-        if problems:  # damaged pages came along: save what is readable instead
-            for suffix in ("", "-wal", "-shm", "-journal"):
-                Path(str(partial) + suffix).unlink(missing_ok=True)
-            return _salvage(ledger.path, partial, target)
-        _place(partial, target)
-    except (OSError, sqlite3.Error) as exc:
-        reason = getattr(exc, "strerror", None) or str(exc)
-        raise XinfangError(f"PATH: cannot write {target}: {reason}", fix="check the folder, its permissions and free space") from None
-    finally:
-        for suffix in ("", "-wal", "-shm", "-journal"):
-            Path(str(partial) + suffix).unlink(missing_ok=True)
+        if not problems:
+            _place(partial, target)
+    if problems:  # damaged pages came along: save what is readable instead
+        return _salvage(ledger.path, partial, target)
     result = {"backup": str(target), "bytes": target.stat().st_size, "integrity": "ok", "events": report.events,
               "cases": report.counts.get("cases", 0), "audit_ok": report.ok, "heads": report.heads}
     zh = STATE.lang == "zh"
@@ -201,22 +195,37 @@ def _salvage(source: str, partial: Path, target: Path) -> None:
     from xinfang.messages import text
 
     try:
-        try:
-            kept, lost = salvage(source, str(partial))
-        except sqlite3.DatabaseError as exc:  # not even the schema is readable: nothing to save
-            mark_damaged(source, str(exc))
-            raise XinfangError(text("db.unsalvageable", STATE.lang, db=source, detail=str(exc))) from None
+        kept, lost = salvage(source, str(partial))
+    except sqlite3.DatabaseError as exc:  # not even the schema is readable: nothing to save
+        _remove(partial)
+        mark_damaged(source, str(exc))
+        raise XinfangError(text("db.unsalvageable", STATE.lang, db=source, detail=str(exc))) from None
+    with _writing(partial, target):
         _place(partial, target)
-    except (OSError, sqlite3.Error) as exc:
-        reason = getattr(exc, "strerror", None) or str(exc)
-        raise XinfangError(f"PATH: cannot write {target}: {reason}", fix="check the folder, its permissions and free space") from None
-    finally:
-        for suffix in ("", "-wal", "-shm", "-journal"):
-            Path(str(partial) + suffix).unlink(missing_ok=True)
     mark_damaged(source, "damaged pages")
     sys.stderr.write("Error: " + text("db.salvaged", STATE.lang, target=target, kept=kept,
                                       lost=("、" if STATE.lang == "zh" else ", ").join(lost) or "—") + "\n")
     raise typer.Exit(1)
+
+
+@contextmanager
+def _writing(partial: Path, target: Path):
+    """Writing a copy into ``partial``: a failure is one line naming ``target``; the partial files
+    are removed whatever happens (the finished copy is linked into place first)."""
+    import sqlite3
+
+    try:
+        yield
+    except (OSError, sqlite3.Error) as exc:
+        reason = getattr(exc, "strerror", None) or str(exc)
+        raise XinfangError(f"PATH: cannot write {target}: {reason}", fix="check the folder, its permissions and free space") from None
+    finally:
+        _remove(partial)
+
+
+def _remove(partial: Path) -> None:
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        Path(str(partial) + suffix).unlink(missing_ok=True)
 
 
 def _place(partial: Path, target: Path) -> None:
