@@ -16,3 +16,20 @@ class XinfangError(Exception):
 
     def __str__(self) -> str:
         return f"{self.message}; {self.fix}" if self.fix else self.message
+
+
+class Refusal(XinfangError):
+    """A refusal worded from the message catalogue (``xinfang.messages``) in the user's language at
+    the edge; ``str()`` is the English wording, for logs and tests."""
+
+    def __init__(self, code: str, **params):
+        from xinfang.messages import text
+
+        super().__init__(text(code, "en", **params))
+        self.code = code
+        self.params = params
+
+    def worded(self, lang: str) -> str:
+        from xinfang.messages import text
+
+        return text(self.code, lang, **self.params)

@@ -30,6 +30,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "extension_days": ("延期天数", "extension"), "value": ("内容", "value"), "repeat": ("重复访", "repeat"), "year": ("年度", "year"),
     "from": ("任职起", "from"), "to": ("任职止", "to"), "in_post": ("在任", "in post"),
     "refunded": ("已退还", "refunded"), "rewarded": ("已奖励", "rewarded"), "shortfall": ("未扣足", "shortfall"),
+    "adjustments": ("结算后调整", "post-settlement adjustments"),
     "charged": ("扣款案件", "charged cases"), "share": ("奖励额", "share"), "entry": ("流水号", "entry"),
     "amount": ("金额", "amount"), "on": ("日期", "date"),
     "date": ("日期", "date"), "weekday": ("星期", "weekday"), "day_type": ("类型", "type"),

@@ -51,6 +51,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Warning: {case}{clock} due {due} is provisional (暂定): {years} has no official holiday schedule, "
         "so it counts Monday to Friday only; load it with 'xinfang calendar load FILE' and the due date is recomputed",
     ),
+    "notice.deposits_adjusted": (
+        "提醒：{year} 年保证金已结算；{case} 应扣 {official} {amount} 元，记为结算后调整，不再从已结算年度扣缴；"
+        "见 'xinfang deposits statement --year {year}'",
+        "Note: the {year} deposits are settled; the {amount} yuan {case} would cost {official} is recorded as a "
+        "post-settlement adjustment, not deducted from the settled year; see 'xinfang deposits statement --year {year}'",
+    ),
     # -- sanction triggers (rules/sanctions.py); the zh wording is the CLI contract, keep it exact --
     "sanction.veto": (
         "连续{n}个月信访排名后{bottom_size}位({months}),{month}排名于{published_on}公布;"
@@ -115,9 +121,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "ranking.weight": ("{level}{weight}", "{level} {weight}"),
     "ranking.per_10k": (",按每万人口计", ", per 10,000 residents"),
     "ranking.cases_counted": (
-        "当月登记、属地为该乡镇的全部信访事项(含已转送)",
-        "every case received in the month and attributed to the township, whatever its status"
-        " (transferred cases included)",
+        "当月登记、属地为该乡镇的信访事项(含已转送,不含不予受理、不再受理)",
+        "every case received in the month and attributed to the township (transferred cases included;"
+        " declined and not-accepted-again cases left out)",
     ),
     # -- files written with -o (xinfang/files.py) --
     "file.exists": ("{option}: {path} 已存在", "{option}: {path} already exists"),
@@ -143,6 +149,77 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "user.empty": ("为空", "it is empty"),
     # -- personal data revealed (--reveal), recorded in the history --
     "reveal.none": ("（无查看个人信息的记录）", "(no record of personal data revealed)"),
+    # -- the audit's findings (ledger/audit.py); worded in English in every report: they are data --
+    "audit.counter_missing": ("{year} 年有案件但没有编号计数器", "cases of {year} exist but its counter is missing"),
+    "audit.counter_without_cases": ("计数器为 {last}，但 {year} 年没有任何案件",
+                                    "last is {last} but no case of {year} exists"),
+    "audit.counter_raised": ("计数器为 {last}，但最后一件是 {case}：被擅自调高",
+                             "last is {last} but the last case is {case}: raised behind the ledger's back"),
+    "audit.schema_added": ("{kind} {name} 不属于台账结构：被擅自添加",
+                           "{kind} {name} is not part of the ledger's schema: added behind the ledger's back"),
+    "audit.schema_altered": ("{kind} {name} 与迁移建立的结构不同：被擅自修改",
+                             "{kind} {name} differs from the schema the migrations make: altered"),
+    "audit.schema_missing": ("{kind} {name} 缺失：被擅自删除", "{kind} {name} is missing: dropped"),
+    "audit.clock_forged": ("期限不在历史记录中：被擅自插入",
+                           "not in the clock history: inserted behind the ledger's back"),
+    "audit.clock_differs": ("{column} 为 {value}，但历史记录为 {recorded}",
+                            "{column} is {value} but its history says {recorded}"),
+    "audit.clock_deleted": ("历史记录中有此期限，但期限已不存在：被删除", "in the clock history but missing: deleted"),
+    "audit.tally_differs": ("计数为 {n} 件（重复 {repeats}），但案件计得 {cases} 件（重复 {case_repeats}）",
+                            "holds n {n}, repeats {repeats} but the cases count {cases}, repeats {case_repeats}"),
+    "audit.state_unsealed": ("内容未在历史记录中封存：被擅自写入",
+                             "its content is not sealed in the history: written behind the ledger's back"),
+    "audit.state_changed": ("内容与历史记录中最后一次封存不同：被擅自修改",
+                            "differs from its last seal in the history: changed behind the ledger's back"),
+    "audit.head_unrecorded": ("保证金链的链头未记入历史记录", "the chain's head is not recorded in the history"),
+    "audit.head_cut": ("历史记录的链头已不存在（现最后一行 id {last}）：链尾被删除",
+                       "the head the history recorded is missing (the chain now ends at id {last}): "
+                       "entries cut off the end"),
+    "audit.head_passed": ("在历史记录的链头 id {head} 之后到 id {last}：被擅自追加",
+                          "after the head the history recorded (id {head}), up to id {last}: "
+                          "appended behind the ledger's back"),
+    "audit.head_differs": ("与历史记录的链头不同：被改写", "differs from the head the history recorded: rewritten"),
+    "audit.head_not_found": ("打印的链头 {head} 不在历史记录中：打印后历史被改写（或链头抄错）",
+                             "the printed chain head {head} is not in the history: rewritten since it was "
+                             "printed (or the digest is mistyped)"),
+    # -- audit verify / db check output --
+    "audit.head": ("链头：{head}（印在月度通报上；日后用 xinfang audit verify --head 核对）",
+                   "Chain head: {head} (print it on the monthly bulletin; check it later with "
+                   "'xinfang audit verify --head')"),
+    "audit.head_found": ("打印的链头 {head} 在历史记录中：此后的历史是它的延续",
+                         "The printed chain head {head} is in the history: everything since continues it"),
+    # -- the ledger file itself (ledger/db.py) --
+    "db.foreign": (
+        "--db: {db} 不是 xinfang 台账（application_id {app_id}）；未作任何改动。请检查路径，或用 'xinfang init' 在新路径建立台账",
+        "--db: {db} is not an xinfang ledger (application_id {app_id}); nothing was changed. Check the path, "
+        "or create a ledger with 'xinfang init' on a new path",
+    ),
+    "db.damaged": (
+        "台账文件 {db} 已损坏（{detail}），在修复前拒绝写入。处理办法：1. 'xinfang db backup 副本.db' 抢救可读的内容；"
+        "2. 用最近一次完好的备份替换该文件；3. 运行 'xinfang db check'，通过后恢复写入",
+        "the ledger file {db} is damaged ({detail}); writes are refused until it is repaired. The way out: "
+        "1. 'xinfang db backup COPY.db' saves what is readable; 2. put the latest good backup in its place; "
+        "3. run 'xinfang db check': when it passes, writes are allowed again",
+    ),
+    "roster.encoding": ("--roster: {path} 既不是 UTF-8 也不是 GBK/GB18030 文本；请另存为“CSV UTF-8”",
+                        "--roster: {path} is neither UTF-8 nor GBK/GB18030 text; save it as 'CSV UTF-8'"),
+    "roster.unreadable": ("--roster: {path} 不能按 CSV 读取（{detail}）；请检查该文件",
+                          "--roster: {path} cannot be read as CSV ({detail}); check the file"),
+    "roster.duplicate": ("--roster: 第 {row} 行的乡镇 {township} 与第 {first} 行重复；每个乡镇只列一行",
+                         "--roster: row {row} repeats township {township} (first on row {first}); list each township once"),
+    "roster.population": ("--roster: 第 {row} 行 {township} 的人口 {population} 不合常理（最多 {most}）；请改正该行",
+                          "--roster: row {row} gives {township} a population of {population}, beyond any township "
+                          "({most} at most); correct that row"),
+    "db.unsalvageable": ("台账文件 {db} 已损坏到连结构都无法读取（{detail}），无可抢救；请用最近一次完好的备份替换该文件，"
+                         "再运行 'xinfang db check'",
+                         "the ledger file {db} is damaged beyond reading even its schema ({detail}): nothing can be "
+                         "saved; put the latest good backup in its place, then run 'xinfang db check'"),
+    "db.damaged_lifted": ("台账 {db} 已通过检查，恢复写入", "The ledger {db} passes its checks: writes are allowed again"),
+    "db.salvaged": (
+        "台账已损坏：已将可读内容抢救到 {target}（{kept} 行；无法读取：{lost}）；请用最近一次完好的备份恢复",
+        "the ledger is damaged: what was readable is saved to {target} ({kept} rows; unreadable: {lost}); "
+        "restore the latest good backup",
+    ),
 }
 
 

@@ -40,17 +40,37 @@ def default_rules_text() -> str:
     return (data_dir() / "rules.toml").read_text(encoding="utf-8")
 
 
+# No township or street has this many residents: a larger figure is a typing or unit mistake.
+MAX_POPULATION = 10_000_000
+
+
 def read_roster(path: Path | None = None) -> list[Township]:
-    """Read a roster CSV (township, area, population). Raises XinfangError naming the bad row."""
+    """Read a roster CSV (township, area, population), UTF-8 or GB18030 (GBK) as Excel saves it on
+    a Chinese Windows. Raises XinfangError naming the bad row."""
     import csv
+    import io
+
+    from xinfang.errors import Refusal
 
     path = path or data_dir() / "roster.csv"
     try:
-        with open(path, encoding="utf-8-sig", newline="") as fh:
-            rows = list(csv.DictReader(fh))
+        raw = open(path, "rb").read()
     except OSError as exc:
         raise XinfangError(f"--roster: cannot read {path}: {exc.strerror}", fix="give an existing CSV file") from None
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            body = raw.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise Refusal("roster.encoding", path=str(path))
+    try:
+        rows = list(csv.DictReader(io.StringIO(body, newline="")))
+    except csv.Error as exc:
+        raise Refusal("roster.unreadable", path=str(path), detail=str(exc)) from None
     townships = []
+    seen: dict[str, int] = {}
     for i, row in enumerate(rows, start=2):
         try:
             name = row["township"].strip()
@@ -61,6 +81,11 @@ def read_roster(path: Path | None = None) -> list[Township]:
             ) from None
         if not name or population < 0:
             raise XinfangError(f"--roster: row {i} has an empty name or negative population", fix="fix that row")
+        if population > MAX_POPULATION:
+            raise Refusal("roster.population", row=i, township=name, population=population, most=MAX_POPULATION)
+        if name in seen:
+            raise Refusal("roster.duplicate", row=i, township=name, first=seen[name])
+        seen[name] = i
         townships.append(Township(name, (row.get("area") or "").strip(), population))
     if not townships:
         raise XinfangError(f"--roster: {path} lists no township", fix="add rows: township,area,population")

@@ -118,10 +118,18 @@ def text_args(argv: list[str]) -> list[str]:
 def failure(exc: BaseException) -> int:
     """Print what went wrong as one line on stderr and return the exit code; never a traceback for a
     clerk (``XINFANG_DEBUG=1`` re-raises an unexpected error)."""
+    from xinfang.errors import Refusal
+
+    if isinstance(exc, Refusal):
+        error(exc.worded(STATE.lang))
+        return 1
     if isinstance(exc, XinfangError):
         error(str(exc))
         return 1
     import sqlite3
+
+    if isinstance(exc, sqlite3.DatabaseError) and _damaged(exc):
+        return 1
 
     if isinstance(exc, sqlite3.OperationalError):
         error(f"the ledger could not be written ({exc})", "try again; if it persists run 'xinfang db check'")
@@ -143,6 +151,20 @@ def failure(exc: BaseException) -> int:
         raise exc
     error(f"internal error: {type(exc).__name__}: {exc}", "set XINFANG_DEBUG=1 to see details and report it")
     return 1
+
+
+def _damaged(exc) -> bool:
+    """A damaged page met by any command: marked, so writes are refused until 'db check' passes,
+    and reported with the way out. False when the error is not about a damaged file."""
+    from xinfang.ledger.db import is_damage, ledger_file, mark_damaged
+    from xinfang.messages import text
+
+    if not is_damage(exc):
+        return False
+    path = ledger_file(STATE.db)
+    mark_damaged(path, str(exc))
+    error(text("db.damaged", STATE.lang, db=path, detail=str(exc)))
+    return True
 
 
 def error(message: str, fix: str | None = None) -> None:

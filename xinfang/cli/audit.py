@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -22,11 +23,14 @@ SHOWN_PROBLEMS = 20
 
 
 def _report_lines(report, lang: str) -> list[str]:
+    from xinfang.messages import text
+
     zh = lang == "zh"
     checked = "，".join(f"{t} {n}" for t, n in report.counts.items()) if zh else ", ".join(
         f"{t} {n}" for t, n in report.counts.items())
     if report.ok:
-        return [(f"台账完整：已核验 {checked}" if zh else f"Ledger intact: checked {checked}")]
+        return [(f"台账完整：已核验 {checked}" if zh else f"Ledger intact: checked {checked}"),
+                text("audit.head", lang, head=report.head)]
     lines = [(f"发现 {len(report.problems)} 处问题：" if zh else f"{len(report.problems)} problem(s) found:")]
     lines += [f"  {p.message}" for p in report.problems[:SHOWN_PROBLEMS]]
     if len(report.problems) > SHOWN_PROBLEMS:
@@ -52,40 +56,68 @@ def _open_copy(path: Path, option: str):
 def verify(
     against: Annotated[Optional[Path], typer.Option("--against", help="An older copy (a backup) whose history must still be "
                                                     "here unchanged: catches rows cut off the end of a chain.")] = None,
+    head: Annotated[Optional[str], typer.Option("--head", help="A chain head printed earlier (on a bulletin): the history "
+                                                "must have passed through it; catches a rewrite of the whole chain.")] = None,
     json_: JsonOpt = False,
 ):
     """Show whether the ledger was changed behind its back; exit 1 naming each broken row.
 
     Recomputes the hash chains (events, deposit entries), checks the append-only triggers, the
     sealed rows (published months, sanction decisions, calendar years), SQLite's integrity check,
-    and every case against its history."""
+    every case and clock against its history, the case tally and counters against the cases, the
+    sealed tables (officials, policy, roster, units), the deposit chain's recorded head and the
+    schema. Prints the chain head, one digest to print on the monthly bulletin."""
     import sys
 
-    from xinfang.ledger.audit import Report, compare_with, verify as run_verify
+    from xinfang.ledger.audit import Report, compare_with, printed_head, verify as run_verify
+    from xinfang.messages import text
     from xinfang.output import emit
 
     ledger = STATE.open()
     report = run_verify(ledger.conn)
+    extra = []
     if against is not None:
         older = _open_copy(against, "--against")
         try:
-            extra = compare_with(ledger.conn, older)
+            extra += compare_with(ledger.conn, older)
         finally:
             older.close()
-        report = Report(report.problems + extra, report.events, report.counts, report.heads)
+    if head is not None:
+        extra += printed_head(ledger.conn, head)
+    report = Report(report.problems + extra, report.events, report.counts, report.heads)
+    _refuse_writes_if_damaged(ledger, report)
     if json_:
         emit(report.as_json(), "json", STATE.lang)
     else:
-        sys.stdout.write("\n".join(_report_lines(report, STATE.lang)) + "\n")
+        lines = _report_lines(report, STATE.lang)
+        if head is not None and report.ok:
+            lines.append(text("audit.head_found", STATE.lang, head=head.strip().lower()))
+        sys.stdout.write("\n".join(lines) + "\n")
     if not report.ok:
-        _failed(len(report.problems))
+        _failed(len(report.problems), report)
 
 
-def _failed(problems: int) -> None:
-    """The report is printed; say on stderr that it failed, and exit 1."""
+def _refuse_writes_if_damaged(ledger, report) -> None:
+    """SQLite found damaged pages: remember it beside the ledger, so writes are refused until it passes."""
+    from xinfang.ledger.db import mark_damaged
+
+    damage = [p.problem for p in report.problems if p.table == "sqlite"]
+    if damage:
+        mark_damaged(ledger.path, damage[0])
+
+
+def _failed(problems: int, report=None) -> None:
+    """The report is printed; say on stderr that it failed (for a damaged file: the way out), and exit 1."""
     import sys
 
+    from xinfang.ledger.db import ledger_file
+    from xinfang.messages import text
+
+    damage = [p.problem for p in report.problems if p.table == "sqlite"] if report is not None else []
     zh = STATE.lang == "zh"
+    if damage:
+        sys.stderr.write("Error: " + text("db.damaged", STATE.lang, db=ledger_file(STATE.db), detail=damage[0]) + "\n")
+        raise typer.Exit(1)
     sys.stderr.write((f"Error: 台账未通过审计（{problems} 处问题）；请从备份恢复并查明修改来源" if zh else
                       f"Error: the ledger fails the audit ({problems} problems); restore from a backup and find "
                       "who changed it") + "\n")
@@ -111,29 +143,34 @@ def backup(
         raise XinfangError(f"PATH: {target} already exists", fix="choose a new file name; a backup never overwrites")
     if not target.parent.is_dir():
         raise XinfangError(f"PATH: folder {target.parent} does not exist", fix="create the folder first")
-    ledger = STATE.open()
-    if target.resolve() == Path(ledger.path).resolve():
-        raise XinfangError("PATH: that is the ledger itself", fix="choose another file")
+    from xinfang.ledger.db import is_damage, ledger_file
+
     partial = target.with_name(f".{target.name}.partial-{os.getpid()}")
     try:
+        ledger = STATE.open()
+    except sqlite3.DatabaseError as exc:
+        if not is_damage(exc):
+            raise
+        return _salvage(ledger_file(STATE.db), partial, target)
+    if target.resolve() == Path(ledger.path).resolve():
+        raise XinfangError("PATH: that is the ledger itself", fix="choose another file")
+    with _writing(partial, target):
         copy = sqlite3.connect(str(partial))
         try:
             # One step (pages=-1): the copy is one consistent snapshot; writers in WAL mode go on meanwhile.
             ledger.conn.backup(copy)
             problems = integrity(copy)
-            report = run_verify(copy)
+            report = None if problems else run_verify(copy)
+        except sqlite3.DatabaseError as exc:
+            if not is_damage(exc):
+                raise
+            problems = [exc]
         finally:
             copy.close()
-        if problems:
-            raise XinfangError(f"PATH: the copy failed SQLite's integrity check ({problems[0].problem})",
-                               fix="run 'xinfang db check' on the ledger")
-        _place(partial, target)
-    except (OSError, sqlite3.Error) as exc:
-        reason = getattr(exc, "strerror", None) or str(exc)
-        raise XinfangError(f"PATH: cannot write {target}: {reason}", fix="check the folder, its permissions and free space") from None
-    finally:
-        for suffix in ("", "-wal", "-shm", "-journal"):
-            Path(str(partial) + suffix).unlink(missing_ok=True)
+        if not problems:
+            _place(partial, target)
+    if problems:  # damaged pages came along: save what is readable instead
+        return _salvage(ledger.path, partial, target)
     result = {"backup": str(target), "bytes": target.stat().st_size, "integrity": "ok", "events": report.events,
               "cases": report.counts.get("cases", 0), "audit_ok": report.ok, "heads": report.heads}
     zh = STATE.lang == "zh"
@@ -146,6 +183,49 @@ def backup(
         import sys
 
         sys.stderr.write(sys_msg + "\n")
+
+
+def _salvage(source: str, partial: Path, target: Path) -> None:
+    """A damaged ledger: copy what is readable into a new file, say what was lost, and exit 1."""
+    import sqlite3
+    import sys
+
+    from xinfang.ledger.db import mark_damaged
+    from xinfang.ledger.salvage import salvage
+    from xinfang.messages import text
+
+    try:
+        kept, lost = salvage(source, str(partial))
+    except sqlite3.DatabaseError as exc:  # not even the schema is readable: nothing to save
+        _remove(partial)
+        mark_damaged(source, str(exc))
+        raise XinfangError(text("db.unsalvageable", STATE.lang, db=source, detail=str(exc))) from None
+    with _writing(partial, target):
+        _place(partial, target)
+    mark_damaged(source, "damaged pages")
+    sys.stderr.write("Error: " + text("db.salvaged", STATE.lang, target=target, kept=kept,
+                                      lost=("、" if STATE.lang == "zh" else ", ").join(lost) or "—") + "\n")
+    raise typer.Exit(1)
+
+
+@contextmanager
+def _writing(partial: Path, target: Path):
+    """Writing a copy into ``partial``: a failure is one line naming ``target``; the partial files
+    are removed whatever happens (the finished copy is linked into place first)."""
+    import sqlite3
+
+    try:
+        yield
+    except (OSError, sqlite3.Error) as exc:
+        reason = getattr(exc, "strerror", None) or str(exc)
+        raise XinfangError(f"PATH: cannot write {target}: {reason}", fix="check the folder, its permissions and free space") from None
+    finally:
+        _remove(partial)
+
+
+def _remove(partial: Path) -> None:
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        Path(str(partial) + suffix).unlink(missing_ok=True)
 
 
 def _place(partial: Path, target: Path) -> None:
@@ -174,6 +254,7 @@ def check(json_: JsonOpt = False):
     sqlite_problems = integrity(conn)
     fk_problems = foreign_keys(conn)
     report = run_verify(conn)
+    _refuse_writes_if_damaged(ledger, report)
     audit_only = [p for p in report.problems if p.table != "sqlite"]
     ok = not sqlite_problems and not fk_problems and report.ok
     result = {
@@ -196,7 +277,13 @@ def check(json_: JsonOpt = False):
         ]
         sys.stdout.write("\n".join(lines) + "\n")
     if not ok:
-        _failed(len(sqlite_problems) + len(fk_problems) + len(audit_only))
+        _failed(len(sqlite_problems) + len(fk_problems) + len(audit_only), report)
+    from xinfang.ledger.db import clear_damaged
+    from xinfang.messages import text
+
+    if clear_damaged(ledger.path):
+        sys.stderr.write(text("db.damaged_lifted", STATE.lang, db=ledger.path) + "\n")
+
 
 
 @audit_app.command("reveals")

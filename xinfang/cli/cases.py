@@ -9,6 +9,9 @@ import typer
 from xinfang.cli import STATE, CsvOpt, JsonOpt, RevealOpt, app, fmt, revealed
 from xinfang.model import Channel, Kind, Level, Outcome, Satisfaction, Status
 
+# The largest --limit: SQLite's LIMIT takes a 64-bit integer.
+LIMIT_MAX = 2**63 - 1
+
 LIST_COLUMNS = ["number", "received", "channel", "township", "name", "level", "category", "people", "status",
                 "unit", "leader"]
 
@@ -415,7 +418,7 @@ def cases_(
     unit: Annotated[Optional[str], typer.Option("--unit", help="Only cases handled by this unit (never shows accusations against it).")] = None,
     level: Annotated[Optional[str], typer.Option("--level", help="Only this level.")] = None,
     open_only: Annotated[bool, typer.Option("--open", help="Only cases still open.")] = False,
-    limit: Annotated[Optional[int], typer.Option("--limit", min=1, help="At most this many rows.")] = None,
+    limit: Annotated[Optional[int], typer.Option("--limit", min=1, max=LIMIT_MAX, help="At most this many rows.")] = None,
     reveal: RevealOpt = False,
     json_: JsonOpt = False,
     csv_: CsvOpt = False,

@@ -54,6 +54,7 @@ def demo(
     ledger = open_ledger(path, STATE.who)
     with ledger.write():
         ledger.conn.execute("INSERT INTO meta (key, value) VALUES ('demo', '1')")
+        ledger.touch("meta")
     rng = random.Random(seed)
     base = ["--db", str(path), "--user", "演示"]
     towns = ledger.ref.township_names

@@ -185,6 +185,9 @@ def deposits_statement(
     columns = ["official", "township", "role", "paid", "deducted", "refunded", "rewarded", "balance", "shortfall",
                "exhausted", "charged"]
     table = [{**r, "charged": r["cases"]} for r in rows]
+    if any(r["adjustments"] for r in rows):  # charges recorded after their year was settled
+        columns.append("adjustments")
+        table = [{**r, "adjustments": [f"{a['case']} {a['amount']:.2f}" for a in r["adjustments"]]} for r in table]
     if not csv_:
         table = [_money_cells(r) for r in table]
     title = (f"{year} 年度" if _zh() else f"year {year}") if year else None

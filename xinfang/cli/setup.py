@@ -51,6 +51,7 @@ def create_ledger(path: Path, townships, rules_text: str) -> dict:
             ledger.conn.execute("INSERT INTO meta (key, value) VALUES ('rules', ?)", (rules_text,))
             load_reference_data(ledger, townships)
             ledger.event("init", note=f"{len(townships)} townships")
+            ledger.touch("meta", "townships", "units", "categories", "points")
         ledger.conn.close()
     except BaseException:
         for suffix in ("", "-wal", "-shm"):

@@ -13,6 +13,20 @@ back. Four independent checks, each returning problems as data (never raising fo
 - ``cases``: each case row equals the replay of its history (the ``register`` snapshot followed by
   the latest event value of each field).
 
+And for the tables the rules read that are not append-only:
+
+- ``schema_objects``: the file's tables, indexes and triggers are exactly those the migrations make
+  (an added trigger that drops every new deposit entry shows here).
+- ``clocks``: each deadline clock equals the replay of its clock history (start, judged, stopped,
+  extended, recomputed); ``tally``: the case tally equals a count of the cases; ``counters``: each
+  year's counter equals its last case number.
+- ``state``: officials, the policy (meta), roster, units, categories and reception points equal
+  their last ``state-seal`` in the history; ``deposit_head``: the deposit chain ends where the
+  history last recorded its head.
+
+``Report.head`` is one digest over the heads of every chain, for the monthly bulletin;
+``printed_head`` finds a printed one in the history (a rewrite of the whole chain loses it).
+
 Plus SQLite's own ``PRAGMA integrity_check``. A tail cut off a chain leaves a valid shorter chain;
 ``compare_with`` catches that against an older copy (a backup), whose chains must be a prefix.
 
@@ -27,16 +41,23 @@ from typing import NamedTuple
 
 from xinfang.ledger import schema
 from xinfang.ledger.history import (
+    DEPOSIT_HEAD_ACTION,
     GENESIS,
     SEAL_ACTION,
+    STATE_SEAL_ACTION,
+    STATE_TABLES,
+    chain_head,
     chained_tables,
     history_text,
     key_columns,
+    last_link,
     row_hash,
     sealed_content,
     sealed_tables,
+    table_digest,
     table_names,
 )
+from xinfang.messages import text
 
 # Events that carry a whole case as a JSON snapshot in ``new`` (field NULL): the start of its replay.
 SNAPSHOT_ACTIONS = ("register", "import")
@@ -74,9 +95,19 @@ class Report(NamedTuple):
     def ok(self) -> bool:
         return not self.problems
 
+    @property
+    def head(self) -> str:
+        """The chain head: one digest over the head of every chain."""
+        return chain_head(self.heads)
+
     def as_json(self) -> dict:
         return {"ok": self.ok, "events": self.events, "problems": [p.as_json() for p in self.problems],
-                "checked": self.counts, "heads": self.heads}
+                "checked": self.counts, "heads": self.heads, "head": self.head}
+
+
+def _found(table: str, row: str | None, code: str, **params) -> Problem:
+    """A finding worded from the catalogue (in English: findings are data, the same in every report)."""
+    return Problem(table, row, text(code, "en", **params))
 
 
 def _row_name(conn: sqlite3.Connection, table: str, key: str) -> str:
@@ -214,12 +245,200 @@ def cases(conn: sqlite3.Connection) -> tuple[list[Problem], int]:
             if history_text(row[field]) != state[field]:
                 problems.append(Problem("cases", number, f"{field} is {_show(row[field], field)} but its history says "
                                                          f"{_show(state[field], field)}"))
-    if "counters" in table_names(conn):
-        for year, last, top in conn.execute(
-                "SELECT c.year, c.last, max(k.seq) FROM counters c JOIN cases k ON k.year = c.year GROUP BY c.year"):
-            if top is not None and last < top:
-                problems.append(Problem("counters", str(year), f"last is {last} but case {year}-{top:05d} exists"))
+    problems += counters(conn, expected.keys() | rows.keys())
     return problems, len(rows)
+
+
+def counters(conn: sqlite3.Connection, numbers) -> list[Problem]:
+    """Each year's counter must be the last case number of that year (of the case rows and of the
+    history): the next number follows it."""
+    if "counters" not in table_names(conn):
+        return []
+    problems = []
+    tops: dict[int, int] = {}
+    for number in numbers:
+        year, _, seq = str(number).partition("-")
+        if year.isdigit() and seq.isdigit():
+            tops[int(year)] = max(tops.get(int(year), 0), int(seq))
+    stored = dict(conn.execute("SELECT year, last FROM counters"))
+    for year in sorted(tops.keys() | stored.keys()):
+        last, top = stored.get(year), tops.get(year)
+        if last is None:
+            problems.append(_found("counters", str(year), "audit.counter_missing", year=year))
+        elif top is None:
+            problems.append(_found("counters", str(year), "audit.counter_without_cases", last=last, year=year))
+        elif last < top:
+            problems.append(Problem("counters", str(year), f"last is {last} but case {year}-{top:05d} exists"))
+        elif last > top:
+            problems.append(_found("counters", str(year), "audit.counter_raised", last=last, case=f"{year}-{top:05d}"))
+    return problems
+
+
+def schema_objects(conn: sqlite3.Connection) -> list[Problem]:
+    """The file's tables, indexes and triggers must be those the migrations make, unaltered; the
+    append-only guards are ``guards``' to report."""
+    expected = _expected_schema()
+    guard_names = {s.split()[2] for t in schema.APPEND_ONLY for s in schema._split(schema._guards(t))}
+    actual = _schema_rows(conn)
+    problems = []
+    for (kind, name), (table, sql) in actual.items():
+        if name in guard_names:
+            continue
+        if (kind, name) not in expected:
+            problems.append(_found(table, None, "audit.schema_added", kind=kind, name=name))
+        elif _words(sql) != _words(expected[kind, name][1]):
+            problems.append(_found(table, None, "audit.schema_altered", kind=kind, name=name))
+    for (kind, name), (table, _sql) in expected.items():
+        if name not in guard_names and (kind, name) not in actual:
+            problems.append(_found(table, None, "audit.schema_missing", kind=kind, name=name))
+    return problems
+
+
+def _schema_rows(conn: sqlite3.Connection) -> dict[tuple[str, str], tuple[str, str | None]]:
+    # SQLite's own objects, and the migrations' record (its layout is sqlite-utils'), are not the ledger's.
+    return {(kind, name): (table, sql) for kind, name, table, sql in conn.execute(
+        "SELECT type, name, tbl_name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'"
+        " AND tbl_name != '_sqlite_migrations'")}
+
+
+_EXPECTED: dict = {}
+
+
+def _expected_schema() -> dict[tuple[str, str], tuple[str, str | None]]:
+    """The schema the migrations make, built once in memory."""
+    if not _EXPECTED:
+        from sqlite_utils import Database
+
+        db = Database(memory=True, execute_plugins=False)
+        schema.migrations().apply(db)
+        _EXPECTED.update(_schema_rows(db.conn))
+        db.close()
+    return _EXPECTED
+
+
+# Clock history: the action, and what it sets of the clock named in ``field`` (``new`` is a date).
+def clocks(conn: sqlite3.Connection) -> tuple[list[Problem], int]:
+    """Each clock row must equal the replay of its clock history: started (or restarted), judged
+    met or late, stopped, extended, recomputed. A case imported after it ended keeps its clocks
+    under its import record, with no clock history: its clocks are not replayed."""
+    if "clocks" not in table_names(conn):
+        return [], 0
+    expected: dict[tuple[str, str], dict] = {}
+    placeholders = ", ".join("?" * len(CLOCK_ACTIONS))
+    for case, action, field, old, new, note in conn.execute(
+            "SELECT case_number, action, field, old, new, note FROM events"
+            f" WHERE action IN ({placeholders}, 'clock-recompute') ORDER BY id", CLOCK_ACTIONS):
+        key = (case, field)
+        state = expected.get(key)
+        if action == "clock":
+            if state is None or old is not None:  # started, or run again from a new start
+                expected[key] = {"due": new, "done_on": None, "met": None}
+            continue
+        if state is None:
+            continue  # named as missing below when the row is there
+        if action == "clock-done":
+            state["done_on"] = new
+            state["met"] = 0 if (note or "").startswith("late") else 1
+        elif action == "clock-stop":
+            state["done_on"] = new
+        else:  # extended, or recomputed for a calendar
+            state["due"] = new
+    with_history = {case for case, _clock in expected}
+    rows = conn.execute("SELECT case_number, clock, due, done_on, met FROM clocks ORDER BY id").fetchall()
+    problems, present = [], set()
+    for case, clock, due, done_on, met in rows:
+        present.add((case, clock))
+        state = expected.get((case, clock))
+        name = f"{case} {clock}"
+        if state is None:
+            if case in with_history or not _imported(conn, case):
+                problems.append(_found("clocks", name, "audit.clock_forged"))
+            continue
+        for column, value in (("due", due), ("done_on", done_on), ("met", met)):
+            if value != state[column]:
+                problems.append(_found("clocks", name, "audit.clock_differs", column=column, value=_show(value),
+                                       recorded=_show(state[column])))
+    cases_present = {r[0] for r in conn.execute("SELECT number FROM cases")} if expected.keys() - present else set()
+    for case, clock in sorted(expected.keys() - present):
+        if case in cases_present:
+            problems.append(_found("clocks", f"{case} {clock}", "audit.clock_deleted"))
+    return problems, len(rows)
+
+
+def _imported(conn: sqlite3.Connection, case: str) -> bool:
+    return conn.execute("SELECT 1 FROM events WHERE case_number = ? AND action = 'import' LIMIT 1",
+                        (case,)).fetchone() is not None
+
+
+def tally(conn: sqlite3.Connection) -> tuple[list[Problem], int]:
+    """The case tally the ranking reads must equal a count of the cases."""
+    if "case_tally" not in table_names(conn):
+        return [], 0
+    count = "SELECT " + schema.CASE_TALLY_BUILD.split(" SELECT ", 1)[1]  # the tally's own definition
+    counted = {r[:4]: r[4:] for r in conn.execute(count)}
+    stored = {r[:4]: r[4:] for r in conn.execute("SELECT month, township, level, people, n, repeats FROM case_tally")}
+    problems = []
+    for key in sorted(counted.keys() | stored.keys(), key=lambda k: tuple(map(str, k))):
+        if stored.get(key) != counted.get(key):
+            have, want = stored.get(key, (0, 0)), counted.get(key, (0, 0))
+            problems.append(_found("case_tally", " ".join(map(str, key)), "audit.tally_differs",
+                                   n=have[0], repeats=have[1], cases=want[0], case_repeats=want[1]))
+    return problems, len(stored)
+
+
+def state(conn: sqlite3.Connection) -> tuple[list[Problem], dict[str, int]]:
+    """Each table changed in place must equal its last seal in the history."""
+    present = table_names(conn)
+    if "events" not in present:
+        return [], {}
+    sealed = dict(conn.execute(f"SELECT field, new FROM events WHERE action = '{STATE_SEAL_ACTION}' ORDER BY id"))
+    problems, counts = [], {}
+    for table in STATE_TABLES:
+        if table not in present:
+            continue
+        digest, n = table_digest(conn, table)
+        counts[table] = n
+        if table not in sealed:
+            if n:
+                problems.append(_found(table, None, "audit.state_unsealed"))
+        elif sealed[table] != digest:
+            problems.append(_found(table, None, "audit.state_changed"))
+    return problems, counts
+
+
+def deposit_head(conn: sqlite3.Connection) -> list[Problem]:
+    """The deposit chain must end at the head the history last recorded for it."""
+    present = table_names(conn)
+    if not {"events", "deposit_entries"} <= present:
+        return []
+    row = conn.execute(f"SELECT new FROM events WHERE action = '{DEPOSIT_HEAD_ACTION}' ORDER BY id DESC LIMIT 1"
+                       ).fetchone()
+    last_key, last_hash = last_link(conn, "deposit_entries")
+    if row is None:
+        return [_found("deposit_entries", None, "audit.head_unrecorded")] if last_key else []
+    key_text, _, recorded = (row[0] or "").partition(" ")
+    key = int(key_text) if key_text.isdigit() else -1
+    if (key, recorded) == (last_key, last_hash):
+        return []
+    stored = conn.execute("SELECT hash FROM deposit_entries WHERE rowid = ?", (key,)).fetchone()
+    if stored is None or key > last_key:
+        return [_found("deposit_entries", f"id {key}", "audit.head_cut", last=last_key)]
+    if stored[0] == recorded:
+        return [_found("deposit_entries", f"id {key + 1}", "audit.head_passed", head=key, last=last_key)]
+    return [_found("deposit_entries", f"id {key}", "audit.head_differs")]
+
+
+def printed_head(conn: sqlite3.Connection, digest: str) -> list[Problem]:
+    """A chain head printed earlier (``Report.head``) must be one the history passed through."""
+    wanted = digest.strip().lower()
+    deposits = GENESIS
+    cur = conn.execute("SELECT action, new, hash FROM events ORDER BY id")
+    for action, new, hash_ in cur:
+        if action == DEPOSIT_HEAD_ACTION:
+            deposits = (new or "").partition(" ")[2]
+        if chain_head({"deposit_entries": deposits, "events": hash_}) == wanted:
+            return []
+    return [_found("events", None, "audit.head_not_found", head=wanted)]
 
 
 def _show(value, field: str | None = None) -> str:
@@ -240,6 +459,11 @@ def verify(conn: sqlite3.Connection) -> Report:
         ("chains", lambda: _merge(chains(conn), counts, heads)),
         ("seals", lambda: _merge(seals(conn), counts)),
         ("cases", lambda: _merge(cases(conn), counts, key="cases")),
+        ("schema", lambda: schema_objects(conn)),
+        ("clocks", lambda: _merge(clocks(conn), counts, key="clocks")),
+        ("tally", lambda: _merge(tally(conn), counts, key="case_tally")),
+        ("state", lambda: _merge(state(conn), counts)),
+        ("deposit head", lambda: deposit_head(conn)),
     )
     # One read transaction: every check sees the same snapshot while other clerks keep writing (WAL).
     snapshot = not conn.in_transaction

@@ -7,11 +7,13 @@ import sqlite3
 import stat
 from contextlib import contextmanager
 
-from xinfang.errors import XinfangError
+from xinfang.errors import Refusal, XinfangError
 from xinfang.ledger import history, schema
 from xinfang.ledger.history import now_stamp
 
 BUSY_TIMEOUT_MS = 60_000
+# Beside the ledger once a damaged page was met: writes are refused until 'db check' passes again.
+DAMAGED_SUFFIX = ".damaged"
 
 
 class Ledger:
@@ -26,6 +28,8 @@ class Ledger:
         # (code, parameters); ``on_notices`` (set by the command line) words them after the commit.
         self.notices: list[tuple[str, dict]] = []
         self.on_notices = None
+        # Tables of ``history.STATE_TABLES`` this write changed: sealed whole when it commits.
+        self.touched: set[str] = set()
 
     # -- reading --------------------------------------------------------------------------
     def rows(self, sql: str, params=()) -> list[dict]:
@@ -70,21 +74,33 @@ class Ledger:
     def write(self):
         """One command = one transaction. BEGIN IMMEDIATE takes the write lock up front, so
         concurrent clerks queue on the busy timeout instead of failing mid-command."""
+        refuse_if_damaged(self.path)
         self.conn.execute("BEGIN IMMEDIATE")
         try:
             marks = history.seal_marks(self)
+            deposits = history.deposit_mark(self.conn)
             yield self
             # Rows added to append-only tables without a chain of their own are sealed in the history.
             history.seal_new_rows(self, marks)
+            # Tables changed in place are sealed whole; the deposit chain's new head is recorded.
+            history.seal_state(self.conn, self.who, sorted(self.touched))
+            if history.deposit_mark(self.conn) != deposits:
+                history.record_deposit_head(self.conn, self.who)
         except BaseException:
             self.conn.execute("ROLLBACK")
             self.notices = []
+            self.touched = set()
             raise
         else:
             self.conn.execute("COMMIT")
+            self.touched = set()
             notices, self.notices = self.notices, []
             if notices and self.on_notices:
                 self.on_notices(self, notices)
+
+    def touch(self, *tables: str) -> None:
+        """Say that this write changed ``tables`` (of ``history.STATE_TABLES``) in place."""
+        self.touched.update(tables)
 
     def notice(self, code: str, **params) -> None:
         """Something the user is told once the write is committed (worded at the edge)."""
@@ -133,7 +149,7 @@ def migrate(conn: sqlite3.Connection) -> None:
         # transaction sqlite-utils wraps each migration in a savepoint.
         db.conn.execute("BEGIN IMMEDIATE")
         try:
-            schema.migrations().apply(db)
+            schema.migrations(seal=history.seal_upgrade).apply(db)
             db.conn.execute(f"PRAGMA user_version = {schema.MIGRATION_COUNT}")
         except BaseException:
             db.conn.execute("ROLLBACK")
@@ -170,6 +186,8 @@ def open_ledger(path, who: str, create: bool = False) -> Ledger:
         if create:
             conn.execute("PRAGMA journal_mode = WAL")
         version = conn.execute("PRAGMA user_version").fetchone()[0]
+        # Before anything is written: a file that is not a ledger is left exactly as it was.
+        refuse_foreign(conn, name, create)
         if version == 0 and not create:
             raise XinfangError(f"--db: {name} is not an initialised ledger", fix="run 'xinfang init' on a new path")
         if version < schema.MIGRATION_COUNT:
@@ -181,8 +199,66 @@ def open_ledger(path, who: str, create: bool = False) -> Ledger:
         if not create and conn.execute("SELECT value FROM meta WHERE key = 'rules'").fetchone() is None:
             raise XinfangError(f"--db: {name} is not an initialised ledger", fix="run 'xinfang init' on a new path")
     except sqlite3.DatabaseError as exc:
+        if is_damage(exc):
+            raise
         raise XinfangError(f"--db: {name} is not a usable ledger ({exc})", fix="check the path") from None
     return Ledger(conn, name, who)
+
+
+def refuse_foreign(conn: sqlite3.Connection, name: str, create: bool) -> None:
+    """Refuse a SQLite file that is not a ledger: it lacks the ledger's ``application_id`` and is
+    neither an empty new file (init) nor a ledger written before the id existed (its migrations
+    record is xinfang's). Reads only."""
+    app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+    if app_id == schema.APPLICATION_ID:
+        return
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    if create and not tables and app_id == 0:
+        return
+    if app_id == 0 and {"_sqlite_migrations", "meta"} <= tables and conn.execute(
+            "SELECT 1 FROM _sqlite_migrations WHERE migration_set = 'xinfang' LIMIT 1").fetchone():
+        return  # a ledger from before the id: its migration sets it
+    raise Refusal("db.foreign", db=name, app_id=app_id)
+
+
+def is_damage(exc: BaseException) -> bool:
+    """Whether a SQLite error says the file itself is damaged (a malformed page)."""
+    text = str(exc).lower()
+    return isinstance(exc, sqlite3.DatabaseError) and ("malformed" in text or "disk image" in text)
+
+
+def damaged_marker(path) -> str:
+    return os.fspath(path) + DAMAGED_SUFFIX
+
+
+def mark_damaged(path, detail: str) -> None:
+    """Remember that ``path`` has a damaged page: writes are refused until 'db check' passes."""
+    try:
+        with open(damaged_marker(path), "w", encoding="utf-8") as fh:
+            fh.write(detail.replace("\n", " ")[:500] + "\n")
+    except OSError:
+        pass  # a read-only folder: the error itself still reaches the user
+
+
+def clear_damaged(path) -> bool:
+    """Lift the write refusal (the file passed its checks); True when there was one."""
+    try:
+        os.unlink(damaged_marker(path))
+        return True
+    except OSError:
+        return False
+
+
+def refuse_if_damaged(path) -> None:
+    """Refuse a write into a ledger known to have a damaged page."""
+    marker = damaged_marker(path)
+    if os.path.exists(marker):
+        try:
+            with open(marker, encoding="utf-8") as fh:
+                detail = fh.read().strip()
+        except OSError:
+            detail = ""
+        raise Refusal("db.damaged", db=os.fspath(path), detail=detail)
 
 
 def _plain_file(name: str) -> bool:

@@ -221,6 +221,7 @@ def reconcile_deposits(ledger, today: dt.date, township=None, year: int | None =
         entries = load_entries(ledger, names, [year])
         # Every official in post in a settled year carries a settlement entry of it.
         if year in settled_years(entries):
+            record_adjustments(ledger, officials, entries, towns, year)
             return []
         years = [year]
     else:
@@ -238,6 +239,71 @@ def reconcile_deposits(ledger, today: dt.date, township=None, year: int | None =
             expected.update(expected_charges(town_cases, by_town[town], policy))
     new = reconcile(entries, expected, today, case_deposit_years(cases))
     return _append(ledger, new, entries)
+
+
+# ---------------------------------------------------------------------------------------------
+# Post-settlement adjustments: a settled year is closed, but a late fact about it is shown
+
+ADJUST_ACTION = "deposits-adjust"
+
+
+def _expected_by_town(officials, cases, policy) -> dict[tuple[str, str], int]:
+    from xinfang.rules.deposits import expected_charges
+
+    by_town = _group(officials, lambda o: o.township)
+    expected: dict[tuple[str, str], int] = {}
+    for town, town_cases in _group(cases, lambda c: c.township).items():
+        if town in by_town:
+            expected.update(expected_charges(town_cases, by_town[town], policy))
+    return expected
+
+
+def record_adjustments(ledger, officials, entries, towns, year: int) -> list[dict]:
+    """Record each charge a settled ``year`` would now call for, for a case registered after the
+    settlement, as a post-settlement adjustment (a ``deposits-adjust`` history row): nothing is
+    deducted from the closed year; ``deposits statement`` shows it and the user is told."""
+    from xinfang.rules.deposits import _Book
+
+    settled_at = ledger.scalar("SELECT min(at) FROM deposit_entries WHERE kind IN ('refund', 'reward') AND year = ?",
+                               (year,))
+    cases = load_cases(ledger, charge_levels(ledger.policy), towns, [year])
+    net = _Book(entries).net
+    owed = {key: amount - net.get((*key, year), 0)
+            for key, amount in _expected_by_town(officials, cases, ledger.policy).items()}
+    owed = {key: amount for key, amount in owed.items() if amount > 0}
+    if not owed or settled_at is None:
+        return []
+    recorded = recorded_adjustments(ledger, {case for case, _ in owed})
+    posted = []
+    for (case, official), amount in owed.items():
+        if (case, official) in recorded:
+            continue
+        registered = ledger.scalar("SELECT min(at) FROM events WHERE case_number = ? AND action IN ('register', 'import')",
+                                   (case,))
+        if registered is None or registered <= settled_at:
+            continue  # known at the settlement: a shortfall of the year, not a late fact
+        adjustment = {"official": official, "year": year, "amount_fen": amount}
+        ledger.event(ADJUST_ACTION, case, None, None, adjustment,
+                     note=f"after the {year} settlement: {_money(amount)} not deducted from the settled year")
+        ledger.notice("deposits_adjusted", case=case, year=year, official=official, amount=_money(amount))
+        posted.append({"case": case, **adjustment})
+    return posted
+
+
+def recorded_adjustments(ledger, cases: Iterable[str]) -> dict[tuple[str, str], int]:
+    """(case, official) -> amount of the post-settlement adjustments recorded for these cases."""
+    import json
+
+    cases = sorted(set(cases))
+    found = {}
+    for i in range(0, len(cases), 500):
+        chunk = cases[i:i + 500]
+        for case, new in ledger.conn.execute(
+                f"SELECT case_number, new FROM events WHERE case_number IN ({_marks(chunk)}) AND action = ?"
+                " ORDER BY id", (*chunk, ADJUST_ACTION)):
+            value = json.loads(new)
+            found[case, value["official"]] = value["amount_fen"]
+    return found
 
 
 def check_case_correction(ledger, row: dict, changed: dict) -> None:
@@ -316,18 +382,24 @@ def statement_rows(ledger, official: str | None = None, year: int | None = None)
     entries_by = _group(entries, lambda e: township_of.get(e.official, ""))
     cases_by = _group(cases, lambda c: c.township)
     roles = {o.name: o.role.value for o in officials}
+    # Charges recorded after their year was settled are shown apart, not as the year's shortfall.
+    adjusted = recorded_adjustments(ledger, [c.number for c in cases]) if load_settled_years(ledger) else {}
+    adjustments = defaultdict(list)
+    for (case, name), amount in adjusted.items():
+        adjustments[name].append({"case": case, "amount": yuan(amount)})
     rows = []
     for town in _town_order(ledger, set(officials_by) | set(entries_by)):
         offs = officials_by.get(town, [])
         town_cases = cases_by.get(town, [])
-        expected = expected_charges(town_cases, offs, policy)
+        expected = {k: v for k, v in expected_charges(town_cases, offs, policy).items() if k not in adjusted}
         for r in statement(entries_by.get(town, []), offs, year, expected, case_deposit_years(town_cases)):
             if official is not None and r.official != official:
                 continue
             rows.append({"official": r.official, "township": r.township, "role": roles.get(r.official),
                          "year": year, "paid": yuan(r.paid), "deducted": yuan(r.deducted),
                          "balance": yuan(r.balance), "refunded": yuan(r.refunded), "rewarded": yuan(r.rewarded),
-                         "shortfall": yuan(r.shortfall), "exhausted": r.exhausted, "cases": list(r.cases)})
+                         "shortfall": yuan(r.shortfall), "exhausted": r.exhausted, "cases": list(r.cases),
+                         "adjustments": adjustments.get(r.official, [])})
     return rows
 
 

@@ -15,6 +15,17 @@ million cases fast. A property test holds the two equal.
 The other append-only tables (published months, sanction decisions, calendar years) carry no
 hash columns; ``seal_new_rows`` records each row a write transaction adds to them as a chained
 ``seal`` event, so that ``audit verify`` can tell an edited, deleted or forged row.
+
+Two more records keep what the chains cannot say themselves:
+
+- ``STATE_TABLES`` (officials, the policy in meta, the roster, units, categories, reception points)
+  change in place; a write that changes one calls ``Ledger.touch(table)`` and the transaction ends
+  with a ``state-seal`` event holding the digest of the table's whole content (``table_digest``).
+- A transaction that appended deposit entries ends with a ``deposit-head`` event holding the key and
+  hash of the last entry: deleting the last entries leaves a head that points past the chain.
+
+``chain_head`` is one digest over the heads of both chains: printed on the monthly bulletin, it
+shows a later rewrite of the whole history (``audit verify --head``).
 """
 
 from __future__ import annotations
@@ -30,6 +41,10 @@ from xinfang.ledger import schema
 
 GENESIS = "0" * 64
 SEAL_ACTION = "seal"
+STATE_SEAL_ACTION = "state-seal"
+DEPOSIT_HEAD_ACTION = "deposit-head"
+# Tables the rules read that change in place and are small: sealed whole, as a digest, when written.
+STATE_TABLES = ("meta", "townships", "units", "categories", "points", "officials")
 EVENT_COLUMNS = ("at", "who", "case_number", "action", "field", "old", "new", "note")
 ENTRY_COLUMNS = ("official", "kind", "amount_fen", "on_date", "case_number", "year", "note", "at")
 
@@ -137,6 +152,56 @@ def seal_new_rows(ledger, marks: dict[str, int]) -> int:
             append_event(ledger.conn, ledger.who, SEAL_ACTION, None, table, key, content)
             sealed += 1
     return sealed
+
+
+def table_digest(conn: sqlite3.Connection, table: str) -> tuple[str, int]:
+    """(sha256 over every row of ``table`` in rowid order, rows): what a ``state-seal`` records."""
+    import hashlib
+
+    h, n = hashlib.sha256(), 0
+    cur = conn.execute(f'SELECT rowid, * FROM "{table}" ORDER BY rowid')
+    names = ["rowid", *(d[0] for d in cur.description[1:])]
+    for r in cur:
+        h.update((canonical(dict(zip(names, r))) + "\n").encode("utf-8"))
+        n += 1
+    return h.hexdigest(), n
+
+
+def seal_state(conn: sqlite3.Connection, who: str, tables: Iterable[str]) -> None:
+    """Record the present content of each of ``tables`` as a chained ``state-seal`` event."""
+    present = table_names(conn)
+    for table in tables:
+        if table in present:
+            digest, n = table_digest(conn, table)
+            append_event(conn, who, STATE_SEAL_ACTION, None, table, None, digest, f"{n} rows")
+
+
+def deposit_mark(conn: sqlite3.Connection) -> int:
+    """The key of the last deposit entry (0: none): a transaction that moves it records the head."""
+    return conn.execute("SELECT coalesce(max(rowid), 0) FROM deposit_entries").fetchone()[0]
+
+
+def record_deposit_head(conn: sqlite3.Connection, who: str) -> None:
+    """Record the deposit chain's last row (key and hash) in the event chain."""
+    key, hash_ = last_link(conn, "deposit_entries")
+    append_event(conn, who, DEPOSIT_HEAD_ACTION, None, "deposit_entries", None, f"{key} {hash_}")
+
+
+def seal_upgrade(conn: sqlite3.Connection) -> None:
+    """Seal the state of a ledger upgraded to state seals: its filled state tables, the deposit head."""
+    who = "xinfang migration"
+    present = table_names(conn)
+    seal_state(conn, who, [t for t in STATE_TABLES if t in present
+                           and conn.execute(f'SELECT 1 FROM "{t}" LIMIT 1').fetchone()])
+    if "deposit_entries" in present and deposit_mark(conn):
+        record_deposit_head(conn, who)
+
+
+def chain_head(heads: Mapping[str, str]) -> str:
+    """One digest over the head hash of every chain: the figure the office prints."""
+    import hashlib
+
+    return hashlib.sha256(canonical(dict(heads)).encode("utf-8")).hexdigest()
 
 
 # -- appending -----------------------------------------------------------------------------

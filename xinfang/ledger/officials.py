@@ -139,6 +139,7 @@ def add_official(ledger, township: str, role: Role, name: str, start: dt.date, e
     term = {"id": cur.lastrowid, "name": name, "township": township, "role": role.value,
             "start": start.isoformat(), "end": end.isoformat() if end else None}
     ledger.event("official-add", None, None, None, {k: v for k, v in term.items()})
+    ledger.touch("officials")
     return {"official": term_json(term, today), "closed": closed}
 
 
@@ -160,6 +161,7 @@ def end_official(ledger, name: str, on: dt.date, today: dt.date, settled: Collec
     ledger.conn.execute("UPDATE officials SET \"end\" = ? WHERE id = ?", (on.isoformat(), term["id"]))
     ledger.event("official-end", None, "end", term["end"], on.isoformat(),
                  note=f"official #{term['id']} {name}, {term['township']} {term['role']}" + (f": {reason}" if reason else ""))
+    ledger.touch("officials")
     return {"official": term_json({**term, "end": on.isoformat()}, today)}
 
 

@@ -173,8 +173,9 @@ def _split(sql: str) -> list[str]:
     return [s for s in statements if s]
 
 
-def migrations():
-    """The ledger's migration set, in order. Imported only when a ledger needs migrating."""
+def migrations(seal=None):
+    """The ledger's migration set, in order. Imported only when a ledger needs migrating.
+    ``seal(conn)`` records the state of an upgraded ledger in its history (0006)."""
     from sqlite_utils import Migrations
 
     m = Migrations("xinfang")
@@ -203,21 +204,34 @@ def migrations():
             db.execute(statement)
         db.execute(CASE_TALLY_BUILD)
 
-    @m(name="0005_lifecycle_facts")
+    @m(name="0005_application_id")
+    def application_id(db):
+        # Marks the file as a ledger: a SQLite file without it is refused before anything is written.
+        db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+
+    @m(name="0006_state_seals")
+    def state_seals(db):
+        # Tamper evidence for the tables changed in place, and for the end of the deposit chain:
+        # the state they are in at the upgrade is the state later changes are checked against
+        # (``history.seal_upgrade``, passed in by the ledger: the history's rows are its own).
+        if seal is not None:
+            seal(db.conn)
+
+    @m(name="0007_lifecycle_facts")
     def lifecycle_facts(db):
         # 受理 and 不予受理, the written opinion and its receipt, the body that reviews, the final case
         # a 不再受理 registration refers to; per clock, the body it is chased against and an
         # extension's approver and notice. Cases recorded before keep their facts as recorded then
         # (acceptance was taken at assignment, the review window opened at the reply).
-        for column in CASE_COLUMNS_0005:
+        for column in CASE_COLUMNS_0007:
             db.execute(f"ALTER TABLE cases ADD COLUMN {column} TEXT")
-        for column in CLOCK_COLUMNS_0005:
+        for column in CLOCK_COLUMNS_0007:
             db.execute(f"ALTER TABLE clocks ADD COLUMN {column} TEXT")
         # The unit's objection window is not a duty either: the open-duty index leaves it out too.
         db.execute("DROP INDEX IF EXISTS clocks_open_duty")
         db.execute(OPEN_DUTY_INDEX)
 
-    @m(name="0006_tally_by_status")
+    @m(name="0008_tally_by_status")
     def tally_by_status(db):
         # The ranking leaves out statuses the policy names (不予受理, 不再受理): the tally counts per status.
         for name in TALLY_TRIGGERS:
@@ -230,9 +244,13 @@ def migrations():
     return m
 
 
-CASE_COLUMNS_0005 = ("accepted_on", "told", "decline_ground", "written_on", "opinion_received_on", "review_body",
+# PRAGMA application_id of every ledger: "XFLG".
+APPLICATION_ID = 0x58464C47
+
+
+CASE_COLUMNS_0007 = ("accepted_on", "told", "decline_ground", "written_on", "opinion_received_on", "review_body",
                      "final_case")
-CLOCK_COLUMNS_0005 = ("body", "approved_by", "told_on")
+CLOCK_COLUMNS_0007 = ("body", "approved_by", "told_on")
 
 # The SQL twin of ``model.WINDOWS``: a clock row that is a duty of the office.
 NOT_A_WINDOW = "clock NOT IN ('objection', 'review_request')"
@@ -334,4 +352,4 @@ def restore_indexes(conn, suspended: list[tuple[str, str]]) -> None:
         conn.execute(sql)
 
 
-MIGRATION_COUNT = 6
+MIGRATION_COUNT = 8
