@@ -197,3 +197,23 @@ def check(json_: JsonOpt = False):
         sys.stdout.write("\n".join(lines) + "\n")
     if not ok:
         _failed(len(sqlite_problems) + len(fk_problems) + len(audit_only))
+
+
+@db_app.command("metadata")
+def metadata(
+    output: Annotated[Optional[str], typer.Option("-o", "--output", help="Write the metadata to this file, e.g. metadata.yml (default: stdout).")] = None,
+):
+    """A Datasette metadata file for the ledger's read-only Chinese views (案件, 时限, 排名, 保证金,
+    官员, 办理记录): titles and descriptions, the English tables hidden. Browse the ledger with
+    datasette -i xinfang.db -m metadata.yml."""
+    from xinfang.cli.report import _target, _write
+    from xinfang.ledger.views import metadata as make
+
+    ledger = STATE.open()
+    text = make(Path(str(ledger.path)).stem)
+    import sys
+
+    if not output or output == "-":
+        sys.stdout.write(text)
+        return
+    _write(_target(output, "db metadata", binary=True), text)
