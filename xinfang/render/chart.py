@@ -23,18 +23,25 @@ def nice_step(top: int, ticks: int = 5) -> int:
         step *= 10
 
 
-def trend_svg(this: list[int | None], last: list[int | None], labels: list[str], legend: tuple[str, str],
-              title: str) -> str:
-    """The SVG element for twelve months; None marks a month not counted (not yet reached)."""
+def _layout(this: list[int | None], last: list[int | None]):
+    """The chart's geometry, shared by the SVG and the PNG: the tick step, the axis top, the width
+    of a month's slot and of a bar, and the y coordinate of a count."""
     values = [v for v in this + last if v is not None]
     step = nice_step(max(values + [1]))
     top = max(step, -(-max(values + [1]) // step) * step)
-    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
-    slot = plot_w / 12
-    bar = slot * 0.36
+    plot_h = HEIGHT - TOP - BOTTOM
+    slot = (WIDTH - LEFT - RIGHT) / 12
 
     def y(v: int) -> float:
         return TOP + plot_h - plot_h * v / top
+
+    return step, top, slot, slot * 0.36, y
+
+
+def trend_svg(this: list[int | None], last: list[int | None], labels: list[str], legend: tuple[str, str],
+              title: str) -> str:
+    """The SVG element for twelve months; None marks a month not counted (not yet reached)."""
+    step, top, slot, bar, y = _layout(this, last)
 
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" '
            f'width="100%" role="img" aria-label="{escape(title)}">',
@@ -89,15 +96,7 @@ def trend_png(this: list[int | None], last: list[int | None], scale: int = 2) ->
         for yy in range(max(int(y0 * scale), 0), min(int(y1 * scale), height)):
             pixels[yy][xa * 3:xb * 3] = rgb * (xb - xa)
 
-    values = [v for v in this + last if v is not None]
-    step = nice_step(max(values + [1]))
-    top = max(step, -(-max(values + [1]) // step) * step)
-    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
-    slot = plot_w / 12
-    bar = slot * 0.36
-
-    def y(v: int) -> float:
-        return TOP + plot_h - plot_h * v / top
+    step, top, slot, bar, y = _layout(this, last)
 
     tick = 0
     while tick <= top:
