@@ -220,6 +220,24 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "the ledger is damaged: what was readable is saved to {target} ({kept} rows; unreadable: {lost}); "
         "restore the latest good backup",
     ),
+    # -- the bulletin's sanctions table (render/bulletin.py): one cell per township and measure --
+    "bulletin.sanctions.lead": (
+        "{towns}个乡镇有生效制裁{in_force}项，另有待确认的建议{proposed}项（按本通报印发时已公布的排名和已作出的决定）。"
+        "每个乡镇一行、每项措施一栏；同一措施多次触发的合并为一格并注明次数，触发原因所涉案件见“超期未办结事项”和制裁清单。",
+        "{in_force} sanction(s) in force on {towns} township(s), {proposed} proposed and awaiting a decision (by the "
+        "rankings published and decisions taken when this bulletin was issued). One row per township, one column per "
+        "measure; a measure triggered more than once is one cell with the count.",
+    ),
+    "bulletin.sanctions.effects": ("影响：{effects}。", "Effects: {effects}."),
+    "bulletin.sanction.effect": ("{kind}停止{actions}", "{kind} stops {actions}"),
+    "bulletin.sanction.since": ("自{start}", "from {start}"),
+    "bulletin.sanction.times": ("（触发{n}次）", " (triggered {n} times)"),
+    "bulletin.sanction.ranking": ("连续{n}个月后{bottom_size}位（{first}至{last}）",
+                                  "bottom {bottom_size} for {n} months running ({first} to {last})"),
+    "bulletin.sanction.incident": ("{level}级集体访{n}件", "{n} collective petition(s) at {level} level"),
+    "bulletin.sanction.chronic": ("{n}件超过办理期限未办结", "{n} case(s) open past the handling deadline"),
+    "bulletin.sanction.summons": ("本月{n}件，按期办结率{rate:.0%}", "{n} cases in the month, {rate:.0%} on time"),
+    "bulletin.sanction.admonishment": ("{level}级越级访且为集体访或重复访", "skip-level at {level} level, collective or repeat"),
 }
 
 

@@ -300,6 +300,7 @@ class Policy(NamedTuple):
     rereview_body: str | None = None
     uncounted_statuses: frozenset = frozenset()  # statuses the ranking leaves out
     uncharged_statuses: frozenset = frozenset()  # statuses no deposit is deducted for
+    issuer: str = ""  # the office printed on the bulletin, forms and letters ([office] issuer); "" = default wording
 
     def is_collective(self, people: int) -> bool:
         return people >= self.collective_people
@@ -355,4 +356,5 @@ class Policy(NamedTuple):
             uncounted_statuses=frozenset(Status(x) for x in rk.get("uncounted_statuses", ["declined", "not_reaccepted"])),
             uncharged_statuses=frozenset(Status(x) for x in dp.get("uncharged_statuses",
                                                                    ["transferred", "declined", "not_reaccepted"])),
+            issuer=str(raw.get("office", {}).get("issuer", "")).strip(),
         )

@@ -9,7 +9,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from xinfang.cli import STATE, JsonOpt, app, fmt
+from xinfang.cli import STATE, ForceOpt, JsonOpt, app, fmt
 from xinfang.errors import XinfangError
 
 audit_app = typer.Typer(help="Check the ledger's hash chains, guards and case histories (审计).",
@@ -309,3 +309,27 @@ def reveals(
         return
     listing = [{**r, "case_list": r["cases"]} for r in rows]
     emit(rows, fmt(json_, csv_), STATE.lang, rows=listing, columns=["at", "who", "command", "case_list"])
+
+
+
+@db_app.command("metadata")
+def metadata(
+    output: Annotated[Optional[str], typer.Option("-o", "--output", help="Write the metadata to this file, e.g. metadata.yml (default: stdout).")] = None,
+    force: ForceOpt = False,
+):
+    """A Datasette metadata file for the ledger's read-only Chinese views (案件, 时限, 排名, 保证金,
+    官员, 办理记录): titles and descriptions, the English tables hidden. Browse the ledger with
+    datasette -i xinfang.db -m metadata.yml."""
+    from xinfang.cli.report import _check, _target, _write
+    from xinfang.ledger.views import metadata as make
+
+    ledger = STATE.open()
+    text = make(Path(str(ledger.path)).stem)
+    import sys
+
+    if not output or output == "-":
+        sys.stdout.write(text)
+        return
+    target = _target(output, "db metadata", binary=True)
+    _check(target, force, ledger)
+    _write(target, text, force, ledger)

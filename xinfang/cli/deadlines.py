@@ -9,7 +9,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from xinfang.cli import STATE, CsvOpt, JsonOpt, app, fmt
+from xinfang.cli import STATE, CsvOpt, ForceOpt, JsonOpt, app, fmt
 from xinfang.errors import XinfangError
 from xinfang.model import Clock, Tier
 
@@ -42,9 +42,16 @@ def overdue(
     tier: Annotated[Optional[str], typer.Option("--tier", help="Only this tier: due_soon 即将到期 | overdue 已超期 | seriously_overdue 严重超期.")] = None,
     json_: JsonOpt = False,
     csv_: CsvOpt = False,
+    letter: Annotated[bool, typer.Option("--letter", help="Write the supervision letters (督办单) to -o FILE: one A4 page per responsible unit with its cases, the time limits and a reply slip.")] = False,
+    out_file: Annotated[Optional[str], typer.Option("-o", "--output", help="With --letter: the file, .html (to print) or .docx (to edit in Word/WPS).")] = None,
+    force: ForceOpt = False,
 ):
     """The supervision list (督办单): open deadlines due soon, overdue or seriously overdue,
-    grouped by responsible unit and leader, worst first."""
+    grouped by responsible unit and leader, worst first.
+
+    With --letter -o 督办单.html (or .docx): the letters to send, one page per unit. Print the HTML
+    from Chromium, Chrome or Edge on A4 with the browser's headers and footers unticked (or
+    chromium --headless --no-pdf-header-footer --print-to-pdf=督办单.pdf 督办单.html)."""
     from xinfang import parse
     from xinfang.ledger.clocks import overdue_clocks
     from xinfang.output import console, display, emit, label, table
@@ -58,6 +65,11 @@ def overdue(
         township=ledger.ref.township(township) if township else None,
         tier=parse.choice(Tier, tier, "--tier") if tier else None,
     )
+    if letter:
+        _letters(ledger, rows, day, out_file, force)
+        return
+    if out_file:
+        raise XinfangError("-o: goes with --letter", fix="add --letter, or use --csv/--json and redirect")
     provisional = sum(1 for r in rows if r["provisional"])
     if provisional:
         sys.stderr.write(f"Warning: {provisional} due date(s) on this list are provisional (暂定): counted over a "
@@ -92,6 +104,31 @@ def overdue(
     counts = {t: sum(1 for r in rows if r["tier"] == t.value) for t in Tier}
     con.print("，".join(f"{display('tier', t.value, lang)} {n}" for t, n in counts.items()) if zh
               else ", ".join(f"{display('tier', t.value, lang)}: {n}" for t, n in counts.items()))
+
+
+def _letters(ledger, rows: list[dict], day, output: Optional[str], force: bool = False) -> None:
+    """Write the supervision letters (督办单) for the listed rows to ``output`` (.html or .docx)."""
+    from xinfang.cli.report import _check, _target, _write
+    from xinfang.render import letters
+    from xinfang.render.text import t
+
+    if not output or output == "-":
+        raise XinfangError("--letter: the letters are written to a file", fix="add -o 督办单.html (or -o 督办单.docx)")
+    suffix = Path(output).suffix.lower()
+    if suffix not in (".html", ".htm", ".docx"):
+        raise XinfangError(f"-o: {output} is neither .html nor .docx", fix="name the file 督办单.html or 督办单.docx")
+    target = _target(output, "overdue --letter", binary=True)
+    _check(target, force, ledger)
+    lang = STATE.lang
+    items = letters.letters(rows, ledger.policy, day, lang)
+    if not items:
+        sys.stderr.write(t("l_none", lang) + "\n")
+        return
+    issuer = ledger.policy.issuer or t("issuer", lang)
+    if suffix == ".docx":
+        _write(target, letters.to_docx(items, lang, day, issuer), force, ledger)
+    else:
+        _write(target, letters.to_html(items, lang, day, issuer), force, ledger)
 
 
 def _widths(rows: list[dict], columns: list[str], lang: str) -> list[int]:

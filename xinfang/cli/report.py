@@ -11,7 +11,8 @@ import typer
 from xinfang.cli import STATE, ForceOpt, RevealOpt, app, revealing
 from xinfang.errors import XinfangError
 
-FORMATS = ("md", "html", "xlsx")
+FORMATS = ("md", "html", "xlsx", "docx")
+BINARY = ("xlsx", "docx")
 
 
 def _format_of(fmt: Optional[str], output: Optional[str]) -> str:
@@ -21,25 +22,28 @@ def _format_of(fmt: Optional[str], output: Optional[str]) -> str:
         if value in ("markdown",):
             value = "md"
         if value not in FORMATS:
-            raise XinfangError(f"--format: unknown format {fmt!r}", fix="use md, html or xlsx")
+            raise XinfangError(f"--format: unknown format {fmt!r}", fix="use md, html, xlsx or docx")
         return value
     if output:
         suffix = Path(output).suffix.lower().lstrip(".")
         if suffix in ("htm", "html"):
             return "html"
-        if suffix == "xlsx":
-            return "xlsx"
-    return "md"
+        if suffix in BINARY:
+            return suffix
+        return "md"
+    # On a terminal the bulletin is read, not saved: Rich tables; piped, it stays Markdown.
+    return "table" if sys.stdout.isatty() else "md"
 
 
-def _target(output: Optional[str], what: str, binary: bool) -> Optional[Path]:
+def _target(output: Optional[str], what: str, binary: bool, html: bool = True) -> Optional[Path]:
     """The file to write, or None for stdout. A workbook always needs a file; HTML needs one when
     stdout is a terminal (it is meant to be opened or printed, not read raw)."""
     if output and output != "-":
         return Path(output)
     if binary:
-        raise XinfangError(f"{what}: a workbook is written to a file", fix="add -o FILE.xlsx")
-    if output != "-" and sys.stdout.isatty():
+        raise XinfangError(f"{what}: a workbook or Word document is written to a file",
+                           fix="add -o FILE.xlsx (or -o FILE.docx)")
+    if html and output != "-" and sys.stdout.isatty():
         raise XinfangError(f"{what}: HTML is written to a file", fix="add -o FILE.html (or -o - for stdout)")
     return None
 
@@ -67,28 +71,37 @@ def _write(path: Optional[Path], data: str | bytes, force: bool, ledger, private
 @app.command()
 def report(
     month: Annotated[str, typer.Option("--month", help="The bulletin's month, YYYY-MM (通报月份).")],
-    format_: Annotated[Optional[str], typer.Option("--format", help="md (default, to stdout) | html (inline chart, prints on A4) | xlsx (one sheet per section). Default: from the -o suffix, else md.")] = None,
-    output: Annotated[Optional[str], typer.Option("-o", "--output", help="Write to this file (required for html on a terminal and for xlsx; '-' is stdout).")] = None,
+    format_: Annotated[Optional[str], typer.Option("--format", help="md (Markdown) | html (inline chart, prints on A4 with page numbers) | xlsx (one sheet per section, prints on A4) | docx (Word/WPS, to edit before issuing). Default: from the -o suffix; else tables on a terminal, Markdown when piped.")] = None,
+    output: Annotated[Optional[str], typer.Option("-o", "--output", help="Write to this file (required for html on a terminal and for xlsx and docx; '-' is stdout).")] = None,
     top: Annotated[Optional[int], typer.Option("--top", min=1, help="List only the first N positions of the ranking (ties included); default all townships.")] = None,
     issuer: Annotated[Optional[str], typer.Option("--issuer", help="Issuing body printed in the masthead (default 区国土资源局信访室).")] = None,
     force: ForceOpt = False,
 ):
     """The monthly bulletin (通报): letters and visits against the same month last year, the
     12-month trend, the ranking and bottom group, sanctions, overdue cases by unit and deposit
-    deductions, with the method. Counts only: no petitioner's data, no accused unit."""
+    deductions, with the method. Counts only: no petitioner's data, no accused unit.
+
+    To print the HTML: open it in Chromium, Chrome or Edge (version 131 or later prints the page
+    footer 第 N 页 共 M 页), choose A4 and untick the browser's own headers and footers; or
+    chromium --headless --no-pdf-header-footer --print-to-pdf=通报.pdf 通报.html."""
     from xinfang import parse
     from xinfang.ledger.report import gather_bulletin
 
     the_month = parse.parse_month(month)
     fmt = _format_of(format_, output)
-    target = _target(output, "report", binary=fmt == "xlsx")
+    target = _target(output, "report", binary=fmt in BINARY, html=fmt == "html")
     if issuer is not None:
         issuer = parse.parse_text(issuer, "--issuer", 60)
     ledger = STATE.open()
     _check(target, force, ledger)
     bulletin = gather_bulletin(ledger, the_month, STATE.today)
     lang = STATE.lang
-    if fmt == "md":
+    if fmt == "table":
+        from xinfang.output import console
+        from xinfang.render.bulletin import to_console
+
+        to_console(bulletin, console(), lang, top, issuer)
+    elif fmt == "md":
         from xinfang.render.bulletin import to_markdown
 
         _write(target, to_markdown(bulletin, lang, top, issuer), force, ledger)
@@ -96,6 +109,10 @@ def report(
         from xinfang.render.bulletin import to_html
 
         _write(target, to_html(bulletin, lang, top, issuer), force, ledger)
+    elif fmt == "docx":
+        from xinfang.render.bulletin import to_docx
+
+        _write(target, to_docx(bulletin, lang, top, issuer), force, ledger)
     else:
         from xinfang.render.bulletin import to_xlsx
 
@@ -115,7 +132,10 @@ def form(
     force: ForceOpt = False,
 ):
     """A printable A4 form for one case (HTML): the review-and-assignment form or the handling sheet.
-    ID and phone numbers are masked unless --reveal."""
+    ID and phone numbers are masked unless --reveal.
+
+    To print: open the file in Chromium, Chrome or Edge, print on A4 with the browser's headers
+    and footers unticked (or chromium --headless --no-pdf-header-footer --print-to-pdf=表.pdf 表.html)."""
     from xinfang.ledger.report import FORM_KINDS, gather_form
     from xinfang.render.forms import to_html
 

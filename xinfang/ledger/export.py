@@ -147,6 +147,24 @@ def display_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
+def _print_setup(ws, columns: int, rows: int, lang: str) -> None:
+    """Filter buttons on the header row; printed on A4 landscape, all columns on one page width,
+    the header row repeated on every page, gridlines as cell borders, the title and page numbers
+    in the page header and footer (the sheet itself starts with its header row, so it imports back)."""
+    from openpyxl.utils import get_column_letter
+
+    ws.auto_filter.ref = f"A1:{get_column_letter(columns)}{rows + 1}"
+    ws.print_title_rows = "1:1"
+    ws.page_setup.paperSize = "9"  # A4
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.gridLines = True
+    ws.oddHeader.center.text = "土地信访事项台账" if lang == "zh" else "Land petition cases"
+    ws.oddFooter.right.text = "第 &P 页 共 &N 页" if lang == "zh" else "page &P of &N"
+
+
 def write_xlsx(ledger, path: Path, lang: str, reveal: bool, township: str | None = None,
                month: str | None = None) -> int:
     """Write one sheet 信访事项: bold header, frozen top row, columns as wide as their text."""
@@ -171,6 +189,7 @@ def write_xlsx(ledger, path: Path, lang: str, reveal: bool, township: str | None
     for i, w in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(i)].width = min(w, 60) + 2
     ws.freeze_panes = "A2"
+    _print_setup(ws, len(headings), total, lang)  # a write-only sheet takes its settings before its rows
     bold = Font(bold=True)
     cells = []
     for h in headings:

@@ -339,6 +339,7 @@ def gather_bulletin(ledger, month: str, today: dt.date) -> Bulletin:
         "deposit_fen": policy.deposit_fen,
         "deduction_min_level": policy.deduction_min_level.value,
         "bottom_size": policy.bottom_size,
+        "issuer": policy.issuer,
     }
     return Bulletin(month=month, as_of=as_of, today=today, period=periods, totals=totals, indicators=indicators,
                     trend=trend, ranking=ranking, bottom=bottom, sanctions=sanctions,
@@ -359,19 +360,35 @@ def _handling_steps(ledger, row: dict) -> list[dict]:
     from xinfang.ledger.cases import case_history
 
     steps: list[dict] = []
+    # The day a step happened: a field that says it (assigned_on, …), else the day a clock it
+    # stopped was done (a review request stops the request window on the day it was made), else the
+    # day a clock it started counts from; the entry's own day only when nothing says otherwise.
+    pending: tuple[int, dt.datetime, str] | None = None  # a clock-done just before the step's events
     for e in case_history(ledger, row["number"]):
-        if e["action"].startswith("clock") or e["action"] in ("seal", "publish"):
+        at = dt.datetime.fromisoformat(e["at"])
+        if e["action"].startswith("clock"):
+            day = _clock_day(e)
+            last = steps[-1] if steps else None
+            if day and last is not None and last["_id"] == e["id"] - 1 and (at - last["_at"]).total_seconds() < 2:
+                last["_days"].append((e["action"] == "clock-done", day))
+                last["_id"] = e["id"]
+            elif day and e["action"] == "clock-done":
+                pending = (e["id"], at, day)
+            continue
+        if e["action"] in ("seal", "publish"):
             continue
         old, new = e["old"], e["new"]
-        at = dt.datetime.fromisoformat(e["at"])
         # One command writes one event per changed field, moments apart: they are one step.
         last = steps[-1] if steps else None
         if (last is not None and last["action"] == e["action"] and last["_id"] == e["id"] - 1
                 and (at - last["_at"]).total_seconds() < 2):
             step = last
         else:
-            step = {"at": e["at"], "who": e["who"], "action": e["action"], "changes": {}, "note": None}
+            step = {"at": e["at"], "who": e["who"], "action": e["action"], "changes": {}, "note": None, "_days": []}
+            if pending and pending[0] == e["id"] - 1 and (at - pending[1]).total_seconds() < 2:
+                step["_days"].append((True, pending[2]))
             steps.append(step)
+        pending = None
         step["_id"], step["_at"] = e["id"], at
         if e["action"] == "register":
             step["changes"] = {}
@@ -383,11 +400,27 @@ def _handling_steps(ledger, row: dict) -> list[dict]:
     for s in steps:
         ch = s["changes"]
         on = next((ch[f][1] for f in ("assigned_on", "replied_on", "closed_on") if f in ch and ch[f][1]), None)
+        done = [d for stopped, d in s["_days"] if stopped]
+        started = [d for stopped, d in s["_days"] if not stopped]
+        on = on or (done[0] if done else started[0] if started else None)
         if s["action"] == "register":
             on = row["received"]
         out.append({"at": s["at"], "on": on or _local_day(s["at"]), "who": s["who"], "action": s["action"],
                     "changes": {k: list(v) for k, v in ch.items()}, "note": s["note"]})
     return out
+
+
+def _clock_day(event: dict) -> str | None:
+    """The day a clock event names: a clock done on its ``new`` date, a clock started counting
+    from the date in its note ("30 calendar days from 2026-04-01")."""
+    import re
+
+    if event["action"] == "clock-done":
+        value = event.get("new") or ""
+    else:
+        found = re.search(r"from (\d{4}-\d{2}-\d{2})", event.get("note") or "")
+        value = found.group(1) if found else ""
+    return value if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value) else None
 
 
 def _local_day(stamp: str) -> str:
@@ -435,4 +468,5 @@ def gather_form(ledger, number: str, kind: str, for_unit: str | None, reveal: bo
         if case.get(key) is not None:
             case[key] = bool(case[key])
     return {"kind": kind, "case": case, "for_unit": for_unit, "recipients": recipients,
-            "clocks": clocks, "steps": steps, "reply": reply, "result": result, "revealed": reveal}
+            "clocks": clocks, "steps": steps, "reply": reply, "result": result, "revealed": reveal,
+            "issuer": ledger.policy.issuer}

@@ -241,6 +241,14 @@ def migrations(seal=None):
             db.execute(statement)
         db.execute(CASE_TALLY_BUILD)
 
+    @m(name="0009_chinese_views")
+    def chinese_views(db):
+        # Read-only views with Chinese names, labels, yuan and masked ID/phone, for Datasette.
+        from xinfang.ledger.views import VIEW_SQL
+
+        for statement in VIEW_SQL:
+            db.execute(statement)
+
     return m
 
 
@@ -352,4 +360,4 @@ def restore_indexes(conn, suspended: list[tuple[str, str]]) -> None:
         conn.execute(sql)
 
 
-MIGRATION_COUNT = 8
+MIGRATION_COUNT = 9

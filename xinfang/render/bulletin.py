@@ -27,6 +27,27 @@ class Table(NamedTuple):
     caption: str | None = None
 
 
+class Change(NamedTuple):
+    """A year-on-year change in a table cell: its words (下降19.0%) and the signed ratio (-0.19)
+    that a workbook stores as a number; ``ratio`` is None when there is nothing to compare with."""
+
+    text: str
+    ratio: float | None
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def _change(ch: dict, lang: str) -> Change:
+    if ch["trend"] == "flat":
+        ratio = 0.0
+    elif ch["pct"] is None:
+        ratio = None
+    else:
+        ratio = (-abs(ch["pct"]) if ch["trend"] == "down" else abs(ch["pct"])) / 100
+    return Change(change_text(ch, lang), ratio)
+
+
 class Section(NamedTuple):
     key: str
     title: str
@@ -68,16 +89,14 @@ def _summary(b, lang: str) -> str:
     when = month_title(b.month, lang)
     mon = int(b.month[5:7])
     if lang == "zh":
-        upto = "" if b.method["complete"] else f"（截至{day_text(b.as_of, lang)}）"
-        out = (f"{when}{upto}，全区共登记土地信访事项{total['month']}件，{ph(total['change'])}；"
+        out = (f"{when}，全区共登记土地信访事项{total['month']}件，{ph(total['change'])}；"
                f"其中来信{letter['month']}件，{ph(letter['change'])}；"
                f"来访{visit['month']}件（含下乡接访{outreach['month']}件），{ph(visit['change'])}。")
         if mon > 1:
             out += (f"1—{mon}月累计登记{total['ytd']}件，{ph(total['ytd_change'])}；其中来信{letter['ytd']}件，"
                     f"{ph(letter['ytd_change'])}；来访{visit['ytd']}件，{ph(visit['ytd_change'])}。")
         return out
-    upto = "" if b.method["complete"] else f" (to {b.as_of.isoformat()})"
-    out = (f"In {when}{upto} the office registered {total['month']} land petitions, {ph(total['change'], lang)}: "
+    out = (f"In {when} the office registered {total['month']} land petitions, {ph(total['change'], lang)}: "
            f"{letter['month']} letters ({ph(letter['change'], lang)}) and {visit['month']} visits including "
            f"{outreach['month']} at outreach reception ({ph(visit['change'], lang)}).")
     if mon > 1:
@@ -91,8 +110,8 @@ def _totals(b, lang: str) -> Section:
             t("ytd_last", lang), t("yoy", lang)]
 
     def row(r, prefix):
-        return [t(prefix + r["key"], lang), r["month"], r["last_year"], change_text(r["change"], lang),
-                r["ytd"], r["ytd_last_year"], change_text(r["ytd_change"], lang)]
+        return [t(prefix + r["key"], lang), r["month"], r["last_year"], _change(r["change"], lang),
+                r["ytd"], r["ytd_last_year"], _change(r["ytd_change"], lang)]
 
     totals = Table(cols, [row(r, "ch_") for r in b.totals], frozenset({1, 2, 4, 5}),
                    tuple(r["key"] == "total" for r in b.totals))
@@ -163,57 +182,106 @@ def _bottom(b, lang: str) -> Section:
     return Section("bottom", title, [lead], [Table(cols, rows, frozenset({0, 2, 3, 4}))])
 
 
-def _sanction_groups(b) -> list[dict]:
-    """One line per township, sanction and status: a sanction triggered again while still in force
-    is one line with the count of its triggers, its earliest start, latest end and latest ground."""
-    order = {"in_force": 0, "confirmed": 1, "proposed": 2}
-    kinds = ["veto", "key_management", "chronic", "summons", "admonishment"]
-    place = {r["township"]: i for i, r in enumerate(b.ranking["rows"])} if b.ranking else {}
-    groups: dict[tuple, dict] = {}
+MEASURES = ("veto", "key_management", "chronic", "summons", "admonishment")
+STATUS_ORDER = {"in_force": 0, "confirmed": 1, "proposed": 2}
+
+
+def _sanction_groups(b) -> dict[tuple[str, str], dict]:
+    """One entry per township and measure: its strongest status (in force, confirmed, proposed),
+    the number of times it was triggered, the earliest start and latest end of the strongest
+    status, and the latest trigger."""
+    groups: dict[tuple[str, str], dict] = {}
     for s in b.sanctions:
-        key = (s.get("township"), s.get("sanction"), s.get("status"))
+        key = (s.get("township"), s.get("sanction"))
+        rank = STATUS_ORDER.get(s.get("status"), 9)
         g = groups.get(key)
         if g is None:
-            groups[key] = {**s, "times": 1}
+            groups[key] = {**s, "times": 1, "rank": rank}
             continue
         g["times"] += 1
+        if rank < g["rank"]:
+            g.update({**s, "times": g["times"], "rank": rank})
+            continue
+        if rank > g["rank"]:
+            continue
         if (s.get("start") or "") >= (g.get("start") or ""):
-            g["trigger"] = s.get("trigger")
+            g.update(trigger=s.get("trigger"), months=s.get("months"), cases=s.get("cases"))
         g["start"] = min(g.get("start") or "", s.get("start") or "") or None
         g["end"] = None if g.get("end") is None or s.get("end") is None else max(g["end"], s["end"])
-    return sorted(groups.values(), key=lambda g: (order.get(g.get("status"), 9), place.get(g.get("township"), 999),
-                                                   g.get("township") or "", kinds.index(g["sanction"])
-                                                   if g.get("sanction") in kinds else 9))
+    return groups
+
+
+def _sanction_ground(g: dict, lang: str, bottom_size: int) -> str:
+    """The trigger of a sanction in a few words for the bulletin's table: the full wording, with
+    every case number, is in ``sanctions`` and in the overdue section."""
+    from xinfang.messages import text
+    from xinfang.model import Message
+
+    trig = g.get("trigger")
+    params = dict(trig.params) if isinstance(trig, Message) else {}
+    code = trig.code if isinstance(trig, Message) else ""
+    months = g.get("months") or []
+    cases = g.get("cases") or []
+    if code in ("sanction.veto", "sanction.key_management.ranking") and months:
+        ground = text("bulletin.sanction.ranking", lang, n=params.get("n", len(months)),
+                      bottom_size=params.get("bottom_size", bottom_size), first=months[0], last=months[-1])
+    elif code == "sanction.key_management.incident":
+        ground = text("bulletin.sanction.incident", lang, level=params["level"], n=len(cases))
+    elif code == "sanction.chronic":
+        ground = text("bulletin.sanction.chronic", lang, n=params.get("n", len(cases)))
+    elif code == "sanction.summons":
+        ground = text("bulletin.sanction.summons", lang, n=params["n"], rate=params["rate"])
+    elif code == "sanction.admonishment":
+        ground = text("bulletin.sanction.admonishment", lang, level=params["level"])
+    else:
+        ground = wording(trig, lang)
+    if g["times"] > 1:
+        ground += text("bulletin.sanction.times", lang, n=g["times"])
+    return ground
+
+
+def _sanction_cell(g: dict | None, lang: str, bottom_size: int) -> str:
+    from xinfang.messages import text
+
+    if g is None:
+        return ""
+    status = _label("SanctionStatus", g.get("status"), lang)
+    when = text("bulletin.sanction.since", lang, start=g.get("start") or "")
+    if g.get("end"):
+        when += text("sanction.until", lang, end=g["end"])
+    return f"{status}{'，' if lang == 'zh' else ', '}{when}\n{_sanction_ground(g, lang, bottom_size)}"
 
 
 def _sanctions(b, lang: str) -> Section:
+    from xinfang.messages import text
+
     if b.sanctions is None:
         return Section("sanctions", t("s_sanctions", lang), [t("no_module", lang)], [])
     if not b.sanctions:
         return Section("sanctions", t("s_sanctions", lang), [t("none", lang)], [])
     groups = _sanction_groups(b)
-    cols = [t(k, lang) for k in ("township", "sanction", "status", "start", "end", "effects", "trigger")]
+    place = {r["township"]: i for i, r in enumerate(b.ranking["rows"])} if b.ranking else {}
+    measures = [m for m in MEASURES if any(k[1] == m for k in groups)]
+    measures += sorted({k[1] for k in groups} - set(measures))
+    towns = sorted({k[0] for k in groups},
+                   key=lambda tw: (min(g["rank"] for k, g in groups.items() if k[0] == tw), place.get(tw, 999), tw or ""))
+    cols = [t("township", lang)] + [_label("SanctionKind", m, lang) for m in measures]
+    rows = [[tw] + [_sanction_cell(groups.get((tw, m)), lang, b.method["bottom_size"]) for m in measures] for tw in towns]
+    in_force = sum(1 for g in groups.values() if g.get("status") in ("in_force", "confirmed"))
+    proposed = sum(1 for g in groups.values() if g.get("status") == "proposed")
+    with_force = {k[0] for k, g in groups.items() if g.get("status") in ("in_force", "confirmed")}
     sep = "、" if lang == "zh" else ", "
-    rows = []
-    for g in groups:
-        effects = sep.join(_label("Action", e, lang) for e in (g.get("effects") or []))
-        ground = wording(g.get("trigger"), lang)
-        if g["times"] > 1:
-            ground = (f"共触发{g['times']}次，最近一次：{ground}" if lang == "zh"
-                      else f"triggered {g['times']} times; latest: {ground}")
-        rows.append([g.get("township"), _label("SanctionKind", g.get("sanction"), lang),
-                     _label("SanctionStatus", g.get("status"), lang), g.get("start") or "",
-                     g.get("end") or t("open_ended", lang), effects, ground])
-    in_force = sum(1 for g in groups if g.get("status") in ("in_force", "confirmed"))
-    proposed = sum(1 for g in groups if g.get("status") == "proposed")
-    towns = len({g.get("township") for g in groups if g.get("status") in ("in_force", "confirmed")})
-    lead = (f"与本月相关的制裁（按截至{day_text(b.today, lang)}公布的排名和作出的决定）：{towns}个乡镇有生效制裁{in_force}项，"
-            f"另有待确认的建议{proposed}项。同一乡镇同一措施多次触发的合并为一行。" if lang == "zh" else
-            f"Sanctions relevant to the month, by the rankings published and decisions taken by "
-            f"{b.today.isoformat()}: {in_force} in force on {towns} township(s), {proposed} proposed and awaiting a "
-            f"decision. A sanction triggered more than once for a township is one line.")
-    return Section("sanctions", t("s_sanctions", lang), [lead],
-                   [Table(cols, rows, frozenset(), tuple(g.get("status") != "proposed" for g in groups))])
+    effects = []
+    for m in measures:
+        acts = next((g.get("effects") for k, g in groups.items() if k[1] == m and g.get("effects")), None)
+        if acts:
+            effects.append(text("bulletin.sanction.effect", lang, kind=_label("SanctionKind", m, lang),
+                                actions=sep.join(_label("Action", a, lang) for a in acts)))
+    lead = text("bulletin.sanctions.lead", lang, towns=len(with_force), in_force=in_force, proposed=proposed)
+    paragraphs = [lead] + ([text("bulletin.sanctions.effects", lang, effects=("；" if lang == "zh" else "; ").join(effects))]
+                           if effects else [])
+    return Section("sanctions", t("s_sanctions", lang), paragraphs,
+                   [Table(cols, rows, frozenset(), tuple(tw in with_force for tw in towns))])
 
 
 def _overdue(b, lang: str) -> Section:
@@ -221,10 +289,10 @@ def _overdue(b, lang: str) -> Section:
     serious = sum(r["seriously_overdue"] for r in b.overdue)
     days = b.method["seriously_overdue_days"]
     if lang == "zh":
-        lead = (f"截至{day_text(b.as_of, lang)}，共有{total}件事项超过办理时限未办结，"
+        lead = (f"统计截止日共有{total}件事项超过办理时限未办结，"
                 f"其中严重超期（超期{days}天以上）{serious}件。")
     else:
-        lead = (f"As of {b.as_of.isoformat()}, {total} case(s) were past a deadline and not done, "
+        lead = (f"On the as-of day {total} case(s) were past a deadline and not done, "
                 f"{serious} of them seriously overdue ({days} days or more).")
     if not b.overdue:
         return Section("overdue", t("s_overdue", lang), [lead], [])
@@ -274,7 +342,7 @@ def _method(b, lang: str) -> Section:
         _label("Level", lv, lang) for lv in m["skip_levels"])
     lines = []
     if zh:
-        lines.append(f"统计月份：{month_title(m['month'], lang)}；数据截至{day_text(m['as_of'], lang)}；状态：{status}。")
+        lines.append(f"统计月份：{month_title(m['month'], lang)}；状态：{status}。")
         lines.append("来信来访按登记日期统计，含转送事项；来访含下乡接访。同比 =（本期 − 去年同期）÷ 去年同期 × 100%，"
                      "保留一位小数；去年同期为0时不计算百分比（本期也为0记“持平”，否则记“无可比”）。"
                      + ("" if m["complete"] else "本月未结束，同比以去年同月同日为止的同期比较。"))
@@ -286,7 +354,7 @@ def _method(b, lang: str) -> Section:
         lines.append(f"保证金：每人{yuan_text(m['deposit_fen'])}元；按本月受理案件计扣缴，已按更正冲回的不计。")
         lines.append("本通报不含信访人个人信息，不列检举控告所涉单位，超期表中检举控告类事项只计件数、不列案号。")
     else:
-        lines.append(f"Month: {m['month']}; data as of {m['as_of']}; status: {status}.")
+        lines.append(f"Month: {m['month']}; status: {status}.")
         lines.append("Letters and visits are counted by received date, transferred cases included; visits include "
                      "outreach reception. Change = (this period − same period last year) ÷ same period last year × "
                      "100%, one decimal; with none last year no percentage is given (unchanged when none this year "
@@ -326,11 +394,21 @@ def _is_money(section: Section, index: int) -> bool:
     return section.key == "deposits" and index in (4, 6)
 
 
+def _issuer(b, issuer: str | None, lang: str) -> str:
+    """The issuing office: --issuer, else the policy's [office] issuer, else the default wording."""
+    return issuer or b.method.get("issuer") or t("issuer", lang)
+
+
+def _dates(b, lang: str) -> str:
+    """The one cut-off date of the bulletin (数据截至) and the day it is issued."""
+    return f"{t('as_of', lang, day=day_text(b.as_of, lang))}　{t('issued', lang, day=day_text(b.today, lang))}"
+
+
 def _heading(b, lang: str, issuer: str | None) -> tuple[str, str, str]:
     year, mon = int(b.month[:4]), int(b.month[5:7])
     issue = f"{year}年第{mon}期" if lang == "zh" else f"{year}, issue {mon}"
     status = t("published" if b.method["published"] else "provisional", lang)
-    return t("title", lang), issue, f"{issuer or t('issuer', lang)}　{day_text(b.today, lang)}　{status}"
+    return t("title", lang), issue, f"{_issuer(b, issuer, lang)}　{_dates(b, lang)}　{status}"
 
 
 # -- Markdown ------------------------------------------------------------------------------------
@@ -389,10 +467,11 @@ header.masthead .byline { display: flex; justify-content: space-between; font-si
 .badge { display: inline-block; border: 1pt solid currentColor; padding: 0 2mm; border-radius: 1mm; font-size: 9pt; }
 .badge.provisional { color: #b35c00; }
 .badge.published { color: #146c2e; }
-h2 { font-size: 14pt; margin: 0 0 3mm; padding-bottom: 1mm; border-bottom: .75pt solid #999; }
+h2 { break-after: avoid; page-break-after: avoid; font-size: 14pt; margin: 0 0 3mm; padding-bottom: 1mm; border-bottom: .75pt solid #999; }
 h3 { font-size: 11pt; margin: 4mm 0 2mm; }
 p { margin: 0 0 2.5mm; text-indent: 2em; text-align: justify; }
-section { margin-bottom: 8mm; }
+section { margin-bottom: 7mm; }
+section > p:last-of-type, caption { break-after: avoid; page-break-after: avoid; }
 table { border-collapse: collapse; width: 100%%; margin: 2mm 0 4mm; font-size: 9.5pt; }
 caption { caption-side: top; text-align: left; font-weight: 700; padding-bottom: 1mm; }
 th, td { border: .6pt solid #555; padding: 1.2mm 2mm; vertical-align: top; }
@@ -405,13 +484,13 @@ table.totals td:first-child, table.totals-1 td:first-child { white-space: nowrap
 table.totals th, table.totals-1 th { white-space: normal; }
 table.totals, table.totals-1 { table-layout: fixed; }
 table.totals th:first-child, table.totals-1 th:first-child { width: 24%%; }
-table.sanctions { font-size: 8.5pt; table-layout: fixed; }
+table.sanctions { font-size: 8pt; line-height: 1.35; table-layout: fixed; }
 table.sanctions th { white-space: normal; }
-table.sanctions th:nth-child(1) { width: 16mm; } table.sanctions th:nth-child(2) { width: 23mm; }
-table.sanctions th:nth-child(3) { width: 12mm; } table.sanctions th:nth-child(4),
-table.sanctions th:nth-child(5) { width: 20mm; } table.sanctions th:nth-child(6) { width: 22mm; }
-table.sanctions tr.mark td { font-weight: 400; }
-table.sanctions tr.mark td:nth-child(-n+3) { font-weight: 700; }
+table.sanctions th:first-child { width: 17mm; }
+table.sanctions td { padding: .8mm 1.2mm; }
+table.sanctions tr.mark td { font-weight: 400; background: none; }
+table.sanctions tr.mark td:first-child { font-weight: 700; }
+table.ranking td, table.bottom td, table.overdue td, table.deposits td { padding: .5mm 2mm; }
 table.overdue td:last-child, table.deposits td:nth-child(6) { font-size: 8.5pt; }
 tr.total td { font-weight: 700; background: #f3f3f3; }
 thead { display: table-header-group; }
@@ -424,15 +503,35 @@ ul.method { padding-left: 5mm; margin: 0; } ul.method li { margin-bottom: 1.5mm;
 .small { font-size: 9pt; color: #444; }
 footer { margin-top: 6mm; font-size: 8.5pt; color: #555; border-top: .5pt solid #aaa; padding-top: 2mm; }
 %(sheet)s
-  section + section { break-before: page; page-break-before: always; }
-  section.method { break-before: auto; page-break-before: auto; }
+  section.ranking { break-before: page; page-break-before: always; }
   td.down, td.up { color: #000; }
   a { color: inherit; text-decoration: none; }
 }
 """ % {"fonts": FONT_STACK, "sheet": sheet_media("14mm 15mm")}
 
 
+def _css_string(text: str) -> str:
+    """A CSS string literal: quotes, backslashes and line breaks escaped."""
+    return '"' + "".join(f"\\{ord(c):x} " if c in '"\\<>\n\r' or ord(c) < 32 else c for c in text) + '"'
+
+
+def page_margins(left: str, lang: str) -> str:
+    """The printed page's running footer (CSS paged media margin boxes, printed by Chromium 131 and
+    later, WeasyPrint and Prince): the office, the document and issue on the left, 第 N 页 共 M 页
+    on the right. Browsers that ignore margin boxes print their own footer instead."""
+    pages = t("page_of", lang).split("{n}")
+    before, after = pages[0], pages[1].split("{m}")
+    counter = (f'{_css_string(before)} counter(page) {_css_string(after[0])} counter(pages) {_css_string(after[1])}')
+    style = "font-family: %s; font-size: 8.5pt; color: #444;" % FONT_STACK
+    return ("\n@page {\n"
+            f"  @bottom-left {{ content: {_css_string(left)}; {style} }}\n"
+            f"  @bottom-right {{ content: {counter}; {style} }}\n"
+            "}\n")
+
+
 def _td(value, numeric: bool, money: bool = False) -> str:
+    if isinstance(value, Change):
+        value = value.text
     text = _money_cell(value) if money else _cell(value)
     cls = []
     if numeric:
@@ -444,7 +543,7 @@ def _td(value, numeric: bool, money: bool = False) -> str:
     elif value in ("持平", "无可比", "unchanged", "no comparison"):
         cls.append("change")
     attr = f' class="{" ".join(cls)}"' if cls else ""
-    return f"<td{attr}>{escape(text)}</td>"
+    return f"<td{attr}>{escape(text).replace(chr(10), '<br>')}</td>"
 
 
 def _html_table(s: Section, tab: Table, table_class: str) -> str:
@@ -467,14 +566,14 @@ def to_html(b, lang: str = "zh", top: int | None = None, issuer: str | None = No
 
     title, issue, byline = _heading(b, lang, issuer)
     status_key = "published" if b.method["published"] else "provisional"
-    issuer_text = issuer or t("issuer", lang)
+    issuer_text = _issuer(b, issuer, lang)
     body = [
         '<header class="masthead">',
         f"<h1>{escape(title)}</h1>",
         f'<p class="issue">{escape(issue)}</p>',
         f'<div class="byline"><span>{escape(issuer_text)}</span>'
         f'<span class="badge {status_key}">{escape(t(status_key, lang))}</span>'
-        f"<span>{escape(day_text(b.today, lang))}</span></div>",
+        f"<span>{escape(_dates(b, lang))}</span></div>",
         "</header>",
     ]
     for s in sections(b, lang, top):
@@ -495,22 +594,27 @@ def to_html(b, lang: str = "zh", top: int | None = None, issuer: str | None = No
                 continue
             body.append(_html_table(s, tab, f"{s.key}-{i}" if i else s.key))
         body.append("</section>")
-    foot = ("本通报由土地信访台账自动生成；数据截至" + day_text(b.as_of, lang) + "。") if lang == "zh" else (
-        f"Generated from the land petition ledger; data as of {b.as_of.isoformat()}.")
+    foot = t("generated", lang)
     body.append(f"<footer>{escape(foot)}</footer>")
     html_lang = "zh-CN" if lang == "zh" else "en"
     return (f'<!DOCTYPE html>\n<html lang="{html_lang}">\n<head>\n<meta charset="utf-8">\n'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-            f"<title>{escape(title)} {escape(month_title(b.month, lang))}</title>\n<style>{CSS}</style>\n</head>\n"
+            f"<title>{escape(title)} {escape(month_title(b.month, lang))}</title>\n"
+            f"<style>{CSS}{page_margins(f'{issuer_text}　{title}　{issue}', lang)}</style>\n</head>\n"
             f'<body>\n<main class="sheet">\n' + "\n".join(body) + "\n</main>\n</body>\n</html>\n")
 
 
 # -- workbook ------------------------------------------------------------------------------------
 
-def _fit_columns(ws, rows: list[list], cap: int = 60) -> None:
-    """Each column as wide as its longest cell (CJK counted double), at most ``cap``; text in a
-    column held at the cap wraps instead of running under its neighbours."""
-    from openpyxl.styles import Alignment
+# A rise is red words, a fall green, as in the HTML; the number stays a signed ratio.
+PCT_FORMAT = {"zh": '[Red]"上升"0.0%;[Color10]"下降"0.0%;"持平"', "en": '[Red]"up "0.0%;[Color10]"down "0.0%;"unchanged"'}
+MONEY_FORMAT = "#,##0.00"
+WIDE_SHEET = 110  # characters of column width above which a sheet prints landscape
+
+
+def _fit_columns(ws, rows: list[list], cap: int = 60) -> list[float]:
+    """Each column as wide as its longest cell line (CJK counted double), at most ``cap``; returns
+    the widths."""
     from openpyxl.utils import get_column_letter
 
     from xinfang.render.text import display_width
@@ -518,28 +622,56 @@ def _fit_columns(ws, rows: list[list], cap: int = 60) -> None:
     widths: dict[int, int] = {}
     for row in rows:
         for i, v in enumerate(row):
-            widths[i] = max(widths.get(i, 0), display_width(_cell(v)))
-    for i, w in widths.items():
-        letter = get_column_letter(i + 1)
-        ws.column_dimensions[letter].width = min(max(w + 2, 6), cap)
-        if w + 2 > cap:
-            for (cell,) in ws.iter_rows(min_col=i + 1, max_col=i + 1, min_row=2):
-                if isinstance(cell.value, str) and display_width(cell.value) + 2 > cap:
-                    cell.alignment = Alignment(wrap_text=True, vertical="top")
+            longest = max((display_width(line) for line in _cell(v).split("\n")), default=0)
+            widths[i] = max(widths.get(i, 0), longest)
+    out = []
+    for i in range(max(widths, default=-1) + 1):
+        width = min(max(widths.get(i, 0) + 2, 6), cap)
+        ws.column_dimensions[get_column_letter(i + 1)].width = width
+        out.append(width)
+    return out
+
+
+def print_setup(ws, header_row: int, wide: bool, footer_left: str, lang: str) -> None:
+    """A4, every column on one page width (landscape when the sheet is wide), the header row
+    repeated on each printed page, and a footer with the document and 第 N 页 共 M 页."""
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape" if wide else "portrait"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.horizontalCentered = True
+    ws.page_margins.left = ws.page_margins.right = 0.5
+    if header_row:
+        ws.print_title_rows = f"{header_row}:{header_row}"
+    ws.oddFooter.left.text = footer_left.replace("&", "&&")
+    ws.oddFooter.left.size = ws.oddFooter.right.size = 8
+    ws.oddFooter.right.text = t("page_of", lang).replace("{n}", "&P").replace("{m}", "&N")
 
 
 def to_xlsx(b, lang: str = "zh", top: int | None = None, issuer: str | None = None) -> bytes:
-    """A workbook with one sheet per section: 概况, 排名, 后十位, 制裁, 超期, 保证金. Each sheet has a
-    bold, frozen header row and columns wide enough for their text (CJK counts double)."""
+    """A workbook with one sheet per section: 概况, 排名, 后十位, 制裁, 超期, 保证金.
+
+    Each sheet starts with the bulletin's title and the section's, then the issuer and the cut-off
+    date; then its tables with bordered cells, a bold header row that is frozen, filterable (the
+    first table) and repeated on every printed page. Counts, yuan and year-on-year changes are
+    numbers with number formats (a change is a signed ratio shown as 上升/下降 x.x%). Printing fits
+    every column on one A4 width, landscape when the sheet is wide."""
     import io
 
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+    from openpyxl.utils import get_column_letter
 
     from xinfang.escape import cell as safe_cell
 
     bold = Font(bold=True)
+    heading = Font(bold=True, size=14)
     fill = PatternFill("solid", fgColor="ECEFF4")
+    mark = PatternFill("solid", fgColor="FBF0F0")
+    side = Side(style="thin", color="555555")
+    box = Border(left=side, right=side, top=side, bottom=side)
+    wrap = Alignment(wrap_text=True, vertical="top")
     wb = Workbook()
     wb.remove(wb.active)
     parts = {s.key: s for s in sections(b, lang, top)}
@@ -547,47 +679,148 @@ def to_xlsx(b, lang: str = "zh", top: int | None = None, issuer: str | None = No
     for key, sheet in SHEETS.items():
         s = parts[key]
         ws = wb.create_sheet(sheet)
-        written: list[list] = []
-
-        def put(row: list, header: bool = False, strong: bool = False) -> None:
-            ws.append([safe_cell(v) for v in row])  # text is never a formula; numbers stay numbers
-            written.append(row)
-            if header or strong:
-                for cell in ws[ws.max_row]:
-                    cell.font = bold
-                    if header:
-                        cell.fill = fill
-                        cell.alignment = Alignment(horizontal="center")
-
         tables = list(s.tables)
+        ncols = max([len(tab.columns) for tab in tables] + [1])
+        # Text is never a formula (``safe_cell``); numbers stay numbers.
+        ws.append([safe_cell(f"{title}　{issue}　{s.title}" if lang == "zh" else f"{title}, {issue}: {s.title}")])
+        ws.cell(1, 1).font = heading
+        ws.append([safe_cell(byline)])
+        ws.append([])
+        measured: list[list] = []
+        header_row = 0
+        paragraphs = list(s.paragraphs) + (parts["method"].paragraphs if key == "totals" else [])
         if not tables:
-            put([t("item", lang)], header=True)
-            for p in s.paragraphs:
-                put([p])
+            paragraphs = paragraphs or [t("none", lang)]
         for n, tab in enumerate(tables):
             if n:
-                put([])
+                ws.append([])
                 if tab.caption:
-                    put([tab.caption], strong=True)
-            put(list(tab.columns), header=True)
+                    ws.append([safe_cell(tab.caption)])
+                    ws.cell(ws.max_row, 1).font = bold
+            ws.append([safe_cell(c) for c in tab.columns])
+            first = ws.max_row
+            header_row = header_row or first
+            measured.append(list(tab.columns))
+            for cell in ws[first]:
+                cell.font, cell.fill, cell.border = bold, fill, box
+                cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
             for k, row in enumerate(tab.rows):
-                put(list(row), strong=bool(tab.marked and tab.marked[k]))
-            if key == "deposits":
-                for r in range(2, ws.max_row + 1):
-                    for col in (5, 7):
-                        ws.cell(r, col).number_format = "#,##0.00"
-        if tables and key != "totals":
-            put([])
-            for p in s.paragraphs:
-                put([p])
-        if key == "totals":
-            put([])
-            put([f"{title} {issue} {byline}"])
-            for p in s.paragraphs + parts["method"].paragraphs:
-                put([p])
-        ws.freeze_panes = "A2"
-        # Width from the table rows; a sentence written under a table may run on past its column.
-        _fit_columns(ws, [r for r in written if len(r) > 1] or written)
+                values = [v.ratio if isinstance(v, Change) and v.ratio is not None else
+                          str(v) if isinstance(v, Change) else v for v in row]
+                ws.append([safe_cell(v) for v in values])
+                measured.append(row)
+                strong = bool(tab.marked and tab.marked[k])
+                for i, cell in enumerate(ws[ws.max_row]):
+                    cell.border = box
+                    value = row[i] if i < len(row) else None
+                    if isinstance(value, Change) and value.ratio is not None:
+                        cell.number_format = PCT_FORMAT[lang]
+                    elif _is_money(s, i) and value is not None:
+                        cell.number_format = MONEY_FORMAT
+                    elif isinstance(value, int) and not isinstance(value, bool):
+                        cell.number_format = "0"
+                    if isinstance(value, str) and "\n" in value:
+                        cell.alignment = wrap
+                    elif i in tab.numeric or isinstance(value, Change):
+                        cell.alignment = Alignment(horizontal="right", vertical="top")
+                    if strong:
+                        if s.key in ("totals", "deposits"):
+                            cell.font = bold
+                        else:
+                            cell.fill = mark
+            if n == 0:
+                ws.auto_filter.ref = f"A{first}:{get_column_letter(len(tab.columns))}{ws.max_row}"
+        widths = _fit_columns(ws, measured or [[""]], cap=34 if key == "sanctions" else 60)
+        total_width = sum(widths)
+        if paragraphs:
+            ws.append([])
+        for p in paragraphs:
+            ws.append([safe_cell(p)])
+            r = ws.max_row
+            if ncols > 1:
+                ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=ncols)
+            ws.cell(r, 1).alignment = wrap
+            from xinfang.render.text import display_width
+
+            lines = -(-display_width(p) // max(int(total_width * 0.95), 20))
+            ws.row_dimensions[r].height = 15 * max(lines, 1)
+        for r in (1, 2):
+            if ncols > 1:
+                ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=ncols)
+        ws.row_dimensions[1].height = 24
+        ws.freeze_panes = f"A{header_row + 1}" if header_row else "A4"
+        print_setup(ws, header_row, total_width > WIDE_SHEET, f"{_issuer(b, issuer, lang)}　{title}　{issue}", lang)
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
+
+
+# -- Word ----------------------------------------------------------------------------------------
+
+def _text_cells(s: Section, tab: Table, row: list) -> list[str]:
+    return [_money_cell(v) if _is_money(s, i) else _cell(v) for i, v in enumerate(row)]
+
+
+def to_docx(b, lang: str = "zh", top: int | None = None, issuer: str | None = None) -> bytes:
+    """The bulletin as a Word document to edit before it is issued: the red masthead, one 标题 1
+    heading per section, the tables (header row repeated on each page), the trend chart as a
+    picture, A4 with 第 N 页 共 M 页 in the footer."""
+    import io
+
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Mm, Pt, RGBColor
+
+    from xinfang.render import word
+    from xinfang.render.chart import trend_png
+
+    title, issue, byline = _heading(b, lang, issuer)
+    doc = word.new_document(f"{_issuer(b, issuer, lang)}　{title}　{issue}", lang)
+    head = doc.add_paragraph()
+    head.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    run = head.add_run(title)
+    word._fonts(run, word.HEAD_FONT)
+    run.font.size, run.bold, run.font.color.rgb = Pt(26), True, RGBColor(0xB0, 0, 0)
+    word.paragraph(doc, issue, indent=False, size=12, align=WD_ALIGN_PARAGRAPH.CENTER)
+    word.paragraph(doc, byline, indent=False, size=10, align=WD_ALIGN_PARAGRAPH.CENTER)
+    for s in sections(b, lang, top):
+        word.heading(doc, s.title, 1)
+        for p in s.paragraphs:
+            word.paragraph(doc, ("• " if s.key == "method" else "") + p, indent=s.key != "method")
+        for i, tab in enumerate(s.tables):
+            if s.key == "totals" and i == 2:
+                year = b.trend["year"]
+                caption = (f"{t('s_trend', lang)}（深色为{year}年，浅色为{year - 1}年；各月件数见下表）" if lang == "zh"
+                           else f"{t('s_trend', lang)} (dark: {year}, light: {year - 1}; counts in the table below)")
+                word.paragraph(doc, caption, indent=False, bold=True)
+                doc.add_picture(io.BytesIO(trend_png(b.trend["this"], b.trend["last"])), width=Mm(170))
+            elif tab.caption:
+                word.paragraph(doc, tab.caption, indent=False, bold=True)
+            marked = tab.marked if s.key in ("totals", "deposits") else ()
+            word.table(doc, tab.columns, [_text_cells(s, tab, r) for r in tab.rows], tab.numeric, marked,
+                       size=8 if s.key == "sanctions" else 9)
+    return word.save(doc)
+
+
+# -- terminal ------------------------------------------------------------------------------------
+
+def to_console(b, con, lang: str = "zh", top: int | None = None, issuer: str | None = None) -> None:
+    """The bulletin on a terminal: headings and paragraphs as text, each table a Rich table."""
+    from rich.markup import escape as rich_escape
+    from rich.table import Table as RichTable
+
+    title, issue, byline = _heading(b, lang, issuer)
+    con.print(f"[bold]{rich_escape(title)}[/bold]　{rich_escape(issue)}")
+    con.print(rich_escape(byline))
+    for s in sections(b, lang, top):
+        con.print()
+        con.print(f"[bold]{rich_escape(s.title)}[/bold]")
+        for p in s.paragraphs:
+            con.print(rich_escape(p))
+        for tab in s.tables:
+            rt = RichTable(title=tab.caption, header_style="bold", title_justify="left")
+            for i, c in enumerate(tab.columns):
+                rt.add_column(rich_escape(c), justify="right" if i in tab.numeric else "left", overflow="fold")
+            for k, row in enumerate(tab.rows):
+                style = "bold" if tab.marked and tab.marked[k] else None
+                rt.add_row(*[rich_escape(c) for c in _text_cells(s, tab, row)], style=style)
+            con.print(rt)

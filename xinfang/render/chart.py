@@ -23,18 +23,25 @@ def nice_step(top: int, ticks: int = 5) -> int:
         step *= 10
 
 
-def trend_svg(this: list[int | None], last: list[int | None], labels: list[str], legend: tuple[str, str],
-              title: str) -> str:
-    """The SVG element for twelve months; None marks a month not counted (not yet reached)."""
+def _layout(this: list[int | None], last: list[int | None]):
+    """The chart's geometry, shared by the SVG and the PNG: the tick step, the axis top, the width
+    of a month's slot and of a bar, and the y coordinate of a count."""
     values = [v for v in this + last if v is not None]
     step = nice_step(max(values + [1]))
     top = max(step, -(-max(values + [1]) // step) * step)
-    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
-    slot = plot_w / 12
-    bar = slot * 0.36
+    plot_h = HEIGHT - TOP - BOTTOM
+    slot = (WIDTH - LEFT - RIGHT) / 12
 
     def y(v: int) -> float:
         return TOP + plot_h - plot_h * v / top
+
+    return step, top, slot, slot * 0.36, y
+
+
+def trend_svg(this: list[int | None], last: list[int | None], labels: list[str], legend: tuple[str, str],
+              title: str) -> str:
+    """The SVG element for twelve months; None marks a month not counted (not yet reached)."""
+    step, top, slot, bar, y = _layout(this, last)
 
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" '
            f'width="100%" role="img" aria-label="{escape(title)}">',
@@ -66,3 +73,45 @@ def trend_svg(this: list[int | None], last: list[int | None], labels: list[str],
         out.append(f'<text x="{lx + k * 95 + 17}" y="18.5" font-size="13" fill="#222">{escape(name)}</text>')
     out.append("</svg>")
     return "\n".join(out)
+
+
+def _rgb(colour: str) -> tuple[int, int, int]:
+    return int(colour[1:3], 16), int(colour[3:5], 16), int(colour[5:7], 16)
+
+
+def trend_png(this: list[int | None], last: list[int | None], scale: int = 2) -> bytes:
+    """The same chart as ``trend_svg`` as a PNG image (for a Word document, which takes no SVG):
+    the bars and grid lines only, drawn by a small pure-Python PNG writer; the month labels, the
+    legend and the counts go in the caption and the table beside it."""
+    import struct
+    import zlib
+
+    width, height = WIDTH * scale, HEIGHT * scale
+    white = (255, 255, 255)
+    pixels = [bytearray(bytes(white) * width) for _ in range(height)]
+
+    def fill(x0: float, y0: float, x1: float, y1: float, colour: str) -> None:
+        rgb = bytes(_rgb(colour))
+        xa, xb = max(int(x0 * scale), 0), min(int(x1 * scale), width)
+        for yy in range(max(int(y0 * scale), 0), min(int(y1 * scale), height)):
+            pixels[yy][xa * 3:xb * 3] = rgb * (xb - xa)
+
+    step, top, slot, bar, y = _layout(this, last)
+
+    tick = 0
+    while tick <= top:
+        fill(LEFT, y(tick) - 0.5, WIDTH - RIGHT, y(tick) + 0.5, GRID if tick else "#888888")
+        tick += step
+    for i in range(12):
+        x0 = LEFT + slot * i + (slot - 2 * bar) / 2
+        for j, (series, colour) in enumerate(((last, LAST_COLOUR), (this, THIS_COLOUR))):
+            v = series[i] if i < len(series) else None
+            if v:
+                fill(x0 + j * bar, y(v), x0 + (j + 1) * bar - 1, y(0), colour)
+    raw = b"".join(b"\x00" + bytes(row) for row in pixels)
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(raw, 9)) + chunk(b"IEND", b""))

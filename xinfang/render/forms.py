@@ -19,6 +19,7 @@ CSS = """
 html { font-family: %(fonts)s; color: #000; }
 body { margin: 0; font-size: 10pt; line-height: 1.4; }
 .sheet { max-width: 178mm; margin: 0 auto; }
+.issuer { text-align: center; font-size: 12pt; letter-spacing: .1em; margin: 0 0 1mm; }
 h1 { text-align: center; font-size: 18pt; letter-spacing: .12em; margin: 0 0 3mm; }
 .meta { display: flex; justify-content: space-between; font-size: 10pt; margin-bottom: 2mm; }
 table { border-collapse: collapse; width: 100%%; table-layout: fixed; }
@@ -193,9 +194,11 @@ def _clocks_table(clocks: list[dict], lang: str) -> str:
 
 
 def _check(value: bool | None, lang: str) -> str:
-    if lang == "zh":
-        return f'<span class="check">{"☑" if value else "☐"}</span> {"有" if value else "无"}'
-    return f'<span class="check">{"☑" if value else "☐"}</span> {"yes" if value else "no"}'
+    """Two boxes, ☐是 ☐否: the recorded answer ticked, both empty (to tick by hand) when none is."""
+    def box(ticked: bool, word: str) -> str:
+        return f'<span class="check">{"☑" if ticked else "☐"}</span>{escape(word)}'
+
+    return f'{box(value is True, t("yes", lang))}　{box(value is False, t("no", lang))}'
 
 
 def _assignment(data: dict, lang: str) -> list[str]:
@@ -262,7 +265,8 @@ def to_html(data: dict, lang: str, today: dt.date) -> str:
     colon = "：" if lang == "zh" else ": "
     meta_left = f"{t('f_number', lang)}{colon}{c['number']}"
     meta_right = f"{t('f_received', lang)}{colon}{day_text(c['received'], lang)}"
-    body = [f"<h1>{escape(title)}</h1>",
+    issuer = data.get("issuer") or t("issuer", lang)
+    body = [f'<p class="issuer">{escape(issuer)}</p>', f"<h1>{escape(title)}</h1>",
             f'<div class="meta"><span>{escape(meta_left)}</span><span>{escape(meta_right)}</span></div>']
     body += _assignment(data, lang) if data["kind"] == "assignment" else _handling(data, lang)
     notes = []
