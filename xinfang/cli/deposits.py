@@ -184,7 +184,10 @@ def deposits_statement(
     rows = statement_rows(ledger, official, _year(year))
     columns = ["official", "township", "role", "paid", "deducted", "refunded", "rewarded", "balance", "shortfall",
                "exhausted", "charged"]
-    table = [{**r, "charged": r["cases"]} for r in rows]
+    from xinfang.messages import text
+
+    table = [{**r, "charged": r["cases"] + ([text("protection.withheld", STATE.lang, n=r["withheld"])]
+                                            if r["withheld"] else [])} for r in rows]
     if not csv_:
         table = [_money_cells(r) for r in table]
     title = (f"{year} 年度" if _zh() else f"year {year}") if year else None

@@ -189,11 +189,13 @@ def overdue_clocks(ledger, on: dt.date, unit: str | None = None, township: str |
     assert PETITIONER_WINDOWS == {Clock.review_request}
     where = ["k.done_on IS NULL", "k.clock != 'review_request'", "k.due < ?"]
     params: list = [horizon.isoformat()]
+    from xinfang.ledger.protection import shown_to_sql
+
     if unit:
-        where.append("(c.unit = ? OR c.joint LIKE ?) AND (c.accused IS NULL OR c.accused != ?)")
+        where.append(f"(c.unit = ? OR c.joint LIKE ?) AND {shown_to_sql(ledger, 'c.accused')}")
         params += [unit, f'%"{unit}"%', unit]
     if township:
-        where.append("c.township = ? AND (c.accused IS NULL OR c.accused != ?)")
+        where.append(f"c.township = ? AND {shown_to_sql(ledger, 'c.accused')}")
         params += [township, township]
     rows = ledger.rows(
         "SELECT k.case_number, c.unit, c.leader, c.township, k.clock, k.due, k.provisional"
