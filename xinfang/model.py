@@ -271,6 +271,7 @@ class Policy(NamedTuple):
     deduction_min_level: Level
     reward_fen: int
     no_petition_pool_fen: int
+    accusation_deducts: bool = True  # an accusation (检举控告) at the deduction level costs the deposits too
 
     def is_collective(self, people: int) -> bool:
         return people >= self.collective_people
@@ -318,4 +319,5 @@ class Policy(NamedTuple):
             deduction_min_level=Level(dp["deduction_min_level"]),
             reward_fen=fen(dp["reward_yuan"]),
             no_petition_pool_fen=fen(raw["rewards"]["no_petition_pool_yuan"]),
+            accusation_deducts=bool(dp.get("accusation_deducts", True)),
         )
