@@ -216,3 +216,17 @@ def test_the_sql_twin_answers_as_the_rule(town):
                 if not hidden_from(ledger, r["accused"], name)}
         assert shown == rule, name
     assert not hidden_from(ledger, SECRETARY, "席桥镇") and hidden_from(ledger, SECRETARY, "车桥镇人民政府")
+
+
+# -- sanctions: published district-wide, counts only ------------------------------------------
+
+def test_sanctions_never_number_an_accusation(town):
+    ordinary = town.register(name="丁", received="2026-08-03")["case"]
+    case = accusation(town, received="2026-08-03")
+    town.ok("assign", ordinary, "--unit", "车桥镇", "--leader", "孙八", "--on", "2026-08-04")
+    town.ok("assign", case, "--unit", "区监察局", "--leader", "钱七", "--on", "2026-08-04")
+    rows = [r for r in town.ok("sanctions") if r["sanction"] == "chronic"]
+    assert rows and all(case not in json.dumps(r, ensure_ascii=False) for r in rows)
+    assert ordinary in rows[0]["cases"] and WITHHELD in rows[0]["trigger"]
+    listing = town("sanctions", "--csv").out
+    assert case not in listing and WITHHELD in listing
