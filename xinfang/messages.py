@@ -57,6 +57,28 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Note: the {year} deposits are settled; the {amount} yuan {case} would cost {official} is recorded as a "
         "post-settlement adjustment, not deducted from the settled year; see 'xinfang deposits statement --year {year}'",
     ),
+    # -- 检举控告 protection (ledger/protection.py): whom --accused was matched to (a notice after the write),
+    #    and what an output withholds --
+    "notice.accused_unit": (
+        "被检举控告对象：{name}（单位）；本件不交由{name}及其领导办理，也不向其展示",
+        "Accused: {name} (a unit); the case is never handled by or shown to {name} or its leaders",
+    ),
+    "notice.accused_official": (
+        "被检举控告对象：{name}（{homes}干部）；本件不交由{name}、{homes}及其领导办理，也不向其展示",
+        "Accused: {name} (an official of {homes}); the case is never handled by or shown to {name}, "
+        "{homes} or its leaders",
+    ),
+    "notice.accused_leader": (
+        "被检举控告对象：{name}（{homes}包案领导）；本件不交由{name}、{homes}及其领导办理，也不向其展示",
+        "Accused: {name} (a leader of {homes} cases); the case is never handled by or shown to {name}, "
+        "{homes} or its leaders",
+    ),
+    "notice.accused_person": (
+        "提醒：被检举控告对象{name}不是名册上的单位，也不在乡镇干部和包案领导之中，按个人姓名记录，仅对此姓名回避",
+        "Note: the accused {name} is neither a unit on the roster nor an official or recorded leader; "
+        "recorded as a person's name and protected against that name only",
+    ),
+    "protection.withheld": ("检举控告类 {n} 件", "{n} accusation(s) (检举控告类)"),
     # -- sanction triggers (rules/sanctions.py); the zh wording is the CLI contract, keep it exact --
     "sanction.veto": (
         "连续{n}个月信访排名后{bottom_size}位({months}),{month}排名于{published_on}公布;"

@@ -301,6 +301,7 @@ class Policy(NamedTuple):
     uncounted_statuses: frozenset = frozenset()  # statuses the ranking leaves out
     uncharged_statuses: frozenset = frozenset()  # statuses no deposit is deducted for
     issuer: str = ""  # the office printed on the bulletin, forms and letters ([office] issuer); "" = default wording
+    accusation_deducts: bool = True  # an accusation (检举控告) at the deduction level costs the deposits too
 
     def is_collective(self, people: int) -> bool:
         return people >= self.collective_people
@@ -357,4 +358,5 @@ class Policy(NamedTuple):
             uncharged_statuses=frozenset(Status(x) for x in dp.get("uncharged_statuses",
                                                                    ["transferred", "declined", "not_reaccepted"])),
             issuer=str(raw.get("office", {}).get("issuer", "")).strip(),
+            accusation_deducts=bool(dp.get("accusation_deducts", True)),
         )

@@ -187,7 +187,7 @@ def test_an_accused_person_never_leads_the_case_and_can_be_named_later(cli):
     case = cli.register(kind="accusation", township="泾口镇")["case"]
     before = cli.counts()
     res = cli("correct", case, "--accused", "王镇长", "--reason", "补记被控告人")
-    assert res.code == 0 and "recorded as a person" in res.err
+    assert res.code == 0 and "按个人姓名记录" in res.err
     assert cli.ok("show", case)["accused"] == "王镇长"
     before = cli.counts()
     res = cli("assign", case, "--unit", "区监察局", "--leader", "王镇长")

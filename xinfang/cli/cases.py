@@ -16,13 +16,12 @@ LIST_COLUMNS = ["number", "received", "channel", "township", "name", "level", "c
                 "unit", "leader"]
 
 
-def _accused(ref, text: str) -> str:
-    name, is_unit = ref.accused(text)
-    if not is_unit:
-        import sys
-
-        sys.stderr.write(f"Note: --accused {name!r} is not a unit on the roster; recorded as a person's name\n")
-    return name
+def _accused(ledger, text: str) -> str:
+    """The accused as stored; once the write is committed the clerk is told whom the name was
+    matched to (one line)."""
+    found = ledger.ref.accused(text)
+    ledger.notice(f"accused_{found.kind}", name=found.name, homes=found.homes)
+    return found.name
 
 
 def _parse_fields(ledger, *, received=None, channel=None, township=None, name=None, category=None, summary=None,
@@ -46,7 +45,7 @@ def _parse_fields(ledger, *, received=None, channel=None, township=None, name=No
         "level": parse.choice(Level, level, "--level") if level is not None else None,
         "kind": parse.choice(Kind, kind, "--kind") if kind is not None else None,
         "major": major,
-        "accused": _accused(ref, accused) if accused else None,
+        "accused": _accused(ledger, accused) if accused else None,
         "point": ref.point(point) if point else None,
     }
     return out

@@ -184,7 +184,10 @@ def deposits_statement(
     rows = statement_rows(ledger, official, _year(year))
     columns = ["official", "township", "role", "paid", "deducted", "refunded", "rewarded", "balance", "shortfall",
                "exhausted", "charged"]
-    table = [{**r, "charged": r["cases"]} for r in rows]
+    from xinfang.messages import text
+
+    table = [{**r, "charged": r["cases"] + ([text("protection.withheld", STATE.lang, n=r["withheld"])]
+                                            if r["withheld"] else [])} for r in rows]
     if any(r["adjustments"] for r in rows):  # charges recorded after their year was settled
         columns.append("adjustments")
         table = [{**r, "adjustments": [f"{a['case']} {a['amount']:.2f}" for a in r["adjustments"]]} for r in table]

@@ -301,7 +301,7 @@ def correct_case(ledger, number: str, fields: dict, reason: str, today: dt.date)
     from xinfang.ledger.deposits import check_case_correction
     check_case_correction(ledger, row, changed)  # a settled year's deposits stay as settled
     update_case(ledger, row, changed, "correct", reason)
-    if {"level", "township", "received"} & changed.keys():
+    if {"level", "township", "received", "kind"} & changed.keys():  # kind: the accusation_deducts policy
         # Deposits follow the corrected facts: the old and the new township, in the case's year.
         from xinfang.ledger.deposits import reconcile_deposits
 
@@ -336,13 +336,15 @@ def list_cases(ledger, township: str | None = None, status: Status | None = None
                unit: str | None = None, level: Level | None = None, open_only: bool = False,
                limit: int | None = None) -> list[dict]:
     """Cases matching the filters. Filtering by a township or unit never shows the accusations
-    made against that township or unit (检举控告 protection)."""
+    it is protected against (检举控告: made against it, its leaders or a person of it)."""
+    from xinfang.ledger.protection import shown_to_sql
+
     where, params = [], []
     if township:
-        where.append("township = ? AND (accused IS NULL OR accused != ?)")
+        where.append(f"township = ? AND {shown_to_sql(ledger)}")
         params += [township, township]
     if unit:
-        where.append("(unit = ? OR joint LIKE ?) AND (accused IS NULL OR accused != ?)")
+        where.append(f"(unit = ? OR joint LIKE ?) AND {shown_to_sql(ledger)}")
         params += [unit, f'%"{unit}"%', unit]
     if status:
         where.append("status = ?")

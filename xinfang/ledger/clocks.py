@@ -190,13 +190,15 @@ def overdue_clocks(ledger, on: dt.date, unit: str | None = None, township: str |
 
     where = ["k.done_on IS NULL", f"k.{NOT_A_WINDOW}", "k.due < ?"]
     params: list = [horizon.isoformat()]
+    from xinfang.ledger.protection import shown_to_sql
+
     if unit:
         # A review's answer is chased against the body that reviews (k.body), not the case's unit.
         where.append("(coalesce(k.body, c.unit) = ? OR (k.body IS NULL AND c.joint LIKE ?))"
-                     " AND (c.accused IS NULL OR c.accused != ?)")
+                     f" AND {shown_to_sql(ledger, 'c.accused')}")
         params += [unit, f'%"{unit}"%', unit]
     if township:
-        where.append("c.township = ? AND (c.accused IS NULL OR c.accused != ?)")
+        where.append(f"c.township = ? AND {shown_to_sql(ledger, 'c.accused')}")
         params += [township, township]
     rows = ledger.rows(
         "SELECT k.case_number, coalesce(k.body, c.unit) AS unit, CASE WHEN k.body IS NULL THEN c.leader END AS leader,"

@@ -27,13 +27,13 @@ from contextlib import contextmanager
 
 from xinfang.errors import XinfangError
 from xinfang.ledger.officials import describe_term, find_official, load_officials, term_dates
-from xinfang.model import Case, Level, Status, fen, yuan
+from xinfang.model import Case, Kind, Level, Status, fen, yuan
 
-CASE_COLUMNS = "number, received, township, level, status"
+CASE_COLUMNS = "number, received, township, level, status, kind"
 ENTRY_COLUMNS = "seq, official, kind, amount_fen, on_date, case_number, year, note"
 _ENTRY_ROW = ("official", "kind", "amount_fen", "on_date", "case_number", "year", "note")
 # Relevant to deposits: fields that decide whether, when and where a case is charged.
-CHARGE_FIELDS = frozenset({"level", "township", "received", "status"})
+CHARGE_FIELDS = frozenset({"level", "township", "received", "status", "kind"})  # kind: accusation_deducts
 KIND_LABELS = {"pay": ("缴纳", "paid"), "deduct": ("扣缴", "deducted"), "reverse": ("冲回", "reversed"),
                "refund": ("退还", "refunded"), "reward": ("奖励", "reward")}
 _BALANCE_NOTE = re.compile(r"; balance (\d{4}): (-?\d+\.\d{2})$")
@@ -105,8 +105,9 @@ def load_cases(ledger, levels: Iterable[Level], townships: Sequence[str] | None 
         params += list(townships)
     cur = ledger.conn.execute(f"SELECT {CASE_COLUMNS} FROM cases WHERE {' AND '.join(where)}", params)
     fromiso, lv, st = dt.date.fromisoformat, _LEVELS, _STATUSES
-    return [Case(number, fromiso(received), township, lv[level], status=st[status])
-            for number, received, township, level, status in cur]
+    kinds = {k.value: k for k in Kind}
+    return [Case(number, fromiso(received), township, lv[level], kind=kinds[kind], status=st[status])
+            for number, received, township, level, status, kind in cur]
 
 
 def charge_levels(policy) -> list[Level]:
@@ -400,6 +401,26 @@ def statement_rows(ledger, official: str | None = None, year: int | None = None)
                          "balance": yuan(r.balance), "refunded": yuan(r.refunded), "rewarded": yuan(r.rewarded),
                          "shortfall": yuan(r.shortfall), "exhausted": r.exhausted, "cases": list(r.cases),
                          "adjustments": adjustments.get(r.official, [])})
+    return _withhold_accusations(ledger, rows)
+
+
+def _withhold_accusations(ledger, rows: list[dict]) -> list[dict]:
+    """An accusation (检举控告) behind an official's deduction is counted (``withheld``) but its
+    number not shown when the official or their township is one it protects against."""
+    from xinfang.ledger.protection import hidden_from
+
+    numbers = sorted({c for r in rows for c in r["cases"]})
+    accused: dict[str, str] = {}
+    for start in range(0, len(numbers), 500):
+        chunk = numbers[start:start + 500]
+        accused.update(ledger.conn.execute(
+            f"SELECT number, accused FROM cases WHERE number IN ({_marks(chunk)}) AND accused IS NOT NULL", chunk))
+    for r in rows:
+        hidden = [c for c in r["cases"] if c in accused and (hidden_from(ledger, accused[c], r["official"])
+                                                              or hidden_from(ledger, accused[c], r["township"]))]
+        r["withheld"] = len(hidden)
+        if hidden:
+            r["cases"] = [c for c in r["cases"] if c not in hidden]
     return rows
 
 

@@ -40,11 +40,13 @@ def header(key: str, lang: str) -> str:
     return "case" if key == "number" else key
 
 
-def _select(township: str | None, month: str | None, limit: int | None = None) -> tuple[str, list]:
+def _select(ledger, township: str | None, month: str | None, limit: int | None = None) -> tuple[str, list]:
+    from xinfang.ledger.protection import shown_to_sql
+
     where, params = [], []
     if township:
-        # 检举控告 protection: never hand a township the accusations made against it.
-        where.append("township = ? AND (accused IS NULL OR accused != ?)")
+        # 检举控告 protection: never hand a township the accusations it is protected against.
+        where.append(f"township = ? AND {shown_to_sql(ledger)}")
         params += [township, township]
     if month:
         where.append("month = ?")
@@ -61,14 +63,14 @@ def case_numbers(ledger, township: str | None = None, month: str | None = None) 
 
 
 def count_cases(ledger, township: str | None = None, month: str | None = None) -> int:
-    sql, params = _select(township, month)
+    sql, params = _select(ledger, township, month)
     return ledger.scalar(f"SELECT count(*) FROM ({sql})", params)
 
 
 def export_rows(ledger, township: str | None = None, month: str | None = None,
                 limit: int | None = None) -> Iterator[tuple]:
     """Stored case rows in case-number order, as tuples in ``EXPORT_COLUMNS`` order (a live cursor)."""
-    sql, params = _select(township, month, limit)
+    sql, params = _select(ledger, township, month, limit)
     return ledger.conn.execute(sql, params)
 
 

@@ -34,7 +34,7 @@ from xinfang.errors import XinfangError
 from xinfang.labels import LABELS
 from xinfang.ledger.cases import CASE_FIELDS, case_number, check_case_fields
 from xinfang.ledger.export import DATE_COLUMNS, DERIVED, ENUM_COLUMNS, LIFECYCLE, REQUIRED
-from xinfang.ledger.protection import protected_for
+from xinfang.ledger.protection import protected_for, protection
 from xinfang.ledger.history import ChainWriter, RecordEncoder, last_link, now_stamp
 from xinfang.ledger.tables import Table, open_table
 from xinfang.model import OPEN_STATUSES, Channel, Kind, Level, Status
@@ -152,6 +152,7 @@ class RowChecker:
         self.categories: dict = {}
         self.points: dict = {"": None}
         self.units: dict = {"": None}
+        self.accused: dict = {"": None}  # not ``units``: an accused may be a person, a unit may not
         self.flags: dict = {"": False}
         self.people: dict = {"": 1}  # blank optional columns take register's defaults
         self.birth_ok: dict[str, bool] = {}
@@ -159,7 +160,7 @@ class RowChecker:
         self.registered = {"", Status.registered.value, Status.registered.zh, Status.registered.en}
         self.parsers = {
             "township": ref.township, "category": ref.category, "point": ref.point, "unit": ref.unit,
-            "accused": ref.unit, "joint": ref.unit, "people": self._count, "major": self._flag,
+            "accused": lambda raw, option: ref.accused(raw, option).name, "joint": ref.unit, "people": self._count, "major": self._flag,
             "signed": self._flag, "cease_agreement": self._flag,
             **{k: parse.parse_date for k in DATE_COLUMNS},
             **{k: (lambda e: lambda r, o: parse.choice(e, r, o).value)(e) for k, e in ENUM_COLUMNS.items()},
@@ -304,9 +305,9 @@ class RowChecker:
         pt = self.points.get(point, _MISS)
         if pt is _MISS:
             pt = soft(self.points, "point", point, problems)
-        acc = self.units.get(accused, _MISS)
+        acc = self.accused.get(accused, _MISS)
         if acc is _MISS:
-            acc = soft(self.units, "accused", accused, problems)
+            acc = soft(self.accused, "accused", accused, problems)
 
         v = name.strip()
         if not v or len(v) > 50 or _CONTROL(v):
@@ -825,6 +826,7 @@ def import_cases(ledger, path: Path, today: dt.date, check_only: bool = False,
             ref = ledger.ref  # what the checks read from the ledger, read here before the fork
             for name in ("townships", "township_names", "units", "categories", "points"):
                 getattr(ref, name)
+            protection(ledger)  # whom accusations protect against: officials and recorded leaders
 
             def messages():
                 ledger.conn = None  # the reading process never touches the writer's connection

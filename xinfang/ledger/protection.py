@@ -1,12 +1,137 @@
-"""Whom a case's accusation protects against (检举控告): the names ``rules.protection`` compares."""
+"""Whom a case's accusation protects against (检举控告): the names ``rules.protection`` compares.
+
+The accused is a unit (a township or department on the roster) or a person. A person is found
+among the officials of every township (``officials``; names are unique in a ledger and all terms
+of a name belong to one township) and the leaders recorded on cases (the case's unit is theirs).
+A case's protected set is the accused, the accused unit or the person's units (townships,
+departments), and the leaders of those units: their officials and the leaders recorded on their
+cases.
+
+It is derived when read, not stored: a person named as an official or leader after the
+accusation was registered is protected against from then on, and no stored column can drift from
+the officials and cases. What it reads (the roster, the officials and the (unit, leader) pairs of
+the cases) is loaded once per ledger by ``protection(ledger)``; an import loads it before its
+reading process forks, which then never touches the connection.
+
+``shown_to_sql`` is the SQL twin the listings filter by: a function on the connection that asks
+the same protected set, so that the Python rule and the SQL give one answer.
+"""
 
 from __future__ import annotations
 
-from xinfang.rules.protection import protected_names
+from typing import NamedTuple
+
+from xinfang.rules.protection import normalise
+
+# A township's roster name with its suffix dropped is its short name (车桥镇 → 车桥).
+_SHORT_SUFFIXES = ("街道办事处", "街道", "镇", "乡")
+
+UNIT, OFFICIAL, LEADER, PERSON = "unit", "official", "leader", "person"
+
+
+class AccusedMatch(NamedTuple):
+    """Whom ``--accused`` names: ``name`` as stored, ``kind`` (unit, official, leader or person not
+    found), and ``homes``, the units a person belongs to (the unit itself for a unit)."""
+
+    name: str
+    kind: str
+    homes: tuple[str, ...] = ()
+
+
+class Protection:
+    """What the protection reads from one ledger, loaded once."""
+
+    def __init__(self, ledger):
+        ref = ledger.ref
+        self.units: dict[str, str] = {}  # normalised name or short name -> roster name
+        short: dict[str, set[str]] = {}
+        for name in ref.township_names + ref.units:
+            self.units[normalise(name)] = name
+        for name in ref.township_names:
+            key = normalise(name)
+            for suffix in _SHORT_SUFFIXES:
+                if key.endswith(suffix) and len(key) - len(suffix) >= 2:
+                    short.setdefault(key[: -len(suffix)], set()).add(name)
+                    break
+        for key, names in short.items():
+            if len(names) == 1 and key not in self.units:
+                self.units[key] = next(iter(names))
+        self.people: dict[str, tuple[str, str]] = {}  # normalised person -> (name as recorded, kind)
+        self.homes: dict[str, set[str]] = {}  # normalised person -> their units
+        self.staff: dict[str, set[str]] = {}  # unit -> normalised names of its officials and leaders
+        conn = ledger.conn
+        for name, township in conn.execute("SELECT DISTINCT name, township FROM officials"):
+            self._add(name, township, OFFICIAL)
+        for unit, leader in conn.execute(
+                "SELECT DISTINCT unit, leader FROM cases WHERE leader IS NOT NULL AND unit IS NOT NULL"):
+            self._add(leader, unit, LEADER)
+        self._protected: dict[str, frozenset[str]] = {}
+
+    def _add(self, person: str, unit: str, kind: str) -> None:
+        key = normalise(person)
+        if not key:
+            return
+        self.people.setdefault(key, (person, kind))  # officials first: they are read first
+        self.homes.setdefault(key, set()).add(unit)
+        self.staff.setdefault(unit, set()).add(key)
+
+    def match(self, text: str) -> AccusedMatch:
+        """Whom ``text`` names, compared after ``normalise``: a unit, else a known person, else a
+        person's name (normalised) that matches no one."""
+        key = normalise(text)
+        if key in self.units:
+            unit = self.units[key]
+            return AccusedMatch(unit, UNIT, (unit,))
+        if key in self.people:
+            name, kind = self.people[key]
+            return AccusedMatch(name, kind, tuple(sorted(self.homes[key])))
+        return AccusedMatch(key, PERSON)
+
+    def protected(self, accused: str | None) -> frozenset[str]:
+        """The normalised names that may never handle or see an accusation against ``accused``."""
+        if not accused:
+            return frozenset()
+        hit = self._protected.get(accused)
+        if hit is None:
+            found = self.match(accused)
+            names = {normalise(accused), normalise(found.name)}
+            for unit in found.homes:
+                names.add(normalise(unit))
+                names |= self.staff.get(unit, set())
+            hit = self._protected[accused] = frozenset(n for n in names if n)
+        return hit
+
+
+def protection(ledger) -> Protection:
+    """The ledger's ``Protection``, loaded on first use."""
+    hit = getattr(ledger, "_protection", None)
+    if hit is None:
+        hit = ledger._protection = Protection(ledger)
+    return hit
 
 
 def protected_for(ledger, accused: str | None) -> frozenset[str]:
     """The normalised names that may never handle an accusation against ``accused``."""
     if not accused:
         return frozenset()
-    return protected_names(accused)
+    return protection(ledger).protected(accused)
+
+
+def hidden_from(ledger, accused: str | None, name: str | None) -> bool:
+    """Whether an accusation against ``accused`` is withheld from ``name`` (a unit, township or
+    person an output is addressed to): the rule the SQL twin ``shown_to_sql`` answers."""
+    return bool(accused) and bool(name) and normalise(name) in protected_for(ledger, accused)
+
+
+_SQL_FUNCTION = "xinfang_hidden_from"
+
+
+def shown_to_sql(ledger, column: str = "accused") -> str:
+    """A SQL condition, taking one parameter (the name the output is addressed to), true for the
+    cases that may be shown to it: not an accusation, or one whose protected set leaves it out."""
+    conn = ledger.conn
+    if getattr(ledger, "_protection_conn", None) is not conn:
+        conn.create_function(_SQL_FUNCTION, 2, lambda accused, name: int(hidden_from(ledger, accused, name)),
+                             deterministic=True)
+        ledger._protection_conn = conn
+    return f"({column} IS NULL OR NOT {_SQL_FUNCTION}({column}, ?))"

@@ -43,15 +43,14 @@ class Reference:
         """A responsible unit is a township on the roster or a department in data/units.csv."""
         return closest(text, self.township_names + self.units, option, "units")
 
-    def accused(self, text: str, option: str = "--accused") -> tuple[str, bool]:
-        """The accused of an accusation: a unit (township or department) when the name is one, else a
-        person's name as typed. Returns (name, is_unit)."""
+    def accused(self, text: str, option: str = "--accused"):
+        """Whom an accusation accuses (``xinfang.ledger.protection.AccusedMatch``): a unit (township
+        or department, by its name, short name or 政府 / 人民政府 form) when the name is one, else an
+        official or a leader recorded on a case, else a person's name as given (normalised)."""
+        from xinfang.ledger.protection import protection
         from xinfang.parse import parse_text
 
-        try:
-            return self.unit(text, option), True
-        except XinfangError:
-            return parse_text(text, option, 50), False
+        return protection(self.ledger).match(parse_text(text, option, 50))
 
     def category(self, text: str, option: str = "--category") -> str:
         value = (text or "").strip()

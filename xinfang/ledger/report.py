@@ -258,6 +258,8 @@ def gather_sanctions(ledger, month: str, today: dt.date) -> list[dict] | None:
 def gather_deposits(ledger, month: str, as_of: dt.date) -> list[dict]:
     """Officials charged for the month's cases: the net deduction (deductions less reversals) of
     the cases received in the month, the cases behind it and the official's balance for the year.
+    The bulletin is published district-wide: an accusation's number is withheld, only counted
+    (``withheld``; 检举控告 protection).
 
     Read from the append-only deposit entries, so a case corrected later (level lowered, other
     township) shows here as its reversal left it.
@@ -266,10 +268,12 @@ def gather_deposits(ledger, month: str, as_of: dt.date) -> list[dict]:
 
     first, last = month_bounds(month)
     rows = ledger.rows(
-        "SELECT e.official, e.kind, e.amount_fen, e.case_number FROM deposit_entries e JOIN cases c"
+        "SELECT e.official, e.kind, e.amount_fen, e.case_number, c.kind = 'accusation' AS accusation"
+        " FROM deposit_entries e JOIN cases c"
         " ON c.number = e.case_number WHERE e.kind IN ('deduct', 'reverse') AND c.received BETWEEN ? AND ?"
         " ORDER BY e.seq", (first.isoformat(), last.isoformat()))
     net: dict[str, dict[str, int]] = {}
+    accusations = {r["case_number"] for r in rows if r["accusation"]}
     for r in rows:
         sign = 1 if r["kind"] == "deduct" else -1
         per_case = net.setdefault(r["official"], {})
@@ -288,7 +292,8 @@ def gather_deposits(ledger, month: str, as_of: dt.date) -> list[dict]:
             continue
         post = posts.get(official, {})
         out.append({"official": official, "township": post.get("township", ""), "role": post.get("role"),
-                    "cases": cases, "deducted_fen": total,
+                    "cases": [c for c in cases if c not in accusations], "deducted_fen": total,
+                    "withheld": sum(c in accusations for c in cases),
                     "balance_fen": balance(entries, official, year) if mod else None})
     roles = {"secretary": 0, "head": 1}
     out.sort(key=lambda r: (-r["deducted_fen"], r["township"], roles.get(r["role"], 9), r["official"]))
@@ -431,7 +436,8 @@ def gather_form(ledger, number: str, kind: str, for_unit: str | None, reveal: bo
     """The facts of one case for a printable form.
 
     ``for_unit`` is the unit the copy is for (default: the handling unit). An accusation's form is
-    never made for the unit it accuses, and the accused never appears among the form's recipients.
+    never made for a unit it is protected against (the accused, the accused person's township, their
+    leaders: ``ledger.protection``), and none of them appears among the form's recipients.
     Personal data is returned as recorded, with ``revealed`` saying whether the clerk asked to see
     it: the form (``xinfang.render.forms``) masks it otherwise.
     """
@@ -440,16 +446,21 @@ def gather_form(ledger, number: str, kind: str, for_unit: str | None, reveal: bo
 
     if kind not in FORM_KINDS:
         raise XinfangError(f"--kind: unknown form {kind!r}", fix="use assignment (呈阅交办单) or handling (包案处理表)")
+    from xinfang.ledger.protection import hidden_from
+
     row = get_case(ledger, number)
     accused = row["accused"]
-    if for_unit and accused and for_unit == accused:
+    addressed = for_unit or row.get("unit")
+    if hidden_from(ledger, accused, addressed):
         raise XinfangError(
-            f"--for: {row['number']} is an accusation against {accused}; its forms are never made for the accused",
-            fix="make the form for the handling unit (drop --for) or another unit",
+            f"--for: {row['number']} is an accusation against {accused}; its forms are never made for {addressed}, "
+            "the accused, its township or their leaders",
+            fix="make the form for another unit with --for" if for_unit or not row.get("unit") else
+                "reassign the case to a unit the accusation does not concern, then make its form",
         )
     joint = json.loads(row["joint"]) if row.get("joint") else []
-    recipients = [u for u in [row.get("unit"), *joint] if u and u != accused]
-    if row["major"] and "区督查办" not in recipients and "区督查办" != accused:
+    recipients = [u for u in [row.get("unit"), *joint] if u and not hidden_from(ledger, accused, u)]
+    if row["major"] and "区督查办" not in recipients and not hidden_from(ledger, accused, "区督查办"):
         recipients.append("区督查办")  # major matters are assigned and supervised by the supervision office
     if for_unit and for_unit not in recipients:
         recipients.insert(0, for_unit)

@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 
 from xinfang.errors import XinfangError
-from xinfang.model import Action, Clock, Level, SanctionKind, SanctionStatus
+from xinfang.model import Action, Clock, Level, Message, SanctionKind, SanctionStatus
 
 MECHANICAL = (SanctionKind.veto, SanctionKind.key_management)
 # The local time limits (限时办结) give each case its on-time result for the summons rate.
@@ -198,9 +198,48 @@ def _as_json(finding, decided: dict[str, dict]) -> dict:
 
 def list_sanctions(ledger, today: dt.date, month: str | None = None) -> list[dict]:
     """``sanctions [--month]``: each finding with the person's decision applied; ``trigger`` is a
-    ``Message`` for the edge to word."""
+    ``Message`` for the edge to word. Published district-wide (and in the bulletin): an accusation
+    (检举控告) behind a finding is counted, never numbered (``withhold_accusations``)."""
     decided = decisions(ledger, today)
-    return [_as_json(f, decided) for f in findings(ledger, today, month)]
+    found = findings(ledger, today, month)
+    accusations = accusation_numbers(ledger, {c for f in found for c in f.cases})
+    rows = [_as_json(f, decided) for f in found]
+    for row in rows:
+        if accusations & set(row["cases"]):
+            row["trigger"] = withhold_accusations(row["trigger"], accusations)
+            row["cases"] = [c for c in row["cases"] if c not in accusations]
+    return rows
+
+
+def accusation_numbers(ledger, numbers) -> frozenset[str]:
+    """Which of these case numbers are accusations."""
+    numbers, hits = sorted(numbers), set()
+    for start in range(0, len(numbers), 500):
+        chunk = numbers[start:start + 500]
+        hits.update(r[0] for r in ledger.conn.execute(
+            f"SELECT number FROM cases WHERE kind = 'accusation' AND number IN ({', '.join('?' * len(chunk))})",
+            chunk))
+    return frozenset(hits)
+
+
+def withhold_accusations(value, accusations: frozenset[str]):
+    """``value`` (a trigger ``Message``) with the accusations' numbers out: a listed part describing
+    one is dropped and counted ("检举控告类 N 件"), a number given alone becomes that count."""
+    def counted(n: int) -> Message:
+        return Message.of("protection.withheld", n=n)
+
+    def describes(item) -> bool:
+        return isinstance(item, Message) and any(v in accusations for k, v in item.params if k in ("number", "case"))
+
+    if isinstance(value, Message):
+        return Message(value.code, tuple((k, withhold_accusations(v, accusations)) for k, v in value.params))
+    if isinstance(value, (tuple, list)):
+        hidden = sum(map(describes, value))
+        kept = tuple(withhold_accusations(v, accusations) for v in value if not describes(v))
+        return kept + ((counted(hidden),) if hidden else ())
+    if isinstance(value, str) and value in accusations:
+        return counted(1)
+    return value
 
 
 def decide(ledger, key: str, status: SanctionStatus, reason: str | None, today: dt.date) -> dict:

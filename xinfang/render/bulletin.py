@@ -310,6 +310,17 @@ def _overdue(b, lang: str) -> Section:
     return Section("overdue", t("s_overdue", lang), [lead], [Table(cols, rows, frozenset({1, 2, 3}))])
 
 
+def _withheld_numbers(r: dict, lang: str) -> str:
+    """The case numbers of a row; its accusations (检举控告) counted, their numbers withheld."""
+    numbers = ("、" if lang == "zh" else ", ").join(r["cases"])
+    if not r.get("withheld"):
+        return numbers
+    from xinfang.messages import text
+
+    hidden = text("protection.withheld", lang, n=r["withheld"])
+    return f"{numbers}{'；' if lang == 'zh' else '; '}{hidden}" if numbers else hidden
+
+
 def _deposits(b, lang: str) -> Section:
     deduction = yuan_text(b.method["deduction_fen"])
     level = _label("Level", b.method["deduction_min_level"], lang)
@@ -321,9 +332,8 @@ def _deposits(b, lang: str) -> Section:
     if not b.deposits:
         return Section("deposits", t("s_deposits", lang), [lead, t("none", lang)], [])
     cols = [t(k, lang) for k in ("township", "role", "official", "cases", "deducted", "case_numbers", "balance")]
-    sep = "、" if lang == "zh" else ", "
-    rows = [[r["township"], _label("Role", r["role"], lang) if r["role"] else "", r["official"], len(r["cases"]),
-             r["deducted_fen"] / 100, sep.join(r["cases"]),
+    rows = [[r["township"], _label("Role", r["role"], lang) if r["role"] else "", r["official"],
+             len(r["cases"]) + r.get("withheld", 0), r["deducted_fen"] / 100, _withheld_numbers(r, lang),
              None if r["balance_fen"] is None else r["balance_fen"] / 100] for r in b.deposits]
     total = sum(r["deducted_fen"] for r in b.deposits)
     rows.append([t("ch_total", lang), "", "", None, total / 100, "", None])

@@ -26,7 +26,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from operator import attrgetter
 from typing import NamedTuple
 
-from xinfang.model import Case, Level, Official, Policy, Role
+from xinfang.model import Case, Kind, Level, Official, Policy, Role
 
 PAY, DEDUCT, REVERSE, REFUND, REWARD = "pay", "deduct", "reverse", "refund", "reward"
 KINDS = (PAY, DEDUCT, REVERSE, REFUND, REWARD)
@@ -95,13 +95,19 @@ class SettlementRow(NamedTuple):
 # What is owed
 
 
+def charges_deposits(case: Case, policy: Policy) -> bool:
+    """Whether the case's kind lets it cost a deposit: an accusation (检举控告) only when the policy's
+    ``accusation_deducts`` says so."""
+    return policy.accusation_deducts or case.kind != Kind.accusation
+
+
 def expected_charges(
     cases: Iterable[Case], officials: Sequence[Official], policy: Policy
 ) -> dict[tuple[str, str], int]:
     """The deductions the ledger should hold: ``(case number, official name) -> fen``.
 
     Every case at ``policy.deduction_min_level`` or above that was not transferred (转送, it
-    belongs to another body) costs ``policy.deduction_fen`` to each party secretary and township
+    belongs to another body), and is not an accusation the policy spares (``charges_deposits``), costs ``policy.deduction_fen`` to each party secretary and township
     head of the case's township who was in post on the case's received date. The mapping lists
     cases by received date, then number: :func:`reconcile` covers them in that order when a
     balance cannot cover them all.
@@ -114,7 +120,7 @@ def expected_charges(
         if official.role in _ROLE_ORDER:
             chargeable[official.township].append(official)
     levels, uncharged = {lv for lv in Level if lv.rank >= floor}, policy.uncharged_statuses
-    charged = [c for c in cases if c.level in levels and c.status not in uncharged]
+    charged = [c for c in cases if c.level in levels and c.status not in uncharged and charges_deposits(c, policy)]
     owed: dict[tuple[str, str], int] = {}
     for case in sorted(charged, key=_RECEIVED_NUMBER):
         day = case.received
@@ -438,6 +444,7 @@ def settle_year(
         c.township
         for c in cases
         if c.level in skip_levels and c.received.year == year and c.status not in uncharged
+        and charges_deposits(c, policy)
     }
 
     names = _officials_in(officials, year)

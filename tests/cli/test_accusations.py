@@ -1,0 +1,232 @@
+"""检举控告 protection end to end (issue 13, item 1): an accusation never reaches the accused — the
+accused unit, the accused person, the person's township, or a leader of it — through any command,
+import or output, and outputs addressed to them or published district-wide count it only."""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+
+import pytest
+
+SECRETARY, HEAD, LEADER = "周明", "王芳", "李四"  # 车桥镇's 党委书记 and 乡镇长; a leader on a 车桥镇 case
+WITHHELD = "检举控告类 1 件"
+
+
+@pytest.fixture
+def town(cli):
+    """车桥镇 with its two officials (deposits paid) and a case of its led by 李四."""
+    cli.ok("officials", "add", "--township", "车桥镇", "--role", "secretary", "--name", SECRETARY, "--from", "2026-01-01")
+    cli.ok("officials", "add", "--township", "车桥镇", "--role", "head", "--name", HEAD, "--from", "2026-01-01")
+    for name in (SECRETARY, HEAD):
+        cli.ok("deposits", "pay", "--official", name, "--amount", "10000", "--on", "2026-01-15")
+    ordinary = cli.register(name="甲")["case"]
+    cli.ok("assign", ordinary, "--unit", "车桥镇", "--leader", LEADER, "--on", "2026-11-03")
+    return cli
+
+
+def accusation(cli, accused=SECRETARY, **fields) -> str:
+    values = {"kind": "accusation", "accused": accused, "name": "乙", "summary": "书记违规处置集体土地", **fields}
+    return cli.register(**values)["case"]
+
+
+# -- resolution at registration --------------------------------------------------------------
+
+@pytest.mark.parametrize("typed, stored, told", [
+    (SECRETARY, SECRETARY, "被检举控告对象：周明（车桥镇干部）"),
+    ("周\u200b明", SECRETARY, "被检举控告对象：周明（车桥镇干部）"),  # a zero-width space
+    (LEADER, LEADER, "被检举控告对象：李四（车桥镇包案领导）"),
+    ("车桥镇政府", "车桥镇", "被检举控告对象：车桥镇（单位）"),
+    ("车桥镇人民政府", "车桥镇", "被检举控告对象：车桥镇（单位）"),
+    ("车桥\u200b镇", "车桥镇", "被检举控告对象：车桥镇（单位）"),
+    ("车桥　镇", "车桥镇", "被检举控告对象：车桥镇（单位）"),  # an ideographic (full-width) space
+    ("车桥", "车桥镇", "被检举控告对象：车桥镇（单位）"),  # the roster's short name
+    ("区国土局", "区国土局", "被检举控告对象：区国土局（单位）"),
+])
+def test_register_matches_the_accused_and_tells_the_clerk(town, typed, stored, told):
+    res = town("register", "--received", "2026-11-02", "--channel", "letter", "--township", "车桥镇", "--name", "乙",
+               "--category", "compensation", "--summary", "x", "--kind", "accusation", "--accused", typed, "--json")
+    assert res.code == 0, res.err
+    assert told in res.err
+    case = json.loads(res.out)["case"]
+    assert town.ok("show", case)["accused"] == stored
+
+
+def test_an_unknown_person_is_recorded_and_the_clerk_told(town):
+    res = town("register", "--received", "2026-11-02", "--channel", "letter", "--township", "车桥镇", "--name", "乙",
+               "--category", "compensation", "--summary", "x", "--kind", "accusation", "--accused", "赵\u200b某",
+               lang="en")
+    assert res.code == 0 and "recorded as a person's name" in res.err and "赵某" in res.err
+
+
+# -- handling: assign, leader, joint, transfer, correct ------------------------------------------
+
+@pytest.mark.parametrize("options, field", [
+    (["--unit", "车桥镇", "--leader", "钱七"], "--unit"),  # the accused person's township
+    (["--unit", "车桥", "--leader", "钱七"], "--unit"),
+    (["--unit", "区监察局", "--leader", SECRETARY], "--leader"),  # the accused
+    (["--unit", "区监察局", "--leader", "周\u200b明"], "--leader"),
+    (["--unit", "区监察局", "--leader", HEAD], "--leader"),  # the township's head
+    (["--unit", "区监察局", "--leader", LEADER], "--leader"),  # a leader recorded on the township's cases
+    (["--unit", "区监察局", "--leader", "钱七", "--joint", "车桥镇"], "--joint"),
+])
+def test_an_accusation_against_a_person_is_never_assigned_to_their_township_or_its_leaders(town, options, field):
+    case = accusation(town, major=True)
+    before = town.counts()
+    res = town("assign", case, *options)
+    assert res.code == 1 and res.err.startswith(f"Error: {field}") and "accused" in res.err
+    assert town.counts() == before
+    assert town("assign", case, "--unit", "区监察局", "--leader", "钱七").code == 0
+
+
+def test_an_accusation_against_a_township_is_never_led_by_its_officials(town):
+    case = accusation(town, accused="车桥镇")
+    for leader in (SECRETARY, HEAD, LEADER):
+        res = town("assign", case, "--unit", "区国土局", "--leader", leader)
+        assert res.code == 1 and res.err.startswith("Error: --leader"), leader
+
+
+@pytest.mark.parametrize("accused, to", [(SECRETARY, "车桥镇"), ("车桥镇政府", "车桥镇"), ("车桥镇", "车桥镇人民政府")])
+def test_an_accusation_is_never_transferred_to_the_accused(town, accused, to):
+    case = accusation(town, accused=accused)
+    before = town.counts()
+    res = town("transfer", case, "--to", to, "--reason", "属地处理")
+    assert res.code == 1 and res.err.startswith("Error: --to") and town.counts() == before
+
+
+def test_correct_refuses_to_name_an_accused_who_already_handles_the_case(town):
+    case = town.register(name="丙")["case"]
+    town.ok("assign", case, "--unit", "车桥镇", "--leader", "钱七")
+    before = town.counts()
+    res = town("correct", case, "--kind", "accusation", "--accused", SECRETARY, "--reason", "实为检举")
+    assert res.code == 1 and res.err.startswith("Error: --accused") and town.counts() == before
+
+
+# -- import ------------------------------------------------------------------------------------
+
+def test_import_never_assigns_or_transfers_an_accusation_to_the_accused(town, tmp_path):
+    path = tmp_path / "in.csv"
+    head = ["登记日期", "形式", "属地", "信访人", "内容分类", "摘要", "类别", "被控告单位", "状态", "责任单位", "包案领导",
+            "交办日期", "办结日期"]
+    base = ["2026-10-01", "来信", "车桥镇", "甲", "征地补偿", "x", "检举控告类"]
+    with open(path, "w", encoding="utf-8-sig", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(head)
+        w.writerow(base + [SECRETARY, "交办", "车桥镇", "钱七", "2026-10-02", ""])  # to the person's township
+        w.writerow(base + [SECRETARY, "转送", "车桥镇", "", "", "2026-10-03"])  # transferred to it
+        w.writerow(base + ["车桥镇政府", "交办", "区国土局", HEAD, "2026-10-02", ""])  # led by its head
+        w.writerow(base + ["车桥镇", "转送", "车桥镇", "", "", "2026-10-03"])  # transferred to the accused
+        w.writerow(base + [SECRETARY, "交办", "区监察局", "钱七", "2026-10-02", ""])  # good
+    before = town.counts()
+    res = town("import", path)
+    assert res.code == 1 and town.counts() == before
+    listed = [line for line in res.err.splitlines() if line.startswith("第")]
+    assert [line.split(" ")[1] for line in listed] == ["2", "3", "4", "5"]
+    assert all("can never be handled by the accused" in line for line in listed), listed
+
+
+# -- outputs addressed to the accused's township ------------------------------------------------
+
+def test_listings_exports_and_overdue_for_the_township_never_show_it(town):
+    case = accusation(town, received="2026-10-01")
+    town.ok("assign", case, "--unit", "区监察局", "--leader", "钱七", "--on", "2026-10-02")
+    ordinary = town.ok("cases", "--township", "车桥镇")
+    assert case not in {r["case"] for r in ordinary} and len(ordinary) == 1
+    assert case in {r["case"] for r in town.ok("cases")}
+    exported = json.loads(town("export", "--township", "车桥镇", "--format", "json").out)
+    assert [r["name"] for r in exported] == ["甲"]
+    assert case not in town("overdue", "--township", "车桥镇", "--csv").out
+    assert case in town("overdue", "--unit", "区监察局", "--csv").out
+
+
+def test_a_form_is_never_made_for_the_accused_persons_township(town, tmp_path):
+    case = accusation(town, major=True)
+    town.ok("assign", case, "--unit", "区监察局", "--leader", "钱七", "--joint", "区国土局")
+    out = tmp_path / "f.html"
+    res = town("form", case, "--for", "车桥镇", "-o", out)
+    assert res.code == 1 and "accusation" in res.err and not out.exists()
+    assert town("form", case, "-o", out).code == 0
+    recipients = re.search(r'<p class="recipients">(.*?)</p>', out.read_text(encoding="utf-8")).group(1)
+    assert "车桥镇" not in recipients
+
+
+# -- deposits: the statement and the bulletin count an accusation, never number it ---------------
+
+def test_deposits_statement_of_the_accused_counts_the_accusation(town):
+    ordinary = town.register(name="丁", level="city")["case"]
+    case = accusation(town, level="city")
+    rows = {r["official"]: r for r in town.ok("deposits", "statement", "--year", "2026")}
+    mine = rows[SECRETARY]
+    assert mine["deducted"] == 1000 and mine["cases"] == [ordinary] and mine["withheld"] == 1
+    table = town("deposits", "statement", "--year", "2026", "--csv").out
+    assert case not in table and WITHHELD in table
+
+
+@pytest.mark.parametrize("fmt", ["md", "html", "xlsx"])
+def test_the_bulletin_never_numbers_an_accusation(town, tmp_path, fmt):
+    ordinary = town.register(name="丁", level="city")["case"]
+    case = accusation(town, level="city")
+    out = tmp_path / f"b.{fmt}"
+    res = town("report", "--month", "2026-11", "--format", fmt, "-o", out, today="2026-12-05")
+    assert res.code == 0, res.err
+    if fmt == "xlsx":
+        from openpyxl import load_workbook
+
+        book = load_workbook(out)
+        text = "\n".join(str(c.value) for ws in book.worksheets for row in ws.iter_rows() for c in row
+                         if c.value is not None)
+    else:
+        text = out.read_text(encoding="utf-8")
+    assert ordinary in text and case not in text and WITHHELD in text
+    assert "书记违规处置集体土地" not in text and "乙" not in text
+
+
+def test_accusation_deducts_is_a_policy_value(tmp_path, capsys):
+    from tests.conftest import CLI
+
+    rules = (tmp_path / "rules.toml")
+    from xinfang.policy import default_rules_text
+
+    rules.write_text(default_rules_text().replace("accusation_deducts = true", "accusation_deducts = false"),
+                     encoding="utf-8")
+    cli = CLI(tmp_path / "l.db", capsys)
+    assert cli("init", "--rules", rules).code == 0
+    cli.ok("officials", "add", "--township", "车桥镇", "--role", "secretary", "--name", SECRETARY, "--from", "2026-01-01")
+    cli.ok("deposits", "pay", "--official", SECRETARY, "--amount", "10000", "--on", "2026-01-15")
+    accusation(cli, level="city")
+    ordinary = cli.register(name="丁", level="city")["case"]
+    row = cli.ok("deposits", "statement", "--official", SECRETARY)[0]
+    assert row["deducted"] == 500 and row["cases"] == [ordinary] and row["withheld"] == 0
+
+
+# -- the SQL twin ------------------------------------------------------------------------------
+
+def test_the_sql_twin_answers_as_the_rule(town):
+    from xinfang.ledger.db import open_ledger
+    from xinfang.ledger.protection import hidden_from, shown_to_sql
+
+    for accused in (SECRETARY, "车桥镇政府", "区国土局", LEADER, "赵某"):
+        accusation(town, accused=accused)
+    ledger = open_ledger(town.db, "tester")
+    names = ["车桥镇", "车桥", "区国土局", "区监察局", SECRETARY, HEAD, LEADER, "钱七", "席桥镇", "赵某"]
+    for name in names:
+        shown = {r["number"] for r in ledger.rows(f"SELECT number FROM cases WHERE {shown_to_sql(ledger)}", (name,))}
+        rule = {r["number"] for r in ledger.rows("SELECT number, accused FROM cases")
+                if not hidden_from(ledger, r["accused"], name)}
+        assert shown == rule, name
+    assert not hidden_from(ledger, SECRETARY, "席桥镇") and hidden_from(ledger, SECRETARY, "车桥镇人民政府")
+
+
+# -- sanctions: published district-wide, counts only ------------------------------------------
+
+def test_sanctions_never_number_an_accusation(town):
+    ordinary = town.register(name="丁", received="2026-08-03")["case"]
+    case = accusation(town, received="2026-08-03")
+    town.ok("assign", ordinary, "--unit", "车桥镇", "--leader", "孙八", "--on", "2026-08-04")
+    town.ok("assign", case, "--unit", "区监察局", "--leader", "钱七", "--on", "2026-08-04")
+    rows = [r for r in town.ok("sanctions") if r["sanction"] == "chronic"]
+    assert rows and all(case not in json.dumps(r, ensure_ascii=False) for r in rows)
+    assert ordinary in rows[0]["cases"] and WITHHELD in rows[0]["trigger"]
+    listing = town("sanctions", "--csv").out
+    assert case not in listing and WITHHELD in listing
