@@ -223,6 +223,8 @@ def test_the_sql_twin_answers_as_the_rule(town):
 def test_sanctions_never_number_an_accusation(town):
     ordinary = town.register(name="丁", received="2026-08-03")["case"]
     case = accusation(town, received="2026-08-03")
+    for number in (ordinary, case):  # accepted: the handling clocks whose overdue makes a chronic township
+        town.ok("accept", number, "--told", "written", "--on", "2026-08-04")
     town.ok("assign", ordinary, "--unit", "车桥镇", "--leader", "孙八", "--on", "2026-08-04")
     town.ok("assign", case, "--unit", "区监察局", "--leader", "钱七", "--on", "2026-08-04")
     rows = [r for r in town.ok("sanctions") if r["sanction"] == "chronic"]

@@ -173,6 +173,7 @@ def template(tmp_path_factory) -> Path:
     for township in ("车桥镇", "车桥镇", "席桥镇", "林集镇"):
         _quiet_run(base + reg + ["--township", township, "--id-number", "11010519491231002X"])
     _quiet_run(base + reg + ["--township", "车桥镇", "--kind", "accusation", "--accused", "区国土局", "--major"])
+    _quiet_run(base + ["accept", "2026-1", "--told", "written", "--on", "2026-11-03"])
     _quiet_run(base + ["assign", "2026-1", "--unit", "车桥镇", "--leader", "李四", "--on", "2026-11-03"])
     _quiet_run(base + ["assign", "2026-2", "--unit", "车桥镇", "--leader", "李四", "--on", "2026-11-03"])
     _quiet_run(base + ["reply", "2026-2", "--on", "2026-11-05", "--summary", "已告知"])

@@ -375,13 +375,15 @@ def tally(conn: sqlite3.Connection) -> tuple[list[Problem], int]:
     if "case_tally" not in table_names(conn):
         return [], 0
     count = "SELECT " + schema.CASE_TALLY_BUILD.split(" SELECT ", 1)[1]  # the tally's own definition
-    counted = {r[:4]: r[4:] for r in conn.execute(count)}
-    stored = {r[:4]: r[4:] for r in conn.execute("SELECT month, township, level, people, n, repeats FROM case_tally")}
+    key = len(schema.TALLY_COLUMNS)
+    counted = {r[:key]: r[key:] for r in conn.execute(count)}
+    stored = {r[:key]: r[key:] for r in conn.execute(
+        f"SELECT {', '.join(schema.TALLY_COLUMNS)}, n, repeats FROM case_tally")}
     problems = []
-    for key in sorted(counted.keys() | stored.keys(), key=lambda k: tuple(map(str, k))):
-        if stored.get(key) != counted.get(key):
-            have, want = stored.get(key, (0, 0)), counted.get(key, (0, 0))
-            problems.append(_found("case_tally", " ".join(map(str, key)), "audit.tally_differs",
+    for row in sorted(counted.keys() | stored.keys(), key=lambda k: tuple(map(str, k))):
+        if stored.get(row) != counted.get(row):
+            have, want = stored.get(row, (0, 0)), counted.get(row, (0, 0))
+            problems.append(_found("case_tally", " ".join(map(str, row)), "audit.tally_differs",
                                    n=have[0], repeats=have[1], cases=want[0], case_repeats=want[1]))
     return problems, len(stored)
 

@@ -58,7 +58,7 @@ def _select(ledger, township: str | None, month: str | None, limit: int | None =
 
 def case_numbers(ledger, township: str | None = None, month: str | None = None) -> list[str]:
     """The numbers of the cases an export with these filters writes, in its order."""
-    sql, params = _select(township, month)
+    sql, params = _select(ledger, township, month)
     return [r[0] for r in ledger.conn.execute(f"SELECT number FROM ({sql})", params)]
 
 

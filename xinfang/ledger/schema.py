@@ -274,6 +274,7 @@ OPEN_DUTY_INDEX = (
 # "collective" at query time with the ledger's own ``collective_people``, whatever it is, and a
 # change of policy needs no rebuild. The key is the primary key of a table without rowids, so a
 # month's rows are one contiguous range.
+TALLY_COLUMNS = ("month", "township", "level", "people", "status")  # the tally's key
 TALLY_KEY = ("month = {r}.month AND township = {r}.township AND level = {r}.level AND people = {r}.people"
              " AND status = {r}.status")
 _TALLY_ADD = """
