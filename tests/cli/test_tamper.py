@@ -289,3 +289,22 @@ def test_a_case_of_a_settled_year_is_a_post_settlement_adjustment(cli):
     text = cli("deposits", "statement", "--year", "2025", today="2026-01-10")
     assert "结算后调整" in text.out and "2025-00002 500.00" in text.out
     assert verify(cli)[0] == 0
+
+
+def test_an_import_into_a_settled_year_is_a_post_settlement_adjustment(cli, tmp_path):
+    cli.ok("officials", "add", "--township", "车桥镇", "--role", "secretary", "--name", "周明", "--from", "2025-01-01",
+           today="2025-01-02")
+    cli.ok("deposits", "pay", "--official", "周明", "--amount", "10000", "--on", "2025-01-15", today="2025-01-20")
+    cli.ok("deposits", "settle", "--year", "2025", today="2026-01-05")
+    settled = cli.ok("deposits", "statement", "--year", "2025", today="2026-01-05")
+    path = tmp_path / "late.csv"
+    path.write_text("登记日期,形式,属地,信访人,内容分类,摘要,层级\n2025-12-20,来信,车桥镇,李四,征地补偿,补偿未到位,市\n",
+                    encoding="utf-8")
+    res = cli("import", str(path), today="2026-01-10")
+    assert res.code == 0, res.err
+    assert "结算后调整" in res.err
+    [row] = cli.ok("deposits", "statement", "--year", "2025", today="2026-01-10")
+    assert {k: row[k] for k in ("paid", "deducted", "refunded", "balance", "shortfall")} == {
+        k: settled[0][k] for k in ("paid", "deducted", "refunded", "balance", "shortfall")}
+    assert row["adjustments"] == [{"case": "2025-00001", "amount": 500}]
+    assert verify(cli)[0] == 0

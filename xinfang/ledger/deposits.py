@@ -227,7 +227,11 @@ def reconcile_deposits(ledger, today: dt.date, township=None, year: int | None =
         years = [year]
     else:
         settled = load_settled_years(ledger)
-        years = [y for y in years_with_cases(ledger) if y not in settled]
+        with_cases = years_with_cases(ledger)
+        for settled_year in sorted(settled & set(with_cases)):
+            # A settled year stays as settled; cases added to it since (an import) are adjustments.
+            record_adjustments(ledger, officials, load_entries(ledger, names, [settled_year]), towns, settled_year)
+        years = [y for y in with_cases if y not in settled]
         entries = load_entries(ledger, names, years)
     if not entries:
         return []  # no money and nothing booked: nothing to take or to reverse
