@@ -272,7 +272,10 @@ def test_import_history_and_hash_chain(office, tmp_path, capsys):
     history = shown["history"]
     first = history[0]
     assert first["action"] == "import" and first["field"] is None
-    assert json.loads(first["note"]) == {"file": "cases.csv", "row": 2, "source_number": "2026-00001"}
+    note = json.loads(first["note"])
+    assert {k: note[k] for k in ("file", "row", "source_number")} == {"file": "cases.csv", "row": 2,
+                                                                   "source_number": "2026-00001"}
+    assert len(note["clocks"]) == 16, "a case closed before the import has its clocks sealed in its record"
     snapshot = json.loads(first["new"])
     assert snapshot["name"] == "张三" and snapshot["id_number"] == "320803********" + make_id(1)[-4:]
     assert "13812345678" not in json.dumps(shown, ensure_ascii=False)  # show masks the imported snapshot

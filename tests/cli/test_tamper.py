@@ -308,3 +308,20 @@ def test_an_import_into_a_settled_year_is_a_post_settlement_adjustment(cli, tmp_
         k: settled[0][k] for k in ("paid", "deducted", "refunded", "balance", "shortfall")}
     assert row["adjustments"] == [{"case": "2025-00001", "amount": 500}]
     assert verify(cli)[0] == 0
+
+
+def test_the_clocks_of_a_case_imported_after_it_ended_are_sealed_by_its_import_record(cli, tmp_path):
+    path = tmp_path / "closed.csv"
+    path.write_text("登记日期,形式,属地,信访人,内容分类,摘要,状态,责任单位,包案领导,交办日期,办结日期,处理结果\n"
+                    "2026-09-01,来信,车桥镇,李四,征地补偿,补偿未到位,办结,车桥镇,王五,2026-09-02,2026-09-20,支持\n",
+                    encoding="utf-8")
+    assert cli("import", str(path)).code == 0
+    assert verify(cli)[0] == 0
+    tamper(cli.db, "UPDATE clocks SET met = 1 WHERE case_number = '2026-00001' AND met = 0;"
+                   "UPDATE clocks SET due = '2099-01-01' WHERE case_number = '2026-00001' AND clock = 'handling';")
+    code, report = verify(cli)
+    assert code == 1
+    assert "clocks 2026-00001: clocks differ from those its import record seals: changed or deleted" in messages(report)
+    tamper(cli.db, "DELETE FROM clocks WHERE case_number = '2026-00001';")
+    assert "clocks 2026-00001: clocks differ from those its import record seals: changed or deleted" in \
+        messages(verify(cli)[1])

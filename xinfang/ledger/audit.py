@@ -344,25 +344,48 @@ def clocks(conn: sqlite3.Connection) -> tuple[list[Problem], int]:
         else:  # extended, or recomputed for a calendar
             state["due"] = new
     with_history = {case for case, _clock in expected}
-    rows = conn.execute("SELECT case_number, clock, due, done_on, met FROM clocks ORDER BY id").fetchall()
+    rows = conn.execute("SELECT case_number, clock, start, due, done_on, met FROM clocks ORDER BY id").fetchall()
     problems, present = [], set()
-    for case, clock, due, done_on, met in rows:
+    sealed_cases: dict[str, list[tuple]] = {}  # imported after they ended: clocks sealed by the import record
+    for case, clock, start, due, done_on, met in rows:
         present.add((case, clock))
         state = expected.get((case, clock))
         name = f"{case} {clock}"
         if state is None:
             if case in with_history or not _imported(conn, case):
                 problems.append(_found("clocks", name, "audit.clock_forged"))
+            else:
+                sealed_cases.setdefault(case, []).append((clock, start, due, done_on, met))
             continue
         for column, value in (("due", due), ("done_on", done_on), ("met", met)):
             if value != state[column]:
                 problems.append(_found("clocks", name, "audit.clock_differs", column=column, value=_show(value),
                                        recorded=_show(state[column])))
+    problems += _sealed_clocks(conn, sealed_cases, with_history)
     cases_present = {r[0] for r in conn.execute("SELECT number FROM cases")} if expected.keys() - present else set()
     for case, clock in sorted(expected.keys() - present):
         if case in cases_present:
             problems.append(_found("clocks", f"{case} {clock}", "audit.clock_deleted"))
     return problems, len(rows)
+
+
+def _sealed_clocks(conn: sqlite3.Connection, cases: dict[str, list[tuple]], with_history: set[str]) -> list[Problem]:
+    """The clocks of cases imported after they ended must match the digest their import record holds
+    (records written before the digest was kept hold none: nothing to compare)."""
+    from xinfang.ledger.history import clocks_digest
+
+    problems = []
+    for case, note in conn.execute("SELECT case_number, note FROM events WHERE action = 'import'"
+                                   " AND note LIKE '{\"clocks\":%' ORDER BY id"):
+        if case in with_history:
+            continue
+        try:
+            sealed = json.loads(note).get("clocks")
+        except (TypeError, ValueError, AttributeError):
+            sealed = None
+        if sealed is not None and clocks_digest(cases.get(case, [])) != sealed:
+            problems.append(_found("clocks", case, "audit.clocks_unsealed"))
+    return problems
 
 
 def _imported(conn: sqlite3.Connection, case: str) -> bool:

@@ -35,7 +35,7 @@ from xinfang.labels import LABELS
 from xinfang.ledger.cases import CASE_FIELDS, case_number, check_case_fields
 from xinfang.ledger.export import DATE_COLUMNS, DERIVED, ENUM_COLUMNS, LIFECYCLE, REQUIRED
 from xinfang.ledger.protection import protected_for, protection
-from xinfang.ledger.history import ChainWriter, RecordEncoder, last_link, now_stamp
+from xinfang.ledger.history import ChainWriter, RecordEncoder, clocks_digest, last_link, now_stamp
 from xinfang.ledger.tables import Table, open_table
 from xinfang.model import OPEN_STATUSES, Channel, Kind, Level, Status
 from xinfang.rules import lifecycle as lc
@@ -139,6 +139,8 @@ class RowChecker:
         # A file without the acceptance column was written before 受理 was recorded: acceptance was
         # taken at assignment then.
         self.legacy = "accepted_on" not in columns and "written_on" not in columns
+        self.folds: dict[tuple, dict] = {}  # (received, major) -> the tree of steps folded from there
+        self.fold_nodes = 0
         self.names = {k: n for k, (_, n) in columns.items()}
         self.width = width
         # Absent columns read the blank cell appended after the last one.
@@ -456,12 +458,25 @@ class RowChecker:
                                   self.legacy, out["written_on"], out["opinion_received_on"], out["told"],
                                   out["decline_ground"])
         steps = []
+        # Without an accused to protect, who handles a case and what it concluded change none of its
+        # clocks: rows that share their dates share their steps, remembered as a tree of steps
+        # (each node: the action taken from the state its path reached).
+        node = None
+        if not case.protected:
+            actions = [_clock_relevant(a) for a in actions]
+            node = self.folds.setdefault((case.received, case.major), {})
         for action in actions:
-            result = lc.step(case, action, self.policy, self.clocking, self.today)
-            if isinstance(result, lc.Refusal):
-                problems.append(self._refusal(action, result))
-                return
-            case = result.apply(case)
+            hit = node.get(action) if node is not None else None
+            if hit is None:
+                result = lc.step(case, action, self.policy, self.clocking, self.today)
+                if isinstance(result, lc.Refusal):
+                    problems.append(self._refusal(action, result))
+                    return
+                hit = (result, result.apply(case), {})
+                if node is not None and self.fold_nodes < FOLD_CACHE_NODES:
+                    node[action] = hit
+                    self.fold_nodes += 1
+            result, case, node = hit
             steps.append(result)
         out["joint"] = json.dumps(list(joint), ensure_ascii=False) if joint else None
         for k in ("accepted_on", "assigned_on", "replied_on", "written_on", "opinion_received_on", "closed_on"):
@@ -607,18 +622,24 @@ class CasePreparer:
             r["repeat_of"] = None
             add_case(row_of(r))
             source_number = r["source_number"]
-            note = (f'{{"file":{source},"row":{rowno},"source_number":{enc(source_number)}}}'
-                    if source_number else f'{{"file":{source},"row":{rowno}}}')
-            add((number, "import", None, snapshot_parts(r), note))
+            running = r["status"] in _OPEN_VALUES
+            rows_of = []
             for c in r["_clocks"]:
-                add_clock((number, c.clock.value, c.start.isoformat(), c.days, c.counting, c.due.isoformat(),
-                           int(c.provisional), c.version, c.done_on.isoformat() if c.done_on else None,
-                           None if c.met is None else int(c.met)))
+                row = (number, c.clock.value, c.start.isoformat(), c.days, c.counting, c.due.isoformat(),
+                       int(c.provisional), c.version, c.done_on.isoformat() if c.done_on else None,
+                       None if c.met is None else int(c.met))
+                add_clock(row)
+                rows_of.append(row)
                 if c.done_on is None and c.provisional:
                     self.provisional += 1
+            # A case that ended before the import has no clock history: its record seals its clocks.
+            sealed = "" if running else f'"clocks":"{clocks_digest(_sealed_columns(x) for x in rows_of)}",'
+            note = (f'{{{sealed}"file":{source},"row":{rowno},"source_number":{enc(source_number)}}}'
+                    if source_number else f'{{{sealed}"file":{source},"row":{rowno}}}')
+            add((number, "import", None, snapshot_parts(r), note))
             # A case that ended before the import keeps its judged clocks (on-time rates read them)
             # under its import record; the clock history rows are for cases still running.
-            if r["status"] in _OPEN_VALUES:
+            if running:
                 steps = r["_steps"]
                 dropped = {e.clock.value for e in steps[-1].effects if isinstance(e, lc.DropClock)}
                 for step in steps:
@@ -628,6 +649,29 @@ class CasePreparer:
                             add(event)
         self.count += len(rows)
         return cases, clocks, events
+
+
+FOLD_CACHE_NODES = 15_000  # remembered steps of the import's fold (memory stays flat)
+
+
+def _clock_relevant(action):
+    """An action with only what decides the clocks (for sharing the steps of rows with no accused)."""
+    if isinstance(action, lc.Assign):
+        return action._replace(unit="", leader="")
+    if isinstance(action, lc.Transfer):
+        return action._replace(to="")
+    if isinstance(action, lc.Resolve):
+        return action._replace(outcome=None)
+    if isinstance(action, lc.Accept):
+        return action._replace(told="")
+    if isinstance(action, lc.Decline):
+        return action._replace(ground="")
+    return action
+
+
+def _sealed_columns(row: tuple) -> tuple:
+    """Of a prepared clock row, what an import record seals: (clock, start, due, done_on, met)."""
+    return row[1], row[2], row[5], row[8], row[9]
 
 
 _DAYS: dict[str, dt.date] = {}

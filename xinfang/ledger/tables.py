@@ -56,7 +56,8 @@ def _csv_table(path: Path) -> Table:
         try:
             for cells in reader:
                 n += 1
-                yield n, [uncell(c) for c in cells]
+                # ``escape.uncell`` where it applies: most rows hold no escaped cell at all.
+                yield n, [uncell(c) for c in cells] if "'" in "".join(cells) else cells
         except UnicodeDecodeError:
             raise XinfangError(f"FILE: row {n + 1} is not valid {encoding} text",
                                fix="save the file as 'CSV UTF-8' or as .xlsx") from None
