@@ -8,8 +8,7 @@ import stat
 from contextlib import contextmanager
 
 from xinfang.errors import Refusal, XinfangError
-from xinfang.ledger import history, schema
-from xinfang.ledger.history import now_stamp
+from xinfang.ledger import schema
 
 BUSY_TIMEOUT_MS = 60_000
 # Beside the ledger once a damaged page was met: writes are refused until 'db check' passes again.
@@ -74,6 +73,7 @@ class Ledger:
     def write(self):
         """One command = one transaction. BEGIN IMMEDIATE takes the write lock up front, so
         concurrent clerks queue on the busy timeout instead of failing mid-command."""
+        from xinfang.ledger import history  # the writers only: a reading command never loads it
         refuse_if_damaged(self.path)
         self.conn.execute("BEGIN IMMEDIATE")
         try:
@@ -109,10 +109,12 @@ class Ledger:
     def event(self, action: str, case: str | None = None, field: str | None = None,
               old=None, new=None, note: str | None = None) -> int:
         """Append one history row (who, when, what, old -> new), chained to the previous one."""
+        from xinfang.ledger import history  # the writers only: a reading command never loads it
         return history.append_event(self.conn, self.who, action, case, field, old, new, note)
 
     def changes(self, action: str, case: str | None, old: dict, new: dict, note: str | None = None) -> None:
         """One history row per field that changed."""
+        from xinfang.ledger import history  # the writers only: a reading command never loads it
         text = history.history_text
         for field, value in new.items():
             before = old.get(field)
@@ -122,6 +124,8 @@ class Ledger:
     def deposit_entry(self, official: str, kind: str, amount_fen: int, on_date: str,
                       case: str | None = None, year: int | None = None, note: str = "") -> int:
         """Append one deposit ledger entry, chained to the previous entry."""
+        from xinfang.ledger import history  # the writers only: a reading command never loads it
+        from xinfang.ledger.history import now_stamp
         return history.append_row(self.conn, "deposit_entries", {
             "official": official, "kind": kind, "amount_fen": int(amount_fen), "on_date": on_date,
             "case_number": case, "year": year, "note": note, "at": now_stamp(),
@@ -138,6 +142,7 @@ def _connect(path: str) -> sqlite3.Connection:
 
 def migrate(conn: sqlite3.Connection) -> None:
     """Apply pending migrations, each with its record, all in one transaction."""
+    from xinfang.ledger import history  # the writers only: a reading command never loads it
     from sqlite_utils import Database
 
     db = Database(sqlite3.connect(conn_path(conn), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None),
