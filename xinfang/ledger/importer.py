@@ -139,8 +139,6 @@ class RowChecker:
         # A file without the acceptance column was written before 受理 was recorded: acceptance was
         # taken at assignment then.
         self.legacy = "accepted_on" not in columns and "written_on" not in columns
-        self.folds: dict[tuple, dict] = {}  # (received, major) -> the tree of steps folded from there
-        self.fold_nodes = 0
         self.names = {k: n for k, (_, n) in columns.items()}
         self.width = width
         # Absent columns read the blank cell appended after the last one.
@@ -458,25 +456,12 @@ class RowChecker:
                                   self.legacy, out["written_on"], out["opinion_received_on"], out["told"],
                                   out["decline_ground"])
         steps = []
-        # Without an accused to protect, who handles a case and what it concluded change none of its
-        # clocks: rows that share their dates share their steps, remembered as a tree of steps
-        # (each node: the action taken from the state its path reached).
-        node = None
-        if not case.protected:
-            actions = [_clock_relevant(a) for a in actions]
-            node = self.folds.setdefault((case.received, case.major), {})
         for action in actions:
-            hit = node.get(action) if node is not None else None
-            if hit is None:
-                result = lc.step(case, action, self.policy, self.clocking, self.today)
-                if isinstance(result, lc.Refusal):
-                    problems.append(self._refusal(action, result))
-                    return
-                hit = (result, result.apply(case), {})
-                if node is not None and self.fold_nodes < FOLD_CACHE_NODES:
-                    node[action] = hit
-                    self.fold_nodes += 1
-            result, case, node = hit
+            result = lc.step(case, action, self.policy, self.clocking, self.today)
+            if isinstance(result, lc.Refusal):
+                problems.append(self._refusal(action, result))
+                return
+            case = result.apply(case)
             steps.append(result)
         out["joint"] = json.dumps(list(joint), ensure_ascii=False) if joint else None
         for k in ("accepted_on", "assigned_on", "replied_on", "written_on", "opinion_received_on", "closed_on"):
@@ -649,24 +634,6 @@ class CasePreparer:
                             add(event)
         self.count += len(rows)
         return cases, clocks, events
-
-
-FOLD_CACHE_NODES = 15_000  # remembered steps of the import's fold (memory stays flat)
-
-
-def _clock_relevant(action):
-    """An action with only what decides the clocks (for sharing the steps of rows with no accused)."""
-    if isinstance(action, lc.Assign):
-        return action._replace(unit="", leader="")
-    if isinstance(action, lc.Transfer):
-        return action._replace(to="")
-    if isinstance(action, lc.Resolve):
-        return action._replace(outcome=None)
-    if isinstance(action, lc.Accept):
-        return action._replace(told="")
-    if isinstance(action, lc.Decline):
-        return action._replace(ground="")
-    return action
 
 
 def _sealed_columns(row: tuple) -> tuple:
