@@ -231,6 +231,8 @@ def test_random_action_sequences_keep_every_lifecycle_invariant(major, actions):
                 assert e.clock not in WINDOWS, "a petitioner's window is never judged against the office"
                 assert e.met == (e.on <= e.due)
         after = result.apply(case)
+        # the case the step worked out equals the one its recorded effects give
+        assert after == result._replace(after=None).apply(case)
         # a judged clock stays judged; only windows and clocks stopped unjudged run again
         for before in case.clocks:
             now = clocks(after)[before.clock]

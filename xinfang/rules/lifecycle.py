@@ -256,6 +256,7 @@ class Step(NamedTuple):
     action: str
     status: Status
     effects: tuple
+    after: "CaseState | None" = None  # the case after the step, when the step worked it out itself
 
     @property
     def started(self) -> list[ClockState]:
@@ -267,6 +268,8 @@ class Step(NamedTuple):
 
     def apply(self, case: CaseState) -> CaseState:
         """The case as it is after this step (for folding several steps, as import does)."""
+        if self.after is not None:
+            return self.after
         clocks = list(case.clocks)
         index = {c.clock: i for i, c in enumerate(clocks)}
         fields: dict = {}
@@ -654,13 +657,13 @@ def step(case: CaseState, action, policy: Policy, calendar: WorkCalendar | Clock
                 if effect.clocks is not None and c.clock not in effect.clocks:
                     continue
                 met = day <= c.due
-                clocks[c.clock] = c._replace(done_on=day, met=met)
+                clocks[c.clock] = _judged(c, day, met)
                 effects.append(JudgeClock(c.clock, day, met, c.due))
         elif isinstance(effect, Stop):
             only = None if effect.triggers is None else set(clocking.started_by(effect.triggers, case.major))
             for c in list(clocks.values()):
                 if c.running and (only is None or (c.clock in only and c.clock not in WINDOWS)):
-                    clocks[c.clock] = c._replace(done_on=on)
+                    clocks[c.clock] = _judged(c, on, None)
                     effects.append(StopClock(c.clock, on))
         elif isinstance(effect, UseWindow):
             window = clocks.get(effect.clock)
@@ -673,7 +676,7 @@ def step(case: CaseState, action, policy: Policy, calendar: WorkCalendar | Clock
             if refusal:
                 return refusal
             if window.running:
-                clocks[window.clock] = window._replace(done_on=on, met=True)
+                clocks[window.clock] = _judged(window, on, True)
                 effects.append(CloseWindow(window.clock, on, "objection" if effect.clock == Clock.objection
                                            else to.value))
         elif isinstance(effect, OpenOpinionWindow):
@@ -690,13 +693,34 @@ def step(case: CaseState, action, policy: Policy, calendar: WorkCalendar | Clock
             c = clocks.get(Clock(case.status.value))
             if c is not None and c.running:
                 met = on <= c.due
+                clocks[c.clock] = _judged(c, on, met)
                 effects.append(JudgeClock(c.clock, on, met, c.due))
         elif isinstance(effect, ReopenWindow):
             if to != Status.final:
                 old = clocks.get(Clock.review_request)
-                effects.append(RestartClock(clocking.state(Clock.review_request, on),
-                                            old.due if old else None, "rereview_window"))
-    return Step(name, to, tuple(effects))
+                clocks[Clock.review_request] = state = clocking.state(Clock.review_request, on)
+                effects.append(RestartClock(state, old.due if old else None, "rereview_window"))
+    return Step(name, to, tuple(effects), _after(case, to, fields, clocks))
+
+
+_DATE_FIELDS = ("assigned_on", "replied_on", "closed_on", "accepted_on", "written_on", "opinion_received_on")
+
+
+def _judged(c: ClockState, day: dt.date, met: bool | None) -> ClockState:
+    """``c`` ended on ``day`` (judged ``met``, or stopped unjudged with None)."""
+    return ClockState(c.clock, c.start, c.days, c.counting, c.due, c.provisional, c.version, c.extension_days, day,
+                      met)
+
+
+def _after(case: CaseState, to: Status, fields: dict, clocks: dict) -> CaseState:
+    """The case after a step: its new status, the fields the step records, its clocks."""
+    changes = {k: fields[k] for k in _DATE_FIELDS if k in fields}
+    for k in ("unit", "leader"):
+        if k in fields:
+            changes[k] = fields[k]
+    if "joint" in fields:
+        changes["joint"] = tuple(fields["joint"] or ())
+    return case._replace(status=to, clocks=tuple(clocks.values()), **changes)
 
 
 def _target(case: CaseState, name: str, rule: Rule) -> Status:
