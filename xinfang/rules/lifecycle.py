@@ -435,6 +435,7 @@ PATHS: dict[Status, tuple[tuple[str, bool | None], ...]] = {
     Status.not_reaccepted: (),
 }
 RESTATED = frozenset({Status.review, Status.rereview, Status.final})
+IMPORTED_FINAL = "(import)"  # the final case of a 不再受理 row: its number in the source ledger is not ours
 # The case fields each action records; the first is its date, which says the action happened.
 # Fields in ``OPTIONAL_FIELDS`` may be left out even when the action happened.
 ACTION_FIELDS = {"accept": ("accepted_on", "told"), "decline": ("closed_on", "decline_ground"), "assign": ("assigned_on", "unit"),
@@ -471,6 +472,8 @@ def path_actions(status: Status, received: dt.date, assigned_on: dt.date | None,
                  told: str | None = None, decline_ground: str | None = None) -> list:
     """The actions the dated facts of a case in ``status`` record, in order (``PATHS``). ``legacy``:
     a file without acceptance dates (written before 受理 was recorded) had acceptance at assignment."""
+    if status == Status.not_reaccepted:  # recorded as not accepted again: no clock runs
+        return [Register(received, final_case=IMPORTED_FINAL)]
     actions: list = [Register(received)]
     if status == Status.declined:
         return actions + [Decline(closed_on, decline_ground or DeclineGround.other.value)]
