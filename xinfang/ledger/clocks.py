@@ -84,7 +84,7 @@ def load_calendar_year(ledger, text: str, name: str) -> dict:
     old_version = work_calendar(ledger).version
     ledger.conn.execute("INSERT INTO calendar_years (year, source, body, at, who) VALUES (?, ?, ?, ?, ?)",
                         (schedule.year, source, text, now_stamp(), ledger.who))
-    ledger._calendar = None
+    ledger._calendar = ledger._clocking = None  # due dates are counted on the new calendar
     cal = work_calendar(ledger)
     ledger.event("calendar-load", None, str(schedule.year), old_version, cal.version,
                  f"{source}: {len(schedule.holidays)} holidays, {len(schedule.workdays)} make-up workdays")

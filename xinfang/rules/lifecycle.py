@@ -314,14 +314,6 @@ class Refusal(NamedTuple):
     field: str = "CASE"
 
 
-class Refused(Exception):
-    """Raised by ``fold`` when a step of an imported case is refused."""
-
-    def __init__(self, refusal: Refusal):
-        super().__init__(refusal.code)
-        self.refusal = refusal
-
-
 # --- the table ------------------------------------------------------------------------------------
 
 DUTIES = None  # ``Judge(DUTIES)``: every duty clock still running
@@ -967,16 +959,3 @@ def _restate(case: CaseState, action: Restate) -> Step:
         else:
             effects.append(JudgeClock(c.clock, action.on, action.on <= c.due, c.due))
     return Step("restate", action.status, tuple(effects))
-
-
-def fold(case: CaseState, actions, policy: Policy, clocking: Clocking, today: dt.date) -> tuple[CaseState, list[Step]]:
-    """Apply ``actions`` in order (an imported case's dated facts); raises ``Refused`` at the first
-    action the lifecycle refuses. Returns the final state and the steps taken."""
-    steps = []
-    for action in actions:
-        result = step(case, action, policy, clocking, today)
-        if isinstance(result, Refusal):
-            raise Refused(result)
-        case = result.apply(case)
-        steps.append(result)
-    return case, steps
