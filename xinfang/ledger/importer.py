@@ -493,7 +493,7 @@ _RULED = ("unit", "accepted_on", "told", "decline_ground", "assigned_on", "repli
           "opinion_received_on", "closed_on", "outcome", "satisfaction")
 _CLOSED_VALUES = frozenset(s.value for s in Status if lc.closes(s))
 _OPEN_VALUES = frozenset(s.value for s in OPEN_STATUSES)
-_ACTION_DATE = {lc.Accept: "accepted_on", lc.Decline: "closed_on", lc.Assign: "assigned_on", lc.Reply: "replied_on", lc.Resolve: "closed_on", lc.Transfer: "closed_on",
+_ACTION_DATE = {lc.Accept: "accepted_on", lc.Decline: "closed_on", lc.Assign: "assigned_on", lc.Reply: "replied_on", lc.Resolve: "closed_on", lc.Transfer: "closed_on", lc.Void: "closed_on",
                 lc.Restate: "closed_on"}
 
 
