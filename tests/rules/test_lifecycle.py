@@ -183,7 +183,7 @@ def test_every_status_is_reached_by_its_path():
         if status == Status.not_reaccepted:
             continue  # reached by registration alone, with the final case's number
         closed = D(2026, 3, 10) if lc.PATHS[status] and any(
-            a in ("resolve", "transfer", "decline") and req is not False for a, req in lc.PATHS[status]) else None
+            a in ("resolve", "transfer", "decline", "void") and req is not False for a, req in lc.PATHS[status]) else None
         actions = lc.path_actions(status, D(2026, 3, 2), None if status in (Status.registered, Status.accepted,
                                                                            Status.declined) else D(2026, 3, 4),
                                   D(2026, 3, 6) if status in (Status.replied, Status.review) else None, closed,

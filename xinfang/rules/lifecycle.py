@@ -169,6 +169,14 @@ class Extend(NamedTuple):
     told_on: dt.date | None = None
 
 
+class Void(NamedTuple):
+    """作废: the case was registered by mistake (a duplicate entry, a letter not for this office); it
+    leaves every count and stays in the history. ``on``: the day it was voided."""
+
+    on: dt.date
+    reason: str
+
+
 class Correct(NamedTuple):
     """A correction of registered facts, as merged (old values and the new ones): the accused, whom
     the corrected case protects against (``protected``), the received date, whether an accusation."""
@@ -378,6 +386,11 @@ class Rule(NamedTuple):
 
 
 _NEW = frozenset({Status.registered, Status.accepted})
+# 作废 undoes a registration made by mistake: possible while the office has told the petitioner no
+# answer (registered, accepted, assigned) and for a 不再受理 entry typed twice. A case replied to,
+# concluded, declined, transferred, under review or final is a real matter the petitioner was
+# answered on: its facts are corrected ('correct'), never voided.
+VOIDABLE = frozenset({Status.registered, Status.accepted, Status.assigned, Status.not_reaccepted})
 
 TRANSITIONS: dict[str, Rule] = {
     "register": Rule(frozenset({None}), Status.registered, (Start(("registration",)),), "register"),
@@ -408,6 +421,8 @@ TRANSITIONS: dict[str, Rule] = {
                    "request a review"),
     "review-answer": Rule(frozenset({Status.review, Status.rereview}), None,
                           (JudgeStage(), Set(), ReopenWindow()), "answer a review"),
+    # 作废: out of every count; every clock still running stops unjudged (no overdue, no on-time result).
+    "void": Rule(VOIDABLE, Status.voided, (Set(), Stop()), "void"),
 }
 
 # How a case that arrives with a status (an import file's row) got there: the actions its dated
@@ -425,6 +440,7 @@ PATHS: dict[Status, tuple[tuple[str, bool | None], ...]] = {
     Status.final: (("accept", False), ("assign", True), ("reply", False), ("resolve", True)),
     Status.transferred: (("accept", False), ("assign", False), ("transfer", True)),
     Status.not_reaccepted: (),
+    Status.voided: (("accept", False), ("assign", False), ("void", True)),
 }
 RESTATED = frozenset({Status.review, Status.rereview, Status.final})
 IMPORTED_FINAL = "(import)"  # the final case of a 不再受理 row: its number in the source ledger is not ours
@@ -433,7 +449,7 @@ IMPORTED_FINAL = "(import)"  # the final case of a 不再受理 row: its number 
 ACTION_FIELDS = {"accept": ("accepted_on", "told"), "decline": ("closed_on", "decline_ground"), "assign": ("assigned_on", "unit"),
                  "reply": ("replied_on", "written_on", "opinion_received_on"),
                  "resolve": ("closed_on", "outcome", "satisfaction"),
-                 "transfer": ("closed_on", "unit")}
+                 "transfer": ("closed_on", "unit"), "void": ("closed_on",)}
 OPTIONAL_FIELDS = frozenset({"outcome", "satisfaction", "written_on", "opinion_received_on", "told", "decline_ground"})
 
 
@@ -479,6 +495,9 @@ def path_actions(status: Status, received: dt.date, assigned_on: dt.date | None,
         actions.append(Accept(accepted_on, told or Told.written.value))
     if status == Status.transferred:
         actions.append(Transfer(closed_on, unit or ""))
+        return actions
+    if status == Status.voided:
+        actions.append(Void(closed_on, ""))
         return actions
     if replied_on and legacy:
         # A file from before the written opinion was recorded: its reply opened the review window.
@@ -624,7 +643,7 @@ HINTS = {
     Status.registered: "assign_first", Status.accepted: "assign_first", Status.assigned: "reply_first",
     Status.closed: "closed_review", Status.final: "final", Status.review: "under_review",
     Status.rereview: "under_rereview", Status.transferred: "transferred", Status.declined: "declined",
-    Status.not_reaccepted: "not_reaccepted",
+    Status.not_reaccepted: "not_reaccepted", Status.voided: "voided",
 }
 
 
@@ -699,7 +718,7 @@ def action_name(case: CaseState, action) -> str:
     if isinstance(action, Reply):
         return "review-answer" if case.status in (Status.review, Status.rereview) else "reply"
     names = {Accept: "accept", Decline: "decline", Object: "object", Receipt: "receipt", Resolve: "resolve",
-             Transfer: "transfer", RequestReview: "review", AnswerReview: "review-answer"}
+             Transfer: "transfer", RequestReview: "review", AnswerReview: "review-answer", Void: "void"}
     try:
         return names[type(action)]
     except KeyError:
@@ -724,6 +743,8 @@ def step(case: CaseState, action, policy: Policy, calendar: WorkCalendar | Clock
             return refusal
     if name == "review-answer" and case.status not in rule.allowed:
         return Refusal("not_under_review", {"case": case.number, "status": case.status}, "--answer")
+    if name == "void" and case.status not in rule.allowed:
+        return Refusal("not_voidable", {"case": case.number, "status": case.status})
     if case.status not in rule.allowed:
         return _wrong_status(case, rule)
     refusal = _guard(case, name, action, today)
@@ -853,6 +874,10 @@ def _guard(case: CaseState, name: str, action, today: dt.date) -> Refusal | None
         if name == "accept" and case.accepted_on:
             return Refusal("already_accepted", {"case": case.number, "on": case.accepted_on})
         return _not_after(on, today) or _not_before(on, case.received, "received")
+    if name == "void":
+        return _not_after(on, today) or _not_before(on, case.assigned_on or case.accepted_on or case.received,
+                                                    "assigned_on" if case.assigned_on else
+                                                    "accepted_on" if case.accepted_on else "received")
     if name == "transfer":
         refusal = (_not_after(on, today) or _not_before(on, case.assigned_on, "assigned_on") if case.assigned_on
                    else _not_after(on, today) or _not_before(on, case.received, "received"))
@@ -947,6 +972,8 @@ def _fields(case: CaseState, name: str, action, to: Status, policy: Policy) -> d
         return out
     if name == "transfer":
         return {"status": to.value, "closed_on": action.on, "unit": action.to}
+    if name == "void":
+        return {"status": to.value, "closed_on": action.on}
     if name == "review":
         body = action.body or (policy.rereview_body if to == Status.rereview else policy.review_body)
         return {"status": to.value, "review_body": body}
@@ -969,8 +996,8 @@ def _history_action(case: CaseState, name: str, to: Status) -> str:
 
 
 def _note(name: str, action) -> str | None:
-    if name in ("review", "transfer", "decline", "object"):
-        return action.reason
+    if name in ("review", "transfer", "decline", "object", "void"):
+        return action.reason or None
     if name in ("reply", "resolve", "review-answer"):
         return action.summary
     return None
