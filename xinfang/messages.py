@@ -44,6 +44,20 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "register.final": ("{case} 不再受理：同一信访人同一事项已于 {final} 办理终结（《信访工作条例》第三十六条），不启动时限、不计排名、不扣保证金",
                        "{case} not accepted again: the same petitioner's same matter is final in {final} (条例 art. 36);"
                        " no deadlines, no ranking points, no deductions"),
+    # -- undo by new events: 作废, confirmations of what cannot be undone --
+    "void.done": ("{case} 已作废（原状态：{was}）：不计入排名、保证金、超期、通报等任何统计，历史记录保留",
+                  "{case} voided (was {was}): out of every count (ranking, deposits, overdue, bulletin); its history is kept"),
+    "void.confirm": ("作废 {case}（{name}，{township}，{status}）？作废后不可恢复，该件不计入任何统计",
+                     "Void {case} ({name}, {township}, {status})? It cannot be undone; the case leaves every count"),
+    "publish.confirm": ("公布 {month} 排名？公布后排名冻结，不可撤销，制裁据此认定",
+                        "Publish the {month} ranking? It is frozen for good and sanctions are found on it"),
+    "settle.confirm": ("结算 {year} 年度保证金？结算后扣缴、退还、奖励均为最终结果，不可撤销",
+                       "Settle the {year} deposits? Deductions, refunds and rewards become final and cannot be undone"),
+    "sanction.confirm": ("确认制裁 {id}？确认后即生效（如停止用地审批、招拍挂），不可撤销",
+                         "Confirm sanction {id}? It binds from now on (e.g. land approvals, auctions stop) and cannot be undone"),
+    "confirm.needs_yes": ("{command}：此操作不可撤销，脚本中不询问；确认无误请加 --yes",
+                          "{command}: this cannot be undone and a script is not asked; add --yes to do it"),
+    "confirm.cancelled": ("{command}：已取消，未作任何更改", "{command}: cancelled; nothing was changed"),
     # -- notices a write gives after its commit (ledger.notice) --
     "notice.provisional": (
         "提醒：{case}{clock}到期日{due}为暂定：{years}年尚无官方节假日安排，暂按周一至周五计算工作日；"
@@ -130,6 +144,21 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{kind}({kind.en}) [{key}]: 自{start}起{until}{verb}{action}({action.en}) — {trigger}",
         "{kind} [{key}]: {action} {verb} from {start}{until} — {trigger}",
     ),
+    # -- lifting a measure (ledger/sanctions.py lift) and the listing of a measure's triggers --
+    "sanction.lift.reason": ("--reason：解除制裁须说明理由（记入档案）；请运行 'xinfang sanctions lift {key} --reason \"…\"'",
+                             "--reason: lifting a sanction needs a reason (it is kept in the record);"
+                             " run 'xinfang sanctions lift {key} --reason \"…\"'"),
+    "sanction.lift.already": ("ID：{key} 已于 {on} 由 {who} 解除；无需再解除，'xinfang sanctions' 可查看其状态",
+                              "ID: {key} was already lifted on {on} by {who}; nothing to lift, 'xinfang sanctions'"
+                              " shows its status"),
+    "sanction.lift.not_binding": ("ID：{key} 的状态为{status}，只有生效或已确认的制裁可以解除；建议中的制裁请用"
+                                  " 'xinfang sanctions dismiss ID --reason …' 驳回",
+                                  "ID: {key} is {status}: only a measure that binds (in force or confirmed) can be"
+                                  " lifted; a proposed one is dismissed: 'xinfang sanctions dismiss ID --reason …'"),
+    "sanction.lift.ended": ("ID：{key} 已于 {end} 到期，无需解除", "ID: {key} ended on {end}; nothing to lift"),
+    "sanction.lift.done": ("{key}：已解除（{reason}）", "{key}: lifted ({reason})"),
+    "sanction.triggers.separator": ("；", "; "),
+    "sanction.lifted_by": ("（{on}解除：{reason}）", " (lifted on {on}: {reason})"),
     "sanction.until": ("至{end}", " to {end}"),
     "sanction.withdrawn": ("取消", "withdrawn"),
     "sanction.stopped": ("停止", "stopped"),
@@ -394,6 +423,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "help.option.csv": ("输出 CSV（列表）", "Print CSV (listings)."),
     "help.option.reveal": ("显示完整的身份证号和电话（查看记录写入历史：谁、何时、哪些案件）",
                            "Show ID and phone numbers unmasked (recorded in the history: who, when, which cases)."),
+    "help.option.yes": ("不经询问直接执行（用于脚本）；此操作无法撤销", "Do it without asking (scripts): the action cannot be undone."),
     "help.option.force": ("-o 文件已存在时覆盖（台账、文件夹、设备除外）",
                           "Replace the -o file if it exists (never the ledger, a folder or a device)."),
     "help.app": ("土地信访台账：在一个 SQLite 文件上登记、交办、答复、办结，管理时限、月度排名、制裁和保证金。"

@@ -115,6 +115,10 @@ def console(stderr: bool = False):
     return Console(stderr=stderr, highlight=False, soft_wrap=False, width=width, file=stream)
 
 
+# Columns whose cells hold one item a line (a sanction's triggers).
+MULTILINE = frozenset({"triggers"})
+
+
 def table(rows: list[dict], columns: list[str], lang: str, title: str | None = None, caption: str | None = None):
     from rich.table import Table
 
@@ -123,7 +127,7 @@ def table(rows: list[dict], columns: list[str], lang: str, title: str | None = N
         t.add_column(label(c, lang), overflow="fold", justify="right" if c in {"score", "cases", "people", "position",
                      "days_late", "paid", "deducted", "balance", "refund", "reward", "population"} else "left")
     for row in rows:
-        t.add_row(*[_text(display(c, row.get(c), lang)) for c in columns])
+        t.add_row(*[_text(display(c, row.get(c), lang), keep="\n" if c in MULTILINE else "") for c in columns])
     return t
 
 
