@@ -124,3 +124,57 @@ def test_a_usage_mistake_is_one_line_in_the_users_language(tmp_path, argv, zh, e
 def test_an_unknown_language_is_refused_in_chinese(tmp_path):
     proc = xinfang("--db", str(tmp_path / "none.db"), "--lang", "fr", "cases")
     assert proc.returncode == 1 and proc.stderr == "错误：--lang: 未知语言 'fr'；用 zh（中文）或 en（英文）\n"
+
+
+# --- every help text is in the catalogue, in both languages, with an example that parses ---------
+
+
+def _tree(lang: str):
+    import typer.main
+
+    from xinfang.cli import _register_commands, app
+    from xinfang.cli.localize import localize
+
+    _register_commands()
+    root = typer.main.get_command(app)
+    localize(root, lang)
+    found = []
+
+    def walk(cmd, path):
+        found.append((path, cmd))
+        for name, sub in (getattr(cmd, "commands", None) or {}).items():
+            walk(sub, name if path == "app" else f"{path}.{name}")
+
+    walk(root, "app")
+    return found
+
+
+def test_every_command_and_parameter_has_its_help_and_an_example_in_the_catalogue():
+    from xinfang.messages import MESSAGES
+
+    missing = []
+    for path, cmd in _tree("zh"):
+        missing += [c for c in (f"help.{path}", f"help.{path}.example") if c not in MESSAGES]
+        for param in cmd.params:
+            name = param.name.rstrip("_")
+            if f"help.{path}.{name}" not in MESSAGES and f"help.option.{name}" not in MESSAGES:
+                missing.append(f"help.{path}.{name}")
+    assert missing == []
+
+
+def test_every_example_is_a_command_line_its_command_accepts():
+    import shlex
+
+    from xinfang.messages import text
+
+    for lang in ("zh", "en"):
+        for path, cmd in _tree(lang):
+            argv = shlex.split(text(f"help.{path}.example", lang))
+            assert argv[0] == "xinfang", path
+            words = [w for w in argv[1:] if not w.startswith("-")]
+            names = path.split(".") if path != "app" else []
+            assert all(n in words for n in names), (path, argv)
+            start = max((argv.index(n) for n in names), default=0) + 1
+            if path == "app":
+                continue
+            cmd.make_context(names[-1], argv[start:], resilient_parsing=False)  # a usage mistake raises

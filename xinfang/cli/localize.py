@@ -148,8 +148,11 @@ def _example(example: str, lang: str) -> str:
 
 
 def _first_sentence(help_text: str) -> str:
-    first = re.split(r"(?<=。)|(?<=\.)\s", help_text.strip(), maxsplit=1)[0]
-    return first.strip().removesuffix("。").removesuffix(".")
+    """A command's line in its group's list: the first sentence, to its first ``；`` when long."""
+    first = re.split(r"(?<=。)|(?<=\.)\s(?=[A-Z])", help_text.strip(), maxsplit=1)[0].strip()
+    if display_width(first) > 44:
+        first = re.split(r"(?<=；)|(?<=;)\s", first, maxsplit=1)[0]
+    return first.strip().rstrip("。.；;")
 
 
 # --- usage errors ---------------------------------------------------------------------------------
