@@ -24,6 +24,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "field": ("字段", "field"), "old": ("原值", "old"), "new": ("新值", "new"), "note": ("备注", "note"),
     "score": ("得分", "score"), "cases": ("件数", "cases"), "position": ("名次", "position"),
     "bottom": ("后十位", "bottom group"), "sanction": ("制裁", "sanction"), "trigger": ("触发原因", "trigger"),
+    "triggers": ("触发原因（编号）", "triggers (ids)"),
     "effects": ("影响", "effects"), "id": ("编号", "id"), "official": ("姓名", "official"), "role": ("职务", "role"),
     "paid": ("已缴", "paid"), "deducted": ("已扣", "deducted"), "balance": ("余额", "balance"),
     "refund": ("退还", "refund"), "reward": ("奖励", "reward"), "exhausted": ("扣完", "exhausted"),

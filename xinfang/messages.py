@@ -130,6 +130,21 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{kind}({kind.en}) [{key}]: 自{start}起{until}{verb}{action}({action.en}) — {trigger}",
         "{kind} [{key}]: {action} {verb} from {start}{until} — {trigger}",
     ),
+    # -- lifting a measure (ledger/sanctions.py lift) and the listing of a measure's triggers --
+    "sanction.lift.reason": ("--reason：解除制裁须说明理由（记入档案）；请运行 'xinfang sanctions lift {key} --reason \"…\"'",
+                             "--reason: lifting a sanction needs a reason (it is kept in the record);"
+                             " run 'xinfang sanctions lift {key} --reason \"…\"'"),
+    "sanction.lift.already": ("ID：{key} 已于 {on} 由 {who} 解除；无需再解除，'xinfang sanctions' 可查看其状态",
+                              "ID: {key} was already lifted on {on} by {who}; nothing to lift, 'xinfang sanctions'"
+                              " shows its status"),
+    "sanction.lift.not_binding": ("ID：{key} 的状态为{status}，只有生效或已确认的制裁可以解除；建议中的制裁请用"
+                                  " 'xinfang sanctions dismiss ID --reason …' 驳回",
+                                  "ID: {key} is {status}: only a measure that binds (in force or confirmed) can be"
+                                  " lifted; a proposed one is dismissed: 'xinfang sanctions dismiss ID --reason …'"),
+    "sanction.lift.ended": ("ID：{key} 已于 {end} 到期，无需解除", "ID: {key} ended on {end}; nothing to lift"),
+    "sanction.lift.done": ("{key}：已解除（{reason}）", "{key}: lifted ({reason})"),
+    "sanction.triggers.separator": ("；", "; "),
+    "sanction.lifted_by": ("（{on}解除：{reason}）", " (lifted on {on}: {reason})"),
     "sanction.until": ("至{end}", " to {end}"),
     "sanction.withdrawn": ("取消", "withdrawn"),
     "sanction.stopped": ("停止", "stopped"),

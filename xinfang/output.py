@@ -8,6 +8,7 @@ phone numbers are masked unless the clerk asks for them (``--reveal``).
 from __future__ import annotations
 
 import json
+import re
 import sys
 from enum import Enum
 
@@ -127,7 +128,9 @@ NUMERIC = {"score", "cases", "people", "position", "days_late", "paid", "deducte
 # other identifiers, dates, names, units, amounts, labels) keeps each value on one line.
 FOLDING = {"summary", "note", "old", "new", "trigger", "effects", "reason", "reasons", "address", "accused",
            "method", "value", "case_list", "months", "charged", "adjustments", "joint", "review_body",
-           "decline_ground", "holiday"}
+           "decline_ground", "holiday", "triggers"}
+# Columns whose cells hold one item a line (a sanction's triggers).
+MULTILINE = frozenset({"triggers"})
 FOLD_MIN = 12  # the narrowest a folding column gets (in terminal columns) before a listing becomes records
 GAP = 2  # between two columns
 
@@ -144,18 +147,18 @@ class Listing:
     def __init__(self, headers: list[str], cells: list[list[str]], lang: str, folding: list[bool],
                  numeric: list[bool], title: str | None = None, caption: str | None = None,
                  bold_rows: tuple[bool, ...] = ()):
-        from xinfang.escape import visible
-
         self.lang, self.title, self.caption = lang, title, caption
         self.headers, self.folding, self.numeric, self.bold_rows = headers, folding, numeric, bold_rows
-        self.cells = [[visible(v, "\n") for v in row] for row in cells]
+        self.cells = cells  # text as shown: control characters made visible (but the line breaks kept)
 
     @classmethod
     def of(cls, rows: list[dict], columns: list[str], lang: str, title: str | None = None,
            caption: str | None = None) -> "Listing":
         """The listing of ``rows`` (dicts) by the ``columns`` keys, labelled and worded in ``lang``."""
-        return cls([label(c, lang) for c in columns], [[display(c, row.get(c), lang) for c in columns] for row in rows],
-                   lang, [c in FOLDING for c in columns], [c in NUMERIC for c in columns], title, caption)
+        from xinfang.escape import visible
+
+        cells = [[visible(display(c, row.get(c), lang), "\n" if c in MULTILINE else "") for c in columns] for row in rows]
+        return cls([visible(label(c, lang)) for c in columns], cells, lang, [c in FOLDING for c in columns], [c in NUMERIC for c in columns], title, caption)
 
     def widths(self) -> list[int]:
         """Each column's natural width: its widest line, heading included."""
@@ -199,11 +202,12 @@ class Listing:
 
         t = Table(title=_text(self.title), caption=_text(self.caption), header_style="bold", box=box.SIMPLE_HEAD,
                   show_edge=False, pad_edge=False, padding=(0, 1, 0, 1), collapse_padding=True)
-        for head, w, fold, right in zip(self.headers, widths, self.folding, self.numeric):
-            t.add_column(_text(head), width=w, no_wrap=not fold, overflow="fold", justify="right" if right else "left")
+        for head, w, folds, right in zip(self.headers, widths, self.folding, self.numeric):
+            t.add_column(_text(head), width=w, no_wrap=not folds, overflow="fold", justify="right" if right else "left")
         for k, row in enumerate(self.cells):
             bold = k < len(self.bold_rows) and self.bold_rows[k]
-            t.add_row(*[_text(v, keep="\n") for v in row], style="bold" if bold else None)
+            t.add_row(*[_text("\n".join(fold(v, w)) if f else v, keep="\n")
+                        for v, w, f in zip(row, widths, self.folding)], style="bold" if bold else None)
         return t
 
     def _records(self, console, width: int):
@@ -228,8 +232,9 @@ class Listing:
                 if "\n" in value or lead + size > width:  # a long text: lines of its own
                     if n_pairs(line):
                         yield line
-                    for piece in pair.wrap(console, width - len(indent), overflow="fold"):
-                        yield Text(indent) + piece
+                    for k, piece in enumerate(fold(pair.plain, width - len(indent))):
+                        yield Text(indent) + (Text.assemble((head + colon, "bold"), piece[len(head + colon):])
+                                              if k == 0 and piece.startswith(head + colon) else Text(piece))
                     line, used = Text(indent), len(indent)
                     continue
                 if n_pairs(line) and used + GAP + size > width:
@@ -245,6 +250,48 @@ class Listing:
         if self.caption:
             yield Text("")
             yield Text(self.caption)
+
+
+# Where a long text may break: between two Chinese characters or at a blank, never inside a run of
+# Latin letters and digits (a date, a case number, an amount) or a bracketed id; no line begins
+# with closing punctuation or ends with opening punctuation.
+_TOKEN = re.compile(r"\s+|\[[^\]\s]*\]|[A-Za-z0-9][A-Za-z0-9_\-:./]*|.", re.S)
+_CLOSERS = frozenset(")]},.;:!?%，。；：、）》」』！？…")
+_OPENERS = frozenset("([{（《「『")
+
+
+def fold(text: str, width: int) -> list[str]:
+    """``text`` in lines at most ``width`` terminal columns wide (a Chinese character takes two),
+    broken where a reader expects; a word longer than a line is cut by characters."""
+    from rich.cells import cell_len, chop_cells
+
+    width = max(width, 2)
+    lines: list[str] = []
+    for paragraph in text.split("\n"):
+        tokens: list[str] = []
+        for token in _TOKEN.findall(paragraph):
+            if tokens and not token.isspace() and not tokens[-1].isspace() and (
+                    token[0] in _CLOSERS or tokens[-1][-1] in _OPENERS):
+                tokens[-1] += token
+            else:
+                tokens.append(token)
+        line, used = "", 0
+        for token in tokens:
+            size = cell_len(token)
+            if token.isspace():
+                if line:
+                    line, used = line + token, used + size
+                continue
+            if line and used + size > width:
+                lines.append(line.rstrip())
+                line, used = "", 0
+            if size > width:
+                *whole, token = chop_cells(token, width)
+                lines.extend(whole)
+                size = cell_len(token)
+            line, used = line + token, used + size
+        lines.append(line.rstrip())
+    return lines
 
 
 def n_pairs(line) -> bool:

@@ -37,6 +37,12 @@ def sanctions(cli, *args, today: str) -> list[dict]:
     return cli.ok("sanctions", *args, today=today)
 
 
+def by_trigger(listed: list[dict]) -> dict[str, dict]:
+    """Each listed measure's triggers by their ids (what confirm, dismiss and lift take), each
+    with its measure's township, kind and effects."""
+    return {t["id"]: {**row, **t} for row in listed for t in row["triggers"]}
+
+
 # --- the ranking --------------------------------------------------------------------------------
 
 
@@ -198,7 +204,7 @@ def test_three_published_bottom_months_veto_the_township_at_the_land_desk(cli):
     publish(cli, "2026-08", today="2026-09-05")
     listed = sanctions(cli, today="2026-09-10")
     assert all(set(s) >= SANCTION_KEYS for s in listed)
-    by_id = {s["id"]: s for s in listed}
+    by_id = by_trigger(listed)
     veto = by_id["veto:车桥镇:2026-08"]
     assert (veto["sanction"], veto["status"], veto["start"], veto["end"]) == ("veto", "in_force", "2026-09-05", "2026-12-31")
     assert veto["effects"] == ["award", "land-approval"] and veto["months"] == ["2026-06", "2026-07", "2026-08"]
@@ -230,8 +236,8 @@ def test_sanction_triggers_and_reasons_are_worded_in_the_language_asked_for(cli)
     _three_bad_months(cli)
     for month, today in (("2026-06", "2026-07-05"), ("2026-07", "2026-08-05"), ("2026-08", "2026-09-05")):
         publish(cli, month, today)
-    zh = {s["id"]: s for s in cli.ok("sanctions", today="2026-09-10")}
-    en = {s["id"]: s for s in cli.ok("sanctions", today="2026-09-10", lang="en")}
+    zh = by_trigger(cli.ok("sanctions", today="2026-09-10"))
+    en = by_trigger(cli.ok("sanctions", today="2026-09-10", lang="en"))
     assert set(zh) == set(en)
     assert zh["veto:车桥镇:2026-08"]["trigger"] == (
         "连续3个月信访排名后10位(2026-06、2026-07、2026-08),2026-08排名于2026-09-05公布;"
@@ -240,7 +246,8 @@ def test_sanction_triggers_and_reasons_are_worded_in_the_language_asked_for(cli)
         "in the bottom 10 of the petition ranking for 3 consecutive months (2026-06, 2026-07, 2026-08); "
         "the 2026-08 ranking was published on 2026-09-05; no year-end awards for 2026 and land-use approvals stopped")
     for key in zh:  # only the wording differs: Chinese in one, none in the other
-        assert {k: v for k, v in zh[key].items() if k != "trigger"} == {k: v for k, v in en[key].items() if k != "trigger"}
+        assert ({k: v for k, v in zh[key].items() if k not in ("trigger", "triggers")}
+                == {k: v for k, v in en[key].items() if k not in ("trigger", "triggers")})
         assert any("\u4e00" <= ch <= "\u9fff" for ch in zh[key]["trigger"])
         assert not any("\u4e00" <= ch <= "\u9fff" for ch in en[key]["trigger"].replace("车桥镇", "").replace("林集镇", ""))
     check = cli.ok("sanctions", "check", "车桥镇", "--action", "award", today="2026-09-10", lang="en")
@@ -256,7 +263,7 @@ def test_a_gap_in_published_months_breaks_the_run(cli):
     publish(cli, "2026-08", today="2026-09-05")
     assert sanctions(cli, today="2026-09-10") == []
     publish(cli, "2026-07", today="2026-09-12")  # the gap filled: three consecutive published months
-    veto = next(s for s in sanctions(cli, today="2026-09-20") if s["id"] == "veto:车桥镇:2026-08")
+    veto = by_trigger(sanctions(cli, today="2026-09-20"))["veto:车桥镇:2026-08"]
     assert veto["status"] == "in_force" and veto["months"] == ["2026-06", "2026-07", "2026-08"]
 
 
@@ -265,7 +272,7 @@ def test_sanctions_month_filter_and_table(cli):
     for month, today in (("2026-06", "2026-07-05"), ("2026-07", "2026-08-05"), ("2026-08", "2026-09-05")):
         publish(cli, month, today)
     assert sanctions(cli, "--month", "2026-05", today="2026-09-10") == []
-    assert {s["id"] for s in sanctions(cli, "--month", "2026-09", today="2026-09-10")} >= {"veto:车桥镇:2026-08"}
+    assert set(by_trigger(sanctions(cli, "--month", "2026-09", today="2026-09-10"))) >= {"veto:车桥镇:2026-08"}
     table = cli("sanctions", today="2026-09-10")
     assert table.code == 0 and "一票否决" in table.out and "生效" in table.out and "用地审批" in table.out
     english = cli("sanctions", "--csv", today="2026-09-10", lang="en")
@@ -288,7 +295,8 @@ def test_confirm_and_dismiss_a_proposed_sanction(cli):
     today = "2026-11-26"
     chronic = next(s for s in sanctions(cli, today=today) if s["sanction"] == "chronic")
     assert chronic["status"] == "proposed" and chronic["cases"] == numbers and chronic["effects"] == ["auction"]
-    key = chronic["id"]
+    key = chronic["triggers"][0]["id"]
+    assert chronic["id"] == "chronic:车桥镇" and len(chronic["triggers"]) == 1
     # Proposed: the auction is not stopped until a person confirms.
     assert cli.ok("sanctions", "check", "车桥镇", "--action", "auction")["allowed"] is True
 
@@ -296,7 +304,7 @@ def test_confirm_and_dismiss_a_proposed_sanction(cli):
     assert cli.ok("sanctions", "confirm", key)["status"] == "confirmed"
     after = cli.counts()
     assert after["sanction_decisions"] == before["sanction_decisions"] + 1 and after["events"] > before["events"]
-    listed = next(s for s in sanctions(cli, today=today) if s["id"] == key)
+    listed = by_trigger(sanctions(cli, today=today))[key]
     assert listed["status"] == "confirmed"
     stopped = cli.ok("sanctions", "check", "车桥镇", "--action", "auction")
     assert stopped["allowed"] is False and key in stopped["reasons"][0]
@@ -312,7 +320,7 @@ def test_confirm_and_dismiss_a_proposed_sanction(cli):
 
     dismissed = cli.ok("sanctions", "dismiss", key, "--reason", "两案已由区法院受理", today="2026-11-27")
     assert dismissed["id"] == key and dismissed["status"] == "dismissed"
-    listed = next(s for s in sanctions(cli, today="2026-11-27") if s["id"] == key)
+    listed = by_trigger(sanctions(cli, today="2026-11-27"))[key]
     assert listed["status"] == "dismissed" and listed["reason"] == "两案已由区法院受理"
     assert cli.ok("sanctions", "check", "车桥镇", "--action", "auction", today="2026-11-27")["allowed"] is True
     assert cli("sanctions", "dismiss", key, "--reason", "again", today="2026-11-27").code == 1
@@ -336,12 +344,46 @@ def test_unknown_sanction_ids_and_townships_are_refused(cli):
     assert cli.counts() == before
 
 
-def test_a_serious_incident_is_in_force_without_publication(cli):
+def test_a_serious_incident_proposes_key_management_for_a_person_to_confirm_then_lift(cli):
     number = cli.register(received="2026-08-03", level="national", people=12)["case"]
     listed = {s["sanction"]: s for s in sanctions(cli, today="2026-08-10")}
-    assert listed["key_management"]["status"] == "in_force" and listed["key_management"]["cases"] == [number]
+    assert listed["key_management"]["status"] == "proposed" and listed["key_management"]["cases"] == [number]
     assert listed["admonishment"]["status"] == "proposed"
-    assert cli.ok("sanctions", "check", "车桥镇", "--action", "land-approval", today="2026-08-10")["allowed"] is False
+    land = ("sanctions", "check", "车桥镇", "--action", "land-approval")
+    assert cli.ok(*land, today="2026-08-10")["allowed"] is True  # proposed: not yet binding
+    key = listed["key_management"]["triggers"][0]["id"]
+    assert cli.ok("sanctions", "confirm", key, today="2026-08-10")["status"] == "confirmed"
+    assert cli.ok(*land, today="2026-08-10")["allowed"] is False
+    # lifted by a recorded decision with a reason: binding no more from that day, listed as lifted
+    counts = cli.counts()
+    no_reason = cli("sanctions", "lift", key, today="2026-08-20")
+    assert no_reason.code == 1 and "--reason" in no_reason.err and cli.counts() == counts
+    lifted = cli.ok("sanctions", "lift", key, "--reason", "区政府已妥善化解", today="2026-08-20")
+    assert lifted == {"id": key, "status": "lifted", "township": "车桥镇", "sanction": "key_management",
+                      "on": "2026-08-20", "reason": "区政府已妥善化解"}
+    assert cli.counts()["sanction_decisions"] == counts["sanction_decisions"] + 1
+    assert cli.ok(*land, today="2026-08-20")["allowed"] is True
+    assert cli.ok(*land, "--on", "2026-08-19", today="2026-08-20")["allowed"] is False
+    row = {s["sanction"]: s for s in sanctions(cli, today="2026-08-20")}["key_management"]
+    assert row["status"] == "lifted" and row["triggers"][0]["lift_reason"] == "区政府已妥善化解"
+    assert "区政府已妥善化解" in row["trigger"]
+    again = cli("sanctions", "lift", key, "--reason", "x", today="2026-08-21")
+    assert again.code == 1 and "已于 2026-08-20 由 tester 解除" in again.err
+
+
+def test_a_measure_in_force_from_the_ranking_can_be_lifted_but_not_dismissed(cli):
+    _three_bad_months(cli)
+    for month, today in (("2026-06", "2026-07-05"), ("2026-07", "2026-08-05"), ("2026-08", "2026-09-05")):
+        publish(cli, month, today)
+    assert cli.ok("sanctions", "check", "车桥镇", "--action", "award", today="2026-09-10")["allowed"] is False
+    cli.ok("sanctions", "lift", "veto:车桥镇:2026-08", "--reason", "市局复核排名有误", today="2026-09-10")
+    assert cli.ok("sanctions", "check", "车桥镇", "--action", "award", today="2026-09-10")["allowed"] is True
+    # the key management of the same months is its own measure, still in force
+    assert cli.ok("sanctions", "check", "车桥镇", "--action", "land-approval", today="2026-09-10")["allowed"] is False
+    unknown = cli("sanctions", "lift", "veto:车桥镇", "--reason", "x", today="2026-09-10")
+    assert unknown.code == 1 and "give the id of one of its triggers" in unknown.err
+    refused = cli("sanctions", "dismiss", "veto:车桥镇:2026-08", "--reason", "x", today="2026-09-10")
+    assert refused.code == 1 and "sanctions lift" in refused.err
 
 
 # --- the aggregate query agrees with the rules over case records ---------------------------------

@@ -81,7 +81,7 @@ def test_a_sanction_of_a_township_whose_name_holds_a_colon_can_be_confirmed(blan
     assert blank_cli("init", "--roster", str(roster)).code == 0
     blank_cli.register(township="开发区:东片", level="city", people=6)  # collective and skip-level
     listed = blank_cli.ok("sanctions")
-    key = next(s["id"] for s in listed if s["sanction"] == "admonishment")
+    key = next(s["triggers"][0]["id"] for s in listed if s["sanction"] == "admonishment")
     assert key.startswith("admonishment:开发区:东片:")
     decided = blank_cli.ok("sanctions", "confirm", key)
     assert decided["status"] == "confirmed" and decided["township"] == "开发区:东片"

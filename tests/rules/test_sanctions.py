@@ -17,6 +17,8 @@ from xinfang.rules.sanctions import (
     OverdueCase,
     PublishedMonth,
     check_action,
+    current_status,
+    measures,
     derive_sanctions,
 )
 
@@ -213,7 +215,7 @@ def test_returning_to_the_bottom_group_restarts_the_release_count():
     assert km.end == dt.date(2026, 10, 4)
 
 
-def test_a_serious_incident_puts_the_township_under_key_management():
+def test_a_serious_incident_proposes_key_management_that_binds_once_confirmed():
     # 流均镇: villagers threatened to go to Beijing; a collective petition at national level is serious.
     incident = case("C-2026-031", "流均镇", Level.national, people=12, received=dt.date(2026, 3, 18))
     minor = [
@@ -224,25 +226,30 @@ def test_a_serious_incident_puts_the_township_under_key_management():
     (km,) = of_kind(findings, SanctionKind.key_management)
     assert km.key == "key_management:流均镇:incident:2026-03"
     assert km.cases == ("C-2026-031",)
-    assert km.status == SanctionStatus.in_force
+    assert km.status == SanctionStatus.proposed
     assert km.start == dt.date(2026, 3, 18)
     assert km.trigger.code == "sanction.key_management.incident"
     assert [c.args()["number"] for c in km.trigger.args()["cases"]] == ["C-2026-031"]
     assert "C-2026-031" in wording(km.trigger) and "C-2026-031" in wording(km.trigger, "en")
     assert of_kind(findings, SanctionKind.veto) == []
-    assert not check_action("流均镇", Action.land_approval, dt.date(2026, 3, 18), findings, {})[0]
-    assert check_action("流均镇", Action.land_approval, dt.date(2026, 3, 17), findings, {})[0]
-    assert check_action("流均镇", Action.award, dt.date(2026, 3, 20), findings, {})[0]
+    # proposed: approvals go on until a person confirms it; dismissed, it never binds
+    assert check_action("流均镇", Action.land_approval, dt.date(2026, 3, 18), findings, {})[0]
+    assert check_action("流均镇", Action.land_approval, dt.date(2026, 3, 18), findings, {km.key: DISMISSED})[0]
+    confirmed = {km.key: CONFIRMED}
+    assert not check_action("流均镇", Action.land_approval, dt.date(2026, 3, 18), findings, confirmed)[0]
+    assert check_action("流均镇", Action.land_approval, dt.date(2026, 3, 17), findings, confirmed)[0]
+    assert check_action("流均镇", Action.award, dt.date(2026, 3, 20), findings, confirmed)[0]
 
 
 def test_a_serious_incident_is_released_by_three_months_outside_after_it():
     incident = case("C-1", "流均镇", Level.national, people=12, received=dt.date(2026, 3, 18))
     published = [pub("2026-03", "流均镇"), pub("2026-04"), pub("2026-05"), pub("2026-06")]
     (km,) = of_kind(derive(published, [incident]), SanctionKind.key_management)
-    assert km.status == SanctionStatus.lifted and km.end == dt.date(2026, 7, 4)
+    assert km.status == SanctionStatus.proposed and km.end == dt.date(2026, 7, 4)
+    assert km.trigger.code == "sanction.lifted"
     # the incident month itself never counts toward the release
     (km,) = of_kind(derive([pub("2026-03"), pub("2026-04"), pub("2026-05")], [incident]), SanctionKind.key_management)
-    assert km.status == SanctionStatus.in_force
+    assert km.status == SanctionStatus.proposed and km.end is None
 
 
 def test_a_case_received_after_today_is_not_yet_known():
@@ -460,3 +467,42 @@ def test_proposed_findings_bind_only_when_confirmed(items, action, offset):
         allowed, _ = check_action(town, action, on, findings, {f.key: CONFIRMED for f in findings})
         bound = [f for f in findings if f.township == town and action in f.effects and f.start <= on]
         assert allowed is (not bound)
+
+
+# --- lifting by a decision, and one listed measure per township and kind -------------------------
+
+
+def test_a_lift_ends_a_measure_in_force_from_its_day_on():
+    published = [pub("2026-01", "车桥镇"), pub("2026-02", "车桥镇"), pub("2026-03", "车桥镇")]
+    findings = derive(published, today=dt.date(2026, 6, 1))
+    (veto,) = of_kind(findings, SanctionKind.veto)
+    lifted = {veto.key: dt.date(2026, 5, 10)}
+    assert not check_action("车桥镇", Action.award, dt.date(2026, 5, 9), findings, {}, lifted)[0]
+    allowed, reasons = check_action("车桥镇", Action.award, dt.date(2026, 5, 10), findings, {}, lifted)
+    assert allowed and reasons == []
+    # the key management of the same run is a measure of its own: lifting the veto leaves it binding
+    assert not check_action("车桥镇", Action.land_approval, dt.date(2026, 5, 10), findings, {}, lifted)[0]
+    assert current_status(veto, {}, lifted) == SanctionStatus.lifted
+
+
+def test_listings_show_one_measure_per_township_and_kind_with_its_triggers_inside():
+    # 车桥镇 six months in the bottom group: two vetoes and two key managements; 林集镇 two incidents
+    published = [pub(f"2026-{m:02d}", "车桥镇") for m in range(1, 7)]
+    incidents = [case("C-1", "林集镇", Level.national, people=12, received=dt.date(2026, 3, 18)),
+                 case("C-2", "林集镇", Level.national, people=9, received=dt.date(2026, 5, 2))]
+    findings = derive(published, incidents, today=dt.date(2026, 7, 20))
+    (first_km, *_) = [f for f in of_kind(findings, SanctionKind.key_management) if f.township == "林集镇"]
+    listed = measures(findings, {first_km.key: CONFIRMED})
+    # in force first, then confirmed, then proposed (the skip-level collective cases' admonishment)
+    assert [(m.township, m.kind) for m in listed] == [
+        ("车桥镇", SanctionKind.veto), ("车桥镇", SanctionKind.key_management),
+        ("林集镇", SanctionKind.key_management), ("林集镇", SanctionKind.admonishment)]
+    veto, km, incident, admonishment = listed
+    assert len(admonishment.findings) == 2 and admonishment.status == SanctionStatus.proposed
+    assert len(veto.findings) == 2 and veto.status == SanctionStatus.in_force
+    assert veto.months == tuple(f"2026-{m:02d}" for m in range(1, 7))
+    # the strongest of its triggers names the measure: one confirmed, one still proposed
+    assert incident.status == SanctionStatus.confirmed
+    assert [s for _, s in incident.findings] == [SanctionStatus.confirmed, SanctionStatus.proposed]
+    assert incident.start == dt.date(2026, 3, 18) and incident.cases == ("C-1",) + ("C-2",)
+    assert len({(m.township, m.kind) for m in listed}) == len(listed)

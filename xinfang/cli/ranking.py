@@ -1,4 +1,4 @@
-"""Monthly ranking and sanctions: rank [--publish], sanctions, sanctions confirm/dismiss/check."""
+"""Monthly ranking and sanctions: rank [--publish], sanctions, sanctions confirm/dismiss/lift/check."""
 
 from __future__ import annotations
 
@@ -15,6 +15,9 @@ RANK_COLUMNS = ["position", "township", "score", "cases", "skip_level", "collect
 # On screen the counts get their own keys: skip_level and collective are yes/no flags on a case.
 TABLE_COLUMNS = [{"skip_level": "skip_level_cases", "collective": "collective_cases"}.get(c, c) for c in RANK_COLUMNS]
 SANCTION_COLUMNS = ["id", "township", "sanction", "status", "start", "end", "effects", "trigger"]
+# On screen a measure's triggers are listed one a line, each with its own id (what confirm, dismiss
+# and lift take).
+SANCTION_TABLE_COLUMNS = ["township", "sanction", "status", "start", "end", "effects", "triggers"]
 
 
 @app.command()
@@ -76,9 +79,10 @@ def rank(
 
 sanctions_app = typer.Typer(
     help="Sanctions (制裁与责任追究). Without a subcommand: list them — one-vote veto (一票否决) and key "
-    "management (重点管理乡镇) in force from published rankings; chronic township (信访老大难), summons "
-    "(召见谈话) and admonishment (诫勉谈话) proposed from the cases, with the decision recorded on each. "
-    "confirm/dismiss decide a proposed one; check answers the land desk.",
+    "management (重点管理乡镇) in force from published rankings; key management for a serious incident, chronic "
+    "township (信访老大难), summons (召见谈话) and admonishment (诫勉谈话) proposed from the cases, with the decision "
+    "recorded on each; one row per township and measure. confirm/dismiss decide a proposed one; lift ends one "
+    "that binds; check answers the land desk.",
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
@@ -86,11 +90,31 @@ app.add_typer(sanctions_app, name="sanctions")
 
 
 def _table_rows(items: list[dict], lang: str) -> list[dict]:
-    """Sanctions as a person reads them: statuses and effects in the chosen language."""
-    from xinfang.model import Action, SanctionStatus
+    """Sanctions as a person reads them: statuses and effects in the chosen language, a measure's
+    triggers one a line with their ids."""
+    from xinfang.model import Action, SanctionKind, SanctionStatus
 
-    return [{**s, "status": SanctionStatus(s["status"]).label(lang),
-             "effects": [Action(a).label(lang) for a in s["effects"]]} for s in items]
+    def line(t: dict) -> str:
+        return f"[{t['id']}] {SanctionStatus(t['status']).label(lang)}: {t['trigger']}"
+
+    return [{**s, "status": SanctionStatus(s["status"]).label(lang), "sanction": SanctionKind(s["sanction"]).label(lang),
+             "effects": [Action(a).label(lang) for a in s["effects"]],
+             "triggers": "\n".join(line(t) for t in s["triggers"])} for s in items]
+
+
+def _worded_measure(row: dict, lang: str) -> dict:
+    """A listed measure with its triggers worded: each trigger's own, and all of them joined."""
+    from xinfang.messages import text, wording
+
+    def one(t: dict) -> str:
+        said = wording(t["trigger"], lang)
+        if t.get("lifted_on"):
+            said += text("sanction.lifted_by", lang, on=t["lifted_on"], reason=t.get("lift_reason") or "")
+        return said
+
+    triggers = [{**t, "trigger": one(t)} for t in row["triggers"]]
+    return {**row, "trigger": text("sanction.triggers.separator", lang).join(t["trigger"] for t in triggers),
+            "triggers": triggers}
 
 
 @sanctions_app.callback(invoke_without_command=True)
@@ -100,24 +124,23 @@ def sanctions(
     json_: JsonOpt = False,
     csv_: CsvOpt = False,
 ):
-    """List sanctions in force and proposed: one-vote veto (一票否决) and key management (重点管理)
-    from published rankings; chronic township (信访老大难), summons (召见谈话) and admonishment
-    (诫勉谈话) proposed from the cases, with the decision recorded on each."""
+    """List sanctions in force and proposed, one row per township and measure with its triggers
+    inside: one-vote veto (一票否决) and key management (重点管理) from published rankings; key
+    management for a serious incident, chronic township (信访老大难), summons (召见谈话) and
+    admonishment (诫勉谈话) proposed from the cases, with the decision recorded on each."""
     if ctx.invoked_subcommand is not None:
         return
     from xinfang import parse
     from xinfang.ledger.sanctions import list_sanctions
-    from xinfang.messages import wording
     from xinfang.output import emit
 
     out = fmt(json_, csv_)
     the_month = parse.parse_month(month) if month else None
     ledger = STATE.open()
-    items = [{**s, "trigger": wording(s["trigger"], STATE.lang)}
-             for s in list_sanctions(ledger, STATE.today, the_month)]
-    columns = SANCTION_COLUMNS + ["months", "cases", "reason"]
+    items = [_worded_measure(s, STATE.lang) for s in list_sanctions(ledger, STATE.today, the_month)]
+    columns = SANCTION_COLUMNS + ["months", "cases"]
     if out == "table":
-        emit(items, out, STATE.lang, rows=_table_rows(items, STATE.lang), columns=SANCTION_COLUMNS)
+        emit(items, out, STATE.lang, rows=_table_rows(items, STATE.lang), columns=SANCTION_TABLE_COLUMNS)
     else:
         emit(items, out, STATE.lang, columns=columns)
 
@@ -143,6 +166,27 @@ def dismiss(
 ):
     """Dismiss a proposed sanction, with a reason; it never binds unless confirmed later."""
     _decide(id_, "dismissed", reason, json_)
+
+
+@sanctions_app.command()
+def lift(
+    id_: IdArg,
+    reason: Annotated[Optional[str], typer.Option("--reason", help="Why it is lifted (required, kept in the record).")] = None,
+    json_: JsonOpt = False,
+):
+    """Lift a sanction that binds (in force, or confirmed) from today on, by a recorded decision with
+    a reason; it stays listed, as lifted."""
+    from xinfang import parse
+    from xinfang.ledger.sanctions import lift as lift_sanction
+    from xinfang.messages import text
+    from xinfang.output import emit
+
+    why = parse.parse_text(reason, "--reason", 1000, required=False) if reason else None
+    ledger = STATE.open()
+    with ledger.write():
+        result = lift_sanction(ledger, id_, why, STATE.today)
+    emit(result, fmt(json_), STATE.lang, message=text("sanction.lift.done", STATE.lang, key=result["id"],
+                                                      reason=result["reason"]))
 
 
 def _decide(key: str, status: str, reason: str | None, json_: bool) -> None:

@@ -14,10 +14,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from xinfang.errors import XinfangError
+from xinfang.errors import Refusal, XinfangError
 from xinfang.model import Action, Clock, Level, Message, SanctionKind, SanctionStatus
 
-MECHANICAL = (SanctionKind.veto, SanctionKind.key_management)
 # The local time limits (限时办结) give each case its on-time result for the summons rate.
 ON_TIME_CLOCKS = (Clock.reply, Clock.conclude)
 CASE_COLUMNS = ("number, received, township, level, people, kind, category, major, status, repeat_of, id_number,"
@@ -164,50 +163,78 @@ def findings(ledger, today: dt.date, month: str | None = None, township: str | N
 
 
 def decisions(ledger, today: dt.date) -> dict[str, dict]:
-    """Key → the latest decision recorded by ``today`` ({status, reason, on_date, who})."""
+    """Key → the latest confirmation or dismissal recorded by ``today`` ({status, reason, on_date, who})."""
+    return _decided(ledger, today)[0]
+
+
+def _decided(ledger, today: dt.date) -> tuple[dict[str, dict], dict[str, dict]]:
+    """The latest confirmation or dismissal per key, and the lift per key, recorded by ``today``."""
     latest: dict[str, dict] = {}
+    lifts: dict[str, dict] = {}
     for r in ledger.rows("SELECT key, status, reason, on_date, who FROM sanction_decisions WHERE on_date <= ?"
                          " ORDER BY id", (today.isoformat(),)):
-        latest[r["key"]] = {**r, "status": SanctionStatus(r["status"])}
-    return latest
+        (lifts if r["status"] == SanctionStatus.lifted.value else latest)[r["key"]] = {
+            **r, "status": SanctionStatus(r["status"])}
+    return latest, lifts
 
 
-def _status(finding, decided: dict[str, dict]) -> SanctionStatus:
-    if finding.status == SanctionStatus.proposed and finding.key in decided:
-        return decided[finding.key]["status"]
-    return finding.status
+def _lift_days(lifts: dict[str, dict]) -> dict[str, dt.date]:
+    return {k: dt.date.fromisoformat(d["on_date"]) for k, d in lifts.items()}
 
 
-def _as_json(finding, decided: dict[str, dict]) -> dict:
+def _trigger_json(finding, status: SanctionStatus, decided: dict[str, dict], lifts: dict[str, dict]) -> dict:
     decision = decided.get(finding.key) if finding.status == SanctionStatus.proposed else None
+    lift = lifts.get(finding.key)
     return {
         "id": finding.key,
-        "township": finding.township,
-        "sanction": finding.kind.value,
         "trigger": finding.trigger,
-        "status": _status(finding, decided).value,
-        "effects": [a.value for a in finding.effects],
+        "status": status.value,
         "start": finding.start.isoformat(),
         "end": finding.end.isoformat() if finding.end else None,
         "months": list(finding.months),
         "cases": list(finding.cases),
         "decided_on": decision["on_date"] if decision else None,
         "reason": decision["reason"] if decision else None,
+        "lifted_on": lift["on_date"] if lift else None,
+        "lift_reason": lift["reason"] if lift else None,
+    }
+
+
+def _measure_json(measure, decided: dict[str, dict], lifts: dict[str, dict]) -> dict:
+    triggers = [_trigger_json(f, s, decided, lifts) for f, s in measure.findings]
+    return {
+        "id": f"{measure.kind.value}:{measure.township}",
+        "township": measure.township,
+        "sanction": measure.kind.value,
+        "status": measure.status.value,
+        "effects": [a.value for a in measure.effects],
+        "start": measure.start.isoformat(),
+        "end": measure.end.isoformat() if measure.end else None,
+        "months": list(measure.months),
+        "cases": list(measure.cases),
+        "trigger": tuple(t["trigger"] for t in triggers),
+        "triggers": triggers,
     }
 
 
 def list_sanctions(ledger, today: dt.date, month: str | None = None) -> list[dict]:
-    """``sanctions [--month]``: each finding with the person's decision applied; ``trigger`` is a
-    ``Message`` for the edge to word. Published district-wide (and in the bulletin): an accusation
-    (检举控告) behind a finding is counted, never numbered (``withhold_accusations``)."""
-    decided = decisions(ledger, today)
+    """``sanctions [--month]``: one row per township and measure, its findings (``triggers``, each
+    with its own id, status and decision) inside; ``trigger`` is the tuple of their ``Message``s
+    for the edge to word. Published district-wide (and in the bulletin): an accusation (检举控告)
+    behind a finding is counted, never numbered (``withhold_accusations``)."""
+    from xinfang.rules.sanctions import measures
+
+    decided, lifts = _decided(ledger, today)
     found = findings(ledger, today, month)
     accusations = accusation_numbers(ledger, {c for f in found for c in f.cases})
-    rows = [_as_json(f, decided) for f in found]
-    for row in rows:
-        if accusations & set(row["cases"]):
-            row["trigger"] = withhold_accusations(row["trigger"], accusations)
-            row["cases"] = [c for c in row["cases"] if c not in accusations]
+    rows = [_measure_json(m, decided, lifts)
+            for m in measures(found, {k: d["status"] for k, d in decided.items()}, _lift_days(lifts))]
+    if accusations:
+        for row in rows:
+            for item in [row, *row["triggers"]]:
+                if accusations & set(item["cases"]):
+                    item["trigger"] = withhold_accusations(item["trigger"], accusations)
+                    item["cases"] = [c for c in item["cases"] if c not in accusations]
     return rows
 
 
@@ -242,9 +269,8 @@ def withhold_accusations(value, accusations: frozenset[str]):
     return value
 
 
-def decide(ledger, key: str, status: SanctionStatus, reason: str | None, today: dt.date) -> dict:
-    """Record a confirmation or dismissal of a proposed sanction (inside ``Ledger.write``)."""
-    key = (key or "").strip()
+def _finding(ledger, key: str, today: dt.date):
+    """The finding of ``key`` as of ``today``, or a refusal naming where the ids are listed."""
     # A key names its township second (kind:township:…): that township's findings are derived first;
     # a township whose own name holds a ':' is found among all of them.
     parts = key.split(":")
@@ -253,15 +279,24 @@ def decide(ledger, key: str, status: SanctionStatus, reason: str | None, today: 
         found = {f.key: f for f in findings(ledger, today)}
     finding = found.get(key)
     if finding is None:
-        raise XinfangError(f"ID: no sanction {key!r} as of {today}",
-                           fix="list the sanctions and their ids with 'xinfang sanctions'")
+        hint = (" (that names a township's measure; give the id of one of its triggers)"
+                if len(parts) == 2 and parts[0] in {k.value for k in SanctionKind} else "")
+        raise XinfangError(f"ID: no sanction {key!r} as of {today}{hint}",
+                           fix="list the sanctions and their triggers' ids with 'xinfang sanctions --json'")
+    return finding
+
+
+def decide(ledger, key: str, status: SanctionStatus, reason: str | None, today: dt.date) -> dict:
+    """Record a confirmation or dismissal of a proposed sanction (inside ``Ledger.write``)."""
+    key = (key or "").strip()
+    finding = _finding(ledger, key, today)
     verb = "confirm" if status == SanctionStatus.confirmed else "dismiss"
-    if finding.kind in MECHANICAL:
+    if finding.status != SanctionStatus.proposed:
         raise XinfangError(
             f"ID: {key} is {finding.status.en}: {finding.kind.en} follows from the published ranking"
             " and cannot be confirmed or dismissed",
-            fix="it ends by itself (veto at year end, key management after the release months);"
-                " only proposed sanctions take a decision",
+            fix=f"it ends by itself (veto at year end, key management after the release months), or is lifted"
+                f" by a decision: 'xinfang sanctions lift {key} --reason \"…\"'",
         )
     if status == SanctionStatus.dismissed and not (reason or "").strip():
         raise XinfangError("--reason: dismissing a sanction needs a reason (it is kept in the record)",
@@ -284,12 +319,42 @@ def decide(ledger, key: str, status: SanctionStatus, reason: str | None, today: 
             "on": today.isoformat(), "reason": (reason or "").strip() or None}
 
 
+def lift(ledger, key: str, reason: str | None, today: dt.date) -> dict:
+    """Record the lifting of a measure that binds (in force, or confirmed) from ``today`` on, with
+    its reason (inside ``Ledger.write``). The finding stays in the listings, as lifted."""
+    from xinfang.rules.sanctions import current_status
+
+    key = (key or "").strip()
+    finding = _finding(ledger, key, today)
+    if not (reason or "").strip():
+        raise Refusal("sanction.lift.reason", key=key)
+    decided, lifts = _decided(ledger, today)
+    if key in lifts:
+        raise Refusal("sanction.lift.already", key=key, on=lifts[key]["on_date"], who=lifts[key]["who"])
+    status = current_status(finding, {k: d["status"] for k, d in decided.items()})
+    if status not in (SanctionStatus.in_force, SanctionStatus.confirmed):
+        raise Refusal("sanction.lift.not_binding", key=key, status=status)
+    if finding.end is not None and finding.end < today:
+        raise Refusal("sanction.lift.ended", key=key, end=finding.end)
+    from xinfang.ledger.history import now_stamp
+
+    why = reason.strip()
+    ledger.conn.execute(
+        "INSERT INTO sanction_decisions (key, status, reason, on_date, at, who) VALUES (?, ?, ?, ?, ?, ?)",
+        (key, SanctionStatus.lifted.value, why, today.isoformat(), now_stamp(), ledger.who),
+    )
+    ledger.event("sanction-lift", None, key, status.value, SanctionStatus.lifted.value, note=why)
+    return {"id": key, "status": SanctionStatus.lifted.value, "township": finding.township,
+            "sanction": finding.kind.value, "on": today.isoformat(), "reason": why}
+
+
 def check(ledger, township: str, action: Action, on: dt.date, today: dt.date) -> dict:
     """``sanctions check``: may ``township`` get ``action`` on ``on``? Sanctions and decisions as
     known ``today``; ``reasons`` are ``Message``s for the edge to word."""
     from xinfang.rules.sanctions import check_action
 
-    decided = {k: d["status"] for k, d in decisions(ledger, today).items()}
-    allowed, reasons = check_action(township, action, on, findings(ledger, today, township=township), decided)
+    decided, lifts = _decided(ledger, today)
+    allowed, reasons = check_action(township, action, on, findings(ledger, today, township=township),
+                                    {k: d["status"] for k, d in decided.items()}, _lift_days(lifts))
     return {"allowed": allowed, "reasons": reasons, "township": township, "action": action.value,
             "on": on.isoformat()}

@@ -187,27 +187,18 @@ STATUS_ORDER = {"in_force": 0, "confirmed": 1, "proposed": 2}
 
 
 def _sanction_groups(b) -> dict[tuple[str, str], dict]:
-    """One entry per township and measure: its strongest status (in force, confirmed, proposed),
-    the number of times it was triggered, the earliest start and latest end of the strongest
-    status, and the latest trigger."""
+    """The listed measures (one per township and kind) by (township, measure), each with its
+    strongest status's rank, how many of its triggers stand (in force, confirmed or proposed), and
+    the latest trigger of the strongest status (what the table words in a few words)."""
     groups: dict[tuple[str, str], dict] = {}
     for s in b.sanctions:
-        key = (s.get("township"), s.get("sanction"))
-        rank = STATUS_ORDER.get(s.get("status"), 9)
-        g = groups.get(key)
-        if g is None:
-            groups[key] = {**s, "times": 1, "rank": rank}
-            continue
-        g["times"] += 1
-        if rank < g["rank"]:
-            g.update({**s, "times": g["times"], "rank": rank})
-            continue
-        if rank > g["rank"]:
-            continue
-        if (s.get("start") or "") >= (g.get("start") or ""):
-            g.update(trigger=s.get("trigger"), months=s.get("months"), cases=s.get("cases"))
-        g["start"] = min(g.get("start") or "", s.get("start") or "") or None
-        g["end"] = None if g.get("end") is None or s.get("end") is None else max(g["end"], s["end"])
+        triggers = s.get("triggers") or [s]
+        strongest = [t for t in triggers if t.get("status") == s.get("status")] or triggers
+        latest = max(strongest, key=lambda t: t.get("start") or "")
+        groups[(s.get("township"), s.get("sanction"))] = {
+            **s, "trigger": latest.get("trigger"), "months": latest.get("months"), "cases": latest.get("cases"),
+            "times": max(1, sum(1 for t in triggers if t.get("status") in STATUS_ORDER)),
+            "rank": STATUS_ORDER.get(s.get("status"), 9)}
     return groups
 
 
@@ -820,6 +811,7 @@ def to_console(b, con, lang: str = "zh", top: int | None = None, issuer: str | N
     """The bulletin on a terminal: headings and paragraphs as text, each table a Rich table."""
     from rich.markup import escape as rich_escape
 
+    from xinfang.escape import visible
     from xinfang.output import Listing
     from xinfang.render.text import display_width
 
@@ -832,8 +824,8 @@ def to_console(b, con, lang: str = "zh", top: int | None = None, issuer: str | N
         for p in s.paragraphs:
             con.print(rich_escape(p))
         for tab in s.tables:
-            cells = [[str(c) for c in _text_cells(s, tab, row)] for row in tab.rows]
+            cells = [[visible(str(c), "\n") for c in _text_cells(s, tab, row)] for row in tab.rows]
             # A column of long text folds; every other (names, numbers, changes) keeps each value whole.
             folding = [max([display_width(r[i]) for r in cells] or [0]) > FOLD_ABOVE for i in range(len(tab.columns))]
-            con.print(Listing(list(tab.columns), cells, lang, folding, [i in tab.numeric for i in range(len(tab.columns))],
+            con.print(Listing([visible(c) for c in tab.columns], cells, lang, folding, [i in tab.numeric for i in range(len(tab.columns))],
                               title=tab.caption, bold_rows=tuple(tab.marked)))

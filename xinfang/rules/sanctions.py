@@ -1,9 +1,11 @@
 """Sanctions derived from published rankings and case data (制裁与责任追究).
 
-Veto (一票否决) and key management (重点管理乡镇) follow mechanically from published months and are
-in force as soon as the triggering month is published. Chronic township (信访老大难), summons
-(召见谈话) and admonishment (诫勉谈话+通报批评) are proposed from the data; a person confirms or
-dismisses each by its ``key``, and only a confirmed one takes effect.
+Veto (一票否决) and key management (重点管理乡镇) from the ranking follow mechanically from published
+months and are in force as soon as the triggering month is published. Key management from a serious
+incident, chronic township (信访老大难), summons (召见谈话) and admonishment (诫勉谈话+通报批评) are
+proposed from the data; a person confirms or dismisses each by its ``key``, and only a confirmed
+one takes effect. Any measure that binds can be lifted by a recorded decision (``lifted``: key → the
+day it stops binding). Listings show one :class:`Measure` per township and kind, its findings inside.
 
 Pure functions: records, the policy and "today" are arguments. They word nothing: a finding's
 trigger and a refusal's reason are ``Message``s (codes and parameters) that ``xinfang.messages``
@@ -199,12 +201,17 @@ def _key_management(
     start: dt.date,
     published: Sequence[PublishedMonth],
     policy: Policy,
+    proposed: bool = False,
 ) -> Finding:
+    """Key management until the release months; ``proposed`` (a serious incident): it binds only
+    once confirmed, and a release ends it as a proposal still (``end`` set)."""
     release = _release(published, township, months[-1], policy)
-    status, end = SanctionStatus.in_force, None
+    status, end = (SanctionStatus.proposed if proposed else SanctionStatus.in_force), None
     if release is not None:
         lifted_on = _completed_on(release)
-        status, end = SanctionStatus.lifted, lifted_on - _ONE_DAY  # lifted the day the release is published
+        end = lifted_on - _ONE_DAY  # lifted the day the release is published
+        if not proposed:
+            status = SanctionStatus.lifted
         trigger = Message.of("sanction.lifted", ground=trigger, months=_months_of(release), n=len(release),
                              bottom_size=policy.bottom_size, lifted_on=lifted_on)
     return Finding(
@@ -246,6 +253,7 @@ def _incident_findings(township: str, cases: Sequence[Case], published, policy: 
                 start=group[0].received,
                 published=published,
                 policy=policy,
+                proposed=True,
             )
         )
     return findings
@@ -447,12 +455,16 @@ def derive_sanctions(
     return sorted(findings, key=_order)
 
 
-def applies(finding: Finding, on: dt.date, decisions: Mapping[str, SanctionStatus]) -> bool:
+def applies(finding: Finding, on: dt.date, decisions: Mapping[str, SanctionStatus],
+            lifted: Mapping[str, dt.date] | None = None) -> bool:
     """Whether a finding binds on ``on``.
 
-    Veto and key management bind by themselves (their trigger, publishing, was already the bureau's
-    decision). A proposed finding binds only once confirmed; a dismissed one never.
+    Veto and key management from the ranking bind by themselves (their trigger, publishing, was
+    already the bureau's decision). A proposed finding binds only once confirmed; a dismissed one
+    never. A lift recorded against the key ends it from that day on.
     """
+    if lifted and finding.key in lifted and on >= lifted[finding.key]:
+        return False
     if finding.status == SanctionStatus.proposed:
         if decisions.get(finding.key) != SanctionStatus.confirmed:
             return False
@@ -474,6 +486,7 @@ def check_action(
     on: dt.date,
     findings: Iterable[Finding],
     decisions: Mapping[str, SanctionStatus],
+    lifted: Mapping[str, dt.date] | None = None,
 ) -> tuple[bool, list[Message]]:
     """May ``township`` get ``action`` on ``on``? Returns (allowed, one reason per binding sanction,
     each a message naming the sanction, its window and its trigger)."""
@@ -481,6 +494,61 @@ def check_action(
     reasons = [
         _reason(f, action)
         for f in findings
-        if f.township == township and action in f.effects and applies(f, on, decisions)
+        if f.township == township and action in f.effects and applies(f, on, decisions, lifted)
     ]
     return not reasons, reasons
+
+
+# --- listings: one row per township and measure ------------------------------------------------
+
+# The order a measure's findings are summed up in: the strongest status names the measure.
+STATUS_ORDER = (SanctionStatus.in_force, SanctionStatus.confirmed, SanctionStatus.proposed, SanctionStatus.lifted,
+                SanctionStatus.dismissed)
+
+
+class Measure(NamedTuple):
+    """One township's sanction of one kind: its findings (each with its current status) inside.
+    ``status`` is the strongest of theirs; ``start``/``end`` span the findings with that status."""
+
+    township: str
+    kind: SanctionKind
+    status: SanctionStatus
+    effects: tuple[Action, ...]
+    start: dt.date
+    end: dt.date | None
+    months: tuple[str, ...]
+    cases: tuple[str, ...]
+    findings: tuple[tuple[Finding, SanctionStatus], ...]
+
+
+def current_status(finding: Finding, decisions: Mapping[str, SanctionStatus],
+                   lifted: Mapping[str, dt.date] | None = None) -> SanctionStatus:
+    """A finding's status with the recorded decisions applied: a proposal confirmed or dismissed,
+    a binding measure lifted (by the rule's release months or by a decision)."""
+    status = finding.status
+    if status == SanctionStatus.proposed:
+        status = decisions.get(finding.key, status)
+    if lifted and finding.key in lifted and status in (SanctionStatus.in_force, SanctionStatus.confirmed):
+        status = SanctionStatus.lifted
+    return status
+
+
+def measures(findings: Iterable[Finding], decisions: Mapping[str, SanctionStatus],
+             lifted: Mapping[str, dt.date] | None = None) -> list[Measure]:
+    """The findings as one :class:`Measure` per township and kind, strongest status first, then by
+    kind and township; each measure's findings in start order."""
+    groups: dict[tuple[str, SanctionKind], list[tuple[Finding, SanctionStatus]]] = defaultdict(list)
+    for finding in sorted(findings, key=_order):
+        groups[(finding.township, finding.kind)].append((finding, current_status(finding, decisions, lifted)))
+    out = []
+    for (township, kind), items in groups.items():
+        status = min((s for _, s in items), key=STATUS_ORDER.index)
+        strongest = [f for f, s in items if s == status]
+        ends = [f.end for f in strongest]
+        effects = tuple(dict.fromkeys(a for f, _ in items for a in f.effects))
+        out.append(Measure(township, kind, status, effects, min(f.start for f in strongest),
+                           None if None in ends else max(ends),
+                           tuple(sorted({m for f, _ in items for m in f.months})),
+                           tuple(sorted({c for f, _ in items for c in f.cases})), tuple(items)))
+    kinds = list(SanctionKind)
+    return sorted(out, key=lambda m: (STATUS_ORDER.index(m.status), kinds.index(m.kind), m.township))
