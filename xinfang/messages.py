@@ -44,6 +44,20 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "register.final": ("{case} 不再受理：同一信访人同一事项已于 {final} 办理终结（《信访工作条例》第三十六条），不启动时限、不计排名、不扣保证金",
                        "{case} not accepted again: the same petitioner's same matter is final in {final} (条例 art. 36);"
                        " no deadlines, no ranking points, no deductions"),
+    # -- undo by new events: 作废, confirmations of what cannot be undone --
+    "void.done": ("{case} 已作废（原状态：{was}）：不计入排名、保证金、超期、通报等任何统计，历史记录保留",
+                  "{case} voided (was {was}): out of every count (ranking, deposits, overdue, bulletin); its history is kept"),
+    "void.confirm": ("作废 {case}（{name}，{township}，{status}）？作废后不可恢复，该件不计入任何统计",
+                     "Void {case} ({name}, {township}, {status})? It cannot be undone; the case leaves every count"),
+    "publish.confirm": ("公布 {month} 排名？公布后排名冻结，不可撤销，制裁据此认定",
+                        "Publish the {month} ranking? It is frozen for good and sanctions are found on it"),
+    "settle.confirm": ("结算 {year} 年度保证金？结算后扣缴、退还、奖励均为最终结果，不可撤销",
+                       "Settle the {year} deposits? Deductions, refunds and rewards become final and cannot be undone"),
+    "sanction.confirm": ("确认制裁 {id}？确认后即生效（如停止用地审批、招拍挂），不可撤销",
+                         "Confirm sanction {id}? It binds from now on (e.g. land approvals, auctions stop) and cannot be undone"),
+    "confirm.needs_yes": ("{command}：此操作不可撤销，脚本中不询问；确认无误请加 --yes",
+                          "{command}: this cannot be undone and a script is not asked; add --yes to do it"),
+    "confirm.cancelled": ("{command}：已取消，未作任何更改", "{command}: cancelled; nothing was changed"),
     # -- notices a write gives after its commit (ledger.notice) --
     "notice.provisional": (
         "提醒：{case}{clock}到期日{due}为暂定：{years}年尚无官方节假日安排，暂按周一至周五计算工作日；"

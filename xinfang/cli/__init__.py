@@ -235,7 +235,7 @@ def main_options(
 # of) only the command it runs. A test checks this table against the modules.
 COMMAND_MODULES = {
     "register": "cases", "accept": "cases", "decline": "cases", "object": "cases", "assign": "cases", "reply": "cases", "resolve": "cases", "transfer": "cases",
-    "correct": "cases", "show": "cases", "cases": "cases", "init": "setup", "townships": "setup", "units": "setup",
+    "correct": "cases", "void": "cases", "show": "cases", "cases": "cases", "init": "setup", "townships": "setup", "units": "setup",
     "overdue": "deadlines", "extend": "deadlines", "review": "deadlines", "calendar": "deadlines",
     "rank": "ranking", "sanctions": "ranking", "rewards": "deposits", "officials": "deposits",
     "deposits": "deposits", "export": "exchange", "import": "exchange", "report": "report", "form": "report",
@@ -311,6 +311,31 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON document."
 CsvOpt = Annotated[bool, typer.Option("--csv", help="Print CSV (listings).")]
 RevealOpt = Annotated[bool, typer.Option("--reveal", help="Show ID and phone numbers unmasked (recorded in the history: who, when, which cases).")]
 ForceOpt = Annotated[bool, typer.Option("--force", help="Replace the -o file if it exists (never the ledger, a folder or a device).")]
+YesOpt = Annotated[bool, typer.Option("--yes", "-y", help="Do it without asking (scripts): the action cannot be undone.")]
+
+
+def at_keyboard() -> bool:
+    """Whether a person types at a terminal (stdin is a tty): asked, not refused; scripts are not."""
+    try:
+        return sys.stdin.isatty()
+    except (AttributeError, ValueError):  # no stdin, or a closed one
+        return False
+
+
+def confirm(yes: bool, command: str, code: str, **params) -> None:
+    """Before an action that cannot be undone: with ``--yes``, go on; at a terminal, ask (the
+    catalogue's question ``code`` worded with ``params``); a script without ``--yes`` is refused
+    with one line naming ``--yes`` (``command``: how the action is typed)."""
+    from xinfang.errors import Refusal
+
+    if yes:
+        return
+    if not at_keyboard():
+        raise Refusal("confirm.needs_yes", command=command)
+    from xinfang.messages import text
+
+    if not typer.confirm(text(code, STATE.lang, **params), default=False, err=True):
+        raise Refusal("confirm.cancelled", command=command)
 
 
 

@@ -6,7 +6,7 @@ from typing import Annotated, List, Optional
 
 import typer
 
-from xinfang.cli import STATE, CsvOpt, JsonOpt, RevealOpt, app, fmt, revealed
+from xinfang.cli import STATE, CsvOpt, JsonOpt, RevealOpt, YesOpt, app, confirm, fmt, revealed
 from xinfang.model import Channel, Kind, Level, Outcome, Satisfaction, Status
 
 # The largest --limit: SQLite's LIMIT takes a 64-bit integer.
@@ -340,6 +340,38 @@ def correct(
     rows = [{"field": k, "old": v[0], "new": v[1]} for k, v in result["changed"].items()]
     emit(result, fmt(json_), STATE.lang, rows=rows, columns=["field", "old", "new"],
          message=(f"{result['case']} 已更正" if STATE.lang == "zh" else f"{result['case']} corrected"))
+
+
+@app.command()
+def void(
+    case: Annotated[str, typer.Argument(help="Case number.")],
+    reason: Annotated[str, typer.Option("--reason", help="Why the registration was a mistake (kept in the history).")],
+    on: Annotated[Optional[str], typer.Option("--on", help="Date it is voided (default: today).")] = None,
+    yes: YesOpt = False,
+    json_: JsonOpt = False,
+):
+    """Void a case registered by mistake (作废): it leaves every count (ranking, deposits, overdue,
+    bulletin, rates) and stays in the history as 已作废. Only a case not yet answered (registered,
+    accepted, assigned) or a 不再受理 entry; correct the facts of any other with 'xinfang correct'."""
+    from xinfang import parse
+    from xinfang.ledger.cases import get_case, void_case
+    from xinfang.ledger.lifecycle import case_state, decide
+    from xinfang.messages import text as words
+    from xinfang.output import emit
+    from xinfang.rules.lifecycle import Void
+
+    ledger = STATE.open()
+    today = STATE.today
+    day = parse.parse_date(on, "--on") if on else today
+    why = parse.parse_text(reason, "--reason", 1000)
+    row = get_case(ledger, case)
+    decide(ledger, case_state(ledger, row), Void(day, why), today)  # refused before asking
+    confirm(yes, f"void {row['number']}", "void.confirm", case=row["number"], name=row["name"],
+            township=row["township"], status=Status(row["status"]))
+    with ledger.write():
+        result = void_case(ledger, row["number"], day, why, today)
+    emit(result, fmt(json_), STATE.lang,
+         message=words("void.done", STATE.lang, case=result["case"], was=Status(result["was"])))
 
 
 @app.command()

@@ -238,6 +238,43 @@ def transfer_case(ledger, number: str, to: str, on: dt.date, reason: str, today:
     return {"case": row["number"], "status": Status.transferred.value, "to": to}
 
 
+def void_case(ledger, number: str, on: dt.date, reason: str, today: dt.date) -> dict:
+    """作废: a case registered by mistake leaves every count (its clocks stop unjudged; the ranking and
+    the deposits leave it out, a deduction already taken is reversed by a reversing entry) and stays
+    in the history. A later case of the same matter no longer repeats it: its link follows."""
+    row = get_case(ledger, number)
+    step = take(ledger, row, lc.Void(on, reason), today)
+    relinked = relink_matter(ledger, row, "void", f"{row['number']}: {reason}")
+    from xinfang.ledger.deposits import reconcile_deposits
+
+    reconcile_deposits(ledger, today, row["township"], row["year"])  # a voided case is charged to no one
+    stopped = [e.clock.value for e in step.effects if isinstance(e, lc.StopClock)]
+    return {"case": row["number"], "status": step.status.value, "voided_on": on.isoformat(), "reason": reason,
+            "was": row["status"], "stopped": stopped, "relinked": relinked}
+
+
+def relink_matter(ledger, row: dict, action: str, note: str) -> list[str]:
+    """Derive again the repeat link (重复访) and the initial flag of the later cases of ``row``'s
+    matter (same resident ID, township and category), as ``register`` derives them, recording each
+    change under ``action``. Returns the case numbers that changed."""
+    if not row["id_number"]:
+        return []
+    changed = []
+    for later in ledger.rows("SELECT * FROM cases WHERE id_number = ? AND township = ? AND category = ?"
+                             " AND received >= ? AND number != ? ORDER BY received, number",
+                             (row["id_number"], row["township"], row["category"], row["received"], row["number"])):
+        repeat_of, initial = find_earlier(ledger, later["id_number"], later["township"], later["category"],
+                                          dt.date.fromisoformat(later["received"]), later["number"])
+        new = {k: stored(v) for k, v in (("repeat_of", repeat_of), ("initial", initial))
+               if stored(later[k]) != stored(v)}
+        if new:
+            ledger.conn.execute(f"UPDATE cases SET {', '.join(f'{k} = ?' for k in new)} WHERE number = ?",
+                                (*new.values(), later["number"]))
+            ledger.changes(action, later["number"], later, new, note)
+            changed.append(later["number"])
+    return changed
+
+
 def request_review(ledger, number: str, on: dt.date, reason: str | None, today: dt.date,
                    body: str | None = None) -> dict:
     """Record a petitioner's request for review (复查), or for re-review (复核) after a review answer."""
