@@ -33,6 +33,12 @@ LIST_SEPARATOR = {"zh": "、", "en": ", "}
 
 # code → (zh template, en template)
 MESSAGES: dict[str, tuple[str, str]] = {
+    # -- case numbers as typed (ledger.cases.find_number) --
+    "case.unknown": ("CASE：台账中没有案号 {case}；您要找的是不是 {near}？（用“xinfang cases”查看案号）",
+                     "CASE: no case {case} in this ledger; did you mean {near}? (see 'xinfang cases')"),
+    "case.unknown_empty": ("CASE：台账中没有案号 {case}，台账中还没有任何案件", "CASE: no case {case}: the ledger has no cases yet"),
+    "case.not_a_number": ("CASE：{case} 不是案号；案号形如 2026-00042，也可写 2026-42 或 42（本年度）",
+                          "CASE: {case} is not a case number; write it as 2026-00042, 2026-42, or 42 (the latest year)"),
     # -- lifecycle commands --
     "reply.done": ("{case} 已答复", "{case} replied"),
     "reply.written": ("{case} 已出具书面处理意见", "{case}: written opinion recorded"),
