@@ -198,6 +198,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "file.unreadable.fix": ("检查文件名和权限", "check the file name and the permissions"),
     "file.written": ("已写入 {path}", "Wrote {path}"),
     # -- who is recording (--user, XINFANG_USER) --
+    # -- demo --
+    "demo.built": ("示例台账已建立：{path}（截至 {today}）", "Sample ledger built: {path} (as of {today})"),
+    "demo.cases": ("信访事项 {cases} 件（{first} 至 {last} 收到）", "{cases} cases (received {first} to {last})"),
+    "demo.bottom": ("{month} 排名后{size}位：{towns}", "{month} ranking, bottom {size}: {towns}"),
+    "demo.sanctions": ("{month} 制裁：生效 {in_force} 项，建议 {proposed} 项", "{month} sanctions: {in_force} in force, {proposed} proposed"),
+    "demo.next": ("接着试试（每行一条命令，可直接粘贴）：", "Try next (one command a line, ready to paste):"),
     "user.invalid": ("--user: {user} 不能作为记录人（{why}）", "--user: {user} cannot be recorded as who did it ({why})"),
     "user.invalid.fix": ("用不超过 {limit} 个可打印字符的名字（--user 或 XINFANG_USER）",
                          "use a name of at most {limit} printable characters (--user or XINFANG_USER)"),
