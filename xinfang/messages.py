@@ -33,6 +33,12 @@ LIST_SEPARATOR = {"zh": "、", "en": ", "}
 
 # code → (zh template, en template)
 MESSAGES: dict[str, tuple[str, str]] = {
+    # -- case numbers as typed (ledger.cases.find_number) --
+    "case.unknown": ("CASE：台账中没有案号 {case}；您要找的是不是 {near}？（用“xinfang cases”查看案号）",
+                     "CASE: no case {case} in this ledger; did you mean {near}? (see 'xinfang cases')"),
+    "case.unknown_empty": ("CASE：台账中没有案号 {case}，台账中还没有任何案件", "CASE: no case {case}: the ledger has no cases yet"),
+    "case.not_a_number": ("CASE：{case} 不是案号；案号形如 2026-00042，也可写 2026-42 或 42（本年度）",
+                          "CASE: {case} is not a case number; write it as 2026-00042, 2026-42, or 42 (the latest year)"),
     # -- lifecycle commands --
     "reply.done": ("{case} 已答复", "{case} replied"),
     "reply.written": ("{case} 已出具书面处理意见", "{case}: written opinion recorded"),
@@ -192,6 +198,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "file.unreadable.fix": ("检查文件名和权限", "check the file name and the permissions"),
     "file.written": ("已写入 {path}", "Wrote {path}"),
     # -- who is recording (--user, XINFANG_USER) --
+    # -- demo --
+    "demo.built": ("示例台账已建立：{path}（截至 {today}）", "Sample ledger built: {path} (as of {today})"),
+    "demo.cases": ("信访事项 {cases} 件（{first} 至 {last} 收到）", "{cases} cases (received {first} to {last})"),
+    "demo.bottom": ("{month} 排名后{size}位：{towns}", "{month} ranking, bottom {size}: {towns}"),
+    "demo.sanctions": ("{month} 制裁：生效 {in_force} 项，建议 {proposed} 项", "{month} sanctions: {in_force} in force, {proposed} proposed"),
+    "demo.next": ("接着试试（每行一条命令，可直接粘贴）：", "Try next (one command a line, ready to paste):"),
     "user.invalid": ("--user: {user} 不能作为记录人（{why}）", "--user: {user} cannot be recorded as who did it ({why})"),
     "user.invalid.fix": ("用不超过 {limit} 个可打印字符的名字（--user 或 XINFANG_USER）",
                          "use a name of at most {limit} printable characters (--user or XINFANG_USER)"),

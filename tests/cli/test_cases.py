@@ -143,7 +143,7 @@ def test_state_machine_refusals_write_nothing(cli):
 
 def test_unknown_case_and_bad_options(cli):
     before = cli.counts()
-    assert "no case" in cli("show", "2026-99999").err
+    assert "no case" in cli("show", "2026-99999", lang="en").err
     res = cli("assign", "2026-00001", "--unit", "车桥镇")  # --leader missing: a usage error
     assert res.code == 2
     res = cli("cases", "--month", "2026-13")

@@ -24,12 +24,36 @@ HEAVY = ("rich", "sqlite_utils", "openpyxl", "dateutil")
 
 
 @pytest.fixture(scope="module")
-def demo_db(tmp_path_factory) -> str:
-    """The demo ledger: two years of cases, published months through 2026-10 (today 2026-11-26)."""
+def demo_built(tmp_path_factory) -> tuple[str, str]:
+    """The demo ledger (two years of cases, published months through 2026-10, today 2026-11-26) and
+    what ``xinfang demo`` printed."""
     db = str(tmp_path_factory.mktemp("demo") / "demo.db")
-    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(io.StringIO()):
         assert full_run(["--user", "tester", "demo", "--db", db]) == 0
-    return db
+    return db, out.getvalue()
+
+
+@pytest.fixture(scope="module")
+def demo_db(demo_built) -> str:
+    return demo_built[0]
+
+
+def test_demo_prints_a_short_summary_and_next_commands_that_run_as_pasted(demo_built, tmp_path):
+    import shlex
+
+    db, printed = demo_built
+    lines = printed.splitlines()
+    assert len(lines) <= 15
+    assert db in lines[0] and "1022" in lines[1]
+    assert "2026-10" in lines[2] and "马甸镇" in lines[2]  # the month's bottom group
+    assert "生效" in lines[3]  # sanctions in force
+    commands = [shlex.split(line) for line in lines if line.strip().startswith("xinfang ")]
+    assert len(commands) >= 5 and all("|" not in c for c in commands)
+    for command in commands:
+        done = subprocess.run([sys.executable, "-m", "xinfang", *command[1:]], capture_output=True, timeout=60,
+                              cwd=tmp_path, env={**os.environ, "XINFANG_TODAY": "2026-11-26"})
+        assert done.returncode == 0, (command, done.stderr)
 
 
 def xinfang(*argv: str, env: dict | None = None, **kw) -> subprocess.CompletedProcess:
