@@ -55,6 +55,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
                        "Settle the {year} deposits? Deductions, refunds and rewards become final and cannot be undone"),
     "sanction.confirm": ("确认制裁 {id}？确认后即生效（如停止用地审批、招拍挂），不可撤销",
                          "Confirm sanction {id}? It binds from now on (e.g. land approvals, auctions stop) and cannot be undone"),
+    "register.duplicate": ("--again：疑似重复登记，{days} 日内已有同一信访人同一乡镇同一类别（或同一身份证号）的 {cases}；"
+                           "确为新的一件请加 --again，否则请勿重复登记",
+                           "--again: probably registered already: {cases} has the same name, township and category"
+                           " (or ID number) within {days} days; add --again if this is a new letter or visit, else do not register it twice"),
+    "register.duplicate.ask": ("疑似重复登记：{days} 日内已有同一信访人同一乡镇同一类别（或同一身份证号）的 {cases}。仍作为新的一件登记吗？",
+                               "Probably registered already: {cases} has the same name, township and category (or ID"
+                               " number) within {days} days. Register this as a new case all the same?"),
     "confirm.needs_yes": ("{command}：此操作不可撤销，脚本中不询问；确认无误请加 --yes",
                           "{command}: this cannot be undone and a script is not asked; add --yes to do it"),
     "confirm.cancelled": ("{command}：已取消，未作任何更改", "{command}: cancelled; nothing was changed"),
