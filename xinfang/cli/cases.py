@@ -468,16 +468,22 @@ def cases_(
     level: Annotated[Optional[str], typer.Option("--level", help="Only this level.")] = None,
     open_only: Annotated[bool, typer.Option("--open", help="Only cases still open.")] = False,
     limit: Annotated[Optional[int], typer.Option("--limit", min=1, max=LIMIT_MAX, help="At most this many rows.")] = None,
+    name: Annotated[Optional[str], typer.Option("--name", help="Find by the petitioner's name or part of it (信访人).")] = None,
+    id_number: Annotated[Optional[str], typer.Option("--id-number", help="Find by the petitioner's resident ID (身份证号), all 18 characters.")] = None,
+    phone: Annotated[Optional[str], typer.Option("--phone", help="Find by the petitioner's phone (电话).")] = None,
+    text: Annotated[Optional[str], typer.Option("--text", help="Find cases whose summary or what the petitioner was told (reply, result) holds every one of these words.")] = None,
     reveal: RevealOpt = False,
     json_: JsonOpt = False,
     csv_: CsvOpt = False,
 ):
-    """List cases, filtered. ID numbers and phones are masked unless --reveal."""
+    """List cases, filtered; find a petitioner's cases by name, ID number, phone or words. ID numbers
+    and phones are masked unless --reveal. A name or word never finds an accusation against whom it names."""
     from xinfang import parse
     from xinfang.ledger.cases import list_cases
     from xinfang.output import emit, mask
 
     ledger = STATE.open()
+    words = tuple(dict.fromkeys(parse.parse_text(text, "--text", 200).split())) if text is not None else ()
     rows = list_cases(
         ledger,
         township=ledger.ref.township(township) if township else None,
@@ -486,6 +492,10 @@ def cases_(
         unit=ledger.ref.unit(unit) if unit else None,
         level=parse.choice(Level, level, "--level") if level else None,
         open_only=open_only, limit=limit,
+        name=parse.parse_text(name, "--name", 50) if name is not None else None,
+        id_number=parse.parse_id_number(id_number) if id_number is not None else None,
+        phone=parse.parse_phone(phone) if phone is not None else None,
+        words=words,
     )
     revealed(ledger, "cases", [r["number"] for r in rows] if reveal else [])
     out = []
