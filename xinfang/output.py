@@ -86,25 +86,36 @@ def _json_default(value):
 
 
 def write_csv(rows: list[dict], columns: list[str], lang: str, out=None) -> None:
+    """A listing as CSV, as ``export`` writes cases: UTF-8 with a BOM first (so Excel and WPS read
+    Chinese), in Chinese the column labels and the values as a person reads them (状态 办结, 是/否),
+    in English the stable keys and coded values of CLI.md."""
     import csv
 
     out = out or sys.stdout
+    out.write("\ufeff")
     writer = csv.writer(out)
-    writer.writerow(columns)
+    writer.writerow([csv_header(c, lang) for c in columns])
     for row in rows:
-        writer.writerow(["" if row.get(c) is None else _csv_value(row.get(c)) for c in columns])
+        writer.writerow(["" if row.get(c) is None else _csv_value(c, row.get(c), lang) for c in columns])
 
 
-def _csv_value(value):
+def csv_header(key: str, lang: str) -> str:
+    """A CSV column's heading: the Chinese label, or the stable English key."""
+    return label(key, lang) if lang == "zh" else key
+
+
+def _csv_value(key: str, value, lang: str):
     from xinfang.escape import cell
 
+    if lang == "zh":
+        return cell(display(key, value, lang))  # never a formula in a spreadsheet
     if isinstance(value, bool):
         return int(value)
     if isinstance(value, (list, tuple)):
         return cell(";".join(str(v) for v in value))
     if isinstance(value, Enum):
         return value.value
-    return cell(value)  # never a formula in a spreadsheet
+    return cell(value)
 
 
 def console(stderr: bool = False):
