@@ -176,7 +176,7 @@ def test_publishing_records_an_event_the_audit_accepts(cli):
 def test_bad_month_and_output_options_are_refused(cli):
     assert cli("rank", "--month", "2026-13").code == 1
     res = cli("rank", "--month", "2026-08", "--json", "--csv")
-    assert res.code == 1 and "choose one" in res.err
+    assert res.code == 1 and "只能选一种输出格式" in res.err
     assert cli("rank").code == 2  # --month is required
 
 
