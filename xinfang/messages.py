@@ -61,6 +61,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
                        "Settle the {year} deposits? Deductions, refunds and rewards become final and cannot be undone"),
     "sanction.confirm": ("确认制裁 {id}？确认后即生效（如停止用地审批、招拍挂），不可撤销",
                          "Confirm sanction {id}? It binds from now on (e.g. land approvals, auctions stop) and cannot be undone"),
+    "register.duplicate": ("--again：疑似重复登记，{days} 日内已有同一信访人同一乡镇同一类别（或同一身份证号）的 {cases}；"
+                           "确为新的一件请加 --again，否则请勿重复登记",
+                           "--again: probably registered already: {cases} has the same name, township and category"
+                           " (or ID number) within {days} days; add --again if this is a new letter or visit, else do not register it twice"),
+    "register.duplicate.ask": ("疑似重复登记：{days} 日内已有同一信访人同一乡镇同一类别（或同一身份证号）的 {cases}。仍作为新的一件登记吗？",
+                               "Probably registered already: {cases} has the same name, township and category (or ID"
+                               " number) within {days} days. Register this as a new case all the same?"),
     "confirm.needs_yes": ("{command}：此操作不可撤销，脚本中不询问；确认无误请加 --yes",
                           "{command}: this cannot be undone and a script is not asked; add --yes to do it"),
     "confirm.cancelled": ("{command}：已取消，未作任何更改", "{command}: cancelled; nothing was changed"),
@@ -478,6 +485,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "help.register.major": ("重大事项：20 日内办结，可联合办访", "A major matter (重大事项): 20-day conclusion, joint handling."),
     "help.register.accused": ("检举控告类：被检举控告的单位或个人；本件决不交由其办理，也不向其展示",
                               "For an accusation: the accused unit or person; they will never handle or see the case."),
+    "help.register.again": ("疑似重复登记（同名同乡镇同类别或同一身份证号，在政策规定天数内已登记）时，确认这是新的一件，照常登记",
+                            "Register it although a case with the same name, township and category (or ID number) was"
+                            " registered within the policy's window (疑似重复登记): it is a new letter or visit."),
     "help.register.point": ("下乡接访的接待点（车桥、席桥、林集）", "Outreach reception point (车桥, 席桥, 林集)."),
     'help.assign': ('交办：把案件交给责任单位和具名的包案领导；开始答复/办结时限和办理期限。',
         'Assign a case (交办) to a unit and a named leader; starts the reply/conclusion and handling clocks.'),

@@ -15,7 +15,7 @@ def register(cli, today: str, **fields) -> tuple[dict, str]:
     """Register with a chosen today; returns (JSON, stderr)."""
     values = {"channel": "letter", "township": "车桥镇", "name": "张三", "category": "compensation",
               "summary": "征地补偿款未足额到位", **fields}
-    args = ["register"]
+    args = ["register", "--again"]
     for key, value in values.items():
         args += ["--" + key.replace("_", "-"), str(value)]
     res = cli(*args, "--json", today=today)

@@ -68,10 +68,11 @@ def register(
     major: Annotated[bool, typer.Option("--major", help="A major matter (重大事项): 20-day conclusion, joint handling.")] = False,
     accused: Annotated[Optional[str], typer.Option("--accused", help="For an accusation: the accused unit or person; they will never handle or see the case.")] = None,
     point: Annotated[Optional[str], typer.Option("--point", help="Outreach reception point (车桥, 席桥, 林集).")] = None,
+    again: Annotated[bool, typer.Option("--again", help="Register it although a case with the same name, township and category (or ID number) was registered within the policy's window (疑似重复登记).")] = False,
     json_: JsonOpt = False,
 ):
     """Register a letter or visit (登记). Derives collective, skip-level and repeat; starts the notice clock."""
-    from xinfang.ledger.cases import register_case
+    from xinfang.ledger.cases import probable_duplicates, register_case
     from xinfang.output import emit
 
     ledger = STATE.open()
@@ -92,8 +93,12 @@ def register(
 
         sys.stderr.write("Warning: an accusation without --accused cannot be kept from the accused; "
                          "name them later with 'xinfang correct CASE --accused …'\n")
+    duplicates = probable_duplicates(ledger, fields)
+    if duplicates and not again:
+        _ask_again(duplicates, ledger.policy.duplicate_window_days)
     with ledger.write():
         result = register_case(ledger, fields, today)
+    result["duplicates"] = duplicates
     zh = STATE.lang == "zh"
     flags = [label for flag, label in (("collective", "集体访" if zh else "collective"),
                                         ("skip_level", "越级" if zh else "skip-level")) if result[flag]]
@@ -105,6 +110,19 @@ def register(
 
         msg = words("register.final", STATE.lang, case=result["case"], final=result["final_case"])
     emit(result, fmt(json_), STATE.lang, rows=result["deadlines"], columns=["clock", "due", "provisional"], message=msg)
+
+
+def _ask_again(duplicates: list[str], days: int) -> None:
+    """A probable duplicate: asked at a terminal, refused in a script (``--again`` says it is new)."""
+    from xinfang.cli import at_keyboard
+    from xinfang.errors import Refusal
+    from xinfang.messages import text as words
+
+    cases = tuple(duplicates)
+    if not at_keyboard():
+        raise Refusal("register.duplicate", cases=cases, days=days)
+    if not typer.confirm(words("register.duplicate.ask", STATE.lang, cases=cases, days=days), default=False, err=True):
+        raise Refusal("confirm.cancelled", command="register")
 
 
 @app.command()
