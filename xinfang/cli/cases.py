@@ -397,6 +397,7 @@ def show(
     case: Annotated[str, typer.Argument(help="Case number.")],
     reveal: RevealOpt = False,
     json_: JsonOpt = False,
+    csv_: Annotated[bool, typer.Option("--csv", help="Print the case's history as CSV.")] = False,
 ):
     """Show one case: its facts, clocks and full history (who, when, what, old → new)."""
     from xinfang.ledger.cases import case_history, get_case
@@ -418,10 +419,17 @@ def show(
     for key in ("major", "collective", "skip_level", "signed", "cease_agreement", "initial"):
         if data.get(key) is not None:
             data[key] = bool(data[key])
+    if json_ or csv_:
+        fmt(json_, csv_)  # not both
     if json_:
         emit(data, "json", STATE.lang)
         return
     lang = STATE.lang
+    if csv_:
+        rows = [{**e, "case": row["number"]} for e in history]
+        emit(rows, "csv", lang, rows=history_rows(rows, lang) if lang == "zh" else rows,
+             columns=["case", "at", "who", "action", "field", "old", "new", "note"])
+        return
     con = console()
     fields = [k for k in row if k not in ("year", "seq", "month") and row[k] not in (None, "")]
     row["category"] = ledger.ref.category_label(row["category"], lang)
@@ -507,7 +515,7 @@ def cases_(
                 r[key] = bool(r[key])
         out.append(r)
     columns = ["case", *LIST_COLUMNS[1:]]
-    if not (json_ or csv_):
+    if not json_ and (not csv_ or STATE.lang == "zh"):  # the English CSV keeps the stable keys
         for r in out:
             r["category"] = ledger.ref.category_label(r["category"], STATE.lang)
     if csv_:
