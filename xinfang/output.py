@@ -8,7 +8,6 @@ phone numbers are masked unless the clerk asks for them (``--reveal``).
 from __future__ import annotations
 
 import json
-import re
 import sys
 from enum import Enum
 
@@ -86,25 +85,36 @@ def _json_default(value):
 
 
 def write_csv(rows: list[dict], columns: list[str], lang: str, out=None) -> None:
+    """A listing as CSV, as ``export`` writes cases: UTF-8 with a BOM first (so Excel and WPS read
+    Chinese), in Chinese the column labels and the values as a person reads them (状态 办结, 是/否),
+    in English the stable keys and coded values of CLI.md."""
     import csv
 
     out = out or sys.stdout
+    out.write("\ufeff")
     writer = csv.writer(out)
-    writer.writerow(columns)
+    writer.writerow([csv_header(c, lang) for c in columns])
     for row in rows:
-        writer.writerow(["" if row.get(c) is None else _csv_value(row.get(c)) for c in columns])
+        writer.writerow(["" if row.get(c) is None else _csv_value(c, row.get(c), lang) for c in columns])
 
 
-def _csv_value(value):
+def csv_header(key: str, lang: str) -> str:
+    """A CSV column's heading: the Chinese label, or the stable English key."""
+    return label(key, lang) if lang == "zh" else key
+
+
+def _csv_value(key: str, value, lang: str):
     from xinfang.escape import cell
 
+    if lang == "zh":
+        return cell(display(key, value, lang))  # never a formula in a spreadsheet
     if isinstance(value, bool):
         return int(value)
     if isinstance(value, (list, tuple)):
         return cell(";".join(str(v) for v in value))
     if isinstance(value, Enum):
         return value.value
-    return cell(value)  # never a formula in a spreadsheet
+    return cell(value)
 
 
 def console(stderr: bool = False):
@@ -283,46 +293,17 @@ class Listing:
             yield Text(self.caption)
 
 
-# Where a long text may break: between two Chinese characters or at a blank, never inside a run of
-# Latin letters and digits (a date, a case number, an amount) or a bracketed id; no line begins
-# with closing punctuation or ends with opening punctuation.
-_TOKEN = re.compile(r"\s+|\[[^\]\s]*\]|[A-Za-z0-9][A-Za-z0-9_\-:./]*|.", re.S)
-_CLOSERS = frozenset(")]},.;:!?%，。；：、）》」』！？…")
-_OPENERS = frozenset("([{（《「『")
-
-
 def fold(text: str, width: int) -> list[str]:
-    """``text`` in lines at most ``width`` terminal columns wide (a Chinese character takes two),
-    broken where a reader expects; a word longer than a line is cut by characters."""
+    """``text`` in lines at most ``width`` terminal columns wide, broken where a reader expects
+    (``xinfang.fold``: never inside a number, a date or a word); its own line breaks kept, a word
+    longer than a line cut by characters."""
     from rich.cells import cell_len, chop_cells
 
+    from xinfang.fold import fold as paragraph
+
     width = max(width, 2)
-    lines: list[str] = []
-    for paragraph in text.split("\n"):
-        tokens: list[str] = []
-        for token in _TOKEN.findall(paragraph):
-            if tokens and not token.isspace() and not tokens[-1].isspace() and (
-                    token[0] in _CLOSERS or tokens[-1][-1] in _OPENERS):
-                tokens[-1] += token
-            else:
-                tokens.append(token)
-        line, used = "", 0
-        for token in tokens:
-            size = cell_len(token)
-            if token.isspace():
-                if line:
-                    line, used = line + token, used + size
-                continue
-            if line and used + size > width:
-                lines.append(line.rstrip())
-                line, used = "", 0
-            if size > width:
-                *whole, token = chop_cells(token, width)
-                lines.extend(whole)
-                size = cell_len(token)
-            line, used = line + token, used + size
-        lines.append(line.rstrip())
-    return lines
+    return [piece for part in text.split("\n") for line in paragraph(part, width)
+            for piece in (chop_cells(line, width) if cell_len(line) > width else [line])]
 
 
 def n_pairs(line) -> bool:

@@ -82,7 +82,7 @@ def loaded_after(argv: list[str]) -> tuple[int, str, list[str]]:
 
 def groups(modules: list[str]) -> set[str]:
     """The command modules (``xinfang.cli.<group>``) among ``modules``."""
-    return {m.rsplit(".", 1)[1] for m in modules if m.startswith("xinfang.cli.")}
+    return {m.rsplit(".", 1)[1] for m in modules if m.startswith("xinfang.cli.")} & set(COMMAND_PACKAGES)
 
 
 def heavy(modules: list[str]) -> list[str]:
@@ -202,16 +202,18 @@ ERRORS = [
 @pytest.mark.parametrize("argv, exit_code, names", ERRORS, ids=[" ".join(a) for a, _, _ in ERRORS])
 def test_a_refused_command_prints_one_error_line(demo_db, argv, exit_code, names):
     given = ([] if "--db" in argv else ["--db", demo_db]) + ([] if "--today" in argv else ["--today", "2026-11-26"])
-    proc = xinfang(*given, *argv)
+    english = "--lang" not in argv
+    proc = xinfang(*given, *(["--lang", "en"] if english else []), *argv)
     err = proc.stderr.decode("utf-8")
     assert proc.returncode == exit_code and proc.stdout == b""
-    assert err.startswith("Error: ") and err.count("\n") == 1 and names in err, err
+    assert err.startswith("Error: " if english else "错误：") and err.count("\n") == 1 and names in err, err
 
 
-def test_a_missing_ledger_is_one_error_line(tmp_path):
-    proc = xinfang("--db", str(tmp_path / "missing.db"), "rank", "--month", "2026-01")
+@pytest.mark.parametrize("lang, prefix", [("zh", "错误："), ("en", "Error: ")])
+def test_a_missing_ledger_is_one_error_line(tmp_path, lang, prefix):
+    proc = xinfang("--db", str(tmp_path / "missing.db"), "--lang", lang, "rank", "--month", "2026-01")
     err = proc.stderr.decode("utf-8")
-    assert proc.returncode == 1 and err.startswith("Error: ") and err.count("\n") == 1, err
+    assert proc.returncode == 1 and err.startswith(prefix) and err.count("\n") == 1, err
 
 
 @pytest.mark.parametrize("argv", [["rank"], ["rank", "--month"], ["rank", "--month", "2026-01", "--bogus"],

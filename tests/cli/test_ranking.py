@@ -73,7 +73,7 @@ def test_rank_table_and_csv_state_the_method_and_the_language(cli):
     assert table.code == 0 and "暂定" in table.out and "后十位" in table.out and "得分 = Σ" in table.out
     english = cli("rank", "--month", "2026-08", lang="en")
     assert "provisional" in english.out and "bottom group" in english.out
-    csv = cli("rank", "--month", "2026-08", "--csv").out.splitlines()
+    csv = cli("rank", "--month", "2026-08", "--csv", lang="en").out.removeprefix("\ufeff").splitlines()
     assert csv[0].startswith("position,township,score,cases") and csv[0].endswith("month,status,method")
     assert csv[1].startswith("1,车桥镇,2,1,1,0,0,") and "provisional" in csv[1] and "score = Σ" in csv[1]
 
@@ -176,7 +176,7 @@ def test_publishing_records_an_event_the_audit_accepts(cli):
 def test_bad_month_and_output_options_are_refused(cli):
     assert cli("rank", "--month", "2026-13").code == 1
     res = cli("rank", "--month", "2026-08", "--json", "--csv")
-    assert res.code == 1 and "choose one" in res.err
+    assert res.code == 1 and "只能选一种输出格式" in res.err
     assert cli("rank").code == 2  # --month is required
 
 
@@ -276,7 +276,7 @@ def test_sanctions_month_filter_and_table(cli):
     table = cli("sanctions", today="2026-09-10")
     assert table.code == 0 and "一票否决" in table.out and "生效" in table.out and "用地审批" in table.out
     english = cli("sanctions", "--csv", today="2026-09-10", lang="en")
-    assert english.out.splitlines()[0].startswith("id,township,sanction,status,start,end,effects,trigger")
+    assert english.out.removeprefix("\ufeff").splitlines()[0].startswith("id,township,sanction,status,start,end,effects,trigger")
 
 
 def _two_overdue_cases(cli) -> list[str]:

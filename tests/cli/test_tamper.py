@@ -171,12 +171,12 @@ def test_a_foreign_sqlite_file_is_refused_and_left_as_it_was(blank_cli, user_ver
                        f" VALUES ('a'); PRAGMA user_version = {user_version};")
     conn.close()
     before = _digest(blank_cli.db)
-    for args in (["cases"], ["audit", "verify"], ["register", "--received", "2026-11-02", "--channel", "letter",
+    for args in (["cases"], ["audit", "verify"], ["register", "--again", "--received", "2026-11-02", "--channel", "letter",
                                                    "--township", "车桥镇", "--name", "x", "--category", "other",
                                                    "--summary", "x"]):
         res = blank_cli(*args)
         assert res.code == 1, args
-        assert res.err.startswith("Error: --db: ") and "不是 xinfang 台账" in res.err and res.err.count("\n") == 1
+        assert res.err.startswith("错误：--db: ") and "不是 xinfang 台账" in res.err and res.err.count("\n") == 1
     assert _digest(blank_cli.db) == before
     assert scalar(blank_cli.db, "SELECT count(*) FROM sqlite_master") == 1
     assert scalar(blank_cli.db, "PRAGMA user_version") == user_version
@@ -199,11 +199,11 @@ def test_a_damaged_file_gets_one_report_and_writes_are_refused_until_it_is_resto
     reports = [office("audit", "verify"), office("db", "check")]
     for res in reports:
         assert res.code == 1 and "Traceback" not in res.err
-        assert res.err.startswith(f"Error: 台账文件 {office.db} 已损坏")
+        assert res.err.startswith(f"错误：台账文件 {office.db} 已损坏")
         assert "xinfang db backup" in res.err and "db check" in res.err and res.err.count("\n") == 1
     res = office("db", "backup", str(tmp_path / "saved.db"))  # what is readable, never the damaged pages
     assert res.code == 1 and res.err.count("\n") == 1 and ("抢救到" in res.err or "无可抢救" in res.err)
-    res = office("register", "--received", "2026-11-02", "--channel", "letter", "--township", "车桥镇",
+    res = office("register", "--again", "--received", "2026-11-02", "--channel", "letter", "--township", "车桥镇",
                  "--name", "王五", "--category", "other", "--summary", "x")
     assert res.code == 1 and "已损坏" in res.err and "拒绝写入" in res.err
     # restored from the backup: 'db check' passes and lifts the refusal
@@ -252,9 +252,9 @@ def test_a_gbk_roster_is_read(blank_cli, tmp_path):
 
 @pytest.mark.parametrize("text, expected", [
     ("township,area,population\n车桥镇,渠南,52000\n席桥镇,渠北,1\n车桥镇,渠南,3\n",
-     "Error: --roster: 第 4 行的乡镇 车桥镇 与第 2 行重复；每个乡镇只列一行\n"),
+     "错误：--roster: 第 4 行的乡镇 车桥镇 与第 2 行重复；每个乡镇只列一行\n"),
     ("township,area,population\n车桥镇,渠南,99999999999999999999999\n",
-     "Error: --roster: 第 2 行 车桥镇 的人口 99999999999999999999999 不合常理（最多 10000000）；请改正该行\n"),
+     "错误：--roster: 第 2 行 车桥镇 的人口 99999999999999999999999 不合常理（最多 10000000）；请改正该行\n"),
 ])
 def test_a_duplicate_township_or_an_absurd_population_is_refused_in_one_line(blank_cli, tmp_path, text, expected):
     res = blank_cli("init", "--roster", str(_roster(tmp_path, text)))
@@ -273,11 +273,11 @@ def test_a_case_of_a_settled_year_is_a_post_settlement_adjustment(cli):
     cli.ok("officials", "add", "--township", "车桥镇", "--role", "secretary", "--name", "周明", "--from", "2025-01-01",
            today="2025-01-02")
     cli.ok("deposits", "pay", "--official", "周明", "--amount", "10000", "--on", "2025-01-15", today="2025-01-20")
-    cli.ok("register", "--received", "2025-02-02", "--channel", "letter", "--township", "车桥镇", "--name", "张三",
+    cli.ok("register", "--again", "--received", "2025-02-02", "--channel", "letter", "--township", "车桥镇", "--name", "张三",
         "--category", "compensation", "--summary", "x", "--level", "city", today="2025-03-01")
     cli.ok("deposits", "settle", "--year", "2025", today="2026-01-05")
     settled = cli.ok("deposits", "statement", "--year", "2025", today="2026-01-05")
-    res = cli("register", "--received", "2025-12-20", "--channel", "letter", "--township", "车桥镇", "--name", "李四",
+    res = cli("register", "--again", "--received", "2025-12-20", "--channel", "letter", "--township", "车桥镇", "--name", "李四",
               "--category", "compensation", "--summary", "y", "--level", "city", today="2026-01-10")
     assert res.code == 0
     assert "2025 年保证金已结算" in res.err and "结算后调整" in res.err

@@ -63,7 +63,7 @@ FRESH: list[Step] = [
       "--summary", "补偿款未足额到位"),
     S("register-letter-province-repeat", "register", "--received", "2026/11/04", "--channel", "letter",
       "--township", "车桥镇", "--name", "张三", "--id-number", ID_ZHANG, "--level", "province",
-      "--category", "compensation", "--summary", "补偿款仍未到位", "--json"),
+      "--category", "compensation", "--summary", "补偿款仍未到位", "--again", "--json"),
     S("register-outreach-point", "register", "--received", "20261106", "--channel", "outreach", "--point", "席桥",
       "--township", "席桥镇", "--name", "李四", "--category", "homestead", "--summary", "宅基地审批久拖未办"),
     S("register-accusation-major", "register", "--received", "2026年11月9日", "--channel", "letter",

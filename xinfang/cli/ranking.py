@@ -58,8 +58,14 @@ def rank(
         return
     if out == "csv":
         status = "published" if doc["published"] else "provisional"
-        rows = [{**r, "month": doc["month"], "status": status, "method": formula} for r in doc["rows"]]
-        emit(rows, out, STATE.lang, columns=RANK_COLUMNS + ["month", "status", "method"])
+        if STATE.lang == "zh":  # worded as on screen; the counts under their own keys (skip_level is a flag)
+            status = "已公布" if doc["published"] else "暂定"
+            rows = [{**r, "skip_level_cases": r["skip_level"], "collective_cases": r["collective"]} for r in doc["rows"]]
+            columns = TABLE_COLUMNS
+        else:
+            rows, columns = doc["rows"], RANK_COLUMNS
+        rows = [{**r, "month": doc["month"], "status": status, "method": formula} for r in rows]
+        emit(rows, out, STATE.lang, columns=columns + ["month", "status", "method"])
         return
     if doc["published"]:
         state = f"已于 {doc['published_on']} 公布" if zh else f"published on {doc['published_on']}"
@@ -141,6 +147,9 @@ def sanctions(
     columns = SANCTION_COLUMNS + ["months", "cases"]
     if out == "table":
         emit(items, out, STATE.lang, rows=_table_rows(items, STATE.lang), columns=SANCTION_TABLE_COLUMNS)
+    elif out == "csv" and STATE.lang == "zh":  # statuses and effects worded, as on screen
+        emit(items, out, STATE.lang, rows=[{**s, **{k: r[k] for k in ("status", "effects")}}
+                                           for s, r in zip(items, _table_rows(items, STATE.lang))], columns=columns)
     else:
         emit(items, out, STATE.lang, columns=columns)
 

@@ -27,20 +27,59 @@ def case_number(year: int, seq: int) -> str:
 
 
 def normalise_number(text: str) -> str:
-    """Accept '2026-42' or '2026-00042' (and surrounding blanks) for case 2026-00042."""
-    value = (text or "").strip()
-    head, sep, tail = value.partition("-")
-    if sep and head.isdigit() and tail.isdigit() and len(head) == 4:
-        return case_number(int(head), int(tail))
-    return value
+    """The canonical spelling of a case number as typed ('2026-42', '2026－42', '２０２６－４２' for
+    2026-00042); a bare sequence number or anything else as it was typed (blanks trimmed)."""
+    from xinfang.parse import case_number_parts
+
+    parts = case_number_parts(text)
+    if parts and parts[0] is not None:
+        return case_number(*parts)
+    return (text or "").strip()
+
+
+def find_number(ledger, text: str) -> str:
+    """The number of the case ``text`` names: a full number, or a bare sequence number for the case of
+    the latest year that has it. Refused with the nearest existing number when there is none."""
+    from xinfang.errors import Refusal
+    from xinfang.escape import visible
+    from xinfang.parse import case_number_parts
+
+    parts = case_number_parts(text)
+    shown = visible((text or "").strip())[:40]
+    if parts is None:
+        raise Refusal("case.not_a_number", case=shown)
+    year, seq = parts
+    for y in ([year] if year is not None else case_years(ledger)):
+        if ledger.conn.execute("SELECT 1 FROM cases WHERE year = ? AND seq = ?", (y, seq)).fetchone():
+            return case_number(y, seq)
+    near = nearest_number(ledger, list(case_years(ledger)), year, seq)
+    if near is None:
+        raise Refusal("case.unknown_empty", case=shown)
+    raise Refusal("case.unknown", case=shown, near=near)
+
+
+def case_years(ledger):
+    """The years that have cases, latest first (each found through the (year, seq) index)."""
+    year = ledger.conn.execute("SELECT max(year) FROM cases").fetchone()[0]
+    while year is not None:
+        yield year
+        year = ledger.conn.execute("SELECT max(year) FROM cases WHERE year < ?", (year,)).fetchone()[0]
+
+
+def nearest_number(ledger, years: list[int], year: int | None, seq: int) -> str | None:
+    """The existing case number nearest to (``year``, ``seq``): in the nearest year that has cases
+    (the latest for a bare number), the nearest sequence number."""
+    if not years:
+        return None
+    y = min(years, key=lambda v: (abs(v - year), -v)) if year is not None else years[0]
+    below = ledger.conn.execute("SELECT max(seq) FROM cases WHERE year = ? AND seq <= ?", (y, seq)).fetchone()[0]
+    above = ledger.conn.execute("SELECT min(seq) FROM cases WHERE year = ? AND seq >= ?", (y, seq)).fetchone()[0]
+    best = min((v for v in (below, above) if v is not None), key=lambda v: (abs(v - seq), v))
+    return case_number(y, best)
 
 
 def get_case(ledger, number: str) -> dict:
-    number = normalise_number(number)
-    row = ledger.one("SELECT * FROM cases WHERE number = ?", (number,))
-    if row is None:
-        raise XinfangError(f"CASE: no case {number!r} in this ledger", fix="see 'xinfang cases' for case numbers")
-    return row
+    return ledger.one("SELECT * FROM cases WHERE number = ?", (find_number(ledger, number),))
 
 
 def as_case(row: dict) -> Case:
@@ -134,6 +173,34 @@ def register_case(ledger, fields: dict, today: dt.date) -> dict:
 
         reconcile_deposits(ledger, today, fields["township"], year)
     return {"case": number, **extra, "deadlines": [deadline_json(c) for c in step.started], "final_case": final}
+
+
+# The earlier cases ``e`` a registration probably duplicates (``rules.duplicates``, its SQL twin, held
+# equal by a test): the same name, township and category through the month index (the window's
+# months), or the same resident ID through the petitioner index; received within the window.
+DUPLICATE_SQL = (
+    "SELECT e.number FROM cases e WHERE e.month IN ({months}) AND e.township = :township"
+    " AND e.name = :name AND e.category = :category AND e.received BETWEEN :first AND :last"
+    " AND e.status != 'voided' AND e.number != :number"
+    " UNION "
+    "SELECT e.number FROM cases e WHERE e.id_number = :id_number"
+    " AND e.received BETWEEN :first AND :last AND e.status != 'voided' AND e.number != :number"
+    " ORDER BY 1"
+)
+
+
+def probable_duplicates(ledger, fields: dict, number: str = "") -> list[str]:
+    """The cases a registration of ``fields`` probably duplicates (疑似重复登记, ``rules.duplicates``)."""
+    from xinfang.rules.duplicates import months, window
+
+    first, last = window(fields["received"], ledger.policy.duplicate_window_days)
+    spanned = months(first, last)
+    params = {f"m{i}": m for i, m in enumerate(spanned)}
+    params.update(township=fields["township"], name=fields["name"], category=fields["category"],
+                  first=first.isoformat(), last=last.isoformat(), number=number,
+                  id_number=fields.get("id_number") or None)
+    sql = DUPLICATE_SQL.format(months=", ".join(f":m{i}" for i in range(len(spanned))))
+    return [r[0] for r in ledger.conn.execute(sql, params)]
 
 
 def final_case_for(ledger, fields: dict) -> str | None:
@@ -369,14 +436,42 @@ def case_history(ledger, number: str) -> list[dict]:
     )
 
 
+# The history actions whose note is what the petitioner was told: replies, results, review answers.
+TOLD_ACTIONS = ("reply", "resolve", "review-answer", "rereview-answer")
+
+
+def _like(text: str) -> str:
+    """A LIKE pattern matching ``text`` anywhere, its wildcards taken literally (ESCAPE '\\')."""
+    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
 def list_cases(ledger, township: str | None = None, status: Status | None = None, month: str | None = None,
                unit: str | None = None, level: Level | None = None, open_only: bool = False,
-               limit: int | None = None) -> list[dict]:
+               limit: int | None = None, name: str | None = None, id_number: str | None = None,
+               phone: str | None = None, words: tuple[str, ...] = ()) -> list[dict]:
     """Cases matching the filters. Filtering by a township or unit never shows the accusations
-    it is protected against (检举控告: made against it, its leaders or a person of it)."""
+    it is protected against (检举控告: made against it, its leaders or a person of it).
+
+    The search filters: ``name``, a petitioner's name or part of it (a surname); ``id_number``
+    and ``phone``, exactly; ``words``, each found in the summary or in what the petitioner was
+    told (a reply, the result, a review's answer). A name or word never finds an accusation against
+    whom it names (its unit, its leaders, a person of it): an accused cannot search their way to it."""
     from xinfang.ledger.protection import shown_to_sql
 
     where, params = [], []
+    if name:
+        where.append(f"name LIKE ? ESCAPE '\\' AND {shown_to_sql(ledger)}")
+        params += [_like(name), name]
+    if id_number:
+        where.append("id_number = ?")
+        params.append(id_number)
+    if phone:
+        where.append("phone = ?")
+        params.append(phone)
+    for word in words:
+        where.append(f"(summary LIKE ? ESCAPE '\\' OR number IN (SELECT case_number FROM events WHERE action IN"
+                     f" ({', '.join('?' * len(TOLD_ACTIONS))}) AND note LIKE ? ESCAPE '\\')) AND {shown_to_sql(ledger)}")
+        params += [_like(word), *TOLD_ACTIONS, _like(word), word]
     if township:
         where.append(f"township = ? AND {shown_to_sql(ledger)}")
         params += [township, township]
