@@ -217,7 +217,11 @@ class Listing:
         as the table lays them out). Held equal to the table by a property (tests/test_output.py)."""
         from rich.segment import Segment
 
-        if any("\n" in v for cells in self.cells for v in cells):
+        shown = self.cells
+        if any(self.folding):  # long text as the table shows it (a fold may also even out its blanks)
+            shown = [[("\n".join(fold(v, w)) if f else v) for v, w, f in zip(cells, widths, self.folding)]
+                     for cells in shown]
+        if any("\n" in v for cells in shown for v in cells):
             yield self._table(widths)
             return
         width = sum(widths) + GAP * (len(widths) - 1)
@@ -233,7 +237,7 @@ class Listing:
 
         if self.title:
             yield from console.render(_text(self.title), around)
-        yield Segment("\n".join([row(self.headers), "\u2500" * width, *map(row, self.cells)]) + "\n")
+        yield Segment("\n".join([row(self.headers), "\u2500" * width, *map(row, shown)]) + "\n")
         if self.caption:
             yield from console.render(_text(self.caption), around)
 
