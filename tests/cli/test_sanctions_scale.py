@@ -83,7 +83,7 @@ def test_a_sanction_of_a_township_whose_name_holds_a_colon_can_be_confirmed(blan
     listed = blank_cli.ok("sanctions")
     key = next(s["triggers"][0]["id"] for s in listed if s["sanction"] == "admonishment")
     assert key.startswith("admonishment:开发区:东片:")
-    decided = blank_cli.ok("sanctions", "confirm", key)
+    decided = blank_cli.ok("sanctions", "confirm", "--yes", key)
     assert decided["status"] == "confirmed" and decided["township"] == "开发区:东片"
 
 

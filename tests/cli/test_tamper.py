@@ -275,7 +275,7 @@ def test_a_case_of_a_settled_year_is_a_post_settlement_adjustment(cli):
     cli.ok("deposits", "pay", "--official", "周明", "--amount", "10000", "--on", "2025-01-15", today="2025-01-20")
     cli.ok("register", "--again", "--received", "2025-02-02", "--channel", "letter", "--township", "车桥镇", "--name", "张三",
         "--category", "compensation", "--summary", "x", "--level", "city", today="2025-03-01")
-    cli.ok("deposits", "settle", "--year", "2025", today="2026-01-05")
+    cli.ok("deposits", "settle", "--yes", "--year", "2025", today="2026-01-05")
     settled = cli.ok("deposits", "statement", "--year", "2025", today="2026-01-05")
     res = cli("register", "--again", "--received", "2025-12-20", "--channel", "letter", "--township", "车桥镇", "--name", "李四",
               "--category", "compensation", "--summary", "y", "--level", "city", today="2026-01-10")
@@ -295,7 +295,7 @@ def test_an_import_into_a_settled_year_is_a_post_settlement_adjustment(cli, tmp_
     cli.ok("officials", "add", "--township", "车桥镇", "--role", "secretary", "--name", "周明", "--from", "2025-01-01",
            today="2025-01-02")
     cli.ok("deposits", "pay", "--official", "周明", "--amount", "10000", "--on", "2025-01-15", today="2025-01-20")
-    cli.ok("deposits", "settle", "--year", "2025", today="2026-01-05")
+    cli.ok("deposits", "settle", "--yes", "--year", "2025", today="2026-01-05")
     settled = cli.ok("deposits", "statement", "--year", "2025", today="2026-01-05")
     path = tmp_path / "late.csv"
     path.write_text("登记日期,形式,属地,信访人,内容分类,摘要,层级\n2025-12-20,来信,车桥镇,李四,征地补偿,补偿未到位,市\n",

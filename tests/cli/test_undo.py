@@ -122,3 +122,18 @@ def test_the_same_id_number_within_the_window_is_a_probable_duplicate_and_a_void
     assert later["duplicates"] == []
     cli.ok("void", first, "--reason", "录入错误", "--yes")
     assert cli.ok(*register_args(id_number=person))["duplicates"] == []
+
+
+# --- what cannot be undone is confirmed ----------------------------------------------------------
+
+
+def test_a_script_must_say_yes_to_publish_settle_and_confirm(cli):
+    cli.register(received="2026-08-03", level="national", people=12)
+    before = cli.counts()
+    for args, today in ((["rank", "--month", "2026-08", "--publish"], "2026-09-05"),
+                        (["deposits", "settle", "--year", "2025"], "2026-01-10"),
+                        (["sanctions", "confirm", "key_management:车桥镇:2026-08-03"], "2026-08-10")):
+        res = cli(*args, today=today)
+        assert res.code == 1 and res.err.count("\n") == 1 and "--yes" in res.err, res.err
+        assert cli.counts() == before
+    assert cli.ok("rank", "--month", "2026-08", "--publish", "--yes", today="2026-09-05")["published"] is True

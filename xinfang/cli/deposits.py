@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from xinfang.cli import STATE, CsvOpt, JsonOpt, app, fmt
+from xinfang.cli import STATE, CsvOpt, JsonOpt, YesOpt, app, confirm, fmt
 
 officials_app = typer.Typer(
     help="Township party secretaries (党委书记) and heads (乡镇长): who held which post, from when to when.",
@@ -200,6 +200,7 @@ def deposits_statement(
 @deposits_app.command("settle")
 def deposits_settle(
     year: Annotated[int, typer.Option("--year", help="The year to settle (年底结算).")],
+    yes: YesOpt = False,
     json_: JsonOpt = False,
 ):
     """Year-end settlement: take the deductions still owed, refund each remaining balance, pay the
@@ -212,6 +213,7 @@ def deposits_settle(
     ledger = STATE.open()
     today = STATE.today
     y = _year(year)
+    confirm(yes, "deposits settle", "settle.confirm", year=y)
     with ledger.write():
         result = settle_deposits(ledger, y, today)
     t = result["totals"]

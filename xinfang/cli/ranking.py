@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from xinfang.cli import STATE, CsvOpt, JsonOpt, app, fmt
+from xinfang.cli import STATE, CsvOpt, JsonOpt, YesOpt, app, fmt
 from xinfang.errors import XinfangError
 
 RANK_COLUMNS = ["position", "township", "score", "cases", "skip_level", "collective", "repeat", "prev_score",
@@ -24,6 +24,7 @@ SANCTION_TABLE_COLUMNS = ["township", "sanction", "status", "start", "end", "eff
 def rank(
     month: Annotated[str, typer.Option("--month", help="The month to rank, e.g. 2026-08 (also 2026/08, 202608, 2026年8月).")],
     publish: Annotated[bool, typer.Option("--publish", help="Publish (公布) the month: freeze its ranking for good; sanctions read published months only. Only after the month has ended, and only once.")] = False,
+    yes: YesOpt = False,
     json_: JsonOpt = False,
     csv_: CsvOpt = False,
 ):
@@ -44,6 +45,9 @@ def rank(
     if not publish and the_month > f"{today:%Y-%m}":
         raise XinfangError(f"--month: {the_month} has not begun (today is {today})", fix="rank a past or the current month")
     if publish:
+        from xinfang.cli import confirm as ask
+
+        ask(yes, "rank --publish", "publish.confirm", month=the_month)
         with ledger.write():
             doc = publish_month(ledger, the_month, today)
     else:
@@ -161,10 +165,11 @@ IdArg = Annotated[str, typer.Argument(help="The sanction's id as listed by 'xinf
 def confirm(
     id_: IdArg,
     reason: Annotated[Optional[str], typer.Option("--reason", help="Why it is confirmed (optional, kept in the record).")] = None,
+    yes: YesOpt = False,
     json_: JsonOpt = False,
 ):
     """Confirm a proposed sanction: from now on it binds (e.g. auctions stop for a chronic township)."""
-    _decide(id_, "confirmed", reason, json_)
+    _decide(id_, "confirmed", reason, json_, yes)
 
 
 @sanctions_app.command()
@@ -198,7 +203,8 @@ def lift(
                                                       reason=result["reason"]))
 
 
-def _decide(key: str, status: str, reason: str | None, json_: bool) -> None:
+def _decide(key: str, status: str, reason: str | None, json_: bool, yes: bool = True) -> None:
+    """Record a decision on a proposed sanction; a confirmation (it binds) is asked for unless ``yes``."""
     from xinfang import parse
     from xinfang.ledger.sanctions import decide
     from xinfang.model import SanctionStatus
@@ -207,6 +213,10 @@ def _decide(key: str, status: str, reason: str | None, json_: bool) -> None:
     why = parse.parse_text(reason, "--reason", 1000, required=False) if reason else None
     ledger = STATE.open()
     today = STATE.today
+    if not yes:
+        from xinfang.cli import confirm as ask
+
+        ask(yes, "sanctions confirm", "sanction.confirm", id=key)
     with ledger.write():
         result = decide(ledger, key, SanctionStatus(status), why, today)
     label = SanctionStatus(status).label(STATE.lang)
