@@ -160,6 +160,7 @@ class Listing:
         self.lang, self.title, self.caption = lang, title, caption
         self.headers, self.folding, self.numeric, self.bold_rows = headers, folding, numeric, bold_rows
         self.cells = cells  # text as shown: control characters made visible (but the line breaks kept)
+        self._widths: list[int] | None = None
 
     @classmethod
     def of(cls, rows: list[dict], columns: list[str], lang: str, title: str | None = None,
@@ -172,10 +173,11 @@ class Listing:
 
     def widths(self) -> list[int]:
         """Each column's natural width: its widest line, heading included."""
-        from rich.cells import cell_len
-
-        return [max([cell_len(self.headers[i])] + [cell_len(line) for row in self.cells for line in row[i].split("\n")])
-                for i in range(len(self.headers))]
+        if self._widths is None:
+            self._widths = [max([_cells(self.headers[i])] + [_cells(line) for row in self.cells
+                                                            for line in row[i].split("\n")])
+                            for i in range(len(self.headers))]
+        return self._widths
 
     def layout(self, width: int) -> list[int] | None:
         """The column widths of a table ``width`` wide, or None when it takes records."""
@@ -203,8 +205,41 @@ class Listing:
         widths = self.layout(options.max_width)
         if widths is None:
             yield from self._records(console, options.max_width)
+        elif console.color_system is None and not any(self.folding[i] and w < n for i, (w, n) in
+                                                      enumerate(zip(widths, self.widths()))):
+            yield from self._plain(console, options, widths)
         else:
             yield self._table(widths)
+
+    def _plain(self, console, options, widths: list[int]):
+        """What ``_table`` prints when there are no styles to show and no cell folds, the rows as one
+        Rich ``Segment`` (a long listing is not laid out cell by cell; the title and the caption are,
+        as the table lays them out). Held equal to the table by a property (tests/test_output.py)."""
+        from rich.segment import Segment
+
+        shown = self.cells
+        if any(self.folding):  # long text as the table shows it (a fold may also even out its blanks)
+            shown = [[("\n".join(fold(v, w)) if f else v) for v, w, f in zip(cells, widths, self.folding)]
+                     for cells in shown]
+        if any("\n" in v for cells in shown for v in cells):
+            yield self._table(widths)
+            return
+        width = sum(widths) + GAP * (len(widths) - 1)
+        around = options.update(width=width, justify="center", highlight=False)
+        gap = " " * GAP
+
+        def row(cells: list[str]) -> str:
+            out = []
+            for value, w, right in zip(cells, widths, self.numeric):
+                pad = " " * (w - _cells(value))
+                out.append(pad + value if right else value + pad)
+            return gap.join(out)
+
+        if self.title:
+            yield from console.render(_text(self.title), around)
+        yield Segment("\n".join([row(self.headers), "\u2500" * width, *map(row, shown)]) + "\n")
+        if self.caption:
+            yield from console.render(_text(self.caption), around)
 
     def _table(self, widths: list[int]):
         from rich import box
@@ -278,6 +313,15 @@ def fold(text: str, width: int) -> list[str]:
 def n_pairs(line) -> bool:
     """Whether a record's line holds a pair yet (beyond its indent)."""
     return bool(line.plain.strip())
+
+
+def _cells(text: str) -> int:
+    """Terminal columns of one line of text (``rich.cells.cell_len``; ASCII at once)."""
+    if text.isascii():
+        return len(text)
+    from rich.cells import cell_len
+
+    return cell_len(text)
 
 
 def table(rows: list[dict], columns: list[str], lang: str, title: str | None = None, caption: str | None = None):
