@@ -8,6 +8,7 @@ phone numbers are masked unless the clerk asks for them (``--reveal``).
 from __future__ import annotations
 
 import json
+import re
 import sys
 from enum import Enum
 
