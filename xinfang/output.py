@@ -18,7 +18,8 @@ from xinfang.personal import mask, mask_id, mask_phone  # noqa: F401  (for the c
 ENUMS: dict[str, type[Enum]] = {
     "channel": model.Channel, "level": model.Level, "kind": model.Kind, "status": model.Status,
     "clock": model.Clock, "tier": model.Tier, "sanction": model.SanctionKind, "role": model.Role,
-    "outcome": model.Outcome, "satisfaction": model.Satisfaction,
+    "outcome": model.Outcome, "satisfaction": model.Satisfaction, "evaluation_acceptance": model.Satisfaction,
+    "evaluation_handling": model.Satisfaction, "result": model.Satisfaction, "stage": model.Stage, "via": model.Via,
 }
 BOOLEANS = {"major", "collective", "skip_level", "initial", "signed", "cease_agreement", "provisional", "met",
             "bottom", "exhausted", "published", "allowed"}
@@ -116,7 +117,8 @@ def console(stderr: bool = False):
 
 
 # Columns whose cells hold one item a line (a sanction's triggers).
-MULTILINE = frozenset({"triggers"})
+MULTILINE = frozenset({"triggers", "timely_acceptance_rate", "on_time_rate", "satisfaction_rate", "evaluation_rate",
+                       "repeat_rate", "first_contact_rate"})
 
 
 def table(rows: list[dict], columns: list[str], lang: str, title: str | None = None, caption: str | None = None):

@@ -11,7 +11,7 @@ import datetime as dt
 import random
 from typing import Callable
 
-from xinfang.model import Channel, Kind, Level, Outcome, Satisfaction, Told
+from xinfang.model import Channel, Kind, Level, Outcome, Satisfaction, Stage, Told, Via
 from xinfang.parse import id_check_digit
 
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段雷钱汤尹黎易常武乔贺赖龚文"
@@ -59,8 +59,18 @@ def build_cases(ledger, rng: random.Random, today: dt.date, progress: Callable[[
     """Register and handle two years of cases through the same ledger functions the commands use."""
     from xinfang.ledger.cases import accept_case, assign_case, register_case, reply_case, resolve_case
 
+    from xinfang.ledger.indicators import evaluate_case
+
     towns = ledger.ref.township_names
     weights = [0.0 if t in QUIET else HOT.get(t, 1.0) for t in towns]
+    # The petitioners' own evaluations draw from a stream of their own: the cases stay as they were.
+    asked = random.Random(f"{today}:evaluations")
+
+    def evaluation(number: str, stage: Stage, since: dt.date, share: float) -> None:
+        on = since + dt.timedelta(days=asked.choice((0, 1, 3, 7, 15, 29, 45)))
+        if asked.random() < share and on <= today:
+            evaluate_case(ledger, number, stage, asked.choices(list(Satisfaction), [62, 26, 12])[0], on,
+                          asked.choice(list(Via)), today)
     petitioners: list[tuple[str, str, str, str]] = []  # (name, id, township, category) who may come again
     count = 0
     for year in DemoPlan.years:
@@ -102,6 +112,7 @@ def build_cases(ledger, rng: random.Random, today: dt.date, progress: Callable[[
                     on = received + dt.timedelta(days=rng.choice((0, 1, 1, 2, 3)))
                     if on <= today and not registered["final_case"]:  # 不再受理: nothing to handle
                         accept_case(ledger, number, on, Told.written, today)
+                        evaluation(number, Stage.acceptance, on, 0.5)
                         assign_case(ledger, number, unit, _name(rng), [], on, today)
                         reply_on = on + dt.timedelta(days=rng.choice((2, 3, 4, 5, 6, 9, 14)))
                         if reply_on < today - dt.timedelta(days=10) or rng.random() < 0.5 and reply_on <= today:
@@ -111,6 +122,7 @@ def build_cases(ledger, rng: random.Random, today: dt.date, progress: Callable[[
                                 resolve_case(ledger, number, close_on, rng.choice(list(Outcome)), "已办结，信访人签字",
                                              rng.random() < 0.85,
                                              rng.choices(list(Satisfaction), [60, 30, 10])[0], rng.random() < 0.3, today)
+                                evaluation(number, Stage.handling, close_on, 0.8)
                 count += 1
                 progress(1)
     return count
