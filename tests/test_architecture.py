@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 import xinfang
 
 PACKAGE = Path(xinfang.__file__).parent
@@ -258,13 +260,16 @@ def test_the_terminal_check_sees_print_and_the_streams():
                                                      (5, "calls print()")]
 
 
-def test_every_command_and_option_has_help_text():
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_command_and_option_has_help_text(lang):
     import typer.main
 
     from xinfang.cli import _register_commands, app
+    from xinfang.cli.localize import localize
 
     _register_commands()
     root = typer.main.get_command(app)
+    localize(root, lang)
     missing = []
 
     def walk(cmd, path):

@@ -55,6 +55,7 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "import-file": ("导入文件", "file imported"),
     "assign": ("交办", "assigned"), "reassign": ("改办", "reassigned"), "reply": ("答复", "replied"),
     "resolve": ("办结", "resolved"), "transfer": ("转送", "transferred"), "correct": ("更正", "corrected"),
+    "void": ("作废", "voided"),
     "review": ("复查", "review"), "rereview": ("复核", "re-review"), "review-answer": ("复查答复", "review answered"),
     "clock": ("时限起算", "clock started"), "clock-done": ("时限完成", "clock done"),
     "clock-stop": ("时限停止", "clock stopped"), "clock-extend": ("延期", "extended"),

@@ -18,6 +18,9 @@ TEXT: dict[str, tuple[str, str]] = {
                         "assign it to another unit or leader"),
     "joint_not_major": ("joint handling (联合办访) is for major matters",
                         "mark the case major with 'xinfang correct --major' or drop --joint"),
+    "not_voidable": ("{case} is {status.value} ({status.zh}); only a registration made by mistake, not yet"
+                     " answered (registered, accepted, assigned) or not accepted again, is voided (作废)",
+                     "correct its facts instead with 'xinfang correct {case} --reason …'"),
     "correct_transferred": ("{case} was transferred", "corrections apply to cases of this office"),
     "accused_is_handler": ("{case} is handled by {accused}",
                            "reassign the case before naming that unit or person as accused"),
@@ -76,6 +79,7 @@ HINT_TEXT = {
     "transferred": "it was transferred to another body",
     "declined": "it was declined (不予受理); the petitioner was told the statutory route",
     "not_reaccepted": "the matter is final (不再受理); this registration starts nothing",
+    "voided": "it was voided (已作废); it counts nowhere and stays in the history",
 }
 
 # Extension refusals of ``rules.deadlines.extension_allowed``.

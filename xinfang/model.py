@@ -77,6 +77,9 @@ class Status(Labeled):
     transferred = ("transferred", "转送", "transferred")
     # A new letter or visit on a matter already final (条例 art. 36): recorded, no clocks, counted nowhere.
     not_reaccepted = ("not_reaccepted", "不再受理", "not accepted again")
+    # 作废: registered by mistake (a duplicate entry, not this office's letter): kept in the history,
+    # counted nowhere (the policy's uncounted and uncharged statuses; sanctions and reports skip it).
+    voided = ("voided", "已作废", "voided")
 
 
 OPEN_STATUSES = frozenset({Status.registered, Status.accepted, Status.assigned, Status.replied, Status.review,
@@ -346,6 +349,7 @@ class Policy(NamedTuple):
     # The optional composite ranking: score = volume × the volume score + Σ weight × shortfall of
     # each indicator (1 − rate; the repeat rate itself), an indicator without a rate adding nothing.
     composite: dict = {}  # indicator key → weight, and "volume"; empty = the volume ranking
+    duplicate_window_days: int = 30  # 疑似重复登记: same name, township and category within this many days
 
     def is_collective(self, people: int) -> bool:
         return people >= self.collective_people
@@ -398,9 +402,14 @@ class Policy(NamedTuple):
             review_body=case.get("review_body"),
             rereview_body=case.get("rereview_body"),
             # Rules files written before 不予受理 and 不再受理 were recorded: those statuses count nowhere.
-            uncounted_statuses=frozenset(Status(x) for x in rk.get("uncounted_statuses", ["declined", "not_reaccepted"])),
+            # A voided case (作废, registered by mistake) counts nowhere whatever a file written before
+            # voiding existed lists.
+            uncounted_statuses=frozenset(Status(x) for x in rk.get("uncounted_statuses", ["declined", "not_reaccepted"]))
+            | {Status.voided},
             uncharged_statuses=frozenset(Status(x) for x in dp.get("uncharged_statuses",
-                                                                   ["transferred", "declined", "not_reaccepted"])),
+                                                                   ["transferred", "declined", "not_reaccepted"]))
+            | {Status.voided},
+            duplicate_window_days=int(case.get("duplicate_window_days", 30)),
             issuer=str(raw.get("office", {}).get("issuer", "")).strip(),
             accusation_deducts=bool(dp.get("accusation_deducts", True)),
             # Rules files written before the ranking policy named kinds: every kind counts there.

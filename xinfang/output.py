@@ -8,6 +8,7 @@ phone numbers are masked unless the clerk asks for them (``--reveal``).
 from __future__ import annotations
 
 import json
+import re
 import sys
 from enum import Enum
 
@@ -108,29 +109,201 @@ def _csv_value(value):
 
 
 def console(stderr: bool = False):
+    """A Rich console on stdout (or stderr). On a terminal it is the terminal's width and listings
+    fit it; piped into a file or another program, a listing is never folded or cut: each line is as
+    long as its content needs."""
     from rich.console import Console
 
     stream = sys.stderr if stderr else sys.stdout
-    # Piped into a file or another program: do not fold tables to 80 columns.
-    width = None if stream.isatty() else 200
+    width = None if stream.isatty() else (200 if stderr else PIPED_WIDTH)
     return Console(stderr=stderr, highlight=False, soft_wrap=False, width=width, file=stream)
 
 
+# The width of piped output: wider than any line a listing makes, so that nothing is folded.
+PIPED_WIDTH = 1_000_000
+
+NUMERIC = {"score", "cases", "people", "position", "days_late", "paid", "deducted", "balance", "refund", "reward",
+           "population", "refunded", "rewarded", "shortfall", "amount", "share", "entry", "extension_days",
+           "skip_level_cases", "collective_cases", "repeat", "prev_score", "prev_year_score"}
+# Long text: the only columns that fold, in their own column. Every other column (case numbers and
+# other identifiers, dates, names, units, amounts, labels) keeps each value on one line.
+FOLDING = {"summary", "note", "old", "new", "trigger", "effects", "reason", "reasons", "address", "accused",
+           "method", "value", "case_list", "months", "charged", "adjustments", "joint", "review_body",
+           "decline_ground", "holiday", "triggers"}
 # Columns whose cells hold one item a line (a sanction's triggers).
 MULTILINE = frozenset({"triggers", "timely_acceptance_rate", "on_time_rate", "satisfaction_rate", "evaluation_rate",
                        "repeat_rate", "first_contact_rate"})
+FOLD_MIN = 12  # the narrowest a folding column gets (in terminal columns) before a listing becomes records
+GAP = 2  # between two columns
+
+
+class Listing:
+    """Rows as a table that fits the console, else as records.
+
+    As wide as the console allows: the columns that do not fold take their widest value, the
+    folding ones (long text) share what is left, each at least ``FOLD_MIN`` wide (or its widest
+    value). When even that is too wide, every row becomes a block of ``label: value`` pairs, as
+    many pairs to a line as fit, a long text on lines of its own. Widths are terminal columns: a
+    Chinese character takes two."""
+
+    def __init__(self, headers: list[str], cells: list[list[str]], lang: str, folding: list[bool],
+                 numeric: list[bool], title: str | None = None, caption: str | None = None,
+                 bold_rows: tuple[bool, ...] = ()):
+        self.lang, self.title, self.caption = lang, title, caption
+        self.headers, self.folding, self.numeric, self.bold_rows = headers, folding, numeric, bold_rows
+        self.cells = cells  # text as shown: control characters made visible (but the line breaks kept)
+
+    @classmethod
+    def of(cls, rows: list[dict], columns: list[str], lang: str, title: str | None = None,
+           caption: str | None = None) -> "Listing":
+        """The listing of ``rows`` (dicts) by the ``columns`` keys, labelled and worded in ``lang``."""
+        from xinfang.escape import visible
+
+        cells = [[visible(display(c, row.get(c), lang), "\n" if c in MULTILINE else "") for c in columns] for row in rows]
+        return cls([visible(label(c, lang)) for c in columns], cells, lang, [c in FOLDING for c in columns], [c in NUMERIC for c in columns], title, caption)
+
+    def widths(self) -> list[int]:
+        """Each column's natural width: its widest line, heading included."""
+        from rich.cells import cell_len
+
+        return [max([cell_len(self.headers[i])] + [cell_len(line) for row in self.cells for line in row[i].split("\n")])
+                for i in range(len(self.headers))]
+
+    def layout(self, width: int) -> list[int] | None:
+        """The column widths of a table ``width`` wide, or None when it takes records."""
+        from rich.cells import cell_len
+
+        natural = self.widths()
+        folding = self.folding
+        least = [min(w, max(FOLD_MIN, cell_len(h))) if f else w for w, f, h in zip(natural, folding, self.headers)]
+        room = width - GAP * (len(self.headers) - 1)
+        if sum(least) > room:
+            return None
+        widths = least[:]
+        spare = room - sum(least)
+        # Share the room left among the folding columns, the narrowest wants first.
+        wanting = sorted((i for i, f in enumerate(folding) if f and natural[i] > least[i]),
+                         key=lambda i: natural[i] - least[i])
+        for n, i in enumerate(wanting):
+            share = spare // (len(wanting) - n)
+            grant = min(share, natural[i] - least[i])
+            widths[i] += grant
+            spare -= grant
+        return widths
+
+    def __rich_console__(self, console, options):
+        widths = self.layout(options.max_width)
+        if widths is None:
+            yield from self._records(console, options.max_width)
+        else:
+            yield self._table(widths)
+
+    def _table(self, widths: list[int]):
+        from rich import box
+        from rich.table import Table
+
+        t = Table(title=_text(self.title), caption=_text(self.caption), header_style="bold", box=box.SIMPLE_HEAD,
+                  show_edge=False, pad_edge=False, padding=(0, 1, 0, 1), collapse_padding=True)
+        for head, w, folds, right in zip(self.headers, widths, self.folding, self.numeric):
+            t.add_column(_text(head), width=w, no_wrap=not folds, overflow="fold", justify="right" if right else "left")
+        for k, row in enumerate(self.cells):
+            bold = k < len(self.bold_rows) and self.bold_rows[k]
+            t.add_row(*[_text("\n".join(fold(v, w)) if f else v, keep="\n")
+                        for v, w, f in zip(row, widths, self.folding)], style="bold" if bold else None)
+        return t
+
+    def _records(self, console, width: int):
+        """One block per row: ``label: value`` pairs filling each line; a pair longer than a line
+        folds on lines of its own."""
+        from rich.cells import cell_len
+        from rich.text import Text
+
+        colon, indent = ("：", "  ") if self.lang == "zh" else (": ", "  ")
+        if self.title:
+            yield Text(self.title, style="bold")
+        for n, row in enumerate(self.cells):
+            if n or self.title:
+                yield Text("")
+            line, used = Text(), 0
+            for head, value in zip(self.headers, row):
+                if value == "":
+                    continue
+                pair = Text.assemble((head + colon, "bold"), value)
+                size = cell_len(pair.plain)
+                lead = len(indent) if n_pairs(line) or used else 0
+                if "\n" in value or lead + size > width:  # a long text: lines of its own
+                    if n_pairs(line):
+                        yield line
+                    for k, piece in enumerate(fold(pair.plain, width - len(indent))):
+                        yield Text(indent) + (Text.assemble((head + colon, "bold"), piece[len(head + colon):])
+                                              if k == 0 and piece.startswith(head + colon) else Text(piece))
+                    line, used = Text(indent), len(indent)
+                    continue
+                if n_pairs(line) and used + GAP + size > width:
+                    yield line
+                    line, used = Text(indent), len(indent)
+                if n_pairs(line):
+                    line.append(" " * GAP)
+                    used += GAP
+                line.append_text(pair)
+                used += size
+            if n_pairs(line):
+                yield line
+        if self.caption:
+            yield Text("")
+            yield Text(self.caption)
+
+
+# Where a long text may break: between two Chinese characters or at a blank, never inside a run of
+# Latin letters and digits (a date, a case number, an amount) or a bracketed id; no line begins
+# with closing punctuation or ends with opening punctuation.
+_TOKEN = re.compile(r"\s+|\[[^\]\s]*\]|[A-Za-z0-9][A-Za-z0-9_\-:./]*|.", re.S)
+_CLOSERS = frozenset(")]},.;:!?%，。；：、）》」』！？…")
+_OPENERS = frozenset("([{（《「『")
+
+
+def fold(text: str, width: int) -> list[str]:
+    """``text`` in lines at most ``width`` terminal columns wide (a Chinese character takes two),
+    broken where a reader expects; a word longer than a line is cut by characters."""
+    from rich.cells import cell_len, chop_cells
+
+    width = max(width, 2)
+    lines: list[str] = []
+    for paragraph in text.split("\n"):
+        tokens: list[str] = []
+        for token in _TOKEN.findall(paragraph):
+            if tokens and not token.isspace() and not tokens[-1].isspace() and (
+                    token[0] in _CLOSERS or tokens[-1][-1] in _OPENERS):
+                tokens[-1] += token
+            else:
+                tokens.append(token)
+        line, used = "", 0
+        for token in tokens:
+            size = cell_len(token)
+            if token.isspace():
+                if line:
+                    line, used = line + token, used + size
+                continue
+            if line and used + size > width:
+                lines.append(line.rstrip())
+                line, used = "", 0
+            if size > width:
+                *whole, token = chop_cells(token, width)
+                lines.extend(whole)
+                size = cell_len(token)
+            line, used = line + token, used + size
+        lines.append(line.rstrip())
+    return lines
+
+
+def n_pairs(line) -> bool:
+    """Whether a record's line holds a pair yet (beyond its indent)."""
+    return bool(line.plain.strip())
 
 
 def table(rows: list[dict], columns: list[str], lang: str, title: str | None = None, caption: str | None = None):
-    from rich.table import Table
-
-    t = Table(title=_text(title), caption=_text(caption), show_lines=False, header_style="bold")
-    for c in columns:
-        t.add_column(label(c, lang), overflow="fold", justify="right" if c in {"score", "cases", "people", "position",
-                     "days_late", "paid", "deducted", "balance", "refund", "reward", "population"} else "left")
-    for row in rows:
-        t.add_row(*[_text(display(c, row.get(c), lang), keep="\n" if c in MULTILINE else "") for c in columns])
-    return t
+    """A listing to print: a table that fits the console, else records (``Listing``)."""
+    return Listing.of(rows, columns, lang, title, caption)
 
 
 def _text(value, keep: str = ""):

@@ -49,6 +49,23 @@ def parse_month(text: str, option: str = "--month") -> str:
     return f"{int(m.group(1)):04d}-{int(m.group(2)):02d}"
 
 
+# Dashes an input method may type for the hyphen of a case number (full-width, en/em dash, minus …).
+_DASHES = re.compile(r"[\u2010-\u2015\u2212\ufe58\ufe63\uff0d]")
+
+
+def case_number_parts(text: str | None) -> tuple[int | None, int] | None:
+    """A case number as typed: (year, sequence) of '2026-00042', '2026-42', '2026－42' (a full-width
+    hyphen), full-width digits '２０２６－４２'; (None, sequence) of a bare '42'. None when it is
+    not a case number."""
+    import unicodedata
+
+    value = _DASHES.sub("-", unicodedata.normalize("NFKC", text or "")).strip()
+    m = re.fullmatch(r"(?:(\d{4})\s*-\s*)?(\d{1,9})", value)
+    if not m or int(m.group(2)) == 0:
+        return None
+    return (int(m.group(1)) if m.group(1) else None), int(m.group(2))
+
+
 def parse_year(value: int, option: str = "--year") -> int:
     if not MIN_YEAR <= value <= MAX_YEAR:
         raise XinfangError(f"{option}: {value} is out of range", fix=f"use a year from {MIN_YEAR} to {MAX_YEAR}")

@@ -75,7 +75,7 @@ def test_an_accusation_against_a_person_is_never_assigned_to_their_township_or_i
     case = accusation(town, major=True)
     before = town.counts()
     res = town("assign", case, *options)
-    assert res.code == 1 and res.err.startswith(f"Error: {field}") and "accused" in res.err
+    assert res.code == 1 and res.err.startswith(f"错误：{field}") and ("accused" in res.err or "被检举控告" in res.err)
     assert town.counts() == before
     assert town("assign", case, "--unit", "区监察局", "--leader", "钱七").code == 0
 
@@ -84,7 +84,7 @@ def test_an_accusation_against_a_township_is_never_led_by_its_officials(town):
     case = accusation(town, accused="车桥镇")
     for leader in (SECRETARY, HEAD, LEADER):
         res = town("assign", case, "--unit", "区国土局", "--leader", leader)
-        assert res.code == 1 and res.err.startswith("Error: --leader"), leader
+        assert res.code == 1 and res.err.startswith("错误：--leader"), leader
 
 
 @pytest.mark.parametrize("accused, to", [(SECRETARY, "车桥镇"), ("车桥镇政府", "车桥镇"), ("车桥镇", "车桥镇人民政府")])
@@ -92,7 +92,7 @@ def test_an_accusation_is_never_transferred_to_the_accused(town, accused, to):
     case = accusation(town, accused=accused)
     before = town.counts()
     res = town("transfer", case, "--to", to, "--reason", "属地处理")
-    assert res.code == 1 and res.err.startswith("Error: --to") and town.counts() == before
+    assert res.code == 1 and res.err.startswith("错误：--to") and town.counts() == before
 
 
 def test_correct_refuses_to_name_an_accused_who_already_handles_the_case(town):
@@ -100,7 +100,7 @@ def test_correct_refuses_to_name_an_accused_who_already_handles_the_case(town):
     town.ok("assign", case, "--unit", "车桥镇", "--leader", "钱七")
     before = town.counts()
     res = town("correct", case, "--kind", "accusation", "--accused", SECRETARY, "--reason", "实为检举")
-    assert res.code == 1 and res.err.startswith("Error: --accused") and town.counts() == before
+    assert res.code == 1 and res.err.startswith("错误：--accused") and town.counts() == before
 
 
 # -- import ------------------------------------------------------------------------------------

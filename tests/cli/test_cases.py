@@ -111,7 +111,7 @@ def test_register_refusals_name_the_field_and_write_nothing(cli, fields, option,
     args = ["register"]
     for k, v in values.items():
         args += ["--" + k.replace("_", "-"), str(v)]
-    res = cli(*args)
+    res = cli(*args, lang="en")
     assert res.code == 1
     assert res.err.startswith("Error: " + option) and words in res.err
     assert res.err.count("\n") == 1 and "Traceback" not in res.err
@@ -143,7 +143,7 @@ def test_state_machine_refusals_write_nothing(cli):
 
 def test_unknown_case_and_bad_options(cli):
     before = cli.counts()
-    assert "no case" in cli("show", "2026-99999").err
+    assert "no case" in cli("show", "2026-99999", lang="en").err
     res = cli("assign", "2026-00001", "--unit", "车桥镇")  # --leader missing: a usage error
     assert res.code == 2
     res = cli("cases", "--month", "2026-13")
@@ -191,7 +191,7 @@ def test_an_accused_person_never_leads_the_case_and_can_be_named_later(cli):
     assert cli.ok("show", case)["accused"] == "王镇长"
     before = cli.counts()
     res = cli("assign", case, "--unit", "区监察局", "--leader", "王镇长")
-    assert res.code == 1 and res.err.startswith("Error: --leader") and cli.counts() == before
+    assert res.code == 1 and res.err.startswith("错误：--leader") and cli.counts() == before
     res = cli("assign", case, "--unit", "泾口镇", "--leader", "赵六")
     assert res.code == 0  # the accused is a person, not the township
 
@@ -200,7 +200,7 @@ def test_joint_handling_by_the_accused_unit_names_the_joint_option(cli):
     case = cli.register(kind="accusation", accused="车桥镇", major=True)["case"]
     before = cli.counts()
     res = cli("assign", case, "--unit", "区国土局", "--leader", "赵六", "--joint", "车桥镇")
-    assert res.code == 1 and res.err.startswith("Error: --joint") and cli.counts() == before
+    assert res.code == 1 and res.err.startswith("错误：--joint") and cli.counts() == before
 
 
 def test_a_case_no_longer_an_accusation_accuses_no_one(cli):

@@ -24,12 +24,36 @@ HEAVY = ("rich", "sqlite_utils", "openpyxl", "dateutil")
 
 
 @pytest.fixture(scope="module")
-def demo_db(tmp_path_factory) -> str:
-    """The demo ledger: two years of cases, published months through 2026-10 (today 2026-11-26)."""
+def demo_built(tmp_path_factory) -> tuple[str, str]:
+    """The demo ledger (two years of cases, published months through 2026-10, today 2026-11-26) and
+    what ``xinfang demo`` printed."""
     db = str(tmp_path_factory.mktemp("demo") / "demo.db")
-    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(io.StringIO()):
         assert full_run(["--user", "tester", "demo", "--db", db]) == 0
-    return db
+    return db, out.getvalue()
+
+
+@pytest.fixture(scope="module")
+def demo_db(demo_built) -> str:
+    return demo_built[0]
+
+
+def test_demo_prints_a_short_summary_and_next_commands_that_run_as_pasted(demo_built, tmp_path):
+    import shlex
+
+    db, printed = demo_built
+    lines = printed.splitlines()
+    assert len(lines) <= 15
+    assert db in lines[0] and "1022" in lines[1]
+    assert "2026-10" in lines[2] and "马甸镇" in lines[2]  # the month's bottom group
+    assert "生效" in lines[3]  # sanctions in force
+    commands = [shlex.split(line) for line in lines if line.strip().startswith("xinfang ")]
+    assert len(commands) >= 5 and all("|" not in c for c in commands)
+    for command in commands:
+        done = subprocess.run([sys.executable, "-m", "xinfang", *command[1:]], capture_output=True, timeout=60,
+                              cwd=tmp_path, env={**os.environ, "XINFANG_TODAY": "2026-11-26"})
+        assert done.returncode == 0, (command, done.stderr)
 
 
 def xinfang(*argv: str, env: dict | None = None, **kw) -> subprocess.CompletedProcess:
@@ -58,7 +82,7 @@ def loaded_after(argv: list[str]) -> tuple[int, str, list[str]]:
 
 def groups(modules: list[str]) -> set[str]:
     """The command modules (``xinfang.cli.<group>``) among ``modules``."""
-    return {m.rsplit(".", 1)[1] for m in modules if m.startswith("xinfang.cli.")}
+    return {m.rsplit(".", 1)[1] for m in modules if m.startswith("xinfang.cli.")} & set(COMMAND_PACKAGES)
 
 
 def heavy(modules: list[str]) -> list[str]:
@@ -178,16 +202,18 @@ ERRORS = [
 @pytest.mark.parametrize("argv, exit_code, names", ERRORS, ids=[" ".join(a) for a, _, _ in ERRORS])
 def test_a_refused_command_prints_one_error_line(demo_db, argv, exit_code, names):
     given = ([] if "--db" in argv else ["--db", demo_db]) + ([] if "--today" in argv else ["--today", "2026-11-26"])
-    proc = xinfang(*given, *argv)
+    english = "--lang" not in argv
+    proc = xinfang(*given, *(["--lang", "en"] if english else []), *argv)
     err = proc.stderr.decode("utf-8")
     assert proc.returncode == exit_code and proc.stdout == b""
-    assert err.startswith("Error: ") and err.count("\n") == 1 and names in err, err
+    assert err.startswith("Error: " if english else "错误：") and err.count("\n") == 1 and names in err, err
 
 
-def test_a_missing_ledger_is_one_error_line(tmp_path):
-    proc = xinfang("--db", str(tmp_path / "missing.db"), "rank", "--month", "2026-01")
+@pytest.mark.parametrize("lang, prefix", [("zh", "错误："), ("en", "Error: ")])
+def test_a_missing_ledger_is_one_error_line(tmp_path, lang, prefix):
+    proc = xinfang("--db", str(tmp_path / "missing.db"), "--lang", lang, "rank", "--month", "2026-01")
     err = proc.stderr.decode("utf-8")
-    assert proc.returncode == 1 and err.startswith("Error: ") and err.count("\n") == 1, err
+    assert proc.returncode == 1 and err.startswith(prefix) and err.count("\n") == 1, err
 
 
 @pytest.mark.parametrize("argv", [["rank"], ["rank", "--month"], ["rank", "--month", "2026-01", "--bogus"],

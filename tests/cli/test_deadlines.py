@@ -45,7 +45,7 @@ def refused(cli, *args, today: str = "2026-11-26"):
     before = cli.counts()
     res = cli(*args, today=today)
     assert res.code == 1, res.out + res.err
-    assert res.err.startswith("Error: ") and res.err.count("\n") == 1 and "Traceback" not in res.err
+    assert res.err.startswith("错误：") and res.err.count("\n") == 1 and "Traceback" not in res.err
     assert cli.counts() == before
     return res.err
 
@@ -381,8 +381,11 @@ def test_every_deadline_command_and_option_has_help():
 
     from xinfang.cli import _register_commands, app
 
+    from xinfang.cli.localize import localize
+
     _register_commands()
     root = typer.main.get_command(app)
+    localize(root, "zh")
     commands = [root.commands["overdue"], root.commands["extend"], root.commands["review"],
                 root.commands["calendar"].commands["load"], root.commands["calendar"].commands["show"]]
     for command in commands:

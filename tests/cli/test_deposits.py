@@ -233,7 +233,7 @@ def test_bad_amounts_are_refused(cli, amount):
     staff(cli)
     before = cli.counts()
     res = cli("deposits", "pay", "--official", SEC, f"--amount={amount}", "--on", "2025-02-01")
-    assert res.code == 1 and res.err.startswith("Error: --amount") and cli.counts() == before
+    assert res.code == 1 and res.err.startswith("错误：--amount") and cli.counts() == before
 
 
 def test_unknown_official_is_refused_with_the_nearest_names(cli):

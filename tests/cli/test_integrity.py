@@ -101,7 +101,7 @@ def test_text_report_names_the_row_and_exits_1(office):
     res = office("audit", "verify")
     assert res.code == 1
     assert f"events id {register_id}: hash does not match its content" in res.out
-    assert res.err.startswith("Error: 台账未通过审计") and res.err.count("\n") == 1
+    assert res.err.startswith("错误：台账未通过审计") and res.err.count("\n") == 1
 
 
 def test_edited_event_is_named(office):
@@ -334,7 +334,7 @@ def test_db_check_reports_integrity_foreign_keys_and_audit(office):
     assert {p["table"] for p in doc["foreign_keys"]} == {"clocks"}
     assert [p["message"] for p in doc["audit"]["problems"]] == ["cases 2026-00004: has a history but no case row: deleted"]
     text = office("db", "check")
-    assert text.code == 1 and "clocks" in text.out and text.err.startswith("Error:")
+    assert text.code == 1 and "clocks" in text.out and text.err.startswith("错误：")
 
 
 def damage_pages(db, first=None) -> None:
@@ -364,12 +364,17 @@ def test_every_audit_and_db_command_and_option_has_help(command, blank_cli):
 
     from xinfang.cli import _register_commands, app
 
+    from xinfang.cli.localize import localize
+
     _register_commands()
     cmd = typer.main.get_command(app)
+    localize(cmd, "zh")
     for name in command:
         cmd = cmd.commands[name]
     assert (cmd.help or "").strip()
     for param in cmd.params:
         assert (getattr(param, "help", None) or "").strip(), (command, param.name)
     res = blank_cli(*command, "--help")
+    assert res.code == 0 and "用法：xinfang" in res.out
+    res = blank_cli(*command, "--help", lang="en")
     assert res.code == 0 and "Usage: xinfang" in res.out

@@ -85,8 +85,8 @@ def test_a_transferred_case_counts_against_its_township_only_when_the_policy_say
     from xinfang.policy import default_rules_text
 
     rules = tmp_path / "rules.toml"
-    rules.write_text(default_rules_text().replace('uncounted_statuses = ["declined", "not_reaccepted", "transferred"]',
-                                                  'uncounted_statuses = ["declined", "not_reaccepted"]'), encoding="utf-8")
+    rules.write_text(default_rules_text().replace('"not_reaccepted", "transferred", "voided"]',
+                                                  '"not_reaccepted", "voided"]'), encoding="utf-8")
     blank_cli.db = tmp_path / "other.db"
     assert blank_cli("init", "--rules", str(rules)).code == 0
     case = blank_cli.register(received="2026-08-03", level="city")["case"]
@@ -186,7 +186,7 @@ def test_publishing_records_an_event_the_audit_accepts(cli):
 def test_bad_month_and_output_options_are_refused(cli):
     assert cli("rank", "--month", "2026-13").code == 1
     res = cli("rank", "--month", "2026-08", "--json", "--csv")
-    assert res.code == 1 and "choose one" in res.err
+    assert res.code == 1 and "只能选一种输出格式" in res.err
     assert cli("rank").code == 2  # --month is required
 
 

@@ -28,7 +28,7 @@ def files_in(folder) -> set[str]:
 
 def one_error_line(res, *words: str) -> None:
     assert res.code == 1, res.out + res.err
-    assert res.err.count("\n") == 1 and res.err.startswith("Error: "), res.err
+    assert res.err.count("\n") == 1 and res.err.startswith(("错误：", "Error: ")), res.err
     for w in words:
         assert w in res.err, res.err
 

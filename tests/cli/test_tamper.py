@@ -176,7 +176,7 @@ def test_a_foreign_sqlite_file_is_refused_and_left_as_it_was(blank_cli, user_ver
                                                    "--summary", "x"]):
         res = blank_cli(*args)
         assert res.code == 1, args
-        assert res.err.startswith("Error: --db: ") and "不是 xinfang 台账" in res.err and res.err.count("\n") == 1
+        assert res.err.startswith("错误：--db: ") and "不是 xinfang 台账" in res.err and res.err.count("\n") == 1
     assert _digest(blank_cli.db) == before
     assert scalar(blank_cli.db, "SELECT count(*) FROM sqlite_master") == 1
     assert scalar(blank_cli.db, "PRAGMA user_version") == user_version
@@ -199,7 +199,7 @@ def test_a_damaged_file_gets_one_report_and_writes_are_refused_until_it_is_resto
     reports = [office("audit", "verify"), office("db", "check")]
     for res in reports:
         assert res.code == 1 and "Traceback" not in res.err
-        assert res.err.startswith(f"Error: 台账文件 {office.db} 已损坏")
+        assert res.err.startswith(f"错误：台账文件 {office.db} 已损坏")
         assert "xinfang db backup" in res.err and "db check" in res.err and res.err.count("\n") == 1
     res = office("db", "backup", str(tmp_path / "saved.db"))  # what is readable, never the damaged pages
     assert res.code == 1 and res.err.count("\n") == 1 and ("抢救到" in res.err or "无可抢救" in res.err)
@@ -252,9 +252,9 @@ def test_a_gbk_roster_is_read(blank_cli, tmp_path):
 
 @pytest.mark.parametrize("text, expected", [
     ("township,area,population\n车桥镇,渠南,52000\n席桥镇,渠北,1\n车桥镇,渠南,3\n",
-     "Error: --roster: 第 4 行的乡镇 车桥镇 与第 2 行重复；每个乡镇只列一行\n"),
+     "错误：--roster: 第 4 行的乡镇 车桥镇 与第 2 行重复；每个乡镇只列一行\n"),
     ("township,area,population\n车桥镇,渠南,99999999999999999999999\n",
-     "Error: --roster: 第 2 行 车桥镇 的人口 99999999999999999999999 不合常理（最多 10000000）；请改正该行\n"),
+     "错误：--roster: 第 2 行 车桥镇 的人口 99999999999999999999999 不合常理（最多 10000000）；请改正该行\n"),
 ])
 def test_a_duplicate_township_or_an_absurd_population_is_refused_in_one_line(blank_cli, tmp_path, text, expected):
     res = blank_cli("init", "--roster", str(_roster(tmp_path, text)))

@@ -94,3 +94,17 @@ def test_rows_written_one_by_one_and_in_batches_form_one_valid_chain(steps):
             append_row(conn, "events", dict(zip(EVENT_COLUMNS, ("2026", who, None, "seal", "f", None, new, note))))
     problems, counts, _ = chains(conn)
     assert problems == [] and counts.get("events", 0) == sum(2 if b else 1 for b, *_ in steps)
+
+
+_JSON = st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
+                     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=5), inner, max_size=4),
+                     max_leaves=12)
+
+
+@settings(max_examples=200, deadline=None)
+@given(values=st.dictionaries(st.text(max_size=8), _JSON | st.dates(), max_size=8))
+def test_canonical_is_json_dumps_with_sorted_keys_and_utf8(values):
+    import json
+
+    assert canonical(values) == json.dumps(values, sort_keys=True, ensure_ascii=False, separators=(",", ":"),
+                                           default=str)

@@ -1,6 +1,10 @@
 """The ``xinfang`` command (the console script and ``python -m xinfang``): global options, command
 groups, and the one place errors are printed.
 
+The language is chosen first (``choose_lang``: ``--lang``, then ``XINFANG_LANG``, then the locale),
+so help, usage errors and messages all follow it; every word a user reads comes from the catalogue
+``xinfang.messages`` (help texts by convention, see ``xinfang.cli.localize``).
+
 Each command module is a thin layer: parse options, open the ledger, call one ledger/rules
 function inside one transaction, hand the result to ``xinfang.output.emit``. A cold process
 imports only the command module it runs (``COMMAND_MODULES``), and none for ``--version``.
@@ -31,13 +35,17 @@ class State:
     who: str = "clerk"
 
     def configure(self, db: str | None, today: str | None, lang: str, user: str | None) -> None:
-        """Take the global options (each also read from its XINFANG_* variable) and check them."""
+        """Take the global options (each also read from its XINFANG_* variable) and check them;
+        the language is already chosen (``choose_lang``), a bad one is refused here."""
+        from xinfang.messages import text
+
         self.db = db
         self.today_text = today or os.environ.get("XINFANG_TODAY") or None
-        lang = (lang or os.environ.get("XINFANG_LANG") or "zh").lower()
-        if lang not in ("zh", "en"):
-            raise XinfangError(f"--lang: unknown language {lang!r}", fix="use zh or en")
-        self.lang = lang
+        given = (lang or os.environ.get("XINFANG_LANG") or "").strip().lower()
+        if given and given not in LANGS:
+            option = "--lang" if lang else "XINFANG_LANG"
+            raise XinfangError(text("lang.unknown", self.lang, option=option, value=repr(given)),
+                               fix=text("lang.unknown.fix", self.lang))
         self.who = checked_user(user or os.environ.get("XINFANG_USER") or _login(), self.lang)
         if self.today_text:
             self.today  # validate early: a bad --today is a usage mistake of its own
@@ -59,6 +67,29 @@ class State:
 
 
 STATE = State()
+
+LANGS = ("zh", "en")
+
+
+def choose_lang(argv: list[str], environ=os.environ) -> str:
+    """The language of this invocation, before anything is worded: ``--lang`` among the global
+    options, else ``XINFANG_LANG``, else the locale (``LC_ALL``, ``LC_MESSAGES``, ``LANG``):
+    Chinese unless it says English. An unknown ``--lang`` words its own refusal in Chinese."""
+    for i, token in enumerate(argv):
+        if token == "--lang" and i + 1 < len(argv):
+            return _lang_of(argv[i + 1])
+        if token.startswith("--lang="):
+            return _lang_of(token.partition("=")[2])
+        if not token.startswith("-") and (not i or argv[i - 1] not in _GLOBAL_WITH_VALUE):
+            break  # the command: its own options are not global ones
+    if environ.get("XINFANG_LANG", "").strip():
+        return _lang_of(environ["XINFANG_LANG"])
+    locale = next((environ[k] for k in ("LC_ALL", "LC_MESSAGES", "LANG") if environ.get(k, "").strip()), "")
+    return "en" if locale.strip().lower().startswith("en") else "zh"
+
+
+def _lang_of(value: str) -> str:
+    return "en" if value.strip().lower() == "en" else "zh"
 
 
 USER_MAX = 50
@@ -92,7 +123,9 @@ def _login() -> str:
 def fmt(json_: bool, csv_: bool = False) -> str:
     """The output format chosen by the shared output options."""
     if json_ and csv_:
-        raise XinfangError("--json and --csv: choose one output format", fix="drop one of them")
+        from xinfang.messages import text
+
+        raise XinfangError(text("output.two_formats", STATE.lang), fix=text("output.two_formats.fix", STATE.lang))
     return "json" if json_ else "csv" if csv_ else "table"
 
 
@@ -101,17 +134,19 @@ def text_args(argv: list[str]) -> list[str]:
     keeps as lone surrogates that SQLite and the screen cannot take, and NUL characters (possible
     only from a calling program), which no file name or field may hold."""
     for i, arg in enumerate(argv):
-        option = argv[i - 1] if i and argv[i - 1].startswith("-") else f"argument {i + 1}"
+        if "\x00" not in arg and not any("\ud800" <= c <= "\udfff" for c in arg):
+            continue
+        from xinfang.messages import text
+
+        lang = STATE.lang
+        option = argv[i - 1] if i and argv[i - 1].startswith("-") else text("args.position", lang, n=i + 1)
         if "\x00" in arg:
-            raise XinfangError(f"{option}: contains a NUL character", fix="pass plain text")
-        if any("\ud800" <= c <= "\udfff" for c in arg):
-            raw = arg.encode("utf-8", "surrogateescape") if all(
-                c < "\ud800" or "\udc80" <= c <= "\udcff" or c > "\udfff" for c in arg) else b""
-            guess = raw.decode("gb18030", "replace") if raw else ""
-            hint = f" (as GBK it reads {guess!r})" if guess and "\ufffd" not in guess else ""
-            raise XinfangError(f"{option}: not UTF-8 text{hint}",
-                               fix="set the terminal to UTF-8 (LANG=zh_CN.UTF-8, or 'chcp 65001' on Windows) "
-                                   "and type it again")
+            raise XinfangError(text("args.nul", lang, option=option), fix=text("args.nul.fix", lang))
+        raw = arg.encode("utf-8", "surrogateescape") if all(
+            c < "\ud800" or "\udc80" <= c <= "\udcff" or c > "\udfff" for c in arg) else b""
+        guess = raw.decode("gb18030", "replace") if raw else ""
+        hint = text("args.gbk", lang, guess=repr(guess)) if guess and "\ufffd" not in guess else ""
+        raise XinfangError(text("args.not_utf8", lang, option=option, hint=hint), fix=text("args.not_utf8.fix", lang))
     return argv
 
 
@@ -119,12 +154,14 @@ def failure(exc: BaseException) -> int:
     """Print what went wrong as one line on stderr and return the exit code; never a traceback for a
     clerk (``XINFANG_DEBUG=1`` re-raises an unexpected error)."""
     from xinfang.errors import Refusal
+    from xinfang.messages import text
 
+    lang = STATE.lang
     if isinstance(exc, Refusal):
-        error(exc.worded(STATE.lang))
+        error(exc.worded(lang))
         return 1
     if isinstance(exc, XinfangError):
-        error(str(exc))
+        error(exc.message, exc.fix)
         return 1
     import sqlite3
 
@@ -132,10 +169,10 @@ def failure(exc: BaseException) -> int:
         return 1
 
     if isinstance(exc, sqlite3.OperationalError):
-        error(f"the ledger could not be written ({exc})", "try again; if it persists run 'xinfang db check'")
+        error(text("failure.unwritten", lang, detail=exc), text("failure.unwritten.fix", lang))
         return 1
     if isinstance(exc, sqlite3.DatabaseError):
-        error(f"the ledger file is damaged ({exc})", "run 'xinfang db check' and restore from a backup")
+        error(text("failure.damaged", lang, detail=exc), text("failure.damaged.fix", lang))
         return 1
     if isinstance(exc, KeyboardInterrupt):
         return 130  # quietly, as Typer ends an interrupted command
@@ -143,14 +180,30 @@ def failure(exc: BaseException) -> int:
         _drop_stdout()  # the reader went away ('| head'): exit 1 as click does, with nothing more written
         return 1
     if isinstance(exc, OSError):  # a file the user named cannot be read or written (too long a name, no access, …)
-        name = str(exc.filename) if exc.filename is not None else "file"
+        name = str(exc.filename) if exc.filename is not None else text("failure.file", lang)
         name = name if len(name) <= 60 else name[:57] + "…"
-        error(f"{name}: {exc.strerror or exc}", "check the file name, its folder and the permissions")
+        error(f"{name}: {_os_words(exc, lang)}", text("failure.os.fix", lang))
         return 1
     if os.environ.get("XINFANG_DEBUG"):
         raise exc
-    error(f"internal error: {type(exc).__name__}: {exc}", "set XINFANG_DEBUG=1 to see details and report it")
+    error(text("failure.internal", lang, kind=type(exc).__name__, detail=exc), text("failure.internal.fix", lang))
     return 1
+
+
+# errno -> catalogue code of what the system said, in the user's language
+_OS_ERRORS = {"ENOENT": "os.not_found", "EACCES": "os.denied", "EPERM": "os.denied", "EISDIR": "os.is_folder",
+              "ENOTDIR": "os.not_folder", "ENAMETOOLONG": "os.name_too_long", "ENOSPC": "os.no_space",
+              "EROFS": "os.read_only", "EEXIST": "os.exists"}
+
+
+def _os_words(exc: OSError, lang: str) -> str:
+    """What the system said about a file: the catalogue's words for the common cases, else its own."""
+    import errno
+
+    from xinfang.messages import text
+
+    code = _OS_ERRORS.get(errno.errorcode.get(exc.errno or 0, ""))
+    return text(code, lang) if code else text("os.other", lang, detail=exc.strerror or exc)
 
 
 def _damaged(exc) -> bool:
@@ -168,11 +221,14 @@ def _damaged(exc) -> bool:
 
 
 def error(message: str, fix: str | None = None) -> None:
-    """One ``Error: …`` line on stderr."""
+    """One ``错误：…`` (``Error: …``) line on stderr: the message, then what to do instead."""
     from xinfang.escape import visible
+    from xinfang.messages import text
 
-    text = f"Error: {message}" + (f"; {fix}" if fix else "")
-    sys.stderr.write(visible(text.replace("\n", " ")) + "\n")
+    if fix:
+        message = text("error.fix", STATE.lang, message=message, fix=fix)
+    line = text("error.line", STATE.lang, message=message)
+    sys.stderr.write(visible(line.replace("\n", " ")) + "\n")
 
 
 def print_notices(ledger, notices: list[tuple[str, dict]]) -> None:
@@ -201,10 +257,10 @@ def _drop_stdout() -> None:
 
 # --- the command line ------------------------------------------------------------------------------
 
+# Help texts are worded from the catalogue at run time (xinfang.cli.localize): ``help.app``,
+# ``help.COMMAND``, ``help.COMMAND.PARAM``, ``help.COMMAND.example``; the source gives none.
 app = typer.Typer(
     name="xinfang",
-    help="土地信访台账 — a district petition office's land-petition ledger: register, assign, reply, "
-    "resolve, deadlines, monthly ranking, sanctions and deposits on one SQLite file.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -221,13 +277,12 @@ def _version(value: bool):
 
 @app.callback()
 def main_options(
-    db: Annotated[Optional[str], typer.Option("--db", help="Ledger file (default: $XINFANG_DB, else ./xinfang.db).")] = None,
-    today: Annotated[Optional[str], typer.Option("--today", help="Treat this date as today for every rule (also $XINFANG_TODAY).")] = None,
-    lang: Annotated[str, typer.Option("--lang", help="Label language: zh (default) or en (also $XINFANG_LANG).")] = "",
-    user: Annotated[Optional[str], typer.Option("--user", help="Who is recording, for the history (default: $XINFANG_USER or the login name).")] = None,
-    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")] = False,
+    db: Annotated[Optional[str], typer.Option("--db")] = None,
+    today: Annotated[Optional[str], typer.Option("--today")] = None,
+    lang: Annotated[str, typer.Option("--lang", show_default=False)] = "",
+    user: Annotated[Optional[str], typer.Option("--user")] = None,
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True)] = False,
 ):
-    """Global options go before the command: xinfang --db office.db --lang en cases."""
     STATE.configure(db, today, lang, user)
 
 
@@ -235,7 +290,7 @@ def main_options(
 # of) only the command it runs. A test checks this table against the modules.
 COMMAND_MODULES = {
     "register": "cases", "accept": "cases", "decline": "cases", "object": "cases", "assign": "cases", "reply": "cases", "resolve": "cases", "transfer": "cases",
-    "correct": "cases", "show": "cases", "cases": "cases", "init": "setup", "townships": "setup", "units": "setup",
+    "correct": "cases", "void": "cases", "show": "cases", "cases": "cases", "init": "setup", "townships": "setup", "units": "setup",
     "overdue": "deadlines", "extend": "deadlines", "review": "deadlines", "calendar": "deadlines",
     "rank": "ranking", "sanctions": "ranking", "rewards": "deposits", "officials": "deposits",
     "deposits": "deposits", "export": "exchange", "import": "exchange", "report": "report", "form": "report",
@@ -244,6 +299,7 @@ COMMAND_MODULES = {
 COMMAND_PACKAGES = ("cases", "setup", "deadlines", "ranking", "deposits", "exchange", "report", "demo", "audit",
                     "indicators")
 _GLOBAL_WITH_VALUE = ("--db", "--today", "--lang", "--user")
+GLOBAL_OPTIONS = (*_GLOBAL_WITH_VALUE, "--version")
 
 
 def _command_name(argv: list[str]) -> str | None:
@@ -282,20 +338,40 @@ def _register_commands(argv: list[str] | None = None) -> None:
 
 def run(argv: list[str] | None = None) -> int:
     """Run the command line; return the exit code. Errors become one line on stderr."""
+    from typer._click.exceptions import NoArgsIsHelpError, UsageError
+
     try:
-        argv = text_args(sys.argv[1:] if argv is None else list(argv))
+        argv = sys.argv[1:] if argv is None else list(argv)
+        STATE.lang = choose_lang(argv)
+        argv = text_args(argv)
         _register_commands(argv)
+        command = typer.main.get_command(app)
+        if _command_name(argv) != "--version":
+            from xinfang.cli.localize import localize
+
+            localize(command, STATE.lang)
         # Typer ends an interrupted command with exit 130 and no message, and a command whose reader
         # went away ('xinfang cases | head -1') with exit 1 and no traceback from the last flush.
-        code = app(args=argv, prog_name="xinfang", standalone_mode=False)
+        code = command.main(args=argv, prog_name="xinfang", standalone_mode=False)
         # Typer returns the code of a typer.Exit raised by a command instead of raising it.
         return code if isinstance(code, int) else 0
     except typer.Exit as exc:
         return exc.exit_code
     except typer.Abort:
-        error("aborted")
+        from xinfang.messages import text
+
+        error(text("failure.aborted", STATE.lang))
         return 1
-    except typer.TyperException as exc:  # usage errors: unknown option, missing value (exit 2)
+    except NoArgsIsHelpError as exc:  # a group or the app alone: its help, on stderr (exit 2)
+        exc.show()
+        return 2
+    except UsageError as exc:  # unknown option, missing value, …: one line naming it and the fix (exit 2)
+        from xinfang.cli.localize import usage_error
+
+        name = _command_name(argv) if isinstance(argv, list) else None
+        error(usage_error(exc, STATE.lang, GLOBAL_OPTIONS, f"xinfang {name}" if name in COMMAND_MODULES else "xinfang"))
+        return 2
+    except typer.TyperException as exc:  # Typer's other refusals (completion of an unknown shell, …)
         exc.show()
         return getattr(exc, "exit_code", 2)
     except (Exception, KeyboardInterrupt) as exc:
@@ -308,10 +384,36 @@ def main() -> None:
 
 
 # Shared option types, so every listing spells its output options the same way.
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON document.")]
-CsvOpt = Annotated[bool, typer.Option("--csv", help="Print CSV (listings).")]
-RevealOpt = Annotated[bool, typer.Option("--reveal", help="Show ID and phone numbers unmasked (recorded in the history: who, when, which cases).")]
-ForceOpt = Annotated[bool, typer.Option("--force", help="Replace the -o file if it exists (never the ledger, a folder or a device).")]
+# Their help is ``help.option.json`` etc. in the catalogue.
+JsonOpt = Annotated[bool, typer.Option("--json")]
+CsvOpt = Annotated[bool, typer.Option("--csv")]
+RevealOpt = Annotated[bool, typer.Option("--reveal")]
+ForceOpt = Annotated[bool, typer.Option("--force")]
+YesOpt = Annotated[bool, typer.Option("--yes", "-y")]
+
+
+def at_keyboard() -> bool:
+    """Whether a person types at a terminal (stdin is a tty): asked, not refused; scripts are not."""
+    try:
+        return sys.stdin.isatty()
+    except (AttributeError, ValueError):  # no stdin, or a closed one
+        return False
+
+
+def confirm(yes: bool, command: str, code: str, **params) -> None:
+    """Before an action that cannot be undone: with ``--yes``, go on; at a terminal, ask (the
+    catalogue's question ``code`` worded with ``params``); a script without ``--yes`` is refused
+    with one line naming ``--yes`` (``command``: how the action is typed)."""
+    from xinfang.errors import Refusal
+
+    if yes:
+        return
+    if not at_keyboard():
+        raise Refusal("confirm.needs_yes", command=command)
+    from xinfang.messages import text
+
+    if not typer.confirm(text(code, STATE.lang, **params), default=False, err=True):
+        raise Refusal("confirm.cancelled", command=command)
 
 
 

@@ -9,7 +9,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from xinfang.cli import STATE, ForceOpt, JsonOpt, app, fmt
+from xinfang.cli import STATE, ForceOpt, JsonOpt, app, error, fmt
 from xinfang.errors import XinfangError
 
 audit_app = typer.Typer(help="Check the ledger's hash chains, guards and case histories (审计).",
@@ -108,19 +108,14 @@ def _refuse_writes_if_damaged(ledger, report) -> None:
 
 def _failed(problems: int, report=None) -> None:
     """The report is printed; say on stderr that it failed (for a damaged file: the way out), and exit 1."""
-    import sys
-
     from xinfang.ledger.db import ledger_file
     from xinfang.messages import text
 
     damage = [p.problem for p in report.problems if p.table == "sqlite"] if report is not None else []
-    zh = STATE.lang == "zh"
     if damage:
-        sys.stderr.write("Error: " + text("db.damaged", STATE.lang, db=ledger_file(STATE.db), detail=damage[0]) + "\n")
+        error(text("db.damaged", STATE.lang, db=ledger_file(STATE.db), detail=damage[0]))
         raise typer.Exit(1)
-    sys.stderr.write((f"Error: 台账未通过审计（{problems} 处问题）；请从备份恢复并查明修改来源" if zh else
-                      f"Error: the ledger fails the audit ({problems} problems); restore from a backup and find "
-                      "who changed it") + "\n")
+    error(text("audit.failed", STATE.lang, problems=problems), text("audit.failed.fix", STATE.lang))
     raise typer.Exit(1)
 
 
@@ -188,7 +183,6 @@ def backup(
 def _salvage(source: str, partial: Path, target: Path) -> None:
     """A damaged ledger: copy what is readable into a new file, say what was lost, and exit 1."""
     import sqlite3
-    import sys
 
     from xinfang.ledger.db import mark_damaged
     from xinfang.ledger.salvage import salvage
@@ -203,8 +197,8 @@ def _salvage(source: str, partial: Path, target: Path) -> None:
     with _writing(partial, target):
         _place(partial, target)
     mark_damaged(source, "damaged pages")
-    sys.stderr.write("Error: " + text("db.salvaged", STATE.lang, target=target, kept=kept,
-                                      lost=("、" if STATE.lang == "zh" else ", ").join(lost) or "—") + "\n")
+    error(text("db.salvaged", STATE.lang, target=target, kept=kept,
+               lost=("、" if STATE.lang == "zh" else ", ").join(lost) or "—"))
     raise typer.Exit(1)
 
 

@@ -6,7 +6,7 @@ from typing import Annotated, List, Optional
 
 import typer
 
-from xinfang.cli import STATE, CsvOpt, JsonOpt, RevealOpt, app, fmt, revealed
+from xinfang.cli import STATE, CsvOpt, JsonOpt, RevealOpt, YesOpt, app, confirm, fmt, revealed
 from xinfang.model import Channel, Kind, Level, Outcome, Satisfaction, Status
 
 # The largest --limit: SQLite's LIMIT takes a 64-bit integer.
@@ -343,6 +343,38 @@ def correct(
 
 
 @app.command()
+def void(
+    case: Annotated[str, typer.Argument(help="Case number.")],
+    reason: Annotated[str, typer.Option("--reason", help="Why the registration was a mistake (kept in the history).")],
+    on: Annotated[Optional[str], typer.Option("--on", help="Date it is voided (default: today).")] = None,
+    yes: YesOpt = False,
+    json_: JsonOpt = False,
+):
+    """Void a case registered by mistake (作废): it leaves every count (ranking, deposits, overdue,
+    bulletin, rates) and stays in the history as 已作废. Only a case not yet answered (registered,
+    accepted, assigned) or a 不再受理 entry; correct the facts of any other with 'xinfang correct'."""
+    from xinfang import parse
+    from xinfang.ledger.cases import get_case, void_case
+    from xinfang.ledger.lifecycle import case_state, decide
+    from xinfang.messages import text as words
+    from xinfang.output import emit
+    from xinfang.rules.lifecycle import Void
+
+    ledger = STATE.open()
+    today = STATE.today
+    day = parse.parse_date(on, "--on") if on else today
+    why = parse.parse_text(reason, "--reason", 1000)
+    row = get_case(ledger, case)
+    decide(ledger, case_state(ledger, row), Void(day, why), today)  # refused before asking
+    confirm(yes, f"void {row['number']}", "void.confirm", case=row["number"], name=row["name"],
+            township=row["township"], status=Status(row["status"]))
+    with ledger.write():
+        result = void_case(ledger, row["number"], day, why, today)
+    emit(result, fmt(json_), STATE.lang,
+         message=words("void.done", STATE.lang, case=result["case"], was=Status(result["was"])))
+
+
+@app.command()
 def show(
     case: Annotated[str, typer.Argument(help="Case number.")],
     reveal: RevealOpt = False,
@@ -418,16 +450,22 @@ def cases_(
     level: Annotated[Optional[str], typer.Option("--level", help="Only this level.")] = None,
     open_only: Annotated[bool, typer.Option("--open", help="Only cases still open.")] = False,
     limit: Annotated[Optional[int], typer.Option("--limit", min=1, max=LIMIT_MAX, help="At most this many rows.")] = None,
+    name: Annotated[Optional[str], typer.Option("--name", help="Find by the petitioner's name or part of it (信访人).")] = None,
+    id_number: Annotated[Optional[str], typer.Option("--id-number", help="Find by the petitioner's resident ID (身份证号), all 18 characters.")] = None,
+    phone: Annotated[Optional[str], typer.Option("--phone", help="Find by the petitioner's phone (电话).")] = None,
+    text: Annotated[Optional[str], typer.Option("--text", help="Find cases whose summary or what the petitioner was told (reply, result) holds every one of these words.")] = None,
     reveal: RevealOpt = False,
     json_: JsonOpt = False,
     csv_: CsvOpt = False,
 ):
-    """List cases, filtered. ID numbers and phones are masked unless --reveal."""
+    """List cases, filtered; find a petitioner's cases by name, ID number, phone or words. ID numbers
+    and phones are masked unless --reveal. A name or word never finds an accusation against whom it names."""
     from xinfang import parse
     from xinfang.ledger.cases import list_cases
     from xinfang.output import emit, mask
 
     ledger = STATE.open()
+    words = tuple(dict.fromkeys(parse.parse_text(text, "--text", 200).split())) if text is not None else ()
     rows = list_cases(
         ledger,
         township=ledger.ref.township(township) if township else None,
@@ -436,6 +474,10 @@ def cases_(
         unit=ledger.ref.unit(unit) if unit else None,
         level=parse.choice(Level, level, "--level") if level else None,
         open_only=open_only, limit=limit,
+        name=parse.parse_text(name, "--name", 50) if name is not None else None,
+        id_number=parse.parse_id_number(id_number) if id_number is not None else None,
+        phone=parse.parse_phone(phone) if phone is not None else None,
+        words=words,
     )
     revealed(ledger, "cases", [r["number"] for r in rows] if reveal else [])
     out = []

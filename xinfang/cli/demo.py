@@ -1,9 +1,7 @@
-"""xinfang demo: build a realistic sample ledger and show a month's ranking and the sanctions."""
+"""xinfang demo: build a realistic sample ledger, say what it holds and what to try next."""
 
 from __future__ import annotations
 
-import contextlib
-import io
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -15,26 +13,15 @@ from xinfang.errors import XinfangError
 DEFAULT_DEMO_DB = "xinfang-demo.db"
 
 
-def _quiet(argv: list[str]) -> None:
-    """Run one xinfang command inside the demo; any refusal is a bug in the demo itself."""
-    from xinfang.cli import run
-
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        code = run(argv)
-    if code != 0:
-        raise XinfangError(f"demo step failed: xinfang {' '.join(argv)}: {err.getvalue().strip()}",
-                           fix="report this; the demo data should always load")
-
-
 @app.command()
 def demo(
     db: Annotated[Optional[str], typer.Option("--db", help=f"Where to build the sample ledger (default: {DEFAULT_DEMO_DB}).")] = None,
     seed: Annotated[int, typer.Option("--seed", help="Random seed of the sample data.")] = 2026,
-    month: Annotated[str, typer.Option("--month", help="Month whose ranking is shown at the end.")] = "2026-10",
+    month: Annotated[str, typer.Option("--month", help="Month the summary reports on (its bottom group and sanctions).")] = "2026-10",
 ):
     """Build a sample ledger from data/ (two years of cases, officials, deposits, published months, a
-    settled year) and show a month's ranking and the sanctions. Replaces an earlier demo ledger only."""
+    settled year) and summarise it: cases, the month's bottom group, sanctions, and the commands to
+    try next. Replaces an earlier demo ledger only."""
     import datetime as dt
     import random
 
@@ -56,46 +43,109 @@ def demo(
         ledger.conn.execute("INSERT INTO meta (key, value) VALUES ('demo', '1')")
         ledger.touch("meta")
     rng = random.Random(seed)
-    base = ["--db", str(path), "--user", "演示"]
-    towns = ledger.ref.township_names
     from rich.progress import Progress
 
     with Progress(transient=True, disable=not _tty()) as progress:
-        task = progress.add_task("官员与保证金 officials and deposits", total=len(towns) * 4)
-        for township, role, name, start, end in plan.officials_plan(towns, rng):
-            args = ["officials", "add", "--township", township, "--role", role, "--name", name, "--from", start]
-            _quiet(base + ["--today", start] + args + (["--to", end] if end else []))
-            for year in (2025, 2026):
-                pay_on = dt.date(year, 1, 15)
-                if dt.date.fromisoformat(start) <= pay_on or year == 2026 or start == "2025-07-01":
-                    on = max(pay_on, dt.date.fromisoformat(start) + dt.timedelta(days=10))
-                    if end is None or on <= dt.date.fromisoformat(end):
-                        _quiet(base + ["--today", on.isoformat(), "deposits", "pay", "--official", name,
-                                       "--amount", "10000", "--on", on.isoformat(), "--year", str(year)])
-            progress.advance(task, 2)
+        task = progress.add_task("官员与保证金 officials and deposits", total=None)
+        _officials(_builder(path, DEMO_USER), rng)
         task = progress.add_task("信访事项 cases", total=None)
-        ledger = open_ledger(path, STATE.who)
-        # A sample is rebuilt, not recovered: skip the per-transaction fsync while building it.
-        ledger.conn.execute("PRAGMA synchronous = OFF")
-        plan.build_cases(ledger, rng, today, lambda n: progress.advance(task, n))
-        months = [f"{y}-{m:02d}" for y in (2025, 2026) for m in range(1, 13) if (y, m) <= plan.DemoPlan.last_month]
-        task = progress.add_task("排名公布 publishing rankings", total=len(months) + 1)
-        for m in months:
-            y, mo = int(m[:4]), int(m[5:])
-            published_on = dt.date(y + mo // 12, mo % 12 + 1, 5)
-            _quiet(base + ["--today", published_on.isoformat(), "rank", "--month", m, "--publish"])
-            progress.advance(task)
-        _quiet(base + ["--today", "2026-01-10", "deposits", "settle", "--year", "2025"])
-        progress.advance(task)
+        plan.build_cases(_builder(path, DEMO_USER), rng, today, lambda n: progress.advance(task, n))
+        task = progress.add_task("排名公布 publishing rankings", total=None)
+        _publish(_builder(path, DEMO_USER))
     STATE.db, STATE.today_text = str(path), today.isoformat()
-    from xinfang.cli import run
+    _summary(path, month)
 
-    zh = STATE.lang == "zh"
-    print(f"示例台账已建立：{path}（截至 {today}）" if zh else f"Sample ledger built: {path} (as of {today})")
-    run(["--db", str(path), "--today", today.isoformat(), "--lang", STATE.lang, "rank", "--month", month])
-    run(["--db", str(path), "--today", today.isoformat(), "--lang", STATE.lang, "sanctions", "--month", month])
-    print(("接着试试：" if zh else "Try next: ") + f"xinfang --db {path} overdue | cases --month {month} | "
-          "deposits statement --year 2025 | report --month " + month)
+
+DEMO_USER = "演示"  # who the sample is recorded by
+
+
+def _builder(path: Path, who: str):
+    """The sample's ledger, opened to build it: a sample is rebuilt, not recovered, so its
+    transactions skip the wait for the disk (fsync)."""
+    from xinfang.ledger.db import open_ledger
+
+    ledger = open_ledger(path, who)
+    ledger.conn.execute("PRAGMA synchronous = OFF")
+    return ledger
+
+
+def _officials(ledger, rng) -> None:
+    """Each township's officials and their 2025 and 2026 deposits, as ``officials add`` and
+    ``deposits pay`` record them (one transaction each), before any case."""
+    import datetime as dt
+
+    from xinfang.ledger import demo as plan
+    from xinfang.ledger.deposits import load_settled_years, pay_deposit
+    from xinfang.ledger.officials import add_official
+    from xinfang.model import Role
+
+    for township, role, name, start, end in plan.officials_plan(ledger.ref.township_names, rng):
+        first = dt.date.fromisoformat(start)
+        last = dt.date.fromisoformat(end) if end else None
+        with ledger.write():  # no case is registered yet: nothing to reconcile
+            add_official(ledger, township, Role(role), name, first, last, first, load_settled_years(ledger))
+        for year in (2025, 2026):
+            pay_on = dt.date(year, 1, 15)
+            if first <= pay_on or year == 2026 or start == "2025-07-01":
+                on = max(pay_on, first + dt.timedelta(days=10))
+                if last is None or on <= last:
+                    with ledger.write():
+                        pay_deposit(ledger, name, 1_000_000, on, year, on)
+
+
+def _publish(ledger) -> None:
+    """Publish every month of the sample as ``rank --publish`` does (on the 5th of the next month),
+    then settle 2025 as ``deposits settle`` does."""
+    import datetime as dt
+
+    from xinfang.ledger import demo as plan
+    from xinfang.ledger.deposits import settle_deposits
+    from xinfang.ledger.ranking import publish_month
+
+    for y, mo in ((y, m) for y in plan.DemoPlan.years for m in range(1, 13) if (y, m) <= plan.DemoPlan.last_month):
+        with ledger.write():
+            publish_month(ledger, f"{y}-{mo:02d}", dt.date(y + mo // 12, mo % 12 + 1, 5))
+    with ledger.write():
+        settle_deposits(ledger, 2025, dt.date(2026, 1, 10))
+
+
+def _summary(path: Path, month: str) -> None:
+    """What the sample holds, in a few lines, and the commands to try next (one a line, pasteable)."""
+    import datetime as dt
+
+    from xinfang.ledger.db import open_ledger
+    from xinfang.ledger.ranking import month_ranking
+    from xinfang.messages import text
+
+    lang = STATE.lang
+    ledger = open_ledger(path, STATE.who)
+    cases = ledger.scalar("SELECT count(*) FROM cases")
+    first, last = ledger.one("SELECT min(received) AS a, max(received) AS b FROM cases").values()
+    ranking = month_ranking(ledger, month)
+    bottom = [r["township"] for r in ranking["rows"] if r["bottom"]]
+    from xinfang.ledger.sanctions import list_sanctions
+    from xinfang.model import SanctionStatus
+
+    status = [s["status"] for s in list_sanctions(ledger, dt.date.fromisoformat(STATE.today_text), month)]
+    binding = sum(s in (SanctionStatus.in_force.value, SanctionStatus.confirmed.value) for s in status)
+    lines = [text("demo.built", lang, path=str(path), today=STATE.today_text),
+             text("demo.cases", lang, cases=cases, first=first, last=last),
+             text("demo.bottom", lang, month=month, size=ranking["method"]["bottom_size"],
+                  towns=("、" if lang == "zh" else ", ").join(bottom) or "-"),
+             text("demo.sanctions", lang, month=month, in_force=binding,
+                  proposed=status.count(SanctionStatus.proposed.value)),
+             text("demo.next", lang)]
+    db = _shell_word(str(path))
+    for args in ("rank --month " + month, "sanctions --month " + month, "overdue", "cases --month " + month,
+                 "deposits statement --year 2025", f"report --month {month} -o report-{month}.html"):
+        lines.append(f"  xinfang --db {db} {args}")
+    print("\n".join(lines))
+
+
+def _shell_word(word: str) -> str:
+    import shlex
+
+    return shlex.quote(word)
 
 
 def _tty() -> bool:

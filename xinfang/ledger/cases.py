@@ -27,20 +27,59 @@ def case_number(year: int, seq: int) -> str:
 
 
 def normalise_number(text: str) -> str:
-    """Accept '2026-42' or '2026-00042' (and surrounding blanks) for case 2026-00042."""
-    value = (text or "").strip()
-    head, sep, tail = value.partition("-")
-    if sep and head.isdigit() and tail.isdigit() and len(head) == 4:
-        return case_number(int(head), int(tail))
-    return value
+    """The canonical spelling of a case number as typed ('2026-42', '2026－42', '２０２６－４２' for
+    2026-00042); a bare sequence number or anything else as it was typed (blanks trimmed)."""
+    from xinfang.parse import case_number_parts
+
+    parts = case_number_parts(text)
+    if parts and parts[0] is not None:
+        return case_number(*parts)
+    return (text or "").strip()
+
+
+def find_number(ledger, text: str) -> str:
+    """The number of the case ``text`` names: a full number, or a bare sequence number for the case of
+    the latest year that has it. Refused with the nearest existing number when there is none."""
+    from xinfang.errors import Refusal
+    from xinfang.escape import visible
+    from xinfang.parse import case_number_parts
+
+    parts = case_number_parts(text)
+    shown = visible((text or "").strip())[:40]
+    if parts is None:
+        raise Refusal("case.not_a_number", case=shown)
+    year, seq = parts
+    for y in ([year] if year is not None else case_years(ledger)):
+        if ledger.conn.execute("SELECT 1 FROM cases WHERE year = ? AND seq = ?", (y, seq)).fetchone():
+            return case_number(y, seq)
+    near = nearest_number(ledger, list(case_years(ledger)), year, seq)
+    if near is None:
+        raise Refusal("case.unknown_empty", case=shown)
+    raise Refusal("case.unknown", case=shown, near=near)
+
+
+def case_years(ledger):
+    """The years that have cases, latest first (each found through the (year, seq) index)."""
+    year = ledger.conn.execute("SELECT max(year) FROM cases").fetchone()[0]
+    while year is not None:
+        yield year
+        year = ledger.conn.execute("SELECT max(year) FROM cases WHERE year < ?", (year,)).fetchone()[0]
+
+
+def nearest_number(ledger, years: list[int], year: int | None, seq: int) -> str | None:
+    """The existing case number nearest to (``year``, ``seq``): in the nearest year that has cases
+    (the latest for a bare number), the nearest sequence number."""
+    if not years:
+        return None
+    y = min(years, key=lambda v: (abs(v - year), -v)) if year is not None else years[0]
+    below = ledger.conn.execute("SELECT max(seq) FROM cases WHERE year = ? AND seq <= ?", (y, seq)).fetchone()[0]
+    above = ledger.conn.execute("SELECT min(seq) FROM cases WHERE year = ? AND seq >= ?", (y, seq)).fetchone()[0]
+    best = min((v for v in (below, above) if v is not None), key=lambda v: (abs(v - seq), v))
+    return case_number(y, best)
 
 
 def get_case(ledger, number: str) -> dict:
-    number = normalise_number(number)
-    row = ledger.one("SELECT * FROM cases WHERE number = ?", (number,))
-    if row is None:
-        raise XinfangError(f"CASE: no case {number!r} in this ledger", fix="see 'xinfang cases' for case numbers")
-    return row
+    return ledger.one("SELECT * FROM cases WHERE number = ?", (find_number(ledger, number),))
 
 
 def as_case(row: dict) -> Case:
@@ -238,6 +277,43 @@ def transfer_case(ledger, number: str, to: str, on: dt.date, reason: str, today:
     return {"case": row["number"], "status": Status.transferred.value, "to": to}
 
 
+def void_case(ledger, number: str, on: dt.date, reason: str, today: dt.date) -> dict:
+    """作废: a case registered by mistake leaves every count (its clocks stop unjudged; the ranking and
+    the deposits leave it out, a deduction already taken is reversed by a reversing entry) and stays
+    in the history. A later case of the same matter no longer repeats it: its link follows."""
+    row = get_case(ledger, number)
+    step = take(ledger, row, lc.Void(on, reason), today)
+    relinked = relink_matter(ledger, row, "void", f"{row['number']}: {reason}")
+    from xinfang.ledger.deposits import reconcile_deposits
+
+    reconcile_deposits(ledger, today, row["township"], row["year"])  # a voided case is charged to no one
+    stopped = [e.clock.value for e in step.effects if isinstance(e, lc.StopClock)]
+    return {"case": row["number"], "status": step.status.value, "voided_on": on.isoformat(), "reason": reason,
+            "was": row["status"], "stopped": stopped, "relinked": relinked}
+
+
+def relink_matter(ledger, row: dict, action: str, note: str) -> list[str]:
+    """Derive again the repeat link (重复访) and the initial flag of the later cases of ``row``'s
+    matter (same resident ID, township and category), as ``register`` derives them, recording each
+    change under ``action``. Returns the case numbers that changed."""
+    if not row["id_number"]:
+        return []
+    changed = []
+    for later in ledger.rows("SELECT * FROM cases WHERE id_number = ? AND township = ? AND category = ?"
+                             " AND received >= ? AND number != ? ORDER BY received, number",
+                             (row["id_number"], row["township"], row["category"], row["received"], row["number"])):
+        repeat_of, initial = find_earlier(ledger, later["id_number"], later["township"], later["category"],
+                                          dt.date.fromisoformat(later["received"]), later["number"])
+        new = {k: stored(v) for k, v in (("repeat_of", repeat_of), ("initial", initial))
+               if stored(later[k]) != stored(v)}
+        if new:
+            ledger.conn.execute(f"UPDATE cases SET {', '.join(f'{k} = ?' for k in new)} WHERE number = ?",
+                                (*new.values(), later["number"]))
+            ledger.changes(action, later["number"], later, new, note)
+            changed.append(later["number"])
+    return changed
+
+
 def request_review(ledger, number: str, on: dt.date, reason: str | None, today: dt.date,
                    body: str | None = None) -> dict:
     """Record a petitioner's request for review (复查), or for re-review (复核) after a review answer."""
@@ -332,14 +408,42 @@ def case_history(ledger, number: str) -> list[dict]:
     )
 
 
+# The history actions whose note is what the petitioner was told: replies, results, review answers.
+TOLD_ACTIONS = ("reply", "resolve", "review-answer", "rereview-answer")
+
+
+def _like(text: str) -> str:
+    """A LIKE pattern matching ``text`` anywhere, its wildcards taken literally (ESCAPE '\\')."""
+    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
 def list_cases(ledger, township: str | None = None, status: Status | None = None, month: str | None = None,
                unit: str | None = None, level: Level | None = None, open_only: bool = False,
-               limit: int | None = None) -> list[dict]:
+               limit: int | None = None, name: str | None = None, id_number: str | None = None,
+               phone: str | None = None, words: tuple[str, ...] = ()) -> list[dict]:
     """Cases matching the filters. Filtering by a township or unit never shows the accusations
-    it is protected against (检举控告: made against it, its leaders or a person of it)."""
+    it is protected against (检举控告: made against it, its leaders or a person of it).
+
+    The search filters: ``name``, a petitioner's name or part of it (a surname); ``id_number``
+    and ``phone``, exactly; ``words``, each found in the summary or in what the petitioner was
+    told (a reply, the result, a review's answer). A name or word never finds an accusation against
+    whom it names (its unit, its leaders, a person of it): an accused cannot search their way to it."""
     from xinfang.ledger.protection import shown_to_sql
 
     where, params = [], []
+    if name:
+        where.append(f"name LIKE ? ESCAPE '\\' AND {shown_to_sql(ledger)}")
+        params += [_like(name), name]
+    if id_number:
+        where.append("id_number = ?")
+        params.append(id_number)
+    if phone:
+        where.append("phone = ?")
+        params.append(phone)
+    for word in words:
+        where.append(f"(summary LIKE ? ESCAPE '\\' OR number IN (SELECT case_number FROM events WHERE action IN"
+                     f" ({', '.join('?' * len(TOLD_ACTIONS))}) AND note LIKE ? ESCAPE '\\')) AND {shown_to_sql(ledger)}")
+        params += [_like(word), *TOLD_ACTIONS, _like(word), word]
     if township:
         where.append(f"township = ? AND {shown_to_sql(ledger)}")
         params += [township, township]

@@ -57,21 +57,11 @@ def _phone(rng: random.Random) -> str:
 
 def build_cases(ledger, rng: random.Random, today: dt.date, progress: Callable[[int], None]) -> int:
     """Register and handle two years of cases through the same ledger functions the commands use."""
-    from xinfang.ledger.cases import accept_case, assign_case, register_case, reply_case, resolve_case
-
-    from xinfang.ledger.indicators import evaluate_case
-
     towns = ledger.ref.township_names
     weights = [0.0 if t in QUIET else HOT.get(t, 1.0) for t in towns]
+    petitioners: list[tuple[str, str, str, str]] = []  # (name, id, township, category) who may come again
     # The petitioners' own evaluations draw from a stream of their own: the cases stay as they were.
     asked = random.Random(f"{today}:evaluations")
-
-    def evaluation(number: str, stage: Stage, since: dt.date, share: float) -> None:
-        on = since + dt.timedelta(days=asked.choice((0, 1, 3, 7, 15, 29, 45)))
-        if asked.random() < share and on <= today:
-            evaluate_case(ledger, number, stage, asked.choices(list(Satisfaction), [62, 26, 12])[0], on,
-                          asked.choice(list(Via)), today)
-    petitioners: list[tuple[str, str, str, str]] = []  # (name, id, township, category) who may come again
     count = 0
     for year in DemoPlan.years:
         for month in range(1, 13):
@@ -79,53 +69,71 @@ def build_cases(ledger, rng: random.Random, today: dt.date, progress: Callable[[
                 break
             n = max(5, round(rng.gauss(DemoPlan.per_month[year] * SEASON[month - 1], 4)))
             days = (dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)).day
-            for _ in range(n):
-                received = dt.date(year, month, rng.randint(1, days))
-                if petitioners and rng.random() < 0.12:
-                    name, idn, township, category = rng.choice(petitioners)
-                else:
-                    township = rng.choices(towns, weights)[0]
-                    category = rng.choices(list(SUMMARIES), [30, 22, 14, 12, 14, 8])[0]
-                    name, idn = _name(rng), _id_number(rng)
-                    petitioners.append((name, idn, township, category))
-                hot = HOT.get(township, 1.0)
-                level = rng.choices(list(Level), [80, 12 + 3 * hot, 4 + hot, 0.6])[0]
-                people = rng.choice((1, 1, 1, 2, 3)) if rng.random() > 0.08 * hot else rng.randint(5, 40)
-                channel = rng.choices(list(Channel), [35, 30, 15, 10, 10])[0]
-                point = None
-                if channel == Channel.outreach:
-                    points = list(ledger.ref.points)
-                    point = rng.choice(points)
-                kind = Kind.accusation if category == "illegal_use" and rng.random() < 0.4 else Kind.grievance
-                fields = {
-                    "received": received, "channel": channel, "point": point, "township": township, "name": name,
-                    "id_number": idn, "phone": _phone(rng), "address": f"{township}{rng.choice('东南西北中')}{rng.randint(1, 12)}组",
-                    "people": people, "level": level, "kind": kind, "category": category,
-                    "major": people >= 20 or level == Level.national,
-                    "summary": rng.choice(SUMMARIES[category]),
-                    "accused": township if kind == Kind.accusation and rng.random() < 0.5 else None,
-                }
-                with ledger.write():
-                    registered = register_case(ledger, fields, today)
-                    number = registered["case"]
-                    unit = "区国土局" if fields["accused"] else township
-                    on = received + dt.timedelta(days=rng.choice((0, 1, 1, 2, 3)))
-                    if on <= today and not registered["final_case"]:  # 不再受理: nothing to handle
-                        accept_case(ledger, number, on, Told.written, today)
-                        evaluation(number, Stage.acceptance, on, 0.5)
-                        assign_case(ledger, number, unit, _name(rng), [], on, today)
-                        reply_on = on + dt.timedelta(days=rng.choice((2, 3, 4, 5, 6, 9, 14)))
-                        if reply_on < today - dt.timedelta(days=10) or rng.random() < 0.5 and reply_on <= today:
-                            reply_case(ledger, number, reply_on, "已答复信访人", today, written=True, received_on=reply_on)
-                            close_on = reply_on + dt.timedelta(days=rng.choice((1, 5, 10, 20, 40)))
-                            if close_on <= today and rng.random() < 0.9:
-                                resolve_case(ledger, number, close_on, rng.choice(list(Outcome)), "已办结，信访人签字",
-                                             rng.random() < 0.85,
-                                             rng.choices(list(Satisfaction), [60, 30, 10])[0], rng.random() < 0.3, today)
-                                evaluation(number, Stage.handling, close_on, 0.8)
-                count += 1
-                progress(1)
+            # One transaction a month: the sample is built, not recorded command by command.
+            with ledger.write():
+                count += _month_cases(ledger, rng, today, year, month, n, days, towns, weights, petitioners, asked)
+            progress(n)
     return count
+
+
+def _month_cases(ledger, rng: random.Random, today: dt.date, year: int, month: int, n: int, days: int,
+                 towns: list[str], weights: list[float], petitioners: list[tuple[str, str, str, str]],
+                 asked: random.Random) -> int:
+    """Register and handle one month's ``n`` cases (inside the caller's write); ``asked`` draws the
+    petitioners' evaluations."""
+    from xinfang.ledger.cases import accept_case, assign_case, register_case, reply_case, resolve_case
+    from xinfang.ledger.indicators import evaluate_case
+
+    def evaluation(number: str, stage: Stage, since: dt.date, share: float) -> None:
+        on = since + dt.timedelta(days=asked.choice((0, 1, 3, 7, 15, 29, 45)))
+        if asked.random() < share and on <= today:
+            evaluate_case(ledger, number, stage, asked.choices(list(Satisfaction), [62, 26, 12])[0], on,
+                          asked.choice(list(Via)), today)
+
+    for _ in range(n):
+        received = dt.date(year, month, rng.randint(1, days))
+        if petitioners and rng.random() < 0.12:
+            name, idn, township, category = rng.choice(petitioners)
+        else:
+            township = rng.choices(towns, weights)[0]
+            category = rng.choices(list(SUMMARIES), [30, 22, 14, 12, 14, 8])[0]
+            name, idn = _name(rng), _id_number(rng)
+            petitioners.append((name, idn, township, category))
+        hot = HOT.get(township, 1.0)
+        level = rng.choices(list(Level), [80, 12 + 3 * hot, 4 + hot, 0.6])[0]
+        people = rng.choice((1, 1, 1, 2, 3)) if rng.random() > 0.08 * hot else rng.randint(5, 40)
+        channel = rng.choices(list(Channel), [35, 30, 15, 10, 10])[0]
+        point = None
+        if channel == Channel.outreach:
+            points = list(ledger.ref.points)
+            point = rng.choice(points)
+        kind = Kind.accusation if category == "illegal_use" and rng.random() < 0.4 else Kind.grievance
+        fields = {
+            "received": received, "channel": channel, "point": point, "township": township, "name": name,
+            "id_number": idn, "phone": _phone(rng), "address": f"{township}{rng.choice('东南西北中')}{rng.randint(1, 12)}组",
+            "people": people, "level": level, "kind": kind, "category": category,
+            "major": people >= 20 or level == Level.national,
+            "summary": rng.choice(SUMMARIES[category]),
+            "accused": township if kind == Kind.accusation and rng.random() < 0.5 else None,
+        }
+        registered = register_case(ledger, fields, today)
+        number = registered["case"]
+        unit = "区国土局" if fields["accused"] else township
+        on = received + dt.timedelta(days=rng.choice((0, 1, 1, 2, 3)))
+        if on <= today and not registered["final_case"]:  # 不再受理: nothing to handle
+            accept_case(ledger, number, on, Told.written, today)
+            evaluation(number, Stage.acceptance, on, 0.5)
+            assign_case(ledger, number, unit, _name(rng), [], on, today)
+            reply_on = on + dt.timedelta(days=rng.choice((2, 3, 4, 5, 6, 9, 14)))
+            if reply_on < today - dt.timedelta(days=10) or rng.random() < 0.5 and reply_on <= today:
+                reply_case(ledger, number, reply_on, "已答复信访人", today, written=True, received_on=reply_on)
+                close_on = reply_on + dt.timedelta(days=rng.choice((1, 5, 10, 20, 40)))
+                if close_on <= today and rng.random() < 0.9:
+                    resolve_case(ledger, number, close_on, rng.choice(list(Outcome)), "已办结，信访人签字",
+                                 rng.random() < 0.85,
+                                 rng.choices(list(Satisfaction), [60, 30, 10])[0], rng.random() < 0.3, today)
+                    evaluation(number, Stage.handling, close_on, 0.8)
+    return n
 
 
 def officials_plan(towns: list[str], rng: random.Random) -> list[tuple[str, str, str, str, str | None]]:

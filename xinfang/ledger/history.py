@@ -50,8 +50,26 @@ ENTRY_COLUMNS = ("official", "kind", "amount_fen", "on_date", "case_number", "ye
 
 
 def canonical(values) -> str:
-    """The exact text a row's hash covers: sorted keys, no whitespace, UTF-8 kept."""
+    """The exact text a row's hash covers: sorted keys, no whitespace, UTF-8 kept — ``json.dumps(values,
+    sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)``, through one encoder
+    made once (json.dumps makes a new one per call)."""
+    if values.__class__ is dict:
+        return "".join(_CANONICAL(values, 0))
     return json.dumps(values, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+
+
+def _canonical_encoder():
+    """The C encoder json.dumps uses for ``canonical``'s options (no circular-reference check: a
+    history row holds plain values)."""
+    from json.encoder import c_make_encoder
+
+    if c_make_encoder is None:  # a Python without the C accelerator: json.dumps as it is
+        return lambda values, _: [json.dumps(values, sort_keys=True, ensure_ascii=False, separators=(",", ":"),
+                                             default=str)]
+    return c_make_encoder(None, str, encode_basestring, None, ":", ",", True, False, True)
+
+
+_CANONICAL = _canonical_encoder()
 
 
 def row_hash(prev_hash: str, values: dict) -> str:

@@ -37,7 +37,7 @@ from xinfang.ledger.export import DATE_COLUMNS, DERIVED, ENUM_COLUMNS, LIFECYCLE
 from xinfang.ledger.protection import protected_for, protection
 from xinfang.ledger.history import ChainWriter, RecordEncoder, clocks_digest, last_link, now_stamp
 from xinfang.ledger.tables import Table, open_table
-from xinfang.model import OPEN_STATUSES, Channel, Kind, Level, Status
+from xinfang.model import OPEN_STATUSES, Channel, Clock, Kind, Level, Status
 from xinfang.rules import lifecycle as lc
 from xinfang.rules.repeats import LATEST_FIRST, SAME_MATTER, repeat_link
 
@@ -136,6 +136,8 @@ class RowChecker:
 
         self.ledger, self.ref, self.today = ledger, ledger.ref, today
         self.policy, self.clocking = ledger.policy, clocking(ledger)
+        self.plans = lc.PathPlans(self.policy, self.clocking, today)
+        self.iso_days: dict[dt.date, str] = {}
         # A file without the acceptance column was written before 受理 was recorded: acceptance was
         # taken at assignment then.
         self.legacy = "accepted_on" not in columns and "written_on" not in columns
@@ -445,30 +447,33 @@ class RowChecker:
             problems.append(exc.message)
 
     def fold(self, out: dict, problems: list[str]) -> None:
-        """Take the case through the lifecycle its dated facts record (``rules.lifecycle.step``, as
-        the commands do): its clocks, and the refusal of a fact out of order, worded for the file."""
-        status = Status(out["status"])
+        """Take the case through the lifecycle its dated facts record (``rules.lifecycle``, as the
+        commands do; paths of the same shape in one pass, ``PathPlans``): its clocks, and the
+        refusal of a fact out of order, worded for the file. A case still running keeps the steps
+        taken (its clock history is written from them)."""
+        status = out["status"]
         joint = tuple(out["joint"] or ())
-        case = lc.CaseState(number="", status=None, received=out["received"], major=bool(out["major"]),
-                            accused=out["accused"], protected=protected_for(self.ledger, out["accused"]))
-        actions = lc.path_actions(status, out["received"], out["assigned_on"], out["replied_on"], out["closed_on"],
-                                  out["unit"], out["leader"], joint, out["outcome"], out["accepted_on"],
-                                  self.legacy, out["written_on"], out["opinion_received_on"], out["told"],
-                                  out["decline_ground"])
-        steps = []
-        for action in actions:
-            result = lc.step(case, action, self.policy, self.clocking, self.today)
-            if isinstance(result, lc.Refusal):
-                problems.append(self._refusal(action, result))
-                return
-            case = result.apply(case)
-            steps.append(result)
+        accused = out["accused"]
+        folded = self.plans.fold(
+            Status(status), (out["received"], out["accepted_on"], out["assigned_on"], out["replied_on"],
+                             out["written_on"], out["opinion_received_on"], out["closed_on"]),
+            major=bool(out["major"]), accused=accused,
+            protected=protected_for(self.ledger, accused) if accused else frozenset(), legacy=self.legacy,
+            unit=out["unit"], leader=out["leader"], joint=joint, outcome=out["outcome"], told=out["told"],
+            decline_ground=out["decline_ground"], steps=status in _OPEN_VALUES)
+        if folded.refusal is not None:
+            problems.append(self._refusal(folded.refused, folded.refusal))
+            return
         out["joint"] = json.dumps(list(joint), ensure_ascii=False) if joint else None
-        for k in ("accepted_on", "assigned_on", "replied_on", "written_on", "opinion_received_on", "closed_on"):
-            day = getattr(case, k)
-            out[k] = day.isoformat() if day else None
-        out["_clocks"] = case.clocks
-        out["_steps"] = steps
+        iso = self.iso
+        for k, day in zip(_FOLDED_DATES, folded.dates):
+            out[k] = None if day is None else iso(day)
+        out["_clocks"] = folded.clocks
+        out["_steps"] = folded.steps
+
+    def iso(self, day: dt.date) -> str:
+        """``day.isoformat()``, remembered (dates repeat down a file)."""
+        return _iso(self.iso_days, day)
 
     def _refusal(self, action, refusal: lc.Refusal) -> str:
         """A lifecycle refusal named by the file's columns."""
@@ -491,9 +496,11 @@ class RowChecker:
 
 _RULED = ("unit", "accepted_on", "told", "decline_ground", "assigned_on", "replied_on", "written_on",
           "opinion_received_on", "closed_on", "outcome", "satisfaction")
+_FOLDED_DATES = lc.PATH_DATES[1:]
+_CLOCK_NAMES = {c: c.value for c in Clock}
 _CLOSED_VALUES = frozenset(s.value for s in Status if lc.closes(s))
 _OPEN_VALUES = frozenset(s.value for s in OPEN_STATUSES)
-_ACTION_DATE = {lc.Accept: "accepted_on", lc.Decline: "closed_on", lc.Assign: "assigned_on", lc.Reply: "replied_on", lc.Resolve: "closed_on", lc.Transfer: "closed_on",
+_ACTION_DATE = {lc.Accept: "accepted_on", lc.Decline: "closed_on", lc.Assign: "assigned_on", lc.Reply: "replied_on", lc.Resolve: "closed_on", lc.Transfer: "closed_on", lc.Void: "closed_on",
                 lc.Restate: "closed_on"}
 
 
@@ -564,6 +571,11 @@ class CasePreparer:
         self.skip_levels = frozenset(level.value for level in self.policy.skip_levels)
         self.count = 0
         self.provisional = 0  # running clocks whose due date is provisional (暂定)
+        self.iso_days: dict[dt.date, str] = {}
+
+    def iso(self, day: dt.date) -> str:
+        """``day.isoformat()``, remembered (dates repeat down a file)."""
+        return _iso(self.iso_days, day)
 
     def summary(self) -> tuple:
         return self.counters, self.first_seq, self.count, self.provisional
@@ -584,6 +596,7 @@ class CasePreparer:
         source = encode_basestring(self.source)
         enc = encode_basestring
         row_of = _CASE_ROW
+        iso, clock_names = self.iso, _CLOCK_NAMES
         for rowno, r in rows:
             received = r["received"]
             hit = days.get(received)
@@ -610,9 +623,9 @@ class CasePreparer:
             running = r["status"] in _OPEN_VALUES
             rows_of = []
             for c in r["_clocks"]:
-                row = (number, c.clock.value, c.start.isoformat(), c.days, c.counting, c.due.isoformat(),
-                       int(c.provisional), c.version, c.done_on.isoformat() if c.done_on else None,
-                       None if c.met is None else int(c.met))
+                done = c.done_on
+                row = (number, clock_names[c.clock], iso(c.start), c.days, c.counting, iso(c.due), int(c.provisional),
+                       c.version, None if done is None else iso(done), None if c.met is None else int(c.met))
                 add_clock(row)
                 rows_of.append(row)
                 if c.done_on is None and c.provisional:
@@ -634,6 +647,15 @@ class CasePreparer:
                             add(event)
         self.count += len(rows)
         return cases, clocks, events
+
+
+def _iso(cache: dict[dt.date, str], day: dt.date) -> str:
+    text = cache.get(day)
+    if text is None:
+        text = day.isoformat()
+        if len(cache) < _CACHE_LIMIT:
+            cache[day] = text
+    return text
 
 
 def _sealed_columns(row: tuple) -> tuple:

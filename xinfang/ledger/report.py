@@ -103,7 +103,7 @@ def _count_rows(ledger, first: dt.date, last: dt.date) -> dict[str, int]:
         " coalesce(sum(channel = 'phone'), 0) AS phone, coalesce(sum(skip_level), 0) AS skip_level,"
         " coalesce(sum(collective), 0) AS collective, coalesce(sum(repeat_of IS NOT NULL), 0) AS repeat,"
         " coalesce(sum(major), 0) AS major"
-        " FROM cases WHERE received BETWEEN ? AND ?",
+        " FROM cases WHERE received BETWEEN ? AND ? AND status != 'voided'",
         (first.isoformat(), last.isoformat()),
     )
     return {k: int(v or 0) for k, v in row.items()}
@@ -121,7 +121,8 @@ def _compare(key: str, counts: dict[str, dict[str, int]], channels: tuple[str, .
 
 def channel_totals(ledger, month: str, as_of: dt.date) -> tuple[list[dict], list[dict], dict]:
     """(totals by channel, indicators, periods): this month and this year so far, each against the
-    same period a year earlier (同比). Every case received in the period counts, whatever its status."""
+    same period a year earlier (同比). Every case received in the period counts, whatever its status,
+    but a voided one (作废: registered by mistake)."""
     periods = _periods(month, as_of)
     counts = {name: _count_rows(ledger, *span) for name, span in periods.items()}
     totals = [_compare(key, counts, channels) for key, channels in CHANNEL_ROWS]
@@ -131,7 +132,8 @@ def channel_totals(ledger, month: str, as_of: dt.date) -> tuple[list[dict], list
 
 def monthly_counts(ledger, year: int, until: dt.date | None = None) -> list[int | None]:
     """Cases received in each month of ``year``; months after ``until`` are None (not yet counted)."""
-    rows = ledger.rows("SELECT month, count(*) AS n FROM cases WHERE year = ? AND received <= ? GROUP BY month",
+    rows = ledger.rows("SELECT month, count(*) AS n FROM cases WHERE year = ? AND received <= ?"
+                       " AND status != 'voided' GROUP BY month",
                        (year, (until or dt.date(year, 12, 31)).isoformat()))
     by_month = {int(r["month"][5:7]): r["n"] for r in rows}
     out: list[int | None] = []
@@ -355,7 +357,7 @@ def gather_bulletin(ledger, month: str, today: dt.date) -> Bulletin:
 # -- printable forms for one case ------------------------------------------------------------
 
 FORM_KINDS = ("assignment", "handling")
-STEP_ACTIONS = ("register", "assign", "reassign", "reply", "resolve", "transfer", "correct", "extend",
+STEP_ACTIONS = ("register", "assign", "reassign", "reply", "resolve", "transfer", "correct", "void", "extend",
                 "review", "review-answer", "rereview", "rereview-answer")
 
 

@@ -3,7 +3,8 @@
 ``xinfang.rules.sanctions`` derives every finding from published months, cases, overdue handling
 clocks and deadline results; this module reads those records, applies the decisions a person
 recorded in ``sanction_decisions`` (append-only, the latest decision on a key wins) and records new
-ones. Cases count whatever their status, as in the ranking (属地负责).
+ones. Cases count whatever their status, as in the ranking (属地负责), but a voided one (作废: registered
+by mistake, ``VOIDED``), which is no petition at all.
 
 Nothing here is worded: a finding's ``trigger`` and the land desk's ``reasons`` are
 ``xinfang.model.Message``s, which the command line and the bulletin word in the reader's language
@@ -19,6 +20,7 @@ from xinfang.model import Action, Clock, Level, Message, SanctionKind, SanctionS
 
 # The local time limits (限时办结) give each case its on-time result for the summons rate.
 ON_TIME_CLOCKS = (Clock.reply, Clock.conclude)
+VOIDED = "c.status != 'voided'"  # 作废: counted nowhere
 CASE_COLUMNS = ("number, received, township, level, people, kind, category, major, status, repeat_of, id_number,"
                 " channel, assigned_on, closed_on")
 
@@ -34,7 +36,7 @@ def _cases(ledger, today: dt.date, township: str | None = None) -> list:
     skip = [lv.value for lv in policy.skip_levels]
     one = _ONE_TOWNSHIP.format(t="c.") if township is not None else ""
     sql = (
-        f"SELECT {CASE_COLUMNS} FROM cases c WHERE c.received <= :today{one} AND ("
+        f"SELECT {CASE_COLUMNS} FROM cases c WHERE c.received <= :today{one} AND {VOIDED} AND ("
         f" (c.people >= :collective AND c.level IN ({_list(serious)}))"
         f" OR (c.level IN ({_list(skip)}) AND (c.people >= :collective OR c.repeat_of IS NOT NULL)))"
     )
@@ -52,7 +54,7 @@ _ONE_TOWNSHIP = " AND {t}township = :township"  # a query narrowed to one townsh
 # so that no rounding of the rate can drop a group; the rule itself decides each group kept.
 MONTH_RESULTS_SQL = """
 WITH counted AS (
-    SELECT township, month, COUNT(*) AS n FROM cases{scan} WHERE received <= :today{township}
+    SELECT township, month, COUNT(*) AS n FROM cases c{scan} WHERE received <= :today{township} AND {voided}
     GROUP BY township, month
 ), per_case AS MATERIALIZED (
     SELECT case_number,
@@ -63,7 +65,7 @@ WITH counted AS (
 ), judged AS (
     SELECT c.township, c.month, SUM(p.met) AS met, SUM(p.decided) AS decided
     FROM per_case p JOIN cases c ON c.number = p.case_number
-    WHERE c.received <= :today{c_township}
+    WHERE c.received <= :today{c_township} AND {voided}
     GROUP BY c.township, c.month
 )
 SELECT counted.township, counted.month, judged.met, judged.decided
@@ -85,7 +87,7 @@ def _month_results(ledger, today: dt.date, township: str | None = None) -> list:
     sql = MONTH_RESULTS_SQL.format(
         # every case: one pass over the table in its order; one township's: through an index
         scan="" if one else " NOT INDEXED",
-        clocks=_list([c.value for c in ON_TIME_CLOCKS]), township=one.format(t=""), c_township=one.format(t="c."),
+        clocks=_list([c.value for c in ON_TIME_CLOCKS]), township=one.format(t=""), voided=VOIDED, c_township=one.format(t="c."),
         k_township=" AND case_number IN (SELECT number FROM cases WHERE township = :township)" if one else "")
     groups = {(t, m): (met, decided) for t, m, met, decided in ledger.conn.execute(sql, params)}
     if not groups:
@@ -94,8 +96,8 @@ def _month_results(ledger, today: dt.date, township: str | None = None) -> list:
     # One pass over the table in its own order (a month's cases through the month index would be
     # read at random); each group's numbers are sorted at the end.
     for key in ledger.conn.execute(
-            "SELECT township, month, number FROM cases" + (" WHERE received <= ? AND township = ?" if one else
-                                                           " NOT INDEXED WHERE received <= ?"),
+            "SELECT township, month, number FROM cases c" + (" WHERE received <= ? AND township = ?" if one else
+                                                             " NOT INDEXED WHERE received <= ?") + f" AND {VOIDED}",
             (today.isoformat(), *([township] if township is not None else []))):
         found = numbers.get(key[:2])
         if found is not None:

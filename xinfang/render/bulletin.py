@@ -804,10 +804,16 @@ def to_docx(b, lang: str = "zh", top: int | None = None, issuer: str | None = No
 
 # -- terminal ------------------------------------------------------------------------------------
 
+FOLD_ABOVE = 24  # a bulletin column with a value wider than this (terminal columns) is long text
+
+
 def to_console(b, con, lang: str = "zh", top: int | None = None, issuer: str | None = None) -> None:
     """The bulletin on a terminal: headings and paragraphs as text, each table a Rich table."""
     from rich.markup import escape as rich_escape
-    from rich.table import Table as RichTable
+
+    from xinfang.escape import visible
+    from xinfang.output import Listing
+    from xinfang.render.text import display_width
 
     title, issue, byline = _heading(b, lang, issuer)
     con.print(f"[bold]{rich_escape(title)}[/bold]　{rich_escape(issue)}")
@@ -818,10 +824,8 @@ def to_console(b, con, lang: str = "zh", top: int | None = None, issuer: str | N
         for p in s.paragraphs:
             con.print(rich_escape(p))
         for tab in s.tables:
-            rt = RichTable(title=tab.caption, header_style="bold", title_justify="left")
-            for i, c in enumerate(tab.columns):
-                rt.add_column(rich_escape(c), justify="right" if i in tab.numeric else "left", overflow="fold")
-            for k, row in enumerate(tab.rows):
-                style = "bold" if tab.marked and tab.marked[k] else None
-                rt.add_row(*[rich_escape(c) for c in _text_cells(s, tab, row)], style=style)
-            con.print(rt)
+            cells = [[visible(str(c), "\n") for c in _text_cells(s, tab, row)] for row in tab.rows]
+            # A column of long text folds; every other (names, numbers, changes) keeps each value whole.
+            folding = [max([display_width(r[i]) for r in cells] or [0]) > FOLD_ABOVE for i in range(len(tab.columns))]
+            con.print(Listing([visible(c) for c in tab.columns], cells, lang, folding, [i in tab.numeric for i in range(len(tab.columns))],
+                              title=tab.caption, bold_rows=tuple(tab.marked)))

@@ -173,7 +173,7 @@ TEXT: dict[str, tuple[str, str]] = {
 ACTIONS: dict[str, tuple[str, str]] = {
     "register": ("登记", "registered"), "assign": ("交办", "assigned"), "reassign": ("改交办", "reassigned"),
     "reply": ("答复", "replied"), "resolve": ("办结", "concluded"), "transfer": ("转送", "transferred"),
-    "correct": ("更正", "corrected"), "extend": ("延期", "extended"), "review": ("申请复查", "review requested"),
+    "correct": ("更正", "corrected"), "void": ("作废", "voided"), "extend": ("延期", "extended"), "review": ("申请复查", "review requested"),
     "review-answer": ("复查答复", "review answered"), "rereview": ("申请复核", "re-review requested"),
     "rereview-answer": ("复核答复", "re-review answered"),
 }

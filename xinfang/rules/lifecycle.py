@@ -169,6 +169,14 @@ class Extend(NamedTuple):
     told_on: dt.date | None = None
 
 
+class Void(NamedTuple):
+    """作废: the case was registered by mistake (a duplicate entry, a letter not for this office); it
+    leaves every count and stays in the history. ``on``: the day it was voided."""
+
+    on: dt.date
+    reason: str
+
+
 class Correct(NamedTuple):
     """A correction of registered facts, as merged (old values and the new ones): the accused, whom
     the corrected case protects against (``protected``), the received date, whether an accusation."""
@@ -378,6 +386,11 @@ class Rule(NamedTuple):
 
 
 _NEW = frozenset({Status.registered, Status.accepted})
+# 作废 undoes a registration made by mistake: possible while the office has told the petitioner no
+# answer (registered, accepted, assigned) and for a 不再受理 entry typed twice. A case replied to,
+# concluded, declined, transferred, under review or final is a real matter the petitioner was
+# answered on: its facts are corrected ('correct'), never voided.
+VOIDABLE = frozenset({Status.registered, Status.accepted, Status.assigned, Status.not_reaccepted})
 
 TRANSITIONS: dict[str, Rule] = {
     "register": Rule(frozenset({None}), Status.registered, (Start(("registration",)),), "register"),
@@ -408,6 +421,8 @@ TRANSITIONS: dict[str, Rule] = {
                    "request a review"),
     "review-answer": Rule(frozenset({Status.review, Status.rereview}), None,
                           (JudgeStage(), Set(), ReopenWindow()), "answer a review"),
+    # 作废: out of every count; every clock still running stops unjudged (no overdue, no on-time result).
+    "void": Rule(VOIDABLE, Status.voided, (Set(), Stop()), "void"),
 }
 
 # How a case that arrives with a status (an import file's row) got there: the actions its dated
@@ -425,6 +440,7 @@ PATHS: dict[Status, tuple[tuple[str, bool | None], ...]] = {
     Status.final: (("accept", False), ("assign", True), ("reply", False), ("resolve", True)),
     Status.transferred: (("accept", False), ("assign", False), ("transfer", True)),
     Status.not_reaccepted: (),
+    Status.voided: (("accept", False), ("assign", False), ("void", True)),
 }
 RESTATED = frozenset({Status.review, Status.rereview, Status.final})
 IMPORTED_FINAL = "(import)"  # the final case of a 不再受理 row: its number in the source ledger is not ours
@@ -433,7 +449,7 @@ IMPORTED_FINAL = "(import)"  # the final case of a 不再受理 row: its number 
 ACTION_FIELDS = {"accept": ("accepted_on", "told"), "decline": ("closed_on", "decline_ground"), "assign": ("assigned_on", "unit"),
                  "reply": ("replied_on", "written_on", "opinion_received_on"),
                  "resolve": ("closed_on", "outcome", "satisfaction"),
-                 "transfer": ("closed_on", "unit")}
+                 "transfer": ("closed_on", "unit"), "void": ("closed_on",)}
 OPTIONAL_FIELDS = frozenset({"outcome", "satisfaction", "written_on", "opinion_received_on", "told", "decline_ground"})
 
 
@@ -480,6 +496,9 @@ def path_actions(status: Status, received: dt.date, assigned_on: dt.date | None,
     if status == Status.transferred:
         actions.append(Transfer(closed_on, unit or ""))
         return actions
+    if status == Status.voided:
+        actions.append(Void(closed_on, ""))
+        return actions
     if replied_on and legacy:
         # A file from before the written opinion was recorded: its reply opened the review window.
         actions.append(Reply(replied_on, written=True, received_on=replied_on))
@@ -494,6 +513,118 @@ def path_actions(status: Status, received: dt.date, assigned_on: dt.date | None,
     if status in RESTATED:
         actions.append(Restate(status, closed_on or replied_on))
     return actions
+
+
+# --- a whole path at once -------------------------------------------------------------------------
+
+class Folded(NamedTuple):
+    """Where a path of actions (``path_actions``) leaves a case: its status, clocks and dated fields
+    (``PATH_DATES`` after ``received``), and the steps taken; or the action refused and why."""
+
+    status: Status | None
+    clocks: tuple[ClockState, ...]
+    dates: tuple  # accepted_on, assigned_on, replied_on, written_on, opinion_received_on, closed_on
+    steps: tuple[Step, ...] | None = None  # None: evaluated from the path's plan
+    refused: object = None
+    refusal: Refusal | None = None
+
+
+# The dated facts of a path, in the order ``PathPlans.fold`` takes them.
+PATH_DATES = ("received", "accepted_on", "assigned_on", "replied_on", "written_on", "opinion_received_on", "closed_on")
+
+
+def fold_path(case: CaseState, actions: list, policy: Policy, clocking: Clocking, today: dt.date) -> Folded:
+    """``step`` after ``step`` along ``actions`` from ``case``: the case they leave, or the first refusal."""
+    steps = []
+    for action in actions:
+        result = step(case, action, policy, clocking, today)
+        if isinstance(result, Refusal):
+            return Folded(None, (), (), tuple(steps), action, result)
+        case = result.apply(case)
+        steps.append(result)
+    return Folded(case.status, case.clocks, tuple(getattr(case, k) for k in PATH_DATES[1:]), tuple(steps))
+
+
+class PathPlans:
+    """Paths evaluated in one pass instead of step by step. What ``fold_path`` does along the actions
+    ``path_actions`` gives depends only on the path's shape: the status, whether the case is a major
+    matter, whether the file is a legacy one, whether it is handled jointly, and how its dates (and
+    today) order, ties included. For each shape met, the first case is folded step by step and
+    remembered as a plan: each clock it leaves, the dates it starts and ends on, and how it ended
+    (judged against its due date, a window used, stopped unjudged); the path's dated fields as
+    which of its dates they are. Every later case of the shape takes its clocks from the plan, its
+    due dates counted for its own dates (``Clocking``). A case an accusation protects is always
+    folded step by step (who may handle it is not part of the shape). Held equal to ``fold_path``
+    by a property (tests/rules/test_lifecycle.py)."""
+
+    def __init__(self, policy: Policy, clocking: Clocking, today: dt.date):
+        self.policy, self.clocking, self.today = policy, clocking, today
+        self._plans: dict[tuple, tuple | None] = {}  # shape -> plan (None: this shape is always folded)
+        self._starts: dict[tuple, ClockState] = {}  # (clock, start) -> the clock as started that day
+
+    def fold(self, status: Status, dates: tuple, *, major: bool = False, accused: str | None = None,
+             protected: frozenset[str] = frozenset(), legacy: bool = False, unit: str | None = None,
+             leader: str | None = None, joint: tuple[str, ...] = (), outcome: str | None = None,
+             told: str | None = None, decline_ground: str | None = None, steps: bool = False) -> Folded:
+        """The case of ``status`` with the dated facts ``dates`` (``PATH_DATES``) folded along its
+        path; ``steps``: the steps are wanted (the case is folded step by step)."""
+        days = (*dates, self.today)
+        order = {d: i for i, d in enumerate(sorted({d for d in days if d is not None}))}
+        shape = (status, major, legacy, bool(joint), *map(order.get, days))
+        plan = None if steps or protected else self._plans.get(shape)
+        if plan is not None:
+            return self._apply(plan, days)
+        received, accepted_on, assigned_on, replied_on, written_on, opinion_received_on, closed_on = dates
+        case = CaseState(number="", status=None, received=received, major=major, accused=accused,
+                         protected=protected)
+        actions = path_actions(status, received, assigned_on, replied_on, closed_on, unit, leader, joint, outcome,
+                               accepted_on, legacy, written_on, opinion_received_on, told, decline_ground)
+        folded = fold_path(case, actions, self.policy, self.clocking, self.today)
+        if not protected and shape not in self._plans:
+            self._plans[shape] = self._plan(folded, days)
+        return folded
+
+    def _apply(self, plan: tuple, days: tuple) -> Folded:
+        status, clocks, dated = plan
+        starts = self._starts
+        out = []
+        for clock, start, end, how in clocks:
+            day = days[start]
+            c = starts.get((clock, day))
+            if c is None:
+                c = starts[clock, day] = self.clocking.state(clock, day)
+            if end is not None:
+                on = days[end]
+                c = _judged(c, on, on <= c.due if how is JudgeClock else True if how is CloseWindow else None)
+            out.append(c)
+        return Folded(status, tuple(out), tuple(None if i is None else days[i] for i in dated))
+
+    def _plan(self, folded: Folded, days: tuple) -> tuple | None:
+        """The plan of a folded path (None: a refused path, or clocks its dates alone do not give)."""
+        if folded.refusal is not None:
+            return None
+        ended: dict[Clock, type] = {}  # clock -> the effect that last ended it
+        for s in folded.steps:
+            for e in s.effects:
+                if isinstance(e, (JudgeClock, CloseWindow, StopClock)):
+                    ended[e.clock] = type(e)
+                elif isinstance(e, (StartClock, RestartClock, ExtendClock)):
+                    ended.pop(e.state.clock, None)
+        clocks = []
+        for c in folded.clocks:
+            if c.start not in days or (c.done_on is not None and c.done_on not in days):
+                return None
+            if self.clocking.state(c.clock, c.start) != c._replace(done_on=None, met=None):
+                return None
+            how = ended.get(c.clock) if c.done_on is not None else None
+            expected = (None if c.done_on is None else c.done_on <= c.due if how is JudgeClock
+                        else True if how is CloseWindow else None)
+            if expected != c.met or (c.done_on is not None and how is None):
+                return None
+            clocks.append((c.clock, days.index(c.start), None if c.done_on is None else days.index(c.done_on), how))
+        if any(d is not None and d not in days for d in folded.dates):
+            return None
+        return folded.status, tuple(clocks), tuple(None if d is None else days.index(d) for d in folded.dates)
 
 
 def is_final(case: CaseState, on: dt.date) -> bool:
@@ -512,7 +643,7 @@ HINTS = {
     Status.registered: "assign_first", Status.accepted: "assign_first", Status.assigned: "reply_first",
     Status.closed: "closed_review", Status.final: "final", Status.review: "under_review",
     Status.rereview: "under_rereview", Status.transferred: "transferred", Status.declined: "declined",
-    Status.not_reaccepted: "not_reaccepted",
+    Status.not_reaccepted: "not_reaccepted", Status.voided: "voided",
 }
 
 
@@ -587,7 +718,7 @@ def action_name(case: CaseState, action) -> str:
     if isinstance(action, Reply):
         return "review-answer" if case.status in (Status.review, Status.rereview) else "reply"
     names = {Accept: "accept", Decline: "decline", Object: "object", Receipt: "receipt", Resolve: "resolve",
-             Transfer: "transfer", RequestReview: "review", AnswerReview: "review-answer"}
+             Transfer: "transfer", RequestReview: "review", AnswerReview: "review-answer", Void: "void"}
     try:
         return names[type(action)]
     except KeyError:
@@ -612,6 +743,8 @@ def step(case: CaseState, action, policy: Policy, calendar: WorkCalendar | Clock
             return refusal
     if name == "review-answer" and case.status not in rule.allowed:
         return Refusal("not_under_review", {"case": case.number, "status": case.status}, "--answer")
+    if name == "void" and case.status not in rule.allowed:
+        return Refusal("not_voidable", {"case": case.number, "status": case.status})
     if case.status not in rule.allowed:
         return _wrong_status(case, rule)
     refusal = _guard(case, name, action, today)
@@ -701,10 +834,9 @@ def step(case: CaseState, action, policy: Policy, calendar: WorkCalendar | Clock
 _DATE_FIELDS = ("assigned_on", "replied_on", "closed_on", "accepted_on", "written_on", "opinion_received_on")
 
 
-def _judged(c: ClockState, day: dt.date, met: bool | None) -> ClockState:
+def _judged(c: ClockState, day: dt.date, met: bool | None, _new=tuple.__new__) -> ClockState:
     """``c`` ended on ``day`` (judged ``met``, or stopped unjudged with None)."""
-    return ClockState(c.clock, c.start, c.days, c.counting, c.due, c.provisional, c.version, c.extension_days, day,
-                      met)
+    return _new(ClockState, (*c[:8], day, met))
 
 
 def _after(case: CaseState, to: Status, fields: dict, clocks: dict) -> CaseState:
@@ -742,6 +874,10 @@ def _guard(case: CaseState, name: str, action, today: dt.date) -> Refusal | None
         if name == "accept" and case.accepted_on:
             return Refusal("already_accepted", {"case": case.number, "on": case.accepted_on})
         return _not_after(on, today) or _not_before(on, case.received, "received")
+    if name == "void":
+        return _not_after(on, today) or _not_before(on, case.assigned_on or case.accepted_on or case.received,
+                                                    "assigned_on" if case.assigned_on else
+                                                    "accepted_on" if case.accepted_on else "received")
     if name == "transfer":
         refusal = (_not_after(on, today) or _not_before(on, case.assigned_on, "assigned_on") if case.assigned_on
                    else _not_after(on, today) or _not_before(on, case.received, "received"))
@@ -836,6 +972,8 @@ def _fields(case: CaseState, name: str, action, to: Status, policy: Policy) -> d
         return out
     if name == "transfer":
         return {"status": to.value, "closed_on": action.on, "unit": action.to}
+    if name == "void":
+        return {"status": to.value, "closed_on": action.on}
     if name == "review":
         body = action.body or (policy.rereview_body if to == Status.rereview else policy.review_body)
         return {"status": to.value, "review_body": body}
@@ -858,8 +996,8 @@ def _history_action(case: CaseState, name: str, to: Status) -> str:
 
 
 def _note(name: str, action) -> str | None:
-    if name in ("review", "transfer", "decline", "object"):
-        return action.reason
+    if name in ("review", "transfer", "decline", "object", "void"):
+        return action.reason or None
     if name in ("reply", "resolve", "review-answer"):
         return action.summary
     return None

@@ -21,7 +21,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from typing import NamedTuple
 
-from xinfang.model import Action, Case, Clock, Level, Message, Policy, SanctionKind, SanctionStatus
+from xinfang.model import Action, Case, Clock, Level, Message, Policy, SanctionKind, SanctionStatus, Status
 
 _MONTH = re.compile(r"(\d{4})-(\d{2})")
 _ONE_DAY = dt.timedelta(days=1)
@@ -433,7 +433,8 @@ def derive_sanctions(
 ) -> list[Finding]:
     """Every sanction the records support as of ``today``, ordered by start date.
 
-    Months published after ``today`` and cases received after it are not yet known. ``overdue``
+    Months published after ``today`` and cases received after it are not yet known; a voided case
+    (作废, registered by mistake) is none of the township's. ``overdue``
     lists cases open past their deadline; ``clocks`` the deadline results used for on-time rates.
     With ``month``, only findings triggered by that month or in force during it are returned.
     ``months``: the per-month results of the cases received by ``today`` already counted (as the
@@ -443,7 +444,7 @@ def derive_sanctions(
     if month is not None:
         _month_index(month)
     known = _published_as_of(published, today)
-    received = [c for c in cases if c.received <= today]
+    received = [c for c in cases if c.received <= today and c.status != Status.voided]
     findings = (
         _mechanical(known, received, policy)
         + _chronic(overdue, policy, today)

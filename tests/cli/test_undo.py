@@ -1,0 +1,91 @@
+"""Undo by new events: 作废 (void), corrections of every field, probable duplicates at registration."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from tests.conftest import CLI
+from tests.cli.test_deposits import HEAD, SEC, entries, rows_by_name, staff
+
+
+def history(cli, case: str) -> list[dict]:
+    return cli.ok("show", case)["history"]
+
+
+# --- void ----------------------------------------------------------------------------------------
+
+
+def test_a_voided_case_leaves_ranking_deposits_overdue_and_sanctions_and_stays_in_the_history(cli):
+    staff(cli, pay_year=2026)
+    kept = cli.register(received="2026-08-03", level="city", name="李四")["case"]
+    wrong = cli.register(received="2026-08-04", level="national", people=12)["case"]  # a serious incident
+    cli.ok("assign", wrong, "--unit", "车桥镇", "--leader", "王镇长", "--on", "2026-08-05", today="2026-08-05")
+    before = rows_by_name(cli.ok("deposits", "statement", "--year", "2026"))
+    assert before[SEC]["deducted"] == 1000 and before[SEC]["cases"] == [kept, wrong]
+    assert "key_management" in {s["sanction"] for s in cli.ok("sanctions", today="2026-08-10")}
+    entries_before = entries(cli)
+
+    done = cli.ok("void", wrong, "--reason", "误登记：为他区来信", "--yes", today="2026-08-10")
+    assert done["status"] == "voided" and done["was"] == "assigned" and done["voided_on"] == "2026-08-10"
+
+    after = rows_by_name(cli.ok("deposits", "statement", "--year", "2026"))
+    for name in (SEC, HEAD):
+        assert after[name]["deducted"] == 500 and after[name]["cases"] == [kept]
+    # The deduction taken stays; a reversing entry follows it (the deposit ledger is append-only).
+    assert entries(cli)[: len(entries_before)] == entries_before and len(entries(cli)) == len(entries_before) + 2
+    month = cli.ok("rank", "--month", "2026-08", today="2026-09-02")
+    town = next(r for r in month["rows"] if r["township"] == "车桥镇")
+    assert town["cases"] == 1 and town["score"] == 2  # the city case only
+    assert cli.ok("sanctions", today="2026-08-10") == []
+    assert wrong not in cli("overdue", "--csv", today="2026-11-26").out
+    assert cli.ok("cases", "--status", "voided")[0]["case"] == wrong
+    steps = [e for e in history(cli, wrong) if e["action"] == "void"]
+    assert {"field": "status", "old": "assigned", "new": "voided", "note": "误登记：为他区来信"}.items() <= steps[0].items()
+    assert "已作废" in cli("show", wrong).out
+
+
+def test_a_case_already_answered_cannot_be_voided_and_nothing_is_written(cli):
+    case = cli.register(received="2026-11-02")["case"]
+    cli.ok("assign", case, "--unit", "车桥镇", "--leader", "王镇长", "--on", "2026-11-03")
+    cli.ok("resolve", case, "--outcome", "explain", "--summary", "已解释", "--on", "2026-11-05")
+    before = cli.counts()
+    res = cli("void", case, "--reason", "重复", "--yes")
+    assert res.code == 1 and res.err.count("\n") == 1 and "correct" in res.err
+    assert cli.counts() == before
+
+
+def test_a_script_must_say_yes_to_void(cli):
+    case = cli.register(received="2026-11-02")["case"]
+    before = cli.counts()
+    res = cli("void", case, "--reason", "重复")
+    assert res.code == 1 and res.err.count("\n") == 1 and "--yes" in res.err
+    assert cli.counts() == before
+
+
+def test_voiding_the_first_case_of_a_matter_makes_the_next_one_its_initial_case(cli):
+    person = "110101199003074514"
+    first = cli.register(received="2026-03-02", id_number=person)["case"]
+    second = cli.register(received="2026-09-14", id_number=person)["case"]
+    assert cli.ok("show", second)["repeat_of"] == first
+    done = cli.ok("void", first, "--reason", "录入错误", "--yes")
+    assert done["relinked"] == [second]
+    shown = cli.ok("show", second)
+    assert shown["repeat_of"] is None and shown["initial"] is True
+
+
+def test_a_voided_case_round_trips_through_export_and_import(cli, tmp_path, capsys):
+    case = cli.register(received="2026-11-02")["case"]
+    cli.ok("assign", case, "--unit", "车桥镇", "--leader", "王镇长", "--on", "2026-11-03")
+    cli.ok("void", case, "--reason", "重复登记", "--on", "2026-11-04", "--yes")
+    path = tmp_path / "cases.xlsx"
+    assert cli("export", "--reveal", "-o", path).code == 0
+    target = CLI(tmp_path / "other.db", capsys)
+    assert target("init").code == 0
+    assert target.ok("import", path)["imported"] == 1
+    (back,) = target.ok("cases")
+    assert back["status"] == "voided" and back["closed_on"] == "2026-11-04" and back["unit"] == "车桥镇"
+    conn = sqlite3.connect(target.db)
+    running = conn.execute("SELECT count(*) FROM clocks WHERE done_on IS NULL").fetchone()[0]
+    conn.close()
+    assert running == 0
+    assert target.ok("audit", "verify")["ok"] is True
