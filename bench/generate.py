@@ -288,7 +288,7 @@ def publish_months(path: Path, manifest: dict, through: str = PUBLISH_THROUGH) -
     while month <= through:
         if month not in done:
             subprocess.run([xinfang_exe(), "--db", str(path), "--today", TODAY.isoformat(), "--user", "bench", "rank",
-                            "--month", month, "--publish", "--json"], check=True, capture_output=True)
+                            "--month", month, "--publish", "--yes", "--json"], check=True, capture_output=True)
         year, mon = int(month[:4]), int(month[5:])
         month = f"{year + mon // 12}-{mon % 12 + 1:02d}"
     manifest = {**manifest, "published_through": through}

@@ -532,7 +532,7 @@ def op_settle(ctx: Ctx) -> list[Result]:
         copy_ledger(ctx.db, copies[i % 2])
 
     mine, peer = timed(ctx, "settle", [
-        Side("xinfang", lambda i: xinfang(copies[i % 2], "deposits", "settle", "--year", str(SETTLE_YEAR), "--json"),
+        Side("xinfang", lambda i: xinfang(copies[i % 2], "deposits", "settle", "--yes", "--year", str(SETTLE_YEAR), "--json"),
              before=fresh),
         Side("sqlite3", lambda i: sql_json(ctx.db, sql)),
     ], n)

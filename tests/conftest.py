@@ -45,9 +45,11 @@ class CLI:
             conn.close()
 
     def register(self, **fields) -> dict:
-        """Register a case with sensible defaults for the fields a test does not care about."""
+        """Register a case with sensible defaults for the fields a test does not care about; as a new
+        letter or visit (``--again``) unless ``again=False``, since the defaults repeat name,
+        township and category (a probable duplicate)."""
         values = {"received": "2026-11-02", "channel": "letter", "township": "车桥镇", "name": "张三",
-                  "category": "compensation", "summary": "征地补偿款未足额到位"}
+                  "category": "compensation", "summary": "征地补偿款未足额到位", "again": True}
         values.update(fields)
         args = ["register"]
         for key, value in values.items():

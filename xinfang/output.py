@@ -8,7 +8,6 @@ phone numbers are masked unless the clerk asks for them (``--reveal``).
 from __future__ import annotations
 
 import json
-import re
 import sys
 from enum import Enum
 
@@ -87,25 +86,36 @@ def _json_default(value):
 
 
 def write_csv(rows: list[dict], columns: list[str], lang: str, out=None) -> None:
+    """A listing as CSV, as ``export`` writes cases: UTF-8 with a BOM first (so Excel and WPS read
+    Chinese), in Chinese the column labels and the values as a person reads them (状态 办结, 是/否),
+    in English the stable keys and coded values of CLI.md."""
     import csv
 
     out = out or sys.stdout
+    out.write("\ufeff")
     writer = csv.writer(out)
-    writer.writerow(columns)
+    writer.writerow([csv_header(c, lang) for c in columns])
     for row in rows:
-        writer.writerow(["" if row.get(c) is None else _csv_value(row.get(c)) for c in columns])
+        writer.writerow(["" if row.get(c) is None else _csv_value(c, row.get(c), lang) for c in columns])
 
 
-def _csv_value(value):
+def csv_header(key: str, lang: str) -> str:
+    """A CSV column's heading: the Chinese label, or the stable English key."""
+    return label(key, lang) if lang == "zh" else key
+
+
+def _csv_value(key: str, value, lang: str):
     from xinfang.escape import cell
 
+    if lang == "zh":
+        return cell(display(key, value, lang))  # never a formula in a spreadsheet
     if isinstance(value, bool):
         return int(value)
     if isinstance(value, (list, tuple)):
         return cell(";".join(str(v) for v in value))
     if isinstance(value, Enum):
         return value.value
-    return cell(value)  # never a formula in a spreadsheet
+    return cell(value)
 
 
 def console(stderr: bool = False):
@@ -152,6 +162,7 @@ class Listing:
         self.lang, self.title, self.caption = lang, title, caption
         self.headers, self.folding, self.numeric, self.bold_rows = headers, folding, numeric, bold_rows
         self.cells = cells  # text as shown: control characters made visible (but the line breaks kept)
+        self._widths: list[int] | None = None
 
     @classmethod
     def of(cls, rows: list[dict], columns: list[str], lang: str, title: str | None = None,
@@ -164,10 +175,11 @@ class Listing:
 
     def widths(self) -> list[int]:
         """Each column's natural width: its widest line, heading included."""
-        from rich.cells import cell_len
-
-        return [max([cell_len(self.headers[i])] + [cell_len(line) for row in self.cells for line in row[i].split("\n")])
-                for i in range(len(self.headers))]
+        if self._widths is None:
+            self._widths = [max([_cells(self.headers[i])] + [_cells(line) for row in self.cells
+                                                            for line in row[i].split("\n")])
+                            for i in range(len(self.headers))]
+        return self._widths
 
     def layout(self, width: int) -> list[int] | None:
         """The column widths of a table ``width`` wide, or None when it takes records."""
@@ -195,8 +207,41 @@ class Listing:
         widths = self.layout(options.max_width)
         if widths is None:
             yield from self._records(console, options.max_width)
+        elif console.color_system is None and not any(self.folding[i] and w < n for i, (w, n) in
+                                                      enumerate(zip(widths, self.widths()))):
+            yield from self._plain(console, options, widths)
         else:
             yield self._table(widths)
+
+    def _plain(self, console, options, widths: list[int]):
+        """What ``_table`` prints when there are no styles to show and no cell folds, the rows as one
+        Rich ``Segment`` (a long listing is not laid out cell by cell; the title and the caption are,
+        as the table lays them out). Held equal to the table by a property (tests/test_output.py)."""
+        from rich.segment import Segment
+
+        shown = self.cells
+        if any(self.folding):  # long text as the table shows it (a fold may also even out its blanks)
+            shown = [[("\n".join(fold(v, w)) if f else v) for v, w, f in zip(cells, widths, self.folding)]
+                     for cells in shown]
+        if any("\n" in v for cells in shown for v in cells):
+            yield self._table(widths)
+            return
+        width = sum(widths) + GAP * (len(widths) - 1)
+        around = options.update(width=width, justify="center", highlight=False)
+        gap = " " * GAP
+
+        def row(cells: list[str]) -> str:
+            out = []
+            for value, w, right in zip(cells, widths, self.numeric):
+                pad = " " * (w - _cells(value))
+                out.append(pad + value if right else value + pad)
+            return gap.join(out)
+
+        if self.title:
+            yield from console.render(_text(self.title), around)
+        yield Segment("\n".join([row(self.headers), "\u2500" * width, *map(row, shown)]) + "\n")
+        if self.caption:
+            yield from console.render(_text(self.caption), around)
 
     def _table(self, widths: list[int]):
         from rich import box
@@ -254,51 +299,31 @@ class Listing:
             yield Text(self.caption)
 
 
-# Where a long text may break: between two Chinese characters or at a blank, never inside a run of
-# Latin letters and digits (a date, a case number, an amount) or a bracketed id; no line begins
-# with closing punctuation or ends with opening punctuation.
-_TOKEN = re.compile(r"\s+|\[[^\]\s]*\]|[A-Za-z0-9][A-Za-z0-9_\-:./]*|.", re.S)
-_CLOSERS = frozenset(")]},.;:!?%，。；：、）》」』！？…")
-_OPENERS = frozenset("([{（《「『")
-
-
 def fold(text: str, width: int) -> list[str]:
-    """``text`` in lines at most ``width`` terminal columns wide (a Chinese character takes two),
-    broken where a reader expects; a word longer than a line is cut by characters."""
+    """``text`` in lines at most ``width`` terminal columns wide, broken where a reader expects
+    (``xinfang.fold``: never inside a number, a date or a word); its own line breaks kept, a word
+    longer than a line cut by characters."""
     from rich.cells import cell_len, chop_cells
 
+    from xinfang.fold import fold as paragraph
+
     width = max(width, 2)
-    lines: list[str] = []
-    for paragraph in text.split("\n"):
-        tokens: list[str] = []
-        for token in _TOKEN.findall(paragraph):
-            if tokens and not token.isspace() and not tokens[-1].isspace() and (
-                    token[0] in _CLOSERS or tokens[-1][-1] in _OPENERS):
-                tokens[-1] += token
-            else:
-                tokens.append(token)
-        line, used = "", 0
-        for token in tokens:
-            size = cell_len(token)
-            if token.isspace():
-                if line:
-                    line, used = line + token, used + size
-                continue
-            if line and used + size > width:
-                lines.append(line.rstrip())
-                line, used = "", 0
-            if size > width:
-                *whole, token = chop_cells(token, width)
-                lines.extend(whole)
-                size = cell_len(token)
-            line, used = line + token, used + size
-        lines.append(line.rstrip())
-    return lines
+    return [piece for part in text.split("\n") for line in paragraph(part, width)
+            for piece in (chop_cells(line, width) if cell_len(line) > width else [line])]
 
 
 def n_pairs(line) -> bool:
     """Whether a record's line holds a pair yet (beyond its indent)."""
     return bool(line.plain.strip())
+
+
+def _cells(text: str) -> int:
+    """Terminal columns of one line of text (``rich.cells.cell_len``; ASCII at once)."""
+    if text.isascii():
+        return len(text)
+    from rich.cells import cell_len
+
+    return cell_len(text)
 
 
 def table(rows: list[dict], columns: list[str], lang: str, title: str | None = None, caption: str | None = None):

@@ -108,7 +108,7 @@ def test_register_refusals_name_the_field_and_write_nothing(cli, fields, option,
     before = cli.counts()
     values = {"received": "2026-11-02", "channel": "letter", "township": "车桥镇", "name": "张三",
               "category": "compensation", "summary": "x", **fields}
-    args = ["register"]
+    args = ["register", "--again"]
     for k, v in values.items():
         args += ["--" + k.replace("_", "-"), str(v)]
     res = cli(*args, lang="en")
@@ -212,9 +212,9 @@ def test_a_case_no_longer_an_accusation_accuses_no_one(cli):
 
 
 def test_outreach_on_a_day_the_point_is_not_staffed_is_registered_with_a_warning(cli):
-    res = cli("register", "--received", "2026-11-24", "--channel", "outreach", "--point", "车桥", "--township", "车桥镇",
+    res = cli("register", "--again", "--received", "2026-11-24", "--channel", "outreach", "--point", "车桥", "--township", "车桥镇",
               "--name", "张三", "--category", "other", "--summary", "x", "--json")
     assert res.code == 0 and "staffed on mon, wed, fri" in res.err and "tue" in res.err
-    res = cli("register", "--received", "2026-11-25", "--channel", "outreach", "--point", "车桥", "--township", "车桥镇",
+    res = cli("register", "--again", "--received", "2026-11-25", "--channel", "outreach", "--point", "车桥", "--township", "车桥镇",
               "--name", "张三", "--category", "other", "--summary", "x", "--json")
     assert res.code == 0 and res.err == ""

@@ -163,7 +163,7 @@ LOOP = textwrap.dedent("""
     for i in range(100_000):
         out = io.StringIO()
         with contextlib.redirect_stdout(out):
-            run(["--db", db, "--today", "2026-11-26", "--user", "loop", "register", "--received", "2026-11-02",
+            run(["--db", db, "--today", "2026-11-26", "--user", "loop", "register", "--again", "--received", "2026-11-02",
                  "--channel", "letter", "--township", "车桥镇", "--name", f"循环{i}", "--category", "homestead",
                  "--summary", "宅基地纠纷", "--id-number", "11010519491231002X", "--people", str(1 + i % 7)])
         print(i, flush=True)
@@ -262,7 +262,7 @@ def test_registration_loop_killed_at_random_points_leaves_only_whole_cases(tmp_p
         assert announced <= found <= announced + 1, (context, announced, found)
         kills.append((announced, found))
         # the ledger goes on: the next case takes the next number
-        res = _cli_json(db, "register", "--received", "2026-11-03", "--channel", "letter", "--township", "车桥镇",
+        res = _cli_json(db, "register", "--again", "--received", "2026-11-03", "--channel", "letter", "--township", "车桥镇",
                         "--name", "之后", "--category", "homestead", "--summary", "续")
         assert res["case"] == f"2026-{found + 1:05d}", context
     print(f"\nregistration loop killed {len(kills)} times: (announced, cases kept) {kills}")
@@ -303,7 +303,7 @@ def test_import_killed_at_random_points_is_all_or_nothing(tmp_path):
     pytest.importorskip("xinfang.cli.exchange")
     rows = 8000
     source = _fresh(tmp_path, "source.db")
-    _cli_json(source, "register", "--received", "2026-11-02", "--channel", "visit", "--township", "车桥镇",
+    _cli_json(source, "register", "--again", "--received", "2026-11-02", "--channel", "visit", "--township", "车桥镇",
               "--name", "样本", "--category", "compensation", "--summary", "征地补偿款未到位")
     sample = tmp_path / "sample.csv"
     assert run(["--db", str(source), "export", "--reveal", "--format", "csv", "-o", str(sample)]) == 0

@@ -15,7 +15,7 @@ def register(cli, today: str, **fields) -> tuple[dict, str]:
     """Register with a chosen today; returns (JSON, stderr)."""
     values = {"channel": "letter", "township": "车桥镇", "name": "张三", "category": "compensation",
               "summary": "征地补偿款未足额到位", **fields}
-    args = ["register"]
+    args = ["register", "--again"]
     for key, value in values.items():
         args += ["--" + key.replace("_", "-"), str(value)]
     res = cli(*args, "--json", today=today)
@@ -140,7 +140,7 @@ def test_overdue_groups_by_unit_and_leader_worst_first_and_excludes_done_and_pet
     assert plain.code == 0 and "plain columns" in plain.err and "┃" not in plain.out
     assert plain.out.index(b) < plain.out.index(a) < plain.out.index("未交办") < plain.out.index(c)
 
-    text = cli("overdue", "--on", "2026-11-26", "--csv").out
+    text = cli("overdue", "--on", "2026-11-26", "--csv", lang="en").out.removeprefix("\ufeff")
     parsed = list(csv.DictReader(io.StringIO(text)))
     assert list(parsed[0]) == ["case", "unit", "leader", "township", "clock", "due", "days_late", "tier", "provisional"]
     assert [r["case"] for r in parsed] == [b, a, c] and parsed[2]["unit"] == ""
@@ -370,7 +370,7 @@ def test_calendar_show_official_year(cli):
     assert shown["source"] == "official" and "chinesecalendar" in shown["detail"]
     assert {"date": "2026-10-10", "name": "国庆节"} in shown["workdays"]
     assert {"date": "2026-10-01", "name": "国庆节"} in shown["holidays"]
-    text = cli("calendar", "show", "2026", "--csv").out
+    text = cli("calendar", "show", "2026", "--csv", lang="en").out.removeprefix("\ufeff")
     assert text.splitlines()[0] == "date,weekday,day_type,holiday"
 
 

@@ -55,7 +55,7 @@ def test_two_city_cases_cost_each_official_1000_and_the_rest_is_refunded(cli):
         assert statement[name]["paid"] == 10000 and statement[name]["deducted"] == 1000
         assert statement[name]["balance"] == 9000 and statement[name]["cases"] == [first, second]
 
-    settled = cli.ok("deposits", "settle", "--year", "2025")
+    settled = cli.ok("deposits", "settle", "--yes", "--year", "2025")
     assert settled["year"] == 2025
     rows = rows_by_name(settled)
     assert set(rows) == {SEC, HEAD}
@@ -70,7 +70,7 @@ def test_two_city_cases_cost_each_official_1000_and_the_rest_is_refunded(cli):
 def test_no_skip_level_case_gives_the_deposit_back_plus_the_reward(cli):
     staff(cli)
     cli.register(received="2025-05-06", level="district")
-    rows = rows_by_name(cli.ok("deposits", "settle", "--year", "2025"))
+    rows = rows_by_name(cli.ok("deposits", "settle", "--yes", "--year", "2025"))
     for name in (SEC, HEAD):
         assert (rows[name]["deducted"], rows[name]["refund"], rows[name]["reward"]) == (0, 10000, REWARD)
         assert rows[name]["exhausted"] is False
@@ -87,7 +87,7 @@ def test_twenty_one_skip_level_cases_exhaust_the_deposit(cli):
     assert statement[SEC]["shortfall"] == 500 and statement[SEC]["exhausted"] is True
     assert len(statement[SEC]["cases"]) == 20  # the 21st could not be taken: the balance never goes below zero
 
-    rows = rows_by_name(cli.ok("deposits", "settle", "--year", "2025"))
+    rows = rows_by_name(cli.ok("deposits", "settle", "--yes", "--year", "2025"))
     for name in (SEC, HEAD):
         assert (rows[name]["deducted"], rows[name]["refund"], rows[name]["reward"], rows[name]["exhausted"]) == \
             (10000, 0, 0, True)
@@ -128,7 +128,7 @@ def test_head_replaced_on_1_july_each_bears_only_their_own_months(cli):
     assert terms[HEAD]["to"] == "2025-06-30" and terms[HEAD]["in_post"] is False
     assert terms["王镇长"]["in_post"] is True
 
-    settled = rows_by_name(cli.ok("deposits", "settle", "--year", "2025"))
+    settled = rows_by_name(cli.ok("deposits", "settle", "--yes", "--year", "2025"))
     assert settled[HEAD]["refund"] == 9500 and settled["王镇长"]["refund"] == 9000
 
 
@@ -194,7 +194,7 @@ def test_settlement_catches_up_every_township_before_closing_the_year(cli):
     here, there = city_case(cli, "2025-04-01"), city_case(cli, "2025-04-02", town=OTHER)
     for case in (here, there):  # transferred away after the deduction: it is not this office's case
         cli.ok("transfer", case, "--to", "市信访局", "--reason", "非土地事项", "--on", "2025-04-10")
-    rows = rows_by_name(cli.ok("deposits", "settle", "--year", "2025"))
+    rows = rows_by_name(cli.ok("deposits", "settle", "--yes", "--year", "2025"))
     assert all(r["deducted"] == 0 and r["refund"] == 10000 for r in rows.values()) and len(rows) == 4
     kinds = [e[2] for e in entries(cli)]
     assert kinds.index("refund") > max(i for i, k in enumerate(kinds) if k == "reverse")
@@ -208,9 +208,9 @@ def test_settlement_catches_up_every_township_before_closing_the_year(cli):
 def test_settling_twice_is_refused_and_writes_nothing(cli):
     staff(cli)
     city_case(cli, "2025-03-02")
-    cli.ok("deposits", "settle", "--year", "2025")
+    cli.ok("deposits", "settle", "--yes", "--year", "2025")
     before = cli.counts()
-    again = cli("deposits", "settle", "--year", "2025")
+    again = cli("deposits", "settle", "--yes", "--year", "2025")
     assert again.code == 1 and "already settled" in again.err
     assert cli.counts() == before
 
@@ -218,7 +218,7 @@ def test_settling_twice_is_refused_and_writes_nothing(cli):
 def test_a_settled_year_is_closed_to_payments_and_charge_corrections(cli):
     staff(cli)
     case = city_case(cli, "2025-03-02")
-    cli.ok("deposits", "settle", "--year", "2025")
+    cli.ok("deposits", "settle", "--yes", "--year", "2025")
     before = cli.counts()
     pay = cli("deposits", "pay", "--official", SEC, "--amount", "100", "--on", "2025-12-30", "--year", "2025")
     assert pay.code == 1 and "settled" in pay.err
@@ -319,6 +319,6 @@ def test_a_transferred_case_gives_its_deductions_back_at_once(cli):
 def test_a_year_is_settled_only_after_it_has_ended(cli):
     staff(cli, pay_year=2026)
     before = cli.counts()
-    res = cli("deposits", "settle", "--year", "2026")  # today is 2026-11-26
+    res = cli("deposits", "settle", "--yes", "--year", "2026")  # today is 2026-11-26
     assert res.code == 1 and "has not ended" in res.err and cli.counts() == before
-    assert cli("deposits", "settle", "--year", "2026", today="2027-01-04").code == 0
+    assert cli("deposits", "settle", "--yes", "--year", "2026", today="2027-01-04").code == 0

@@ -168,7 +168,7 @@ def template(tmp_path_factory) -> Path:
     db = tmp_path_factory.mktemp("template") / "ledger.db"
     base = ["--db", str(db), "--today", "2026-11-26", "--user", "tester"]
     _quiet_run(base + ["init"])
-    reg = ["register", "--received", "2026-11-02", "--channel", "letter", "--name", "张三",
+    reg = ["register", "--again", "--received", "2026-11-02", "--channel", "letter", "--name", "张三",
            "--category", "compensation", "--summary", "征地补偿款未足额到位"]
     for township in ("车桥镇", "车桥镇", "席桥镇", "林集镇"):
         _quiet_run(base + reg + ["--township", township, "--id-number", "11010519491231002X"])

@@ -53,7 +53,7 @@ def template(tmp_path_factory):
 
     db = tmp_path_factory.mktemp("template") / "ledger.db"
     base = ["--db", str(db), "--today", "2026-11-26", "--user", "tester"]
-    steps = [["init"]] + [["register", "--received", "2026-11-02", "--channel", "letter", "--township", "车桥镇",
+    steps = [["init"]] + [["register", "--again", "--received", "2026-11-02", "--channel", "letter", "--township", "车桥镇",
                            "--name", "张三", "--category", "compensation", "--summary", "征地补偿款未足额到位"]] * 4 + [
         ["accept", "2026-1", "--told", "written", "--on", "2026-11-03"],
         ["assign", "2026-1", "--unit", "车桥镇", "--leader", "李四", "--on", "2026-11-03"],

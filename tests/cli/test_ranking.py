@@ -30,7 +30,7 @@ def bottom(doc: dict) -> list[str]:
 
 
 def publish(cli, month: str, today: str) -> dict:
-    return cli.ok("rank", "--month", month, "--publish", today=today)
+    return cli.ok("rank", "--month", month, "--publish", "--yes", today=today)
 
 
 def sanctions(cli, *args, today: str) -> list[dict]:
@@ -73,7 +73,7 @@ def test_rank_table_and_csv_state_the_method_and_the_language(cli):
     assert table.code == 0 and "暂定" in table.out and "后十位" in table.out and "得分 = Σ" in table.out
     english = cli("rank", "--month", "2026-08", lang="en")
     assert "provisional" in english.out and "bottom group" in english.out
-    csv = cli("rank", "--month", "2026-08", "--csv").out.splitlines()
+    csv = cli("rank", "--month", "2026-08", "--csv", lang="en").out.removeprefix("\ufeff").splitlines()
     assert csv[0].startswith("position,township,score,cases") and csv[0].endswith("month,status,method")
     assert csv[1].startswith("1,车桥镇,2,1,1,0,0,") and "provisional" in csv[1] and "score = Σ" in csv[1]
 
@@ -149,7 +149,7 @@ def test_publishing_twice_is_refused_and_writes_nothing(cli):
     cli.register(received="2026-08-03")
     publish(cli, "2026-08", today="2026-09-03")
     before = cli.counts()
-    again = cli("rank", "--month", "2026-08", "--publish", today="2026-09-20")
+    again = cli("rank", "--month", "2026-08", "--publish", "--yes", today="2026-09-20")
     assert again.code == 1 and "already published on 2026-09-03" in again.err and again.out == ""
     assert "Traceback" not in again.err and len(again.err.strip().splitlines()) == 1
     assert cli.counts() == before
@@ -159,7 +159,7 @@ def test_publishing_twice_is_refused_and_writes_nothing(cli):
 def test_publishing_a_month_that_has_not_ended_is_refused(cli, today):
     cli.register(received="2026-07-03")
     before = cli.counts()
-    res = cli("rank", "--month", "2026-08", "--publish", today=today)
+    res = cli("rank", "--month", "2026-08", "--publish", "--yes", today=today)
     assert res.code == 1 and "has not ended" in res.err and "2026-09-01" in res.err
     assert cli.counts() == before
 
@@ -238,7 +238,7 @@ def test_three_published_bottom_months_veto_the_township_at_the_land_desk(cli):
     counts = cli.counts()
     refused = cli("sanctions", "dismiss", "veto:车桥镇:2026-08", "--reason", "不同意", today="2026-09-10")
     assert refused.code == 1 and "follows from the published ranking" in refused.err
-    assert cli("sanctions", "confirm", "key_management:车桥镇:2026-08", today="2026-09-10").code == 1
+    assert cli("sanctions", "confirm", "--yes", "key_management:车桥镇:2026-08", today="2026-09-10").code == 1
     assert cli.counts() == counts
 
 
@@ -286,7 +286,7 @@ def test_sanctions_month_filter_and_table(cli):
     table = cli("sanctions", today="2026-09-10")
     assert table.code == 0 and "一票否决" in table.out and "生效" in table.out and "用地审批" in table.out
     english = cli("sanctions", "--csv", today="2026-09-10", lang="en")
-    assert english.out.splitlines()[0].startswith("id,township,sanction,status,start,end,effects,trigger")
+    assert english.out.removeprefix("\ufeff").splitlines()[0].startswith("id,township,sanction,status,start,end,effects,trigger")
 
 
 def _two_overdue_cases(cli) -> list[str]:
@@ -311,7 +311,7 @@ def test_confirm_and_dismiss_a_proposed_sanction(cli):
     assert cli.ok("sanctions", "check", "车桥镇", "--action", "auction")["allowed"] is True
 
     before = cli.counts()
-    assert cli.ok("sanctions", "confirm", key)["status"] == "confirmed"
+    assert cli.ok("sanctions", "confirm", "--yes", key)["status"] == "confirmed"
     after = cli.counts()
     assert after["sanction_decisions"] == before["sanction_decisions"] + 1 and after["events"] > before["events"]
     listed = by_trigger(sanctions(cli, today=today))[key]
@@ -320,7 +320,7 @@ def test_confirm_and_dismiss_a_proposed_sanction(cli):
     assert stopped["allowed"] is False and key in stopped["reasons"][0]
 
     counts = cli.counts()
-    twice = cli("sanctions", "confirm", key)
+    twice = cli("sanctions", "confirm", "--yes", key)
     assert twice.code == 1 and "already confirmed" in twice.err
     no_reason = cli("sanctions", "dismiss", key)
     assert no_reason.code == 1 and "needs a reason" in no_reason.err
@@ -346,7 +346,7 @@ def test_confirm_and_dismiss_a_proposed_sanction(cli):
 
 def test_unknown_sanction_ids_and_townships_are_refused(cli):
     before = cli.counts()
-    res = cli("sanctions", "confirm", "chronic:车桥镇:2026-01-01")
+    res = cli("sanctions", "confirm", "--yes", "chronic:车桥镇:2026-01-01")
     assert res.code == 1 and "no sanction" in res.err and "xinfang sanctions" in res.err
     assert cli("sanctions", "check", "不存在镇", "--action", "auction").code == 1
     bad_action = cli("sanctions", "check", "车桥镇", "--action", "mining")
@@ -362,7 +362,7 @@ def test_a_serious_incident_proposes_key_management_for_a_person_to_confirm_then
     land = ("sanctions", "check", "车桥镇", "--action", "land-approval")
     assert cli.ok(*land, today="2026-08-10")["allowed"] is True  # proposed: not yet binding
     key = listed["key_management"]["triggers"][0]["id"]
-    assert cli.ok("sanctions", "confirm", key, today="2026-08-10")["status"] == "confirmed"
+    assert cli.ok("sanctions", "confirm", "--yes", key, today="2026-08-10")["status"] == "confirmed"
     assert cli.ok(*land, today="2026-08-10")["allowed"] is False
     # lifted by a recorded decision with a reason: binding no more from that day, listed as lifted
     counts = cli.counts()

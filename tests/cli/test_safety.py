@@ -127,7 +127,7 @@ def test_file_errors_follow_the_language(cli, tmp_path):
 def test_csv_listings_escape_formula_texts(cli):
     cli.register(name=FORMULA, summary="-3号 补偿", address="@村")
     cli.ok("assign", "2026-1", "--unit", "车桥镇", "--leader", "+李四", "--on", "2026-11-03")
-    rows = list(csv.DictReader(io.StringIO(cli("cases", "--csv").out)))
+    rows = list(csv.DictReader(io.StringIO(cli("cases", "--csv", lang="en").out.removeprefix("\ufeff"))))
     assert rows[0]["name"] == "'" + FORMULA and rows[0]["summary"] == "'-3号 补偿"
     assert rows[0]["address"] == "'@村" and rows[0]["leader"] == "'+李四" and rows[0]["people"] == "1"
     overdue = list(csv.DictReader(io.StringIO(cli("overdue", "--on", "2026-12-30", "--csv").out)))
@@ -139,7 +139,7 @@ def test_deposit_statement_csv_escapes_an_official_named_like_a_formula(cli):
     assert cli("officials", "add", "--township", "车桥镇", "--role", "secretary", "--name", "=1+1",
                "--from", "2026-01-01", "--json").code == 0
     cli.ok("deposits", "pay", "--official", "=1+1", "--amount", "10000", "--on", "2026-01-15")
-    rows = list(csv.DictReader(io.StringIO(cli("deposits", "statement", "--year", "2026", "--csv").out)))
+    rows = list(csv.DictReader(io.StringIO(cli("deposits", "statement", "--year", "2026", "--csv", lang="en").out.removeprefix("\ufeff"))))
     assert rows[0]["official"] == "'=1+1" and float(rows[0]["paid"]) == 10000
 
 

@@ -93,7 +93,7 @@ def _final(cli) -> str:
 def test_the_same_matter_after_re_review_is_not_accepted_again(cli):
     cli.ok("officials", "add", "--township", "车桥镇", "--role", "head", "--name", "吴镇长", "--from", "2026-01-01")
     final = _final(cli)
-    res = cli("register", "--received", "2026-06-01", "--channel", "visit", "--township", "车桥镇", "--name", "张三",
+    res = cli("register", "--again", "--received", "2026-06-01", "--channel", "visit", "--township", "车桥镇", "--name", "张三",
               "--category", "compensation", "--summary", "再次反映补偿问题", "--id-number", ID, "--level", "city",
               "--json")
     assert res.code == 0, res.err
@@ -105,7 +105,7 @@ def test_the_same_matter_after_re_review_is_not_accepted_again(cli):
     assert june["cases"] == 0, "no ranking points"
     owed = {r["official"]: r["deducted"] + r["shortfall"] for r in cli.ok("deposits", "statement", "--year", "2026")}
     assert owed["吴镇长"] == 500, "only the first case deducts"
-    plain = cli("register", "--received", "2026-06-01", "--channel", "visit", "--township", "车桥镇",
+    plain = cli("register", "--again", "--received", "2026-06-01", "--channel", "visit", "--township", "车桥镇",
                 "--name", "张三", "--category", "compensation", "--summary", "再次反映", "--id-number", ID)
     assert "不再受理" in plain.out and final in plain.out
 

@@ -171,7 +171,7 @@ def test_a_foreign_sqlite_file_is_refused_and_left_as_it_was(blank_cli, user_ver
                        f" VALUES ('a'); PRAGMA user_version = {user_version};")
     conn.close()
     before = _digest(blank_cli.db)
-    for args in (["cases"], ["audit", "verify"], ["register", "--received", "2026-11-02", "--channel", "letter",
+    for args in (["cases"], ["audit", "verify"], ["register", "--again", "--received", "2026-11-02", "--channel", "letter",
                                                    "--township", "车桥镇", "--name", "x", "--category", "other",
                                                    "--summary", "x"]):
         res = blank_cli(*args)
@@ -203,7 +203,7 @@ def test_a_damaged_file_gets_one_report_and_writes_are_refused_until_it_is_resto
         assert "xinfang db backup" in res.err and "db check" in res.err and res.err.count("\n") == 1
     res = office("db", "backup", str(tmp_path / "saved.db"))  # what is readable, never the damaged pages
     assert res.code == 1 and res.err.count("\n") == 1 and ("抢救到" in res.err or "无可抢救" in res.err)
-    res = office("register", "--received", "2026-11-02", "--channel", "letter", "--township", "车桥镇",
+    res = office("register", "--again", "--received", "2026-11-02", "--channel", "letter", "--township", "车桥镇",
                  "--name", "王五", "--category", "other", "--summary", "x")
     assert res.code == 1 and "已损坏" in res.err and "拒绝写入" in res.err
     # restored from the backup: 'db check' passes and lifts the refusal
@@ -273,11 +273,11 @@ def test_a_case_of_a_settled_year_is_a_post_settlement_adjustment(cli):
     cli.ok("officials", "add", "--township", "车桥镇", "--role", "secretary", "--name", "周明", "--from", "2025-01-01",
            today="2025-01-02")
     cli.ok("deposits", "pay", "--official", "周明", "--amount", "10000", "--on", "2025-01-15", today="2025-01-20")
-    cli.ok("register", "--received", "2025-02-02", "--channel", "letter", "--township", "车桥镇", "--name", "张三",
+    cli.ok("register", "--again", "--received", "2025-02-02", "--channel", "letter", "--township", "车桥镇", "--name", "张三",
         "--category", "compensation", "--summary", "x", "--level", "city", today="2025-03-01")
-    cli.ok("deposits", "settle", "--year", "2025", today="2026-01-05")
+    cli.ok("deposits", "settle", "--yes", "--year", "2025", today="2026-01-05")
     settled = cli.ok("deposits", "statement", "--year", "2025", today="2026-01-05")
-    res = cli("register", "--received", "2025-12-20", "--channel", "letter", "--township", "车桥镇", "--name", "李四",
+    res = cli("register", "--again", "--received", "2025-12-20", "--channel", "letter", "--township", "车桥镇", "--name", "李四",
               "--category", "compensation", "--summary", "y", "--level", "city", today="2026-01-10")
     assert res.code == 0
     assert "2025 年保证金已结算" in res.err and "结算后调整" in res.err
@@ -295,7 +295,7 @@ def test_an_import_into_a_settled_year_is_a_post_settlement_adjustment(cli, tmp_
     cli.ok("officials", "add", "--township", "车桥镇", "--role", "secretary", "--name", "周明", "--from", "2025-01-01",
            today="2025-01-02")
     cli.ok("deposits", "pay", "--official", "周明", "--amount", "10000", "--on", "2025-01-15", today="2025-01-20")
-    cli.ok("deposits", "settle", "--year", "2025", today="2026-01-05")
+    cli.ok("deposits", "settle", "--yes", "--year", "2025", today="2026-01-05")
     settled = cli.ok("deposits", "statement", "--year", "2025", today="2026-01-05")
     path = tmp_path / "late.csv"
     path.write_text("登记日期,形式,属地,信访人,内容分类,摘要,层级\n2025-12-20,来信,车桥镇,李四,征地补偿,补偿未到位,市\n",

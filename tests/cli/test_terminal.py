@@ -126,3 +126,47 @@ def test_piped_output_is_never_folded(ledger):
     line = next(line for line in out.split("\n") if "2026-00001" in line)
     assert all(v in line for v in ("2026-11-03", "欧阳春花", "车桥镇", "陈山"))
     assert json.loads(piped(ledger.db, "cases", "--json"))[0]["case"] == "2026-00001"
+
+
+# -- --csv of every listing ------------------------------------------------------------------------
+
+LISTINGS = [("cases",), ("show", "2026-1"), ("overdue", "--on", "2026-11-26"), ("rank", "--month", "2026-11"),
+            ("sanctions",), ("townships",), ("units",), ("officials", "list"), ("deposits", "statement", "--year", "2026"),
+            ("deposits", "entries", "--year", "2026"), ("rewards", "--year", "2025"), ("audit", "reveals"),
+            ("calendar", "show", "2026")]
+
+
+def _table(text: str) -> list[list[str]]:
+    import csv
+    import io
+
+    assert text.startswith("\ufeff"), "no BOM: Excel and WPS would show mojibake"
+    return list(csv.reader(io.StringIO(text[1:])))
+
+
+@pytest.mark.parametrize("argv", LISTINGS, ids=lambda a: " ".join(a))
+def test_every_listing_has_csv_with_a_bom_and_chinese_labels(ledger, argv):
+    ledger.ok("officials", "add", "--township", "车桥镇", "--role", "secretary", "--name", "王书记", "--from", "2026-01-01")
+    ledger.ok("deposits", "pay", "--official", "王书记", "--amount", "10000", "--on", "2026-01-15")
+    res = ledger(*argv, "--csv")
+    assert res.code == 0, res.err
+    header, *rows = _table(res.out)
+    assert header and all(re.search(r"[\u4e00-\u9fff]", h) for h in header), header
+    english = ledger(*argv, "--csv", lang="en")
+    assert english.code == 0 and _table(english.out)[0] and all(re.fullmatch(r"[a-z_]+", h) for h in _table(english.out)[0])
+
+
+def test_csv_values_are_worded_in_the_chosen_language(ledger):
+    from xinfang.model import Status
+
+    header, *rows = _table(ledger("cases", "--csv").out)
+    first = dict(zip(header, rows[0]))
+    assert first["案号"] == "2026-00001" and first["形式"] == "下乡接访" and first["内容分类"] == "征地补偿"
+    assert first["重大"] == "否" and first["包案领导"] == "陈山"
+    assert [dict(zip(header, r))["状态"] for r in rows] == [Status(r["status"]).zh for r in ledger.ok("cases")]
+    header, *rows = _table(ledger("cases", "--csv", lang="en").out)
+    first = dict(zip(header, rows[0]))
+    assert first["case"] == "2026-00001" and first["channel"] == "outreach" and first["category"] == "compensation"
+    header, *rows = _table(ledger("rank", "--month", "2026-11", "--csv").out)
+    row = dict(zip(header, next(r for r in rows if "平桥镇" in r)))
+    assert row["集体访"] == "1" and row["状态"] == "暂定"  # a count of collective cases, not a yes/no

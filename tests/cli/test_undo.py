@@ -89,3 +89,51 @@ def test_a_voided_case_round_trips_through_export_and_import(cli, tmp_path, caps
     conn.close()
     assert running == 0
     assert target.ok("audit", "verify")["ok"] is True
+
+
+# --- probable duplicates at registration -------------------------------------------------------
+
+SAME = {"received": "2026-11-02", "name": "王五", "township": "车桥镇", "category": "homestead", "again": False}
+
+
+def register_args(**fields) -> list[str]:
+    values = {"channel": "visit", "summary": "宅基地被占", **SAME, **fields}
+    values.pop("again")
+    return ["register", *[a for k, v in values.items() for a in ("--" + k.replace("_", "-"), str(v))]]
+
+
+def test_typing_the_same_registration_four_times_makes_one_case(cli):
+    first = cli.register(**SAME)["case"]
+    before = cli.counts()
+    for _ in range(3):
+        res = cli(*register_args())
+        assert res.code == 1 and res.err.count("\n") == 1 and "--again" in res.err and first in res.err
+    assert cli.counts() == before
+    again = cli.ok(*register_args(), "--again")
+    assert again["case"] != first and again["duplicates"] == [first]
+
+
+def test_the_same_id_number_within_the_window_is_a_probable_duplicate_and_a_voided_case_is_not(cli):
+    person = "110101199003074514"
+    first = cli.register(**{**SAME, "id_number": person})["case"]
+    other_name = cli(*register_args(name="王武", id_number=person, received="2026-11-20"))
+    assert other_name.code == 1 and first in other_name.err
+    later = cli.ok(*register_args(received="2026-12-20"), today="2026-12-21")  # 48 days on: a new letter
+    assert later["duplicates"] == []
+    cli.ok("void", first, "--reason", "录入错误", "--yes")
+    assert cli.ok(*register_args(id_number=person))["duplicates"] == []
+
+
+# --- what cannot be undone is confirmed ----------------------------------------------------------
+
+
+def test_a_script_must_say_yes_to_publish_settle_and_confirm(cli):
+    cli.register(received="2026-08-03", level="national", people=12)
+    before = cli.counts()
+    for args, today in ((["rank", "--month", "2026-08", "--publish"], "2026-09-05"),
+                        (["deposits", "settle", "--year", "2025"], "2026-01-10"),
+                        (["sanctions", "confirm", "key_management:车桥镇:2026-08-03"], "2026-08-10")):
+        res = cli(*args, today=today)
+        assert res.code == 1 and res.err.count("\n") == 1 and "--yes" in res.err, res.err
+        assert cli.counts() == before
+    assert cli.ok("rank", "--month", "2026-08", "--publish", "--yes", today="2026-09-05")["published"] is True

@@ -68,10 +68,11 @@ def register(
     major: Annotated[bool, typer.Option("--major", help="A major matter (重大事项): 20-day conclusion, joint handling.")] = False,
     accused: Annotated[Optional[str], typer.Option("--accused", help="For an accusation: the accused unit or person; they will never handle or see the case.")] = None,
     point: Annotated[Optional[str], typer.Option("--point", help="Outreach reception point (车桥, 席桥, 林集).")] = None,
+    again: Annotated[bool, typer.Option("--again", help="Register it although a case with the same name, township and category (or ID number) was registered within the policy's window (疑似重复登记).")] = False,
     json_: JsonOpt = False,
 ):
     """Register a letter or visit (登记). Derives collective, skip-level and repeat; starts the notice clock."""
-    from xinfang.ledger.cases import register_case
+    from xinfang.ledger.cases import probable_duplicates, register_case
     from xinfang.output import emit
 
     ledger = STATE.open()
@@ -92,8 +93,12 @@ def register(
 
         sys.stderr.write("Warning: an accusation without --accused cannot be kept from the accused; "
                          "name them later with 'xinfang correct CASE --accused …'\n")
+    duplicates = probable_duplicates(ledger, fields)
+    if duplicates and not again:
+        _ask_again(duplicates, ledger.policy.duplicate_window_days)
     with ledger.write():
         result = register_case(ledger, fields, today)
+    result["duplicates"] = duplicates
     zh = STATE.lang == "zh"
     flags = [label for flag, label in (("collective", "集体访" if zh else "collective"),
                                         ("skip_level", "越级" if zh else "skip-level")) if result[flag]]
@@ -105,6 +110,19 @@ def register(
 
         msg = words("register.final", STATE.lang, case=result["case"], final=result["final_case"])
     emit(result, fmt(json_), STATE.lang, rows=result["deadlines"], columns=["clock", "due", "provisional"], message=msg)
+
+
+def _ask_again(duplicates: list[str], days: int) -> None:
+    """A probable duplicate: asked at a terminal, refused in a script (``--again`` says it is new)."""
+    from xinfang.cli import at_keyboard
+    from xinfang.errors import Refusal
+    from xinfang.messages import text as words
+
+    cases = tuple(duplicates)
+    if not at_keyboard():
+        raise Refusal("register.duplicate", cases=cases, days=days)
+    if not typer.confirm(words("register.duplicate.ask", STATE.lang, cases=cases, days=days), default=False, err=True):
+        raise Refusal("confirm.cancelled", command="register")
 
 
 @app.command()
@@ -379,6 +397,7 @@ def show(
     case: Annotated[str, typer.Argument(help="Case number.")],
     reveal: RevealOpt = False,
     json_: JsonOpt = False,
+    csv_: Annotated[bool, typer.Option("--csv", help="Print the case's history as CSV.")] = False,
 ):
     """Show one case: its facts, clocks and full history (who, when, what, old → new)."""
     from xinfang.ledger.cases import case_history, get_case
@@ -400,10 +419,17 @@ def show(
     for key in ("major", "collective", "skip_level", "signed", "cease_agreement", "initial"):
         if data.get(key) is not None:
             data[key] = bool(data[key])
+    if json_ or csv_:
+        fmt(json_, csv_)  # not both
     if json_:
         emit(data, "json", STATE.lang)
         return
     lang = STATE.lang
+    if csv_:
+        rows = [{**e, "case": row["number"]} for e in history]
+        emit(rows, "csv", lang, rows=history_rows(rows, lang) if lang == "zh" else rows,
+             columns=["case", "at", "who", "action", "field", "old", "new", "note"])
+        return
     con = console()
     fields = [k for k in row if k not in ("year", "seq", "month") and row[k] not in (None, "")]
     row["category"] = ledger.ref.category_label(row["category"], lang)
@@ -489,7 +515,7 @@ def cases_(
                 r[key] = bool(r[key])
         out.append(r)
     columns = ["case", *LIST_COLUMNS[1:]]
-    if not (json_ or csv_):
+    if not json_ and (not csv_ or STATE.lang == "zh"):  # the English CSV keeps the stable keys
         for r in out:
             r["category"] = ledger.ref.category_label(r["category"], STATE.lang)
     if csv_:

@@ -290,7 +290,7 @@ def calendar_show(
     for r in rows:
         weekday = dt.date.fromisoformat(r["date"]).weekday()
         r["weekday"] = f"星期{WEEKDAYS_ZH[weekday]}" if zh else dt.date.fromisoformat(r["date"]).strftime("%A")
-        if output == "table":
+        if output == "table" or (output == "csv" and zh):
             r["day_type"] = ("放假" if r["day_type"] == "holiday" else "调休上班") if zh else (
                 "day off" if r["day_type"] == "holiday" else "make-up workday")
     if output == "json":

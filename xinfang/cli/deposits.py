@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from xinfang.cli import STATE, CsvOpt, JsonOpt, app, fmt
+from xinfang.cli import STATE, CsvOpt, JsonOpt, YesOpt, app, confirm, fmt
 
 officials_app = typer.Typer(
     help="Township party secretaries (党委书记) and heads (乡镇长): who held which post, from when to when.",
@@ -200,6 +200,7 @@ def deposits_statement(
 @deposits_app.command("settle")
 def deposits_settle(
     year: Annotated[int, typer.Option("--year", help="The year to settle (年底结算).")],
+    yes: YesOpt = False,
     json_: JsonOpt = False,
 ):
     """Year-end settlement: take the deductions still owed, refund each remaining balance, pay the
@@ -212,6 +213,7 @@ def deposits_settle(
     ledger = STATE.open()
     today = STATE.today
     y = _year(year)
+    confirm(yes, "deposits settle", "settle.confirm", year=y)
     with ledger.write():
         result = settle_deposits(ledger, y, today)
     t = result["totals"]
@@ -273,11 +275,13 @@ def deposits_entries(
     name = find_official(ledger, official)[0]["name"] if official else None
     rows = list_entries(ledger, name, _year(year), normalise_number(case) if case else None)
     columns = ["entry", "on", "official", "kind", "amount", "case", "year", "note"]
-    table = None if (json_ or csv_) else [_money_cells({**r, "kind": _kind_label(r["kind"])}) for r in rows]
+    table = None if json_ else [{**r, "kind": _kind_label(r["kind"])} for r in rows] if _zh() or not csv_ else rows
+    if not (json_ or csv_):
+        table = [_money_cells(r) for r in table]
     emit(rows, fmt(json_, csv_), STATE.lang, rows=table, columns=columns)
 
 
-def _rewards(year: int, json_: bool) -> None:
+def _rewards(year: int, json_: bool, csv_: bool = False) -> None:
     from xinfang.ledger.deposits import no_petition_rewards
     from xinfang.output import emit
 
@@ -294,6 +298,9 @@ def _rewards(year: int, json_: bool) -> None:
                f"{result['share']:,.2f} each, remainder {result['remainder']:,.2f}; listed for priority land supply")
         if result["provisional"]:
             msg += " (year not over: provisional)"
+    if csv_:
+        emit(result, "csv", STATE.lang, rows=result["townships"], columns=["township", "share"])
+        return
     emit(result, fmt(json_), STATE.lang, rows=[_money_cells(r) for r in result["townships"]],
          columns=["township", "share"], message=msg)
 
@@ -302,17 +309,19 @@ def _rewards(year: int, json_: bool) -> None:
 def deposits_rewards(
     year: Annotated[int, typer.Option("--year", help="The year whose petitions are counted.")],
     json_: JsonOpt = False,
+    csv_: CsvOpt = False,
 ):
     """Townships with no land petition in the year: their equal share of the special reward pool
     and the priority land-supply list (same as 'xinfang rewards')."""
-    _rewards(year, json_)
+    _rewards(year, json_, csv_)
 
 
 @app.command("rewards")
 def rewards(
     year: Annotated[int, typer.Option("--year", help="The year whose petitions are counted.")],
     json_: JsonOpt = False,
+    csv_: CsvOpt = False,
 ):
     """Townships with no land petition in the year share the special reward pool and are listed
     for priority land supply."""
-    _rewards(year, json_)
+    _rewards(year, json_, csv_)

@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from xinfang.cli import STATE, CsvOpt, JsonOpt, app, fmt
+from xinfang.cli import STATE, CsvOpt, JsonOpt, YesOpt, app, fmt
 from xinfang.errors import XinfangError
 
 RANK_COLUMNS = ["position", "township", "score", "cases", "skip_level", "collective", "repeat", "prev_score",
@@ -26,6 +26,7 @@ SANCTION_TABLE_COLUMNS = ["township", "sanction", "status", "start", "end", "eff
 def rank(
     month: Annotated[str, typer.Option("--month", help="The month to rank, e.g. 2026-08 (also 2026/08, 202608, 2026年8月).")],
     publish: Annotated[bool, typer.Option("--publish", help="Publish (公布) the month: freeze its ranking for good; sanctions read published months only. Only after the month has ended, and only once.")] = False,
+    yes: YesOpt = False,
     json_: JsonOpt = False,
     csv_: CsvOpt = False,
 ):
@@ -46,6 +47,9 @@ def rank(
     if not publish and the_month > f"{today:%Y-%m}":
         raise XinfangError(f"--month: {the_month} has not begun (today is {today})", fix="rank a past or the current month")
     if publish:
+        from xinfang.cli import confirm as ask
+
+        ask(yes, "rank --publish", "publish.confirm", month=the_month)
         with ledger.write():
             doc = publish_month(ledger, the_month, today)
     else:
@@ -60,8 +64,14 @@ def rank(
         return
     if out == "csv":
         status = "published" if doc["published"] else "provisional"
-        rows = [{**r, "month": doc["month"], "status": status, "method": formula} for r in doc["rows"]]
-        emit(rows, out, STATE.lang, columns=RANK_COLUMNS + ["month", "status", "method"])
+        if STATE.lang == "zh":  # worded as on screen; the counts under their own keys (skip_level is a flag)
+            status = "已公布" if doc["published"] else "暂定"
+            rows = [{**r, "skip_level_cases": r["skip_level"], "collective_cases": r["collective"]} for r in doc["rows"]]
+            columns = TABLE_COLUMNS
+        else:
+            rows, columns = doc["rows"], RANK_COLUMNS
+        rows = [{**r, "month": doc["month"], "status": status, "method": formula} for r in rows]
+        emit(rows, out, STATE.lang, columns=columns + ["month", "status", "method"])
         return
     if doc["published"]:
         state = f"已于 {doc['published_on']} 公布" if zh else f"published on {doc['published_on']}"
@@ -144,6 +154,9 @@ def sanctions(
     columns = SANCTION_COLUMNS + ["months", "cases"]
     if out == "table":
         emit(items, out, STATE.lang, rows=_table_rows(items, STATE.lang), columns=SANCTION_TABLE_COLUMNS)
+    elif out == "csv" and STATE.lang == "zh":  # statuses and effects worded, as on screen
+        emit(items, out, STATE.lang, rows=[{**s, **{k: r[k] for k in ("status", "effects")}}
+                                           for s, r in zip(items, _table_rows(items, STATE.lang))], columns=columns)
     else:
         emit(items, out, STATE.lang, columns=columns)
 
@@ -155,10 +168,11 @@ IdArg = Annotated[str, typer.Argument(help="The sanction's id as listed by 'xinf
 def confirm(
     id_: IdArg,
     reason: Annotated[Optional[str], typer.Option("--reason", help="Why it is confirmed (optional, kept in the record).")] = None,
+    yes: YesOpt = False,
     json_: JsonOpt = False,
 ):
     """Confirm a proposed sanction: from now on it binds (e.g. auctions stop for a chronic township)."""
-    _decide(id_, "confirmed", reason, json_)
+    _decide(id_, "confirmed", reason, json_, yes)
 
 
 @sanctions_app.command()
@@ -192,7 +206,8 @@ def lift(
                                                       reason=result["reason"]))
 
 
-def _decide(key: str, status: str, reason: str | None, json_: bool) -> None:
+def _decide(key: str, status: str, reason: str | None, json_: bool, yes: bool = True) -> None:
+    """Record a decision on a proposed sanction; a confirmation (it binds) is asked for unless ``yes``."""
     from xinfang import parse
     from xinfang.ledger.sanctions import decide
     from xinfang.model import SanctionStatus
@@ -201,6 +216,10 @@ def _decide(key: str, status: str, reason: str | None, json_: bool) -> None:
     why = parse.parse_text(reason, "--reason", 1000, required=False) if reason else None
     ledger = STATE.open()
     today = STATE.today
+    if not yes:
+        from xinfang.cli import confirm as ask
+
+        ask(yes, "sanctions confirm", "sanction.confirm", id=key)
     with ledger.write():
         result = decide(ledger, key, SanctionStatus(status), why, today)
     label = SanctionStatus(status).label(STATE.lang)

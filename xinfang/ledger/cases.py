@@ -175,6 +175,34 @@ def register_case(ledger, fields: dict, today: dt.date) -> dict:
     return {"case": number, **extra, "deadlines": [deadline_json(c) for c in step.started], "final_case": final}
 
 
+# The earlier cases ``e`` a registration probably duplicates (``rules.duplicates``, its SQL twin, held
+# equal by a test): the same name, township and category through the month index (the window's
+# months), or the same resident ID through the petitioner index; received within the window.
+DUPLICATE_SQL = (
+    "SELECT e.number FROM cases e WHERE e.month IN ({months}) AND e.township = :township"
+    " AND e.name = :name AND e.category = :category AND e.received BETWEEN :first AND :last"
+    " AND e.status != 'voided' AND e.number != :number"
+    " UNION "
+    "SELECT e.number FROM cases e WHERE e.id_number = :id_number"
+    " AND e.received BETWEEN :first AND :last AND e.status != 'voided' AND e.number != :number"
+    " ORDER BY 1"
+)
+
+
+def probable_duplicates(ledger, fields: dict, number: str = "") -> list[str]:
+    """The cases a registration of ``fields`` probably duplicates (疑似重复登记, ``rules.duplicates``)."""
+    from xinfang.rules.duplicates import months, window
+
+    first, last = window(fields["received"], ledger.policy.duplicate_window_days)
+    spanned = months(first, last)
+    params = {f"m{i}": m for i, m in enumerate(spanned)}
+    params.update(township=fields["township"], name=fields["name"], category=fields["category"],
+                  first=first.isoformat(), last=last.isoformat(), number=number,
+                  id_number=fields.get("id_number") or None)
+    sql = DUPLICATE_SQL.format(months=", ".join(f":m{i}" for i in range(len(spanned))))
+    return [r[0] for r in ledger.conn.execute(sql, params)]
+
+
 def final_case_for(ledger, fields: dict) -> str | None:
     """The case in which the same petitioner's same matter became final (不再受理, 条例 art. 36) by the
     day ``fields`` was received: the same resident ID, else the same name and address, with the same
