@@ -9,7 +9,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "township": ("属地", "township"), "name": ("信访人", "petitioner"), "id_number": ("身份证号", "ID number"),
     "phone": ("电话", "phone"), "address": ("住址", "address"), "people": ("人数", "people"),
     "level": ("层级", "level"), "kind": ("类别", "kind"), "category": ("内容分类", "category"),
-    "major": ("重大", "major"), "summary": ("摘要", "summary"), "accused": ("被控告单位", "accused"),
+    "major": ("重大", "major"), "summary": ("摘要", "summary"), "reply": ("答复内容", "reply"), "accused": ("被控告单位", "accused"),
     "collective": ("集体访", "collective"), "skip_level": ("越级", "skip-level"), "repeat_of": ("重复访(前案)", "repeat of"),
     "initial": ("初信初访", "initial"), "status": ("状态", "status"), "unit": ("责任单位", "unit"),
     "joint": ("联合办理", "joint"), "leader": ("包案领导", "leader"), "accepted_on": ("受理日期", "accepted"), "told": ("告知方式", "told"),

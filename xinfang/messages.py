@@ -519,6 +519,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "help.register.major": ("重大事项：20 日内办结，可联合办访", "A major matter (重大事项): 20-day conclusion, joint handling."),
     "help.register.accused": ("检举控告类：被检举控告的单位或个人；本件决不交由其办理，也不向其展示",
                               "For an accusation: the accused unit or person; they will never handle or see the case."),
+    "help.correct.summary": ("更正后的诉求、事实和理由摘要", "Corrected summary of the request, facts and reasons."),
+    "help.correct.point": ("更正后的下乡接访接待点", "Corrected outreach reception point."),
+    "help.correct.reply": ("更正最近一次答复告知信访人的内容", "Corrected text of the latest reply told to the petitioner."),
+    "help.correct.outcome": ("更正已办结案件的处理结果", "Corrected outcome of a concluded case."),
+    "help.correct.satisfaction": ("更正已办结案件的满意度", "Corrected satisfaction of a concluded case."),
     "help.register.again": ("疑似重复登记（同名同乡镇同类别或同一身份证号，在政策规定天数内已登记）时，确认这是新的一件，照常登记",
                             "Register it although a case with the same name, township and category (or ID number) was"
                             " registered within the policy's window (疑似重复登记): it is a new letter or visit."),
