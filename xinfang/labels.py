@@ -25,6 +25,11 @@ LABELS: dict[str, tuple[str, str]] = {
     "score": ("得分", "score"), "cases": ("件数", "cases"), "position": ("名次", "position"),
     "bottom": ("后十位", "bottom group"), "sanction": ("制裁", "sanction"), "trigger": ("触发原因", "trigger"),
     "triggers": ("触发原因（编号）", "triggers (ids)"),
+    "timely_acceptance_rate": ("及时受理率", "timely acceptance"), "on_time_rate": ("按期办结率", "on time"),
+    "satisfaction_rate": ("群众满意率", "satisfaction"), "evaluation_rate": ("参评率", "evaluated"),
+    "repeat_rate": ("重复信访率", "repeat rate"), "first_contact_rate": ("初信初访化解率", "first-contact resolution"),
+    "evaluation_acceptance": ("受理评价", "acceptance evaluated"), "evaluation_handling": ("办理评价", "handling evaluated"),
+    "stage": ("评价环节", "stage"), "result": ("评价结果", "result"), "via": ("评价方式", "via"),
     "effects": ("影响", "effects"), "id": ("编号", "id"), "official": ("姓名", "official"), "role": ("职务", "role"),
     "paid": ("已缴", "paid"), "deducted": ("已扣", "deducted"), "balance": ("余额", "balance"),
     "refund": ("退还", "refund"), "reward": ("奖励", "reward"), "exhausted": ("扣完", "exhausted"),
@@ -58,4 +63,5 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "official-add": ("任职登记", "official added"), "official-end": ("离任", "term ended"),
     "deposits-settle": ("保证金结算", "deposits settled"), "calendar-load": ("载入节假日", "calendar loaded"),
     "seal": ("封存", "sealed"), "reveal": ("查看个人信息", "personal data revealed"),
+    "evaluate": ("满意度评价", "evaluated by the petitioner"), "sanction-lift": ("解除制裁", "sanction lifted"),
 }
