@@ -178,18 +178,50 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "sanction.stopped": ("停止", "stopped"),
     # -- how a ranking is computed (rules/ranking.py method), printed in both languages --
     "ranking.formula": (
-        "得分 = Σ 层级权重({weights}) × 集体访(≥{collective_people}人)×{multiplier} + 重复访 +{repeat_extra}{per_10k};"
-        " 后{bottom_size}位 = 名次1–{bottom_size}且得分>0",
+        "得分 = Σ 层级权重({weights}) × 集体访(≥{collective_people}人)×{multiplier} + 重复访 +{repeat_extra}{per_10k}{composite};"
+        " 后{bottom_size}位 = 名次1–{bottom_size}且得分>0{min_score}",
         "score = Σ level weight ({weights}) × {multiplier} if collective (≥{collective_people} people)"
-        " + {repeat_extra} if repeat{per_10k}; bottom group = positions 1–{bottom_size} with score > 0",
+        " + {repeat_extra} if repeat{per_10k}{composite}; bottom group = positions 1–{bottom_size} with score > 0"
+        "{min_score}",
     ),
     "ranking.weight": ("{level}{weight}", "{level} {weight}"),
     "ranking.per_10k": (",按每万人口计", ", per 10,000 residents"),
+    "ranking.min_score": ("、≥{score}", " and ≥ {score}"),
+    "ranking.composite": (";综合得分 = 以上得分 × 权重 + Σ 指标权重 × 差距(1−比率;重复信访率取其本身):{weights}",
+                          "; composite score = the score above × its weight + Σ indicator weight × shortfall"
+                          " (1 − rate; the repeat rate itself): {weights}"),
+    "ranking.composite_weight": ("{key}{weight}", "{key} {weight}"),
     "ranking.cases_counted": (
-        "当月登记、属地为该乡镇的信访事项(含已转送,不含不予受理、不再受理)",
-        "every case received in the month and attributed to the township (transferred cases included;"
-        " declined and not-accepted-again cases left out)",
+        "当月登记、属地为该乡镇的信访事项(不计:{left_out})",
+        "every case received in the month and attributed to the township, except: {left_out}",
     ),
+    # -- indicators (rules/indicators.py): names, and how each is computed --
+    "stats.title": ("{period} 考核指标（截至 {as_of}）", "Indicators {period} (as of {as_of})"),
+    "stats.caption": ("比率（分子/分母）；“—”：无可计数的事项；环比、同比为百分点变化；定义见 docs/indicators.md",
+                      "rate (numerator/denominator); '—': nothing to count; changes in percentage points;"
+                      " definitions in docs/indicators.md"),
+    "stats.district": ("全区", "district"),
+    "stats.change_prev": ("环比{points}", "vs prev. {points}"),
+    "stats.change_last_year": ("同比{points}", "vs last year {points}"),
+    "evaluate.done": ("{case} 已记录信访人对{stage}的评价：{result}", "{case}: the petitioner's evaluation of {stage} recorded: {result}"),
+    "evaluate.future": ("--on：{case} 的评价日期 {on} 晚于今天（{today}）；请给出评价当天的日期",
+                        "--on: {case}: {on} is after today ({today}); give the day the petitioner evaluated"),
+    "evaluate.excluded": ("CASE：{case} 的状态为 {status}，不计入任何考核指标，不能评价",
+                          "CASE: {case} is {status}: counted in no indicator, it takes no evaluation"),
+    "evaluate.twice": ("--stage：{case} 的{stage}评价已于 {on} 记录；信访人对每个环节只评价一次",
+                       "--stage: {case}: {stage} was already evaluated on {on}; the petitioner evaluates each stage once"),
+    "evaluate.not_yet": ("--stage：{case} 尚未{stage}，还不能评价；受理（或不予受理）后评价受理，答复或办结后评价办理",
+                         "--stage: {case} has had no {stage} yet; acceptance is evaluated once accepted (or declined),"
+                         " handling once replied or closed"),
+    "evaluate.before": ("--on：{case} 的{stage}评价日期 {on} 早于{stage}日期 {since}；请给出评价当天的日期",
+                        "--on: {case}: {on} is before the {stage} on {since}; give the day the petitioner evaluated"),
+    "indicator.volume": ("信访量得分", "volume score"),
+    "indicator.timely_acceptance_rate": ("及时受理率", "timely acceptance rate"),
+    "indicator.on_time_rate": ("按期办结率", "on-time rate"),
+    "indicator.satisfaction_rate": ("群众满意率", "satisfaction rate"),
+    "indicator.evaluation_rate": ("参评率", "evaluation rate"),
+    "indicator.repeat_rate": ("重复信访率", "repeat rate"),
+    "indicator.first_contact_rate": ("初信初访化解率", "first-contact resolution rate"),
     # -- files written with -o (xinfang/files.py) --
     "file.exists": ("{option}: {path} 已存在", "{option}: {path} already exists"),
     "file.exists.fix": ("加 --force 覆盖，或换一个文件名", "add --force to replace it, or choose another name"),
@@ -1111,6 +1143,21 @@ MESSAGES: dict[str, tuple[str, str]] = {
     'help.sanctions.confirm.example': ('xinfang sanctions confirm chronic:车桥镇:2026-09-30', 'xinfang sanctions confirm chronic:车桥镇:2026-09-30'),
     'help.sanctions.dismiss.example': ('xinfang sanctions dismiss chronic:车桥镇:2026-09-30 --reason 案件已移交市级', 'xinfang sanctions dismiss chronic:车桥镇:2026-09-30 --reason 案件已移交市级'),
     'help.sanctions.lift.example': ('xinfang sanctions lift chronic:车桥镇:2026-09-30 --reason 积案已全部办结', 'xinfang sanctions lift chronic:车桥镇:2026-09-30 --reason 积案已全部办结'),
+    'help.evaluate': ('记录信访人本人对受理或办理环节的满意度评价（与经办人办结分开）；每个环节一次。计入群众满意率和参评率。',
+        "Record the petitioner's own evaluation (满意度评价) of a case's acceptance or handling, apart from the clerk's closing; once per stage. It feeds the satisfaction and evaluation rates."),
+    'help.evaluate.case': ('案号', 'Case number.'),
+    'help.evaluate.stage': ('评价的环节：acceptance 受理 | handling 办理', 'acceptance 受理 | handling 办理: what the petitioner evaluates.'),
+    'help.evaluate.result': ('评价结果：satisfied 满意 | basic 基本满意 | unsatisfied 不满意', 'satisfied 满意 | basic 基本满意 | unsatisfied 不满意.'),
+    'help.evaluate.on': ('信访人评价的日期（默认：今天）', 'The day the petitioner evaluated (default: today).'),
+    'help.evaluate.via': ('收集方式：phone 电话 | sms 短信 | in_person 当面 | online 网上', 'How it was collected: phone 电话 | sms 短信 | in_person 当面 | online 网上.'),
+    'help.evaluate.example': ('xinfang evaluate 2026-00001 --stage 办理 --result 满意 --via 电话',
+        'xinfang evaluate 2026-00001 --stage handling --result satisfied --via phone'),
+    'help.stats': ('各乡镇及全区考核指标：及时受理率、按期办结率、群众满意率、参评率、重复信访率、初信初访化解率，各带分子分母（无可计数事项时为“—”），及环比、同比变化。',
+        'Assessment indicators (考核指标) per township and for the district: 及时受理率, 按期办结率, 群众满意率, 参评率, 重复信访率, 初信初访化解率, each with numerator and denominator ("—" when there is nothing to count), and their change on the previous period (环比) and last year (同比).'),
+    'help.stats.month': ('某月，例如 2026-10：其指标及环比（上月）、同比（去年同月）', 'A month, e.g. 2026-10: its indicators, with 环比 (previous month) and 同比 (same month last year).'),
+    'help.stats.year': ('某年，例如 2026：其指标及同比（上一年）', 'A year, e.g. 2026: its indicators, with 同比 (the year before).'),
+    'help.stats.township': ('只看一个乡镇（全区一行保留）', 'One township only (the district line stays).'),
+    'help.stats.example': ('xinfang stats --month 2026-10', 'xinfang stats --month 2026-10'),
     'help.sanctions.check.example': ('xinfang sanctions check 车桥镇 --action 用地审批', 'xinfang sanctions check 车桥镇 --action land-approval'),
     'help.officials.example': ('xinfang officials list --township 车桥镇', 'xinfang officials list --township 车桥镇'),
     'help.officials.add.example': ('xinfang officials add --township 车桥镇 --role 党委书记 --name 王五 --from 2026-01-01', 'xinfang officials add --township 车桥镇 --role secretary --name 王五 --from 2026-01-01'),
