@@ -19,7 +19,8 @@ from xinfang.personal import mask, mask_id, mask_phone  # noqa: F401  (for the c
 ENUMS: dict[str, type[Enum]] = {
     "channel": model.Channel, "level": model.Level, "kind": model.Kind, "status": model.Status,
     "clock": model.Clock, "tier": model.Tier, "sanction": model.SanctionKind, "role": model.Role,
-    "outcome": model.Outcome, "satisfaction": model.Satisfaction,
+    "outcome": model.Outcome, "satisfaction": model.Satisfaction, "evaluation_acceptance": model.Satisfaction,
+    "evaluation_handling": model.Satisfaction, "result": model.Satisfaction, "stage": model.Stage, "via": model.Via,
 }
 BOOLEANS = {"major", "collective", "skip_level", "initial", "signed", "cease_agreement", "provisional", "met",
             "bottom", "exhausted", "published", "allowed"}
@@ -141,7 +142,8 @@ FOLDING = {"summary", "note", "old", "new", "trigger", "effects", "reason", "rea
            "method", "value", "case_list", "months", "charged", "adjustments", "joint", "review_body",
            "decline_ground", "holiday", "triggers"}
 # Columns whose cells hold one item a line (a sanction's triggers).
-MULTILINE = frozenset({"triggers"})
+MULTILINE = frozenset({"triggers", "timely_acceptance_rate", "on_time_rate", "satisfaction_rate", "evaluation_rate",
+                       "repeat_rate", "first_contact_rate"})
 FOLD_MIN = 12  # the narrowest a folding column gets (in terminal columns) before a listing becomes records
 GAP = 2  # between two columns
 
@@ -149,6 +151,8 @@ GAP = 2  # between two columns
 @functools.lru_cache(maxsize=4096)
 def cell_len(text: str) -> int:
     """Columns ``text`` takes on a terminal (a Chinese character two); listings repeat their values."""
+    if text.isascii():
+        return len(text)
     from rich.cells import cell_len as width
 
     return width(text)
@@ -169,6 +173,7 @@ class Listing:
         self.lang, self.title, self.caption = lang, title, caption
         self.headers, self.folding, self.numeric, self.bold_rows = headers, folding, numeric, bold_rows
         self.cells = cells  # text as shown: control characters made visible (but the line breaks kept)
+        self._widths: list[int] | None = None
 
     @classmethod
     def of(cls, rows: list[dict], columns: list[str], lang: str, title: str | None = None,
@@ -177,12 +182,16 @@ class Listing:
         from xinfang.escape import visible
 
         cells = [[visible(display(c, row.get(c), lang), "\n" if c in MULTILINE else "") for c in columns] for row in rows]
-        return cls([visible(label(c, lang)) for c in columns], cells, lang, [c in FOLDING for c in columns], [c in NUMERIC for c in columns], title, caption)
+        return cls([visible(label(c, lang)) for c in columns], cells, lang, [c in FOLDING for c in columns],
+                   [c in NUMERIC for c in columns], title, caption)
 
     def widths(self) -> list[int]:
         """Each column's natural width: its widest line, heading included."""
-        return [max([cell_len(self.headers[i])] + [cell_len(line) for row in self.cells for line in row[i].split("\n")])
-                for i in range(len(self.headers))]
+        if self._widths is None:
+            self._widths = [max([cell_len(self.headers[i])] + [cell_len(line) for row in self.cells
+                                                               for line in row[i].split("\n")])
+                            for i in range(len(self.headers))]
+        return self._widths
 
     def layout(self, width: int) -> list[int] | None:
         """The column widths of a table ``width`` wide, or None when it takes records."""

@@ -6,6 +6,7 @@ figures are checked against numbers worked out by hand.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import shutil
 import subprocess
@@ -267,6 +268,19 @@ def test_report_on_the_demo_ledger(tmp_path, capsys):
     html = (tmp_path / "demo.html").read_text(encoding="utf-8")
     assert "<svg" in html and "正式" in html  # the demo publishes its months
     assert len(re.findall(r'<rect class="this"', html)) == 10
+    # The trend's monthly counts (whole months from the case tally) are the cases received, for a
+    # year up to a day inside a month and for whole years.
+    from xinfang.ledger.db import open_ledger
+    from xinfang.ledger.report import monthly_counts
+
+    ledger = open_ledger(db, "tester")
+    for year, until in ((2026, dt.date(2026, 10, 17)), (2026, dt.date(2026, 11, 26)), (2025, None)):
+        last = until or dt.date(year, 12, 31)
+        direct = dict(ledger.conn.execute(
+            "SELECT CAST(substr(month, 6) AS INTEGER), count(*) FROM cases WHERE year = ? AND received <= ?"
+            " AND status != 'voided' GROUP BY month", (year, last.isoformat())).fetchall())
+        assert monthly_counts(ledger, year, until) == [
+            None if dt.date(year, m, 1) > last else direct.get(m, 0) for m in range(1, 13)]
 
 
 def test_html_bulletin_renders_in_chromium(cli, office, tmp_path):

@@ -85,3 +85,16 @@ def test_a_sanction_of_a_township_whose_name_holds_a_colon_can_be_confirmed(blan
     assert key.startswith("admonishment:开发区:东片:")
     decided = blank_cli.ok("sanctions", "confirm", "--yes", key)
     assert decided["status"] == "confirmed" and decided["township"] == "开发区:东片"
+
+
+@pytest.mark.parametrize("month", ["2025-03", "2025-10", "2026-06", "2026-10", "2026-11"])
+def test_one_months_findings_counted_in_sql_equal_the_rules_over_every_record(demo, month):
+    """``sanctions --month`` and the bulletin count only the month's summons groups in SQL; the
+    findings must be those the rules make of every record for that month."""
+    day = dt.date(2026, 11, 26)
+    cases = [as_case(r) for r in demo.rows(f"SELECT {CASE_COLUMNS} FROM cases")]
+    reference = derive_sanctions(published_months(demo), cases, _overdue(demo, day), clock_results(demo, day),
+                                 demo.policy, day, month)
+    assert findings(demo, day, month) == reference
+    if month == "2026-10":
+        assert any(f.kind == SanctionKind.summons for f in reference)

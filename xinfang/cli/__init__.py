@@ -294,9 +294,10 @@ COMMAND_MODULES = {
     "overdue": "deadlines", "extend": "deadlines", "review": "deadlines", "calendar": "deadlines",
     "rank": "ranking", "sanctions": "ranking", "rewards": "deposits", "officials": "deposits",
     "deposits": "deposits", "export": "exchange", "import": "exchange", "report": "report", "form": "report",
-    "demo": "demo", "audit": "audit", "db": "audit",
+    "demo": "demo", "audit": "audit", "db": "audit", "evaluate": "indicators", "stats": "indicators",
 }
-COMMAND_PACKAGES = ("cases", "setup", "deadlines", "ranking", "deposits", "exchange", "report", "demo", "audit")
+COMMAND_PACKAGES = ("cases", "setup", "deadlines", "ranking", "deposits", "exchange", "report", "demo", "audit",
+                    "indicators")
 _GLOBAL_WITH_VALUE = ("--db", "--today", "--lang", "--user")
 GLOBAL_OPTIONS = (*_GLOBAL_WITH_VALUE, "--version")
 

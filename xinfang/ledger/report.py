@@ -131,11 +131,17 @@ def channel_totals(ledger, month: str, as_of: dt.date) -> tuple[list[dict], list
 
 
 def monthly_counts(ledger, year: int, until: dt.date | None = None) -> list[int | None]:
-    """Cases received in each month of ``year``; months after ``until`` are None (not yet counted)."""
-    rows = ledger.rows("SELECT month, count(*) AS n FROM cases WHERE year = ? AND received <= ?"
-                       " AND status != 'voided' GROUP BY month",
-                       (year, (until or dt.date(year, 12, 31)).isoformat()))
-    by_month = {int(r["month"][5:7]): r["n"] for r in rows}
+    """Cases received in each month of ``year``; months after ``until`` are None (not yet counted).
+    Whole months are read from the case tally (``case_tally``, kept by the ledger's triggers; a
+    voided case is counted nowhere); a month cut short by ``until`` is counted from its cases."""
+    last = until or dt.date(year, 12, 31)
+    by_month = {int(m[5:7]): n for m, n in ledger.conn.execute(
+        "SELECT month, sum(n) FROM case_tally WHERE month BETWEEN ? AND ? AND status != 'voided' GROUP BY month",
+        (f"{year}-01", f"{year}-12"))}
+    if last < month_bounds(f"{last:%Y-%m}")[1] and last.year == year:
+        by_month[last.month] = ledger.scalar(
+            "SELECT count(*) FROM cases WHERE month = ? AND received <= ? AND status != 'voided'",
+            (f"{last:%Y-%m}", last.isoformat()))
     out: list[int | None] = []
     for m in range(1, 13):
         if until is not None and dt.date(year, m, 1) > until:
@@ -155,17 +161,20 @@ def overdue_as_of(ledger, on: dt.date) -> list[dict]:
     both agree. Each row names the responsible unit, never an accused unit.
     """
     from xinfang.ledger.clocks import work_calendar
-    from xinfang.model import WINDOWS
+    from xinfang.ledger.schema import NOT_A_WINDOW
     from xinfang.rules.deadlines import days_late, tier_of
 
     cal, policy = work_calendar(ledger), ledger.policy
+    columns = "k.case_number, k.clock, k.due, k.provisional, c.unit, c.accused IS NOT NULL AS accusation"
     rows = ledger.rows(
-        "SELECT k.case_number, k.clock, k.due, k.provisional, c.unit, c.accused IS NOT NULL AS accusation"
-        " FROM clocks k JOIN cases c"
-        " ON c.number = k.case_number WHERE k.start <= :on AND k.due < :on"
-        " AND (k.done_on IS NULL OR k.done_on > :on)"
-        f" AND k.clock NOT IN ({', '.join(repr(w.value) for w in sorted(WINDOWS))})"
-        " ORDER BY k.due, k.case_number",
+        # Still open: the open duty clocks' own partial index (its condition written out, so that it
+        # applies; the petitioners' windows stay open on every answered case and are not read). Done
+        # after ``on``: the few clocks done since, through the open-clock index.
+        f"SELECT {columns} FROM clocks k INDEXED BY clocks_open_duty JOIN cases c ON c.number = k.case_number"
+        f" WHERE k.done_on IS NULL AND k.{NOT_A_WINDOW} AND k.due < :on AND k.start <= :on"
+        f" UNION ALL SELECT {columns} FROM clocks k JOIN cases c ON c.number = k.case_number"
+        f" WHERE k.done_on > :on AND k.due < :on AND k.start <= :on AND k.{NOT_A_WINDOW}"
+        " ORDER BY 3, 1",
         {"on": on.isoformat()},
     )
     out = []
@@ -241,9 +250,9 @@ def _previous_month(month: str) -> str:
     return f"{year - 1:04d}-12" if mon == 1 else f"{year:04d}-{mon - 1:02d}"
 
 
-def gather_ranking(ledger, month: str) -> dict | None:
+def gather_ranking(ledger, month: str, today: dt.date | None = None) -> dict | None:
     mod = _optional("ranking")
-    return mod.month_ranking(ledger, month) if mod else None
+    return mod.month_ranking(ledger, month, today) if mod else None
 
 
 def gather_sanctions(ledger, month: str, today: dt.date) -> list[dict] | None:
@@ -321,7 +330,7 @@ def gather_bulletin(ledger, month: str, today: dt.date) -> Bulletin:
     trend = {"year": year, "this": monthly_counts(ledger, year, as_of),
              "last": monthly_counts(ledger, year - 1)}
     notes: list[str] = []
-    ranking = gather_ranking(ledger, month)
+    ranking = gather_ranking(ledger, month, today)
     if ranking is None:
         notes.append("ranking")
     bottom = _bottom_streaks(ledger, ranking) if ranking else []

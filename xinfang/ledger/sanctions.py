@@ -73,32 +73,49 @@ FROM counted JOIN judged ON judged.township = counted.township AND judged.month 
 WHERE counted.n >= :summons_min AND judged.decided > 0 AND judged.met < :rate * judged.decided + 0.5
 """
 
+# The same groups of one month (``sanctions --month``, the bulletin): a summons is about its own
+# month, so no other month's cases are read. The month's cases through the month index, each with
+# its on-time clocks.
+ONE_MONTH_RESULTS_SQL = """
+SELECT c.township, c.month,
+       COUNT(CASE WHEN k.met = 1 THEN 1 END) AS n_met,
+       COUNT(CASE WHEN k.met IS NOT NULL OR (k.done_on IS NULL AND k.due < :today) THEN 1 END) AS n_decided
+FROM cases c LEFT JOIN clocks k ON k.case_number = c.number AND k.clock IN ({clocks})
+WHERE c.month = :month AND c.received <= :today{c_township} AND {voided}
+GROUP BY c.township, c.month
+HAVING COUNT(DISTINCT c.number) >= :summons_min AND n_decided > 0 AND n_met < :rate * n_decided + 0.5
+"""
 
-def _month_results(ledger, today: dt.date, township: str | None = None) -> list:
-    """``MonthResults`` of every (township, month) that can reach a summons, counted by SQLite; the
-    case numbers only for those. Equal to ``month_results`` over every case and ``clock_results``
-    for each group it keeps (a test holds the two together)."""
+
+def _month_results(ledger, today: dt.date, township: str | None = None, month: str | None = None) -> list:
+    """``MonthResults`` of every (township, month) that can reach a summons (of ``month`` only, when
+    given), counted by SQLite; the case numbers only for those. Equal to ``month_results`` over
+    every case and ``clock_results`` for each group it keeps (a test holds the two together)."""
     from xinfang.rules.sanctions import MonthResults
 
     policy = ledger.policy
     params = {"today": today.isoformat(), "summons_min": max(policy.summons_min_cases, 1),
-              "rate": policy.summons_on_time_rate, "township": township}
+              "rate": policy.summons_on_time_rate, "township": township, "month": month}
     one = _ONE_TOWNSHIP if township is not None else ""
-    sql = MONTH_RESULTS_SQL.format(
-        # every case: one pass over the table in its order; one township's: through an index
-        scan="" if one else " NOT INDEXED",
-        clocks=_list([c.value for c in ON_TIME_CLOCKS]), township=one.format(t=""), voided=VOIDED, c_township=one.format(t="c."),
-        k_township=" AND case_number IN (SELECT number FROM cases WHERE township = :township)" if one else "")
+    clocks = _list([c.value for c in ON_TIME_CLOCKS])
+    if month is not None:
+        sql = ONE_MONTH_RESULTS_SQL.format(clocks=clocks, c_township=one.format(t="c."), voided=VOIDED)
+    else:
+        sql = MONTH_RESULTS_SQL.format(
+            # every case: one pass over the table in its order; one township's: through an index
+            scan="" if one else " NOT INDEXED",
+            clocks=clocks, township=one.format(t=""), voided=VOIDED, c_township=one.format(t="c."),
+            k_township=" AND case_number IN (SELECT number FROM cases WHERE township = :township)" if one else "")
     groups = {(t, m): (met, decided) for t, m, met, decided in ledger.conn.execute(sql, params)}
     if not groups:
         return []
     numbers: dict[tuple[str, str], list[str]] = {key: [] for key in groups}
     # One pass over the table in its own order (a month's cases through the month index would be
-    # read at random); each group's numbers are sorted at the end.
-    for key in ledger.conn.execute(
-            "SELECT township, month, number FROM cases c" + (" WHERE received <= ? AND township = ?" if one else
-                                                             " NOT INDEXED WHERE received <= ?") + f" AND {VOIDED}",
-            (today.isoformat(), *([township] if township is not None else []))):
+    # read at random; one month's or one township's through their index); each group's numbers
+    # are sorted at the end.
+    where = (" WHERE received <= :today" + one.format(t="") + (" AND month = :month" if month is not None else "")
+             if one or month is not None else " NOT INDEXED WHERE received <= :today")
+    for key in ledger.conn.execute(f"SELECT township, month, number FROM cases c{where} AND {VOIDED}", params):
         found = numbers.get(key[:2])
         if found is not None:
             found.append(key[2])
@@ -160,7 +177,7 @@ def findings(ledger, today: dt.date, month: str | None = None, township: str | N
 
     found = derive_sanctions(published_months(ledger), _cases(ledger, today, township),
                              _overdue(ledger, today, township), (), ledger.policy, today, month,
-                             months=_month_results(ledger, today, township))
+                             months=_month_results(ledger, today, township, month))
     return found if township is None else [f for f in found if f.township == township]
 
 

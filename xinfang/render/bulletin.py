@@ -254,8 +254,10 @@ def _sanctions(b, lang: str) -> Section:
     place = {r["township"]: i for i, r in enumerate(b.ranking["rows"])} if b.ranking else {}
     measures = [m for m in MEASURES if any(k[1] == m for k in groups)]
     measures += sorted({k[1] for k in groups} - set(measures))
-    towns = sorted({k[0] for k in groups},
-                   key=lambda tw: (min(g["rank"] for k, g in groups.items() if k[0] == tw), place.get(tw, 999), tw or ""))
+    first: dict = {}  # township -> the rank of its most serious measure
+    for (tw, _), g in groups.items():
+        first[tw] = min(first.get(tw, g["rank"]), g["rank"])
+    towns = sorted(first, key=lambda tw: (first[tw], place.get(tw, 999), tw or ""))
     cols = [t("township", lang)] + [_label("SanctionKind", m, lang) for m in measures]
     rows = [[tw] + [_sanction_cell(groups.get((tw, m)), lang, b.method["bottom_size"]) for m in measures] for tw in towns]
     in_force = sum(1 for g in groups.values() if g.get("status") in ("in_force", "confirmed"))
