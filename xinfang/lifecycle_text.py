@@ -21,6 +21,11 @@ TEXT: dict[str, tuple[str, str]] = {
     "not_voidable": ("{case} is {status.value} ({status.zh}); only a registration made by mistake, not yet"
                      " answered (registered, accepted, assigned) or not accepted again, is voided (作废)",
                      "correct its facts instead with 'xinfang correct {case} --reason …'"),
+    "correct_voided": ("{case} was voided (已作废)", "a voided case is not corrected; register the letter or visit again"),
+    "correct_no_reply": ("{case} is {status.value} ({status.zh}); no reply is recorded to correct",
+                         "record it with 'xinfang reply {case}'"),
+    "correct_no_result": ("{case} is {status.value} ({status.zh}); it has no result (outcome, satisfaction) to correct",
+                          "record the result with 'xinfang resolve {case}'"),
     "correct_transferred": ("{case} was transferred", "corrections apply to cases of this office"),
     "accused_is_handler": ("{case} is handled by {accused}",
                            "reassign the case before naming that unit or person as accused"),

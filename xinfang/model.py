@@ -118,6 +118,22 @@ class Satisfaction(Labeled):
     unsatisfied = ("unsatisfied", "不满意", "unsatisfied")
 
 
+class Stage(Labeled):
+    """What the petitioner evaluates (满意度评价): the acceptance, or the handling."""
+
+    acceptance = ("acceptance", "受理", "acceptance")
+    handling = ("handling", "办理", "handling")
+
+
+class Via(Labeled):
+    """How the petitioner's evaluation was collected."""
+
+    phone = ("phone", "电话", "phone")
+    sms = ("sms", "短信", "SMS")
+    in_person = ("in_person", "当面", "in person")
+    online = ("online", "网上", "online")
+
+
 class Role(Labeled):
     """Township posts that pay a personal petition deposit."""
 
@@ -241,6 +257,28 @@ class Deadline(NamedTuple):
     calendar_version: str
 
 
+# The indicators a composite ranking may weigh (``rules.indicators.RATES`` holds their definitions).
+COMPOSITE_KEYS = ("volume", "timely_acceptance_rate", "on_time_rate", "satisfaction_rate", "evaluation_rate",
+                  "repeat_rate", "first_contact_rate")
+
+
+def _number(value) -> int | float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ValueError(f"not a number: {value!r}")
+    return value
+
+
+def _composite(raw: dict) -> dict:
+    """``[ranking.composite]``: ``enabled`` and the weights; {} when not enabled."""
+    if not raw.get("enabled", False):
+        return {}
+    weights = {k: _number(v) for k, v in raw.items() if k != "enabled"}
+    unknown = sorted(set(weights) - set(COMPOSITE_KEYS))
+    if unknown:
+        raise ValueError(f"[ranking.composite] knows no {', '.join(unknown)} (use {', '.join(COMPOSITE_KEYS)})")
+    return {k: weights.get(k, 0) for k in COMPOSITE_KEYS}
+
+
 def fen(yuan: float | int | str) -> int:
     """Convert a yuan amount (as given by a user or the policy file) to integer fen, exactly."""
     if type(yuan) is int:  # whole yuan, as the policy file has them: no need to load decimal
@@ -305,6 +343,12 @@ class Policy(NamedTuple):
     uncharged_statuses: frozenset = frozenset()  # statuses no deposit is deducted for
     issuer: str = ""  # the office printed on the bulletin, forms and letters ([office] issuer); "" = default wording
     accusation_deducts: bool = True  # an accusation (检举控告) at the deduction level costs the deposits too
+    uncounted_kinds: frozenset = frozenset()  # kinds the ranking leaves out (建议意见类 by default)
+    bottom_min_score: float = 0  # 后十位 needs at least this score besides its position (0: above zero)
+    evaluation_window_days: int = 30  # 参评率: a closed case evaluated within this many days counts as evaluated
+    # The optional composite ranking: score = volume × the volume score + Σ weight × shortfall of
+    # each indicator (1 − rate; the repeat rate itself), an indicator without a rate adding nothing.
+    composite: dict = {}  # indicator key → weight, and "volume"; empty = the volume ranking
     duplicate_window_days: int = 30  # 疑似重复登记: same name, township and category within this many days
 
     def is_collective(self, people: int) -> bool:
@@ -368,4 +412,9 @@ class Policy(NamedTuple):
             duplicate_window_days=int(case.get("duplicate_window_days", 30)),
             issuer=str(raw.get("office", {}).get("issuer", "")).strip(),
             accusation_deducts=bool(dp.get("accusation_deducts", True)),
+            # Rules files written before the ranking policy named kinds: every kind counts there.
+            uncounted_kinds=frozenset(Kind(x) for x in rk.get("uncounted_kinds", [])),
+            bottom_min_score=_number(rk.get("bottom_min_score", 0)),
+            evaluation_window_days=int(raw.get("indicators", {}).get("evaluation_window_days", 30)),
+            composite=_composite(rk.get("composite", {})),
         )

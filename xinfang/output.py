@@ -18,7 +18,8 @@ from xinfang.personal import mask, mask_id, mask_phone  # noqa: F401  (for the c
 ENUMS: dict[str, type[Enum]] = {
     "channel": model.Channel, "level": model.Level, "kind": model.Kind, "status": model.Status,
     "clock": model.Clock, "tier": model.Tier, "sanction": model.SanctionKind, "role": model.Role,
-    "outcome": model.Outcome, "satisfaction": model.Satisfaction,
+    "outcome": model.Outcome, "satisfaction": model.Satisfaction, "evaluation_acceptance": model.Satisfaction,
+    "evaluation_handling": model.Satisfaction, "result": model.Satisfaction, "stage": model.Stage, "via": model.Via,
 }
 BOOLEANS = {"major", "collective", "skip_level", "initial", "signed", "cease_agreement", "provisional", "met",
             "bottom", "exhausted", "published", "allowed"}
@@ -140,7 +141,8 @@ FOLDING = {"summary", "note", "old", "new", "trigger", "effects", "reason", "rea
            "method", "value", "case_list", "months", "charged", "adjustments", "joint", "review_body",
            "decline_ground", "holiday", "triggers"}
 # Columns whose cells hold one item a line (a sanction's triggers).
-MULTILINE = frozenset({"triggers"})
+MULTILINE = frozenset({"triggers", "timely_acceptance_rate", "on_time_rate", "satisfaction_rate", "evaluation_rate",
+                       "repeat_rate", "first_contact_rate"})
 FOLD_MIN = 12  # the narrowest a folding column gets (in terminal columns) before a listing becomes records
 GAP = 2  # between two columns
 

@@ -354,7 +354,7 @@ def test_clerks_starting_together_after_an_upgrade_apply_the_migration_once(cli,
     clerks at the same moment: one upgrades it, the others wait; nobody is refused."""
     from xinfang.ledger import schema
 
-    guards = "".join(f"DROP TRIGGER {t}_no_update; DROP TRIGGER {t}_no_delete;" for t in schema.APPEND_ONLY)
+    guards = "".join(f"DROP TRIGGER {t}_no_update; DROP TRIGGER {t}_no_delete;" for t in schema.INITIAL_APPEND_ONLY)
     conn = sqlite3.connect(cli.db)
     conn.executescript(guards + "DELETE FROM _sqlite_migrations WHERE name = '0002_append_only_guards';"
                        f"PRAGMA user_version = {schema.MIGRATION_COUNT - 1};")

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from xinfang.model import Case, Level, Status
+from xinfang.model import Case, Kind, Level, Status
 
 ROW_KEYS = {"township", "score", "cases", "position", "bottom", "skip_level", "collective", "repeat",
             "prev_score", "prev_year_score", "change_prev", "change_last_year"}
@@ -78,10 +78,20 @@ def test_rank_table_and_csv_state_the_method_and_the_language(cli):
     assert csv[1].startswith("1,车桥镇,2,1,1,0,0,") and "provisional" in csv[1] and "score = Σ" in csv[1]
 
 
-def test_a_transferred_case_still_counts_against_its_township(cli):
+def test_a_transferred_case_counts_against_its_township_only_when_the_policy_says_so(cli, blank_cli, tmp_path):
     case = cli.register(received="2026-08-03", level="city")["case"]
     cli.ok("transfer", case, "--to", "区法院", "--reason", "属诉讼事项", "--on", "2026-08-05")
-    assert row(rank(cli, "2026-08"), "车桥镇")["score"] == 2
+    assert row(rank(cli, "2026-08"), "车桥镇")["score"] == 0  # another body's matter, by default
+    from xinfang.policy import default_rules_text
+
+    rules = tmp_path / "rules.toml"
+    rules.write_text(default_rules_text().replace('"not_reaccepted", "transferred", "voided"]',
+                                                  '"not_reaccepted", "voided"]'), encoding="utf-8")
+    blank_cli.db = tmp_path / "other.db"
+    assert blank_cli("init", "--rules", str(rules)).code == 0
+    case = blank_cli.register(received="2026-08-03", level="city")["case"]
+    blank_cli.ok("transfer", case, "--to", "区法院", "--reason", "属诉讼事项", "--on", "2026-08-05")
+    assert row(rank(blank_cli, "2026-08"), "车桥镇")["score"] == 2
 
 
 def test_bottom_group_takes_every_tie_at_the_cut_line(blank_cli, tmp_path):
@@ -400,6 +410,7 @@ case_rows = st.lists(
         st.integers(1, 12),
         st.booleans(),
         st.sampled_from([Status.registered, Status.closed, Status.transferred]),
+        st.sampled_from(list(Kind)),
     ),
     max_size=60,
 )
@@ -411,6 +422,9 @@ policies = st.fixed_dictionaries({
     "skip_levels": st.frozensets(st.sampled_from(LEVELS)),
     "bottom_size": st.integers(1, 12),
     "per_10k_residents": st.booleans(),
+    "uncounted_kinds": st.frozensets(st.sampled_from(list(Kind))),
+    "uncounted_statuses": st.frozensets(st.sampled_from([Status.closed, Status.transferred])),
+    "bottom_min_score": st.integers(0, 6),
 })
 
 
@@ -425,17 +439,19 @@ def ledger(cli):
 
 def _insert(led, rows) -> list[Case]:
     cases = []
-    for seq, (month, day, township, level, people, repeat, status) in enumerate(rows, start=1):
+    for seq, (month, day, township, level, people, repeat, status, kind) in enumerate(rows, start=1):
         received = dt.date.fromisoformat(f"{month}-{day:02d}")
         number = f"2026-{seq:05d}"
         repeat_of = "2025-00001" if repeat else None
         led.conn.execute(
             "INSERT INTO cases (number, year, seq, received, month, channel, township, name, people, level, kind,"
             " category, major, summary, collective, skip_level, repeat_of, status)"
-            " VALUES (?, 2026, ?, ?, ?, 'letter', ?, '张三', ?, ?, 'grievance', 'other', 0, 'x', 0, 0, ?, ?)",
-            (number, seq, received.isoformat(), month, township, people, level.value, repeat_of, status.value),
+            " VALUES (?, 2026, ?, ?, ?, 'letter', ?, '张三', ?, ?, ?, 'other', 0, 'x', 0, 0, ?, ?)",
+            (number, seq, received.isoformat(), month, township, people, level.value, kind.value, repeat_of,
+             status.value),
         )
-        cases.append(Case(number, received, township, level, people=people, repeat_of=repeat_of, status=status))
+        cases.append(Case(number, received, township, level, people=people, kind=kind, repeat_of=repeat_of,
+                          status=status))
     return cases
 
 
@@ -443,7 +459,7 @@ def _insert(led, rows) -> list[Case]:
 @given(rows=case_rows, overrides=policies)
 def test_the_aggregate_query_ranks_exactly_as_the_rules_do_from_case_records(ledger, rows, overrides):
     from xinfang.ledger.ranking import compute_ranking, month_tallies
-    from xinfang.rules.ranking import change, rank_month, scores, tally_month
+    from xinfang.rules.ranking import change, counted, rank_month, scores, tally_month
 
     policy = ledger.policy._replace(**overrides)
     ledger._policy = policy
@@ -463,7 +479,8 @@ def test_the_aggregate_query_ranks_exactly_as_the_rules_do_from_case_records(led
             r["bottom"], r["prev_score"], r["change_prev"], r["prev_year_score"]) for r in doc["rows"]]
     assert got == [(r.township, r.score, r.cases, r.skip_level, r.collective, r.repeat, r.position, r.bottom,
                     r.prev_score, change(r.score, r.prev_score), None) for r in expected]
-    assert doc["unranked_cases"] == sum(1 for c in cases if c.township == "外区镇" and c.received.month == 3)
+    assert doc["unranked_cases"] == sum(1 for c in cases if c.township == "外区镇" and c.received.month == 3
+                                        and counted(c, policy))
 
 
 def test_a_level_without_a_weight_is_refused_not_scored_as_zero(cli, ledger):
@@ -473,7 +490,7 @@ def test_a_level_without_a_weight_is_refused_not_scored_as_zero(cli, ledger):
     ledger._policy = ledger.policy._replace(level_weights={Level.district: 1, Level.city: 2})
     ledger.conn.execute("BEGIN")
     try:
-        _insert(ledger, [("2026-03", 2, "车桥镇", Level.national, 1, False, Status.registered)])
+        _insert(ledger, [("2026-03", 2, "车桥镇", Level.national, 1, False, Status.registered, Kind.grievance)])
         with pytest.raises(XinfangError, match="no ranking weight"):
             month_tallies(ledger, ["2026-03"])
     finally:

@@ -137,3 +137,45 @@ def test_a_script_must_say_yes_to_publish_settle_and_confirm(cli):
         assert res.code == 1 and res.err.count("\n") == 1 and "--yes" in res.err, res.err
         assert cli.counts() == before
     assert cli.ok("rank", "--month", "2026-08", "--publish", "--yes", today="2026-09-05")["published"] is True
+
+
+# --- corrections of every field, by new events ---------------------------------------------------
+
+
+def test_summary_reply_outcome_and_satisfaction_are_corrected_by_new_events(cli):
+    case = cli.register(received="2026-11-02")["case"]
+    cli.ok("assign", case, "--unit", "车桥镇", "--leader", "王镇长", "--on", "2026-11-03")
+    cli.ok("reply", case, "--on", "2026-11-04", "--summary", "已告知")
+    early = cli("correct", case, "--outcome", "support", "--reason", "结果录错")
+    assert early.code == 1 and "--outcome" in early.err and "resolve" in early.err
+    fixed = cli.ok("correct", case, "--summary", "征地补偿款少付两万元", "--reply", "已当面告知处理意见",
+                   "--reason", "录入不全")
+    assert fixed["changed"]["summary"][1] == "征地补偿款少付两万元"
+    assert fixed["changed"]["reply"] == ["已告知", "已当面告知处理意见"]
+    cli.ok("resolve", case, "--on", "2026-11-05", "--outcome", "reject", "--summary", "不支持")
+    result = cli.ok("correct", case, "--outcome", "support", "--satisfaction", "满意", "--reason", "结果录错")
+    assert result["changed"] == {"outcome": ["reject", "support"], "satisfaction": [None, "satisfied"]}
+    shown = cli.ok("show", case)
+    assert shown["outcome"] == "support" and shown["summary"] == "征地补偿款少付两万元"
+    corrections = [(e["field"], e["old"], e["new"]) for e in shown["history"] if e["action"] == "correct"]
+    assert ("reply", "已告知", "已当面告知处理意见") in corrections and ("outcome", "reject", "support") in corrections
+    # the original reply stays in the history, and the corrected words are found
+    assert any(e["action"] == "reply" and e["note"] == "已告知" for e in shown["history"])
+    assert [c["case"] for c in cli.ok("cases", "--text", "当面告知")] == [case]
+    assert cli.ok("audit", "verify")["ok"] is True
+
+
+def test_a_corrected_received_date_counts_the_notice_clock_again(cli):
+    case = cli.register(received="2026-11-02")["case"]
+    assert cli.ok("show", case)["deadlines"][0]["due"] == "2026-11-17"
+    cli.ok("correct", case, "--received", "2026-11-09", "--reason", "收信日期录错")
+    (notice,) = cli.ok("show", case)["deadlines"]
+    assert notice["clock"] == "notice" and notice["start"] == "2026-11-09" and notice["due"] == "2026-11-24"
+    assert case in cli("overdue", "--csv", today="2026-11-26").out  # now late on the corrected count
+    cli.ok("accept", case, "--told", "written", "--on", "2026-11-20")
+    cli.ok("correct", case, "--received", "2026-11-03", "--reason", "再次核对：11月3日收信")
+    (notice,) = [c for c in cli.ok("show", case)["deadlines"] if c["clock"] == "notice"]
+    assert notice["due"] == "2026-11-18" and notice["met"] is False  # accepted 11-20: late against the true date
+    late = cli("correct", case, "--received", "2026-11-21", "--reason", "x")
+    assert late.code == 1 and "--received" in late.err
+    assert cli.ok("audit", "verify")["ok"] is True

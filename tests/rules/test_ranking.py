@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from xinfang.messages import bilingual, wording
-from xinfang.model import Case, Level, Status, Township
+from xinfang.model import Case, Kind, Level, Status, Township
 from xinfang.policy import default_rules_text, load_policy_text
 from xinfang.rules.ranking import (
     RankRow,
@@ -123,9 +123,39 @@ def test_only_cases_received_in_the_month_count():
     assert row(rank_month("2026-03", cases, ROSTER, POLICY), "车桥镇").cases == 2
 
 
-def test_a_transferred_case_still_counts_against_its_township():
-    cases = [case("C-1", "泾口镇", "city", status=Status.transferred)]
-    assert row(rank_month("2026-03", cases, ROSTER, POLICY), "泾口镇").score == 2
+def test_what_counts_is_the_policys_choice_suggestions_and_transferred_cases_not_by_default():
+    transferred = [case("C-1", "泾口镇", "city", status=Status.transferred)]
+    assert row(rank_month("2026-03", transferred, ROSTER, POLICY), "泾口镇").score == 0
+    counting = POLICY._replace(uncounted_statuses=frozenset({Status.declined}))
+    assert row(rank_month("2026-03", transferred, ROSTER, counting), "泾口镇").score == 2
+    suggestion = [case("C-2", "泾口镇", "city")._replace(kind=Kind.suggestion)]
+    assert row(rank_month("2026-03", suggestion, ROSTER, POLICY), "泾口镇").score == 0
+    assert row(rank_month("2026-03", suggestion, ROSTER, POLICY._replace(uncounted_kinds=frozenset())),
+               "泾口镇").score == 2
+
+
+def test_the_bottom_group_needs_the_policys_minimum_score():
+    cases = [case("C-1", "泾口镇", "city"), case("C-2", "车桥镇")]  # 2 and 1 points
+    rows = rank_month("2026-03", cases, ROSTER, POLICY._replace(bottom_min_score=2))
+    assert [r.township for r in rows if r.bottom] == ["泾口镇"]
+    assert [r.township for r in rank_month("2026-03", cases, ROSTER, POLICY) if r.bottom] == ["泾口镇", "车桥镇"]
+
+
+def test_the_composite_score_adds_each_rate_shortfall_by_its_weight():
+    from xinfang.rules.ranking import composite_score
+
+    weights = {"volume": 1, "on_time_rate": 10, "repeat_rate": 20, "satisfaction_rate": 5}
+    policy = POLICY._replace(composite=weights)
+    # 3 + 10 × (1 − 0.5) + 20 × 0.25 + satisfaction unknown (adds nothing)
+    assert composite_score(3, {"on_time_rate": 0.5, "repeat_rate": 0.25, "satisfaction_rate": None}, policy) == 13
+    cases = [case("C-1", "泾口镇", "city"), case("C-2", "车桥镇")]
+    rates = {"车桥镇": {"on_time_rate": 0.0}}  # 1 + 10: now worse than 泾口镇's 2
+    rows = rank_month("2026-03", cases, ROSTER, policy)
+    assert row(rows, "泾口镇").score == 2
+    from xinfang.rules.ranking import rank_tallies, tally_month
+
+    ranked = rank_tallies("2026-03", tally_month("2026-03", cases, policy), ROSTER, policy, rates=rates)
+    assert [r.township for r in ranked[:2]] == ["车桥镇", "泾口镇"] and ranked[0].score == 11
 
 
 def test_cases_outside_the_roster_are_reported_not_ranked():
@@ -245,6 +275,13 @@ def test_method_states_weights_month_and_publication():
         "得分 = Σ 层级权重(区1、市2、省3、国家5) × 集体访(≥5人)×2 + 重复访 +1; 后10位 = 名次1–10且得分>0"
         " / score = Σ level weight (district 1, city 2, province 3, national 5) × 2 if collective (≥5 people)"
         " + 1 if repeat; bottom group = positions 1–10 with score > 0")
+    assert "且得分>0、≥3" in wording(method(POLICY._replace(bottom_min_score=3), "2026-03", False)["formula"])
+    # what counts, and the composite's weights when enabled, are stated too
+    assert m["uncounted_kinds"] == ["suggestion"] and "transferred" in m["uncounted_statuses"]
+    assert "建议意见类" in wording(m["cases_counted"]) and "转送" in wording(m["cases_counted"])
+    assert m["composite"] is None
+    mixed = method(POLICY._replace(composite={"volume": 1, "on_time_rate": 10}), "2026-03", False)
+    assert mixed["composite"] == {"volume": 1, "on_time_rate": 10} and "按期办结率10" in wording(mixed["formula"])
     assert method(PER_10K, "2026-03", published=True)["status"] == "published"
     assert "per 10,000 residents" in bilingual(method(PER_10K, "2026-03", True)["formula"])
     assert "按每万人口计" in wording(method(PER_10K, "2026-03", True)["formula"])

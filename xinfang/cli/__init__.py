@@ -294,9 +294,10 @@ COMMAND_MODULES = {
     "overdue": "deadlines", "extend": "deadlines", "review": "deadlines", "calendar": "deadlines",
     "rank": "ranking", "sanctions": "ranking", "rewards": "deposits", "officials": "deposits",
     "deposits": "deposits", "export": "exchange", "import": "exchange", "report": "report", "form": "report",
-    "demo": "demo", "audit": "audit", "db": "audit",
+    "demo": "demo", "audit": "audit", "db": "audit", "evaluate": "indicators", "stats": "indicators",
 }
-COMMAND_PACKAGES = ("cases", "setup", "deadlines", "ranking", "deposits", "exchange", "report", "demo", "audit")
+COMMAND_PACKAGES = ("cases", "setup", "deadlines", "ranking", "deposits", "exchange", "report", "demo", "audit",
+                    "indicators")
 _GLOBAL_WITH_VALUE = ("--db", "--today", "--lang", "--user")
 GLOBAL_OPTIONS = (*_GLOBAL_WITH_VALUE, "--version")
 
@@ -349,6 +350,8 @@ def run(argv: list[str] | None = None) -> int:
             from xinfang.cli.localize import localize
 
             localize(command, STATE.lang)
+            if at_keyboard():
+                ask_for_missing(command)
         # Typer ends an interrupted command with exit 130 and no message, and a command whose reader
         # went away ('xinfang cases | head -1') with exit 1 and no traceback from the last flush.
         code = command.main(args=argv, prog_name="xinfang", standalone_mode=False)
@@ -397,6 +400,16 @@ def at_keyboard() -> bool:
         return sys.stdin.isatty()
     except (AttributeError, ValueError):  # no stdin, or a closed one
         return False
+
+
+def ask_for_missing(command) -> None:
+    """At a terminal, a required option left out is asked for instead of refused: the question is
+    its help as worded for the user (with the choices and their Chinese labels)."""
+    for param in getattr(command, "params", ()):
+        if param.param_type_name == "option" and param.required and not getattr(param, "prompt", None):
+            param.prompt = (param.help or param.name).rstrip("。.")
+    for sub in getattr(command, "commands", {}).values():
+        ask_for_missing(sub)
 
 
 def confirm(yes: bool, command: str, code: str, **params) -> None:

@@ -332,6 +332,11 @@ def correct(
     kind: Annotated[Optional[str], typer.Option("--kind", help="Corrected kind.")] = None,
     major: Annotated[Optional[bool], typer.Option("--major/--general", help="Mark as major or general matter.")] = None,
     accused: Annotated[Optional[str], typer.Option("--accused", help="Name the unit or person an accusation accuses.")] = None,
+    summary: Annotated[Optional[str], typer.Option("--summary", help="Corrected summary of the request, facts and reasons.")] = None,
+    point: Annotated[Optional[str], typer.Option("--point", help="Corrected outreach reception point.")] = None,
+    reply: Annotated[Optional[str], typer.Option("--reply", help="Corrected text of the latest reply told to the petitioner.")] = None,
+    outcome: Annotated[Optional[str], typer.Option("--outcome", help="Corrected outcome of a concluded case.")] = None,
+    satisfaction: Annotated[Optional[str], typer.Option("--satisfaction", help="Corrected satisfaction of a concluded case.")] = None,
     reveal: RevealOpt = False,
     json_: JsonOpt = False,
 ):
@@ -345,10 +350,14 @@ def correct(
     today = STATE.today
     fields = _parse_fields(ledger, received=received, channel=channel, township=township, name=name,
                            category=category, id_number=id_number, phone=phone, address=address, people=people,
-                           level=level, kind=kind, major=major, accused=accused)
+                           level=level, kind=kind, major=major, accused=accused, summary=summary, point=point)
+    fields["outcome"] = parse.choice(Outcome, outcome, "--outcome") if outcome is not None else None
+    fields["satisfaction"] = (parse.choice(Satisfaction, satisfaction, "--satisfaction")
+                              if satisfaction is not None else None)
+    told = parse.parse_text(reply, "--reply", 4000) if reply is not None else None
     why = parse.parse_text(reason, "--reason", 1000)
     with ledger.write():
-        result = correct_case(ledger, case, fields, why, today)
+        result = correct_case(ledger, case, fields, why, today, told)
         if reveal:
             from xinfang.ledger.reveals import record_reveal
 

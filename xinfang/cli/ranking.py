@@ -11,7 +11,9 @@ from xinfang.cli import STATE, CsvOpt, JsonOpt, YesOpt, app, fmt
 from xinfang.errors import XinfangError
 
 RANK_COLUMNS = ["position", "township", "score", "cases", "skip_level", "collective", "repeat", "prev_score",
-                "change_prev", "prev_year_score", "change_last_year", "bottom"]
+                "change_prev", "prev_year_score", "change_last_year", "bottom", "timely_acceptance_rate",
+                "on_time_rate", "satisfaction_rate", "evaluation_rate", "repeat_rate"]
+RATE_COLUMNS = RANK_COLUMNS[-5:]
 # On screen the counts get their own keys: skip_level and collective are yes/no flags on a case.
 TABLE_COLUMNS = [{"skip_level": "skip_level_cases", "collective": "collective_cases"}.get(c, c) for c in RANK_COLUMNS]
 SANCTION_COLUMNS = ["id", "township", "sanction", "status", "start", "end", "effects", "trigger"]
@@ -51,7 +53,7 @@ def rank(
         with ledger.write():
             doc = publish_month(ledger, the_month, today)
     else:
-        doc = month_ranking(ledger, the_month)
+        doc = month_ranking(ledger, the_month, today)
     zh = STATE.lang == "zh"
     if doc.get("unranked_cases"):
         sys.stderr.write((f"提示：{doc['unranked_cases']} 件信访事项的属地不在乡镇名册中，未计入排名" if zh else
@@ -81,7 +83,8 @@ def rank(
         bottom = [r["township"] for r in doc["rows"] if r["bottom"]]
         message = (f"已公布 {doc['month']} 排名；后{doc['method']['bottom_size']}位：{'、'.join(bottom) or '无'}" if zh
                    else f"Published the {doc['month']} ranking; bottom group: {', '.join(bottom) or 'none'}")
-    rows = [{**r, "skip_level_cases": r["skip_level"], "collective_cases": r["collective"]} for r in doc["rows"]]
+    rows = [{**r, "skip_level_cases": r["skip_level"], "collective_cases": r["collective"],
+             **{k: "—" if r.get(k) is None else f"{r[k]:.0%}" for k in RATE_COLUMNS}} for r in doc["rows"]]
     emit(doc, out, STATE.lang, rows=rows, columns=TABLE_COLUMNS, title=title, caption=formula, message=message)
 
 

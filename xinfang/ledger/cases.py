@@ -381,17 +381,24 @@ def extend_deadline(ledger, number: str, clock: Clock, days: int, reason: str, o
             "on": on.isoformat(), "approved_by": approved_by, "told_on": told_on.isoformat() if told_on else None}
 
 
-def correct_case(ledger, number: str, fields: dict, reason: str, today: dt.date) -> dict:
-    """Correct registered facts (level, township, …) by new events; derived values follow."""
+# What the petitioner was told that a correction may change: the case's result columns.
+RESULT_FIELDS = ("outcome", "satisfaction")
+
+
+def correct_case(ledger, number: str, fields: dict, reason: str, today: dt.date, reply: str | None = None) -> dict:
+    """Correct registered facts (level, township, summary, …), the result told to the petitioner
+    (outcome, satisfaction) or the text of the reply (``reply``) by new events; derived values and
+    the clocks the registration started follow, as registering the corrected facts derives them."""
     row = get_case(ledger, number)
+    result = {k: stored(fields.pop(k)) for k in RESULT_FIELDS if fields.get(k) is not None}
     merged = {k: _parse_back(k, row[k]) for k in CASE_FIELDS}
     merged.update({k: v for k, v in fields.items() if v is not None})
     if merged["kind"] != Kind.accusation and merged["accused"] and fields.get("accused") is None:
         fields = {**fields, "accused": ""}  # no longer an accusation: it accuses no one
         merged["accused"] = None
     correction = lc.Correct(merged["accused"], merged["received"], merged["kind"] == Kind.accusation,
-                            protected_for(ledger, merged["accused"]))
-    decide(ledger, case_state(ledger, row), correction, today)
+                            protected_for(ledger, merged["accused"]), reply=reply is not None, result=bool(result))
+    step = decide(ledger, case_state(ledger, row), correction, today)
     check_case_fields(ledger, merged, today)
     new = {k: stored(merged[k]) for k in fields if fields[k] is not None}
     if fields.get("accused") == "":
@@ -399,19 +406,39 @@ def correct_case(ledger, number: str, fields: dict, reason: str, today: dt.date)
     if "received" in new:
         new["month"] = merged["received"].strftime("%Y-%m")
     new.update({k: stored(v) for k, v in derived(ledger, merged, exclude=row["number"]).items()})
+    new.update(result)
     changed = {k: v for k, v in new.items() if stored(row.get(k)) != v}
-    if not changed:
+    told = told_text(ledger, row["number"]) if reply is not None else None
+    if not changed and (reply is None or reply == told):
         raise XinfangError("correct: nothing to change", fix="give at least one field with a new value")
     from xinfang.ledger.deposits import check_case_correction
     check_case_correction(ledger, row, changed)  # a settled year's deposits stay as settled
-    update_case(ledger, row, changed, "correct", reason)
+    if changed:
+        update_case(ledger, row, changed, "correct", reason)
+    if reply is not None and reply != told:
+        ledger.event("correct", row["number"], "reply", told, reply, reason)
+        changed["reply"] = reply
+    record_step(ledger, row, step)  # the registration's clocks, counted again from a corrected received date
+    if {"township", "category", "id_number", "received"} & changed.keys():
+        # The later cases of the old matter, and of the new one, are linked again.
+        for matter in (row, {**row, **changed}):
+            relink_matter(ledger, matter, "correct", f"{row['number']}: {reason}")
     if {"level", "township", "received", "kind"} & changed.keys():  # kind: the accusation_deducts policy
         # Deposits follow the corrected facts: the old and the new township, in the case's year.
         from xinfang.ledger.deposits import reconcile_deposits
 
         reconcile_deposits(ledger, today, sorted({row["township"], changed.get("township", row["township"])}),
                            row["year"])
-    return {"case": row["number"], "changed": {k: [row.get(k), v] for k, v in changed.items()}}
+    before = {**row, "reply": told}
+    return {"case": row["number"], "changed": {k: [before.get(k), v] for k, v in changed.items()},
+            "deadlines": [deadline_json(c) for c in step.started]}
+
+
+def told_text(ledger, number: str) -> str | None:
+    """The text of the latest reply told to the petitioner: the reply's note, or its correction."""
+    return ledger.scalar("SELECT CASE WHEN action = 'correct' THEN new ELSE note END FROM events"
+                         " WHERE case_number = ? AND (action = 'reply' OR (action = 'correct' AND field = 'reply'))"
+                         " ORDER BY id DESC LIMIT 1", (number,))
 
 
 def _parse_back(field: str, value):
@@ -469,9 +496,10 @@ def list_cases(ledger, township: str | None = None, status: Status | None = None
         where.append("phone = ?")
         params.append(phone)
     for word in words:
-        where.append(f"(summary LIKE ? ESCAPE '\\' OR number IN (SELECT case_number FROM events WHERE action IN"
-                     f" ({', '.join('?' * len(TOLD_ACTIONS))}) AND note LIKE ? ESCAPE '\\')) AND {shown_to_sql(ledger)}")
-        params += [_like(word), *TOLD_ACTIONS, _like(word), word]
+        where.append(f"(summary LIKE ? ESCAPE '\\' OR number IN (SELECT case_number FROM events WHERE (action IN"
+                     f" ({', '.join('?' * len(TOLD_ACTIONS))}) AND note LIKE ? ESCAPE '\\')"
+                     f" OR (action = 'correct' AND field = 'reply' AND new LIKE ? ESCAPE '\\'))) AND {shown_to_sql(ledger)}")
+        params += [_like(word), *TOLD_ACTIONS, _like(word), _like(word), word]
     if township:
         where.append(f"township = ? AND {shown_to_sql(ledger)}")
         params += [township, township]

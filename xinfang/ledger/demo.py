@@ -11,7 +11,7 @@ import datetime as dt
 import random
 from typing import Callable
 
-from xinfang.model import Channel, Kind, Level, Outcome, Satisfaction, Told
+from xinfang.model import Channel, Kind, Level, Outcome, Satisfaction, Stage, Told, Via
 from xinfang.parse import id_check_digit
 
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段雷钱汤尹黎易常武乔贺赖龚文"
@@ -60,6 +60,8 @@ def build_cases(ledger, rng: random.Random, today: dt.date, progress: Callable[[
     towns = ledger.ref.township_names
     weights = [0.0 if t in QUIET else HOT.get(t, 1.0) for t in towns]
     petitioners: list[tuple[str, str, str, str]] = []  # (name, id, township, category) who may come again
+    # The petitioners' own evaluations draw from a stream of their own: the cases stay as they were.
+    asked = random.Random(f"{today}:evaluations")
     count = 0
     for year in DemoPlan.years:
         for month in range(1, 13):
@@ -69,15 +71,24 @@ def build_cases(ledger, rng: random.Random, today: dt.date, progress: Callable[[
             days = (dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)).day
             # One transaction a month: the sample is built, not recorded command by command.
             with ledger.write():
-                count += _month_cases(ledger, rng, today, year, month, n, days, towns, weights, petitioners)
+                count += _month_cases(ledger, rng, today, year, month, n, days, towns, weights, petitioners, asked)
             progress(n)
     return count
 
 
 def _month_cases(ledger, rng: random.Random, today: dt.date, year: int, month: int, n: int, days: int,
-                 towns: list[str], weights: list[float], petitioners: list[tuple[str, str, str, str]]) -> int:
-    """Register and handle one month's ``n`` cases (inside the caller's write)."""
+                 towns: list[str], weights: list[float], petitioners: list[tuple[str, str, str, str]],
+                 asked: random.Random) -> int:
+    """Register and handle one month's ``n`` cases (inside the caller's write); ``asked`` draws the
+    petitioners' evaluations."""
     from xinfang.ledger.cases import accept_case, assign_case, register_case, reply_case, resolve_case
+    from xinfang.ledger.indicators import evaluate_case
+
+    def evaluation(number: str, stage: Stage, since: dt.date, share: float) -> None:
+        on = since + dt.timedelta(days=asked.choice((0, 1, 3, 7, 15, 29, 45)))
+        if asked.random() < share and on <= today:
+            evaluate_case(ledger, number, stage, asked.choices(list(Satisfaction), [62, 26, 12])[0], on,
+                          asked.choice(list(Via)), today)
 
     for _ in range(n):
         received = dt.date(year, month, rng.randint(1, days))
@@ -111,6 +122,7 @@ def _month_cases(ledger, rng: random.Random, today: dt.date, year: int, month: i
         on = received + dt.timedelta(days=rng.choice((0, 1, 1, 2, 3)))
         if on <= today and not registered["final_case"]:  # 不再受理: nothing to handle
             accept_case(ledger, number, on, Told.written, today)
+            evaluation(number, Stage.acceptance, on, 0.5)
             assign_case(ledger, number, unit, _name(rng), [], on, today)
             reply_on = on + dt.timedelta(days=rng.choice((2, 3, 4, 5, 6, 9, 14)))
             if reply_on < today - dt.timedelta(days=10) or rng.random() < 0.5 and reply_on <= today:
@@ -120,6 +132,7 @@ def _month_cases(ledger, rng: random.Random, today: dt.date, year: int, month: i
                     resolve_case(ledger, number, close_on, rng.choice(list(Outcome)), "已办结，信访人签字",
                                  rng.random() < 0.85,
                                  rng.choices(list(Satisfaction), [60, 30, 10])[0], rng.random() < 0.3, today)
+                    evaluation(number, Stage.handling, close_on, 0.8)
     return n
 
 

@@ -95,7 +95,8 @@ def window_note(why: str) -> str:
     return "objection made in time" if why == "objection" else f"{why} requested in time"
 
 
-RESTART_NOTES = {"rereview_window": "re-review request window", "reassignment": "assigned again"}
+RESTART_NOTES = {"rereview_window": "re-review request window", "reassignment": "assigned again",
+                 "correction": "received date corrected"}
 
 
 def clock_events(number: str, effect) -> tuple | None:
@@ -149,6 +150,17 @@ def record(ledger, row: dict, step: lc.Step) -> None:
                  number, c.clock.value))
             ledger.event("clock", number, c.clock.value, e.old_due.isoformat(), c.due.isoformat(),
                          f"{RESTART_NOTES[e.why]}: {start_note(c)}")
+            provisional(ledger, number, c)
+        elif isinstance(e, lc.RecountClock):
+            c = e.state
+            conn.execute("UPDATE clocks SET start = ?, due = ?, provisional = ?, calendar_version = ?, met = ?"
+                         " WHERE case_number = ? AND clock = ?",
+                         (c.start.isoformat(), c.due.isoformat(), int(c.provisional), c.version,
+                          None if c.met is None else int(c.met), number, c.clock.value))
+            ledger.event("clock-recompute", number, c.clock.value, e.old_due.isoformat(), c.due.isoformat(),
+                         f"{RESTART_NOTES['correction']}: {start_note(c)}")
+            if c.met is not None and c.met != e.old_met:
+                _clock_event(ledger, number, lc.JudgeClock(c.clock, c.done_on, c.met, c.due))
             provisional(ledger, number, c)
         elif isinstance(e, (lc.JudgeClock, lc.CloseWindow)):
             met = e.met if isinstance(e, lc.JudgeClock) else True

@@ -10,10 +10,10 @@ the tally to. The query yields the per-township tallies that ``xinfang.rules.ran
 orders into positions and the bottom group, exactly as ``rank_month`` would from case records.
 
 Which cases count: every case received in the month and attributed to the township, in every
-status but those the policy leaves out (``uncounted_statuses``: 不予受理, 不再受理). A transferred case
-(转送) counts: the ranking measures the petitions lodged about a township's land under territorial
-responsibility (属地负责); a transfer decides who handles the matter, not where it arose. This is the
-rule of ``xinfang.rules.ranking``; the tally counts per status, so the SQL applies it as a filter.
+status and kind but those the policy leaves out (``uncounted_statuses``: 不予受理, 不再受理, 转送 —
+a transferred matter belongs to another body; ``uncounted_kinds``: 建议意见类, which 条例 art. 29
+encourages), never a voided one. This is the rule of ``xinfang.rules.ranking.counted``; the tally
+counts per status and kind, so the SQL applies it as a filter.
 
 A published month (``published_months``) is frozen: its rows, method and comparisons are stored as
 published and shown from there; later corrections of cases never change them.
@@ -26,6 +26,7 @@ import json
 
 from xinfang.errors import XinfangError
 from xinfang.model import Level, Policy
+from xinfang.rules.ranking import VOIDED
 
 # The scoring query: one pass over its source's rows of the months, grouped in the order of the
 # source's key (month, township, …), so SQLite groups without sorting. ``{n}`` is the number of
@@ -41,7 +42,7 @@ SELECT month, township,
        SUM({repeats}) AS repeats,
        SUM(CASE WHEN {weighted} THEN 0 ELSE {n} END) AS unweighted
 FROM {table}
-WHERE month IN ({months}) AND status NOT IN ({uncounted})
+WHERE month IN ({months}) AND status NOT IN ({uncounted}) AND {kinds}
 GROUP BY month, township
 """
 COLLECTIVE = "CASE WHEN people >= :collective_people THEN {n} ELSE 0 END"
@@ -75,14 +76,19 @@ def score_query(policy: Policy, months: list[str], source: str = "tally") -> tup
     skip = f"level IN ({', '.join(f':skip_{lv.value}' for lv in skip_levels)})" if skip_levels else "0"
     for i, month in enumerate(months):
         params[f"month_{i}"] = month
-    uncounted = sorted(s.value for s in policy.uncounted_statuses)
+    uncounted = sorted({s.value for s in policy.uncounted_statuses} | {VOIDED})
     for i, status in enumerate(uncounted):
         params[f"uncounted_{i}"] = status
+    kinds = sorted(k.value for k in policy.uncounted_kinds)
+    for i, kind in enumerate(kinds):
+        params[f"uncounted_kind_{i}"] = kind
     table, n, repeats = SOURCES[source]
     sql = SCORE_SQL.format(weight=weight, weighted=weighted, skip=skip, table=table, n=n, repeats=repeats,
                            collective=COLLECTIVE.format(n=n),
                            months=", ".join(f":month_{i}" for i in range(len(months))),
-                           uncounted=", ".join(f":uncounted_{i}" for i in range(len(uncounted))) or "NULL")
+                           uncounted=", ".join(f":uncounted_{i}" for i in range(len(uncounted))) or "NULL",
+                           kinds=f"kind NOT IN ({', '.join(f':uncounted_kind_{i}' for i in range(len(kinds)))})"
+                           if kinds else "1")
     return sql, params
 
 
@@ -157,24 +163,33 @@ def _comparison_scores(ledger, months: list[str]) -> tuple[dict, list[str]]:
     return known, to_query
 
 
-def compute_ranking(ledger, month: str, published: bool = False) -> dict:
+def compute_ranking(ledger, month: str, published: bool = False, today: dt.date | None = None) -> dict:
     """The ranking of ``month`` from the current cases: the JSON document of ``rank``.
 
     One aggregate query scores the month together with its comparison months (previous month, same
     month last year), except those that are published (their frozen scores are used) or that precede
-    the ledger's first case (None: no record is not a zero).
+    the ledger's first case (None: no record is not a zero). Each row carries the month's rates
+    (``rules.indicators.RANK_RATES``, as known ``today``); a composite policy scores with them.
     """
+    from xinfang.ledger.indicators import month_rates
+    from xinfang.rules.indicators import EMPTY, RANK_RATES
     from xinfang.rules.ranking import change, method, previous_month, rank_tallies, same_month_last_year, tally_scores
 
     policy = ledger.policy
+    today = today or dt.date.today()
     townships = ledger.ref.townships
     prev, last_year = previous_month(month), same_month_last_year(month)
     known, to_query = _comparison_scores(ledger, [prev, last_year])
     tallies = month_tallies(ledger, [month] + to_query)
-    scores = {**known, **{other: tally_scores(tallies[other], townships, policy) for other in to_query}}
-    rows = rank_tallies(month, tallies[month], townships, policy, scores.get(prev), scores.get(last_year))
+    rates = {m: {t: r.values() for t, r in month_rates(ledger, m, today).items()}
+             for m in ([month] + to_query if policy.composite else [month])}
+    scores = {**known, **{other: tally_scores(tallies[other], townships, policy, rates.get(other))
+                          for other in to_query}}
+    rows = rank_tallies(month, tallies[month], townships, policy, scores.get(prev), scores.get(last_year),
+                        rates[month])
     roster = {t.name for t in townships}
     unranked = sum(t.cases for name, t in tallies[month].items() if name not in roster)
+    empty = EMPTY.values()
     return {
         "month": month,
         "published": published,
@@ -187,6 +202,7 @@ def compute_ranking(ledger, month: str, published: bool = False) -> dict:
                 "bottom": r.bottom, "skip_level": r.skip_level, "collective": r.collective, "repeat": r.repeat,
                 "prev_score": r.prev_score, "change_prev": change(r.score, r.prev_score),
                 "prev_year_score": r.prev_year_score, "change_last_year": change(r.score, r.prev_year_score),
+                **{k: _rounded(rates[month].get(r.township, empty)[k]) for k in RANK_RATES},
             }
             for r in rows
         ],
@@ -194,20 +210,35 @@ def compute_ranking(ledger, month: str, published: bool = False) -> dict:
     }
 
 
-def month_ranking(ledger, month: str) -> dict:
-    """``rank --month``: the frozen rows of a published month, else the provisional ranking."""
+def _rounded(value: float | None) -> float | None:
+    return None if value is None else round(value, 4)
+
+
+def month_ranking(ledger, month: str, today: dt.date | None = None) -> dict:
+    """``rank --month``: the frozen rows of a published month, else the provisional ranking. A month
+    published before the rates were part of the ranking shows them as computed now."""
     stored = published_row(ledger, month)
     if stored is not None:
+        rows = stored["rows"]
+        from xinfang.rules.indicators import RANK_RATES
+
+        if rows and any(k not in rows[0] for k in RANK_RATES):
+            from xinfang.ledger.indicators import month_rates
+            from xinfang.rules.indicators import EMPTY
+
+            rates = month_rates(ledger, month, today or dt.date.today())
+            rows = [{**r, **{k: _rounded(rates.get(r["township"], EMPTY).values()[k]) for k in RANK_RATES}}
+                    for r in rows]
         return {
             "month": month,
             "published": True,
             "provisional": False,
             "published_on": stored["published_on"],
             "method": stored["method"],
-            "rows": stored["rows"],
+            "rows": rows,
             "unranked_cases": stored["method"].get("unranked_cases", 0),
         }
-    return compute_ranking(ledger, month)
+    return compute_ranking(ledger, month, today=today)
 
 
 def publish_month(ledger, month: str, today: dt.date) -> dict:
@@ -230,7 +261,7 @@ def publish_month(ledger, month: str, today: dt.date) -> dict:
             f"--publish: {month} has not ended yet (today is {today}); a month is published after its last day",
             fix=f"publish it from {last_day + dt.timedelta(days=1)} on (rank without --publish shows it provisionally)",
         )
-    doc = compute_ranking(ledger, month, published=True)
+    doc = compute_ranking(ledger, month, published=True, today=today)
     doc["published_on"] = today.isoformat()
     doc["method"] = {**doc["method"], "published_on": today.isoformat(), "unranked_cases": doc["unranked_cases"]}
     ledger.conn.execute(

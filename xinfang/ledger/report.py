@@ -250,9 +250,9 @@ def _previous_month(month: str) -> str:
     return f"{year - 1:04d}-12" if mon == 1 else f"{year:04d}-{mon - 1:02d}"
 
 
-def gather_ranking(ledger, month: str) -> dict | None:
+def gather_ranking(ledger, month: str, today: dt.date | None = None) -> dict | None:
     mod = _optional("ranking")
-    return mod.month_ranking(ledger, month) if mod else None
+    return mod.month_ranking(ledger, month, today) if mod else None
 
 
 def gather_sanctions(ledger, month: str, today: dt.date) -> list[dict] | None:
@@ -330,7 +330,7 @@ def gather_bulletin(ledger, month: str, today: dt.date) -> Bulletin:
     trend = {"year": year, "this": monthly_counts(ledger, year, as_of),
              "last": monthly_counts(ledger, year - 1)}
     notes: list[str] = []
-    ranking = gather_ranking(ledger, month)
+    ranking = gather_ranking(ledger, month, today)
     if ranking is None:
         notes.append("ranking")
     bottom = _bottom_streaks(ledger, ranking) if ranking else []

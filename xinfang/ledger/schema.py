@@ -7,7 +7,9 @@ sqlite-utils at all (start-up stays light for ``register``).
 
 from __future__ import annotations
 
-APPEND_ONLY = ("events", "deposit_entries", "published_months", "sanction_decisions", "calendar_years")
+# The append-only tables of 0001, guarded by 0002; a later table gets its guards with its migration.
+INITIAL_APPEND_ONLY = ("events", "deposit_entries", "published_months", "sanction_decisions", "calendar_years")
+APPEND_ONLY = INITIAL_APPEND_ONLY + ("evaluations",)
 
 INITIAL = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -187,7 +189,7 @@ def migrations(seal=None):
 
     @m(name="0002_append_only_guards")
     def guards(db):
-        for table in APPEND_ONLY:
+        for table in INITIAL_APPEND_ONLY:
             for statement in _split(_guards(table)):
                 db.execute(statement)
 
@@ -249,7 +251,43 @@ def migrations(seal=None):
         for statement in VIEW_SQL:
             db.execute(statement)
 
+    @m(name="0010_tally_by_kind")
+    def tally_by_kind(db):
+        # The ranking policy may leave kinds out (建议意见类 by default, 条例 art. 29): the tally counts per kind.
+        tally_by_status(db)
+
+    @m(name="0011_evaluations")
+    def evaluations(db):
+        # The petitioner's own evaluation (满意度评价) of acceptance and of handling, and what the
+        # indicators (考核指标) read: cases by closing day, repeats by the case they repeat, clocks by
+        # kind and due day.
+        for statement in _split(EVALUATIONS):
+            db.execute(statement)
+        for statement in _split(_guards("evaluations")):
+            db.execute(statement)
+
     return m
+
+
+# The petitioner's evaluation: append-only (a later evaluation of the same stage supersedes an
+# earlier one; nothing is edited).
+EVALUATIONS = """
+CREATE TABLE evaluations (
+    id INTEGER PRIMARY KEY,
+    case_number TEXT NOT NULL REFERENCES cases(number),
+    stage TEXT NOT NULL,
+    result TEXT NOT NULL,
+    on_date TEXT NOT NULL,
+    via TEXT,
+    at TEXT NOT NULL,
+    who TEXT NOT NULL
+);
+CREATE INDEX evaluations_case ON evaluations (case_number, stage, on_date);
+CREATE INDEX evaluations_on ON evaluations (on_date, case_number);
+CREATE INDEX cases_closed ON cases (closed_on, township) WHERE closed_on IS NOT NULL;
+CREATE INDEX cases_repeat_of ON cases (repeat_of, received) WHERE repeat_of IS NOT NULL;
+CREATE INDEX clocks_ended ON clocks (clock, due, done_on, met, case_number);
+"""
 
 
 # PRAGMA application_id of every ledger: "XFLG".
@@ -274,13 +312,14 @@ OPEN_DUTY_INDEX = (
 # "collective" at query time with the ledger's own ``collective_people``, whatever it is, and a
 # change of policy needs no rebuild. The key is the primary key of a table without rowids, so a
 # month's rows are one contiguous range.
-TALLY_COLUMNS = ("month", "township", "level", "people", "status")  # the tally's key
+TALLY_COLUMNS = ("month", "township", "level", "people", "status", "kind")  # the tally's key
 TALLY_KEY = ("month = {r}.month AND township = {r}.township AND level = {r}.level AND people = {r}.people"
-             " AND status = {r}.status")
+             " AND status = {r}.status AND kind = {r}.kind")
 _TALLY_ADD = """
-    INSERT INTO case_tally (month, township, level, people, status, n, repeats)
-    VALUES (NEW.month, NEW.township, NEW.level, NEW.people, NEW.status, 1, NEW.repeat_of IS NOT NULL)
-    ON CONFLICT (month, township, level, people, status) DO UPDATE SET n = n + 1, repeats = repeats + excluded.repeats;"""
+    INSERT INTO case_tally (month, township, level, people, status, kind, n, repeats)
+    VALUES (NEW.month, NEW.township, NEW.level, NEW.people, NEW.status, NEW.kind, 1, NEW.repeat_of IS NOT NULL)
+    ON CONFLICT (month, township, level, people, status, kind)
+    DO UPDATE SET n = n + 1, repeats = repeats + excluded.repeats;"""
 _TALLY_REMOVE = f"""
     UPDATE case_tally SET n = n - 1, repeats = repeats - (OLD.repeat_of IS NOT NULL)
     WHERE {TALLY_KEY.format(r="OLD")};
@@ -292,16 +331,17 @@ CREATE TABLE case_tally (
     level TEXT NOT NULL,
     people INTEGER NOT NULL,
     status TEXT NOT NULL,
+    kind TEXT NOT NULL,
     n INTEGER NOT NULL,
     repeats INTEGER NOT NULL,
-    PRIMARY KEY (month, township, level, people, status)
+    PRIMARY KEY (month, township, level, people, status, kind)
 ) WITHOUT ROWID;
 CREATE TRIGGER cases_tally_insert AFTER INSERT ON cases
 BEGIN{_TALLY_ADD}
 END;
-CREATE TRIGGER cases_tally_update AFTER UPDATE OF month, township, level, people, status, repeat_of ON cases
+CREATE TRIGGER cases_tally_update AFTER UPDATE OF month, township, level, people, status, kind, repeat_of ON cases
 WHEN OLD.month IS NOT NEW.month OR OLD.township IS NOT NEW.township OR OLD.level IS NOT NEW.level
-     OR OLD.people IS NOT NEW.people OR OLD.status IS NOT NEW.status
+     OR OLD.people IS NOT NEW.people OR OLD.status IS NOT NEW.status OR OLD.kind IS NOT NEW.kind
      OR (OLD.repeat_of IS NULL) != (NEW.repeat_of IS NULL)
 BEGIN{_TALLY_REMOVE}{_TALLY_ADD}
 END;
@@ -311,9 +351,9 @@ END;
 """
 # From the existing cases, in the order of the covering index cases_month: no sort, no table read.
 CASE_TALLY_BUILD = (
-    "INSERT INTO case_tally (month, township, level, people, status, n, repeats)"
-    " SELECT month, township, level, people, status, COUNT(*), COUNT(repeat_of) FROM cases"
-    " GROUP BY month, township, level, people, status"
+    "INSERT INTO case_tally (month, township, level, people, status, kind, n, repeats)"
+    " SELECT month, township, level, people, status, kind, COUNT(*), COUNT(repeat_of) FROM cases"
+    " GROUP BY month, township, level, people, status, kind"
 )
 TALLY_TRIGGERS = ("cases_tally_insert", "cases_tally_update", "cases_tally_delete")
 
@@ -361,4 +401,4 @@ def restore_indexes(conn, suspended: list[tuple[str, str]]) -> None:
         conn.execute(sql)
 
 
-MIGRATION_COUNT = 9
+MIGRATION_COUNT = 11

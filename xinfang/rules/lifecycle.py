@@ -179,12 +179,16 @@ class Void(NamedTuple):
 
 class Correct(NamedTuple):
     """A correction of registered facts, as merged (old values and the new ones): the accused, whom
-    the corrected case protects against (``protected``), the received date, whether an accusation."""
+    the corrected case protects against (``protected``), the received date, whether an accusation;
+    and whether it corrects what the petitioner was told: the reply's text (``reply``), the result
+    (``result``: outcome, satisfaction)."""
 
     accused: str | None
     received: dt.date
     accusation: bool
     protected: frozenset[str] = frozenset()
+    reply: bool = False
+    result: bool = False
 
 
 class Restate(NamedTuple):
@@ -218,6 +222,15 @@ class RestartClock(NamedTuple):
     state: ClockState
     old_due: dt.date | None
     why: str  # code: "rereview_window", "reassignment"
+
+
+class RecountClock(NamedTuple):
+    """A clock that ended, counted again from a corrected start (the received date of its
+    registration): its new due date, and the judgement of the same end day against it."""
+
+    state: ClockState
+    old_due: dt.date
+    old_met: bool | None
 
 
 class JudgeClock(NamedTuple):
@@ -287,7 +300,7 @@ class Step(NamedTuple):
             elif isinstance(e, StartClock):
                 index[e.state.clock] = len(clocks)
                 clocks.append(e.state)
-            elif isinstance(e, (RestartClock, ExtendClock)):
+            elif isinstance(e, (RestartClock, ExtendClock, RecountClock)):
                 if e.state.clock in index:
                     clocks[index[e.state.clock]] = e.state
                 else:
@@ -732,7 +745,7 @@ def step(case: CaseState, action, policy: Policy, calendar: WorkCalendar | Clock
     if isinstance(action, Extend):
         return _extend(case, action, clocking, today)
     if isinstance(action, Correct):
-        return _correct(case, action)
+        return _correct(case, action, clocking)
     if isinstance(action, Restate):
         return _restate(case, action)
     name = action_name(case, action)
@@ -1076,15 +1089,37 @@ def _extend(case: CaseState, action: Extend, clocking: Clocking, today: dt.date)
                 (ExtendClock(new, c.due, on, action.reason, action.approved_by, action.told_on),))
 
 
-def _correct(case: CaseState, action: Correct) -> Step | Refusal:
-    if case.status == Status.transferred:
-        return Refusal("correct_transferred", {"case": case.number})
+def _correct(case: CaseState, action: Correct, clocking: Clocking) -> Step | Refusal:
+    """A correction of registered facts; the clocks the registration started are counted again from
+    a corrected received date, as registering on that date would have counted them."""
+    if case.status in (Status.transferred, Status.voided):
+        return Refusal("correct_transferred" if case.status == Status.transferred else "correct_voided",
+                       {"case": case.number})
     protected = action.protected or protected_names(action.accused)
     if action.accusation and handled_by_accused(protected, case.unit, case.leader, case.joint):
         return Refusal("accused_is_handler", {"case": case.number, "accused": action.accused}, "--accused")
     if action.received.year != case.received.year:
         return Refusal("correct_other_year", {}, "--received")
-    return Step("correct", case.status, ())
+    if action.reply and not case.replied_on:
+        return Refusal("correct_no_reply", {"case": case.number, "status": case.status}, "--reply")
+    if action.result and not closes(case.status):
+        return Refusal("correct_no_result", {"case": case.number, "status": case.status}, "--outcome")
+    first = min(filter(None, (case.accepted_on, case.assigned_on, case.replied_on, case.closed_on)), default=None)
+    if first and action.received > first:
+        return Refusal("before_field", {"on": first, "after": "received", "earlier": action.received}, "--received")
+    effects: list = []
+    if action.received != case.received:
+        for clock in clocking.started_by(("registration",), case.major):
+            c = case.clock(clock)
+            if c is None or c.start != case.received:
+                continue
+            counted = clocking.state(clock, action.received, stored_rule(c, clocking.policy), c.extension_days)
+            if c.running:
+                effects.append(RestartClock(counted, c.due, "correction"))
+            else:
+                met = None if c.met is None else c.done_on <= counted.due
+                effects.append(RecountClock(counted._replace(done_on=c.done_on, met=met), c.due, c.met))
+    return Step("correct", case.status, tuple(effects))
 
 
 def _restate(case: CaseState, action: Restate) -> Step:

@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import NamedTuple
 
-from xinfang.model import Case, Level, Message, Policy, Township
+from xinfang.model import Case, Kind, Level, Message, Policy, Status, Township
 
 Score = int | float
 
@@ -137,13 +137,23 @@ class Tally(NamedTuple):
 EMPTY = Tally(0, 0, 0, 0, 0)
 
 
+def counted(case: Case, policy: Policy) -> bool:
+    """Whether the ranking counts a case: not of a status nor of a kind the policy leaves out
+    (不予受理, 不再受理, 转送 and 建议意见类 by default), never a voided one."""
+    return (case.status not in policy.uncounted_statuses and case.kind not in policy.uncounted_kinds
+            and case.status != VOIDED)
+
+
+# A case registered by mistake (作废) is out of every count.
+VOIDED = "voided"
+
+
 def tally_month(month: str, cases: Iterable[Case], policy: Policy, townships: Sequence[Township] | None = None) -> dict[str, Tally]:
     """Township → :class:`Tally` of the cases received in ``month``; only roster townships when given."""
     names = None if townships is None else {t.name for t in townships}
     counts: dict[str, list[int]] = {}
-    uncounted = policy.uncounted_statuses
     for case in cases_in_month(month, cases):
-        if (names is not None and case.township not in names) or case.status in uncounted:
+        if (names is not None and case.township not in names) or not counted(case, policy):
             continue
         c = counts.setdefault(case.township, [0, 0, 0, 0, 0])
         c[0] += case_score(case, policy)
@@ -171,11 +181,11 @@ def rank_month(
 ) -> list[RankRow]:
     """Rank every roster township for ``month``, worst first.
 
-    Only cases received in the month count, in every status but those the policy leaves out
-    (``uncounted_statuses``: 不予受理, 不再受理 by default; a transferred case was still lodged
-    against the township). Ties keep roster order and share a position (1, 2, 2, 4). The
-    bottom group is positions 1..bottom_size with a score above zero, so ties at the cut line are
-    all in and a township with no points is never in. ``previous`` and ``last_year`` map township
+    Only cases received in the month count, in every status and kind but those the policy leaves
+    out (``uncounted_statuses``: 不予受理, 不再受理, 转送; ``uncounted_kinds``: 建议意见类 by default).
+    Ties keep roster order and share a position (1, 2, 2, 4). The bottom group is positions
+    1..bottom_size with a score of at least ``bottom_min_score`` (and above zero), so ties at the
+    cut line are all in and a township with no points is never in. ``previous`` and ``last_year`` map township
     names to the scores of the previous month and of the same month last year, for comparison.
     """
     _check_roster(townships)
@@ -190,18 +200,19 @@ def rank_tallies(
     policy: Policy,
     previous: Mapping[str, Score] | None = None,
     last_year: Mapping[str, Score] | None = None,
+    rates: Mapping[str, Mapping[str, float | None]] | None = None,
 ) -> list[RankRow]:
     """Rank every roster township for ``month`` from per-township tallies (as :func:`rank_month`).
 
     A township missing from ``tallies`` had no case; tallies of townships off the roster are ignored.
+    With a composite policy, ``rates`` (township → indicator key → rate or None) enter the score
+    (:func:`composite_score`).
     """
     parse_month(month)
     _check_roster(townships)
-    per_10k, bottom_size = policy.per_10k_residents, policy.bottom_size
-    scored = []
-    for township in townships:
-        tally = tallies.get(township.name, EMPTY)
-        scored.append((_per_10k(tally.score, township.population) if per_10k else tally.score, township.name, tally))
+    bottom_size = policy.bottom_size
+    scores = tally_scores(tallies, townships, policy, rates)
+    scored = [(scores[t.name], t.name, tallies.get(t.name, EMPTY)) for t in townships]
     # Worst first; the sort is stable, so equal scores keep roster order.
     scored.sort(key=_score, reverse=True)
     previous = previous or {}
@@ -212,20 +223,44 @@ def rank_tallies(
         if score != above:
             position, above = index, score
         rows.append(RankRow(name, score, cases, skip_level, collective, repeat, position,
-                            position <= bottom_size and score > 0, previous.get(name), last_year.get(name)))
+                            position <= bottom_size and in_bottom_range(score, policy), previous.get(name),
+                            last_year.get(name)))
     return rows
+
+
+def in_bottom_range(score: Score, policy: Policy) -> bool:
+    """A score high enough for the bottom group: above zero and at least the policy's minimum."""
+    return score > 0 and score >= policy.bottom_min_score
+
+
+def composite_score(volume: Score, rates: Mapping[str, float | None], policy: Policy) -> Score:
+    """The composite ranking's score (``policy.composite``): volume × the volume score + Σ weight ×
+    shortfall (1 − rate; the repeat rate itself), a rate that is None adding nothing; two decimals."""
+    weights = policy.composite
+    total = weights.get("volume", 1) * volume
+    for key, weight in weights.items():
+        rate = rates.get(key) if key != "volume" else None
+        if rate is None or not weight:
+            continue
+        total += weight * (rate if key == "repeat_rate" else 1 - rate)
+    return round(total, 2)
 
 
 def _score(item: tuple) -> Score:
     return item[0]
 
 
-def tally_scores(tallies: Mapping[str, Tally], townships: Sequence[Township], policy: Policy) -> dict[str, Score]:
+def tally_scores(tallies: Mapping[str, Tally], townships: Sequence[Township], policy: Policy,
+                 rates: Mapping[str, Mapping[str, float | None]] | None = None) -> dict[str, Score]:
     """Township → the score :func:`rank_tallies` gives it, for every roster township, without the
     ordering: a comparison month needs only its scores."""
     if policy.per_10k_residents:
-        return {t.name: _per_10k(tallies.get(t.name, EMPTY).score, t.population) for t in townships}
-    return {t.name: tallies.get(t.name, EMPTY).score for t in townships}
+        out = {t.name: _per_10k(tallies.get(t.name, EMPTY).score, t.population) for t in townships}
+    else:
+        out = {t.name: tallies.get(t.name, EMPTY).score for t in townships}
+    if policy.composite:
+        out = {name: composite_score(score, (rates or {}).get(name, {}), policy) for name, score in out.items()}
+    return out
 
 
 def change(score: Score, before: Score | None) -> Score | None:
@@ -257,7 +292,13 @@ def method(policy: Policy, month: str, published: bool) -> dict:
         collective_people=policy.collective_people, multiplier=policy.collective_multiplier,
         repeat_extra=policy.repeat_extra, per_10k=Message.of("ranking.per_10k") if policy.per_10k_residents else "",
         bottom_size=policy.bottom_size,
+        min_score=Message.of("ranking.min_score", score=policy.bottom_min_score) if policy.bottom_min_score > 0 else "",
+        composite=Message.of("ranking.composite", weights=tuple(
+            Message.of("ranking.composite_weight", key=Message.of(f"indicator.{k}"), weight=w)
+            for k, w in policy.composite.items() if w)) if policy.composite else "",
     )
+    left_out = tuple(k for k in Kind if k in policy.uncounted_kinds) + tuple(
+        s for s in Status if s in policy.uncounted_statuses)
     return {
         "month": month,
         "published": published,
@@ -268,6 +309,10 @@ def method(policy: Policy, month: str, published: bool) -> dict:
         "repeat_extra": policy.repeat_extra,
         "per_10k_residents": policy.per_10k_residents,
         "bottom_size": policy.bottom_size,
-        "cases_counted": Message.of("ranking.cases_counted"),
+        "bottom_min_score": policy.bottom_min_score,
+        "uncounted_kinds": [k.value for k in Kind if k in policy.uncounted_kinds],
+        "uncounted_statuses": [s.value for s in Status if s in policy.uncounted_statuses],
+        "composite": dict(policy.composite) or None,
+        "cases_counted": Message.of("ranking.cases_counted", left_out=left_out),
         "formula": formula,
     }
