@@ -352,6 +352,103 @@ SELECT name AS official, township, paid, deducted, paid - deducted AS refund,
 FROM s ORDER BY ord, CASE role WHEN 'secretary' THEN 0 ELSE 1 END, start, name;"""
 
 
+def _month_end(month: str) -> str:
+    import calendar
+
+    y, m = int(month[:4]), int(month[5:7])
+    return f"{month}-{calendar.monthrange(y, m)[1]:02d}"
+
+
+def sanctions_sql(policy, month: str, today: str) -> str:
+    """The month's sanction findings that follow from the cases and clocks alone, as trigger ids
+    (the listing's ``triggers[].id``), one statement: summons (召见谈话: enough cases in the month and
+    an on-time rate of its reply and conclusion limits below the policy's), admonishment (诫勉谈话: a
+    skip-level case of the month that is collective or a repeat) and chronic townships (信访老大难:
+    enough cases open past their handling deadline, in force from the day the last of them fell
+    due; listed for the month when in force by its end or when one of them fell due in it). The key
+    management findings of the published rankings are not restated."""
+    first, last = f"{month}-01", _month_end(month)
+    skip = ", ".join(f"'{lv.value}'" for lv in sorted(policy.skip_levels, key=lambda lv: lv.rank))
+    n = policy.chronic_overdue_cases
+    return f"""
+WITH summons AS (
+    SELECT c.township, COUNT(DISTINCT c.number) AS n, COUNT(CASE WHEN k.met = 1 THEN 1 END) AS met,
+           COUNT(CASE WHEN k.met IS NOT NULL OR (k.done_on IS NULL AND k.due < '{today}') THEN 1 END) AS decided
+    FROM cases c LEFT JOIN clocks k ON k.case_number = c.number AND k.clock IN ('reply', 'conclude')
+    WHERE c.month = '{month}' AND c.received <= '{today}' AND c.status != 'voided' GROUP BY c.township),
+overdue AS (
+    SELECT c.township, k.case_number, MIN(k.due) AS due FROM clocks k INDEXED BY clocks_open_duty
+    JOIN cases c ON c.number = k.case_number
+    WHERE k.done_on IS NULL AND k.clock NOT IN ('objection', 'review_request') AND k.clock = 'handling'
+      AND k.due < '{today}' GROUP BY c.township, k.case_number),
+ranked AS (
+    SELECT township, due, ROW_NUMBER() OVER (PARTITION BY township ORDER BY due, case_number) AS i,
+           COUNT(*) OVER (PARTITION BY township) AS n,
+           SUM(date(due, '+1 day') BETWEEN '{first}' AND '{last}') OVER (PARTITION BY township) AS in_month
+    FROM overdue)
+SELECT 'summons:' || township || ':{month}' AS id FROM summons
+WHERE n >= {policy.summons_min_cases} AND decided > 0 AND met < {policy.summons_on_time_rate!r} * decided
+UNION ALL
+SELECT 'admonishment:' || township || ':' || number FROM cases
+WHERE month = '{month}' AND received <= '{today}' AND status != 'voided' AND level IN ({skip})
+  AND (people >= {policy.collective_people} OR repeat_of IS NOT NULL)
+UNION ALL
+SELECT 'chronic:' || township || ':' || date(due, '+1 day') FROM ranked
+WHERE {n} >= 1 AND i = {n} AND n >= {n} AND (date(due, '+1 day') <= '{last}' OR in_month > 0)
+ORDER BY 1;"""
+
+
+def sanctions_pair(xout: str, pout: str) -> tuple[list, list]:
+    kinds = ("summons", "admonishment", "chronic")
+    mine = sorted(t["id"] for row in json.loads(xout) for t in row["triggers"] if t["id"].split(":")[0] in kinds)
+    return mine, sorted(r["id"] for r in json.loads(pout or "[]"))
+
+
+def report_sql(policy, month: str, today: str) -> list[str]:
+    """The queries behind the bulletin's tables: received by channel and indicator for the month,
+    the same month last year and both years so far; the trend by month; the ranking with its
+    comparison months; the duty clocks overdue at the month's end; the sanctions."""
+    as_of = min(_month_end(month), today)
+    y = int(month[:4])
+    last_year = f"{y - 1}{as_of[4:]}" if as_of[5:] != "02-29" else f"{y - 1}-02-28"
+    counts = ("count(*) AS total, sum(channel = 'letter') AS letter, sum(channel = 'visit') AS visit,"
+              " sum(channel = 'outreach') AS outreach, sum(channel = 'online') AS online, sum(channel = 'phone') AS phone,"
+              " sum(skip_level) AS skip_level, sum(collective) AS collective, sum(repeat_of IS NOT NULL) AS repeat,"
+              " sum(major) AS major")
+    periods = [(f"{month}-01", as_of), (f"{y - 1}{month[4:]}-01", last_year), (f"{y}-01-01", as_of),
+               (f"{y - 1}-01-01", last_year)]
+    sql = [f"SELECT '{a}' AS period, {counts} FROM cases WHERE received BETWEEN '{a}' AND '{b}'"
+           " AND status != 'voided';" for a, b in periods]
+    sql += [f"SELECT month, sum(n) AS n FROM case_tally WHERE month BETWEEN '{yy}-01' AND '{yy}-12'"
+            " AND status != 'voided' GROUP BY month;" for yy in (y, y - 1)]
+    sql.append(rank_sql_compared(policy, month))
+    sql.append(f"""SELECT k.case_number, k.clock, k.due, c.unit FROM clocks k INDEXED BY clocks_open_duty
+JOIN cases c ON c.number = k.case_number WHERE k.done_on IS NULL AND k.clock NOT IN ('objection', 'review_request')
+AND k.due < '{as_of}' AND k.start <= '{as_of}' UNION ALL SELECT k.case_number, k.clock, k.due, c.unit FROM clocks k
+JOIN cases c ON c.number = k.case_number WHERE k.done_on > '{as_of}' AND k.due < '{as_of}' AND k.start <= '{as_of}'
+AND k.clock NOT IN ('objection', 'review_request') ORDER BY 3, 1;""")
+    sql.append(sanctions_sql(policy, month, today))
+    return sql
+
+
+def report_pair(markdown: str, db: Path, sql: list[str]) -> tuple[list, list]:
+    """The bulletin's totals (this month, a year earlier, this year so far, last year's) and its
+    trend of last year by month, against the peer's counts (its statements run one by one)."""
+    import re
+
+    total = re.search(r"\| \*\*合计\*\* \| \*\*(\d+)\*\* \| \*\*(\d+)\*\* \| [^|]* \| \*\*(\d+)\*\* \| \*\*(\d+)\*\* \|",
+                      markdown)
+    trend = re.findall(r"^\| (\d+)月 \| [^|]* \| (\d+) \|$", markdown, re.M)
+    mine = [[int(v) for v in total.groups()] if total else None, sorted((int(m), int(n)) for m, n in trend if int(n))]
+    conn = sqlite3.connect(str(db))
+    try:
+        totals = [conn.execute(q).fetchone()[1] for q in sql[:4]]
+        last = sorted((int(m[5:]), n) for m, n in conn.execute(sql[5]).fetchall() if n)
+    finally:
+        conn.close()
+    return mine, [totals, last]
+
+
 # ---------------------------------------------------------------------------------------------
 # Correctness: xinfang's answer and the peer's, normalised to comparable values
 
@@ -729,6 +826,82 @@ def op_import(ctx: Ctx) -> list[Result]:
     return out
 
 
+def op_sanctions(ctx: Ctx) -> list[Result]:
+    n = ctx.n(3)
+    sql = sanctions_sql(ctx.policy, RANK_MONTH, TODAY)
+    mine, peer = timed(ctx, "sanctions", [
+        Side("xinfang", lambda i: xinfang(ctx.db, "sanctions", "--month", RANK_MONTH, "--json")),
+        Side("sqlite3", lambda i: sql_json(ctx.db, sql)),
+    ], n)
+    a, b = sanctions_pair(mine[0].out, peer[0].out)
+    check = same_answer(a, b)
+    rows = len(json.loads(mine[0].out))
+    out = [_result(f"sanctions --month {RANK_MONTH} --json", ctx, mine, "sqlite3 CLI, the same findings in SQL", peer,
+                   "≤ 2×", 2.0, check, note=f"{rows:,} listed measures, {len(a):,} summons, admonishment and chronic"
+                                             " triggers checked")]
+    out.append(_absolute(f"sanctions --month {RANK_MONTH} --json: wall", ctx, mine, 1.0, check))
+    return out
+
+
+def _absolute(label: str, ctx: Ctx, mine: list[Run], limit: float, check: str = "-") -> Result:
+    """A row with an absolute target in seconds (no peer)."""
+    xs = _median(mine)
+    return Result(label, ctx.size, round(xs, 3), "-", None, None, f"≤ {limit:g} s", xs <= limit and check in ("-", "ok"),
+                  check, len(mine), samples={"xinfang": [round(r.seconds, 4) for r in mine]})
+
+
+def op_report(ctx: Ctx) -> list[Result]:
+    n = ctx.n(3)
+    statements = report_sql(ctx.policy, RANK_MONTH, TODAY)
+    sql = "\n".join(statements)
+    files = {fmt: ctx.work / f"report.{fmt}" for fmt in ("html", "xlsx")}
+    sides = [Side(f"xinfang {fmt}", (lambda f: lambda i: xinfang(ctx.db, "report", "--month", RANK_MONTH, "-o", str(f),
+                                                                 "--force"))(path))
+             for fmt, path in files.items()]
+    *mine, peer = timed(ctx, "report", sides + [Side("sqlite3", lambda i: sql_json(ctx.db, sql))], n)
+    markdown = must(run_process(xinfang(ctx.db, "report", "--month", RANK_MONTH, "--format", "md", "-o", "-")),
+                    "report md")
+    a, b = report_pair(markdown.out, ctx.db, statements)
+    check = same_answer(a, b)
+    out = []
+    for (fmt, _), runs in zip(files.items(), mine):
+        out.append(_result(f"report --month {RANK_MONTH} -o x.{fmt}", ctx, runs, "sqlite3 CLI, the bulletin's queries",
+                           peer, "≤ 2×", 2.0, check))
+        out.append(_absolute(f"report --month {RANK_MONTH} -o x.{fmt}: wall", ctx, runs, 1.5, check))
+    for path in files.values():
+        path.unlink(missing_ok=True)
+    return out
+
+
+def op_rank_table(ctx: Ctx) -> list[Result]:
+    """``rank`` as a table (piped: plain text) against the same rows as JSON, in the same runs."""
+    n = ctx.n(5)
+    table, doc = timed(ctx, "rank table", [
+        Side("xinfang table", lambda i: xinfang(ctx.db, "rank", "--month", RANK_MONTH)),
+        Side("xinfang --json", lambda i: xinfang(ctx.db, "rank", "--month", RANK_MONTH, "--json")),
+    ], n)
+    rows = json.loads(doc[0].out)["rows"]
+    listed = [line.split()[1] for line in table[0].out.splitlines()[3:] if line.strip()][:len(rows)]
+    check = same_answer(listed, [r["township"] for r in rows])
+    return [_result(f"rank --month {RANK_MONTH} as a table ({len(rows):,} rows)", ctx, table,
+                    "the same rows as JSON", doc, "≤ 1.5×", 1.5, check)]
+
+
+def op_demo(ctx: Ctx) -> list[Result]:
+    """``xinfang demo``: the sample ledger built from scratch (no peer: a wall-clock target)."""
+    n = ctx.n(3)
+    path = ctx.work / "demo.db"
+
+    def fresh(i: int) -> None:
+        remove_ledgers(path)
+
+    (mine,) = timed(ctx, "demo", [Side("xinfang", lambda i: [gen.xinfang_exe(), "--user", "bench", "demo", "--db",
+                                                              str(path)], before=fresh)], n)
+    check = "ok" if str(path) in mine[0].out and len(mine[0].out.splitlines()) <= 15 else "unexpected output"
+    remove_ledgers(path)
+    return [_absolute("demo (sample ledger built and summarised)", ctx, mine, 2.0, check)]
+
+
 def op_startup(ctx: Ctx) -> list[Result]:
     """The floor under every cold command: interpreter, imports and command tree, no work; and a
     cold reading command (``rank --json``) against the same floor of sqlite-utils, in the same runs."""
@@ -755,16 +928,21 @@ OPERATIONS: dict[str, tuple[Callable[[Ctx], list[Result]], tuple[str, ...], set[
     "stats": (op_stats, ("stats",), {"10k", "100k", "1m"}),
     "overdue": (op_overdue, ("overdue",), {"10k", "100k", "1m"}),
     "settle": (op_settle, ("deposits", "settle"), {"10k", "100k", "1m"}),
+    "sanctions": (op_sanctions, ("sanctions",), {"10k", "100k", "1m"}),
+    "report": (op_report, ("report",), {"10k", "100k", "1m"}),
+    "rank-table": (op_rank_table, ("rank",), {"10k", "100k", "1m"}),
+    "demo": (op_demo, ("demo",), {"10k", "100k", "1m"}),
 }
 
 # The sizes at which the speed targets are set (1M cases: start-up, register, import, rank, settle,
 # and the supervision list with its ~100k open cases; 10M: start-up, register and rank). At other sizes a row keeps
 # its target for reference but gets no verdict: a 10k or 100k ledger measures mostly start-up.
 TARGET_SIZES = {"startup": {"1m", "10m"}, "register": {"1m", "10m"}, "import": {"1m"}, "rank": {"1m", "10m"},
-                "overdue": {"1m"}, "settle": {"1m"}}
+                "overdue": {"1m"}, "settle": {"1m"}, "sanctions": {"1m", "10m"}, "report": {"1m"}, "rank-table": {"1m"},
+                "demo": {"10k", "100k", "1m", "10m"}}
 
 # Operations whose answer is checked against a peer (the others only time).
-CHECKED = ("register", "import", "rank", "stats", "overdue", "settle")
+CHECKED = ("register", "import", "rank", "stats", "overdue", "settle", "sanctions", "report", "rank-table", "demo")
 
 
 # ---------------------------------------------------------------------------------------------

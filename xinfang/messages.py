@@ -508,6 +508,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "help.app.user": ("记录人，写入历史（默认：XINFANG_USER 或登录名）",
                       "Who is recording, for the history (default: $XINFANG_USER or the login name)."),
     "help.app.version": ("显示版本并退出", "Show the version and exit."),
+    "help.app.install_completion": ("为当前 shell（$SHELL：bash、zsh 或 fish）安装命令补全并退出",
+                                    "Install shell completion for the current shell ($SHELL: bash, zsh or fish) and exit."),
+    "help.completion": ("输出 shell 补全脚本：命令、选项、乡镇和单位名称、案号（只补全案号本身，不显示姓名等内容）。",
+                        "Print the shell completion script: commands, options, township and unit names, case numbers"
+                        " (the numbers alone, never a name)."),
+    "help.completion.shell": ("shell：bash、zsh 或 fish", "The shell: bash, zsh or fish."),
+    "help.completion.example": ("xinfang completion bash", "xinfang completion bash"),
+    "completion.shell": ("不支持的 shell：{shell}；可选：{shells}（例：xinfang completion bash >> ~/.bashrc）",
+                         "shell {shell} is not supported; use one of {shells} (e.g. xinfang completion bash >> ~/.bashrc)"),
+    "completion.installed": ("已为 {shell} 安装命令补全：{path}；重新打开终端后生效",
+                             "{shell} completion installed in {path}; it takes effect in a new terminal"),
     "help.register": ("登记一件来信或来访。自动判定集体访、越级访和重复访，并开始受理告知时限。",
                       "Register a letter or visit (登记). Derives collective, skip-level and repeat; starts the "
                       "notice clock."),

@@ -7,6 +7,7 @@ phone numbers are masked unless the clerk asks for them (``--reveal``).
 
 from __future__ import annotations
 
+import functools
 import json
 import sys
 from enum import Enum
@@ -147,6 +148,16 @@ FOLD_MIN = 12  # the narrowest a folding column gets (in terminal columns) befor
 GAP = 2  # between two columns
 
 
+@functools.lru_cache(maxsize=4096)
+def cell_len(text: str) -> int:
+    """Columns ``text`` takes on a terminal (a Chinese character two); listings repeat their values."""
+    if text.isascii():
+        return len(text)
+    from rich.cells import cell_len as width
+
+    return width(text)
+
+
 class Listing:
     """Rows as a table that fits the console, else as records.
 
@@ -171,20 +182,19 @@ class Listing:
         from xinfang.escape import visible
 
         cells = [[visible(display(c, row.get(c), lang), "\n" if c in MULTILINE else "") for c in columns] for row in rows]
-        return cls([visible(label(c, lang)) for c in columns], cells, lang, [c in FOLDING for c in columns], [c in NUMERIC for c in columns], title, caption)
+        return cls([visible(label(c, lang)) for c in columns], cells, lang, [c in FOLDING for c in columns],
+                   [c in NUMERIC for c in columns], title, caption)
 
     def widths(self) -> list[int]:
         """Each column's natural width: its widest line, heading included."""
         if self._widths is None:
-            self._widths = [max([_cells(self.headers[i])] + [_cells(line) for row in self.cells
-                                                            for line in row[i].split("\n")])
+            self._widths = [max([cell_len(self.headers[i])] + [cell_len(line) for row in self.cells
+                                                               for line in row[i].split("\n")])
                             for i in range(len(self.headers))]
         return self._widths
 
     def layout(self, width: int) -> list[int] | None:
         """The column widths of a table ``width`` wide, or None when it takes records."""
-        from rich.cells import cell_len
-
         natural = self.widths()
         folding = self.folding
         least = [min(w, max(FOLD_MIN, cell_len(h))) if f else w for w, f, h in zip(natural, folding, self.headers)]
@@ -204,106 +214,93 @@ class Listing:
         return widths
 
     def __rich_console__(self, console, options):
-        widths = self.layout(options.max_width)
-        if widths is None:
-            yield from self._records(console, options.max_width)
-        elif console.color_system is None and not any(self.folding[i] and w < n for i, (w, n) in
-                                                      enumerate(zip(widths, self.widths()))):
-            yield from self._plain(console, options, widths)
-        else:
-            yield self._table(widths)
-
-    def _plain(self, console, options, widths: list[int]):
-        """What ``_table`` prints when there are no styles to show and no cell folds, the rows as one
-        Rich ``Segment`` (a long listing is not laid out cell by cell; the title and the caption are,
-        as the table lays them out). Held equal to the table by a property (tests/test_output.py)."""
         from rich.segment import Segment
+        from rich.style import Style
 
-        shown = self.cells
-        if any(self.folding):  # long text as the table shows it (a fold may also even out its blanks)
-            shown = [[("\n".join(fold(v, w)) if f else v) for v, w, f in zip(cells, widths, self.folding)]
-                     for cells in shown]
-        if any("\n" in v for cells in shown for v in cells):
-            yield self._table(widths)
-            return
-        width = sum(widths) + GAP * (len(widths) - 1)
-        around = options.update(width=width, justify="center", highlight=False)
-        gap = " " * GAP
+        bold = Style(bold=True)
+        for line in self.lines(options.max_width):
+            for text, strong in line:
+                yield Segment(text, bold if strong else None)
+            yield Segment.line()
 
-        def row(cells: list[str]) -> str:
-            out = []
-            for value, w, right in zip(cells, widths, self.numeric):
-                pad = " " * (w - _cells(value))
-                out.append(pad + value if right else value + pad)
-            return gap.join(out)
+    def lines(self, width: int) -> list[list[tuple[str, bool]]]:
+        """The listing as lines at most ``width`` columns wide, each a list of (text, bold) spans."""
+        widths = self.layout(width)
+        return self._records(width) if widths is None else self._table(widths)
 
+    def _table(self, widths: list[int]) -> list[list[tuple[str, bool]]]:
+        """Columns ``GAP`` apart under a rule; a folding cell on as many lines as it takes."""
+        def padded(text: str, w: int, right: bool) -> str:
+            room = " " * (w - cell_len(text))
+            return room + text if right else text + room
+
+        def joined(cells: list[str]) -> str:
+            return (" " * GAP).join(padded(c, w, r) for c, w, r in zip(cells, widths, self.numeric)).rstrip()
+
+        total = sum(widths) + GAP * (len(widths) - 1)
+        out = []
         if self.title:
-            yield from console.render(_text(self.title), around)
-        yield Segment("\n".join([row(self.headers), "\u2500" * width, *map(row, shown)]) + "\n")
-        if self.caption:
-            yield from console.render(_text(self.caption), around)
-
-    def _table(self, widths: list[int]):
-        from rich import box
-        from rich.table import Table
-
-        t = Table(title=_text(self.title), caption=_text(self.caption), header_style="bold", box=box.SIMPLE_HEAD,
-                  show_edge=False, pad_edge=False, padding=(0, 1, 0, 1), collapse_padding=True)
-        for head, w, folds, right in zip(self.headers, widths, self.folding, self.numeric):
-            t.add_column(_text(head), width=w, no_wrap=not folds, overflow="fold", justify="right" if right else "left")
+            out += [[(line.center(total + len(line) - cell_len(line)).rstrip(), False)] for line in fold(self.title, total)]
+        out += [[(joined(self.headers), True)], [("─" * total, False)]]
         for k, row in enumerate(self.cells):
-            bold = k < len(self.bold_rows) and self.bold_rows[k]
-            t.add_row(*[_text("\n".join(fold(v, w)) if f else v, keep="\n")
-                        for v, w, f in zip(row, widths, self.folding)], style="bold" if bold else None)
-        return t
+            strong = k < len(self.bold_rows) and self.bold_rows[k]
+            parts = [fold(v, w) if f else v.split("\n") for v, w, f in zip(row, widths, self.folding)]
+            for n in range(max(len(p) for p in parts)):
+                out.append([(joined([p[n] if n < len(p) else "" for p in parts]), strong)])
+        if self.caption:
+            out += [[(line, False)] for line in fold(self.caption, total)]
+        return out
 
-    def _records(self, console, width: int):
+    def _records(self, width: int) -> list[list[tuple[str, bool]]]:
         """One block per row: ``label: value`` pairs filling each line; a pair longer than a line
         folds on lines of its own."""
-        from rich.cells import cell_len
-        from rich.text import Text
-
         colon, indent = ("：", "  ") if self.lang == "zh" else (": ", "  ")
+        out: list[list[tuple[str, bool]]] = []
         if self.title:
-            yield Text(self.title, style="bold")
+            out += [[(line, True)] for line in fold(self.title, width)]
         for n, row in enumerate(self.cells):
             if n or self.title:
-                yield Text("")
-            line, used = Text(), 0
+                out.append([])
+            line: list[tuple[str, bool]] = []
+            used = 0
             for head, value in zip(self.headers, row):
                 if value == "":
                     continue
-                pair = Text.assemble((head + colon, "bold"), value)
-                size = cell_len(pair.plain)
-                lead = len(indent) if n_pairs(line) or used else 0
-                if "\n" in value or lead + size > width:  # a long text: lines of its own
-                    if n_pairs(line):
-                        yield line
-                    for k, piece in enumerate(fold(pair.plain, width - len(indent))):
-                        yield Text(indent) + (Text.assemble((head + colon, "bold"), piece[len(head + colon):])
-                                              if k == 0 and piece.startswith(head + colon) else Text(piece))
-                    line, used = Text(indent), len(indent)
+                key = head + colon
+                size = cell_len(key + value)
+                if "\n" in value or len(indent) + size > width:  # a long text: lines of its own
+                    first = _starts(out) and not line
+                    if line:
+                        out.append(line)
+                    for k, piece in enumerate(fold(key + value, width - len(indent))):
+                        lead = [] if k == 0 and first else [(indent, False)]
+                        out.append(lead + ([(key, True), (piece[len(key):], False)]
+                                           if k == 0 and piece.startswith(key) else [(piece, False)]))
+                    line, used = [], 0
                     continue
-                if n_pairs(line) and used + GAP + size > width:
-                    yield line
-                    line, used = Text(indent), len(indent)
-                if n_pairs(line):
-                    line.append(" " * GAP)
+                if line and used + GAP + size > width:
+                    out.append(line)
+                    line, used = [], 0
+                if line:
+                    line.append((" " * GAP, False))
                     used += GAP
-                line.append_text(pair)
+                elif not _starts(out):
+                    line.append((indent, False))
+                    used += len(indent)
+                line += [(key, True), (value, False)]
                 used += size
-            if n_pairs(line):
-                yield line
+            if line:
+                out.append(line)
         if self.caption:
-            yield Text("")
-            yield Text(self.caption)
+            out += [[]] + [[(line, False)] for line in fold(self.caption, width)]
+        return out
 
 
 def fold(text: str, width: int) -> list[str]:
     """``text`` in lines at most ``width`` terminal columns wide, broken where a reader expects
     (``xinfang.fold``: never inside a number, a date or a word); its own line breaks kept, a word
     longer than a line cut by characters."""
-    from rich.cells import cell_len, chop_cells
+    from rich.cells import chop_cells
 
     from xinfang.fold import fold as paragraph
 
@@ -312,18 +309,9 @@ def fold(text: str, width: int) -> list[str]:
             for piece in (chop_cells(line, width) if cell_len(line) > width else [line])]
 
 
-def n_pairs(line) -> bool:
-    """Whether a record's line holds a pair yet (beyond its indent)."""
-    return bool(line.plain.strip())
-
-
-def _cells(text: str) -> int:
-    """Terminal columns of one line of text (``rich.cells.cell_len``; ASCII at once)."""
-    if text.isascii():
-        return len(text)
-    from rich.cells import cell_len
-
-    return cell_len(text)
+def _starts(out: list) -> bool:
+    """Whether the record being laid out has no line yet (its first line takes no indent)."""
+    return not out or out[-1] == []
 
 
 def table(rows: list[dict], columns: list[str], lang: str, title: str | None = None, caption: str | None = None):

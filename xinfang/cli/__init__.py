@@ -275,6 +275,14 @@ def _version(value: bool):
         raise typer.Exit()
 
 
+def _install_completion(value: bool):
+    if value:
+        from xinfang.cli.shell import install
+
+        install(STATE.lang)
+        raise typer.Exit()
+
+
 @app.callback()
 def main_options(
     db: Annotated[Optional[str], typer.Option("--db")] = None,
@@ -282,6 +290,8 @@ def main_options(
     lang: Annotated[str, typer.Option("--lang", show_default=False)] = "",
     user: Annotated[Optional[str], typer.Option("--user")] = None,
     version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True)] = False,
+    install_completion: Annotated[bool, typer.Option("--install-completion", callback=_install_completion,
+                                                     is_eager=True)] = False,
 ):
     STATE.configure(db, today, lang, user)
 
@@ -294,12 +304,12 @@ COMMAND_MODULES = {
     "overdue": "deadlines", "extend": "deadlines", "review": "deadlines", "calendar": "deadlines",
     "rank": "ranking", "sanctions": "ranking", "rewards": "deposits", "officials": "deposits",
     "deposits": "deposits", "export": "exchange", "import": "exchange", "report": "report", "form": "report",
-    "demo": "demo", "audit": "audit", "db": "audit", "evaluate": "indicators", "stats": "indicators",
+    "demo": "demo", "audit": "audit", "db": "audit", "completion": "completion", "evaluate": "indicators", "stats": "indicators",
 }
 COMMAND_PACKAGES = ("cases", "setup", "deadlines", "ranking", "deposits", "exchange", "report", "demo", "audit",
-                    "indicators")
+                    "indicators", "completion")
 _GLOBAL_WITH_VALUE = ("--db", "--today", "--lang", "--user")
-GLOBAL_OPTIONS = (*_GLOBAL_WITH_VALUE, "--version")
+GLOBAL_OPTIONS = (*_GLOBAL_WITH_VALUE, "--version", "--install-completion")
 
 
 def _command_name(argv: list[str]) -> str | None:
@@ -350,6 +360,12 @@ def run(argv: list[str] | None = None) -> int:
             from xinfang.cli.localize import localize
 
             localize(command, STATE.lang)
+            if at_keyboard():
+                ask_for_missing(command)
+        if os.environ.get("_XINFANG_COMPLETE"):  # the shell asks for completions: values from the ledger
+            from xinfang.cli.shell import attach
+
+            attach(command, STATE.open)
         # Typer ends an interrupted command with exit 130 and no message, and a command whose reader
         # went away ('xinfang cases | head -1') with exit 1 and no traceback from the last flush.
         code = command.main(args=argv, prog_name="xinfang", standalone_mode=False)
@@ -398,6 +414,16 @@ def at_keyboard() -> bool:
         return sys.stdin.isatty()
     except (AttributeError, ValueError):  # no stdin, or a closed one
         return False
+
+
+def ask_for_missing(command) -> None:
+    """At a terminal, a required option left out is asked for instead of refused: the question is
+    its help as worded for the user (with the choices and their Chinese labels)."""
+    for param in getattr(command, "params", ()):
+        if param.param_type_name == "option" and param.required and not getattr(param, "prompt", None):
+            param.prompt = (param.help or param.name).rstrip("。.")
+    for sub in getattr(command, "commands", {}).values():
+        ask_for_missing(sub)
 
 
 def confirm(yes: bool, command: str, code: str, **params) -> None:

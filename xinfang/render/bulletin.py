@@ -720,6 +720,12 @@ def print_setup(ws, header_row: int, wide: bool, footer_left: str, lang: str) ->
     ws.oddFooter.right.text = t("page_of", lang).replace("{n}", "&P").replace("{m}", "&N")
 
 
+def _row_cells(ws, row: int, n: int) -> list:
+    """The first ``n`` cells of a row: ``ws[row]`` with ``n`` the sheet's width, which it would
+    measure over the whole sheet each time it is asked."""
+    return [ws.cell(row=row, column=i) for i in range(1, n + 1)]
+
+
 def to_xlsx(b, lang: str = "zh", top: int | None = None, issuer: str | None = None) -> bytes:
     """A workbook with one sheet per section: 概况, 排名, 后十位, 制裁, 超期, 保证金.
 
@@ -743,6 +749,8 @@ def to_xlsx(b, lang: str = "zh", top: int | None = None, issuer: str | None = No
     side = Side(style="thin", color="555555")
     box = Border(left=side, right=side, top=side, bottom=side)
     wrap = Alignment(wrap_text=True, vertical="top")
+    right = Alignment(horizontal="right", vertical="top")
+    centre = Alignment(horizontal="center", vertical="center", wrap_text=True)
     wb = Workbook()
     wb.remove(wb.active)
     parts = {s.key: s for s in sections(b, lang, top)}
@@ -759,6 +767,7 @@ def to_xlsx(b, lang: str = "zh", top: int | None = None, issuer: str | None = No
         ws.append([])
         measured: list[list] = []
         header_row = 0
+        wide = 1  # the sheet's width so far (its widest row)
         paragraphs = list(s.paragraphs) + (parts["method"].paragraphs if key == "totals" else [])
         if not tables:
             paragraphs = paragraphs or [t("none", lang)]
@@ -772,16 +781,18 @@ def to_xlsx(b, lang: str = "zh", top: int | None = None, issuer: str | None = No
             first = ws.max_row
             header_row = header_row or first
             measured.append(list(tab.columns))
-            for cell in ws[first]:
+            wide = max(wide, len(tab.columns))
+            for cell in _row_cells(ws, first, wide):
                 cell.font, cell.fill, cell.border = bold, fill, box
-                cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+                cell.alignment = centre
             for k, row in enumerate(tab.rows):
                 values = [v.ratio if isinstance(v, (Change, Pct)) and v.ratio is not None else
                           str(v) if isinstance(v, (Change, Pct)) else v for v in row]
                 ws.append([safe_cell(v) for v in values])
                 measured.append(row)
                 strong = bool(tab.marked and tab.marked[k])
-                for i, cell in enumerate(ws[ws.max_row]):
+                wide = max(wide, len(values))
+                for i, cell in enumerate(_row_cells(ws, ws.max_row, wide)):
                     cell.border = box
                     value = row[i] if i < len(row) else None
                     if isinstance(value, Change) and value.ratio is not None:
@@ -795,7 +806,7 @@ def to_xlsx(b, lang: str = "zh", top: int | None = None, issuer: str | None = No
                     if isinstance(value, str) and "\n" in value:
                         cell.alignment = wrap
                     elif i in tab.numeric or isinstance(value, (Change, Pct)):
-                        cell.alignment = Alignment(horizontal="right", vertical="top")
+                        cell.alignment = right
                     if strong:
                         if s.key in ("totals", "deposits"):
                             cell.font = bold

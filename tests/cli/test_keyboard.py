@@ -1,0 +1,107 @@
+"""At the keyboard: the installed command under a pseudo-terminal asks for what is missing and
+confirms what cannot be undone; the same command in a script refuses instead."""
+
+from __future__ import annotations
+
+import json
+import os
+import pty
+import select
+import shutil
+import sqlite3
+import subprocess
+import sys
+
+import pytest
+
+pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="pseudo-terminals need fork")
+
+
+def command() -> list[str]:
+    exe = shutil.which("xinfang")
+    return [exe] if exe else [sys.executable, "-m", "xinfang"]
+
+
+def at_terminal(db, *args: str, typed: tuple[str, ...] = ()) -> tuple[int, str]:
+    """Run ``xinfang --db DB ARGS`` with a pseudo-terminal as its stdin and stdout; the lines in
+    ``typed`` are typed ahead (the terminal holds them until each question reads one)."""
+    env = {**os.environ, "XINFANG_TODAY": "2026-11-26", "XINFANG_USER": "王秘书", "XINFANG_LANG": "zh",
+           "COLUMNS": "120"}
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: the command, on the terminal
+        argv = command() + ["--db", str(db), *args]
+        os.execve(argv[0], argv, env)
+    for line in typed:
+        os.write(fd, line.encode() + b"\r")
+    out = b""
+    while True:
+        ready, _, _ = select.select([fd], [], [], 60)
+        if not ready:
+            break
+        try:
+            chunk = os.read(fd, 65536)
+        except OSError:  # the command ended and closed the terminal
+            break
+        if not chunk:
+            break
+        out += chunk
+    _, status = os.waitpid(pid, 0)
+    return os.waitstatus_to_exitcode(status), out.decode("utf-8", "replace").replace("\r\n", "\n")
+
+
+def in_script(db, *args: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "XINFANG_TODAY": "2026-11-26", "XINFANG_USER": "脚本", "XINFANG_LANG": "zh"}
+    return subprocess.run(command() + ["--db", str(db), *args], capture_output=True, text=True, env=env,
+                          stdin=subprocess.DEVNULL, timeout=60)
+
+
+def cases(db) -> list[tuple]:
+    conn = sqlite3.connect(db)
+    try:
+        return conn.execute("SELECT number, channel, township, category, status FROM cases ORDER BY number").fetchall()
+    finally:
+        conn.close()
+
+
+@pytest.fixture
+def db(tmp_path):
+    path = tmp_path / "office.db"
+    assert in_script(path, "init").returncode == 0
+    return path
+
+
+REGISTER = ("register", "--received", "2026-11-02", "--name", "张三", "--summary", "补偿款未到位")
+
+
+def test_missing_options_are_asked_for_with_the_choices_and_their_chinese_labels(db):
+    code, screen = at_terminal(db, *REGISTER, typed=("来访", "车桥", "compensation"))
+    assert code == 0, screen
+    assert "visit\xa0来访" in screen and "outreach\xa0下乡接访" in screen  # the channel's choices
+    assert "征地补偿" in screen and "已登记 2026-00001" in screen
+    assert cases(db) == [("2026-00001", "visit", "车桥镇", "compensation", "registered")]
+    # in a script nothing is asked: the missing option is refused in one line
+    script = in_script(db, *REGISTER)
+    assert script.returncode == 2 and "--channel" in script.stderr and script.stderr.count("\n") == 1
+    assert len(cases(db)) == 1
+
+
+def test_a_probable_duplicate_is_asked_about_at_the_terminal(db):
+    args = (*REGISTER, "--channel", "visit", "--township", "车桥镇", "--category", "compensation")
+    assert in_script(db, *args).returncode == 0
+    code, screen = at_terminal(db, *args, typed=("n",))
+    assert code == 1 and "疑似重复登记" in screen and "2026-00001" in screen and "已取消" in screen
+    assert len(cases(db)) == 1
+    code, screen = at_terminal(db, *args, typed=("y",))
+    assert code == 0 and "已登记 2026-00002" in screen
+
+
+def test_void_asks_before_it_acts_and_a_no_changes_nothing(db):
+    args = (*REGISTER, "--channel", "visit", "--township", "车桥镇", "--category", "compensation")
+    assert in_script(db, *args).returncode == 0
+    code, screen = at_terminal(db, "void", "2026-1", "--reason", "重复登记", typed=("n",))
+    assert code == 1 and "作废 2026-00001" in screen and "已取消" in screen
+    assert cases(db)[0][-1] == "registered"
+    code, screen = at_terminal(db, "void", "2026-1", "--reason", "重复登记", "--json", typed=("y",))
+    assert code == 0, screen
+    assert json.loads(screen[screen.index("{"):])["status"] == "voided"
+    assert cases(db)[0][-1] == "voided"
