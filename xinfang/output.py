@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 import sys
 from enum import Enum
 
@@ -21,6 +22,7 @@ ENUMS: dict[str, type[Enum]] = {
     "clock": model.Clock, "tier": model.Tier, "sanction": model.SanctionKind, "role": model.Role,
     "outcome": model.Outcome, "satisfaction": model.Satisfaction, "evaluation_acceptance": model.Satisfaction,
     "evaluation_handling": model.Satisfaction, "result": model.Satisfaction, "stage": model.Stage, "via": model.Via,
+    "told": model.Told, "decline_ground": model.DeclineGround,
 }
 BOOLEANS = {"major", "collective", "skip_level", "initial", "signed", "cease_agreement", "provisional", "met",
             "bottom", "exhausted", "published", "allowed"}
@@ -31,12 +33,17 @@ def label(key: str, lang: str) -> str:
     return zh if lang == "zh" else en
 
 
-def history_rows(events: list[dict], lang: str) -> list[dict]:
-    """History rows for a table: field names and coded old/new values in the reader's language."""
+def history_rows(events: list[dict], lang: str, categories=None) -> list[dict]:
+    """History rows for a table: field names, coded old/new values and the program's own notes in
+    the reader's language; a registration's recorded facts as labelled fields, not JSON.
+    ``categories`` words a category key (``ledger.ref.category_label``)."""
     out = []
     for e in events:
         field = e.get("field")
         row = dict(e)
+        row["note"] = note_words(e.get("note"), lang)
+        if not field and e.get("action") in ("register", "import") and str(e.get("new") or "").startswith("{"):
+            row["new"] = _facts(e["new"], lang, categories)
         if field and str(e.get("action", "")).startswith("clock"):
             row["field"] = display("clock", field, lang)  # a clock event's field is the clock's name
         elif field:
@@ -49,6 +56,58 @@ def history_rows(events: list[dict], lang: str) -> list[dict]:
                     row[side] = display(field, value, lang)
         out.append(row)
     return out
+
+
+def _facts(recorded: str, lang: str, categories=None) -> str:
+    """A registration's recorded fields (a JSON object) as 'label：value' in the reader's language."""
+    try:
+        facts = json.loads(recorded)
+    except ValueError:
+        return recorded
+    from xinfang.messages import text
+
+    shown = []
+    for key, value in facts.items():
+        if value in (None, "", [], 0) and key not in ("people",) or key in ("year", "seq", "month", "number"):
+            continue
+        if key in BOOLEANS:
+            value = bool(value)
+        shown.append(text("history.fact", lang, label=label(key, lang),
+                          value=categories(value, lang) if key == "category" and categories else display(key, value, lang)))
+    return text("history.facts_separator", lang).join(shown)
+
+
+_COUNTED = re.compile(r"^(\d+) (calendar|working_days|working) days from (\d{4}-\d{2}-\d{2})( \(provisional\))?$")
+_RESTARTED = {"re-review request window": "history.restart.rereview_window", "assigned again": "history.restart.reassignment"}
+
+
+def note_words(note, lang: str):
+    """A history note the program wrote (how a due date was counted, whether a clock was met) in the
+    reader's language; a note a person typed (a reason, a reply) as it is."""
+    if not note:
+        return note
+    from xinfang.messages import text
+
+    head, sep, rest = str(note).partition(": ")
+    if sep and head in _RESTARTED:
+        return text("history.restarted", lang, why=text(_RESTARTED[head], lang), note=note_words(rest, lang))
+    counted = _COUNTED.match(note)
+    if counted:
+        days, counting, start, provisional = counted.groups()
+        return text("history.counted", lang, days=int(days), start=start,
+                    counting=text("history.working" if counting.startswith("working") else "history.calendar", lang),
+                    provisional=text("history.provisional", lang) if provisional else "")
+    if note == "met":
+        return text("history.met", lang)
+    late = re.match(r"^late \(due (\d{4}-\d{2}-\d{2})\)$", note)
+    if late:
+        return text("history.late", lang, due=late.group(1))
+    if note == "objection made in time":
+        return text("history.objection_in_time", lang)
+    asked = re.match(r"^(review|rereview) requested in time$", note)
+    if asked:
+        return text("history.requested_in_time", lang, stage=model.Status(asked.group(1)))
+    return note
 
 
 def display(key: str, value, lang: str) -> str:
@@ -194,13 +253,27 @@ class Listing:
         return self._widths
 
     def layout(self, width: int) -> list[int] | None:
-        """The column widths of a table ``width`` wide, or None when it takes records."""
+        """The column widths of a table ``width`` wide, or None when it takes records. Headings
+        stay on one line when they can, else a heading wider than its values takes two."""
         natural = self.widths()
         folding = self.folding
-        least = [min(w, max(FOLD_MIN, cell_len(h))) if f else w for w, f, h in zip(natural, folding, self.headers)]
         room = width - GAP * (len(self.headers) - 1)
+        least = [min(w, max(FOLD_MIN, cell_len(h))) if f else w for w, f, h in zip(natural, folding, self.headers)]
         if sum(least) > room:
-            return None
+            values = [max([0] + [cell_len(line) for row in self.cells for line in row[i].split("\n")])
+                      for i in range(len(self.headers))]
+            least = [max(min(w, FOLD_MIN) if f else v, _two_lines(h)) for w, v, f, h in
+                     zip(natural, values, folding, self.headers)]
+            if sum(least) > room:
+                return None
+            widths, spare = least[:], room - sum(least)
+            # Give headings back their one line where the room allows, the cheapest first.
+            for i in sorted((i for i, f in enumerate(folding) if not f and natural[i] > least[i]),
+                            key=lambda i: natural[i] - least[i]):
+                if natural[i] - widths[i] <= spare:
+                    spare -= natural[i] - widths[i]
+                    widths[i] = natural[i]
+            least = widths
         widths = least[:]
         spare = room - sum(least)
         # Share the room left among the folding columns, the narrowest wants first.
@@ -241,7 +314,9 @@ class Listing:
         out = []
         if self.title:
             out += [[(line.center(total + len(line) - cell_len(line)).rstrip(), False)] for line in fold(self.title, total)]
-        out += [[(joined(self.headers), True)], [("─" * total, False)]]
+        heads = [fold(h, w) for h, w in zip(self.headers, widths)]
+        out += [[(joined([h[n] if n < len(h) else "" for h in heads]), True)] for n in range(max(map(len, heads)))]
+        out.append([("─" * total, False)])
         for k, row in enumerate(self.cells):
             strong = k < len(self.bold_rows) and self.bold_rows[k]
             parts = [fold(v, w) if f else v.split("\n") for v, w, f in zip(row, widths, self.folding)]
@@ -307,6 +382,15 @@ def fold(text: str, width: int) -> list[str]:
     width = max(width, 2)
     return [piece for part in text.split("\n") for line in paragraph(part, width)
             for piece in (chop_cells(line, width) if cell_len(line) > width else [line])]
+
+
+def _two_lines(heading: str) -> int:
+    """The narrowest width at which ``heading`` takes at most two lines."""
+    size = cell_len(heading)
+    w = max(1, (size + 1) // 2)
+    while len(fold(heading, w)) > 2:
+        w += 1
+    return w
 
 
 def _starts(out: list) -> bool:

@@ -446,7 +446,7 @@ def show(
                     ["field", "value"], lang, title=f"{row['number']}"))
     if clocks:
         con.print(table(clocks, ["clock", "start", "due", "provisional", "done_on", "met"], lang))
-    history = history_rows([{**e, "at": _local_minute(e["at"])} for e in history], lang)
+    history = history_rows([{**e, "at": _local_minute(e["at"])} for e in history], lang, ledger.ref.category_label)
     con.print(table(history, ["at", "who", "action", "field", "old", "new", "note"], lang))
 
 
