@@ -196,6 +196,20 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "every case received in the month and attributed to the township, except: {left_out}",
     ),
     # -- indicators (rules/indicators.py): names, and how each is computed --
+    "bulletin.rates.lead": ("全区{month}：{rates}。", "District, {month}: {rates}."),
+    "bulletin.rates.item": ("{name}{value}", "{name} {value}"),
+    "bulletin.rates.note": ("比率后括号内为分子/分母；“—”表示无可计数的事项（不是0%或100%）。各比率的定义见 docs/indicators.md："
+                            "及时受理率按受理告知时限结束的月份，按期办结率按限时办结时限结束的月份，群众满意率按评价日期，"
+                            "参评率和初信初访化解率按办结日期，重复信访率按登记日期计；不含转送、作废事项。",
+                            "Each rate is followed by numerator/denominator; '—' means nothing to count (never 0% or"
+                            " 100%). Definitions in docs/indicators.md: timely acceptance by the month the notice"
+                            " limit ended, on time by the month the local limit ended, satisfaction by the day of the"
+                            " evaluation, evaluation and first-contact rates by the closing day, the repeat rate by"
+                            " the received day; transferred and voided cases are left out."),
+    "bulletin.rates.trend": ("{name}近12个月", "{name}, last 12 months"),
+    "bulletin.rates.district_trend": ("全区考核指标近12个月（{first}至{last}）", "District indicators, {first} to {last}"),
+    "bulletin.rates.month": ("月份", "month"),
+    "bulletin.rates.indicator": ("指标", "indicator"),
     "stats.title": ("{period} 考核指标（截至 {as_of}）", "Indicators {period} (as of {as_of})"),
     "stats.caption": ("比率（分子/分母）；“—”：无可计数的事项；环比、同比为百分点变化；定义见 docs/indicators.md",
                       "rate (numerator/denominator); '—': nothing to count; changes in percentage points;"
