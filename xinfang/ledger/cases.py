@@ -386,7 +386,8 @@ def correct_case(ledger, number: str, fields: dict, reason: str, today: dt.date,
         fields = {**fields, "accused": ""}  # no longer an accusation: it accuses no one
         merged["accused"] = None
     correction = lc.Correct(merged["accused"], merged["received"], merged["kind"] == Kind.accusation,
-                            protected_for(ledger, merged["accused"]), reply=reply is not None, result=bool(result))
+                            protected_for(ledger, merged["accused"]), reply=reply is not None, result=bool(result),
+                            major=fields.get("major"))
     step = decide(ledger, case_state(ledger, row), correction, today)
     check_case_fields(ledger, merged, today)
     new = {k: stored(merged[k]) for k in fields if fields[k] is not None}
