@@ -340,6 +340,19 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "--db: {db} is not an xinfang ledger (application_id {app_id}); nothing was changed. Check the path, "
         "or create a ledger with 'xinfang init' on a new path",
     ),
+    "db.missing": ("没有台账 {db}", "no ledger at {db}"),
+    "db.missing.fix": ("检查路径（或 XINFANG_DB），或用 xinfang init 新建台账",
+                       "check the path (or XINFANG_DB), or create one with 'xinfang init'"),
+    "db.no_folder": ("文件夹 {folder} 不存在", "the folder {folder} does not exist"),
+    "db.no_folder.fix": ("先建立该文件夹，或换一个路径", "create it first or choose another path"),
+    "db.folder": ("{db} 是文件夹", "{db} is a folder"),
+    "db.folder.fix": ("给出台账文件的路径", "give the path of a ledger file"),
+    "db.uninitialised": ("{db} 不是已初始化的台账", "{db} is not an initialised ledger"),
+    "db.uninitialised.fix": ("在新路径上运行 xinfang init", "run 'xinfang init' on a new path"),
+    "db.newer": ("{db} 由更新版本的 xinfang 写入（结构版本 {version}）", "{db} was written by a newer xinfang (schema {version})"),
+    "db.newer.fix": ("请升级 xinfang", "upgrade xinfang"),
+    "db.unusable": ("{db} 不是可用的台账（{detail}）", "{db} is not a usable ledger ({detail})"),
+    "db.unusable.fix": ("检查路径", "check the path"),
     "db.damaged": (
         "台账文件 {db} 已损坏（{detail}），在修复前拒绝写入。处理办法：1. 'xinfang db backup 副本.db' 抢救可读的内容；"
         "2. 用最近一次完好的备份替换该文件；3. 运行 'xinfang db check'，通过后恢复写入",

@@ -167,3 +167,10 @@ def test_a_case_with_history_and_the_audit_are_chinese(ledger):
     proc = run(ledger, "audit", "verify")
     assert proc.returncode == 0 and "办理记录" in proc.stdout
     chinese(proc)
+
+
+def test_a_missing_ledger_is_told_in_chinese(tmp_path):
+    proc = run(tmp_path / "没有.db", "cases")
+    assert proc.returncode == 1 and proc.stderr.startswith("错误：--db: 没有台账"), proc.stderr
+    chinese(proc)
+    assert not (tmp_path / "没有.db").exists()
