@@ -623,7 +623,9 @@ def op_register(ctx: Ctx) -> list[Result]:
     argv = ["register"]
     for key, value in fields.items():
         argv += ["--" + key.replace("_", "-"), value]
-    argv.append("--json")
+    # The same petitioner's letter again, registered as new each time: a probable duplicate the
+    # clerk confirms (the duplicate query still runs).
+    argv += ["--again", "--json"]
     n = ctx.n(7)
     rows = {}
     for i in range(-1, n):
