@@ -253,13 +253,27 @@ class Listing:
         return self._widths
 
     def layout(self, width: int) -> list[int] | None:
-        """The column widths of a table ``width`` wide, or None when it takes records."""
+        """The column widths of a table ``width`` wide, or None when it takes records. Headings
+        stay on one line when they can, else a heading wider than its values takes two."""
         natural = self.widths()
         folding = self.folding
-        least = [min(w, max(FOLD_MIN, cell_len(h))) if f else w for w, f, h in zip(natural, folding, self.headers)]
         room = width - GAP * (len(self.headers) - 1)
+        least = [min(w, max(FOLD_MIN, cell_len(h))) if f else w for w, f, h in zip(natural, folding, self.headers)]
         if sum(least) > room:
-            return None
+            values = [max([0] + [cell_len(line) for row in self.cells for line in row[i].split("\n")])
+                      for i in range(len(self.headers))]
+            least = [max(min(w, FOLD_MIN) if f else v, _two_lines(h)) for w, v, f, h in
+                     zip(natural, values, folding, self.headers)]
+            if sum(least) > room:
+                return None
+            widths, spare = least[:], room - sum(least)
+            # Give headings back their one line where the room allows, the cheapest first.
+            for i in sorted((i for i, f in enumerate(folding) if not f and natural[i] > least[i]),
+                            key=lambda i: natural[i] - least[i]):
+                if natural[i] - widths[i] <= spare:
+                    spare -= natural[i] - widths[i]
+                    widths[i] = natural[i]
+            least = widths
         widths = least[:]
         spare = room - sum(least)
         # Share the room left among the folding columns, the narrowest wants first.
@@ -300,7 +314,9 @@ class Listing:
         out = []
         if self.title:
             out += [[(line.center(total + len(line) - cell_len(line)).rstrip(), False)] for line in fold(self.title, total)]
-        out += [[(joined(self.headers), True)], [("─" * total, False)]]
+        heads = [fold(h, w) for h, w in zip(self.headers, widths)]
+        out += [[(joined([h[n] if n < len(h) else "" for h in heads]), True)] for n in range(max(map(len, heads)))]
+        out.append([("─" * total, False)])
         for k, row in enumerate(self.cells):
             strong = k < len(self.bold_rows) and self.bold_rows[k]
             parts = [fold(v, w) if f else v.split("\n") for v, w, f in zip(row, widths, self.folding)]
@@ -366,6 +382,15 @@ def fold(text: str, width: int) -> list[str]:
     width = max(width, 2)
     return [piece for part in text.split("\n") for line in paragraph(part, width)
             for piece in (chop_cells(line, width) if cell_len(line) > width else [line])]
+
+
+def _two_lines(heading: str) -> int:
+    """The narrowest width at which ``heading`` takes at most two lines."""
+    size = cell_len(heading)
+    w = max(1, (size + 1) // 2)
+    while len(fold(heading, w)) > 2:
+        w += 1
+    return w
 
 
 def _starts(out: list) -> bool:

@@ -445,8 +445,10 @@ def show(
     con.print(table([{"field": label(k, lang), "value": display(k, row[k], lang)} for k in fields],
                     ["field", "value"], lang, title=f"{row['number']}"))
     if clocks:
+        con.print()  # the facts, the clocks and the history apart
         con.print(table(clocks, ["clock", "start", "due", "provisional", "done_on", "met"], lang))
     history = history_rows([{**e, "at": _local_minute(e["at"])} for e in history], lang, ledger.ref.category_label)
+    con.print()
     con.print(table(history, ["at", "who", "action", "field", "old", "new", "note"], lang))
 
 

@@ -133,7 +133,7 @@ def window_note(why: str) -> str:
 
 
 RESTART_NOTES = {"rereview_window": "re-review request window", "reassignment": "assigned again",
-                 "correction": "received date corrected"}
+                 "correction": "registered facts corrected"}
 
 
 def clock_events(number: str, effect) -> tuple | None:
