@@ -205,21 +205,82 @@ def policy_of(db: Path):
 # Raw-SQL peers: the same rule written directly against the stored rows
 
 
-def rank_sql(policy, month: str) -> str:
-    """The month's township scores, positions and bottom group as one SQL statement."""
+def _counted(policy) -> str:
+    """The cases the ranking counts: not of a status or kind the policy leaves out."""
+    statuses = ", ".join(f"'{st.value}'" for st in sorted(policy.uncounted_statuses)) or "''"
+    kinds = ", ".join(f"'{k.value}'" for k in sorted(policy.uncounted_kinds)) or "''"
+    return f"status NOT IN ({statuses}) AND kind NOT IN ({kinds})"
+
+
+def rates_sql(policy, first: str, last: str, today: str) -> str:
+    """Per roster township, the numerator and denominator of each indicator over the days
+    ``first``–``last`` (docs/indicators.md), written directly against the stored rows: clocks that
+    ended in the period, evaluations given in it, cases closed in it and cases received in it. A
+    clock met in the period is due at most its limit after it, so its due day bounds the scan."""
+    out = "c.status NOT IN ('transferred', 'voided')"
+    slack = max(r.days + r.max_extension_days for k, r in policy.clocks.items()
+                if k.value in ("notice", "reply", "conclude")) * 2 + 15
+    window = policy.evaluation_window_days
+    return f"""
+WITH k AS (
+    SELECT c.township, k.clock = 'notice' AS notice, k.met = 1 AS met FROM clocks k JOIN cases c ON c.number = k.case_number
+    WHERE k.clock IN ('notice', 'reply', 'conclude') AND k.due >= '{first}' AND k.due <= date('{last}', '+{slack} days')
+      AND (CASE WHEN k.met = 1 THEN k.done_on WHEN k.met = 0 THEN k.due
+                WHEN k.done_on IS NULL AND k.due < '{today}' THEN k.due END) BETWEEN '{first}' AND '{last}' AND {out}),
+kt AS (SELECT township, SUM(notice AND met) AS ta_n, SUM(notice) AS ta_d, SUM(NOT notice AND met) AS ot_n,
+              SUM(NOT notice) AS ot_d FROM k GROUP BY township),
+e AS (SELECT c.township, SUM(e.result IN ('satisfied', 'basic')) AS sa_n, COUNT(*) AS sa_d
+      FROM evaluations e JOIN cases c ON c.number = e.case_number
+      WHERE e.on_date BETWEEN '{first}' AND '{last}' AND {out} GROUP BY c.township),
+cl AS (SELECT c.township, SUM(EXISTS (SELECT 1 FROM evaluations e WHERE e.case_number = c.number
+                                      AND e.stage = 'handling' AND e.on_date <= date(c.closed_on, '+{window} days'))) AS ev_n,
+              COUNT(*) AS ev_d
+       FROM cases c WHERE c.closed_on BETWEEN '{first}' AND '{last}' AND {out} GROUP BY c.township),
+rc AS (SELECT c.township, SUM(c.repeat_of IS NOT NULL) AS re_n, COUNT(*) AS re_d FROM cases c
+       WHERE c.month BETWEEN '{first[:7]}' AND '{last[:7]}' AND {out} GROUP BY c.township)
+SELECT t.name AS township, t.ord,
+       kt.ta_n * 1.0 / NULLIF(kt.ta_d, 0) AS timely_acceptance_rate, kt.ot_n * 1.0 / NULLIF(kt.ot_d, 0) AS on_time_rate,
+       e.sa_n * 1.0 / NULLIF(e.sa_d, 0) AS satisfaction_rate, cl.ev_n * 1.0 / NULLIF(cl.ev_d, 0) AS evaluation_rate,
+       rc.re_n * 1.0 / NULLIF(rc.re_d, 0) AS repeat_rate
+FROM townships t LEFT JOIN kt ON kt.township = t.name LEFT JOIN e ON e.township = t.name
+LEFT JOIN cl ON cl.township = t.name LEFT JOIN rc ON rc.township = t.name"""
+
+
+RATE_KEYS = ("timely_acceptance_rate", "on_time_rate", "satisfaction_rate", "evaluation_rate", "repeat_rate")
+
+
+def rank_sql(policy, month: str, today: str | None = None) -> str:
+    """The month's township scores, positions and bottom group as one SQL statement; with
+    ``today``, each township's five rates of the month beside them (as ``rank`` shows them)."""
     weights = " ".join(f"WHEN '{level.value}' THEN {w}" for level, w in policy.level_weights.items())
     raw = (f"SUM((CASE level {weights} END) * (CASE WHEN people >= {policy.collective_people}"
            f" THEN {policy.collective_multiplier} ELSE 1 END)"
            f" + (CASE WHEN repeat_of IS NOT NULL THEN {policy.repeat_extra} ELSE 0 END))")
     score = ("CASE WHEN t.population > 0 THEN ROUND(COALESCE(s.raw, 0) / (t.population / 10000.0), 2)"
              " ELSE COALESCE(s.raw, 0) END") if policy.per_10k_residents else "COALESCE(s.raw, 0)"
+    rated = today is not None
+    if rated:
+        from xinfang.rules.ranking import month_range
+
+        first, last = (d.isoformat() for d in month_range(month))
+    rates = f",\nq AS ({rates_sql(policy, first, last, today).strip()})" if rated else ""
+    joined = " LEFT JOIN q ON q.township = t.name" if rated else ""
+    columns = "".join(f", q.{k} AS {k}" for k in RATE_KEYS) if rated else ""
+    selected = "".join(f", {k}" for k in RATE_KEYS) if rated else ""
     return f"""
-WITH s AS (SELECT township, {raw} AS raw, COUNT(*) AS n FROM cases WHERE month = '{month}' GROUP BY township),
-r AS (SELECT t.name AS township, {score} AS score, COALESCE(s.n, 0) AS cases, t.ord
-      FROM townships t LEFT JOIN s ON s.township = t.name)
+WITH s AS (SELECT township, {raw} AS raw, COUNT(*) AS n FROM cases WHERE month = '{month}' AND {_counted(policy)}
+           GROUP BY township){rates},
+r AS (SELECT t.name AS township, {score} AS score, COALESCE(s.n, 0) AS cases, t.ord{columns}
+      FROM townships t LEFT JOIN s ON s.township = t.name{joined})
 SELECT township, score, cases, RANK() OVER (ORDER BY score DESC) AS position,
-       (RANK() OVER (ORDER BY score DESC) <= {policy.bottom_size} AND score > 0) AS bottom
+       (RANK() OVER (ORDER BY score DESC) <= {policy.bottom_size} AND score > 0
+        AND score >= {policy.bottom_min_score}) AS bottom{selected}
 FROM r ORDER BY score DESC, ord;"""
+
+
+def stats_sql(policy, year: int, today: str) -> str:
+    """``stats --year``'s rates of every roster township, in roster order."""
+    return rates_sql(policy, f"{year}-01-01", f"{year}-12-31", today).strip() + " ORDER BY t.ord;"
 
 
 def rank_sql_compared(policy, month: str) -> str:
@@ -229,8 +290,9 @@ def rank_sql_compared(policy, month: str) -> str:
 
     prev, last_year = previous_month(month), same_month_last_year(month)
     base = rank_sql(policy, month).strip().rstrip(";")
-    base = base.replace(f"WHERE month = '{month}' GROUP BY township",
-                        f"WHERE month IN ('{month}', '{prev}', '{last_year}') GROUP BY month, township")
+    base = base.replace(f"WHERE month = '{month}' AND {_counted(policy)}\n           GROUP BY township",
+                        f"WHERE month IN ('{month}', '{prev}', '{last_year}') AND {_counted(policy)}"
+                        " GROUP BY month, township")
     base = base.replace("WITH s AS (SELECT township,", "WITH a AS (SELECT month, township,")
     base = base.replace("),\nr AS (", f"),\ns AS (SELECT * FROM a WHERE month = '{month}'),\nr AS (", 1)
     base = base.replace("COALESCE(s.n, 0) AS cases, t.ord",
@@ -395,12 +457,22 @@ def _fen(yuan) -> int:
     return round(float(yuan) * 100)
 
 
-def rank_pair(xout: str, pout: str) -> tuple[list, list]:
-    doc = json.loads(xout)
-    mine = [(r["township"], float(r["score"]), int(r["cases"]), int(r["position"]), bool(r["bottom"]))
-            for r in doc["rows"]]
-    peer = [(r["township"], float(r["score"]), int(r["cases"]), int(r["position"]), bool(r["bottom"]))
-            for r in json.loads(pout or "[]")]
+def _rate(value) -> float | None:
+    return None if value is None else round(float(value), 4)
+
+
+def rank_pair(xout: str, pout: str, rates: bool = False) -> tuple[list, list]:
+    """The rows of both sides as comparable tuples; with ``rates``, the five rates too."""
+    def key(r):
+        return ((r["township"], float(r["score"]), int(r["cases"]), int(r["position"]), bool(r["bottom"]))
+                + (tuple(_rate(r.get(k)) for k in RATE_KEYS) if rates else ()))
+
+    return [key(r) for r in json.loads(xout)["rows"]], [key(r) for r in json.loads(pout or "[]")]
+
+
+def stats_pair(xout: str, pout: str) -> tuple[list, list]:
+    mine = [(r["township"], *(_rate(r[k]["value"]) for k in RATE_KEYS)) for r in json.loads(xout)["rows"]]
+    peer = [(r["township"], *(_rate(r[k]) for k in RATE_KEYS)) for r in json.loads(pout or "[]")]
     return mine, peer
 
 
@@ -579,14 +651,14 @@ def op_register(ctx: Ctx) -> list[Result]:
 def op_rank(ctx: Ctx) -> list[Result]:
     n = ctx.n(5 if gen.SIZES[ctx.size] <= 1_000_000 else 3)
     limit = 1.2 if gen.SIZES[ctx.size] >= 10_000_000 else 1.5
-    sql = rank_sql(ctx.policy, RANK_MONTH)
+    sql = rank_sql(ctx.policy, RANK_MONTH, TODAY)
     mine, peer = timed(ctx, "rank", [
         Side("xinfang", lambda i: xinfang(ctx.db, "rank", "--month", RANK_MONTH, "--json")),
         Side("sqlite3", lambda i: sql_json(ctx.db, sql)),
     ], n)
-    a, b = rank_pair(mine[0].out, peer[0].out)
+    a, b = rank_pair(mine[0].out, peer[0].out, rates=True)
     check = same_answer(a, b)
-    out = [_result(f"rank --month {RANK_MONTH}", ctx, mine, "sqlite3 CLI, same scoring SQL", peer,
+    out = [_result(f"rank --month {RANK_MONTH}", ctx, mine, "sqlite3 CLI, same scoring SQL + five rates", peer,
                    f"≤ {limit}×", limit, check)]
     if not ctx.check_only:
         # xinfang also scores the previous month and last year's for its 环比/同比 columns; this
@@ -599,6 +671,22 @@ def op_rank(ctx: Ctx) -> list[Result]:
         extra.ok = None
         out.append(extra)
     return out
+
+
+def op_stats(ctx: Ctx) -> list[Result]:
+    """``stats --year``: every township's six indicators of a year and of the year before (同比),
+    against one raw-SQL statement of the year's rates."""
+    n = ctx.n(5 if gen.SIZES[ctx.size] <= 1_000_000 else 3)
+    sql = stats_sql(ctx.policy, SETTLE_YEAR, TODAY)
+    mine, peer = timed(ctx, "stats", [
+        Side("xinfang", lambda i: xinfang(ctx.db, "stats", "--year", str(SETTLE_YEAR), "--json")),
+        Side("sqlite3", lambda i: sql_json(ctx.db, sql)),
+    ], n)
+    a, b = stats_pair(mine[0].out, peer[0].out)
+    res = _result(f"stats --year {SETTLE_YEAR}", ctx, mine, "sqlite3 CLI, the year's rates (no 同比 year)", peer,
+                  "-", 0, same_answer(a, b), note="no target")
+    res.ok = None if res.check == "ok" else False
+    return [res]
 
 
 def horizon_for(db: Path, on: dt.date) -> dt.date:
@@ -838,6 +926,7 @@ OPERATIONS: dict[str, tuple[Callable[[Ctx], list[Result]], tuple[str, ...], set[
     "register": (op_register, ("register",), {"10k", "100k", "1m", "10m"}),
     "import": (op_import, ("import",), {"10k", "100k", "1m"}),
     "rank": (op_rank, ("rank",), {"10k", "100k", "1m", "10m"}),
+    "stats": (op_stats, ("stats",), {"10k", "100k", "1m"}),
     "overdue": (op_overdue, ("overdue",), {"10k", "100k", "1m"}),
     "settle": (op_settle, ("deposits", "settle"), {"10k", "100k", "1m"}),
     "sanctions": (op_sanctions, ("sanctions",), {"10k", "100k", "1m"}),
@@ -854,7 +943,7 @@ TARGET_SIZES = {"startup": {"1m", "10m"}, "register": {"1m", "10m"}, "import": {
                 "demo": {"10k", "100k", "1m", "10m"}}
 
 # Operations whose answer is checked against a peer (the others only time).
-CHECKED = ("register", "import", "rank", "overdue", "settle", "sanctions", "report", "rank-table", "demo")
+CHECKED = ("register", "import", "rank", "stats", "overdue", "settle", "sanctions", "report", "rank-table", "demo")
 
 
 # ---------------------------------------------------------------------------------------------

@@ -20,16 +20,27 @@ class XinfangError(Exception):
 
 class Refusal(XinfangError):
     """A refusal worded from the message catalogue (``xinfang.messages``) in the user's language at
-    the edge; ``str()`` is the English wording, for logs and tests."""
+    the edge: the message ``code`` (led by ``field`` when given: ``--on``, ``CASE``) and, when the
+    catalogue has it, the fix ``code.fix``; ``str()`` is the English wording, for logs and tests."""
 
-    def __init__(self, code: str, **params):
-        from xinfang.messages import text
-
-        super().__init__(text(code, "en", **params))
+    def __init__(self, code: str, field: object = None, **params):
         self.code = code
+        self.field = field
         self.params = params
+        super().__init__(*self.parts("en"))
+
+    def parts(self, lang: str) -> tuple[str, str | None]:
+        """(message, fix) in ``lang``; the fix None when the catalogue has none."""
+        from xinfang.messages import MESSAGES, text, wording
+
+        message = text(self.code, lang, **self.params)
+        if self.field is not None:
+            message = f"{wording(self.field, lang)}: {message}"
+        fix = text(f"{self.code}.fix", lang, **self.params) if f"{self.code}.fix" in MESSAGES else None
+        return message, fix
 
     def worded(self, lang: str) -> str:
         from xinfang.messages import text
 
-        return text(self.code, lang, **self.params)
+        message, fix = self.parts(lang)
+        return text("error.fix", lang, message=message, fix=fix) if fix else message

@@ -62,6 +62,9 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "clock-recompute": ("时限重算", "clock recomputed"), "publish": ("公布排名", "ranking published"),
     "official-add": ("任职登记", "official added"), "official-end": ("离任", "term ended"),
     "deposits-settle": ("保证金结算", "deposits settled"), "calendar-load": ("载入节假日", "calendar loaded"),
+    "accept": ("受理", "accepted"), "decline": ("不予受理", "declined"), "object": ("交办异议", "objected"),
+    "receipt": ("签收书面意见", "opinion received"), "sanction-confirm": ("确认制裁", "sanction confirmed"),
+    "sanction-dismiss": ("驳回制裁", "sanction dismissed"),
     "seal": ("封存", "sealed"), "reveal": ("查看个人信息", "personal data revealed"),
     "evaluate": ("满意度评价", "evaluated by the petitioner"), "sanction-lift": ("解除制裁", "sanction lifted"),
 }

@@ -12,6 +12,7 @@ purpose). A parameter is worded by its type:
 
 - a ``Labeled`` member (``Level``, ``Clock``, ``SanctionKind``, …): its label in the language;
 - a ``Message``: worded in the same language, recursively;
+- ``Words(zh, en)``: the one of the language (a column's label, a field's name);
 - a tuple or list: each item worded, joined by the language's list separator (、 or ", ");
 - anything else (numbers, dates, strings): as ``format`` prints it.
 
@@ -34,10 +35,10 @@ LIST_SEPARATOR = {"zh": "、", "en": ", "}
 # code → (zh template, en template)
 MESSAGES: dict[str, tuple[str, str]] = {
     # -- case numbers as typed (ledger.cases.find_number) --
-    "case.unknown": ("CASE：台账中没有案号 {case}；您要找的是不是 {near}？（用“xinfang cases”查看案号）",
+    "case.unknown": ("案号：台账中没有案号 {case}；您要找的是不是 {near}？（用“xinfang cases”查看案号）",
                      "CASE: no case {case} in this ledger; did you mean {near}? (see 'xinfang cases')"),
-    "case.unknown_empty": ("CASE：台账中没有案号 {case}，台账中还没有任何案件", "CASE: no case {case}: the ledger has no cases yet"),
-    "case.not_a_number": ("CASE：{case} 不是案号；案号形如 2026-00042，也可写 2026-42，或最近一年的 42",
+    "case.unknown_empty": ("案号：台账中没有案号 {case}，台账中还没有任何案件", "CASE: no case {case}: the ledger has no cases yet"),
+    "case.not_a_number": ("案号：{case} 不是案号；案号形如 2026-00042，也可写 2026-42，或最近一年的 42",
                           "CASE: {case} is not a case number; write it as 2026-00042, 2026-42, or 42 (the latest year)"),
     # -- lifecycle commands --
     "reply.done": ("{case} 已答复", "{case} replied"),
@@ -154,7 +155,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "sanction.repeat": ("重复访(前案{previous})", "repeat of {previous}"),
     # -- why the land desk is refused (rules/sanctions.py check_action) --
     "sanction.blocks": (
-        "{kind}({kind.en}) [{key}]: 自{start}起{until}{verb}{action}({action.en}) — {trigger}",
+        "{kind} [{key}]: 自{start}起{until}{verb}{action} — {trigger}",
         "{kind} [{key}]: {action} {verb} from {start}{until} — {trigger}",
     ),
     # -- lifting a measure (ledger/sanctions.py lift) and the listing of a measure's triggers --
@@ -195,6 +196,20 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "every case received in the month and attributed to the township, except: {left_out}",
     ),
     # -- indicators (rules/indicators.py): names, and how each is computed --
+    "bulletin.rates.lead": ("全区{month}：{rates}。", "District, {month}: {rates}."),
+    "bulletin.rates.item": ("{name}{value}", "{name} {value}"),
+    "bulletin.rates.note": ("比率后括号内为分子/分母；“—”表示无可计数的事项（不是0%或100%）。各比率的定义见 docs/indicators.md："
+                            "及时受理率按受理告知时限结束的月份，按期办结率按限时办结时限结束的月份，群众满意率按评价日期，"
+                            "参评率和初信初访化解率按办结日期，重复信访率按登记日期计；不含转送、作废事项。",
+                            "Each rate is followed by numerator/denominator; '—' means nothing to count (never 0% or"
+                            " 100%). Definitions in docs/indicators.md: timely acceptance by the month the notice"
+                            " limit ended, on time by the month the local limit ended, satisfaction by the day of the"
+                            " evaluation, evaluation and first-contact rates by the closing day, the repeat rate by"
+                            " the received day; transferred and voided cases are left out."),
+    "bulletin.rates.trend": ("{name}近12个月", "{name}, last 12 months"),
+    "bulletin.rates.district_trend": ("全区考核指标近12个月（{first}至{last}）", "District indicators, {first} to {last}"),
+    "bulletin.rates.month": ("月份", "month"),
+    "bulletin.rates.indicator": ("指标", "indicator"),
     "stats.title": ("{period} 考核指标（截至 {as_of}）", "Indicators {period} (as of {as_of})"),
     "stats.caption": ("比率（分子/分母）；“—”：无可计数的事项；环比、同比为百分点变化；定义见 docs/indicators.md",
                       "rate (numerator/denominator); '—': nothing to count; changes in percentage points;"
@@ -287,6 +302,31 @@ MESSAGES: dict[str, tuple[str, str]] = {
                              "the printed chain head {head} is not in the history: rewritten since it was "
                              "printed (or the digest is mistyped)"),
     # -- audit verify / db check output --
+    "audit.intact": ("台账完整：已核验 {checked}", "Ledger intact: checked {checked}"),
+    "audit.counted": ("{table} {n} 行", "{table} {n}"),
+    "audit.problems": ("发现 {n} 处问题：", "{n} problem(s) found:"),
+    "audit.more": ("…另有 {n} 处", "… and {n} more"),
+    # the ledger's tables as a reader calls them (audit verify, db check)
+    "table.events": ("办理记录", "events"),
+    "table.deposit_entries": ("保证金流水", "deposit entries"),
+    "table.published_months": ("已公布月份", "published months"),
+    "table.sanction_decisions": ("制裁决定", "sanction decisions"),
+    "table.calendar_years": ("节假日年度", "calendar years"),
+    "table.evaluations": ("满意度评价", "evaluations"),
+    "table.cases": ("案件", "cases"),
+    "table.clocks": ("时限", "clocks"),
+    "table.case_tally": ("案件计数", "case tally"),
+    "table.meta": ("台账信息", "ledger metadata"),
+    "table.townships": ("乡镇名册", "townships"),
+    "table.units": ("单位", "units"),
+    "table.categories": ("内容分类", "categories"),
+    "table.points": ("接待点", "reception points"),
+    "table.officials": ("干部任期", "officials"),
+    "table.counters": ("编号计数器", "counters"),
+    "table.sqlite": ("SQLite 文件", "SQLite file"),
+    "table.schema": ("数据库结构", "schema"),
+    "table.policy": ("政策参数", "policy"),
+    "table.reveals": ("查看个人信息记录", "reveals"),
     "audit.failed": ("台账未通过审计（{problems} 处问题）", "the ledger fails the audit ({problems} problems)"),
     "audit.failed.fix": ("请从备份恢复并查明修改来源", "restore from a backup and find who changed it"),
     "audit.head": ("链头：{head}（印在月度通报上；日后用 xinfang audit verify --head 核对）",
@@ -344,6 +384,234 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "bulletin.sanction.chronic": ("{n}件超过办理期限未办结", "{n} case(s) open past the handling deadline"),
     "bulletin.sanction.summons": ("本月{n}件，按期办结率{rate:.0%}", "{n} cases in the month, {rate:.0%} on time"),
     "bulletin.sanction.admonishment": ("{level}级越级访且为集体访或重复访", "skip-level at {level} level, collective or repeat"),
+    # -- lifecycle refusals (rules.lifecycle.Refusal, worded by ledger.lifecycle.refusal_error); the
+    #    field the refusal names (案号/CASE, --on, a file's column) leads the message --
+    "lifecycle.wrong_status": ("{case} 为{status}状态，不能{doing}", "{case} is {status.value} ({status.zh}); cannot {doing}"),
+    "lifecycle.wrong_status.fix": ("{hint}", "{hint}"),
+    "lifecycle.after_today": ("{on} 晚于今天（{today}）", "{on} is after today ({today})"),
+    "lifecycle.after_today.fix": ("给出实际发生的日期", "give the date it actually happened"),
+    "lifecycle.before_field": ("{on} 早于本案的{after}（{earlier}）", "{on} is before the case's {after} ({earlier})"),
+    "lifecycle.before_field.fix": ("给出当天或之后的日期", "give a date on or after it"),
+    "lifecycle.before": ("{on} 早于{what}（{earlier}）", "{on} is before {what} ({earlier})"),
+    "lifecycle.before.fix": ("给出当天或之后的日期", "give a date on or after it"),
+    "lifecycle.accused_handles": ("{case} 是针对{accused}的检举控告，决不能由被检举控告人办理",
+                                  "{case} is an accusation against {accused}; it can never be handled by the accused"),
+    "lifecycle.accused_handles.fix": ("交由其他单位或领导办理", "assign it to another unit or leader"),
+    "lifecycle.joint_not_major": ("联合办访只适用于重大事项", "joint handling (联合办访) is for major matters"),
+    "lifecycle.joint_not_major.fix": ("用 xinfang correct --major 标为重大事项，或去掉 --joint",
+                                      "mark the case major with 'xinfang correct --major' or drop --joint"),
+    "lifecycle.not_voidable": ("{case} 为{status}状态；只有尚未答复（已登记、已受理、已交办）或不再受理的误登记才能作废",
+                               "{case} is {status.value} ({status.zh}); only a registration made by mistake, not yet"
+                               " answered (registered, accepted, assigned) or not accepted again, is voided (作废)"),
+    "lifecycle.not_voidable.fix": ("改用 xinfang correct {case} --reason … 更正其登记事项",
+                                   "correct its facts instead with 'xinfang correct {case} --reason …'"),
+    "lifecycle.correct_voided": ("{case} 已作废", "{case} was voided (已作废)"),
+    "lifecycle.correct_voided.fix": ("已作废的案件不更正；请重新登记该来信或来访", "a voided case is not corrected; register the letter or visit again"),
+    "lifecycle.correct_no_reply": ("{case} 为{status}状态；没有可更正的答复", "{case} is {status.value} ({status.zh}); no reply is recorded to correct"),
+    "lifecycle.correct_no_reply.fix": ("用 xinfang reply {case} 记录答复", "record it with 'xinfang reply {case}'"),
+    "lifecycle.correct_no_result": ("{case} 为{status}状态；没有可更正的处理结果（结果、满意度）",
+                                    "{case} is {status.value} ({status.zh}); it has no result (outcome, satisfaction) to correct"),
+    "lifecycle.correct_no_result.fix": ("用 xinfang resolve {case} 记录处理结果", "record the result with 'xinfang resolve {case}'"),
+    "lifecycle.correct_transferred": ("{case} 已转送", "{case} was transferred"),
+    "lifecycle.correct_transferred.fix": ("更正只适用于本机关办理的案件", "corrections apply to cases of this office"),
+    "lifecycle.accused_is_handler": ("{case} 由{accused}办理", "{case} is handled by {accused}"),
+    "lifecycle.accused_is_handler.fix": ("先改交其他单位，再把该单位或个人记为被检举控告对象",
+                                         "reassign the case before naming that unit or person as accused"),
+    "lifecycle.correct_other_year": ("更正不能把案件移到另一年", "a correction cannot move a case into another year"),
+    "lifecycle.correct_other_year.fix": ("转送本案，并在正确的年份重新登记", "transfer this case and register it again in the right year"),
+    "lifecycle.final": ("{case} 已复核{answered}；同一事项不再受理", "{case} was re-reviewed (复核){answered}; the same matter is not accepted again (不再受理)"),
+    "lifecycle.final.fix": ("不能再申请复查复核；只有有新事实的新事项才作为新案件登记",
+                            "no further review is possible; only a new matter with new facts is registered as a new case"),
+    "lifecycle.answered_on": ("（{on}）", " on {on}"),
+    "lifecycle.already_under_review": ("{case} 自 {since} 起已在{status}中", "{case} is already {status.en} ({status.zh}) since {since}"),
+    "lifecycle.already_under_review.fix": ("先用 xinfang review {case} --answer --on 日期 --summary … 记录答复",
+                                           "record the answer first with 'xinfang review {case} --answer --on D --summary …'"),
+    "lifecycle.review_before_reply": ("{case} 为{status}状态；复查须在答复之后申请", "{case} is {status.value} ({status.zh}); a review is asked after the reply"),
+    "lifecycle.review_before_reply.fix": ("{hint}", "{hint}"),
+    "lifecycle.window_ended": ("{stage}申请期限已于 {due} 届满（自{contests} {start} 起 {days} 日）；{on} 提出的申请已逾期",
+                               "the {stage.en} request window ({stage.zh}申请期限) ended on {due} ({days} days from {contests} on"
+                               " {start}); a request on {on} is too late"),
+    "lifecycle.window_ended.fix": ("逾期申请不予受理；请核对信访人提出申请的日期", "a late request is not accepted; check the date the petitioner asked"),
+    "lifecycle.not_under_review": ("{case} 为{status}状态，不在复查复核中", "{case} is {status.value} ({status.zh}), not under review"),
+    "lifecycle.not_under_review.fix": ("先用 xinfang review {case} --on 日期 记录申请", "record a request first with 'xinfang review {case} --on D'"),
+    "lifecycle.not_extendable": ("{clock}不能延期", "the {clock.value} deadline ({clock.zh}) cannot be extended"),
+    "lifecycle.not_extendable.fix": ("只有{extendable}可以延期", "only {extendable} can be extended"),
+    "lifecycle.no_extendable": ("（无）", "no clock"),
+    "lifecycle.no_clock_yet": ("{case} 尚无{clock}", "{case} has no {clock.value} deadline ({clock.zh}) yet"),
+    "lifecycle.no_clock_yet.fix": ("先用 xinfang assign 交办", "assign the case first with 'xinfang assign'"),
+    "lifecycle.clock_ended": ("{case} 的{clock}已于 {done_on} 结束", "the {clock.value} deadline of {case} ended on {done_on}"),
+    "lifecycle.clock_ended.fix": ("只有正在计算的时限可以延期", "only a running deadline can be extended"),
+    "lifecycle.already_extended": ("{case} 的{clock}已延期 {extension_days} 日（到期 {due}）；只能延期一次",
+                                   "{case} {clock.value} was already extended by {extension_days} days (due {due});"
+                                   " only one extension is allowed"),
+    "lifecycle.already_extended.fix": ("不能再延期；请在 {due} 前办结", "no further extension is possible; conclude the case by {due}"),
+    "lifecycle.bad_extension": ("{why}", "{why}"),
+    "lifecycle.bad_extension.fix": ("--days 给出 1 至 {max}", "give --days from 1 to {max}"),
+    "lifecycle.extension.not_extendable": ("此时限不能延期", "this deadline cannot be extended"),
+    "lifecycle.extension.already_extended": ("此时限已延期过；只能延期一次", "this deadline has already been extended; only one extension is allowed"),
+    "lifecycle.extension.too_short": ("延期至少 1 日，不能是 {days}", "an extension must be at least 1 day, not {days}"),
+    "lifecycle.extension.too_long": ("延期最多 {max} 日，不能是 {days}", "an extension can be at most {max} days, not {days}"),
+    "lifecycle.extension_after_today": ("{on} 晚于今天（{today}）", "{on} is after today ({today})"),
+    "lifecycle.extension_after_today.fix": ("给出批准延期的日期", "give the date the extension was approved"),
+    "lifecycle.extension_before_start": ("{on} 早于{clock}起算日（{start}）", "{on} is before the {clock.value} deadline started ({start})"),
+    "lifecycle.extension_before_start.fix": ("给出批准延期的日期", "give the date the extension was approved"),
+    "lifecycle.already_accepted": ("{case} 已于 {on} 受理", "{case} was accepted on {on}"),
+    "lifecycle.already_accepted.fix": ("受理只记录一次", "acceptance is recorded once"),
+    "lifecycle.receipt_of_interim": ("阶段性答复不开始申请复查期限", "an interim reply opens no review window"),
+    "lifecycle.receipt_of_interim.fix": ("书面处理意见请加 --written，否则去掉 --received-on",
+                                         "give --written for the written opinion (书面处理意见), or drop --received-on"),
+    "lifecycle.already_written": ("{case} 已于 {on} 出具书面处理意见", "{case} has its written opinion of {on} already"),
+    "lifecycle.already_written.fix": ("再次答复请不加 --written，或用 --received-on 记录签收",
+                                      "record a further reply without --written, or its receipt with --received-on"),
+    "lifecycle.no_written_opinion": ("{case} 尚未出具书面处理意见", "{case} has no written opinion (书面处理意见) yet"),
+    "lifecycle.no_written_opinion.fix": ("先用 xinfang reply {case} --written 记录", "record it first with 'xinfang reply {case} --written'"),
+    "lifecycle.already_received": ("{case}：信访人已于 {on} 收到书面处理意见", "{case}: the petitioner received the written opinion on {on}"),
+    "lifecycle.already_received.fix": ("签收只记录一次", "its receipt is recorded once"),
+    "lifecycle.no_review_window": ("{case}：申请复查期限自信访人收到书面处理意见起算，而{written}",
+                                   "{case}: the review window opens when the petitioner receives the written opinion"
+                                   " (书面处理意见), and {written}"),
+    "lifecycle.no_review_window.fix": ("用 xinfang reply {case} --received-on 日期 记录签收",
+                                       "record its receipt with 'xinfang reply {case} --received-on D'"),
+    "lifecycle.written_unreceived": ("{on} 的书面处理意见尚无签收记录", "the written opinion of {on} has no receipt recorded"),
+    "lifecycle.no_written": ("尚无书面处理意见", "no written opinion is recorded"),
+    "lifecycle.no_objection_window": ("本台账的政策中 {case} 没有交办异议期", "{case} has no objection window (交办异议期) in this ledger's policy"),
+    "lifecycle.no_objection_window.fix": ("单位的异议改用 xinfang correct 记入本案历史",
+                                          "the unit's objection is recorded in the case's history with 'xinfang correct' instead"),
+    "lifecycle.objection_used": ("{case}：责任单位已于 {on} 提出异议", "{case}: the unit objected on {on} already"),
+    "lifecycle.objection_used.fix": ("用 xinfang assign 重新交办", "assign the case again with 'xinfang assign'"),
+    "lifecycle.objection_late": ("交办异议期已于 {due} 届满（自 {start} 交办起 {days} 个工作日）；{on} 提出的异议已逾期",
+                                 "the objection window (交办异议期) ended on {due} ({days} working days from the assignment"
+                                 " on {start}); an objection on {on} is too late"),
+    "lifecycle.objection_late.fix": ("逾期异议不予接受；由该单位办理", "a late objection is not accepted; the unit handles the case"),
+    "lifecycle.told_out_of_range": ("{told_on} 早于批准日期（{on}）或晚于今天（{today}）",
+                                    "{told_on} is before the approval ({on}) or after today ({today})"),
+    "lifecycle.told_out_of_range.fix": ("给出告知信访人延期的日期", "give the day the petitioner was told of the extension"),
+    "lifecycle.extension_after_due": ("{clock}已于 {due} 届满", "the {clock.value} deadline already ran out on {due}"),
+    "lifecycle.extension_after_due.fix": ("延期须在期限内批准；给出 --on {due} 或更早的日期",
+                                          "an extension is approved within the deadline; give --on {due} or earlier"),
+    "lifecycle.allowed_from": ("只能从以下状态进行：{allowed}", "allowed from: {allowed}"),
+    "lifecycle.reply_or_closed": ("只有已答复或已办结的案件可以申请复查", "only a replied or closed case can be taken to review"),
+    # what a refusal says cannot be done (rules.lifecycle.Rule.doing)
+    "lifecycle.doing.register": ("登记", "register"),
+    "lifecycle.doing.accept": ("受理", "accept"),
+    "lifecycle.doing.decline": ("不予受理", "decline"),
+    "lifecycle.doing.assign": ("交办", "assign"),
+    "lifecycle.doing.object to the assignment": ("对交办提出异议", "object to the assignment"),
+    "lifecycle.doing.record a reply": ("记录答复", "record a reply"),
+    "lifecycle.doing.record the receipt of the written opinion": ("记录书面处理意见的签收", "record the receipt of the written opinion"),
+    "lifecycle.doing.resolve": ("办结", "resolve"),
+    "lifecycle.doing.transfer": ("转送", "transfer"),
+    "lifecycle.doing.request a review": ("申请复查", "request a review"),
+    "lifecycle.doing.answer a review": ("答复复查", "answer a review"),
+    "lifecycle.doing.void": ("作废", "void"),
+    # what a date may not precede (rules.lifecycle: 'before')
+    "lifecycle.what.the request": ("申请日期", "the request"),
+    "lifecycle.what.the assignment": ("交办日期", "the assignment"),
+    "lifecycle.what.the review answer it contests": ("所不服的复查答复", "the review answer it contests"),
+    "lifecycle.what.the written opinion it contests": ("所不服的书面处理意见", "the written opinion it contests"),
+    "lifecycle.what.the review answer": ("复查答复", "the review answer"),
+    "lifecycle.what.the written opinion": ("书面处理意见", "the written opinion"),
+    # the hint of a wrong status
+    "lifecycle.hint.assign_first": ("先用 xinfang assign 交办", "assign it first with 'xinfang assign'"),
+    "lifecycle.hint.reply_first": ("先用 xinfang reply 记录答复", "record the reply first with 'xinfang reply'"),
+    "lifecycle.hint.closed_review": ("已办结；信访人不满意可申请复查（xinfang review）",
+                                     "it is closed; a dissatisfied petitioner may ask for review ('xinfang review')"),
+    "lifecycle.hint.final": ("该事项已复核，不再受理", "the matter was re-reviewed and is not accepted again"),
+    "lifecycle.hint.under_review": ("正在复查；用 xinfang review 案号 --answer 记录答复",
+                                    "it is under review (复查); record the answer with 'xinfang review CASE --answer'"),
+    "lifecycle.hint.under_rereview": ("正在复核；用 xinfang review 案号 --answer 记录答复",
+                                      "it is under re-review (复核); record the answer with 'xinfang review CASE --answer'"),
+    "lifecycle.hint.transferred": ("已转送其他机关", "it was transferred to another body"),
+    "lifecycle.hint.declined": ("已不予受理，并已告知信访人法定途径", "it was declined (不予受理); the petitioner was told the statutory route"),
+    "lifecycle.hint.not_reaccepted": ("该事项已终结（不再受理）；此次登记不启动任何时限",
+                                      "the matter is final (不再受理); this registration starts nothing"),
+    "lifecycle.hint.voided": ("已作废；不计入任何统计，保留在历史中", "it was voided (已作废); it counts nowhere and stays in the history"),
+    # -- what a clerk types (xinfang/parse.py, ledger/reference.py); the option leads the message --
+    "parse.unreal_date": ("{value} 不是真实存在的日期", "{value} is not a real date"),
+    "parse.unreal_date.fix": ("请用 {formats} 这样的日期", "use a date such as {formats}"),
+    "parse.not_date": ("{value} 不是日期", "{value} is not a date"),
+    "parse.not_date.fix": ("写作 {formats}", "write it as {formats}"),
+    "parse.year_out_of_range": ("年份 {value} 超出范围", "year {value} is out of range"),
+    "parse.year_out_of_range.fix": ("用 {low} 至 {high} 之间的年份", "use a year from {low} to {high}"),
+    "parse.not_month": ("{value} 不是月份", "{value} is not a month"),
+    "parse.not_month.fix": ("写作 2026-11", "write it as 2026-11"),
+    "parse.unknown_value": ("未知取值 {value}", "unknown value {value}"),
+    "parse.unknown_value.fix": ("可用：{valid}", "use one of {valid}"),
+    "parse.unknown.townships": ("未知乡镇 {value}", "unknown township {value}"),
+    "parse.unknown.townships.fix": ("{hint}", "{hint}"),
+    "parse.unknown.units": ("未知单位 {value}", "unknown unit {value}"),
+    "parse.unknown.units.fix": ("{hint}", "{hint}"),
+    "parse.did_you_mean": ("是否要用 {near}？", "did you mean {near}?"),
+    "parse.see_list": ("名单见 xinfang {command}", "see 'xinfang {command}' for the list"),
+    "parse.unknown_category": ("未知内容分类 {value}", "unknown category {value}"),
+    "parse.unknown_category.fix": ("可用：{valid}", "use one of {valid}"),
+    "parse.unknown_point": ("未知接待点 {value}", "unknown reception point {value}"),
+    "parse.unknown_point.fix": ("可用：{valid}", "use one of {valid}"),
+    "parse.id_length": ("居民身份证号为 18 位（17 位数字加一位数字或 X）",
+                        "a resident ID number has 18 characters (17 digits and a digit or X)"),
+    "parse.id_length.fix": ("请核对身份证上的号码", "check the number on the ID card"),
+    "parse.id_birth_date": ("身份证号中的出生日期不是真实存在的日期", "the birth date inside the ID number is not a real date"),
+    "parse.id_birth_date.fix": ("请核对第 7 至 14 位", "check digits 7 to 14 of the number"),
+    "parse.id_birth_year": ("身份证号中的出生年份为 {year}", "the birth year inside the ID number is {year}"),
+    "parse.id_birth_year.fix": ("请核对第 7 至 10 位", "check digits 7 to 10 of the number"),
+    "parse.id_check_digit": ("校验码 {digit} 有误（按 GB 11643 应为 {expected}）",
+                             "wrong check digit {digit} (GB 11643 gives {expected})"),
+    "parse.id_check_digit.fix": ("请核对身份证上的号码，可能有一位输错", "check the number on the ID card; one digit is probably mistyped"),
+    "parse.not_phone": ("{value} 不是电话号码", "{value} is not a phone number"),
+    "parse.not_phone.fix": ("给出 7 至 12 位数字，例如 13812345678 或 0517-85912345",
+                            "give 7 to 12 digits, e.g. 13812345678 or 0517-85912345"),
+    "parse.empty": ("不能为空", "must not be empty"),
+    "parse.empty.fix": ("给 {option} 一个取值", "give {option} a value"),
+    "parse.control": ("含控制字符", "contains control characters"),
+    "parse.control.fix": ("请输入普通文字", "type plain text"),
+    "parse.too_long": ("{length} 个字符，太长", "{length} characters is too long"),
+    "parse.too_long.fix": ("不超过 {most} 个字符", "keep it to {most} characters"),
+    "parse.count_out_of_range": ("{value} 超出范围", "{value} is out of range"),
+    "parse.count_out_of_range.fix": ("给出 {low} 至 {high} 的整数", "give a whole number from {low} to {high}"),
+    "parse.not_amount": ("{value} 不是以元计的金额", "{value} is not an amount in yuan"),
+    "parse.not_amount.fix": ("给出最多两位小数的数，例如 10000 或 500.50",
+                             "give a number with at most two decimals, e.g. 10000 or 500.50"),
+    "parse.amount_not_positive": ("金额必须大于零", "the amount must be positive"),
+    "parse.amount_not_positive.fix": ("退还或冲回请用相应的命令", "record a refund or reversal with its own command"),
+    "parse.amount_too_large": ("{value} 大得不合常理", "{value} is implausibly large"),
+    "parse.amount_too_large.fix": ("请核对金额", "check the amount"),
+    # -- a case's history as 'show' prints it (output.history_rows): the program's own notes --
+    "history.counted": ("自 {start} 起 {days} 个{counting}{provisional}", "{days} {counting} from {start}{provisional}"),
+    "history.calendar": ("自然日", "calendar days"),
+    "history.working": ("工作日", "working days"),
+    "history.provisional": ("（暂定）", " (provisional)"),
+    "history.met": ("按期", "met"),
+    "history.late": ("超期（应于 {due}）", "late (due {due})"),
+    "history.objection_in_time": ("在期限内提出异议", "objection made in time"),
+    "history.requested_in_time": ("在期限内申请{stage}", "{stage.en} requested in time"),
+    "history.restarted": ("{why}：{note}", "{why}: {note}"),
+    "history.restart.rereview_window": ("申请复核期限", "re-review request window"),
+    "history.restart.reassignment": ("重新交办", "assigned again"),
+    "history.fact": ("{label}：{value}", "{label}: {value}"),
+    "history.facts_separator": ("；", "; "),
+    # -- warnings and notes on stderr (xinfang.cli.warn) --
+    "warning.point_day": ("提醒：{point}接待点的接待日为{staffed}；{received} 是{day}：请核对日期",
+                          "Warning: the {point} reception point is staffed on {staffed}; {received} is a {day}: check the date"),
+    "warning.accusation_unnamed": ("提醒：检举控告未给出 --accused，无法对被检举控告人回避；日后用 xinfang correct 案号 --accused … 补记",
+                                   "Warning: an accusation without --accused cannot be kept from the accused; "
+                                   "name them later with 'xinfang correct CASE --accused …'"),
+    "warning.overdue_provisional": ("提醒：本清单中有 {n} 个到期日为暂定：所在年度尚无官方节假日安排；见 xinfang calendar show 年份",
+                                    "Warning: {n} due date(s) on this list are provisional (暂定): counted over a year with no "
+                                    "official holiday schedule; see 'xinfang calendar show YEAR'"),
+    "warning.plain_columns": ("说明：{n} 行按简单列显示；长清单宜用 --csv 或 --json",
+                              "Note: {n} rows are shown as plain columns; --csv or --json suit long lists"),
+    "warning.calendar_overridden": ("提醒：{year} 年另有 chinesecalendar 的官方安排；改用载入的文件",
+                                    "Warning: {year} also has an official schedule from chinesecalendar; the loaded file is used instead"),
+    "warning.calendar_still_provisional": ("提醒：重算后仍有 {n} 个到期日为暂定：它们还跨越另一个尚无官方安排的年度",
+                                           "Warning: {n} recomputed due date(s) remain provisional (暂定): they also run through "
+                                           "another year with no official schedule"),
+    "warning.import_provisional": ("提醒：导入案件中有 {n} 个正在计算的时限为暂定：它们跨越尚无官方节假日安排的年度；"
+                                   "用 xinfang calendar load 文件 载入后自动重算",
+                                   "Warning: {n} running deadlines of the imported cases are provisional (暂定): they run "
+                                   "through a year with no official holiday schedule; load it with 'xinfang calendar load FILE' "
+                                   "and they are recomputed"),
+    "warning.backup_of_failing_ledger": ("注意：台账本身未通过审计，请运行 xinfang audit verify",
+                                         "Note: the ledger itself fails the audit; run 'xinfang audit verify'"),
     # -- the one error line (xinfang.cli.error) --
     "error.line": ("错误：{message}", "Error: {message}"),
     "error.fix": ("{message}；{fix}", "{message}; {fix}"),
@@ -494,6 +762,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "help.app.user": ("记录人，写入历史（默认：XINFANG_USER 或登录名）",
                       "Who is recording, for the history (default: $XINFANG_USER or the login name)."),
     "help.app.version": ("显示版本并退出", "Show the version and exit."),
+    "help.app.install_completion": ("为当前命令行（$SHELL：bash、zsh 或 fish）安装命令补全并退出",
+                                    "Install shell completion for the current shell ($SHELL: bash, zsh or fish) and exit."),
+    "help.completion": ("输出命令行补全脚本：命令、选项、乡镇和单位名称、案号（只补全案号本身，不显示姓名等内容）。",
+                        "Print the shell completion script: commands, options, township and unit names, case numbers"
+                        " (the numbers alone, never a name)."),
+    "help.completion.shell": ("命令行：bash、zsh 或 fish", "The shell: bash, zsh or fish."),
+    "help.completion.example": ("xinfang completion bash", "xinfang completion bash"),
+    "completion.shell": ("不支持的命令行 {shell}；可选：{shells}（例：xinfang completion bash >> ~/.bashrc）",
+                         "shell {shell} is not supported; use one of {shells} (e.g. xinfang completion bash >> ~/.bashrc)"),
+    "completion.installed": ("已为 {shell} 安装命令补全：{path}；重新打开终端后生效",
+                             "{shell} completion installed in {path}; it takes effect in a new terminal"),
     "help.register": ("登记一件来信或来访。自动判定集体访、越级访和重复访，并开始受理告知时限。",
                       "Register a letter or visit (登记). Derives collective, skip-level and repeat; starts the "
                       "notice clock."),
@@ -975,6 +1254,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
 }
 
 
+class Words:
+    """A parameter worded in each language (a column's label, say): printed in the language asked."""
+
+    __slots__ = ("zh", "en")
+
+    def __init__(self, zh: str, en: str):
+        self.zh, self.en = zh, en
+
+    def __repr__(self) -> str:
+        return f"Words({self.zh!r}, {self.en!r})"
+
+
 class _Formatter(string.Formatter):
     def __init__(self, lang: str):
         super().__init__()
@@ -985,7 +1276,7 @@ class _Formatter(string.Formatter):
 
 
 def _word(value: object, lang: str, spec: str = "") -> str:
-    if isinstance(value, Labeled):
+    if isinstance(value, (Labeled, Words)):
         return format(getattr(value, lang), spec)
     if isinstance(value, Message):
         return text(value.code, lang, **dict(value.params))
@@ -1011,9 +1302,12 @@ def text(code: str, lang: str = "zh", **params: object) -> str:
 
 
 def wording(value: object, lang: str = "zh") -> str:
-    """A ``Message`` worded in ``lang``; a plain string (older data, already worded) as it is."""
+    """A ``Message`` (or a ``Labeled`` member, ``Words``) worded in ``lang``; a plain string (older
+    data, already worded) as it is."""
     if isinstance(value, Message):
         return text(value.code, lang, **dict(value.params))
+    if isinstance(value, (Labeled, Words)):
+        return getattr(value, lang)
     return "" if value is None else str(value)
 
 

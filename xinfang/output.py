@@ -7,7 +7,9 @@ phone numbers are masked unless the clerk asks for them (``--reveal``).
 
 from __future__ import annotations
 
+import functools
 import json
+import re
 import sys
 from enum import Enum
 
@@ -20,6 +22,7 @@ ENUMS: dict[str, type[Enum]] = {
     "clock": model.Clock, "tier": model.Tier, "sanction": model.SanctionKind, "role": model.Role,
     "outcome": model.Outcome, "satisfaction": model.Satisfaction, "evaluation_acceptance": model.Satisfaction,
     "evaluation_handling": model.Satisfaction, "result": model.Satisfaction, "stage": model.Stage, "via": model.Via,
+    "told": model.Told, "decline_ground": model.DeclineGround,
 }
 BOOLEANS = {"major", "collective", "skip_level", "initial", "signed", "cease_agreement", "provisional", "met",
             "bottom", "exhausted", "published", "allowed"}
@@ -30,12 +33,17 @@ def label(key: str, lang: str) -> str:
     return zh if lang == "zh" else en
 
 
-def history_rows(events: list[dict], lang: str) -> list[dict]:
-    """History rows for a table: field names and coded old/new values in the reader's language."""
+def history_rows(events: list[dict], lang: str, categories=None) -> list[dict]:
+    """History rows for a table: field names, coded old/new values and the program's own notes in
+    the reader's language; a registration's recorded facts as labelled fields, not JSON.
+    ``categories`` words a category key (``ledger.ref.category_label``)."""
     out = []
     for e in events:
         field = e.get("field")
         row = dict(e)
+        row["note"] = note_words(e.get("note"), lang)
+        if not field and e.get("action") in ("register", "import") and str(e.get("new") or "").startswith("{"):
+            row["new"] = _facts(e["new"], lang, categories)
         if field and str(e.get("action", "")).startswith("clock"):
             row["field"] = display("clock", field, lang)  # a clock event's field is the clock's name
         elif field:
@@ -48,6 +56,58 @@ def history_rows(events: list[dict], lang: str) -> list[dict]:
                     row[side] = display(field, value, lang)
         out.append(row)
     return out
+
+
+def _facts(recorded: str, lang: str, categories=None) -> str:
+    """A registration's recorded fields (a JSON object) as 'label：value' in the reader's language."""
+    try:
+        facts = json.loads(recorded)
+    except ValueError:
+        return recorded
+    from xinfang.messages import text
+
+    shown = []
+    for key, value in facts.items():
+        if value in (None, "", [], 0) and key not in ("people",) or key in ("year", "seq", "month", "number"):
+            continue
+        if key in BOOLEANS:
+            value = bool(value)
+        shown.append(text("history.fact", lang, label=label(key, lang),
+                          value=categories(value, lang) if key == "category" and categories else display(key, value, lang)))
+    return text("history.facts_separator", lang).join(shown)
+
+
+_COUNTED = re.compile(r"^(\d+) (calendar|working_days|working) days from (\d{4}-\d{2}-\d{2})( \(provisional\))?$")
+_RESTARTED = {"re-review request window": "history.restart.rereview_window", "assigned again": "history.restart.reassignment"}
+
+
+def note_words(note, lang: str):
+    """A history note the program wrote (how a due date was counted, whether a clock was met) in the
+    reader's language; a note a person typed (a reason, a reply) as it is."""
+    if not note:
+        return note
+    from xinfang.messages import text
+
+    head, sep, rest = str(note).partition(": ")
+    if sep and head in _RESTARTED:
+        return text("history.restarted", lang, why=text(_RESTARTED[head], lang), note=note_words(rest, lang))
+    counted = _COUNTED.match(note)
+    if counted:
+        days, counting, start, provisional = counted.groups()
+        return text("history.counted", lang, days=int(days), start=start,
+                    counting=text("history.working" if counting.startswith("working") else "history.calendar", lang),
+                    provisional=text("history.provisional", lang) if provisional else "")
+    if note == "met":
+        return text("history.met", lang)
+    late = re.match(r"^late \(due (\d{4}-\d{2}-\d{2})\)$", note)
+    if late:
+        return text("history.late", lang, due=late.group(1))
+    if note == "objection made in time":
+        return text("history.objection_in_time", lang)
+    asked = re.match(r"^(review|rereview) requested in time$", note)
+    if asked:
+        return text("history.requested_in_time", lang, stage=model.Status(asked.group(1)))
+    return note
 
 
 def display(key: str, value, lang: str) -> str:
@@ -147,6 +207,16 @@ FOLD_MIN = 12  # the narrowest a folding column gets (in terminal columns) befor
 GAP = 2  # between two columns
 
 
+@functools.lru_cache(maxsize=4096)
+def cell_len(text: str) -> int:
+    """Columns ``text`` takes on a terminal (a Chinese character two); listings repeat their values."""
+    if text.isascii():
+        return len(text)
+    from rich.cells import cell_len as width
+
+    return width(text)
+
+
 class Listing:
     """Rows as a table that fits the console, else as records.
 
@@ -171,26 +241,39 @@ class Listing:
         from xinfang.escape import visible
 
         cells = [[visible(display(c, row.get(c), lang), "\n" if c in MULTILINE else "") for c in columns] for row in rows]
-        return cls([visible(label(c, lang)) for c in columns], cells, lang, [c in FOLDING for c in columns], [c in NUMERIC for c in columns], title, caption)
+        return cls([visible(label(c, lang)) for c in columns], cells, lang, [c in FOLDING for c in columns],
+                   [c in NUMERIC for c in columns], title, caption)
 
     def widths(self) -> list[int]:
         """Each column's natural width: its widest line, heading included."""
         if self._widths is None:
-            self._widths = [max([_cells(self.headers[i])] + [_cells(line) for row in self.cells
-                                                            for line in row[i].split("\n")])
+            self._widths = [max([cell_len(self.headers[i])] + [cell_len(line) for row in self.cells
+                                                               for line in row[i].split("\n")])
                             for i in range(len(self.headers))]
         return self._widths
 
     def layout(self, width: int) -> list[int] | None:
-        """The column widths of a table ``width`` wide, or None when it takes records."""
-        from rich.cells import cell_len
-
+        """The column widths of a table ``width`` wide, or None when it takes records. Headings
+        stay on one line when they can, else a heading wider than its values takes two."""
         natural = self.widths()
         folding = self.folding
-        least = [min(w, max(FOLD_MIN, cell_len(h))) if f else w for w, f, h in zip(natural, folding, self.headers)]
         room = width - GAP * (len(self.headers) - 1)
+        least = [min(w, max(FOLD_MIN, cell_len(h))) if f else w for w, f, h in zip(natural, folding, self.headers)]
         if sum(least) > room:
-            return None
+            values = [max([0] + [cell_len(line) for row in self.cells for line in row[i].split("\n")])
+                      for i in range(len(self.headers))]
+            least = [max(min(w, FOLD_MIN) if f else v, _two_lines(h)) for w, v, f, h in
+                     zip(natural, values, folding, self.headers)]
+            if sum(least) > room:
+                return None
+            widths, spare = least[:], room - sum(least)
+            # Give headings back their one line where the room allows, the cheapest first.
+            for i in sorted((i for i, f in enumerate(folding) if not f and natural[i] > least[i]),
+                            key=lambda i: natural[i] - least[i]):
+                if natural[i] - widths[i] <= spare:
+                    spare -= natural[i] - widths[i]
+                    widths[i] = natural[i]
+            least = widths
         widths = least[:]
         spare = room - sum(least)
         # Share the room left among the folding columns, the narrowest wants first.
@@ -204,106 +287,95 @@ class Listing:
         return widths
 
     def __rich_console__(self, console, options):
-        widths = self.layout(options.max_width)
-        if widths is None:
-            yield from self._records(console, options.max_width)
-        elif console.color_system is None and not any(self.folding[i] and w < n for i, (w, n) in
-                                                      enumerate(zip(widths, self.widths()))):
-            yield from self._plain(console, options, widths)
-        else:
-            yield self._table(widths)
-
-    def _plain(self, console, options, widths: list[int]):
-        """What ``_table`` prints when there are no styles to show and no cell folds, the rows as one
-        Rich ``Segment`` (a long listing is not laid out cell by cell; the title and the caption are,
-        as the table lays them out). Held equal to the table by a property (tests/test_output.py)."""
         from rich.segment import Segment
+        from rich.style import Style
 
-        shown = self.cells
-        if any(self.folding):  # long text as the table shows it (a fold may also even out its blanks)
-            shown = [[("\n".join(fold(v, w)) if f else v) for v, w, f in zip(cells, widths, self.folding)]
-                     for cells in shown]
-        if any("\n" in v for cells in shown for v in cells):
-            yield self._table(widths)
-            return
-        width = sum(widths) + GAP * (len(widths) - 1)
-        around = options.update(width=width, justify="center", highlight=False)
-        gap = " " * GAP
+        bold = Style(bold=True)
+        for line in self.lines(options.max_width):
+            for text, strong in line:
+                yield Segment(text, bold if strong else None)
+            yield Segment.line()
 
-        def row(cells: list[str]) -> str:
-            out = []
-            for value, w, right in zip(cells, widths, self.numeric):
-                pad = " " * (w - _cells(value))
-                out.append(pad + value if right else value + pad)
-            return gap.join(out)
+    def lines(self, width: int) -> list[list[tuple[str, bool]]]:
+        """The listing as lines at most ``width`` columns wide, each a list of (text, bold) spans."""
+        widths = self.layout(width)
+        return self._records(width) if widths is None else self._table(widths)
 
+    def _table(self, widths: list[int]) -> list[list[tuple[str, bool]]]:
+        """Columns ``GAP`` apart under a rule; a folding cell on as many lines as it takes."""
+        def padded(text: str, w: int, right: bool) -> str:
+            room = " " * (w - cell_len(text))
+            return room + text if right else text + room
+
+        def joined(cells: list[str]) -> str:
+            return (" " * GAP).join(padded(c, w, r) for c, w, r in zip(cells, widths, self.numeric)).rstrip()
+
+        total = sum(widths) + GAP * (len(widths) - 1)
+        out = []
         if self.title:
-            yield from console.render(_text(self.title), around)
-        yield Segment("\n".join([row(self.headers), "\u2500" * width, *map(row, shown)]) + "\n")
-        if self.caption:
-            yield from console.render(_text(self.caption), around)
-
-    def _table(self, widths: list[int]):
-        from rich import box
-        from rich.table import Table
-
-        t = Table(title=_text(self.title), caption=_text(self.caption), header_style="bold", box=box.SIMPLE_HEAD,
-                  show_edge=False, pad_edge=False, padding=(0, 1, 0, 1), collapse_padding=True)
-        for head, w, folds, right in zip(self.headers, widths, self.folding, self.numeric):
-            t.add_column(_text(head), width=w, no_wrap=not folds, overflow="fold", justify="right" if right else "left")
+            out += [[(line.center(total + len(line) - cell_len(line)).rstrip(), False)] for line in fold(self.title, total)]
+        heads = [fold(h, w) for h, w in zip(self.headers, widths)]
+        out += [[(joined([h[n] if n < len(h) else "" for h in heads]), True)] for n in range(max(map(len, heads)))]
+        out.append([("─" * total, False)])
         for k, row in enumerate(self.cells):
-            bold = k < len(self.bold_rows) and self.bold_rows[k]
-            t.add_row(*[_text("\n".join(fold(v, w)) if f else v, keep="\n")
-                        for v, w, f in zip(row, widths, self.folding)], style="bold" if bold else None)
-        return t
+            strong = k < len(self.bold_rows) and self.bold_rows[k]
+            parts = [fold(v, w) if f else v.split("\n") for v, w, f in zip(row, widths, self.folding)]
+            for n in range(max(len(p) for p in parts)):
+                out.append([(joined([p[n] if n < len(p) else "" for p in parts]), strong)])
+        if self.caption:
+            out += [[(line, False)] for line in fold(self.caption, total)]
+        return out
 
-    def _records(self, console, width: int):
+    def _records(self, width: int) -> list[list[tuple[str, bool]]]:
         """One block per row: ``label: value`` pairs filling each line; a pair longer than a line
         folds on lines of its own."""
-        from rich.cells import cell_len
-        from rich.text import Text
-
         colon, indent = ("：", "  ") if self.lang == "zh" else (": ", "  ")
+        out: list[list[tuple[str, bool]]] = []
         if self.title:
-            yield Text(self.title, style="bold")
+            out += [[(line, True)] for line in fold(self.title, width)]
         for n, row in enumerate(self.cells):
             if n or self.title:
-                yield Text("")
-            line, used = Text(), 0
+                out.append([])
+            line: list[tuple[str, bool]] = []
+            used = 0
             for head, value in zip(self.headers, row):
                 if value == "":
                     continue
-                pair = Text.assemble((head + colon, "bold"), value)
-                size = cell_len(pair.plain)
-                lead = len(indent) if n_pairs(line) or used else 0
-                if "\n" in value or lead + size > width:  # a long text: lines of its own
-                    if n_pairs(line):
-                        yield line
-                    for k, piece in enumerate(fold(pair.plain, width - len(indent))):
-                        yield Text(indent) + (Text.assemble((head + colon, "bold"), piece[len(head + colon):])
-                                              if k == 0 and piece.startswith(head + colon) else Text(piece))
-                    line, used = Text(indent), len(indent)
+                key = head + colon
+                size = cell_len(key + value)
+                if "\n" in value or len(indent) + size > width:  # a long text: lines of its own
+                    first = _starts(out) and not line
+                    if line:
+                        out.append(line)
+                    for k, piece in enumerate(fold(key + value, width - len(indent))):
+                        lead = [] if k == 0 and first else [(indent, False)]
+                        out.append(lead + ([(key, True), (piece[len(key):], False)]
+                                           if k == 0 and piece.startswith(key) else [(piece, False)]))
+                    line, used = [], 0
                     continue
-                if n_pairs(line) and used + GAP + size > width:
-                    yield line
-                    line, used = Text(indent), len(indent)
-                if n_pairs(line):
-                    line.append(" " * GAP)
+                if line and used + GAP + size > width:
+                    out.append(line)
+                    line, used = [], 0
+                if line:
+                    line.append((" " * GAP, False))
                     used += GAP
-                line.append_text(pair)
+                elif not _starts(out):
+                    line.append((indent, False))
+                    used += len(indent)
+                line += [(key, True), (value, False)]
                 used += size
-            if n_pairs(line):
-                yield line
+            if line:
+                out.append(line)
         if self.caption:
-            yield Text("")
-            yield Text(self.caption)
+            out += [[]] + [[(line, False)] for line in fold(self.caption, width)]
+        return out
 
 
 def fold(text: str, width: int) -> list[str]:
     """``text`` in lines at most ``width`` terminal columns wide, broken where a reader expects
     (``xinfang.fold``: never inside a number, a date or a word); its own line breaks kept, a word
     longer than a line cut by characters."""
-    from rich.cells import cell_len, chop_cells
+    from rich.cells import chop_cells
 
     from xinfang.fold import fold as paragraph
 
@@ -312,18 +384,18 @@ def fold(text: str, width: int) -> list[str]:
             for piece in (chop_cells(line, width) if cell_len(line) > width else [line])]
 
 
-def n_pairs(line) -> bool:
-    """Whether a record's line holds a pair yet (beyond its indent)."""
-    return bool(line.plain.strip())
+def _two_lines(heading: str) -> int:
+    """The narrowest width at which ``heading`` takes at most two lines."""
+    size = cell_len(heading)
+    w = max(1, (size + 1) // 2)
+    while len(fold(heading, w)) > 2:
+        w += 1
+    return w
 
 
-def _cells(text: str) -> int:
-    """Terminal columns of one line of text (``rich.cells.cell_len``; ASCII at once)."""
-    if text.isascii():
-        return len(text)
-    from rich.cells import cell_len
-
-    return cell_len(text)
+def _starts(out: list) -> bool:
+    """Whether the record being laid out has no line yet (its first line takes no indent)."""
+    return not out or out[-1] == []
 
 
 def table(rows: list[dict], columns: list[str], lang: str, title: str | None = None, caption: str | None = None):

@@ -1,5 +1,5 @@
-"""Parsing and validating what a clerk types. Every failure is a one-line XinfangError that
-names the option and the fix."""
+"""Parsing and validating what a clerk types. Every failure is a one-line refusal that names the
+option and the fix, worded from the catalogue (``parse.*`` in ``xinfang.messages``)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import re
 from enum import Enum
 from typing import TypeVar
 
-from xinfang.errors import XinfangError
+from xinfang.errors import Refusal
 
 E = TypeVar("E", bound=Enum)
 
@@ -20,6 +20,7 @@ _DATE_PATTERNS = (
     re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日$"),
 )
 DATE_FORMATS = "2026-11-26, 2026/11/26, 20261126 or 2026年11月26日"
+_FORMATS = ("2026-11-26、2026/11/26、20261126 或 2026年11月26日", DATE_FORMATS)
 MIN_YEAR, MAX_YEAR = 1990, 2100
 
 
@@ -33,11 +34,17 @@ def parse_date(text: str, option: str = "--on") -> dt.date:
             try:
                 day = dt.date(y, mo, d)
             except ValueError:
-                raise XinfangError(f"{option}: {text!r} is not a real date", fix=f"use a date such as {DATE_FORMATS}") from None
+                raise Refusal("parse.unreal_date", option, value=repr(text), formats=_formats()) from None
             if not MIN_YEAR <= y <= MAX_YEAR:
-                raise XinfangError(f"{option}: year {y} is out of range", fix=f"use a year from {MIN_YEAR} to {MAX_YEAR}")
+                raise Refusal("parse.year_out_of_range", option, value=y, low=MIN_YEAR, high=MAX_YEAR)
             return day
-    raise XinfangError(f"{option}: {_show(text)} is not a date", fix=f"write it as {DATE_FORMATS}")
+    raise Refusal("parse.not_date", option, value=_show(text), formats=_formats())
+
+
+def _formats():
+    from xinfang.messages import Words
+
+    return Words(*_FORMATS)
 
 
 def parse_month(text: str, option: str = "--month") -> str:
@@ -45,7 +52,7 @@ def parse_month(text: str, option: str = "--month") -> str:
     value = (text or "").strip()
     m = re.match(r"^(\d{4})(?:-|/|年)?(\d{1,2})月?$", value)
     if not m or not 1 <= int(m.group(2)) <= 12 or not MIN_YEAR <= int(m.group(1)) <= MAX_YEAR:
-        raise XinfangError(f"{option}: {_show(text)} is not a month", fix="write it as 2026-11")
+        raise Refusal("parse.not_month", option, value=_show(text))
     return f"{int(m.group(1)):04d}-{int(m.group(2)):02d}"
 
 
@@ -68,7 +75,7 @@ def case_number_parts(text: str | None) -> tuple[int | None, int] | None:
 
 def parse_year(value: int, option: str = "--year") -> int:
     if not MIN_YEAR <= value <= MAX_YEAR:
-        raise XinfangError(f"{option}: {value} is out of range", fix=f"use a year from {MIN_YEAR} to {MAX_YEAR}")
+        raise Refusal("parse.year_out_of_range", option, value=value, low=MIN_YEAR, high=MAX_YEAR)
     return value
 
 
@@ -78,8 +85,14 @@ def choice(enum: type[E], text: str, option: str) -> E:
     for member in enum:
         if value.lower() in (member.value.lower(), getattr(member, "zh", None), str(getattr(member, "en", "")).lower()):
             return member
-    valid = ", ".join(f"{m.value} ({m.zh})" for m in enum)
-    raise XinfangError(f"{option}: unknown value {_show(text)}", fix=f"use one of {valid}")
+    raise Refusal("parse.unknown_value", option, value=_show(text), valid=tuple(_key_and_label(m) for m in enum))
+
+
+def _key_and_label(member):
+    from xinfang.messages import Words
+
+    zh = getattr(member, "zh", member.value)
+    return Words(f"{member.value}（{zh}）", f"{member.value} ({zh})")
 
 
 def closest(value: str, names: list[str], option: str, what: str) -> str:
@@ -92,9 +105,11 @@ def closest(value: str, names: list[str], option: str, what: str) -> str:
     prefixed = [n for n in names if value and n.startswith(value)]
     if len(prefixed) == 1:
         return prefixed[0]
+    from xinfang.model import Message
+
     near = difflib.get_close_matches(value, names, n=3, cutoff=0.3) or prefixed[:3]
-    hint = f"did you mean {', '.join(near)}?" if near else f"see 'xinfang {what}' for the list"
-    raise XinfangError(f"{option}: unknown {what[:-1] if what.endswith('s') else what} {_show(value)}", fix=hint)
+    hint = Message.of("parse.did_you_mean", near=tuple(near)) if near else Message.of("parse.see_list", command=what)
+    raise Refusal(f"parse.unknown.{what}", option, value=_show(value), hint=hint)
 
 
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -110,20 +125,16 @@ def parse_id_number(text: str, option: str = "--id-number") -> str:
     """Validate an 18-character resident ID number (身份证号): digits, birth date, check character."""
     value = (text or "").strip().upper()
     if not re.fullmatch(r"\d{17}[\dX]", value):
-        raise XinfangError(f"{option}: a resident ID number has 18 characters (17 digits and a digit or X)",
-                           fix="check the number on the ID card")
+        raise Refusal("parse.id_length", option)
     try:
         birth = dt.date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
     except ValueError:
-        raise XinfangError(f"{option}: the birth date inside the ID number is not a real date",
-                           fix="check digits 7 to 14 of the number") from None
+        raise Refusal("parse.id_birth_date", option) from None
     if birth.year < 1890:
-        raise XinfangError(f"{option}: the birth year inside the ID number is {birth.year}",
-                           fix="check digits 7 to 10 of the number")
+        raise Refusal("parse.id_birth_year", option, year=birth.year)
     expected = id_check_digit(value[:17])
     if value[17] != expected:
-        raise XinfangError(f"{option}: wrong check digit {value[17]} (GB 11643 gives {expected})",
-                           fix="check the number on the ID card; one digit is probably mistyped")
+        raise Refusal("parse.id_check_digit", option, digit=value[17], expected=expected)
     return value
 
 
@@ -134,8 +145,7 @@ def parse_phone(text: str, option: str = "--phone") -> str:
     if not re.fullmatch(r"\d{7,12}", value):
         from xinfang.personal import mask_phone
 
-        raise XinfangError(f"{option}: {_show(mask_phone((text or '').strip()))} is not a phone number",
-                           fix="give 7 to 12 digits, e.g. 13812345678 or 0517-85912345")
+        raise Refusal("parse.not_phone", option, value=_show(mask_phone((text or "").strip())))
     return value
 
 
@@ -143,19 +153,19 @@ def parse_text(text: str | None, option: str, max_len: int, required: bool = Tru
     """Free text: trimmed, no control characters, bounded length."""
     if text is None or not text.strip():
         if required:
-            raise XinfangError(f"{option}: must not be empty", fix=f"give {option} a value")
+            raise Refusal("parse.empty", option, option=option)
         return None
     value = text.strip()
     if any(ord(c) < 32 and c not in "\n\t" or ord(c) == 127 for c in value):
-        raise XinfangError(f"{option}: contains control characters", fix="type plain text")
+        raise Refusal("parse.control", option)
     if len(value) > max_len:
-        raise XinfangError(f"{option}: {len(value)} characters is too long", fix=f"keep it to {max_len} characters")
+        raise Refusal("parse.too_long", option, length=len(value), most=max_len)
     return value
 
 
 def parse_count(value: int, option: str, low: int = 1, high: int = 100_000) -> int:
     if not low <= value <= high:
-        raise XinfangError(f"{option}: {value} is out of range", fix=f"give a whole number from {low} to {high}")
+        raise Refusal("parse.count_out_of_range", option, value=value, low=low, high=high)
     return value
 
 
@@ -165,17 +175,15 @@ def parse_amount_fen(text: str, option: str = "--amount") -> int:
 
     value = (text or "").strip().replace(",", "").replace("，", "").removesuffix("元")
     if not re.fullmatch(r"\d+(\.\d+)?", value):
-        raise XinfangError(f"{option}: {_show(text)} is not an amount in yuan",
-                           fix="give a number with at most two decimals, e.g. 10000 or 500.50")
+        raise Refusal("parse.not_amount", option, value=_show(text))
     try:
         amount = fen(value)
     except ValueError:
-        raise XinfangError(f"{option}: {_show(text)} is not an amount in yuan",
-                           fix="give a number with at most two decimals, e.g. 10000 or 500.50") from None
+        raise Refusal("parse.not_amount", option, value=_show(text)) from None
     if amount <= 0:
-        raise XinfangError(f"{option}: the amount must be positive", fix="record a refund or reversal with its own command")
+        raise Refusal("parse.amount_not_positive", option)
     if amount > 100_000_000_00:
-        raise XinfangError(f"{option}: {_show(text)} is implausibly large", fix="check the amount")
+        raise Refusal("parse.amount_too_large", option, value=_show(text))
     return amount
 
 

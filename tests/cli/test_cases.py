@@ -51,7 +51,7 @@ def test_accusation_never_assigned_to_or_listed_for_the_accused(cli):
     case = cli.register(kind="accusation", accused="泾口镇", township="泾口镇")["case"]
     before = cli.counts()
     res = cli("assign", case, "--unit", "泾口镇", "--leader", "王五")
-    assert res.code == 1 and "accused" in res.err and cli.counts() == before
+    assert res.code == 1 and "被检举控告人" in res.err and cli.counts() == before
     assert cli.ok("cases", "--township", "泾口镇") == []
     cli.ok("assign", case, "--unit", "区监察局", "--leader", "赵六")
     assert [c["case"] for c in cli.ok("cases", "--unit", "区监察局")] == [case]
@@ -121,8 +121,8 @@ def test_register_refusals_name_the_field_and_write_nothing(cli, fields, option,
 def test_state_machine_refusals_write_nothing(cli):
     case = cli.register()["case"]
     checks = [
-        (("resolve", case, "--outcome", "support", "--summary", "x"), "cannot resolve", "assign it first"),
-        (("reply", case, "--summary", "x"), "cannot record a reply", "assign it first"),
+        (("resolve", case, "--outcome", "support", "--summary", "x"), "不能办结", "先用 xinfang assign 交办"),
+        (("reply", case, "--summary", "x"), "不能记录答复", "先用 xinfang assign 交办"),
     ]
     for args, words, fix in checks:
         before = cli.counts()
@@ -132,13 +132,13 @@ def test_state_machine_refusals_write_nothing(cli):
     cli.ok("assign", case, "--unit", "车桥镇", "--leader", "李四", "--on", "2026-11-03")
     before = cli.counts()
     res = cli("reply", case, "--on", "2026-11-01", "--summary", "x")
-    assert res.code == 1 and "before the case's assigned on" in res.err and cli.counts() == before
+    assert res.code == 1 and "早于本案的交办日期" in res.err and cli.counts() == before
     cli.ok("resolve", case, "--on", "2026-11-10", "--outcome", "explain", "--summary", "已解释", "--signed")
     for args in (("resolve", case, "--outcome", "support", "--summary", "x"), ("reply", case, "--summary", "x"),
                  ("assign", case, "--unit", "车桥镇", "--leader", "李四")):
         before = cli.counts()
         res = cli(*args)
-        assert res.code == 1 and "is closed" in res.err and cli.counts() == before
+        assert res.code == 1 and "为办结状态" in res.err and cli.counts() == before
 
 
 def test_unknown_case_and_bad_options(cli):
@@ -214,7 +214,7 @@ def test_a_case_no_longer_an_accusation_accuses_no_one(cli):
 def test_outreach_on_a_day_the_point_is_not_staffed_is_registered_with_a_warning(cli):
     res = cli("register", "--again", "--received", "2026-11-24", "--channel", "outreach", "--point", "车桥", "--township", "车桥镇",
               "--name", "张三", "--category", "other", "--summary", "x", "--json")
-    assert res.code == 0 and "staffed on mon, wed, fri" in res.err and "tue" in res.err
+    assert res.code == 0 and "接待日为周一、周三、周五" in res.err and "周二" in res.err
     res = cli("register", "--again", "--received", "2026-11-25", "--channel", "outreach", "--point", "车桥", "--township", "车桥镇",
               "--name", "张三", "--category", "other", "--summary", "x", "--json")
     assert res.code == 0 and res.err == ""

@@ -185,7 +185,7 @@ def test_extension_once_moves_the_handling_due_date_and_is_refused_a_second_time
     assert "涉及多部门" in events[0]["note"]
 
     err = refused(cli, "extend", case, "--days", "5", "--reason", "再次延期")
-    assert "--days" in err and "only one extension" in err
+    assert "--days" in err and "只能延期一次" in err
     assert clock_row(cli, case, "handling")["due"] == "2026-11-30"
 
 
@@ -227,7 +227,7 @@ def test_review_then_rereview_then_final(cli):
     asked = cli.ok("review", case, "--on", "2026-10-10", "--reason", "不服答复")
     assert asked["status"] == "review" and asked["window_end"] == "2026-10-10"
     assert asked["deadlines"] == [{"clock": "review", "due": "2026-11-09", "provisional": False}]
-    assert "already under review" in refused(cli, "review", case, "--on", "2026-10-11")
+    assert "已在复查中" in refused(cli, "review", case, "--on", "2026-10-11")
     assert "review" in refused(cli, "resolve", case, "--outcome", "support", "--summary", "x")
 
     answered = cli.ok("review", case, "--answer", "--on", "2026-10-30", "--summary", "复查维持原处理意见")
@@ -264,9 +264,9 @@ def test_review_of_a_replied_case_judges_its_duty_clocks_at_the_reply(cli):
 
 def test_review_refusals(cli):
     case = cli.register(received="2026-09-01")["case"]
-    assert "reply" in refused(cli, "review", case, "--on", "2026-09-05")
+    assert "答复" in refused(cli, "review", case, "--on", "2026-09-05")
     assign(cli, case, "2026-09-01")
-    assert "reply" in refused(cli, "review", case, "--on", "2026-09-05")
+    assert "答复" in refused(cli, "review", case, "--on", "2026-09-05")
     cli.ok("reply", case, "--on", "2026-09-10", "--summary", "已书面答复")
     assert "--answer" in refused(cli, "review", case, "--answer", "--on", "2026-09-12", "--summary", "x")
     assert "--on" in refused(cli, "review", case, "--on", "2026-09-09")  # before the reply
@@ -285,7 +285,7 @@ def test_rereview_request_after_its_window_is_refused(cli):
     cli.ok("review", case, "--answer", "--on", "2026-09-01", "--summary", "维持")
     # The re-review window runs from the review answer: day 30 is 10-01, National Day, so it ends 10-08.
     err = refused(cli, "review", case, "--on", "2026-10-09")
-    assert "--on" in err and "2026-10-08" in err and "re-review" in err
+    assert "--on" in err and "2026-10-08" in err and "复核申请期限" in err
     assert cli.ok("review", case, "--on", "2026-10-08")["status"] == "rereview"
 
 

@@ -61,7 +61,7 @@ def test_bulletin_workbook_reads_as_a_titled_printable_table(cli, office, tmp_pa
         assert sheet.page_setup.fitToWidth == 1 and sheet.page_setup.paperSize in (9, "9")
         assert "&P" in sheet.oddFooter.right.text and "&N" in sheet.oddFooter.right.text
     deposits = wb["保证金"]
-    assert deposits["A1"].value.endswith("六、信访保证金扣缴")
+    assert deposits["A1"].value.endswith("七、信访保证金扣缴")
 
 
 def test_export_workbook_filters_and_prints_with_its_header(cli, office, tmp_path):
@@ -87,7 +87,7 @@ def test_word_bulletin_has_headings_tables_chart_and_page_numbers(cli, office, t
     assert res.code == 0, res.err
     doc = docx.Document(out)
     headings = [p.text for p in doc.paragraphs if p.style.name == "Heading 1"]
-    assert headings[0] == "一、信访总量" and headings[-1] == "七、说明" and len(headings) == 7
+    assert headings[0] == "一、信访总量" and headings[-1] == "八、说明" and len(headings) == 8
     assert doc.paragraphs[0].text == "土地信访工作通报"
     assert len(doc.inline_shapes) == 1  # the trend chart
     image = doc.inline_shapes[0]._inline.graphic.graphicData.pic.blipFill.blip.embed

@@ -82,3 +82,25 @@ def test_suggestions_and_transferred_cases_score_no_ranking_points(cli):
     rows = {r["township"]: r for r in cli.ok("rank", "--month", "2026-10", today="2026-11-26")["rows"]}
     assert rows["林集镇"]["score"] == 0 and rows["林集镇"]["cases"] == 0 and not rows["林集镇"]["bottom"]
     assert rows["车桥镇"]["score"] == 1 and rows["车桥镇"]["bottom"]
+
+
+def test_the_bulletin_gives_each_townships_indicators_and_the_districts_twelve_months(cli, tmp_path):
+    a = _handled(cli, "2026-10-08", "2026-10-09", "2026-10-12", "2026-10-20")
+    _handled(cli, "2026-09-08", "2026-09-09", "2026-09-12", "2026-09-20")
+    cli.ok("evaluate", a, "--stage", "handling", "--result", "satisfied", "--on", "2026-10-22", today="2026-11-26")
+    res = cli("report", "--month", "2026-10", today="2026-11-26")
+    assert res.code == 0, res.err
+    md = res.out.split("## 五、考核指标", 1)[1].split("## 六、", 1)[0]
+    row = next(line for line in md.splitlines() if line.startswith("| 车桥镇 |")).split(" | ")
+    assert row[1] == "100.0%（1/1）" and row[3] == "100.0%（1/1）"  # timely acceptance, satisfaction
+    assert next(line for line in md.splitlines() if line.startswith("| 林集镇 |")).count("—（0/0）") == 6
+    assert "·" * 10 in row[-1] and "█" in row[-1]  # twelve months of the on-time rate, two with a value
+    assert "全区考核指标近12个月（2025-11至2026-10）" in md
+    out = tmp_path / "b.xlsx"
+    assert cli("report", "--month", "2026-10", "--format", "xlsx", "-o", out, today="2026-11-26").code == 0
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(out)["指标"]
+    assert len(sheet._charts) == 1  # the district's twelve months as a line chart
+    values = [c.value for row in sheet.iter_rows() for c in row]
+    assert 1 in values and "按期办结率" in values  # rates are numbers (percent format), not text

@@ -88,8 +88,8 @@ def test_markdown_totals_and_year_on_year_change(cli, office):
     assert _row(md, "合计")[1:4] == ["7", "8", "下降12.5%"]
     assert "全区共登记土地信访事项7件，同比下降12.5%；其中来信3件，同比下降40.0%" in md
     assert _row(md, "10月")[1:] == ["7", "8"] and _row(md, "11月")[1:] == ["", "0"]
-    for heading in ("一、信访总量", "二、乡镇信访排名", "三、排名后十位", "四、制裁与责任追究", "五、超期未办结事项",
-                    "六、信访保证金扣缴", "七、说明"):
+    for heading in ("一、信访总量", "二、乡镇信访排名", "三、排名后十位", "四、制裁与责任追究", "五、考核指标",
+                    "六、超期未办结事项", "七、信访保证金扣缴", "八、说明"):
         assert f"## {heading}" in md
     assert "暂定" in md and "区1、市2、省3、国家5" in md  # method: weights and status
 
@@ -113,7 +113,9 @@ def test_html_bulletin_structure(cli, office, tmp_path):
     res = cli("report", "--month", "2026-10", "--format", "html", "-o", out)
     assert res.code == 0, res.err
     html = out.read_text(encoding="utf-8")
-    assert html.count("<svg") == 1 and "</svg>" in html
+    # Two charts: the cases per month, and the district's indicators over twelve months
+    assert html.count("<svg") == 2 and html.count("</svg>") == 2
+    assert "全区考核指标近12个月（2025-11至2026-10）" in html and "<circle" in html
     # The chart: twelve months of last year and the ten months of this year reached so far.
     assert len(re.findall(r'<rect class="last"', html)) == 12
     assert len(re.findall(r'<rect class="this"', html)) == 10
@@ -144,7 +146,7 @@ def test_xlsx_bulletin_sheets_and_ranking(cli, office, tmp_path):
     res = cli("report", "--month", "2026-10", "--format", "xlsx", "-o", out)
     assert res.code == 0, res.err
     wb = load_workbook(out)
-    assert wb.sheetnames == ["概况", "排名", "后十位", "制裁", "超期", "保证金"]
+    assert wb.sheetnames == ["概况", "排名", "后十位", "制裁", "指标", "超期", "保证金"]
     ws = wb["排名"]
     # Row 1 the title, row 2 the issuer and cut-off date, row 4 the header.
     assert ws["A1"].value == "土地信访工作通报　2026年第10期　二、乡镇信访排名"
@@ -170,7 +172,7 @@ def test_xlsx_bulletin_sheets_and_ranking(cli, office, tmp_path):
 
 
 def test_overdue_section_is_as_of_the_months_end(cli, office):
-    section = _section(_bulletin_md(cli), "五、超期未办结事项")
+    section = _section(_bulletin_md(cli), "六、超期未办结事项")
     assert _row(section, "车桥镇")[1:5] == ["1", "0", "5", office["first"]]  # reply due 26 October: 5 days late
     # Never assigned: six of October 2026 (15-day notice due 27 October, 4 days late) and the eight of
     # October 2025 (notice due 24 October 2025, 372 days late, seriously overdue).
@@ -178,15 +180,15 @@ def test_overdue_section_is_as_of_the_months_end(cli, office):
     assert unassigned[1:4] == ["14", "8", "372"] and unassigned[4].endswith("检举控告类1件不列案号")
     # Replied in November: no longer on the supervision list, still overdue at October's end.
     cli.ok("reply", office["first"], "--on", "2026-11-10", "--summary", "已答复")
-    assert office["first"] in _section(_bulletin_md(cli), "五、超期未办结事项")
-    assert office["first"] not in _section(_bulletin_md(cli, month="2026-11"), "五、超期未办结事项")
+    assert office["first"] in _section(_bulletin_md(cli), "六、超期未办结事项")
+    assert office["first"] not in _section(_bulletin_md(cli, month="2026-11"), "六、超期未办结事项")
 
 
 def test_current_month_is_as_of_today_and_matches_the_supervision_list(cli, office):
     md = _bulletin_md(cli, month="2026-11")
     assert "截至2026年11月26日" in md and "本月（截至26日）" in md
     listed = {(r["case"], r["unit"]) for r in cli.ok("overdue") if r["tier"] in ("overdue", "seriously_overdue")}
-    section = _section(md, "五、超期未办结事项")
+    section = _section(md, "六、超期未办结事项")
     cases = {case for case, _ in listed}
     assert f"共有{len(cases)}件事项超过办理时限" in section
     accusation = "2026-00002"  # counted, its number withheld

@@ -34,7 +34,7 @@ def test_assigning_does_not_meet_the_notice_clock_and_acceptance_does(cli):
     assert accepted["notice_met"] is True and accepted["status"] == "assigned"
     assert clock(cli, case, "notice") == {**clock(cli, case, "notice"), "done_on": "2026-11-05", "met": True}
     assert clock(cli, case, "handling")["start"] == "2026-11-05"
-    assert "once" in refused(cli, "accept", case, "--told", "written")
+    assert "只记录一次" in refused(cli, "accept", case, "--told", "written")
 
 
 def test_a_declined_case_meets_the_notice_and_counts_in_no_ranking_and_no_deposit(cli):
@@ -48,7 +48,7 @@ def test_a_declined_case_meets_the_notice_and_counts_in_no_ranking_and_no_deposi
     assert after["cases"] == 0 and after["score"] == 0
     statement = cli.ok("deposits", "statement", "--year", "2026")
     assert {r["official"]: r["deducted"] + r["shortfall"] for r in statement}["周明"] == 0
-    assert "declined" in refused(cli, "assign", case, "--unit", "车桥镇", "--leader", "李四")
+    assert "不予受理" in refused(cli, "assign", case, "--unit", "车桥镇", "--leader", "李四")
 
 
 # -- item 2: the review window opens at the written opinion's receipt ------------------------------
@@ -71,7 +71,7 @@ def test_a_review_before_the_written_opinion_is_received_is_refused_until_its_re
     cli.ok("accept", case, "--told", "written", "--on", "2026-03-02")
     cli.ok("assign", case, "--unit", "车桥镇", "--leader", "李四", "--on", "2026-03-02")
     cli.ok("reply", case, "--on", "2026-04-20", "--summary", "书面处理意见", "--written")
-    assert "receipt" in refused(cli, "review", case, "--on", "2026-04-25")
+    assert "签收" in refused(cli, "review", case, "--on", "2026-04-25")
     cli.ok("reply", case, "--received-on", "2026-04-28")
     assert cli.ok("review", case, "--on", "2026-05-20")["window_end"] == "2026-05-28"
 
@@ -162,4 +162,4 @@ def test_the_unit_may_object_within_five_working_days_and_not_after(cli):
     assert clock(cli, case, "reply")["done_on"] == "2026-11-09" and clock(cli, case, "reply")["met"] is None
     cli.ok("assign", case, "--unit", "席桥镇", "--leader", "王五", "--on", "2026-11-10")
     assert clock(cli, case, "reply")["start"] == "2026-11-10" and clock(cli, case, "reply")["done_on"] is None
-    assert "too late" in refused(cli, "object", case, "--reason", "也不属本镇", "--on", "2026-11-18")
+    assert "已逾期" in refused(cli, "object", case, "--reason", "也不属本镇", "--on", "2026-11-18")

@@ -170,3 +170,12 @@ def test_csv_values_are_worded_in_the_chosen_language(ledger):
     header, *rows = _table(ledger("rank", "--month", "2026-11", "--csv").out)
     row = dict(zip(header, next(r for r in rows if "平桥镇" in r)))
     assert row["集体访"] == "1" and row["状态"] == "暂定"  # a count of collective cases, not a yes/no
+
+
+def test_a_ranking_wider_than_its_headings_allow_takes_two_line_headings_not_records(ledger):
+    wide = on_terminal(ledger.db, "rank", "--month", "2026-11", columns=120)
+    lines = assert_fits(wide, 120)
+    rule = next(i for i, line in enumerate(lines) if line.startswith("────"))
+    assert 1 <= rule <= 3 and "名次" in lines[rule - 1] + lines[rule - 2]  # a table: headings above one rule
+    assert re.search(r"^\s+\d+\s+(车桥镇|平桥镇|季桥镇)\s", lines[rule + 1])
+    assert_whole(lines, ["车桥镇", "平桥镇", "季桥镇"])

@@ -179,3 +179,21 @@ def test_a_corrected_received_date_counts_the_notice_clock_again(cli):
     late = cli("correct", case, "--received", "2026-11-21", "--reason", "x")
     assert late.code == 1 and "--received" in late.err
     assert cli.ok("audit", "verify")["ok"] is True
+
+
+def test_a_general_matter_corrected_to_major_runs_the_major_clock_from_its_assignment(cli):
+    case = cli.register(received="2026-11-02")["case"]
+    cli.ok("assign", case, "--unit", "车桥镇", "--leader", "王镇长", "--on", "2026-11-03", today="2026-11-04")
+    clocks = {c["clock"]: c for c in cli.ok("show", case, today="2026-11-04")["deadlines"]}
+    assert clocks["reply"]["due"] == "2026-11-09" and "conclude" not in clocks
+    cli.ok("correct", case, "--major", "--reason", "涉及多户，属重大事项", today="2026-11-05")
+    clocks = {c["clock"]: c for c in cli.ok("show", case, today="2026-11-05")["deadlines"]}
+    assert clocks["conclude"]["start"] == "2026-11-03" and clocks["conclude"]["due"] == "2026-11-23"
+    assert clocks["reply"]["done_on"] == "2026-11-05" and clocks["reply"]["met"] is None  # stopped, not judged
+    overdue = {o["clock"] for o in cli.ok("overdue", today="2026-11-20")}
+    assert "reply" not in overdue  # the 5-day reply limit no longer applies
+    cli.ok("correct", case, "--general", "--reason", "复核：一般事项", today="2026-11-06")
+    clocks = {c["clock"]: c for c in cli.ok("show", case, today="2026-11-06")["deadlines"]}
+    assert clocks["reply"]["done_on"] is None and clocks["reply"]["due"] == "2026-11-09"
+    assert clocks["conclude"]["done_on"] == "2026-11-06"
+    assert cli.ok("audit", "verify")["ok"] is True

@@ -63,5 +63,5 @@ def test_clerk_walkthrough_init_register_assign_reply_resolve_show(tmp_path):
 @pytest.mark.parametrize("args", [["--help"], ["register", "--help"], ["cases", "--help"]])
 def test_help_is_available_for_commands(tmp_path, args):
     res = xinfang(tmp_path / "x.db", *args)
-    assert res.returncode == 0 and "Usage" in res.stdout
+    assert res.returncode == 0 and "用法：" in res.stdout and "Usage" not in res.stdout
     assert not (tmp_path / "x.db").exists()

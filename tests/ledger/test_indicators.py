@@ -77,7 +77,7 @@ PERIODS = [(D(2026, 10, 1), D(2026, 10, 31)), (D(2026, 11, 1), D(2026, 11, 30)),
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=records(), today=days, window=st.integers(0, 40))
 def test_the_sql_counts_every_rate_exactly_as_the_rule_does(ledger, data, today, window):
-    from xinfang.ledger.indicators import counts, facts
+    from xinfang.ledger.indicators import by_month, counts, facts
 
     ledger._policy = ledger.policy._replace(evaluation_window_days=window)
     ledger.conn.execute("BEGIN")
@@ -86,5 +86,10 @@ def test_the_sql_counts_every_rate_exactly_as_the_rule_does(ledger, data, today,
         plain = facts(ledger)
         for first, last in PERIODS:
             assert counts(ledger, first, last, today) == indicators(first, last, *plain, ledger.policy, today)
+        # month by month in one pass: each month as counted by itself
+        months = by_month(ledger, D(2026, 8, 1), D(2026, 12, 31), today)
+        for m in range(8, 13):
+            first, last = D(2026, m, 1), (D(2026, m + 1, 1) if m < 12 else D(2027, 1, 1)) - dt.timedelta(days=1)
+            assert months.get(f"2026-{m:02d}", {}) == counts(ledger, first, last, today)
     finally:
         ledger.conn.execute("ROLLBACK")

@@ -231,9 +231,33 @@ def error(message: str, fix: str | None = None) -> None:
     sys.stderr.write(visible(line.replace("\n", " ")) + "\n")
 
 
+def warn(code: str, **params) -> None:
+    """A warning or a note from the catalogue on stderr, in the user's language: one line, folded
+    at the terminal's width (between words, never inside one) when stderr is a terminal."""
+    from xinfang.messages import text
+
+    _notice_line(text(code, STATE.lang, **params))
+
+
+def _notice_line(line: str) -> None:
+    from xinfang.escape import visible
+
+    line = visible(line.replace("\n", " "))
+    try:
+        terminal = sys.stderr.isatty()
+    except (AttributeError, ValueError):
+        terminal = False
+    if terminal:
+        import shutil
+
+        from xinfang.fold import fold
+
+        line = "\n".join(fold(line, max(shutil.get_terminal_size((80, 24)).columns - 1, 20), "", "  "))
+    sys.stderr.write(line + "\n")
+
+
 def print_notices(ledger, notices: list[tuple[str, dict]]) -> None:
     """Word what a committed write has to tell the user, one line each on stderr."""
-    from xinfang.escape import visible
     from xinfang.messages import text
 
     for code, p in notices:
@@ -242,7 +266,7 @@ def print_notices(ledger, notices: list[tuple[str, dict]]) -> None:
             params["case"] = f"{p['case']} " if p.get("case") else ""
             params["clock"] = p["clock"].label(STATE.lang) if STATE.lang == "zh" else p["clock"].value
             params["years"] = ("、" if STATE.lang == "zh" else ", ").join(map(str, p["years"]))
-        sys.stderr.write(visible(text(f"notice.{code}", STATE.lang, **params)) + "\n")
+        _notice_line(text(f"notice.{code}", STATE.lang, **params))
 
 
 def _drop_stdout() -> None:
@@ -275,6 +299,14 @@ def _version(value: bool):
         raise typer.Exit()
 
 
+def _install_completion(value: bool):
+    if value:
+        from xinfang.cli.shell import install
+
+        install(STATE.lang)
+        raise typer.Exit()
+
+
 @app.callback()
 def main_options(
     db: Annotated[Optional[str], typer.Option("--db")] = None,
@@ -282,6 +314,8 @@ def main_options(
     lang: Annotated[str, typer.Option("--lang", show_default=False)] = "",
     user: Annotated[Optional[str], typer.Option("--user")] = None,
     version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True)] = False,
+    install_completion: Annotated[bool, typer.Option("--install-completion", callback=_install_completion,
+                                                     is_eager=True)] = False,
 ):
     STATE.configure(db, today, lang, user)
 
@@ -294,12 +328,12 @@ COMMAND_MODULES = {
     "overdue": "deadlines", "extend": "deadlines", "review": "deadlines", "calendar": "deadlines",
     "rank": "ranking", "sanctions": "ranking", "rewards": "deposits", "officials": "deposits",
     "deposits": "deposits", "export": "exchange", "import": "exchange", "report": "report", "form": "report",
-    "demo": "demo", "audit": "audit", "db": "audit", "evaluate": "indicators", "stats": "indicators",
+    "demo": "demo", "audit": "audit", "db": "audit", "completion": "completion", "evaluate": "indicators", "stats": "indicators",
 }
 COMMAND_PACKAGES = ("cases", "setup", "deadlines", "ranking", "deposits", "exchange", "report", "demo", "audit",
-                    "indicators")
+                    "indicators", "completion")
 _GLOBAL_WITH_VALUE = ("--db", "--today", "--lang", "--user")
-GLOBAL_OPTIONS = (*_GLOBAL_WITH_VALUE, "--version")
+GLOBAL_OPTIONS = (*_GLOBAL_WITH_VALUE, "--version", "--install-completion")
 
 
 def _command_name(argv: list[str]) -> str | None:
@@ -352,6 +386,10 @@ def run(argv: list[str] | None = None) -> int:
             localize(command, STATE.lang)
             if at_keyboard():
                 ask_for_missing(command)
+        if os.environ.get("_XINFANG_COMPLETE"):  # the shell asks for completions: values from the ledger
+            from xinfang.cli.shell import attach
+
+            attach(command, STATE.open)
         # Typer ends an interrupted command with exit 130 and no message, and a command whose reader
         # went away ('xinfang cases | head -1') with exit 1 and no traceback from the last flush.
         code = command.main(args=argv, prog_name="xinfang", standalone_mode=False)

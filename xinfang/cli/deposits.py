@@ -266,14 +266,14 @@ def deposits_entries(
     csv_: CsvOpt = False,
 ):
     """The deposit entries themselves, in posting order: never edited, corrections are new entries."""
-    from xinfang.ledger.cases import normalise_number
+    from xinfang.ledger.cases import find_number
     from xinfang.ledger.deposits import list_entries
     from xinfang.ledger.officials import find_official
     from xinfang.output import emit
 
     ledger = STATE.open()
     name = find_official(ledger, official)[0]["name"] if official else None
-    rows = list_entries(ledger, name, _year(year), normalise_number(case) if case else None)
+    rows = list_entries(ledger, name, _year(year), find_number(ledger, case) if case else None)
     columns = ["entry", "on", "official", "kind", "amount", "case", "year", "note"]
     table = None if json_ else [{**r, "kind": _kind_label(r["kind"])} for r in rows] if _zh() or not csv_ else rows
     if not (json_ or csv_):

@@ -26,17 +26,6 @@ def case_number(year: int, seq: int) -> str:
     return f"{year}-{seq:05d}"
 
 
-def normalise_number(text: str) -> str:
-    """The canonical spelling of a case number as typed ('2026-42', '2026－42', '２０２６－４２' for
-    2026-00042); a bare sequence number or anything else as it was typed (blanks trimmed)."""
-    from xinfang.parse import case_number_parts
-
-    parts = case_number_parts(text)
-    if parts and parts[0] is not None:
-        return case_number(*parts)
-    return (text or "").strip()
-
-
 def find_number(ledger, text: str) -> str:
     """The number of the case ``text`` names: a full number, or a bare sequence number for the case of
     the latest year that has it. Refused with the nearest existing number when there is none."""
@@ -397,7 +386,8 @@ def correct_case(ledger, number: str, fields: dict, reason: str, today: dt.date,
         fields = {**fields, "accused": ""}  # no longer an accusation: it accuses no one
         merged["accused"] = None
     correction = lc.Correct(merged["accused"], merged["received"], merged["kind"] == Kind.accusation,
-                            protected_for(ledger, merged["accused"]), reply=reply is not None, result=bool(result))
+                            protected_for(ledger, merged["accused"]), reply=reply is not None, result=bool(result),
+                            major=fields.get("major"))
     step = decide(ledger, case_state(ledger, row), correction, today)
     check_case_fields(ledger, merged, today)
     new = {k: stored(merged[k]) for k in fields if fields[k] is not None}

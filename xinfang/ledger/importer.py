@@ -488,10 +488,9 @@ class RowChecker:
             return f"{self.col('unit')}: an accusation against {p['accused']} can never be handled by the accused"
         if refusal.code == "joint_not_major":
             return f"{self.col('joint')}: joint handling (联合办访) is for major matters"
-        from xinfang.lifecycle_text import refusal_text
+        from xinfang.ledger.lifecycle import refusal_error
 
-        message, _ = refusal_text(refusal.code, p, column)
-        return message
+        return refusal_error(refusal, column).parts("en")[0]
 
 
 _RULED = ("unit", "accepted_on", "told", "decline_ground", "assigned_on", "replied_on", "written_on",

@@ -15,7 +15,8 @@ import json
 from xinfang.errors import XinfangError
 from xinfang.ledger.clocks import clock_state, work_calendar
 from xinfang.ledger.protection import protected_for
-from xinfang.model import Status
+from xinfang.messages import Words
+from xinfang.model import Clock, Message, Status
 from xinfang.rules import lifecycle as lc
 
 _DAY = dt.date.fromisoformat
@@ -45,11 +46,47 @@ def clocking(ledger) -> lc.Clocking:
     return hit
 
 
-def refusal_error(refusal: lc.Refusal) -> XinfangError:
-    from xinfang.lifecycle_text import refusal_text
+def refusal_error(refusal: lc.Refusal, field: object = None) -> XinfangError:
+    """A lifecycle refusal as the user's error, worded from the catalogue (``lifecycle.CODE``) in
+    the user's language; ``field`` (a file's column) in place of the refusal's own."""
+    from xinfang.errors import Refusal
 
-    message, fix = refusal_text(refusal.code, refusal.params, refusal.field)
-    return XinfangError(message, fix=fix)
+    field = refusal.field if field is None else field
+    if field == "CASE":
+        field = Words("案号", "CASE")
+    return Refusal(f"lifecycle.{refusal.code}", field=field, **_refusal_params(refusal.code, refusal.params))
+
+
+def _refusal_params(code: str, params: dict) -> dict:
+    """The refusal's parameters, the ones that are words made catalogue messages."""
+    p = dict(params)
+    if code == "wrong_status":
+        p["hint"] = Message.of(f"lifecycle.hint.{p['hint']}") if p.get("hint") else Message.of(
+            "lifecycle.allowed_from", allowed=tuple(Status(s) for s in p["allowed"]))
+        p["doing"] = Message.of(f"lifecycle.doing.{p['doing']}")
+    if code == "review_before_reply":
+        p["hint"] = Message.of("lifecycle.hint.reply_first" if p["assigned"] else "lifecycle.reply_or_closed")
+    elif code == "before_field":
+        from xinfang.labels import LABELS
+
+        p["after"] = Words(LABELS.get(p["after"], (p["after"],))[0], p["after"].replace("_", " "))
+    elif code == "before":
+        p["what"] = Message.of(f"lifecycle.what.{p['what']}")
+    elif code == "no_review_window":
+        p["written"] = (Message.of("lifecycle.written_unreceived", on=p["written"]) if p.get("written")
+                        else Message.of("lifecycle.no_written"))
+    elif code == "final":
+        p["answered"] = Message.of("lifecycle.answered_on", on=p["answered"]) if p.get("answered") else ""
+    elif code == "already_under_review":
+        p["since"] = p["since"] or "?"
+    elif code == "window_ended":
+        p["contests"] = Message.of(f"lifecycle.what.{p['contests']}")
+    elif code == "not_extendable":
+        p["extendable"] = tuple(Clock(c) for c in p["extendable"]) or Message.of("lifecycle.no_extendable")
+    elif code == "bad_extension":
+        why, args = p["why"]
+        p["why"] = Message.of(f"lifecycle.extension.{why}", **args)
+    return p
 
 
 def decide(ledger, state: lc.CaseState, action, today: dt.date) -> lc.Step:
@@ -96,7 +133,7 @@ def window_note(why: str) -> str:
 
 
 RESTART_NOTES = {"rereview_window": "re-review request window", "reassignment": "assigned again",
-                 "correction": "received date corrected"}
+                 "correction": "registered facts corrected"}
 
 
 def clock_events(number: str, effect) -> tuple | None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from functools import cached_property
 
-from xinfang.errors import XinfangError
 from xinfang.model import Township
 from xinfang.parse import closest
 
@@ -57,8 +56,11 @@ class Reference:
         for key, row in self.categories.items():
             if value.lower() in (key, row["zh"], row["en"].lower()):
                 return key
-        valid = ", ".join(f"{k} ({r['zh']})" for k, r in self.categories.items())
-        raise XinfangError(f"{option}: unknown category {value!r}", fix=f"use one of {valid}")
+        from xinfang.errors import Refusal
+        from xinfang.messages import Words
+
+        valid = tuple(Words(f"{k}（{r['zh']}）", f"{k} ({r['zh']})") for k, r in self.categories.items())
+        raise Refusal("parse.unknown_category", option, value=repr(value), valid=valid)
 
     def category_label(self, key: str, lang: str) -> str:
         row = self.categories.get(key)
@@ -69,7 +71,9 @@ class Reference:
         value = (text or "").strip().removesuffix("镇").removesuffix("接待点")
         if value in names:
             return value
-        raise XinfangError(f"{option}: unknown reception point {text!r}", fix=f"use one of {', '.join(names)}")
+        from xinfang.errors import Refusal
+
+        raise Refusal("parse.unknown_point", option, value=repr(text), valid=tuple(names))
 
 
 def load_reference_data(ledger, townships: list[Township]) -> None:

@@ -48,6 +48,7 @@ class Bulletin(NamedTuple):
     ranking: dict | None  # the ``rank --month`` document (None: no ranking module)
     bottom: list[dict]  # ranking rows in the bottom group, with consecutive published months
     sanctions: list[dict] | None  # in force and proposed (None: no sanctions module)
+    rates: dict | None  # the indicators (考核指标): months, per township and district (``gather_rates``)
     overdue: list[dict]  # by responsible unit: counts, worst days late, case numbers
     overdue_cases: list[dict]  # the clocks behind ``overdue``: case, unit, clock, due, days late, tier
     deposits: list[dict]  # officials charged for the month's cases: net deduction, cases, year's balance
@@ -266,6 +267,29 @@ def gather_sanctions(ledger, month: str, today: dt.date) -> list[dict] | None:
     return [r for r in mod.list_sanctions(ledger, today, month) if r.get("status") in keep]
 
 
+def gather_rates(ledger, month: str, today: dt.date) -> dict | None:
+    """The indicators of ``month`` per roster township and for the district, and each one's
+    twelve months up to ``month`` (``ledger.indicators.by_month``): {months, rows: [{township,
+    rates: key → (numerator, denominator) per month}], district: the same}. None without the module."""
+    mod = _optional("indicators")
+    if mod is None:
+        return None
+    from xinfang.rules.indicators import EMPTY, RATES, district
+    from xinfang.rules.ranking import previous_month
+
+    months = [month]
+    while len(months) < 12:
+        months.insert(0, previous_month(months[0]))
+    data = mod.by_month(ledger, month_bounds(months[0])[0], month_bounds(month)[1], today)
+
+    def series(get) -> dict[str, list[tuple[int, int]]]:
+        return {k: [tuple(getattr(get(m), k)) for m in months] for k in RATES}
+
+    rows = [{"township": name, "rates": series(lambda m, n=name: data.get(m, {}).get(n, EMPTY))}
+            for name in ledger.ref.township_names]
+    return {"months": months, "rows": rows, "district": series(lambda m: district(data.get(m, {})))}
+
+
 def gather_deposits(ledger, month: str, as_of: dt.date) -> list[dict]:
     """Officials charged for the month's cases: the net deduction (deductions less reversals) of
     the cases received in the month, the cases behind it and the official's balance for the year.
@@ -337,6 +361,9 @@ def gather_bulletin(ledger, month: str, today: dt.date) -> Bulletin:
     sanctions = gather_sanctions(ledger, month, today)
     if sanctions is None:
         notes.append("sanctions")
+    rates = gather_rates(ledger, month, today)
+    if rates is None:
+        notes.append("indicators")
     items = overdue_as_of(ledger, as_of)
     deposits = gather_deposits(ledger, month, as_of)
     policy = ledger.policy
@@ -358,7 +385,7 @@ def gather_bulletin(ledger, month: str, today: dt.date) -> Bulletin:
         "issuer": policy.issuer,
     }
     return Bulletin(month=month, as_of=as_of, today=today, period=periods, totals=totals, indicators=indicators,
-                    trend=trend, ranking=ranking, bottom=bottom, sanctions=sanctions,
+                    trend=trend, ranking=ranking, bottom=bottom, sanctions=sanctions, rates=rates,
                     overdue=overdue_by_unit(items), overdue_cases=items, deposits=deposits, method=method,
                     notes=notes)
 

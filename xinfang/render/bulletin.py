@@ -14,8 +14,8 @@ from xinfang.messages import wording
 from xinfang.render.text import change_phrase, change_text, day_text, month_title, number_text, t, yes_no, yuan_text
 
 # Worksheet of each section; the names are stable for scripts whatever the language.
-SHEETS = {"totals": "概况", "ranking": "排名", "bottom": "后十位", "sanctions": "制裁", "overdue": "超期",
-          "deposits": "保证金"}
+SHEETS = {"totals": "概况", "ranking": "排名", "bottom": "后十位", "sanctions": "制裁", "indicators": "指标",
+          "overdue": "超期", "deposits": "保证金"}
 FONT_STACK = '"Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "SimSun", sans-serif'
 
 
@@ -46,6 +46,36 @@ def _change(ch: dict, lang: str) -> Change:
     else:
         ratio = (-abs(ch["pct"]) if ch["trend"] == "down" else abs(ch["pct"])) / 100
     return Change(change_text(ch, lang), ratio)
+
+
+class Pct(NamedTuple):
+    """A rate in a table cell: its words (85.7%（6/7）, or — without a denominator) and the ratio a
+    workbook stores as a number (None: no value)."""
+
+    text: str
+    ratio: float | None
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def _pct(pair, lang: str, counts: bool = True) -> Pct:
+    numerator, denominator = pair
+    if not denominator:
+        return Pct("—" + (" (0/0)" if counts and lang != "zh" else "（0/0）" if counts else ""), None)
+    ratio = numerator / denominator
+    shown = f"{ratio:.1%}"
+    if counts:
+        shown += f"（{numerator}/{denominator}）" if lang == "zh" else f" ({numerator}/{denominator})"
+    return Pct(shown, ratio)
+
+
+SPARKS = "▁▂▃▄▅▆▇█"
+
+
+def _spark(pairs) -> str:
+    """Twelve months of a rate as a line of bars (▁ 0% … █ 100%); · a month without a value."""
+    return "".join("·" if not d else SPARKS[min(int(n / d * len(SPARKS)), len(SPARKS) - 1)] for n, d in pairs)
 
 
 class Section(NamedTuple):
@@ -277,6 +307,39 @@ def _sanctions(b, lang: str) -> Section:
                    [Table(cols, rows, frozenset(), tuple(tw in with_force for tw in towns))])
 
 
+TREND_RATE = "on_time_rate"  # the rate whose twelve months each township's line shows
+
+
+def _indicators(b, lang: str) -> Section:
+    """Each township's indicators of the month, with its on-time rate's twelve months as a line of
+    bars; then the district's twelve months of every rate (a line chart in HTML and the workbook)."""
+    from xinfang.messages import text
+    from xinfang.model import Message
+    from xinfang.rules.indicators import RATES
+
+    title = t("s_indicators", lang)
+    if b.rates is None:
+        return Section("indicators", title, [t("no_module", lang)], [])
+    months = b.rates["months"]
+
+    def name(key: str) -> str:
+        return text(f"indicator.{key}", lang)
+
+    district = b.rates["district"]
+    items = tuple(Message.of("bulletin.rates.item", name=Message.of(f"indicator.{k}"), value=str(_pct(district[k][-1], lang)))
+                  for k in RATES)
+    lead = text("bulletin.rates.lead", lang, month=month_title(b.month, lang), rates=items)
+    cols = [t("township", lang)] + [name(k) for k in RATES] + [text("bulletin.rates.trend", lang, name=name(TREND_RATE))]
+    rows = [[r["township"]] + [_pct(r["rates"][k][-1], lang) for k in RATES] + [_spark(r["rates"][TREND_RATE])]
+            for r in b.rates["rows"]]
+    per_town = Table(cols, rows, frozenset(range(1, len(RATES) + 1)))
+    trend = Table([text("bulletin.rates.indicator", lang)] + [m[2:] if lang == "zh" else m for m in months],
+                  [[name(k)] + [_pct(p, lang, counts=False) for p in district[k]] for k in RATES],
+                  frozenset(range(1, len(months) + 1)),
+                  caption=text("bulletin.rates.district_trend", lang, first=months[0], last=months[-1]))
+    return Section("indicators", title, [lead, text("bulletin.rates.note", lang)], [per_town, trend])
+
+
 def _overdue(b, lang: str) -> Section:
     total = sum(r["overdue"] for r in b.overdue)
     serious = sum(r["seriously_overdue"] for r in b.overdue)
@@ -377,10 +440,10 @@ def _method(b, lang: str) -> Section:
 
 
 def sections(b, lang: str = "zh", top: int | None = None) -> list[Section]:
-    """The bulletin's sections in order: totals, ranking, bottom group, sanctions, overdue,
-    deposits, method."""
-    return [_totals(b, lang), _ranking(b, lang, top), _bottom(b, lang), _sanctions(b, lang), _overdue(b, lang),
-            _deposits(b, lang), _method(b, lang)]
+    """The bulletin's sections in order: totals, ranking, bottom group, sanctions, indicators,
+    overdue, deposits, method."""
+    return [_totals(b, lang), _ranking(b, lang, top), _bottom(b, lang), _sanctions(b, lang), _indicators(b, lang),
+            _overdue(b, lang), _deposits(b, lang), _method(b, lang)]
 
 
 def _cell(value) -> str:
@@ -565,7 +628,7 @@ def _html_table(s: Section, tab: Table, table_class: str) -> str:
 
 def to_html(b, lang: str = "zh", top: int | None = None, issuer: str | None = None) -> str:
     """A self-contained HTML page: inline CSS and SVG, no script, no external resource."""
-    from xinfang.render.chart import trend_svg
+    from xinfang.render.chart import rates_svg, trend_svg
 
     title, issue, byline = _heading(b, lang, issuer)
     status_key = "published" if b.method["published"] else "provisional"
@@ -594,6 +657,11 @@ def to_html(b, lang: str = "zh", top: int | None = None, issuer: str | None = No
                     f"{t('s_trend', lang)}, {year} against {year - 1}")
                 svg = trend_svg(b.trend["this"], b.trend["last"], labels, (f"{year}", f"{year - 1}"), caption)
                 body.append(f'<figure class="trend"><figcaption>{escape(caption)}</figcaption>{svg}</figure>')
+                continue
+            if s.key == "indicators" and i == 1:
+                series = [(row[0], [c.ratio for c in row[1:]]) for row in tab.rows]
+                svg = rates_svg(series, tab.columns[1:], tab.caption or "")
+                body.append(f'<figure class="trend"><figcaption>{escape(tab.caption or "")}</figcaption>{svg}</figure>')
                 continue
             body.append(_html_table(s, tab, f"{s.key}-{i}" if i else s.key))
         body.append("</section>")
@@ -718,8 +786,8 @@ def to_xlsx(b, lang: str = "zh", top: int | None = None, issuer: str | None = No
                 cell.font, cell.fill, cell.border = bold, fill, box
                 cell.alignment = centre
             for k, row in enumerate(tab.rows):
-                values = [v.ratio if isinstance(v, Change) and v.ratio is not None else
-                          str(v) if isinstance(v, Change) else v for v in row]
+                values = [v.ratio if isinstance(v, (Change, Pct)) and v.ratio is not None else
+                          str(v) if isinstance(v, (Change, Pct)) else v for v in row]
                 ws.append([safe_cell(v) for v in values])
                 measured.append(row)
                 strong = bool(tab.marked and tab.marked[k])
@@ -729,13 +797,15 @@ def to_xlsx(b, lang: str = "zh", top: int | None = None, issuer: str | None = No
                     value = row[i] if i < len(row) else None
                     if isinstance(value, Change) and value.ratio is not None:
                         cell.number_format = PCT_FORMAT[lang]
+                    elif isinstance(value, Pct) and value.ratio is not None:
+                        cell.number_format = "0.0%"
                     elif _is_money(s, i) and value is not None:
                         cell.number_format = MONEY_FORMAT
                     elif isinstance(value, int) and not isinstance(value, bool):
                         cell.number_format = "0"
                     if isinstance(value, str) and "\n" in value:
                         cell.alignment = wrap
-                    elif i in tab.numeric or isinstance(value, Change):
+                    elif i in tab.numeric or isinstance(value, (Change, Pct)):
                         cell.alignment = right
                     if strong:
                         if s.key in ("totals", "deposits"):
@@ -744,6 +814,8 @@ def to_xlsx(b, lang: str = "zh", top: int | None = None, issuer: str | None = No
                             cell.fill = mark
             if n == 0:
                 ws.auto_filter.ref = f"A{first}:{get_column_letter(len(tab.columns))}{ws.max_row}"
+            if key == "indicators" and n == 1:
+                _rates_chart(ws, first, len(tab.rows), len(tab.columns), tab.caption or "")
         widths = _fit_columns(ws, measured or [[""]], cap=34 if key == "sanctions" else 60)
         total_width = sum(widths)
         if paragraphs:
@@ -767,6 +839,22 @@ def to_xlsx(b, lang: str = "zh", top: int | None = None, issuer: str | None = No
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
+
+
+def _rates_chart(ws, header: int, nrows: int, ncols: int, title: str) -> None:
+    """A native line chart of the district's twelve months, one line per indicator (rows
+    ``header + 1 …``), below the table; an empty cell (no value) leaves a gap."""
+    from openpyxl.chart import LineChart, Reference
+
+    chart = LineChart()
+    chart.title = title
+    chart.y_axis.number_format = "0%"
+    chart.y_axis.scaling.min, chart.y_axis.scaling.max = 0, 1
+    chart.height, chart.width = 8, 22
+    data = Reference(ws, min_col=1, max_col=ncols, min_row=header + 1, max_row=header + nrows)
+    chart.add_data(data, from_rows=True, titles_from_data=True)
+    chart.set_categories(Reference(ws, min_col=2, max_col=ncols, min_row=header, max_row=header))
+    ws.add_chart(chart, f"A{header + nrows + 2}")
 
 
 # -- Word ----------------------------------------------------------------------------------------

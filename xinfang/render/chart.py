@@ -115,3 +115,54 @@ def trend_png(this: list[int | None], last: list[int | None], scale: int = 2) ->
 
     return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
             + chunk(b"IDAT", zlib.compress(raw, 9)) + chunk(b"IEND", b""))
+
+
+# The indicators' lines: distinct in colour and in dash, so that they read in black and white too.
+RATE_STYLES = (("#1f4e9c", ""), ("#b03a2e", "6 3"), ("#1e8449", "2 3"), ("#7d3c98", "8 3 2 3"),
+               ("#b9770e", "4 4"), ("#555555", "1 2"))
+
+
+def rates_svg(series: list[tuple[str, list[float | None]]], labels: list[str], title: str) -> str:
+    """A line chart of rates (0–100%) over the months of ``labels``; a month without a value (no
+    denominator) breaks its line, never drawn as 0%."""
+    n = max(len(labels), 1)
+    slot = (WIDTH - LEFT - RIGHT) / n
+    plot_h = HEIGHT - TOP - BOTTOM
+
+    def x(i: int) -> float:
+        return LEFT + slot * i + slot / 2
+
+    def y(v: float) -> float:
+        return TOP + plot_h - plot_h * v
+
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {WIDTH} {HEIGHT + 18 * ((len(series) + 2) // 3)}" '
+           f'width="100%" role="img" aria-label="{escape(title)}">', f"<title>{escape(title)}</title>"]
+    for tick in (0, 0.25, 0.5, 0.75, 1):
+        out.append(f'<line x1="{LEFT}" y1="{y(tick):.1f}" x2="{WIDTH - RIGHT}" y2="{y(tick):.1f}" '
+                   f'stroke="{GRID if tick else "#888"}" stroke-width="1"/>')
+        out.append(f'<text x="{LEFT - 6}" y="{y(tick) + 4:.1f}" text-anchor="end" font-size="12" '
+                   f'fill="#555">{tick:.0%}</text>')
+    for i, label in enumerate(labels):
+        out.append(f'<text x="{x(i):.1f}" y="{HEIGHT - BOTTOM + 16}" text-anchor="middle" font-size="12" '
+                   f'fill="#333">{escape(label)}</text>')
+    for k, (name, values) in enumerate(series):
+        colour, dash = RATE_STYLES[k % len(RATE_STYLES)]
+        runs: list[list[tuple[float, float]]] = [[]]
+        for i, v in enumerate(values):
+            if v is None:
+                runs.append([])
+                continue
+            runs[-1].append((x(i), y(v)))
+            out.append(f'<circle cx="{x(i):.1f}" cy="{y(v):.1f}" r="2.5" fill="{colour}">'
+                       f'<title>{escape(name)} {escape(labels[i] if i < len(labels) else "")}: {v:.1%}</title></circle>')
+        for run in runs:
+            if len(run) > 1:
+                points = " ".join(f"{px:.1f},{py:.1f}" for px, py in run)
+                out.append(f'<polyline points="{points}" fill="none" stroke="{colour}" stroke-width="1.8"'
+                           + (f' stroke-dasharray="{dash}"' if dash else "") + "/>")
+        lx, ly = LEFT + (k % 3) * 210, HEIGHT + 4 + 18 * (k // 3)
+        out.append(f'<line x1="{lx}" y1="{ly:.1f}" x2="{lx + 22}" y2="{ly:.1f}" stroke="{colour}" stroke-width="2"'
+                   + (f' stroke-dasharray="{dash}"' if dash else "") + "/>")
+        out.append(f'<text x="{lx + 27}" y="{ly + 4:.1f}" font-size="12" fill="#222">{escape(name)}</text>')
+    out.append("</svg>")
+    return "\n".join(out)

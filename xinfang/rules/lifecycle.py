@@ -189,6 +189,7 @@ class Correct(NamedTuple):
     protected: frozenset[str] = frozenset()
     reply: bool = False
     result: bool = False
+    major: bool | None = None  # the corrected 重大事项 flag (None: as it was)
 
 
 class Restate(NamedTuple):
@@ -745,7 +746,7 @@ def step(case: CaseState, action, policy: Policy, calendar: WorkCalendar | Clock
     if isinstance(action, Extend):
         return _extend(case, action, clocking, today)
     if isinstance(action, Correct):
-        return _correct(case, action, clocking)
+        return _correct(case, action, clocking, today)
     if isinstance(action, Restate):
         return _restate(case, action)
     name = action_name(case, action)
@@ -1089,9 +1090,11 @@ def _extend(case: CaseState, action: Extend, clocking: Clocking, today: dt.date)
                 (ExtendClock(new, c.due, on, action.reason, action.approved_by, action.told_on),))
 
 
-def _correct(case: CaseState, action: Correct, clocking: Clocking) -> Step | Refusal:
+def _correct(case: CaseState, action: Correct, clocking: Clocking, today: dt.date) -> Step | Refusal:
     """A correction of registered facts; the clocks the registration started are counted again from
-    a corrected received date, as registering on that date would have counted them."""
+    a corrected received date, as registering on that date would have counted them, and a case
+    assigned as a general matter and corrected to a major one (or back) runs the local clock of its
+    corrected kind from the assignment (一般事项答复 ↔ 重大事项办结) while that clock still runs."""
     if case.status in (Status.transferred, Status.voided):
         return Refusal("correct_transferred" if case.status == Status.transferred else "correct_voided",
                        {"case": case.number})
@@ -1119,6 +1122,23 @@ def _correct(case: CaseState, action: Correct, clocking: Clocking) -> Step | Ref
             else:
                 met = None if c.met is None else c.done_on <= counted.due
                 effects.append(RecountClock(counted._replace(done_on=c.done_on, met=met), c.due, c.met))
+    major = case.major if action.major is None else action.major
+    if major != case.major:
+        if case.joint and not major:
+            return Refusal("joint_not_major", {}, "--general")
+        if case.assigned_on:
+            old = set(clocking.started_by(("assignment",), case.major))
+            new = [c for c in clocking.started_by(("assignment",), major) if c not in old]
+            ran = [case.clock(c) for c in old - set(clocking.started_by(("assignment",), major))]
+            if any(c is not None and c.running for c in ran):
+                for c in ran:
+                    if c is not None and c.running:
+                        effects.append(StopClock(c.clock, today))
+                for clock in new:
+                    state = clocking.state(clock, case.assigned_on)
+                    before = case.clock(clock)
+                    effects.append(StartClock(state) if before is None else
+                                   RestartClock(state, before.due, "correction"))
     return Step("correct", case.status, tuple(effects))
 
 
