@@ -12,7 +12,7 @@ import unicodedata
 # of Chinese characters: kept whole when short (a term: 检举控告类), else one character each (a
 # sentence breaks anywhere); punctuation, opening or closing, sticks to its neighbour.
 _WIDE = "\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6"
-_TOKEN = re.compile(rf"[ \t\r\n]+|[^ \t\r\n{_WIDE}]+|[{_WIDE}]+")
+_TOKEN = rf"[ \t\r\n]+|[^ \t\r\n{_WIDE}]+|[{_WIDE}]+"  # compiled on first use (re caches it)
 NBSP = "\xa0"  # a space no line breaks at: 'visit\xa0来访' stays together, shown as a space
 _CLOSING = set("，。；：、）》」』】！？,.;:!?)]%")
 _OPENING = set("（《「『【")
@@ -30,7 +30,7 @@ def display_width(text: str) -> int:
 
 def _pieces(text: str) -> list[str]:
     out: list[str] = []
-    for token in _TOKEN.findall(text):
+    for token in re.findall(_TOKEN, text):
         if token.isspace() or display_width(token[0]) != 2:
             out.append(token)
             continue

@@ -35,10 +35,10 @@ LIST_SEPARATOR = {"zh": "、", "en": ", "}
 # code → (zh template, en template)
 MESSAGES: dict[str, tuple[str, str]] = {
     # -- case numbers as typed (ledger.cases.find_number) --
-    "case.unknown": ("CASE：台账中没有案号 {case}；您要找的是不是 {near}？（用“xinfang cases”查看案号）",
+    "case.unknown": ("案号：台账中没有案号 {case}；您要找的是不是 {near}？（用“xinfang cases”查看案号）",
                      "CASE: no case {case} in this ledger; did you mean {near}? (see 'xinfang cases')"),
-    "case.unknown_empty": ("CASE：台账中没有案号 {case}，台账中还没有任何案件", "CASE: no case {case}: the ledger has no cases yet"),
-    "case.not_a_number": ("CASE：{case} 不是案号；案号形如 2026-00042，也可写 2026-42，或最近一年的 42",
+    "case.unknown_empty": ("案号：台账中没有案号 {case}，台账中还没有任何案件", "CASE: no case {case}: the ledger has no cases yet"),
+    "case.not_a_number": ("案号：{case} 不是案号；案号形如 2026-00042，也可写 2026-42，或最近一年的 42",
                           "CASE: {case} is not a case number; write it as 2026-00042, 2026-42, or 42 (the latest year)"),
     # -- lifecycle commands --
     "reply.done": ("{case} 已答复", "{case} replied"),
@@ -155,7 +155,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "sanction.repeat": ("重复访(前案{previous})", "repeat of {previous}"),
     # -- why the land desk is refused (rules/sanctions.py check_action) --
     "sanction.blocks": (
-        "{kind}({kind.en}) [{key}]: 自{start}起{until}{verb}{action}({action.en}) — {trigger}",
+        "{kind} [{key}]: 自{start}起{until}{verb}{action} — {trigger}",
         "{kind} [{key}]: {action} {verb} from {start}{until} — {trigger}",
     ),
     # -- lifting a measure (ledger/sanctions.py lift) and the listing of a measure's triggers --
@@ -302,6 +302,31 @@ MESSAGES: dict[str, tuple[str, str]] = {
                              "the printed chain head {head} is not in the history: rewritten since it was "
                              "printed (or the digest is mistyped)"),
     # -- audit verify / db check output --
+    "audit.intact": ("台账完整：已核验 {checked}", "Ledger intact: checked {checked}"),
+    "audit.counted": ("{table} {n} 行", "{table} {n}"),
+    "audit.problems": ("发现 {n} 处问题：", "{n} problem(s) found:"),
+    "audit.more": ("…另有 {n} 处", "… and {n} more"),
+    # the ledger's tables as a reader calls them (audit verify, db check)
+    "table.events": ("办理记录", "events"),
+    "table.deposit_entries": ("保证金流水", "deposit entries"),
+    "table.published_months": ("已公布月份", "published months"),
+    "table.sanction_decisions": ("制裁决定", "sanction decisions"),
+    "table.calendar_years": ("节假日年度", "calendar years"),
+    "table.evaluations": ("满意度评价", "evaluations"),
+    "table.cases": ("案件", "cases"),
+    "table.clocks": ("时限", "clocks"),
+    "table.case_tally": ("案件计数", "case tally"),
+    "table.meta": ("台账信息", "ledger metadata"),
+    "table.townships": ("乡镇名册", "townships"),
+    "table.units": ("单位", "units"),
+    "table.categories": ("内容分类", "categories"),
+    "table.points": ("接待点", "reception points"),
+    "table.officials": ("干部任期", "officials"),
+    "table.counters": ("编号计数器", "counters"),
+    "table.sqlite": ("SQLite 文件", "SQLite file"),
+    "table.schema": ("数据库结构", "schema"),
+    "table.policy": ("政策参数", "policy"),
+    "table.reveals": ("查看个人信息记录", "reveals"),
     "audit.failed": ("台账未通过审计（{problems} 处问题）", "the ledger fails the audit ({problems} problems)"),
     "audit.failed.fix": ("请从备份恢复并查明修改来源", "restore from a backup and find who changed it"),
     "audit.head": ("链头：{head}（印在月度通报上；日后用 xinfang audit verify --head 核对）",
@@ -564,6 +589,29 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "history.restart.reassignment": ("重新交办", "assigned again"),
     "history.fact": ("{label}：{value}", "{label}: {value}"),
     "history.facts_separator": ("；", "; "),
+    # -- warnings and notes on stderr (xinfang.cli.warn) --
+    "warning.point_day": ("提醒：{point}接待点的接待日为{staffed}；{received} 是{day}：请核对日期",
+                          "Warning: the {point} reception point is staffed on {staffed}; {received} is a {day}: check the date"),
+    "warning.accusation_unnamed": ("提醒：检举控告未给出 --accused，无法对被检举控告人回避；日后用 xinfang correct 案号 --accused … 补记",
+                                   "Warning: an accusation without --accused cannot be kept from the accused; "
+                                   "name them later with 'xinfang correct CASE --accused …'"),
+    "warning.overdue_provisional": ("提醒：本清单中有 {n} 个到期日为暂定：所在年度尚无官方节假日安排；见 xinfang calendar show 年份",
+                                    "Warning: {n} due date(s) on this list are provisional (暂定): counted over a year with no "
+                                    "official holiday schedule; see 'xinfang calendar show YEAR'"),
+    "warning.plain_columns": ("说明：{n} 行按简单列显示；长清单宜用 --csv 或 --json",
+                              "Note: {n} rows are shown as plain columns; --csv or --json suit long lists"),
+    "warning.calendar_overridden": ("提醒：{year} 年另有 chinesecalendar 的官方安排；改用载入的文件",
+                                    "Warning: {year} also has an official schedule from chinesecalendar; the loaded file is used instead"),
+    "warning.calendar_still_provisional": ("提醒：重算后仍有 {n} 个到期日为暂定：它们还跨越另一个尚无官方安排的年度",
+                                           "Warning: {n} recomputed due date(s) remain provisional (暂定): they also run through "
+                                           "another year with no official schedule"),
+    "warning.import_provisional": ("提醒：导入案件中有 {n} 个正在计算的时限为暂定：它们跨越尚无官方节假日安排的年度；"
+                                   "用 xinfang calendar load 文件 载入后自动重算",
+                                   "Warning: {n} running deadlines of the imported cases are provisional (暂定): they run "
+                                   "through a year with no official holiday schedule; load it with 'xinfang calendar load FILE' "
+                                   "and they are recomputed"),
+    "warning.backup_of_failing_ledger": ("注意：台账本身未通过审计，请运行 xinfang audit verify",
+                                         "Note: the ledger itself fails the audit; run 'xinfang audit verify'"),
     # -- the one error line (xinfang.cli.error) --
     "error.line": ("错误：{message}", "Error: {message}"),
     "error.fix": ("{message}；{fix}", "{message}; {fix}"),
@@ -714,14 +762,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "help.app.user": ("记录人，写入历史（默认：XINFANG_USER 或登录名）",
                       "Who is recording, for the history (default: $XINFANG_USER or the login name)."),
     "help.app.version": ("显示版本并退出", "Show the version and exit."),
-    "help.app.install_completion": ("为当前 shell（$SHELL：bash、zsh 或 fish）安装命令补全并退出",
+    "help.app.install_completion": ("为当前命令行（$SHELL：bash、zsh 或 fish）安装命令补全并退出",
                                     "Install shell completion for the current shell ($SHELL: bash, zsh or fish) and exit."),
-    "help.completion": ("输出 shell 补全脚本：命令、选项、乡镇和单位名称、案号（只补全案号本身，不显示姓名等内容）。",
+    "help.completion": ("输出命令行补全脚本：命令、选项、乡镇和单位名称、案号（只补全案号本身，不显示姓名等内容）。",
                         "Print the shell completion script: commands, options, township and unit names, case numbers"
                         " (the numbers alone, never a name)."),
-    "help.completion.shell": ("shell：bash、zsh 或 fish", "The shell: bash, zsh or fish."),
+    "help.completion.shell": ("命令行：bash、zsh 或 fish", "The shell: bash, zsh or fish."),
     "help.completion.example": ("xinfang completion bash", "xinfang completion bash"),
-    "completion.shell": ("不支持的 shell：{shell}；可选：{shells}（例：xinfang completion bash >> ~/.bashrc）",
+    "completion.shell": ("不支持的命令行 {shell}；可选：{shells}（例：xinfang completion bash >> ~/.bashrc）",
                          "shell {shell} is not supported; use one of {shells} (e.g. xinfang completion bash >> ~/.bashrc)"),
     "completion.installed": ("已为 {shell} 安装命令补全：{path}；重新打开终端后生效",
                              "{shell} completion installed in {path}; it takes effect in a new terminal"),

@@ -214,7 +214,7 @@ def test_a_case_no_longer_an_accusation_accuses_no_one(cli):
 def test_outreach_on_a_day_the_point_is_not_staffed_is_registered_with_a_warning(cli):
     res = cli("register", "--again", "--received", "2026-11-24", "--channel", "outreach", "--point", "车桥", "--township", "车桥镇",
               "--name", "张三", "--category", "other", "--summary", "x", "--json")
-    assert res.code == 0 and "staffed on mon, wed, fri" in res.err and "tue" in res.err
+    assert res.code == 0 and "接待日为周一、周三、周五" in res.err and "周二" in res.err
     res = cli("register", "--again", "--received", "2026-11-25", "--channel", "outreach", "--point", "车桥", "--township", "车桥镇",
               "--name", "张三", "--category", "other", "--summary", "x", "--json")
     assert res.code == 0 and res.err == ""

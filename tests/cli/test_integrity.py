@@ -100,7 +100,7 @@ def test_text_report_names_the_row_and_exits_1(office):
     tamper(office.db, f"DROP TRIGGER events_no_update; UPDATE events SET new = replace(new, '张三', '李五') WHERE id = {register_id};")
     res = office("audit", "verify")
     assert res.code == 1
-    assert f"events id {register_id}: hash does not match its content" in res.out
+    assert f"办理记录 id {register_id}: hash does not match its content" in res.out
     assert res.err.startswith("错误：台账未通过审计") and res.err.count("\n") == 1
 
 

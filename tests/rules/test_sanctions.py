@@ -94,8 +94,8 @@ def test_a_vetoed_township_loses_land_approvals_and_awards_but_may_auction():
     assert all("\n" not in r for r in reasons)
     allowed, reasons = check_action("车桥镇", Action.award, on, findings, {})
     assert not allowed and len(reasons) == 1
-    assert wording(reasons[0]).startswith("一票否决(one-vote veto) [veto:车桥镇:2026-03]: 自2026-04-05起至2026-12-31"
-                                          "取消年终评先评优(year-end award) — 连续3个月")
+    assert wording(reasons[0]).startswith("一票否决 [veto:车桥镇:2026-03]: 自2026-04-05起至2026-12-31"
+                                          "取消年终评先评优 — 连续3个月")
     assert wording(reasons[0], "en").startswith("one-vote veto [veto:车桥镇:2026-03]: year-end award withdrawn"
                                                 " from 2026-04-05 to 2026-12-31 — in the bottom 10")
     assert check_action("车桥镇", Action.auction, on, findings, {}) == (True, [])

@@ -231,9 +231,33 @@ def error(message: str, fix: str | None = None) -> None:
     sys.stderr.write(visible(line.replace("\n", " ")) + "\n")
 
 
+def warn(code: str, **params) -> None:
+    """A warning or a note from the catalogue on stderr, in the user's language: one line, folded
+    at the terminal's width (between words, never inside one) when stderr is a terminal."""
+    from xinfang.messages import text
+
+    _notice_line(text(code, STATE.lang, **params))
+
+
+def _notice_line(line: str) -> None:
+    from xinfang.escape import visible
+
+    line = visible(line.replace("\n", " "))
+    try:
+        terminal = sys.stderr.isatty()
+    except (AttributeError, ValueError):
+        terminal = False
+    if terminal:
+        import shutil
+
+        from xinfang.fold import fold
+
+        line = "\n".join(fold(line, max(shutil.get_terminal_size((80, 24)).columns - 1, 20), "", "  "))
+    sys.stderr.write(line + "\n")
+
+
 def print_notices(ledger, notices: list[tuple[str, dict]]) -> None:
     """Word what a committed write has to tell the user, one line each on stderr."""
-    from xinfang.escape import visible
     from xinfang.messages import text
 
     for code, p in notices:
@@ -242,7 +266,7 @@ def print_notices(ledger, notices: list[tuple[str, dict]]) -> None:
             params["case"] = f"{p['case']} " if p.get("case") else ""
             params["clock"] = p["clock"].label(STATE.lang) if STATE.lang == "zh" else p["clock"].value
             params["years"] = ("、" if STATE.lang == "zh" else ", ").join(map(str, p["years"]))
-        sys.stderr.write(visible(text(f"notice.{code}", STATE.lang, **params)) + "\n")
+        _notice_line(text(f"notice.{code}", STATE.lang, **params))
 
 
 def _drop_stdout() -> None:

@@ -9,7 +9,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from xinfang.cli import STATE, ForceOpt, JsonOpt, app, error, fmt
+from xinfang.cli import STATE, ForceOpt, JsonOpt, app, error, fmt, warn
 from xinfang.errors import XinfangError
 
 audit_app = typer.Typer(help="Check the ledger's hash chains, guards and case histories (审计).",
@@ -25,18 +25,27 @@ SHOWN_PROBLEMS = 20
 def _report_lines(report, lang: str) -> list[str]:
     from xinfang.messages import text
 
-    zh = lang == "zh"
-    checked = "，".join(f"{t} {n}" for t, n in report.counts.items()) if zh else ", ".join(
-        f"{t} {n}" for t, n in report.counts.items())
+    checked = tuple(text("audit.counted", lang, table=_table(t, lang), n=n) for t, n in report.counts.items())
     if report.ok:
-        return [(f"台账完整：已核验 {checked}" if zh else f"Ledger intact: checked {checked}"),
-                text("audit.head", lang, head=report.head)]
-    lines = [(f"发现 {len(report.problems)} 处问题：" if zh else f"{len(report.problems)} problem(s) found:")]
-    lines += [f"  {p.message}" for p in report.problems[:SHOWN_PROBLEMS]]
+        return [text("audit.intact", lang, checked=checked), text("audit.head", lang, head=report.head)]
+    lines = [text("audit.problems", lang, n=len(report.problems))]
+    lines += [f"  {_problem(p, lang)}" for p in report.problems[:SHOWN_PROBLEMS]]
     if len(report.problems) > SHOWN_PROBLEMS:
-        more = len(report.problems) - SHOWN_PROBLEMS
-        lines.append(f"  …另有 {more} 处" if zh else f"  … and {more} more")
+        lines.append("  " + text("audit.more", lang, n=len(report.problems) - SHOWN_PROBLEMS))
     return lines
+
+
+def _table(name: str, lang: str) -> str:
+    """A table of the ledger as the reader calls it (the SQL name when the catalogue has none)."""
+    from xinfang.messages import MESSAGES, text
+
+    return text(f"table.{name}", lang) if f"table.{name}" in MESSAGES else name
+
+
+def _problem(problem, lang: str) -> str:
+    """A finding: the table in the reader's words, the row, and what is wrong (recorded English)."""
+    where = _table(problem.table, lang) + (f" {problem.row}" if problem.row is not None else "")
+    return f"{where}: {problem.problem}"
 
 
 def _open_copy(path: Path, option: str):
@@ -173,11 +182,7 @@ def backup(
          message=(f"已备份到 {target}（{result['bytes']} 字节，完整性检查通过）" if zh
                   else f"Backed up to {target} ({result['bytes']} bytes, integrity check ok)"))
     if not report.ok:
-        sys_msg = ("注意：台账本身未通过审计，请运行 'xinfang audit verify'" if zh
-                   else "Note: the ledger itself fails the audit; run 'xinfang audit verify'")
-        import sys
-
-        sys.stderr.write(sys_msg + "\n")
+        warn("warning.backup_of_failing_ledger")
 
 
 def _salvage(source: str, partial: Path, target: Path) -> None:

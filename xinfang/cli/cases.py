@@ -6,11 +6,14 @@ from typing import Annotated, List, Optional
 
 import typer
 
-from xinfang.cli import STATE, CsvOpt, JsonOpt, RevealOpt, YesOpt, app, confirm, fmt, revealed
+from xinfang.cli import STATE, CsvOpt, JsonOpt, RevealOpt, YesOpt, app, confirm, fmt, revealed, warn
 from xinfang.model import Channel, Kind, Level, Outcome, Satisfaction, Status
 
 # The largest --limit: SQLite's LIMIT takes a 64-bit integer.
 LIMIT_MAX = 2**63 - 1
+
+WEEKDAYS = {"mon": ("周一", "Monday"), "tue": ("周二", "Tuesday"), "wed": ("周三", "Wednesday"),
+            "thu": ("周四", "Thursday"), "fri": ("周五", "Friday"), "sat": ("周六", "Saturday"), "sun": ("周日", "Sunday")}
 
 LIST_COLUMNS = ["number", "received", "channel", "township", "name", "level", "category", "people", "status",
                 "unit", "leader"]
@@ -84,15 +87,12 @@ def register(
         staffed = ledger.ref.points[fields["point"]]["weekdays"].split(",")
         day = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")[fields["received"].weekday()]
         if day not in staffed:
-            import sys
+            from xinfang.messages import Words
 
-            sys.stderr.write(f"Warning: the {fields['point']} reception point is staffed on {', '.join(staffed)}; "
-                             f"{fields['received']} is a {day}: check the date\n")
+            warn("warning.point_day", point=fields["point"], received=fields["received"],
+                 staffed=tuple(Words(*WEEKDAYS[d]) for d in staffed if d in WEEKDAYS), day=Words(*WEEKDAYS[day]))
     if fields["kind"] == Kind.accusation and not fields["accused"]:
-        import sys
-
-        sys.stderr.write("Warning: an accusation without --accused cannot be kept from the accused; "
-                         "name them later with 'xinfang correct CASE --accused …'\n")
+        warn("warning.accusation_unnamed")
     duplicates = probable_duplicates(ledger, fields)
     if duplicates and not again:
         _ask_again(duplicates, ledger.policy.duplicate_window_days)
@@ -445,8 +445,10 @@ def show(
     con.print(table([{"field": label(k, lang), "value": display(k, row[k], lang)} for k in fields],
                     ["field", "value"], lang, title=f"{row['number']}"))
     if clocks:
+        con.print()  # the facts, the clocks and the history apart
         con.print(table(clocks, ["clock", "start", "due", "provisional", "done_on", "met"], lang))
     history = history_rows([{**e, "at": _local_minute(e["at"])} for e in history], lang, ledger.ref.category_label)
+    con.print()
     con.print(table(history, ["at", "who", "action", "field", "old", "new", "note"], lang))
 
 

@@ -9,7 +9,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from xinfang.cli import STATE, CsvOpt, ForceOpt, JsonOpt, app, fmt
+from xinfang.cli import STATE, CsvOpt, ForceOpt, JsonOpt, app, fmt, warn
 from xinfang.errors import XinfangError
 from xinfang.model import Clock, Tier
 
@@ -72,8 +72,7 @@ def overdue(
         raise XinfangError("-o: goes with --letter", fix="add --letter, or use --csv/--json and redirect")
     provisional = sum(1 for r in rows if r["provisional"])
     if provisional:
-        sys.stderr.write(f"Warning: {provisional} due date(s) on this list are provisional (暂定): counted over a "
-                         f"year with no official holiday schedule; see 'xinfang calendar show YEAR'\n")
+        warn("warning.overdue_provisional", n=provisional)
     if output != "table":
         emit(rows, output, STATE.lang, columns=OVERDUE_COLUMNS)
         return
@@ -90,7 +89,7 @@ def overdue(
     columns = ["case", "township", "clock", "due", "days_late", "tier", "provisional"]
     plain = len(rows) > PLAIN_ABOVE
     if plain:
-        sys.stderr.write(f"Note: {len(rows)} rows are shown as plain columns; --csv or --json suit long lists\n")
+        warn("warning.plain_columns", n=len(rows))
         widths = _widths(rows, columns, lang)
     for (unit_name, leader), items in groups.items():
         head = unit_name or ("未交办" if zh else "not assigned")
@@ -251,11 +250,9 @@ def calendar_load(
     with ledger.write():
         result = load_calendar_year(ledger, text, file.name)
     if result["official_overridden"]:
-        sys.stderr.write(f"Warning: {result['year']} also has an official schedule from chinesecalendar; "
-                         f"the loaded file is used instead\n")
+        warn("warning.calendar_overridden", year=result["year"])
     if result["still_provisional"]:
-        sys.stderr.write(f"Warning: {result['still_provisional']} recomputed due date(s) remain provisional "
-                         f"(暂定): they also run through another year with no official schedule\n")
+        warn("warning.calendar_still_provisional", n=result["still_provisional"])
     zh = STATE.lang == "zh"
     msg = (f"已载入 {result['year']} 年节假日安排：重算 {result['recomputed']} 个期限，其中 {result['moved']} 个到期日变动"
            if zh else f"Loaded {result['year']}: {result['recomputed']} deadline(s) recomputed, {result['moved']} moved")

@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from xinfang.cli import STATE, ForceOpt, JsonOpt, RevealOpt, app, revealed
+from xinfang.cli import STATE, ForceOpt, JsonOpt, RevealOpt, app, revealed, warn
 from xinfang.errors import XinfangError
 
 FORMATS = ("csv", "xlsx", "json")
@@ -109,9 +109,7 @@ def import_(
                 sys.stderr.write((f"… 另有 {more} 行有误\n" if zh else f"… and {more} more\n"))
             raise
     if result.get("provisional_deadlines"):
-        sys.stderr.write(f"Warning: {result['provisional_deadlines']} running deadlines of the imported cases are"
-                         " provisional (暂定): they run through a year with no official holiday schedule; load it"
-                         " with 'xinfang calendar load FILE' and they are recomputed\n")
+        warn("warning.import_provisional", n=result["provisional_deadlines"])
     if check:
         msg = (f"已检查 {result['checked']} 行，均可导入（未写入）" if zh
                else f"Checked {result['checked']} rows: all can be imported (nothing written)")

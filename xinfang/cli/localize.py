@@ -27,7 +27,6 @@ import typer.core as typer_core
 from typer._click import exceptions as click_exceptions
 from typer._click import formatting
 
-from xinfang.fold import display_width, wrap_paragraphs
 from xinfang.messages import MESSAGES, template, text
 
 # The placeholder of a parameter's value (``metavar.NAME`` in the catalogue) by its Python name; a
@@ -75,9 +74,21 @@ def localize(command, lang: str) -> None:
     _LANG["lang"] = lang
     typer_core._ = _typer_words
     # Chinese characters take two columns, and a line breaks between them, never inside a word
-    formatting.term_len = display_width
-    formatting.wrap_text = wrap_paragraphs
+    formatting.term_len = _display_width
+    formatting.wrap_text = _wrap_paragraphs
     _word_command(command, "app", lang)
+
+
+def _display_width(text: str) -> int:  # xinfang.fold is loaded only when a help screen is written
+    from xinfang.fold import display_width
+
+    return display_width(text)
+
+
+def _wrap_paragraphs(*args, **kwargs) -> str:
+    from xinfang.fold import wrap_paragraphs
+
+    return wrap_paragraphs(*args, **kwargs)
 
 
 def _word_command(cmd, path: str, lang: str) -> None:
@@ -86,7 +97,14 @@ def _word_command(cmd, path: str, lang: str) -> None:
         cmd.help = text(code, lang)
         cmd.short_help = _first_sentence(cmd.help)
     if f"{code}.example" in MESSAGES:
-        cmd.epilog = _example(text(f"{code}.example", lang), lang)
+        example = text(f"{code}.example", lang)
+        format_epilog = cmd.format_epilog
+
+        def worded_epilog(ctx, formatter, example=example):  # folded only when the help is written
+            cmd.epilog = _example(example, lang)
+            format_epilog(ctx, formatter)
+
+        cmd.format_epilog = worded_epilog
     if getattr(cmd, "options_metavar", None):
         cmd.options_metavar = text("click.options_metavar", lang)
     if getattr(cmd, "subcommand_metavar", None):
@@ -150,7 +168,7 @@ def _example(example: str, lang: str) -> str:
 def _first_sentence(help_text: str) -> str:
     """A command's line in its group's list: the first sentence, to its first ``；`` when long."""
     first = re.split(r"(?<=。)|(?<=\.)\s(?=[A-Z])", help_text.strip(), maxsplit=1)[0].strip()
-    if display_width(first) > 44:
+    if sum(2 if ord(c) >= 0x2e80 else 1 for c in first) > 44:
         first = re.split(r"(?<=；)|(?<=;)\s", first, maxsplit=1)[0]
     return first.strip().rstrip("。.；;")
 

@@ -1,0 +1,169 @@
+"""In Chinese (the default) a clerk reads no English: every help screen, the usual mistakes and
+refusals, the warnings, a case's history and the audit are checked word by word. An English word
+passes only as data the test typed, a code (an enumeration's key, a command's name), an option's
+name or one of the few names below; everything else fails the test, naming the word and the line.
+
+Driven through the installed ``xinfang`` command in fresh processes."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from xinfang import model
+
+XINFANG = str(Path(sys.executable).with_name("xinfang"))
+
+# Names that stay as they are in Chinese text: formats and programs, the environment's variables,
+# the date pattern, the shells, the two language codes. Nothing else.
+NAMES = {
+    "xinfang", "BOM", "CSV", "csv", "UTF", "JSON", "json", "HTML", "html", "TOML", "xlsx", "docx", "md", "yml",
+    "Markdown", "SQLite", "GB", "Excel", "WPS", "Word", "Chrome", "Chromium", "chromium", "Edge", "Datasette",
+    "datasette", "chinesecalendar", "LANG", "XINFANG_DB", "XINFANG_LANG", "XINFANG_TODAY", "XINFANG_USER",
+    "XINFANG_DEBUG", "LC_ALL", "SHELL", "YYYY-MM", "zh", "en", "bash", "zsh", "fish",
+}
+# What the tests below type and expect to see echoed back.
+TYPED = {"rnak", "abc", "fr"}
+# Codes a clerk types or reads as keys: every enumeration's key, the bundled categories, the
+# file and form formats, the roster's CSV headings, the calendar's sources and the policy's keys.
+CODES = {m.value for e in vars(model).values() if isinstance(e, type) and issubclass(e, model.Labeled)
+         and e is not model.Labeled for m in e}
+CODES |= {"compensation", "homestead", "ownership", "illegal_use", "demolition", "other", "assignment", "handling",
+          "township", "area", "population", "official", "ledger", "none", "review_body", "rereview_body", "data"}
+
+
+def _commands() -> set[str]:
+    import typer.main
+
+    from xinfang.cli import _register_commands, app
+
+    _register_commands()
+    names = set()
+
+    def walk(cmd):
+        for name, sub in (getattr(cmd, "commands", None) or {}).items():
+            names.add(name)
+            walk(sub)
+
+    walk(typer.main.get_command(app))
+    return names
+
+
+COMMANDS = _commands()
+
+
+def english_words(output: str) -> list[str]:
+    """The English words of ``output`` that are none of: an option, a file name, a code, a name."""
+    found = []
+    for line in output.splitlines():
+        text = re.sub(r"(?<![\w-])--?[A-Za-z][\w-]*", " ", line)  # option names
+        text = re.sub(r"[\w.-]+\.(?:db|toml|csv|xlsx|html|docx|md|yml|json|pdf)\b", " ", text)  # file names
+        text = re.sub(r"\b[0-9a-f]{16,}\b", " ", text)  # digests (the chain head)
+        text = re.sub(r"[\w.~-]*/[\w./-]+", " ", text)  # paths (data/holidays/README.md)
+        for word in re.findall(r"[A-Za-z][A-Za-z_-]*[A-Za-z]|[A-Za-z]", text):
+            if len(word) > 1 and word not in NAMES | CODES | COMMANDS | TYPED:
+                found.append(f"{word!r} in {line.strip()!r}")
+    return found
+
+
+def run(db: Path, *argv: str) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if k not in ("XINFANG_LANG", "LC_ALL", "LC_MESSAGES")}
+    return subprocess.run([XINFANG, "--db", str(db), "--today", "2026-11-26", "--user", "科员", *argv],
+                          capture_output=True, text=True, timeout=60, env={**env, "LANG": "C.UTF-8", "COLUMNS": "100"})
+
+
+def chinese(proc: subprocess.CompletedProcess) -> None:
+    words = english_words(proc.stdout + proc.stderr)
+    assert words == [], "\n".join(words)
+
+
+def test_the_word_check_catches_english_and_passes_codes_and_options():
+    assert english_words("错误：--township: unknown township '车挢'") == [
+        "'unknown' in \"错误：--township: unknown township '车挢'\""]
+    assert english_words("用 --channel visit 或 xinfang register；文件 台账.xlsx，CSV 带 BOM") == []
+    assert english_words("Usage: xinfang [OPTIONS]") != []
+
+
+def test_every_help_screen_is_chinese(tmp_path):
+    import typer.main
+
+    from xinfang.cli import _register_commands, app
+
+    _register_commands()
+    paths = [[]]
+
+    def walk(cmd, path):
+        for name, sub in (getattr(cmd, "commands", None) or {}).items():
+            paths.append(path + [name])
+            walk(sub, path + [name])
+
+    walk(typer.main.get_command(app), [])
+    for path in paths:
+        proc = run(tmp_path / "none.db", *path, "--help")
+        assert proc.returncode == 0, path
+        chinese(proc)
+    assert not (tmp_path / "none.db").exists()
+
+
+@pytest.fixture(scope="module")
+def ledger(tmp_path_factory) -> Path:
+    db = tmp_path_factory.mktemp("zh") / "台账.db"
+    assert run(db, "init").returncode == 0
+    return db
+
+
+REGISTER = ["register", "--received", "2026-11-02", "--channel", "来访", "--township", "车桥镇", "--name", "张三",
+            "--category", "征地补偿", "--summary", "征地补偿款未足额到位"]
+
+
+def test_registering_and_its_warnings_are_chinese(ledger):
+    proc = run(ledger, *REGISTER, "--kind", "检举控告类", "--again")
+    assert proc.returncode == 0, proc.stderr
+    assert "--accused" in proc.stderr  # the accused is not named: a warning
+    chinese(proc)
+    proc = run(ledger, "accept", "2026-00001", "--told", "书面", "--on", "2026-11-04")
+    assert proc.returncode == 0 and "暂定" in proc.stderr  # a due date in a year with no official schedule
+    chinese(proc)
+
+
+MISTAKES = [
+    ["register"],  # a missing option
+    ["cases", "--bogus"],
+    ["rnak"],
+    ["cases", "--limit", "abc"],
+    ["cases", "--township", "车挢"],  # an unknown township
+    [*REGISTER[:2], "2026-02-30", *REGISTER[3:]],  # a date that does not exist
+    [*REGISTER[:2], "下周", *REGISTER[3:]],
+    [*REGISTER[:4], "信件", *REGISTER[5:]],
+    ["resolve", "2026-00001", "--outcome", "支持", "--summary", "已解决"],  # lifecycle refusals
+    ["reply", "2026-00001", "--summary", "已答复"],
+    ["extend", "2026-00001", "--clock", "受理告知", "--days", "3", "--reason", "核实", "--approved-by", "王局长"],
+    ["review", "2026-00001", "--reason", "不服"],
+    ["show", "2026-99999"],
+    ["--lang", "fr", "cases"],
+]
+
+
+@pytest.mark.parametrize("argv", MISTAKES, ids=[" ".join(a[:3]) for a in MISTAKES])
+def test_a_mistake_is_told_in_chinese(ledger, argv):
+    proc = run(ledger, *argv)
+    assert proc.returncode in (1, 2) and proc.stderr.startswith("错误："), proc.stderr
+    chinese(proc)
+
+
+def test_a_case_with_history_and_the_audit_are_chinese(ledger):
+    proc = run(ledger, "accept", "2026-00001", "--told", "书面")
+    assert proc.returncode == 1  # accepted once already
+    chinese(proc)
+    proc = run(ledger, "show", "2026-00001")
+    assert proc.returncode == 0 and "自 2026-11-02 起 15 个自然日" in proc.stdout and "按期" in proc.stdout
+    assert "信访人：张三" in proc.stdout and "{" not in proc.stdout  # the registration as fields, not JSON
+    chinese(proc)
+    proc = run(ledger, "audit", "verify")
+    assert proc.returncode == 0 and "办理记录" in proc.stdout
+    chinese(proc)
