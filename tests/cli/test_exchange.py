@@ -644,7 +644,7 @@ def test_the_same_file_is_not_imported_twice_by_accident(cli, tmp_path):
     assert cli.ok("import", path)["imported"] == 1
     before = cli.counts()
     res = cli("import", path)
-    assert res.code == 1 and "imported before" in res.err and "--again" in res.err
+    assert res.code == 1 and "此前已导入" in res.err and "--again" in res.err
     assert cli.counts() == before
     assert cli.ok("import", path, "--again")["imported"] == 1
 
