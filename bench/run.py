@@ -623,7 +623,8 @@ def op_register(ctx: Ctx) -> list[Result]:
     argv = ["register"]
     for key, value in fields.items():
         argv += ["--" + key.replace("_", "-"), value]
-    argv.append("--json")
+    # The same petitioner, township and category within 30 days: a new case on purpose (--again).
+    argv += ["--again", "--json"] if command_exists("register", "--again") else ["--json"]
     n = ctx.n(7)
     rows = {}
     for i in range(-1, n):

@@ -153,7 +153,7 @@ def test_unknown_case_and_bad_options(cli):
 
 def test_missing_ledger_is_an_error_and_creates_nothing(blank_cli):
     res = blank_cli("cases")
-    assert res.code == 1 and "no ledger" in res.err and "xinfang init" in res.err
+    assert res.code == 1 and "没有台账" in res.err and "xinfang init" in res.err
     assert not blank_cli.db.exists()
 
 

@@ -137,7 +137,7 @@ def test_overdue_groups_by_unit_and_leader_worst_first_and_excludes_done_and_pet
     assert "seriously overdue" in english.out and "not assigned" in english.out
     monkeypatch.setattr("xinfang.cli.deadlines.PLAIN_ABOVE", 2)  # long lists print as plain columns
     plain = cli("overdue", "--on", "2026-11-26")
-    assert plain.code == 0 and "plain columns" in plain.err and "┃" not in plain.out
+    assert plain.code == 0 and "按简单列显示" in plain.err and "┃" not in plain.out
     assert plain.out.index(b) < plain.out.index(a) < plain.out.index("未交办") < plain.out.index(c)
 
     text = cli("overdue", "--on", "2026-11-26", "--csv", lang="en").out.removeprefix("\ufeff")

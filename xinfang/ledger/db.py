@@ -7,7 +7,7 @@ import sqlite3
 import stat
 from contextlib import contextmanager
 
-from xinfang.errors import Refusal, XinfangError
+from xinfang.errors import Refusal
 from xinfang.ledger import schema
 
 BUSY_TIMEOUT_MS = 60_000
@@ -194,19 +194,17 @@ def open_ledger(path, who: str, create: bool = False) -> Ledger:
         # Before anything is written: a file that is not a ledger is left exactly as it was.
         refuse_foreign(conn, name, create)
         if version == 0 and not create:
-            raise XinfangError(f"--db: {name} is not an initialised ledger", fix="run 'xinfang init' on a new path")
+            raise Refusal("db.uninitialised", "--db", db=name)
         if version < schema.MIGRATION_COUNT:
             migrate(conn)
         elif version > schema.MIGRATION_COUNT:
-            raise XinfangError(
-                f"--db: {name} was written by a newer xinfang (schema {version})", fix="upgrade xinfang"
-            )
+            raise Refusal("db.newer", "--db", db=name, version=version)
         if not create and conn.execute("SELECT value FROM meta WHERE key = 'rules'").fetchone() is None:
-            raise XinfangError(f"--db: {name} is not an initialised ledger", fix="run 'xinfang init' on a new path")
+            raise Refusal("db.uninitialised", "--db", db=name)
     except sqlite3.DatabaseError as exc:
         if is_damage(exc):
             raise
-        raise XinfangError(f"--db: {name} is not a usable ledger ({exc})", fix="check the path") from None
+        raise Refusal("db.unusable", "--db", db=name, detail=str(exc)) from None
     return Ledger(conn, name, who)
 
 
@@ -285,12 +283,9 @@ def _checked_path(name: str, create: bool):
 
     path = Path(name)
     if not create and not path.exists():
-        raise XinfangError(
-            f"--db: no ledger at {path}",
-            fix="check the path (or XINFANG_DB), or create one with 'xinfang init'",
-        )
+        raise Refusal("db.missing", "--db", db=str(path))
     if create and not path.parent.exists():
-        raise XinfangError(f"--db: the folder {path.parent} does not exist", fix="create it first or choose another path")
+        raise Refusal("db.no_folder", "--db", folder=str(path.parent))
     if path.exists() and path.is_dir():
-        raise XinfangError(f"--db: {path} is a folder", fix="give the path of a ledger file")
+        raise Refusal("db.folder", "--db", db=str(path))
     return path
