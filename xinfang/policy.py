@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import cache
 from typing import TYPE_CHECKING
 
-from xinfang.errors import XinfangError
+from xinfang.errors import Refusal
 from xinfang.model import Policy, Township
 
 if TYPE_CHECKING:
@@ -21,7 +21,7 @@ def data_dir() -> Path:
     for candidate in (here / "_data", here.parent / "data"):
         if (candidate / "rules.toml").exists():
             return candidate
-    raise XinfangError("data folder not found", fix="reinstall xinfang (pip install .)")
+    raise Refusal("policy.no_data")
 
 
 def load_policy_text(text: str, source: str = "rules.toml") -> Policy:
@@ -31,9 +31,9 @@ def load_policy_text(text: str, source: str = "rules.toml") -> Policy:
     try:
         return Policy.from_dict(tomllib.loads(text))
     except tomllib.TOMLDecodeError as exc:
-        raise XinfangError(f"{source}: not valid TOML ({exc})", fix="correct the file") from None
+        raise Refusal("policy.toml", source=source, detail=str(exc)) from None
     except (KeyError, ValueError, TypeError) as exc:
-        raise XinfangError(f"{source}: missing or bad policy value {exc}", fix="compare it with data/rules.toml") from None
+        raise Refusal("policy.value", source=source, detail=str(exc)) from None
 
 
 def default_rules_text() -> str:
@@ -56,7 +56,7 @@ def read_roster(path: Path | None = None) -> list[Township]:
     try:
         raw = open(path, "rb").read()
     except OSError as exc:
-        raise XinfangError(f"--roster: cannot read {path}: {exc.strerror}", fix="give an existing CSV file") from None
+        raise Refusal("roster.cannot_read", path=str(path), detail=str(exc.strerror)) from None
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             body = raw.decode(encoding)
@@ -76,11 +76,9 @@ def read_roster(path: Path | None = None) -> list[Township]:
             name = row["township"].strip()
             population = int(row.get("population") or 0)
         except (KeyError, ValueError, AttributeError):
-            raise XinfangError(
-                f"--roster: row {i} needs columns township, area, population", fix="fix that row"
-            ) from None
+            raise Refusal("roster.columns", row=i) from None
         if not name or population < 0:
-            raise XinfangError(f"--roster: row {i} has an empty name or negative population", fix="fix that row")
+            raise Refusal("roster.empty_row", row=i)
         if population > MAX_POPULATION:
             raise Refusal("roster.population", row=i, township=name, population=population, most=MAX_POPULATION)
         if name in seen:
@@ -88,7 +86,7 @@ def read_roster(path: Path | None = None) -> list[Township]:
         seen[name] = i
         townships.append(Township(name, (row.get("area") or "").strip(), population))
     if not townships:
-        raise XinfangError(f"--roster: {path} lists no township", fix="add rows: township,area,population")
+        raise Refusal("roster.no_township", path=str(path))
     return townships
 
 

@@ -184,3 +184,26 @@ def test_a_missing_ledger_is_told_in_chinese(tmp_path):
     assert proc.returncode == 1 and proc.stderr.startswith("错误：--db: 没有台账"), proc.stderr
     chinese(proc)
     assert not (tmp_path / "没有.db").exists()
+
+
+def test_the_ledger_refusals_are_told_in_chinese(ledger, tmp_path):
+    """Import files, deposits and officials: their refusals come from the catalogue too."""
+    empty = tmp_path / "空.csv"
+    empty.write_text("", encoding="utf-8")
+    odd = tmp_path / "多列.csv"
+    odd.write_text("登记日期,备注栏,形式\n2026-10-01,x,来信\n", encoding="utf-8")
+    (tmp_path / "案件.json").write_text("x", encoding="utf-8")
+    cases = [
+        (["import", str(tmp_path / "没有.csv")], "没有文件"),
+        (["import", str(tmp_path / "案件.json")], "只能读取 .csv 和 .xlsx 文件"),
+        (["import", str(empty)], "是空文件"),
+        (["import", str(odd)], "无法识别的列"),
+        (["deposits", "pay", "--official", "无此人", "--amount", "100", "--on", "2026-11-01"], "没有名为"),
+        (["deposits", "settle", "--yes", "--year", "2026"], "尚未结束"),
+        (["officials", "add", "--township", "车桥镇", "--role", "head", "--name", "李四", "--from", "2026-01-01",
+          "--to", "2025-12-01"], "早于 --from"),
+    ]
+    for argv, said in cases:
+        proc = run(ledger, *argv)
+        assert proc.returncode == 1 and proc.stderr.startswith("错误：") and said in proc.stderr, (argv, proc.stderr)
+        chinese(proc)

@@ -182,7 +182,7 @@ def test_overlapping_terms_and_duplicate_names_are_refused(cli):
     overlap = cli("officials", "add", "--township", TOWN, "--role", "head", "--name", "赵镇长", "--from", "2019-06-01")
     assert overlap.code == 1 and HEAD in overlap.err and "officials end" in overlap.err
     dup = cli("officials", "add", "--township", OTHER, "--role", "head", "--name", SEC, "--from", "2025-01-01")
-    assert dup.code == 1 and "unique" in dup.err and TOWN in dup.err
+    assert dup.code == 1 and "姓名不得重复" in dup.err and TOWN in dup.err
     bad_role = cli("officials", "add", "--township", OTHER, "--role", "mayor", "--name", "钱", "--from", "2025-01-01")
     assert bad_role.code == 1 and "党委书记" in bad_role.err
     assert cli.counts() == before
@@ -211,7 +211,7 @@ def test_settling_twice_is_refused_and_writes_nothing(cli):
     cli.ok("deposits", "settle", "--yes", "--year", "2025")
     before = cli.counts()
     again = cli("deposits", "settle", "--yes", "--year", "2025")
-    assert again.code == 1 and "already settled" in again.err
+    assert again.code == 1 and "年度已于" in again.err
     assert cli.counts() == before
 
 
@@ -221,9 +221,9 @@ def test_a_settled_year_is_closed_to_payments_and_charge_corrections(cli):
     cli.ok("deposits", "settle", "--yes", "--year", "2025")
     before = cli.counts()
     pay = cli("deposits", "pay", "--official", SEC, "--amount", "100", "--on", "2025-12-30", "--year", "2025")
-    assert pay.code == 1 and "settled" in pay.err
+    assert pay.code == 1 and "已结算" in pay.err
     lowered = cli("correct", case, "--level", "district", "--reason", "x")
-    assert lowered.code == 1 and "settled" in lowered.err
+    assert lowered.code == 1 and "已结算" in lowered.err
     assert cli.counts() == before
     cli.ok("correct", case, "--address", "车桥镇新村", "--reason", "地址补记")  # other fields stay correctable
 
@@ -240,7 +240,7 @@ def test_unknown_official_is_refused_with_the_nearest_names(cli):
     staff(cli)
     before = cli.counts()
     res = cli("deposits", "pay", "--official", "张书计", "--amount", "10000", "--on", "2025-02-01")
-    assert res.code == 1 and "unknown official" in res.err and SEC in res.err
+    assert res.code == 1 and "没有名为" in res.err and SEC in res.err
     assert cli("deposits", "statement", "--official", "李镇").code == 1
     assert cli.counts() == before
 
@@ -320,5 +320,5 @@ def test_a_year_is_settled_only_after_it_has_ended(cli):
     staff(cli, pay_year=2026)
     before = cli.counts()
     res = cli("deposits", "settle", "--yes", "--year", "2026")  # today is 2026-11-26
-    assert res.code == 1 and "has not ended" in res.err and cli.counts() == before
+    assert res.code == 1 and "尚未结束" in res.err and cli.counts() == before
     assert cli("deposits", "settle", "--yes", "--year", "2026", today="2027-01-04").code == 0

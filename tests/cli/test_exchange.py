@@ -374,12 +374,12 @@ def test_header_problems_are_one_line_errors(cli, tmp_path):
     path.write_text("登记日期,形式,属地,信访人,内容分类,摘要,备注栏\n2026-10-01,来信,车桥镇,甲,其他,x,y\n",
                     encoding="utf-8")
     res = cli("import", path)
-    assert res.code == 1 and "unknown column '备注栏'" in res.err and res.err.count("\n") == 1
+    assert res.code == 1 and "无法识别的列 '备注栏'" in res.err and res.err.count("\n") == 1
     path.write_text("登记日期,形式,属地,信访人\n2026-10-01,来信,车桥镇,甲\n", encoding="utf-8")
     res = cli("import", path)
-    assert res.code == 1 and "missing columns 内容分类 (category), 摘要 (summary)" in res.err
+    assert res.code == 1 and "缺少列 内容分类 (category)、摘要 (summary)" in res.err
     res = cli("import", tmp_path / "cases.json")
-    assert res.code == 1 and "no file" in res.err
+    assert res.code == 1 and "没有文件" in res.err
 
 
 def test_id_numbers_excel_turned_into_numbers_get_a_specific_error(cli, tmp_path):
@@ -546,7 +546,7 @@ def test_a_file_error_in_the_reading_process_is_one_line_and_imports_nothing(cli
     before = cli.counts()
     res = cli("import", path)
     assert res.code == 1 and cli.counts() == before
-    assert "is not valid utf-8-sig text" in res.err and res.err.count("\n") == 1, res.err
+    assert "不是有效的 utf-8-sig 文本" in res.err and res.err.count("\n") == 1, res.err
 
 
 def test_two_processes_store_exactly_what_one_process_stores(office, tmp_path, capsys, monkeypatch):

@@ -25,8 +25,8 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from contextlib import contextmanager
 
-from xinfang.errors import XinfangError
-from xinfang.ledger.officials import describe_term, find_official, load_officials, term_dates
+from xinfang.errors import Refusal
+from xinfang.ledger.officials import describe_terms, find_official, load_officials, term_dates
 from xinfang.model import Case, Kind, Level, Status, fen, yuan
 
 CASE_COLUMNS = "number, received, township, level, status, kind"
@@ -321,10 +321,8 @@ def check_case_correction(ledger, row: dict, changed: dict) -> None:
         return
     year = row["year"]
     if year in load_settled_years(ledger):
-        fields = ", ".join(sorted(CHARGE_FIELDS & changed.keys()))
-        raise XinfangError(
-            f"CASE: the {year} deposits are settled; changing the {fields} of {row['number']} would change them",
-            fix="a settled year is closed; correct only other fields")
+        fields = tuple(sorted(CHARGE_FIELDS & changed.keys()))
+        raise Refusal("deposits.settled_case", year=year, fields=fields, case=row["number"])
 
 
 # ---------------------------------------------------------------------------------------------
@@ -340,20 +338,17 @@ def pay_deposit(ledger, name: str, amount_fen: int, on: dt.date, year: int | Non
     name, township = terms[0]["name"], terms[0]["township"]
     year = on.year if year is None else year
     if on > today:
-        raise XinfangError(f"--on: {on} is after today ({today})", fix="give the date the money was paid")
+        raise Refusal("deposits.pay_future", on=on, today=today)
     if year in load_settled_years(ledger):
-        raise XinfangError(f"--year: the {year} deposits are already settled",
-                           fix=f"a settled year is closed; pay into {year + 1} with --year {year + 1}")
+        raise Refusal("deposits.pay_settled", year=year, next=year + 1)
     first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
     if not any(start <= last and (end is None or end >= first) for start, end in map(term_dates, terms)):
-        spans = "; ".join(describe_term(t) for t in terms)
-        raise XinfangError(f"--year: {name} is not in post in {year} ({spans})",
-                           fix="check --year, or the official's term with 'xinfang officials list'")
+        raise Refusal("deposits.not_in_post", name=name, year=year, spans=describe_terms(terms))
     prior = load_entries(ledger, [name], [year])
     try:
         entry = payment(prior, name, amount_fen, on, year, note=f"deposit {year}")
     except ValueError as exc:
-        raise XinfangError(f"--amount: {exc}", fix="give a positive amount for an unsettled year") from None
+        raise Refusal("deposits.bad_amount", detail=str(exc)) from None
     [posted] = _append(ledger, [entry], prior)
     taken = reconcile_deposits(ledger, today, township, year)
     after = balance(load_entries(ledger, [name], [year]), name, year)
@@ -456,13 +451,11 @@ def _settle_deposits(ledger, year: int, today: dt.date) -> dict:
     from xinfang.rules.deposits import SETTLEMENT_KINDS, settle_year
 
     if today <= dt.date(year, 12, 31):
-        raise XinfangError(f"--year: {year} has not ended (today is {today}); settlement closes the year for good",
-                           fix="settle it after 31 December; 'deposits statement' shows the balances meanwhile")
+        raise Refusal("deposits.settle_early", year=year, today=today)
     if year in load_settled_years(ledger):
         on = ledger.scalar("SELECT min(on_date) FROM deposit_entries WHERE kind IN ('refund', 'reward') AND year = ?",
                            (year,))
-        raise XinfangError(f"--year: {year} was already settled on {on}",
-                           fix="a year is settled once; see 'xinfang deposits statement --year %d'" % year)
+        raise Refusal("deposits.settled_twice", year=year, on=on)
     policy = ledger.policy
     officials = load_officials(ledger)
     township_of = {o.name: o.township for o in officials}
@@ -486,7 +479,7 @@ def _settle_deposits(ledger, year: int, today: dt.date) -> dict:
             town_rows, town_new = settle_year(year, entries_by.get(town, []), cases_by.get(town, []), offs, [town],
                                               policy, today)
         except ValueError as exc:
-            raise XinfangError(f"--year: {exc}", fix="check the officials' terms") from None
+            raise Refusal("deposits.settle_terms", detail=str(exc)) from None
         rows += town_rows
         new += town_new
     # The whole year is caught up before the first settlement entry: replayed in order, nothing

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from xinfang import parse
-from xinfang.errors import XinfangError
+from xinfang.errors import Refusal, XinfangError
 from xinfang.labels import LABELS
 from xinfang.ledger.cases import CASE_FIELDS, case_number, check_case_fields
 from xinfang.ledger.export import DATE_COLUMNS, DERIVED, ENUM_COLUMNS, LIFECYCLE, REQUIRED
@@ -100,20 +100,16 @@ def map_header(header: list[str]) -> dict[str, tuple[int, str]]:
         if key is None:
             unknown.append(name.strip())
         elif key in found:
-            raise XinfangError(f"FILE: columns {found[key][1]!r} and {name.strip()!r} are the same field ({key})",
-                               fix="keep one of them")
+            raise Refusal("import.same_field", first=repr(found[key][1]), second=repr(name.strip()), key=key)
         else:
             found[key] = (i, name.strip())
     if unknown:
-        raise XinfangError(f"FILE: unknown column{'s' if len(unknown) > 1 else ''} "
-                           f"{', '.join(repr(u) for u in unknown[:5])}",
-                           fix="use the headings 'xinfang export' writes (Chinese, or English with --lang en)"
-                               " or delete those columns")
+        raise Refusal("import.unknown_columns" if len(unknown) > 1 else "import.unknown_column",
+                      columns=tuple(repr(u) for u in unknown[:5]))
     missing = [k for k in REQUIRED if k not in found]
     if missing:
-        raise XinfangError(f"FILE: missing column{'s' if len(missing) > 1 else ''} "
-                           + ", ".join(f"{LABELS[k][0]} ({k})" for k in missing),
-                           fix="add them; 'xinfang export' shows the layout")
+        raise Refusal("import.missing_columns" if len(missing) > 1 else "import.missing_column",
+                      columns=tuple(f"{LABELS[k][0]} ({k})" for k in missing))
     return {k: v for k, v in found.items() if k in IMPORTED}
 
 
@@ -816,7 +812,7 @@ def _messages(name: str, table: Table, checker: RowChecker, preparer: CasePrepar
         yield ("refused", listed, bad, total)
         return
     if total == 0:
-        raise XinfangError(f"FILE: {name} has a header but no cases", fix="add rows under the header")
+        raise Refusal("import.no_cases", name=name)
     if preparer and batch:
         yield ("batch", preparer.prepare(batch), total, *table.progress())
     yield ("done", total, preparer.summary() if preparer else None, *table.progress())
@@ -886,6 +882,9 @@ def import_cases(ledger, path: Path, today: dt.date, check_only: bool = False,
                 if progress:
                     progress(total, *message[3:])
             elif kind == "error":
+                if len(message) > 3 and message[3]:  # a Refusal: worded again in the user's language
+                    code, field, params = message[3]
+                    raise Refusal(code, field, **params)
                 raise XinfangError(message[1], fix=message[2])
             else:
                 raise RuntimeError(f"import: the process reading the file failed:\n{message[1]}")

@@ -11,8 +11,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Collection, Sequence
 
-from xinfang.errors import XinfangError
-from xinfang.model import Official, Role
+from xinfang.errors import Refusal
+from xinfang.model import Message, Official, Role
 
 
 def _date(text: str | None) -> dt.date | None:
@@ -63,8 +63,13 @@ def find_official(ledger, text: str, option: str = "--official") -> list[dict]:
 
     names = official_names(ledger)
     near = difflib.get_close_matches(name, names, n=3, cutoff=0.3) or [n for n in names if name and name[0] in n][:3]
-    fix = f"did you mean {', '.join(near)}?" if near else "see 'xinfang officials list'; add one with 'xinfang officials add'"
-    raise XinfangError(f"{option}: unknown official {name!r}", fix=fix)
+    if option == "NAME":
+        from xinfang.messages import Words
+
+        option = Words("姓名", "NAME")
+    if near:
+        raise Refusal("official.unknown", option=option, name=repr(name), near=tuple(near))
+    raise Refusal("official.unknown_none", option=option, name=repr(name))
 
 
 def _overlaps(term: dict, start: dt.date, end: dt.date | None) -> bool:
@@ -80,19 +85,25 @@ def term_json(term: dict, today: dt.date | None = None) -> dict:
     return out
 
 
-def describe_term(term: dict) -> str:
+def describe_term(term: dict) -> Message:
     """A term as a refusal names it: '张三 (车桥镇 secretary 党委书记, from 2024-01-01)'."""
-    role = Role(term["role"])
-    span = f"from {term['start']}" + (f" to {term['end']}" if term["end"] else "")
-    return f"{term['name']} ({term['township']} {role.value} {role.zh}, {span})"
+    span = (Message.of("official.term.from_to", start=term["start"], end=term["end"]) if term["end"] else
+            Message.of("official.term.from", start=term["start"]))
+    return Message.of("official.term", name=term["name"], township=term["township"], role=Role(term["role"]), span=span)
+
+
+def describe_terms(terms: Sequence[dict]):
+    """Several terms as a refusal lists them, one after the other ('；' or '; ' between)."""
+    from xinfang.messages import Words, wording
+
+    return Words(*(("；" if lang == "zh" else "; ").join(wording(describe_term(t), lang) for t in terms)
+                   for lang in ("zh", "en")))
 
 
 def _refuse_settled(settled: Collection[int], start: dt.date, end: dt.date | None, what: str) -> None:
     hit = sorted(y for y in settled if start.year <= y <= (end or dt.date.max).year)
     if hit:
-        raise XinfangError(
-            f"{what}: the {', '.join(map(str, hit))} deposits are settled; this term change would change who bore "
-            "their cases", fix="settled years are closed; change terms only from the first unsettled year")
+        raise Refusal("official.settled", option=what, years=tuple(hit))
 
 
 def add_official(ledger, township: str, role: Role, name: str, start: dt.date, end: dt.date | None,
@@ -101,13 +112,11 @@ def add_official(ledger, township: str, role: Role, name: str, start: dt.date, e
     earlier is closed the day before; any other overlap is refused, and so is a term reaching a
     ``settled`` deposit year. The caller reconciles the township's deposits after it."""
     if end is not None and end < start:
-        raise XinfangError(f"--to: {end} is before --from {start}", fix="give the last day in post, on or after --from")
+        raise Refusal("official.to_before_from", end=end, start=start)
     own = official_rows(ledger, name=name)
     elsewhere = sorted({t["township"] for t in own if t["township"] != township})
     if elsewhere:
-        raise XinfangError(
-            f"--name: {name} is already an official of {elsewhere[0]}; names must be unique in the ledger",
-            fix=f"add a distinguishing mark to the new name, e.g. {name}（{township}）")
+        raise Refusal("official.name_taken", name=name, township=elsewhere[0], new=township)
     to_close = []
     holders = ledger.rows(
         "SELECT id, name, township, role, start, \"end\" FROM officials WHERE township = ? AND role = ?"
@@ -116,14 +125,11 @@ def add_official(ledger, township: str, role: Role, name: str, start: dt.date, e
         if not _overlaps(term, start, end):
             continue
         if term["name"] == name and term["role"] == role.value and term["end"] is None:
-            raise XinfangError(f"--name: {name} is already {role.value} ({role.zh}) of {township} since {term['start']}",
-                               fix="nothing to add; end the term with 'xinfang officials end' when it ends")
+            raise Refusal("official.already", name=name, role=role, township=township, start=term["start"])
         if term["end"] is None and _date(term["start"]) < start:
             to_close.append(term)  # replaced (or moved to the other post) from ``start``
             continue
-        raise XinfangError(
-            f"--from: the new term overlaps {describe_term(term)}",
-            fix=f"end that term first with 'xinfang officials end {term['name']} --on DATE', or give dates outside it")
+        raise Refusal("official.overlap", term=describe_term(term), name=term["name"])
     closes = start - dt.timedelta(days=1)
     _refuse_settled(settled, start, end, "--from")
     closed = []
@@ -152,11 +158,10 @@ def end_official(ledger, name: str, on: dt.date, today: dt.date, settled: Collec
     name = terms[0]["name"]
     current = [t for t in terms if term_official(t).in_post(on)]
     if not current:
-        spans = "; ".join(describe_term(t) for t in terms)
-        raise XinfangError(f"--on: {name} is not in post on {on} ({spans})", fix="give a day inside the term")
+        raise Refusal("official.not_in_post", name=name, on=on, spans=describe_terms(terms))
     term = current[-1]
     if term["end"] == on.isoformat():
-        raise XinfangError(f"--on: {name}'s term already ends on {on}", fix="nothing to change")
+        raise Refusal("official.already_ends", name=name, on=on)
     _refuse_settled(settled, on + dt.timedelta(days=1), _date(term["end"]), "--on")
     ledger.conn.execute("UPDATE officials SET \"end\" = ? WHERE id = ?", (on.isoformat(), term["id"]))
     ledger.event("official-end", None, "end", term["end"], on.isoformat(),

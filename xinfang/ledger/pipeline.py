@@ -7,7 +7,7 @@ from __future__ import annotations
 import os
 from typing import Callable, Iterator
 
-from xinfang.errors import XinfangError
+from xinfang.errors import Refusal, XinfangError
 
 DONE_KINDS = frozenset({"done", "refused", "error", "crash"})  # the last message of a reading
 
@@ -22,7 +22,8 @@ def reader_process(messages: Callable[[], Iterator[tuple]], send, unused) -> Non
             for message in messages():
                 send.send(message)
         except XinfangError as exc:
-            send.send(("error", exc.message, exc.fix))
+            refusal = (exc.code, exc.field, exc.params) if isinstance(exc, Refusal) else None
+            send.send(("error", exc.message, exc.fix, refusal))
         except (BrokenPipeError, ConnectionResetError):
             pass
         except BaseException:
@@ -48,8 +49,7 @@ def forked(messages: Callable[[], Iterator[tuple]]) -> Iterator[tuple]:
             try:
                 message = receive.recv()
             except EOFError:
-                raise XinfangError("import: the process reading the file ended unexpectedly; nothing was imported",
-                                   fix="run the import again") from None
+                raise Refusal("import.reader_died") from None
             yield message
             if message[0] in DONE_KINDS:
                 return

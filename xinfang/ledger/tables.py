@@ -12,7 +12,7 @@ import os
 from pathlib import Path
 from typing import Callable, Iterator
 
-from xinfang.errors import XinfangError
+from xinfang.errors import Refusal
 from xinfang.escape import uncell
 from xinfang.ledger.export import SHEET
 
@@ -29,13 +29,12 @@ def open_table(path: Path) -> Table:
     """Open an import file by its extension (.csv or .xlsx)."""
     suffix = path.suffix.lower()
     if not path.is_file():
-        raise XinfangError(f"FILE: no file {str(path)!r}", fix="check the path")
+        raise Refusal("import.no_file", path=repr(str(path)))
     if suffix == ".csv":
         return _csv_table(path)
     if suffix in (".xlsx", ".xlsm"):
         return _xlsx_table(path)
-    raise XinfangError(f"FILE: cannot import {path.name!r}: only .csv and .xlsx files are read",
-                       fix="save the sheet as .xlsx or 'CSV UTF-8', or export one with 'xinfang export'")
+    raise Refusal("import.file_type", name=repr(path.name))
 
 
 def _csv_table(path: Path) -> Table:
@@ -59,19 +58,18 @@ def _csv_table(path: Path) -> Table:
                 # ``escape.uncell`` where it applies: most rows hold no escaped cell at all.
                 yield n, [uncell(c) for c in cells] if "'" in "".join(cells) else cells
         except UnicodeDecodeError:
-            raise XinfangError(f"FILE: row {n + 1} is not valid {encoding} text",
-                               fix="save the file as 'CSV UTF-8' or as .xlsx") from None
+            raise Refusal("import.row_encoding", row=n + 1, encoding=encoding) from None
         except csv.Error as exc:
-            raise XinfangError(f"FILE: row {n + 1} cannot be read as CSV ({exc})", fix="correct that row") from None
+            raise Refusal("import.row_csv", row=n + 1, detail=str(exc)) from None
 
     try:
         first = next(reader, None)
     except (UnicodeDecodeError, csv.Error) as exc:
         text.close()
-        raise XinfangError(f"FILE: the header row cannot be read ({exc})", fix="save the file as 'CSV UTF-8'") from None
+        raise Refusal("import.header_unreadable", detail=str(exc)) from None
     if first is None:
         text.close()
-        raise XinfangError(f"FILE: {path.name} is empty", fix="export a file with 'xinfang export' to see the layout")
+        raise Refusal("import.empty", name=path.name)
     # The Table holds ``text`` (through its close): the raw file stays open for progress reports.
     return Table(first, records(), lambda: (size if raw.closed else raw.tell(), size), text.close)
 
@@ -82,14 +80,13 @@ def _xlsx_table(path: Path) -> Table:
     try:
         wb = load_workbook(str(path), read_only=True, data_only=True)
     except Exception as exc:  # zip, XML or openpyxl's own errors: the file is not a workbook
-        raise XinfangError(f"FILE: {path.name} is not a readable .xlsx workbook ({type(exc).__name__})",
-                           fix="open it in Excel or WPS and save it again as .xlsx") from None
+        raise Refusal("import.bad_xlsx", name=path.name, detail=type(exc).__name__) from None
     ws = wb[SHEET] if SHEET in wb.sheetnames else wb.worksheets[0]
     rows = ws.iter_rows(values_only=True)
     first = next(rows, None)
     if first is None:
         wb.close()
-        raise XinfangError(f"FILE: {path.name} has an empty first sheet", fix="put the cases on sheet 信访事项")
+        raise Refusal("import.empty_sheet", name=path.name)
     total = ws.max_row or 0
     done = [1]
 
