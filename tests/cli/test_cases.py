@@ -167,7 +167,7 @@ def test_init_with_a_bad_roster_leaves_no_file(blank_cli, tmp_path):
     roster = tmp_path / "roster.csv"
     roster.write_text("township,area,population\n车桥镇,渠南,many\n", encoding="utf-8")
     res = blank_cli("init", "--roster", roster)
-    assert res.code == 1 and "row 2" in res.err and not blank_cli.db.exists()
+    assert res.code == 1 and "第 2 行" in res.err and not blank_cli.db.exists()
 
 
 def test_init_with_own_roster_and_rules(blank_cli, tmp_path):
