@@ -223,7 +223,7 @@ def rates_sql(policy, first: str, last: str, today: str) -> str:
     window = policy.evaluation_window_days
     return f"""
 WITH k AS (
-    SELECT c.township, k.clock = 'notice' AS notice, k.met = 1 AS met FROM clocks k JOIN cases c ON c.number = k.case_number
+    SELECT c.township, k.clock = 'notice' AS notice, k.met IS 1 AS met FROM clocks k JOIN cases c ON c.number = k.case_number
     WHERE k.clock IN ('notice', 'reply', 'conclude') AND k.due >= '{first}' AND k.due <= date('{last}', '+{slack} days')
       AND (CASE WHEN k.met = 1 THEN k.done_on WHEN k.met = 0 THEN k.due
                 WHEN k.done_on IS NULL AND k.due < '{today}' THEN k.due END) BETWEEN '{first}' AND '{last}' AND {out}),
