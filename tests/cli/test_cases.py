@@ -160,7 +160,7 @@ def test_missing_ledger_is_an_error_and_creates_nothing(blank_cli):
 def test_init_refuses_an_existing_ledger(cli):
     before = cli.counts()
     res = cli("init")
-    assert res.code == 1 and "already exists" in res.err and cli.counts() == before
+    assert res.code == 1 and "已存在" in res.err and cli.counts() == before
 
 
 def test_init_with_a_bad_roster_leaves_no_file(blank_cli, tmp_path):

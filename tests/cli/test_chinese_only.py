@@ -146,6 +146,16 @@ MISTAKES = [
     ["review", "2026-00001", "--reason", "不服"],
     ["show", "2026-99999"],
     ["--lang", "fr", "cases"],
+    ["init"],  # the commands' own refusals
+    ["rank", "--month", "2026-12"],
+    ["stats", "--month", "2026-10", "--year", "2026"],
+    ["stats", "--year", "1900"],
+    ["export", "--format", "abc"],
+    ["export", "--format", "xlsx"],
+    ["form", "2026-00001", "--kind", "abc"],
+    ["overdue", "-o", "督办单.html"],
+    ["overdue", "--letter", "-o", "督办单.pdf"],
+    ["db", "backup", "没有这个文件夹/备份.db"],
 ]
 
 

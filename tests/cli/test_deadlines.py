@@ -327,7 +327,7 @@ def test_deadline_into_2027_is_provisional_until_the_2027_schedule_is_loaded(cli
     bad = tmp_path / "2027-example.toml"
     bad.write_text("example = true\n" + YEAR_2027, encoding="utf-8")
     assert "example" in refused(cli, "calendar", "load", bad, today=today)
-    assert "FILE" in refused(cli, "calendar", "load", tmp_path / "missing.toml", today=today)
+    assert "文件: " in refused(cli, "calendar", "load", tmp_path / "missing.toml", today=today)
 
     good = tmp_path / "2027.toml"
     good.write_text(YEAR_2027, encoding="utf-8")

@@ -347,7 +347,7 @@ def test_xlsx_needs_a_file_and_unknown_formats_are_refused(office):
     res = office("export", "--format", "xlsx")
     assert res.code == 1 and res.err.count("\n") == 1 and "-o" in res.err
     res = office("export", "--format", "pdf")
-    assert res.code == 1 and "csv, xlsx or json" in res.err
+    assert res.code == 1 and "csv、xlsx 或 json" in res.err
 
 
 def test_json_export_is_a_list_of_case_objects(office):
@@ -644,7 +644,7 @@ def test_the_same_file_is_not_imported_twice_by_accident(cli, tmp_path):
     assert cli.ok("import", path)["imported"] == 1
     before = cli.counts()
     res = cli("import", path)
-    assert res.code == 1 and "imported before" in res.err and "--again" in res.err
+    assert res.code == 1 and "此前已导入" in res.err and "--again" in res.err
     assert cli.counts() == before
     assert cli.ok("import", path, "--again")["imported"] == 1
 

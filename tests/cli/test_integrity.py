@@ -314,11 +314,11 @@ def test_backup_refuses_to_overwrite_and_the_copy_verifies(office, tmp_path):
     assert verify(copy) == verify(office)
     size = target.stat().st_size
     res = office("db", "backup", str(target))
-    assert res.code == 1 and "already exists" in res.err and target.stat().st_size == size
+    assert res.code == 1 and "路径: " in res.err and "已存在" in res.err and target.stat().st_size == size
     res = office("db", "backup", str(tmp_path / "no-such-folder" / "x.db"))
-    assert res.code == 1 and "does not exist" in res.err
+    assert res.code == 1 and "不存在" in res.err
     res = office("db", "backup", str(office.db))
-    assert res.code == 1 and "already exists" in res.err
+    assert res.code == 1 and "已存在" in res.err
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
 
 

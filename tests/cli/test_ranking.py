@@ -582,4 +582,4 @@ def test_the_ranking_reads_the_tally_not_the_cases(cli):
 
 def test_a_month_that_has_not_begun_is_not_ranked(cli):
     res = cli("rank", "--month", "2026-12")
-    assert res.code == 1 and "has not begun" in res.err
+    assert res.code == 1 and "尚未开始" in res.err

@@ -10,7 +10,10 @@ from typing import Annotated, Optional
 import typer
 
 from xinfang.cli import STATE, ForceOpt, JsonOpt, app, error, fmt, warn
-from xinfang.errors import XinfangError
+from xinfang.errors import Refusal, XinfangError
+from xinfang.model import Message
+
+PATH = Message.of("metavar.PATH")  # the argument, worded as the help names it
 
 audit_app = typer.Typer(help="Check the ledger's hash chains, guards and case histories (审计).",
                         no_args_is_help=True, rich_markup_mode=None)
@@ -52,12 +55,12 @@ def _open_copy(path: Path, option: str):
     import sqlite3
 
     if not path.is_file():
-        raise XinfangError(f"{option}: no file at {path}", fix="give the path of a ledger backup")
+        raise Refusal("audit.no_file", option, path=str(path))
     try:
         conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
     except sqlite3.DatabaseError as exc:
-        raise XinfangError(f"{option}: {path} is not a ledger file ({exc})", fix="give the path of a ledger backup") from None
+        raise Refusal("audit.not_ledger", option, path=str(path), detail=str(exc)) from None
     return conn
 
 
@@ -144,9 +147,9 @@ def backup(
 
     target = path.expanduser()
     if target.exists() or target.is_symlink():
-        raise XinfangError(f"PATH: {target} already exists", fix="choose a new file name; a backup never overwrites")
+        raise Refusal("backup.exists", PATH, target=str(target))
     if not target.parent.is_dir():
-        raise XinfangError(f"PATH: folder {target.parent} does not exist", fix="create the folder first")
+        raise Refusal("backup.no_folder", PATH, folder=str(target.parent))
     from xinfang.ledger.db import is_damage, ledger_file
 
     partial = target.with_name(f".{target.name}.partial-{os.getpid()}")
@@ -157,7 +160,7 @@ def backup(
             raise
         return _salvage(ledger_file(STATE.db), partial, target)
     if target.resolve() == Path(ledger.path).resolve():
-        raise XinfangError("PATH: that is the ledger itself", fix="choose another file")
+        raise Refusal("backup.is_ledger", PATH)
     with _writing(partial, target):
         copy = sqlite3.connect(str(partial))
         try:
@@ -217,7 +220,7 @@ def _writing(partial: Path, target: Path):
         yield
     except (OSError, sqlite3.Error) as exc:
         reason = getattr(exc, "strerror", None) or str(exc)
-        raise XinfangError(f"PATH: cannot write {target}: {reason}", fix="check the folder, its permissions and free space") from None
+        raise Refusal("backup.cannot_write", PATH, target=str(target), reason=reason) from None
     finally:
         _remove(partial)
 
@@ -232,11 +235,11 @@ def _place(partial: Path, target: Path) -> None:
     try:
         os.link(partial, target)
     except FileExistsError:
-        raise XinfangError(f"PATH: {target} already exists", fix="choose a new file name; a backup never overwrites") from None
+        raise Refusal("backup.exists", PATH, target=str(target)) from None
     except OSError:
         # Filesystems without hard links: rename, after one more check.
         if target.exists():
-            raise XinfangError(f"PATH: {target} already exists", fix="choose a new file name") from None
+            raise Refusal("backup.exists_now", PATH, target=str(target)) from None
         os.replace(partial, target)
 
 

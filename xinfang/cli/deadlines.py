@@ -10,8 +10,10 @@ from typing import Annotated, Optional
 import typer
 
 from xinfang.cli import STATE, CsvOpt, ForceOpt, JsonOpt, app, fmt, warn
-from xinfang.errors import XinfangError
-from xinfang.model import Clock, Tier
+from xinfang.errors import Refusal
+from xinfang.model import Clock, Message, Tier
+
+FILE = Message.of("metavar.FILE")  # the argument, worded as the help names it
 
 WEEKDAYS_ZH = "一二三四五六日"
 OVERDUE_COLUMNS = ["case", "unit", "leader", "township", "clock", "due", "days_late", "tier", "provisional"]
@@ -69,7 +71,7 @@ def overdue(
         _letters(ledger, rows, day, out_file, force)
         return
     if out_file:
-        raise XinfangError("-o: goes with --letter", fix="add --letter, or use --csv/--json and redirect")
+        raise Refusal("overdue.output_without_letter", "-o")
     provisional = sum(1 for r in rows if r["provisional"])
     if provisional:
         warn("warning.overdue_provisional", n=provisional)
@@ -112,10 +114,10 @@ def _letters(ledger, rows: list[dict], day, output: Optional[str], force: bool =
     from xinfang.render.text import t
 
     if not output or output == "-":
-        raise XinfangError("--letter: the letters are written to a file", fix="add -o 督办单.html (or -o 督办单.docx)")
+        raise Refusal("overdue.letter_needs_file", "--letter")
     suffix = Path(output).suffix.lower()
     if suffix not in (".html", ".htm", ".docx"):
-        raise XinfangError(f"-o: {output} is neither .html nor .docx", fix="name the file 督办单.html or 督办单.docx")
+        raise Refusal("overdue.letter_suffix", "-o", output=output)
     target = _target(output, "overdue --letter", binary=True)
     _check(target, force, ledger)
     lang = STATE.lang
@@ -209,8 +211,7 @@ def review(
     zh = STATE.lang == "zh"
     if answer:
         if reason is not None:
-            raise XinfangError("--reason: goes with a request, not with --answer",
-                               fix="put the answer in --summary, or drop --answer to record a request")
+            raise Refusal("review.reason_with_answer", "--reason")
         text = parse.parse_text(summary, "--summary", 4000)
         with ledger.write():
             result = answer_review(ledger, case, day, text, today)
@@ -221,7 +222,7 @@ def review(
             msg = f"{result['case']} {'re-review' if final else 'review'} answered; " + ("final" if final else "closed")
     else:
         if summary is not None:
-            raise XinfangError("--summary: goes with --answer", fix="use --reason for a request, or add --answer")
+            raise Refusal("review.summary_without_answer", "--summary")
         why = parse.parse_text(reason, "--reason", 1000, required=False)
         with ledger.write():
             result = request_review(ledger, case, day, why, today, parse.parse_text(body, "--body", 100) if body else None)
@@ -245,7 +246,7 @@ def calendar_load(
         text = file.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         problem = exc.strerror if isinstance(exc, OSError) else "not UTF-8 text"
-        raise XinfangError(f"FILE: cannot read {file}: {problem}", fix="give an existing year file (TOML)") from None
+        raise Refusal("calendar.unreadable", FILE, file=str(file), problem=problem) from None
     ledger = STATE.open()
     with ledger.write():
         result = load_calendar_year(ledger, text, file.name)

@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 import typer
 
 from xinfang.cli import STATE, app
-from xinfang.errors import XinfangError
+from xinfang.errors import Refusal
 
 DEFAULT_DEMO_DB = "xinfang-demo.db"
 
@@ -167,6 +167,6 @@ def _clear_old_demo(path: Path) -> None:
     except sqlite3.DatabaseError:
         is_demo = False
     if not is_demo:
-        raise XinfangError(f"--db: {path} exists and is not a demo ledger", fix="give the demo another path with --db")
+        raise Refusal("demo.not_demo", "--db", path=str(path))
     for suffix in ("", "-wal", "-shm"):
         Path(str(path) + suffix).unlink(missing_ok=True)

@@ -9,7 +9,10 @@ from typing import Annotated, Optional
 import typer
 
 from xinfang.cli import STATE, ForceOpt, JsonOpt, RevealOpt, app, revealed, warn
-from xinfang.errors import XinfangError
+from xinfang.errors import Refusal
+from xinfang.model import Message
+
+FILE = Message.of("metavar.FILE")  # the argument, worded as the help names it
 
 FORMATS = ("csv", "xlsx", "json")
 
@@ -31,9 +34,9 @@ def export(
 
     fmt = (format_ or (output.suffix.lower().lstrip(".") if output and output.suffix else "csv")).lower()
     if fmt not in FORMATS:
-        raise XinfangError(f"--format: unknown format {fmt!r}", fix="use csv, xlsx or json")
+        raise Refusal("export.unknown_format", "--format", fmt=repr(fmt))
     if fmt == "xlsx" and output is None:
-        raise XinfangError("--format xlsx: a workbook cannot go to the terminal", fix="give a file with -o cases.xlsx")
+        raise Refusal("export.xlsx_to_terminal", "--format xlsx")
     ledger = STATE.open()
     if output is not None:
         from xinfang.files import check_target
@@ -91,8 +94,7 @@ def import_(
                 earlier = ledger.one("SELECT at, note FROM events WHERE action = 'import-file' AND new = ?"
                                      " ORDER BY id DESC LIMIT 1", (digest,)) if digest and not again else None
                 if earlier:
-                    raise XinfangError(f"FILE: {file.name} was imported before ({earlier['note']}, {earlier['at'][:10]})",
-                                       fix="importing it again would add every case a second time; use --again if that is meant")
+                    raise Refusal("import.again", FILE, file=file.name, note=earlier["note"], on=earlier["at"][:10])
                 result = import_cases(ledger, file, today, check_only=check, progress=progress)
                 if not check and result["imported"]:
                     from xinfang.ledger.deposits import reconcile_deposits
@@ -129,7 +131,7 @@ def _file_digest(path: Path) -> str:
             for block in iter(lambda: fh.read(1 << 20), b""):
                 h.update(block)
     except OSError as exc:
-        raise XinfangError(f"FILE: cannot read {path}: {exc.strerror}", fix="give an existing .csv or .xlsx file") from None
+        raise Refusal("import.unreadable", FILE, path=str(path), problem=exc.strerror) from None
     return h.hexdigest()
 
 

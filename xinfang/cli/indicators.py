@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 import typer
 
 from xinfang.cli import STATE, CsvOpt, JsonOpt, app, fmt
-from xinfang.errors import XinfangError
+from xinfang.errors import Refusal
 
 
 @app.command()
@@ -81,10 +81,10 @@ def stats(
     from xinfang.output import emit
 
     if (month is None) == (year is None):
-        raise XinfangError("--month/--year: give exactly one period", fix="e.g. 'xinfang stats --month 2026-10' or 'xinfang stats --year 2026'")
+        raise Refusal("stats.one_period", "--month/--year")
     the_month = parse.parse_month(month) if month else None
     if year is not None and not 2000 <= year <= 2100:
-        raise XinfangError(f"--year: {year} is out of range", fix="give a year such as 2026")
+        raise Refusal("stats.year_out_of_range", "--year", year=year)
     ledger = STATE.open()
     name = ledger.ref.township(township, "--township") if township else None
     doc = compute(ledger, STATE.today, the_month, year, name)

@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 import typer
 
 from xinfang.cli import STATE, CsvOpt, JsonOpt, YesOpt, app, fmt
-from xinfang.errors import XinfangError
+from xinfang.errors import Refusal
 
 RANK_COLUMNS = ["position", "township", "score", "cases", "skip_level", "collective", "repeat", "prev_score",
                 "change_prev", "prev_year_score", "change_last_year", "bottom", "timely_acceptance_rate",
@@ -45,7 +45,7 @@ def rank(
     ledger = STATE.open()
     today = STATE.today
     if not publish and the_month > f"{today:%Y-%m}":
-        raise XinfangError(f"--month: {the_month} has not begun (today is {today})", fix="rank a past or the current month")
+        raise Refusal("rank.month_not_begun", "--month", month=the_month, today=today)
     if publish:
         from xinfang.cli import confirm as ask
 

@@ -9,7 +9,7 @@ from typing import Annotated, Optional
 import typer
 
 from xinfang.cli import STATE, ForceOpt, RevealOpt, app, revealing
-from xinfang.errors import XinfangError
+from xinfang.errors import Refusal
 
 FORMATS = ("md", "html", "xlsx", "docx")
 BINARY = ("xlsx", "docx")
@@ -22,7 +22,7 @@ def _format_of(fmt: Optional[str], output: Optional[str]) -> str:
         if value in ("markdown",):
             value = "md"
         if value not in FORMATS:
-            raise XinfangError(f"--format: unknown format {fmt!r}", fix="use md, html, xlsx or docx")
+            raise Refusal("report.unknown_format", "--format", fmt=repr(fmt))
         return value
     if output:
         suffix = Path(output).suffix.lower().lstrip(".")
@@ -41,10 +41,9 @@ def _target(output: Optional[str], what: str, binary: bool, html: bool = True) -
     if output and output != "-":
         return Path(output)
     if binary:
-        raise XinfangError(f"{what}: a workbook or Word document is written to a file",
-                           fix="add -o FILE.xlsx (or -o FILE.docx)")
+        raise Refusal("report.binary_needs_file", what)
     if html and output != "-" and sys.stdout.isatty():
-        raise XinfangError(f"{what}: HTML is written to a file", fix="add -o FILE.html (or -o - for stdout)")
+        raise Refusal("report.html_needs_file", what)
     return None
 
 
@@ -143,7 +142,7 @@ def form(
     aliases = {"交办单": "assignment", "呈阅交办单": "assignment", "处理表": "handling", "包案处理表": "handling"}
     value = aliases.get(kind.strip(), value)
     if value not in FORM_KINDS:
-        raise XinfangError(f"--kind: unknown form {kind!r}", fix="use assignment (呈阅交办单) or handling (包案处理表)")
+        raise Refusal("form.unknown_kind", "--kind", kind=repr(kind))
     target = _target(output, "form", binary=False)
     ledger = STATE.open()
     _check(target, force, ledger)

@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 import typer
 
 from xinfang.cli import STATE, CsvOpt, JsonOpt, app, fmt
-from xinfang.errors import XinfangError
+from xinfang.errors import Refusal
 
 
 @app.command()
@@ -23,13 +23,13 @@ def init(
 
     path = ledger_path(STATE.db)
     if path.exists():
-        raise XinfangError(f"--db: {path} already exists", fix="choose a new path; init never overwrites a ledger")
+        raise Refusal("init.exists", "--db", path=str(path))
     townships = read_roster(roster)
     if rules is not None:
         try:
             rules_text = rules.read_text(encoding="utf-8")
         except OSError as exc:
-            raise XinfangError(f"--rules: cannot read {rules}: {exc.strerror}", fix="give an existing TOML file") from None
+            raise Refusal("init.rules_unreadable", "--rules", rules=str(rules), problem=exc.strerror) from None
     else:
         rules_text = default_rules_text()
     load_policy_text(rules_text, source=str(rules or "rules.toml"))
