@@ -628,6 +628,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # -- the one error line (xinfang.cli.error) --
     "error.line": ("错误：{message}", "Error: {message}"),
     "error.fix": ("{message}；{fix}", "{message}; {fix}"),
+    # -- what a case command did (xinfang.cli.cases) --
+    "done.registered": ("已登记 {case}", "Registered {case}"),
+    "done.registered_flags": ("已登记 {case}（{flags}）", "Registered {case} ({flags})"),
+    "done.flag.collective": ("集体访", "collective"),
+    "done.flag.skip_level": ("越级", "skip-level"),
+    "done.flag.repeat_of": ("重复访，前案 {case}", "repeat of {case}"),
+    "done.flag.separator": ("，", ", "),
+    "done.assigned": ("{case} 已交办 {unit}，包案领导 {leader}", "{case} assigned to {unit}, leader {leader}"),
+    "done.resolved_on_time": ("{case} 已办结，按期", "{case} closed on time"),
+    "done.resolved_late": ("{case} 已办结，超期", "{case} closed late"),
+    "done.transferred": ("{case} 已转送 {body}", "{case} transferred to {body}"),
+    "done.corrected": ("{case} 已更正", "{case} corrected"),
     # -- refusals of the commands (xinfang.cli.*): led by the option or argument they name --
     "audit.no_file": ("没有文件 {path}", "no file at {path}"),
     "audit.no_file.fix": ("请给出台账备份文件的路径", "give the path of a ledger backup"),

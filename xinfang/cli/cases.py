@@ -99,15 +99,15 @@ def register(
     with ledger.write():
         result = register_case(ledger, fields, today)
     result["duplicates"] = duplicates
-    zh = STATE.lang == "zh"
-    flags = [label for flag, label in (("collective", "集体访" if zh else "collective"),
-                                        ("skip_level", "越级" if zh else "skip-level")) if result[flag]]
-    if result["repeat_of"]:
-        flags.append(f"重复访，前案 {result['repeat_of']}" if zh else f"repeat of {result['repeat_of']}")
-    msg = (f"已登记 {result['case']}" if zh else f"Registered {result['case']}") + (f"（{'，'.join(flags)}）" if flags and zh else f" ({', '.join(flags)})" if flags else "")
-    if result["final_case"]:
-        from xinfang.messages import text as words
+    from xinfang.messages import text as words
 
+    lang = STATE.lang
+    flags = [words(f"done.flag.{flag}", lang) for flag in ("collective", "skip_level") if result[flag]]
+    if result["repeat_of"]:
+        flags.append(words("done.flag.repeat_of", lang, case=result["repeat_of"]))
+    msg = (words("done.registered_flags", lang, case=result["case"], flags=words("done.flag.separator", lang).join(flags))
+           if flags else words("done.registered", lang, case=result["case"]))
+    if result["final_case"]:
         msg = words("register.final", STATE.lang, case=result["case"], final=result["final_case"])
     emit(result, fmt(json_), STATE.lang, rows=result["deadlines"], columns=["clock", "due", "provisional"], message=msg)
 
@@ -149,8 +149,9 @@ def assign(
     leader_name = parse.parse_text(leader, "--leader", 50)
     with ledger.write():
         result = assign_case(ledger, case, unit_name, leader_name, joint_units, day, today)
-    msg = (f"{result['case']} 已交办 {unit_name}，包案领导 {leader_name}" if STATE.lang == "zh"
-           else f"{result['case']} assigned to {unit_name}, leader {leader_name}")
+    from xinfang.messages import text as words
+
+    msg = words("done.assigned", STATE.lang, case=result["case"], unit=unit_name, leader=leader_name)
     emit(result, fmt(json_), STATE.lang, rows=result["deadlines"], columns=["clock", "due", "provisional"], message=msg)
 
 
@@ -285,9 +286,9 @@ def resolve(
     text = parse.parse_text(summary, "--summary", 4000)
     with ledger.write():
         result = resolve_case(ledger, case, day, result_outcome, text, signed, sat, cease_agreement, today)
-    zh = STATE.lang == "zh"
-    msg = (f"{result['case']} 已办结，" + ("按期" if result["on_time"] else "超期")) if zh else (
-        f"{result['case']} closed " + ("on time" if result["on_time"] else "late"))
+    from xinfang.messages import text as words
+
+    msg = words("done.resolved_on_time" if result["on_time"] else "done.resolved_late", STATE.lang, case=result["case"])
     emit(result, fmt(json_), STATE.lang, rows=result["clocks"], columns=["clock", "met"], message=msg)
 
 
@@ -312,7 +313,7 @@ def transfer(
     with ledger.write():
         result = transfer_case(ledger, case, body, day, why, today)
     emit(result, fmt(json_), STATE.lang,
-         message=(f"{result['case']} 已转送 {body}" if STATE.lang == "zh" else f"{result['case']} transferred to {body}"))
+         message=_words("done.transferred", case=result["case"], body=body))
 
 
 @app.command()
@@ -366,7 +367,7 @@ def correct(
         result["changed"] = {k: _masked(k, v) for k, v in result["changed"].items()}
     rows = [{"field": k, "old": v[0], "new": v[1]} for k, v in result["changed"].items()]
     emit(result, fmt(json_), STATE.lang, rows=rows, columns=["field", "old", "new"],
-         message=(f"{result['case']} 已更正" if STATE.lang == "zh" else f"{result['case']} corrected"))
+         message=_words("done.corrected", case=result["case"]))
 
 
 @app.command()
@@ -534,3 +535,10 @@ def cases_(
                    "people", "level", "kind", "category", "major", "summary", "accused", "collective", "skip_level",
                    "repeat_of", "status", "unit", "leader", "assigned_on", "replied_on", "closed_on"]
     emit(out, fmt(json_, csv_), STATE.lang, columns=columns)
+
+
+def _words(code: str, **params: object) -> str:
+    """The catalogue's message ``code`` in the user's language."""
+    from xinfang.messages import text
+
+    return text(code, STATE.lang, **params)
