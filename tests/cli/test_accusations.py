@@ -145,7 +145,7 @@ def test_a_form_is_never_made_for_the_accused_persons_township(town, tmp_path):
     town.ok("assign", case, "--unit", "区监察局", "--leader", "钱七", "--joint", "区国土局")
     out = tmp_path / "f.html"
     res = town("form", case, "--for", "车桥镇", "-o", out)
-    assert res.code == 1 and "accusation" in res.err and not out.exists()
+    assert res.code == 1 and "检举控告" in res.err and not out.exists()
     assert town("form", case, "-o", out).code == 0
     recipients = re.search(r'<p class="recipients">(.*?)</p>', out.read_text(encoding="utf-8")).group(1)
     assert "车桥镇" not in recipients

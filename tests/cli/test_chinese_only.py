@@ -202,6 +202,9 @@ def test_the_ledger_refusals_are_told_in_chinese(ledger, tmp_path):
         (["deposits", "settle", "--yes", "--year", "2026"], "尚未结束"),
         (["officials", "add", "--township", "车桥镇", "--role", "head", "--name", "李四", "--from", "2026-01-01",
           "--to", "2025-12-01"], "早于 --from"),
+        (["sanctions", "confirm", "--yes", "chronic:车桥镇:2026-01-01"], "没有制裁"),
+        (["report", "--month", "2026-12"], "尚未开始"),
+        (["rank", "--month", "2026-11", "--publish", "--yes"], "尚未结束"),
     ]
     for argv, said in cases:
         proc = run(ledger, *argv)

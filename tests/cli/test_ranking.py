@@ -150,7 +150,7 @@ def test_publishing_twice_is_refused_and_writes_nothing(cli):
     publish(cli, "2026-08", today="2026-09-03")
     before = cli.counts()
     again = cli("rank", "--month", "2026-08", "--publish", "--yes", today="2026-09-20")
-    assert again.code == 1 and "already published on 2026-09-03" in again.err and again.out == ""
+    assert again.code == 1 and "排名已于 2026-09-03" in again.err and again.out == ""
     assert "Traceback" not in again.err and len(again.err.strip().splitlines()) == 1
     assert cli.counts() == before
 
@@ -160,7 +160,7 @@ def test_publishing_a_month_that_has_not_ended_is_refused(cli, today):
     cli.register(received="2026-07-03")
     before = cli.counts()
     res = cli("rank", "--month", "2026-08", "--publish", "--yes", today=today)
-    assert res.code == 1 and "has not ended" in res.err and "2026-09-01" in res.err
+    assert res.code == 1 and "尚未结束" in res.err and "2026-09-01" in res.err
     assert cli.counts() == before
 
 
@@ -237,7 +237,7 @@ def test_three_published_bottom_months_veto_the_township_at_the_land_desk(cli):
     # The veto follows from publication: nobody confirms or dismisses it.
     counts = cli.counts()
     refused = cli("sanctions", "dismiss", "veto:车桥镇:2026-08", "--reason", "不同意", today="2026-09-10")
-    assert refused.code == 1 and "follows from the published ranking" in refused.err
+    assert refused.code == 1 and "依据已公布的排名产生" in refused.err
     assert cli("sanctions", "confirm", "--yes", "key_management:车桥镇:2026-08", today="2026-09-10").code == 1
     assert cli.counts() == counts
 
@@ -321,9 +321,9 @@ def test_confirm_and_dismiss_a_proposed_sanction(cli):
 
     counts = cli.counts()
     twice = cli("sanctions", "confirm", "--yes", key)
-    assert twice.code == 1 and "already confirmed" in twice.err
+    assert twice.code == 1 and "作出“已确认”决定" in twice.err
     no_reason = cli("sanctions", "dismiss", key)
-    assert no_reason.code == 1 and "needs a reason" in no_reason.err
+    assert no_reason.code == 1 and "须写明理由" in no_reason.err
     blank_reason = cli("sanctions", "dismiss", key, "--reason", "  ")
     assert blank_reason.code == 1
     assert cli.counts() == counts
@@ -347,7 +347,7 @@ def test_confirm_and_dismiss_a_proposed_sanction(cli):
 def test_unknown_sanction_ids_and_townships_are_refused(cli):
     before = cli.counts()
     res = cli("sanctions", "confirm", "--yes", "chronic:车桥镇:2026-01-01")
-    assert res.code == 1 and "no sanction" in res.err and "xinfang sanctions" in res.err
+    assert res.code == 1 and "没有制裁" in res.err and "xinfang sanctions" in res.err
     assert cli("sanctions", "check", "不存在镇", "--action", "auction").code == 1
     bad_action = cli("sanctions", "check", "车桥镇", "--action", "mining")
     assert bad_action.code == 1 and "--action" in bad_action.err
@@ -391,7 +391,7 @@ def test_a_measure_in_force_from_the_ranking_can_be_lifted_but_not_dismissed(cli
     # the key management of the same months is its own measure, still in force
     assert cli.ok("sanctions", "check", "车桥镇", "--action", "land-approval", today="2026-09-10")["allowed"] is False
     unknown = cli("sanctions", "lift", "veto:车桥镇", "--reason", "x", today="2026-09-10")
-    assert unknown.code == 1 and "give the id of one of its triggers" in unknown.err
+    assert unknown.code == 1 and "请给出其某一触发事项的编号" in unknown.err
     refused = cli("sanctions", "dismiss", "veto:车桥镇:2026-08", "--reason", "x", today="2026-09-10")
     assert refused.code == 1 and "sanctions lift" in refused.err
 

@@ -197,7 +197,7 @@ def test_current_month_is_as_of_today_and_matches_the_supervision_list(cli, offi
 
 def test_month_not_begun_and_english(cli, office):
     res = cli("report", "--month", "2026-12")
-    assert res.code == 1 and "has not begun" in res.err and res.out == ""
+    assert res.code == 1 and "尚未开始" in res.err and res.out == ""
     md = cli("report", "--month", "2026-10", lang="en").out
     assert "# Land Petition Bulletin" in md and "## 1. Letters and visits" in md
     assert _row(md, "total")[1:4] == ["7", "8", "down 12.5%"]
@@ -240,7 +240,7 @@ def test_accusation_forms_are_never_for_the_accused(cli, tmp_path):
     cli.ok("assign", case, "--unit", "区监察局", "--leader", "赵六", "--joint", "区国土局")
     out = tmp_path / "f.html"
     res = cli("form", case, "--for", "泾口", "-o", out)
-    assert res.code == 1 and "accusation" in res.err and not out.exists()
+    assert res.code == 1 and "检举控告" in res.err and not out.exists()
     assert cli("form", case, "-o", out).code == 0
     html = out.read_text(encoding="utf-8")
     recipients = re.search(r'<p class="recipients">(.*?)</p>', html).group(1)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from xinfang.errors import XinfangError
+from xinfang.errors import Refusal
 from xinfang.ledger.lifecycle import case_state, deadline_json, decide, stored, take, update_case
 from xinfang.ledger.lifecycle import record as record_step
 from xinfang.ledger.protection import protected_for
@@ -113,21 +113,18 @@ def derived(ledger, fields: dict, exclude: str | None = None) -> dict:
 
 def _check_not_after(day: dt.date, today: dt.date, option: str) -> None:
     if day > today:
-        raise XinfangError(f"{option}: {day} is after today ({today})", fix="give the date it actually happened")
+        raise Refusal("case.after_today", option=option, day=day, today=today)
 
 
 def check_case_fields(ledger, fields: dict, today: dt.date) -> None:
     """Cross-field rules shared by register, correct and import."""
     _check_not_after(fields["received"], today, "--received")
     if fields["channel"] == Channel.outreach and not fields.get("point"):
-        raise XinfangError("--point: an outreach case needs its reception point",
-                           fix=f"add --point ({', '.join(ledger.ref.points)})")
+        raise Refusal("case.point_needed", points=tuple(ledger.ref.points))
     if fields.get("point") and fields["channel"] != Channel.outreach:
-        raise XinfangError("--point: only outreach cases (下乡接访) have a reception point",
-                           fix="use --channel outreach or drop --point")
+        raise Refusal("case.point_not_outreach")
     if fields.get("accused") and fields["kind"] != Kind.accusation:
-        raise XinfangError("--accused: only an accusation (检举控告类) names an accused unit",
-                           fix="add --kind accusation or drop --accused")
+        raise Refusal("case.accused_not_accusation")
 
 
 def register_case(ledger, fields: dict, today: dt.date) -> dict:
@@ -400,7 +397,7 @@ def correct_case(ledger, number: str, fields: dict, reason: str, today: dt.date,
     changed = {k: v for k, v in new.items() if stored(row.get(k)) != v}
     told = told_text(ledger, row["number"]) if reply is not None else None
     if not changed and (reply is None or reply == told):
-        raise XinfangError("correct: nothing to change", fix="give at least one field with a new value")
+        raise Refusal("case.nothing_to_correct")
     from xinfang.ledger.deposits import check_case_correction
     check_case_correction(ledger, row, changed)  # a settled year's deposits stay as settled
     if changed:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from xinfang.errors import XinfangError
+from xinfang.errors import Refusal
 from xinfang.model import WINDOWS, Clock, Tier
 from xinfang.rules.lifecycle import ClockState
 
@@ -40,8 +40,7 @@ def work_calendar(ledger):
         try:
             cal = build_calendar(extra)
         except ValueError as exc:
-            raise XinfangError(f"calendar: the stored holiday schedules are inconsistent ({exc})",
-                               fix="load a corrected year file with 'xinfang calendar load'") from None
+            raise Refusal("calendar.inconsistent", detail=str(exc)) from None
         ledger._calendar = cal
     return cal
 

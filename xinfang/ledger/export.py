@@ -12,7 +12,7 @@ import unicodedata
 from pathlib import Path
 from typing import Callable, Iterator
 
-from xinfang.errors import XinfangError
+from xinfang.errors import Refusal
 from xinfang.escape import cell as safe_cell
 from xinfang.labels import LABELS
 from xinfang.ledger.cases import CASE_FIELDS
@@ -177,8 +177,7 @@ def write_xlsx(ledger, path: Path, lang: str, reveal: bool, township: str | None
 
     total = count_cases(ledger, township, month)
     if total > XLSX_MAX_ROWS:
-        raise XinfangError(f"--format xlsx: {total} cases do not fit in one Excel sheet ({XLSX_MAX_ROWS} rows)",
-                           fix="export CSV, or narrow it with --month or --township")
+        raise Refusal("export.too_many", total=total, most=XLSX_MAX_ROWS)
     headings = [header(k, lang) for k in EXPORT_COLUMNS]
     text_convs = _converters(ledger.ref, lang, reveal)
     widths = [display_width(h) for h in headings]

@@ -24,8 +24,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from xinfang.errors import XinfangError
-from xinfang.model import Level, Policy
+from xinfang.errors import Refusal
+from xinfang.model import Level, Message, Policy
 from xinfang.rules.ranking import VOIDED
 
 # The scoring query: one pass over its source's rows of the months, grouped in the order of the
@@ -109,11 +109,8 @@ def month_tallies(ledger, months: list[str], source: str = "tally") -> dict[str,
     for month, township, cases, score, skip, collective, repeats, unweighted in ledger.conn.execute(sql, params):
         if unweighted:
             missing = sorted({lv.value for lv in Level} - {lv.value for lv in policy.level_weights})
-            raise XinfangError(
-                f"--month: {month} has {unweighted} case(s) of {township} at a level the policy gives no"
-                f" ranking weight ({', '.join(missing) or 'unknown level'})",
-                fix="add the level to [ranking] level_weights in the ledger's rules",
-            )
+            raise Refusal("ranking.unweighted", month=month, count=unweighted, township=township,
+                          levels=tuple(missing) or Message.of("ranking.unknown_level"))
         out[month][township] = Tally(int(score), cases, skip, collective, repeats)
     return out
 
@@ -250,17 +247,10 @@ def publish_month(ledger, month: str, today: dt.date) -> dict:
 
     stored = published_row(ledger, month)
     if stored is not None:
-        raise XinfangError(
-            f"--publish: {month} was already published on {stored['published_on']} by {stored['who']};"
-            " a published ranking is frozen",
-            fix=f"see it with 'xinfang rank --month {month}'",
-        )
+        raise Refusal("ranking.published", month=month, on=stored["published_on"], who=stored["who"])
     last_day = month_range(month)[1]
     if today <= last_day:
-        raise XinfangError(
-            f"--publish: {month} has not ended yet (today is {today}); a month is published after its last day",
-            fix=f"publish it from {last_day + dt.timedelta(days=1)} on (rank without --publish shows it provisionally)",
-        )
+        raise Refusal("ranking.not_ended", month=month, today=today, first=last_day + dt.timedelta(days=1))
     doc = compute_ranking(ledger, month, published=True, today=today)
     doc["published_on"] = today.isoformat()
     doc["method"] = {**doc["method"], "published_on": today.isoformat(), "unranked_cases": doc["unranked_cases"]}

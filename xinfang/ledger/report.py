@@ -19,7 +19,7 @@ import json
 from decimal import ROUND_HALF_UP, Decimal
 from typing import NamedTuple
 
-from xinfang.errors import XinfangError
+from xinfang.errors import Refusal
 
 # Channel rows of the totals table. 来访 counts walk-in visits and outreach reception (下乡接访)
 # together, as the bureau's report does; outreach is also shown on its own line.
@@ -341,8 +341,7 @@ def bulletin_as_of(month: str, today: dt.date) -> dt.date:
     """The month's last day, or today when the month has not ended; a month not begun is refused."""
     first, last = month_bounds(month)
     if first > today:
-        raise XinfangError(f"--month: {month} has not begun (today is {today})",
-                           fix="give this month or an earlier one")
+        raise Refusal("report.not_begun", month=month, today=today)
     return min(last, today)
 
 
@@ -483,19 +482,15 @@ def gather_form(ledger, number: str, kind: str, for_unit: str | None, reveal: bo
     from xinfang.ledger.clocks import case_deadlines
 
     if kind not in FORM_KINDS:
-        raise XinfangError(f"--kind: unknown form {kind!r}", fix="use assignment (呈阅交办单) or handling (包案处理表)")
+        raise Refusal("form.unknown", kind=repr(kind))
     from xinfang.ledger.protection import hidden_from
 
     row = get_case(ledger, number)
     accused = row["accused"]
     addressed = for_unit or row.get("unit")
     if hidden_from(ledger, accused, addressed):
-        raise XinfangError(
-            f"--for: {row['number']} is an accusation against {accused}; its forms are never made for {addressed}, "
-            "the accused, its township or their leaders",
-            fix="make the form for another unit with --for" if for_unit or not row.get("unit") else
-                "reassign the case to a unit the accusation does not concern, then make its form",
-        )
+        raise Refusal("form.hidden" if for_unit or not row.get("unit") else "form.hidden_reassign",
+                      case=row["number"], accused=accused, addressed=addressed)
     joint = json.loads(row["joint"]) if row.get("joint") else []
     recipients = [u for u in [row.get("unit"), *joint] if u and not hidden_from(ledger, accused, u)]
     if row["major"] and "区督查办" not in recipients and not hidden_from(ledger, accused, "区督查办"):

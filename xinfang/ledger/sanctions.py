@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from xinfang.errors import Refusal, XinfangError
+from xinfang.errors import Refusal
 from xinfang.model import Action, Clock, Level, Message, SanctionKind, SanctionStatus
 
 # The local time limits (限时办结) give each case its on-time result for the summons rate.
@@ -298,10 +298,8 @@ def _finding(ledger, key: str, today: dt.date):
         found = {f.key: f for f in findings(ledger, today)}
     finding = found.get(key)
     if finding is None:
-        hint = (" (that names a township's measure; give the id of one of its triggers)"
-                if len(parts) == 2 and parts[0] in {k.value for k in SanctionKind} else "")
-        raise XinfangError(f"ID: no sanction {key!r} as of {today}{hint}",
-                           fix="list the sanctions and their triggers' ids with 'xinfang sanctions --json'")
+        measure = len(parts) == 2 and parts[0] in {k.value for k in SanctionKind}
+        raise Refusal("sanction.unknown_measure" if measure else "sanction.unknown", key=repr(key), today=today)
     return finding
 
 
@@ -311,21 +309,15 @@ def decide(ledger, key: str, status: SanctionStatus, reason: str | None, today: 
     finding = _finding(ledger, key, today)
     verb = "confirm" if status == SanctionStatus.confirmed else "dismiss"
     if finding.status != SanctionStatus.proposed:
-        raise XinfangError(
-            f"ID: {key} is {finding.status.en}: {finding.kind.en} follows from the published ranking"
-            " and cannot be confirmed or dismissed",
-            fix=f"it ends by itself (veto at year end, key management after the release months), or is lifted"
-                f" by a decision: 'xinfang sanctions lift {key} --reason \"…\"'",
-        )
+        raise Refusal("sanction.not_proposed", key=key, status=finding.status, kind=finding.kind)
     if status == SanctionStatus.dismissed and not (reason or "").strip():
-        raise XinfangError("--reason: dismissing a sanction needs a reason (it is kept in the record)",
-                           fix=f"run 'xinfang sanctions dismiss {key} --reason \"…\"'")
+        raise Refusal("sanction.reason_needed", key=key)
     previous = decisions(ledger, today).get(key)
     if previous is not None and previous["status"] == status:
-        raise XinfangError(
-            f"ID: {key} was already {status.en} on {previous['on_date']} by {previous['who']}",
-            fix=f"nothing to {verb}; 'xinfang sanctions' shows its status",
-        )
+        from xinfang.messages import Words
+
+        raise Refusal("sanction.decided", key=key, status=status, on=previous["on_date"], who=previous["who"],
+                      verb=Words("确认" if verb == "confirm" else "驳回", verb))
     from xinfang.ledger.history import now_stamp
 
     ledger.conn.execute(
