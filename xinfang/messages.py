@@ -628,6 +628,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # -- the one error line (xinfang.cli.error) --
     "error.line": ("错误：{message}", "Error: {message}"),
     "error.fix": ("{message}；{fix}", "{message}; {fix}"),
+    # -- the ranking and the township check (xinfang.cli.ranking) --
+    "rank.unranked": ("提示：{n} 件信访事项的属地不在乡镇名册中，未计入排名",
+                      "note: {n} case(s) of townships not on the roster are not ranked"),
+    "rank.state_published": ("已于 {on} 公布", "published on {on}"),
+    "rank.state_provisional": ("暂定，未公布", "provisional, not published"),
+    "rank.title": ("{month} 信访排名（{state}）", "Ranking {month} ({state})"),
+    "check.allowed": ("{town} {on} 可以办理{what}", "{town} may get a {what} on {on}"),
+    "check.refused": ("{town} {on} 不得办理{what}：", "{town} may not get a {what} on {on}:"),
     # -- what the other commands did (xinfang.cli.*) --
     "init.done": ("已建立台账 {path}（{n} 个乡镇街道）", "Created ledger {path} with {n} townships"),
     "backup.done": ("已备份到 {target}（{bytes} 字节，完整性检查通过）", "Backed up to {target} ({bytes} bytes, integrity check ok)"),

@@ -54,10 +54,10 @@ def rank(
             doc = publish_month(ledger, the_month, today)
     else:
         doc = month_ranking(ledger, the_month, today)
-    zh = STATE.lang == "zh"
+    from xinfang.messages import text as words
+
     if doc.get("unranked_cases"):
-        sys.stderr.write((f"提示：{doc['unranked_cases']} 件信访事项的属地不在乡镇名册中，未计入排名" if zh else
-                          f"note: {doc['unranked_cases']} case(s) of townships not on the roster are not ranked") + "\n")
+        sys.stderr.write(words("rank.unranked", STATE.lang, n=doc["unranked_cases"]) + "\n")
     formula = doc["method"].get("formula", "")
     if out == "json":
         emit(doc, out, STATE.lang)
@@ -73,14 +73,13 @@ def rank(
         rows = [{**r, "month": doc["month"], "status": status, "method": formula} for r in rows]
         emit(rows, out, STATE.lang, columns=columns + ["month", "status", "method"])
         return
-    if doc["published"]:
-        state = f"已于 {doc['published_on']} 公布" if zh else f"published on {doc['published_on']}"
-    else:
-        state = "暂定，未公布" if zh else "provisional, not published"
-    title = f"{doc['month']} 信访排名（{state}）" if zh else f"Ranking {doc['month']} ({state})"
+    state = (words("rank.state_published", STATE.lang, on=doc["published_on"]) if doc["published"]
+             else words("rank.state_provisional", STATE.lang))
+    title = words("rank.title", STATE.lang, month=doc["month"], state=state)
     message = None
     if publish:
         bottom = [r["township"] for r in doc["rows"] if r["bottom"]]
+        zh = STATE.lang == "zh"
         message = (f"已公布 {doc['month']} 排名；后{doc['method']['bottom_size']}位：{'、'.join(bottom) or '无'}" if zh
                    else f"Published the {doc['month']} ranking; bottom group: {', '.join(bottom) or 'none'}")
     rows = [{**r, "skip_level_cases": r["skip_level"], "collective_cases": r["collective"],
@@ -249,11 +248,12 @@ def check(
     name = ledger.ref.township(township, "TOWNSHIP")
     result = check_township(ledger, name, the_action, day, today)
     result = {**result, "reasons": [wording(r, STATE.lang) for r in result["reasons"]]}
-    zh = STATE.lang == "zh"
+    from xinfang.messages import text
+
     what = the_action.label(STATE.lang)
     if result["allowed"]:
-        message = f"{name} {result['on']} 可以办理{what}" if zh else f"{name} may get a {what} on {result['on']}"
+        message = text("check.allowed", STATE.lang, town=name, on=result["on"], what=what)
     else:
-        message = (f"{name} {result['on']} 不得办理{what}：" if zh else f"{name} may not get a {what} on {result['on']}:")
+        message = text("check.refused", STATE.lang, town=name, on=result["on"], what=what)
         message += "".join(f"\n  - {r}" for r in result["reasons"])
     emit(result, fmt(json_), STATE.lang, message=message)
