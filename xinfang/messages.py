@@ -628,6 +628,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # -- the one error line (xinfang.cli.error) --
     "error.line": ("错误：{message}", "Error: {message}"),
     "error.fix": ("{message}；{fix}", "{message}; {fix}"),
+    # -- what the other commands did (xinfang.cli.*) --
+    "init.done": ("已建立台账 {path}（{n} 个乡镇街道）", "Created ledger {path} with {n} townships"),
+    "backup.done": ("已备份到 {target}（{bytes} 字节，完整性检查通过）", "Backed up to {target} ({bytes} bytes, integrity check ok)"),
+    "import.checked": ("已检查 {n} 行，均可导入（未写入）", "Checked {n} rows: all can be imported (nothing written)"),
+    "import.done": ("已导入 {n} 件（{span}）", "Imported {n} cases ({span})"),
+    "extend.done": ("{case} {clock}延期 {days} 日：{old} → {due}", "{case} {clock} extended by {days} days: {old} → {due}"),
+    "review.requested": ("{case} 已受理复查申请", "{case} review requested"),
+    "review.rereview_requested": ("{case} 已受理复核申请", "{case} re-review requested"),
+    "calendar.loaded": ("已载入 {year} 年节假日安排：重算 {recomputed} 个期限，其中 {moved} 个到期日变动",
+                        "Loaded {year}: {recomputed} deadline(s) recomputed, {moved} moved"),
     # -- what a case command did (xinfang.cli.cases) --
     "done.registered": ("已登记 {case}", "Registered {case}"),
     "done.registered_flags": ("已登记 {case}（{flags}）", "Registered {case} ({flags})"),

@@ -180,10 +180,8 @@ def backup(
         return _salvage(ledger.path, partial, target)
     result = {"backup": str(target), "bytes": target.stat().st_size, "integrity": "ok", "events": report.events,
               "cases": report.counts.get("cases", 0), "audit_ok": report.ok, "heads": report.heads}
-    zh = STATE.lang == "zh"
-    emit(result, fmt(json_), STATE.lang,
-         message=(f"已备份到 {target}（{result['bytes']} 字节，完整性检查通过）" if zh
-                  else f"Backed up to {target} ({result['bytes']} bytes, integrity check ok)"))
+    from xinfang.messages import text
+    emit(result, fmt(json_), STATE.lang, message=text("backup.done", STATE.lang, target=target, bytes=result["bytes"]))
     if not report.ok:
         warn("warning.backup_of_failing_ledger")
 

@@ -181,8 +181,8 @@ def extend(
     told = parse.parse_date(told_on, "--told-on") if told_on else day
     with ledger.write():
         result = extend_deadline(ledger, case, which, days, why, day, today, approver, told)
-    msg = (f"{result['case']} {which.zh}延期 {days} 日：{result['old_due']} → {result['due']}" if STATE.lang == "zh"
-           else f"{result['case']} {which.en} extended by {days} days: {result['old_due']} → {result['due']}")
+    from xinfang.messages import text as words
+    msg = words("extend.done", STATE.lang, case=result["case"], clock=which, days=days, old=result["old_due"], due=result["due"])
     emit(result, fmt(json_), STATE.lang, rows=[result], columns=["clock", "old_due", "due", "provisional"], message=msg)
 
 
@@ -227,8 +227,8 @@ def review(
         with ledger.write():
             result = request_review(ledger, case, day, why, today, parse.parse_text(body, "--body", 100) if body else None)
         stage = result["status"]
-        msg = (f"{result['case']} 已受理{'复核' if stage == 'rereview' else '复查'}申请" if zh
-               else f"{result['case']} {'re-review' if stage == 'rereview' else 'review'} requested")
+        from xinfang.messages import text as words
+        msg = words("review.rereview_requested" if stage == "rereview" else "review.requested", STATE.lang, case=result["case"])
     emit(result, fmt(json_), STATE.lang, rows=result["deadlines"], columns=["clock", "due", "provisional"],
          message=msg)
 
@@ -254,9 +254,8 @@ def calendar_load(
         warn("warning.calendar_overridden", year=result["year"])
     if result["still_provisional"]:
         warn("warning.calendar_still_provisional", n=result["still_provisional"])
-    zh = STATE.lang == "zh"
-    msg = (f"已载入 {result['year']} 年节假日安排：重算 {result['recomputed']} 个期限，其中 {result['moved']} 个到期日变动"
-           if zh else f"Loaded {result['year']}: {result['recomputed']} deadline(s) recomputed, {result['moved']} moved")
+    from xinfang.messages import text as words
+    msg = words("calendar.loaded", STATE.lang, year=result["year"], recomputed=result["recomputed"], moved=result["moved"])
     emit(result, fmt(json_), STATE.lang, rows=result["clocks"], columns=["case", "clock", "old_due", "due", "provisional"],
          message=msg)
 

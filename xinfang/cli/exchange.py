@@ -113,11 +113,12 @@ def import_(
     if result.get("provisional_deadlines"):
         warn("warning.import_provisional", n=result["provisional_deadlines"])
     if check:
-        msg = (f"已检查 {result['checked']} 行，均可导入（未写入）" if zh
-               else f"Checked {result['checked']} rows: all can be imported (nothing written)")
+        from xinfang.messages import text as words
+        msg = words("import.checked", STATE.lang, n=result["checked"])
     else:
         span = f"{result['first']} … {result['last']}" if result["imported"] else ""
-        msg = f"已导入 {result['imported']} 件（{span}）" if zh else f"Imported {result['imported']} cases ({span})"
+        from xinfang.messages import text as words
+        msg = words("import.done", STATE.lang, n=result["imported"], span=span)
     emit(result, "json" if json_ else "table", STATE.lang, message=msg)
 
 

@@ -34,11 +34,11 @@ def init(
         rules_text = default_rules_text()
     load_policy_text(rules_text, source=str(rules or "rules.toml"))
     result = create_ledger(path, townships, rules_text)
+    from xinfang.messages import text as words
     from xinfang.output import emit
 
     emit(result, fmt(json_), STATE.lang,
-         message=(f"已建立台账 {path}（{len(townships)} 个乡镇街道）" if STATE.lang == "zh"
-                  else f"Created ledger {path} with {len(townships)} townships"))
+         message=words("init.done", STATE.lang, path=path, n=len(townships)))
 
 
 def create_ledger(path: Path, townships, rules_text: str) -> dict:
