@@ -192,7 +192,7 @@ def test_a_file_with_three_bad_rows_imports_nothing_and_names_exactly_those_rows
     assert "身份证号: wrong check digit" in listed[0]
     assert "属地: unknown township '火星镇'" in listed[1]
     assert "登记日期: 2026-12-01 is after today" in listed[2] and "人数: 0 is out of range" in listed[2]
-    assert lines[-1].startswith("错误：bad.csv: 3 of 1000 rows are invalid")
+    assert lines[-1].startswith("错误：bad.csv：共 1000 行，其中 3 行有误")
     assert "Traceback" not in res.err
 
 
@@ -204,7 +204,7 @@ def test_the_list_of_bad_rows_is_capped(cli, tmp_path):
     assert res.code == 1
     assert len([line for line in res.err.splitlines() if line.startswith("第")]) == 50
     assert "… 另有 70 行有误" in res.err
-    assert "120 of 120 rows are invalid" in res.err
+    assert "共 120 行，其中 120 行有误" in res.err
 
 
 def test_masked_id_numbers_are_refused_with_a_row_error(office, tmp_path, capsys):
@@ -530,7 +530,7 @@ def test_a_bad_row_found_by_the_reading_process_refuses_the_whole_file(cli, tmp_
     listed = [line for line in res.err.splitlines() if line.startswith("第")]
     assert [line.split(" ")[1] for line in listed] == ["17", "4503", "5001"]
     assert "属地: unknown township '火星镇'" in listed[1]
-    assert res.err.strip().splitlines()[-1].startswith("错误：bad.csv: 3 of 5000 rows are invalid")
+    assert res.err.strip().splitlines()[-1].startswith("错误：bad.csv：共 5000 行，其中 3 行有误")
     assert "Traceback" not in res.err
     # a file that is good throughout imports every row
     write_rows(path, 5000, {})

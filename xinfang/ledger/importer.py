@@ -57,13 +57,12 @@ _OUTREACH = Channel.outreach.value
 _REGISTERED = {"status": Status.registered.value, **{k: None for k in LIFECYCLE[1:]}}
 
 
-class ImportRefused(XinfangError):
+class ImportRefused(Refusal):
     """Some rows of an import file are bad: nothing is imported. ``rows`` lists the first
     ``MAX_LISTED`` as (row number, reason); ``bad`` counts them all."""
 
     def __init__(self, path: str, rows: list[tuple[int, str]], bad: int, total: int):
-        super().__init__(f"{path}: {bad} of {total} rows are invalid; nothing was imported",
-                         fix="correct the rows listed above and import the file again")
+        super().__init__("import.refused", path=path, bad=bad, total=total)
         self.rows, self.bad, self.total = rows, bad, total
 
 
@@ -176,7 +175,7 @@ class RowChecker:
         if not raw.strip():
             if "" in cache:
                 return cache[""]
-            raise XinfangError(f"{self.col(key)}: empty; this column is required")
+            raise Refusal("import.cell_empty", column=self.col(key))
         hit = self.parsers[key](raw, self.col(key))
         if len(cache) < _CACHE_LIMIT:
             cache[raw] = hit
@@ -196,13 +195,13 @@ class RowChecker:
             return True
         if v in _FALSE:
             return False
-        raise XinfangError(f"{option}: {raw!r} is not yes or no (是 or 否, 1 or 0)")
+        raise Refusal("import.not_yes_no", option=option, value=repr(raw))
 
     def _count(self, raw: str, option: str) -> int:
         try:
             n = int(raw.strip())
         except ValueError:
-            raise XinfangError(f"{option}: {raw!r} is not a whole number") from None
+            raise Refusal("import.not_whole", option=option, value=repr(raw)) from None
         return parse.parse_count(n, option)
 
     def text(self, key: str, raw: str, max_len: int, problems: list[str], required: bool = True) -> str | None:
