@@ -628,6 +628,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # -- the one error line (xinfang.cli.error) --
     "error.line": ("错误：{message}", "Error: {message}"),
     "error.fix": ("{message}；{fix}", "{message}; {fix}"),
+    "unit.kind.township": ("乡镇街道", "township"),
+    "unit.kind.department": ("部门", "department"),
     # -- the ranking and the township check (xinfang.cli.ranking) --
     "rank.unranked": ("提示：{n} 件信访事项的属地不在乡镇名册中，未计入排名",
                       "note: {n} case(s) of townships not on the roster are not ranked"),

@@ -76,7 +76,9 @@ def units(json_: JsonOpt = False, csv_: CsvOpt = False):
     from xinfang.output import emit
 
     ledger = STATE.open()
-    zh = STATE.lang == "zh"
-    rows = [{"unit": t, "kind": "乡镇街道" if zh else "township"} for t in ledger.ref.township_names]
-    rows += [{"unit": u, "kind": "部门" if zh else "department"} for u in ledger.ref.units]
+    from xinfang.messages import text
+
+    township, department = text("unit.kind.township", STATE.lang), text("unit.kind.department", STATE.lang)
+    rows = [{"unit": t, "kind": township} for t in ledger.ref.township_names]
+    rows += [{"unit": u, "kind": department} for u in ledger.ref.units]
     emit(rows, fmt(json_, csv_), STATE.lang, columns=["unit", "kind"])
