@@ -71,6 +71,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
                                " number) within {days} days. Register this as a new case all the same?"),
     "confirm.needs_yes": ("{command}：此操作不可撤销，脚本中不询问；确认无误请加 --yes",
                           "{command}: this cannot be undone and a script is not asked; add --yes to do it"),
+    "confirm.choices": ("（输入 y 或“是”确认，直接回车取消）：", "[y/N]: "),
+    "confirm.invalid": ("请输入 y（是）确认，或 n（否）取消", "answer y (yes) or n (no)"),
     "confirm.cancelled": ("{command}：已取消，未作任何更改", "{command}: cancelled; nothing was changed"),
     # -- notices a write gives after its commit (ledger.notice) --
     "notice.provisional": (

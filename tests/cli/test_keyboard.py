@@ -105,3 +105,12 @@ def test_void_asks_before_it_acts_and_a_no_changes_nothing(db):
     assert code == 0, screen
     assert json.loads(screen[screen.index("{"):])["status"] == "voided"
     assert cases(db)[0][-1] == "voided"
+
+
+def test_the_question_is_asked_in_chinese_and_answered_in_chinese(db):
+    args = (*REGISTER, "--channel", "visit", "--township", "车桥镇", "--category", "compensation")
+    assert in_script(db, *args).returncode == 0
+    code, screen = at_terminal(db, "void", "2026-1", "--reason", "重复登记", typed=("也许", "是"))
+    assert code == 0, screen
+    assert "[y/N]" not in screen and "直接回车取消" in screen and "请输入 y（是）确认" in screen
+    assert cases(db)[0][-1] == "voided"

@@ -462,8 +462,25 @@ def confirm(yes: bool, command: str, code: str, **params) -> None:
         raise Refusal("confirm.needs_yes", command=command)
     from xinfang.messages import text
 
-    if not typer.confirm(text(code, STATE.lang, **params), default=False, err=True):
+    if not ask_yes(text(code, STATE.lang, **params)):
         raise Refusal("confirm.cancelled", command=command)
+
+
+YES = frozenset({"y", "yes", "是", "确认", "好"})
+NO = frozenset({"", "n", "no", "否", "不", "取消"})
+
+
+def ask_yes(question: str) -> bool:
+    """Ask a yes-or-no question at the terminal, in the user's language; an empty answer is no. The
+    answer may be typed in either language (y/是, n/否); anything else is asked again."""
+    from xinfang.messages import text
+
+    while True:
+        answer = typer.prompt(f"{question} {text('confirm.choices', STATE.lang)}", default="",
+                              show_default=False, prompt_suffix="", err=True).strip().lower()
+        if answer in YES or answer in NO:
+            return answer in YES
+        sys.stderr.write(text("confirm.invalid", STATE.lang) + "\n")
 
 
 

@@ -114,14 +114,14 @@ def register(
 
 def _ask_again(duplicates: list[str], days: int) -> None:
     """A probable duplicate: asked at a terminal, refused in a script (``--again`` says it is new)."""
-    from xinfang.cli import at_keyboard
+    from xinfang.cli import ask_yes, at_keyboard
     from xinfang.errors import Refusal
     from xinfang.messages import text as words
 
     cases = tuple(duplicates)
     if not at_keyboard():
         raise Refusal("register.duplicate", cases=cases, days=days)
-    if not typer.confirm(words("register.duplicate.ask", STATE.lang, cases=cases, days=days), default=False, err=True):
+    if not ask_yes(words("register.duplicate.ask", STATE.lang, cases=cases, days=days)):
         raise Refusal("confirm.cancelled", command="register")
 
 
