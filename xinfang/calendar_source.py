@@ -13,9 +13,9 @@ import tomllib
 from functools import cache
 
 from xinfang.errors import XinfangError
+from xinfang.model import Message
 from xinfang.rules.calendar import WorkCalendar, YearSchedule
 
-_FIX_FILE = "correct the year file (see data/holidays/README.md)"
 _YEAR_KEYS = {"year", "example", "holidays"}
 _HOLIDAY_KEYS = {"name", "days", "workdays"}
 
@@ -48,31 +48,40 @@ def build_calendar(extra: dict[int, YearSchedule]) -> WorkCalendar:
     return WorkCalendar({**official_schedules(), **extra})
 
 
-def _fail(source: str, problem: str) -> XinfangError:
-    return XinfangError(f"{source}: {problem}", fix=_FIX_FILE)
+def _weekday(day: dt.date):
+    from xinfang.messages import Words
+
+    return Words("周" + "一二三四五六日"[day.weekday()], f"{day:%A}")
+
+
+def _fail(source: str, problem: str, **params) -> XinfangError:
+    """A year file's first problem, worded from the catalogue (``calendar_file.PROBLEM``) at the edge."""
+    from xinfang.errors import Refusal
+
+    return Refusal("calendar_file.bad", source, problem=Message.of(f"calendar_file.{problem}", **params))
 
 
 def _date(value: object, year: int, where: str, source: str) -> dt.date:
     if isinstance(value, dt.datetime):
-        raise _fail(source, f"{where}: {value} has a time; give a date like {year}-01-01")
+        raise _fail(source, "has_time", where=where, value=value, year=year)
     if isinstance(value, dt.date):
         day = value
     elif isinstance(value, str):
         try:
             day = dt.date.fromisoformat(value.strip())
         except ValueError:
-            raise _fail(source, f"{where}: {value!r} is not a date (YYYY-MM-DD)") from None
+            raise _fail(source, "not_date", where=where, value=repr(value)) from None
     else:
-        raise _fail(source, f"{where}: {value!r} is not a date (YYYY-MM-DD)")
+        raise _fail(source, "not_date", where=where, value=repr(value))
     if day.year != year:
-        raise _fail(source, f"{where}: {day} is not in {year}")
+        raise _fail(source, "other_year", where=where, day=day, year=year)
     return day
 
 
 def _dates(entry: dict, key: str, year: int, where: str, source: str) -> list[dt.date]:
     values = entry.get(key, [])
     if not isinstance(values, list):
-        raise _fail(source, f"{where}: {key} must be a list of dates")
+        raise _fail(source, "not_list", where=where, key=key)
     return [_date(v, year, where, source) for v in values]
 
 
@@ -86,45 +95,45 @@ def parse_year_file(text: str, source: str) -> YearSchedule:
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise _fail(source, f"not valid TOML ({exc})") from None
+        raise _fail(source, "not_toml", detail=str(exc)) from None
     unknown = sorted(set(raw) - _YEAR_KEYS)
     if unknown:
-        raise _fail(source, f"unknown key {unknown[0]!r}; expected year, holidays")
+        raise _fail(source, "unknown_key", key=repr(unknown[0]))
     year = raw.get("year")
     if not isinstance(year, int) or isinstance(year, bool) or not 1900 <= year <= 2999:
-        raise _fail(source, f"year must be a whole number like 2027, not {year!r}")
+        raise _fail(source, "bad_year", year=repr(year))
     if raw.get("example", False) is not False:
-        raise _fail(source, "this is an example file, not an announced schedule")
+        raise _fail(source, "example")
     entries = raw.get("holidays")
     if not isinstance(entries, list) or not entries:
-        raise _fail(source, f"holidays must not be empty; list the {year} holidays as [[holidays]] entries")
+        raise _fail(source, "no_holidays", year=year)
 
     holidays: dict[dt.date, str] = {}
     workdays: dict[dt.date, str] = {}
     for i, entry in enumerate(entries, start=1):
         if not isinstance(entry, dict):
-            raise _fail(source, f"holiday {i} must be a table with name, days and workdays")
+            raise _fail(source, "not_table", number=i)
         extra = sorted(set(entry) - _HOLIDAY_KEYS)
         if extra:
-            raise _fail(source, f"holiday {i}: unknown key {extra[0]!r}; expected name, days, workdays")
+            raise _fail(source, "unknown_holiday_key", number=i, key=repr(extra[0]))
         name = entry.get("name")
         if not isinstance(name, str) or not name.strip():
-            raise _fail(source, f"holiday {i} needs a name")
-        where = f"holiday {name.strip()}"
+            raise _fail(source, "no_name", number=i)
+        where = name.strip()
         days = _dates(entry, "days", year, where, source)
         if not days:
-            raise _fail(source, f"{where}: days must not be empty")
+            raise _fail(source, "no_days", where=where)
         for day in days:
             if day in holidays:
-                raise _fail(source, f"{where}: {day} is listed twice (also under {holidays[day]})")
+                raise _fail(source, "twice", where=where, day=day, other=holidays[day])
             holidays[day] = name.strip()
         for day in _dates(entry, "workdays", year, where, source):
             if day in workdays:
-                raise _fail(source, f"{where}: make-up workday {day} is listed twice (also under {workdays[day]})")
+                raise _fail(source, "workday_twice", where=where, day=day, other=workdays[day])
             if day.weekday() < 5:
-                raise _fail(source, f"{where}: make-up workday {day} is a {day:%A}, not a Saturday or Sunday")
+                raise _fail(source, "workday_weekday", where=where, day=day, weekday=_weekday(day))
             workdays[day] = name.strip()
     both = sorted(set(holidays) & set(workdays))
     if both:
-        raise _fail(source, f"{both[0]} is both a holiday ({holidays[both[0]]}) and a make-up workday")
+        raise _fail(source, "both", day=both[0], name=holidays[both[0]])
     return YearSchedule(year=year, holidays=frozenset(holidays), workdays=frozenset(workdays), source=source)

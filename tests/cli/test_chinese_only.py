@@ -35,6 +35,7 @@ CODES = {m.value for e in vars(model).values() if isinstance(e, type) and issubc
          and e is not model.Labeled for m in e}
 CODES |= {"compensation", "homestead", "ownership", "illegal_use", "demolition", "other", "assignment", "handling",
           "township", "area", "population", "official", "ledger", "none", "review_body", "rereview_body", "data"}
+CODES |= {"name", "days", "workdays", "holidays"}  # a holiday year file's keys, as the clerk types them
 
 
 def _commands() -> set[str]:
@@ -209,4 +210,20 @@ def test_the_ledger_refusals_are_told_in_chinese(ledger, tmp_path):
     for argv, said in cases:
         proc = run(ledger, *argv)
         assert proc.returncode == 1 and proc.stderr.startswith("错误：") and said in proc.stderr, (argv, proc.stderr)
+        chinese(proc)
+
+
+def test_a_bad_holiday_year_file_is_told_in_chinese(ledger, tmp_path):
+    """'calendar load' of a year file with a mistake names the file, the holiday and the fix in Chinese."""
+    files = {
+        "周中调休.toml": ('year = 2027\n[[holidays]]\nname = "春节"\ndays = ["2027-02-06"]\nworkdays = ["2027-02-03"]\n',
+                     "春节：调休上班日 2027-02-03 是周三，不是周六或周日"),
+        "无名.toml": ('year = 2027\n[[holidays]]\ndays = ["2027-01-01"]\n', "第 1 个节假日缺少名称"),
+        "坏日期.toml": ('year = 2027\n[[holidays]]\nname = "元旦"\ndays = ["2027-13-01"]\n', "格式的日期"),
+    }
+    for name, (body, said) in files.items():
+        (tmp_path / name).write_text(body, encoding="utf-8")
+        proc = run(ledger, "calendar", "load", str(tmp_path / name))
+        assert proc.returncode == 1 and proc.stderr.startswith("错误：") and said in proc.stderr, proc.stderr
+        assert "请改正该年度文件" in proc.stderr
         chinese(proc)
