@@ -6,13 +6,14 @@ from __future__ import annotations
 import json
 import os
 import pty
-import select
 import shutil
 import sqlite3
 import subprocess
 import sys
 
 import pytest
+
+from tests.terminal import read_until_closed
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="pseudo-terminals need fork")
 
@@ -33,18 +34,7 @@ def at_terminal(db, *args: str, typed: tuple[str, ...] = ()) -> tuple[int, str]:
         os.execve(argv[0], argv, env)
     for line in typed:
         os.write(fd, line.encode() + b"\r")
-    out = b""
-    while True:
-        ready, _, _ = select.select([fd], [], [], 60)
-        if not ready:
-            break
-        try:
-            chunk = os.read(fd, 65536)
-        except OSError:  # the command ended and closed the terminal
-            break
-        if not chunk:
-            break
-        out += chunk
+    out = read_until_closed(fd)
     _, status = os.waitpid(pid, 0)
     return os.waitstatus_to_exitcode(status), out.decode("utf-8", "replace").replace("\r\n", "\n")
 

@@ -19,6 +19,8 @@ import termios
 import pytest
 from rich.cells import cell_len
 
+from tests.terminal import read_until_closed
+
 WIDTHS = (60, 80, 120)
 LONG_SUMMARY = "村民反映征地补偿款未足额发放，" * 12 + "请求依法核查。"
 
@@ -32,19 +34,11 @@ def on_terminal(db, *argv: str, columns: int, lang: str = "zh") -> str:
             "--lang", lang, *argv]
     proc = subprocess.Popen(args, stdin=slave, stdout=slave, stderr=subprocess.PIPE, env=env)
     os.close(slave)
-    chunks = []
-    while True:
-        try:
-            data = os.read(master, 65536)
-        except OSError:  # the command ended and closed the terminal
-            break
-        if not data:
-            break
-        chunks.append(data)
+    data = read_until_closed(master)
     os.close(master)
     assert proc.wait(timeout=60) == 0, proc.stderr.read().decode()
     proc.stderr.close()
-    text = b"".join(chunks).decode("utf-8").replace("\r\n", "\n")
+    text = data.decode("utf-8").replace("\r\n", "\n")
     return re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", text)
 
 
