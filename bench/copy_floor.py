@@ -46,6 +46,7 @@ def copy(source: Path, target: Path) -> int:
             conn.execute(f'DROP INDEX main."{name}"')
         schema.suspend_tally(conn)
         first_event = conn.execute("SELECT coalesce(max(id), 0) FROM main.events").fetchone()[0]
+        first_case = conn.execute("SELECT coalesce(max(rowid), 0) + 1 FROM main.cases").fetchone()[0]
         for table in TABLES:
             cols = [c for c in columns(conn, table) if c != "id"]
             where = " WHERE case_number IS NOT NULL" if table == "events" else ""
@@ -55,6 +56,7 @@ def copy(source: Path, target: Path) -> int:
         for _, sql in indexes:
             conn.execute(sql)
         months = [m for (m,) in conn.execute("SELECT DISTINCT month FROM main.cases")]
+        schema.count_added_cases(conn, first_case)  # the indicator tally, as an import counts it
         schema.restore_tally(conn, months)
         conn.execute("INSERT OR REPLACE INTO main.counters (year, last) SELECT year, max(seq) FROM main.cases GROUP BY year")
         n = conn.execute("SELECT count(*) FROM main.events WHERE id > ?", (first_event,)).fetchone()[0]

@@ -325,3 +325,10 @@ def test_the_clocks_of_a_case_imported_after_it_ended_are_sealed_by_its_import_r
     tamper(cli.db, "DELETE FROM clocks WHERE case_number = '2026-00001';")
     assert "clocks 2026-00001: clocks differ from those its import record seals: changed or deleted" in \
         messages(verify(cli)[1])
+
+
+def test_an_edited_indicator_tally_is_named(office):
+    tamper(office.db, "UPDATE indicator_tally SET hit = hit + 3 WHERE measure = 'notice_open';")
+    found = messages(verify(office)[1])
+    assert found and all(m.startswith("indicator_tally ") and " notice_open " in m for m in found)
+    assert any("but the cases count" in m for m in found)

@@ -93,3 +93,100 @@ def test_the_sql_counts_every_rate_exactly_as_the_rule_does(ledger, data, today,
             assert months.get(f"2026-{m:02d}", {}) == counts(ledger, first, last, today)
     finally:
         ledger.conn.execute("ROLLBACK")
+
+
+@st.composite
+def writes(draw):
+    """Records, then later writes to them: a status, township, closing or repeat link changed, a
+    clock finished, moved or removed, an evaluation added."""
+    data = draw(records())
+    n = max(len(data[0]), 1)
+    out = []
+    for _ in range(draw(st.integers(1, 8))):
+        i = draw(st.integers(1, n))
+        number = f"2026-{i:05d}"
+        kind = draw(st.sampled_from(["status", "township", "closed", "repeat", "clock", "unclock", "evaluate"]))
+        if kind == "status":
+            out.append(("UPDATE cases SET status = ? WHERE number = ?", (draw(st.sampled_from(STATUSES)), number)))
+        elif kind == "township":
+            out.append(("UPDATE cases SET township = ? WHERE number = ?", (draw(st.sampled_from(["车桥镇", "林集镇"])), number)))
+        elif kind == "closed":
+            closed = draw(st.none() | days)
+            out.append(("UPDATE cases SET closed_on = ?, initial = ? WHERE number = ?",
+                        (closed.isoformat() if closed else None, draw(st.sampled_from([None, 0, 1])), number)))
+        elif kind == "repeat":
+            # most often a case whose first-contact resolution the link decides (closed, initial)
+            decided = [k for k, c in enumerate(data[0], 1) if c[7] is not None and c[6] == 1]
+            other = draw(st.none() | st.integers(1, n) | (st.sampled_from(decided) if decided else st.none()))
+            out.append(("UPDATE cases SET repeat_of = ? WHERE number = ?",
+                        (f"2026-{other:05d}" if other else None, number)))
+        elif kind == "clock":
+            met = draw(st.none() | st.booleans())
+            done = draw(st.none() | days)
+            out.append(("UPDATE clocks SET done_on = ?, met = ?, due = coalesce(?, due) WHERE case_number = ? AND clock = ?",
+                        (done.isoformat() if done else None, None if met is None else int(met),
+                         draw(st.none() | days.map(D.isoformat)), number,
+                         draw(st.sampled_from(["notice", "reply", "conclude"])))))
+        elif kind == "unclock":
+            out.append(("DELETE FROM clocks WHERE case_number = ? AND clock = ?",
+                        (number, draw(st.sampled_from(["notice", "reply", "conclude"])))))
+        else:
+            out.append(("INSERT INTO evaluations (case_number, stage, result, on_date, at, who)"
+                        " SELECT ?, ?, ?, ?, 'x', 'tester' WHERE EXISTS (SELECT 1 FROM cases WHERE number = ?)",
+                        (number, draw(st.sampled_from(["acceptance", "handling"])),
+                         draw(st.sampled_from(["satisfied", "basic", "unsatisfied"])), draw(days).isoformat(), number)))
+    return data, out
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(written=writes(), today=days, window=st.integers(0, 40))
+def test_the_indicator_tally_stays_exact_through_every_later_write(ledger, written, today, window):
+    """Whatever is written after the records (a case voided or moved, a closing corrected, a repeat
+    linked or unlinked, a clock finished or removed, an evaluation), the tally the rates are read
+    from equals its count from scratch, and the rates still equal the rule's."""
+    from xinfang.ledger.audit import indicator_tally
+    from xinfang.ledger.indicators import counts, facts
+
+    data, later = written
+    ledger._policy = ledger.policy._replace(evaluation_window_days=window)
+    ledger.conn.execute("BEGIN")
+    try:
+        _insert(ledger, *data)
+        for sql, params in later:
+            ledger.conn.execute(sql, params)
+        assert indicator_tally(ledger.conn)[0] == []
+        plain = facts(ledger)
+        for first, last in PERIODS:
+            assert counts(ledger, first, last, today) == indicators(first, last, *plain, ledger.policy, today)
+    finally:
+        ledger.conn.execute("ROLLBACK")
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(earlier=records(), added=records())
+def test_a_bulk_load_counts_its_cases_into_the_indicator_tally_as_the_triggers_would(ledger, earlier, added):
+    """A bulk load (an import) suspends the triggers and counts the cases it added in one statement,
+    with the change they make to the earlier cases they repeat: the tally ends as exact as if every
+    row had been written one by one."""
+    from xinfang.ledger import schema
+    from xinfang.ledger.audit import indicator_tally
+
+    cases, clocks, evaluations = added
+    shift = 20  # the loaded cases are numbered after the earlier ones and may repeat them
+
+    def moved(number):
+        return f"2026-{int(number[5:]) + shift:05d}"
+
+    loaded = ([(moved(c[0]), c[1] + shift, *c[2:5], c[5] if c[5] is None or c[1] % 2 else moved(c[5]), *c[6:])
+               for c in cases], [(moved(k[0]), *k[1:]) for k in clocks], [(moved(e[0]), *e[1:]) for e in evaluations])
+    ledger.conn.execute("BEGIN")
+    try:
+        _insert(ledger, *earlier)
+        start = ledger.conn.execute("SELECT coalesce(max(rowid), 0) + 1 FROM cases").fetchone()[0]
+        schema.suspend_tally(ledger.conn)
+        _insert(ledger, *loaded)
+        schema.count_added_cases(ledger.conn, start)
+        schema.restore_tally(ledger.conn, {c[2].isoformat()[:7] for c in loaded[0]})
+        assert indicator_tally(ledger.conn)[0] == []
+    finally:
+        ledger.conn.execute("ROLLBACK")

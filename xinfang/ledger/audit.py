@@ -411,6 +411,25 @@ def tally(conn: sqlite3.Connection) -> tuple[list[Problem], int]:
     return problems, len(stored)
 
 
+def indicator_tally(conn: sqlite3.Connection) -> tuple[list[Problem], int]:
+    """The indicator tally the rates read must equal every case's contribution counted afresh
+    (rows a later write emptied count nothing and are left out of both sides)."""
+    if "indicator_tally" not in table_names(conn):
+        return [], 0
+    key = len(schema.INDICATOR_TALLY_KEY)
+    count = schema.CONTRIBUTION.format(case="1", children="1")  # the tally's own definition
+    counted = {r[:key]: r[key:] for r in conn.execute(count)}
+    stored = {r[:key]: r[key:] for r in conn.execute(
+        f"SELECT {', '.join(schema.INDICATOR_TALLY_KEY)}, hit, n FROM indicator_tally WHERE n != 0 OR hit != 0")}
+    problems = []
+    for row in sorted(counted.keys() | stored.keys(), key=lambda k: tuple(map(str, k))):
+        if stored.get(row) != counted.get(row):
+            have, want = stored.get(row, (0, 0)), counted.get(row, (0, 0))
+            problems.append(_found("indicator_tally", " ".join(map(str, row)), "audit.indicator_tally_differs",
+                                   hit=have[0], n=have[1], case_hit=want[0], case_n=want[1]))
+    return problems, len(stored)
+
+
 def state(conn: sqlite3.Connection) -> tuple[list[Problem], dict[str, int]]:
     """Each table changed in place must equal its last seal in the history."""
     present = table_names(conn)
@@ -487,6 +506,7 @@ def verify(conn: sqlite3.Connection) -> Report:
         ("schema", lambda: schema_objects(conn)),
         ("clocks", lambda: _merge(clocks(conn), counts, key="clocks")),
         ("tally", lambda: _merge(tally(conn), counts, key="case_tally")),
+        ("indicator tally", lambda: _merge(indicator_tally(conn), counts, key="indicator_tally")),
         ("state", lambda: _merge(state(conn), counts)),
         ("deposit head", lambda: deposit_head(conn)),
     )
@@ -498,7 +518,7 @@ def verify(conn: sqlite3.Connection) -> Report:
         for name, step in steps:
             try:
                 problems.extend(step())
-            except sqlite3.DatabaseError as exc:
+            except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:  # damaged pages, or text cells in them
                 problems.append(Problem("sqlite", None, f"{name} check could not read the file: {exc}"))
     finally:
         if snapshot and conn.in_transaction:

@@ -201,6 +201,8 @@ def open_ledger(path, who: str, create: bool = False) -> Ledger:
             raise Refusal("db.newer", "--db", db=name, version=version)
         if not create and conn.execute("SELECT value FROM meta WHERE key = 'rules'").fetchone() is None:
             raise Refusal("db.uninitialised", "--db", db=name)
+    except UnicodeDecodeError:  # a text cell of a damaged page
+        raise sqlite3.DatabaseError("database disk image is malformed (undecodable text)") from None
     except sqlite3.DatabaseError as exc:
         if is_damage(exc):
             raise

@@ -526,7 +526,9 @@ SUSPEND_MIN_BYTES = 4 << 20  # a file this large, about as large as the ledger o
 ROW_BYTES = 250  # about the bytes of one case in an exported CSV
 _SAME_MATTER = SAME_MATTER.format(id_number="c.id_number", township="c.township", category="c.category",
                                   received="c.received")
-_KEPT_INDEXES = ("cases_petitioner",)  # the repeat look-up reads it during the import
+# The repeat look-up reads the petitioner index during the import; the indicator tally's count of
+# each batch (``schema.count_added_cases``) reads the repeats index.
+_KEPT_INDEXES = ("cases_petitioner", "cases_repeat_of")
 
 
 def snapshot_parts(r: dict) -> tuple:
@@ -715,6 +717,10 @@ class CaseWriter:
             conn.executemany(
                 "INSERT INTO clocks (case_number, clock, start, days, counting, due, provisional, calendar_version,"
                 " done_on, met) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", clocks)
+        if self.tally_months is not None:
+            from xinfang.ledger import schema
+
+            schema.count_added_cases(conn, before + 1)
         self._history(events, repeats)
         self.count += len(cases)
 

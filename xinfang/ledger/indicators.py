@@ -1,11 +1,11 @@
 """Assessment indicators on the ledger (考核指标): the counts of ``xinfang.rules.indicators`` in SQL.
 
 ``counts`` computes, for a period of whole months, every township's numerators and denominators
-with four aggregate queries over covering indexes made for them (``clocks_ended``, ``cases_owner``,
-``evaluations_on``, ``cases_closed``, ``cases_repeat_of`` and the ranking's ``case_tally``): no
-case row is read. It is the SQL twin of
-``rules.indicators.indicators`` over ``facts`` (the same records read plainly); a test holds the
-two equal. ``stats`` builds the ``stats`` document: the period, its comparison periods (环比/同比),
+from the ledger's tallies (``indicator_tally`` below and the ranking's ``case_tally``, both kept by
+triggers) and the few clocks still open past their due day: the rows read grow with the townships
+and months, not with the cases. It is the SQL twin of ``rules.indicators.indicators`` over ``facts``
+(the same records read plainly); a test holds the two equal, and ``audit verify`` holds the tally
+equal to its rebuild from the cases. ``stats`` builds the ``stats`` document: the period, its comparison periods (环比/同比),
 per township and for the district.
 """
 
@@ -20,37 +20,18 @@ ON_TIME_CLOCKS = (Clock.reply.value, Clock.conclude.value)  # the local limits, 
 NOTICE_CLOCK = Clock.notice.value
 _EXCLUDED = ", ".join(f"'{s}'" for s in EXCLUDED_STATUSES)
 
-# The day a clock ended (rules.indicators.clock_end): met on its done day, missed on its due day.
-CLOCK_END = ("CASE WHEN k.met = 1 THEN k.done_on WHEN k.met = 0 THEN k.due"
-             " WHEN k.met IS NULL AND k.done_on IS NULL AND k.due < :today THEN k.due END")
-# A clock met in the period was due at most its limit (and a holiday's move) after it: the scan of
-# the due days stops there.
-CLOCKS_SQL = f"""
-SELECT c.township, {{bucket}} AS bucket, k.clock = '{NOTICE_CLOCK}' AS notice, SUM(k.met = 1), COUNT(*)
-FROM clocks k INDEXED BY clocks_ended JOIN cases c INDEXED BY cases_owner ON c.number = k.case_number
-WHERE k.clock IN ('{NOTICE_CLOCK}', {", ".join(f"'{c}'" for c in ON_TIME_CLOCKS)})
-  AND k.due >= :first AND k.due <= :due_last
-  AND {CLOCK_END} BETWEEN :first AND :last
-  AND c.status NOT IN ({_EXCLUDED})
-GROUP BY c.township, bucket, notice
-"""
-SATISFACTION_SQL = f"""
-SELECT c.township, {{bucket}} AS bucket, SUM(e.result IN ('satisfied', 'basic')), COUNT(*)
-FROM evaluations e INDEXED BY evaluations_on JOIN cases c INDEXED BY cases_owner ON c.number = e.case_number
-WHERE e.on_date BETWEEN :first AND :last AND c.status NOT IN ({_EXCLUDED})
-GROUP BY c.township, bucket
-"""
-CLOSED_SQL = f"""
-SELECT c.township, {{bucket}} AS bucket,
-       SUM(EXISTS (SELECT 1 FROM evaluations e WHERE e.case_number = c.number AND e.stage = 'handling'
-                   AND e.on_date <= date(c.closed_on, :window))),
-       COUNT(*),
-       SUM(c.initial = 1 AND NOT EXISTS (SELECT 1 FROM cases r INDEXED BY cases_repeat_of WHERE r.repeat_of = c.number
-                                         AND r.status != 'voided')),
-       SUM(c.initial = 1)
-FROM cases c INDEXED BY cases_closed
-WHERE c.closed_on BETWEEN :first AND :last AND c.status NOT IN ({_EXCLUDED})
-GROUP BY c.township, bucket
+MEASURE_RATE = {"notice": "timely_acceptance_rate", "on_time": "on_time_rate", "satisfaction": "satisfaction_rate",
+                "first_contact": "first_contact_rate"}
+
+# What the rates read: the indicator tally's months (a running clock counts, missed, once its due
+# day has passed) and the case tally's.
+TALLY_SQL = """
+SELECT {bucket} AS bucket, township, measure, SUM(hit), SUM(n),
+       SUM(CASE WHEN measure = 'closed' THEN (lag BETWEEN 0 AND :window_days) * n
+                WHEN measure IN ('notice_open', 'on_time_open') THEN (month < :today_month OR (month = :today_month AND lag < :today_day)) * n
+                ELSE 0 END)
+FROM indicator_tally WHERE month BETWEEN :first_month AND :last_month
+GROUP BY {group}township, measure
 """
 RECEIVED_SQL = f"""
 SELECT township, {{bucket}} AS bucket, SUM(repeats), SUM(n) FROM case_tally
@@ -58,15 +39,7 @@ WHERE month BETWEEN :first_month AND :last_month AND status NOT IN ({_EXCLUDED})
 GROUP BY township, bucket
 """
 # The month each query's rows belong to, when counted month by month.
-MONTH_OF = {"clocks": f"substr({CLOCK_END}, 1, 7)", "satisfaction": "substr(e.on_date, 1, 7)",
-            "closed": "substr(c.closed_on, 1, 7)", "received": "month"}
-
-
-def _due_slack(policy) -> int:
-    """Days a met clock's due day can lie after the day it was met: its limit, its longest
-    extension and a holiday's move of the last day."""
-    rules = [r for c, r in policy.clocks.items() if c.value in (NOTICE_CLOCK, *ON_TIME_CLOCKS)]
-    return max((r.days + r.max_extension_days for r in rules), default=0) * 2 + 15
+MONTH_OF = {"tally": "month", "received": "month"}
 
 
 def counts(ledger, first: dt.date, last: dt.date, today: dt.date) -> dict[str, Indicators]:
@@ -82,28 +55,33 @@ def by_month(ledger, first: dt.date, last: dt.date, today: dt.date) -> dict[str,
 
 
 def _counted(ledger, first: dt.date, last: dt.date, today: dt.date, by_month: bool) -> dict[str, dict[str, Indicators]]:
-    params = {"first": first.isoformat(), "last": last.isoformat(), "today": today.isoformat(),
-              "due_last": (last + dt.timedelta(days=_due_slack(ledger.policy))).isoformat(),
-              "window": f"+{ledger.policy.evaluation_window_days} days",
+    params = {"today_month": today.isoformat()[:7], "today_day": today.day,
+              "window_days": ledger.policy.evaluation_window_days,
               "first_month": first.isoformat()[:7], "last_month": last.isoformat()[:7]}
-    found: dict[str, dict[str, dict[str, Rate]]] = {}
+    found: dict[str, dict[str, dict[str, list[int]]]] = {}
 
     def put(township: str, bucket: str, key: str, numerator, denominator) -> None:
-        found.setdefault(bucket, {}).setdefault(township, {})[key] = Rate(int(numerator or 0), int(denominator or 0))
+        if not denominator:  # a still-running clock, or a tally row emptied by a later write
+            return
+        pair = found.setdefault(bucket, {}).setdefault(township, {}).setdefault(key, [0, 0])
+        pair[0] += int(numerator or 0)
+        pair[1] += int(denominator or 0)
 
     def rows(sql: str, part: str):
-        return ledger.conn.execute(sql.format(bucket=MONTH_OF[part] if by_month else "''"), params)
+        bucket = MONTH_OF[part] if by_month else "''"
+        # grouped in the order of the tally's key: no sorting
+        return ledger.conn.execute(sql.format(bucket=bucket, group=f"{bucket}, " if by_month else ""), params)
 
-    for township, bucket, notice, met, ended in rows(CLOCKS_SQL, "clocks"):
-        put(township, bucket, "timely_acceptance_rate" if notice else "on_time_rate", met, ended)
-    for township, bucket, satisfied, given in rows(SATISFACTION_SQL, "satisfaction"):
-        put(township, bucket, "satisfaction_rate", satisfied, given)
-    for township, bucket, evaluated, closed, resolved, initial in rows(CLOSED_SQL, "closed"):
-        put(township, bucket, "evaluation_rate", evaluated, closed)
-        put(township, bucket, "first_contact_rate", resolved, initial)
+    for bucket, township, measure, hit, n, within in rows(TALLY_SQL, "tally"):
+        if measure == "closed":
+            put(township, bucket, "evaluation_rate", within, n)
+        elif measure.endswith("_open"):
+            put(township, bucket, MEASURE_RATE[measure[:-5]], 0, within)  # missed: past due, still open
+        else:
+            put(township, bucket, MEASURE_RATE[measure], hit, n)
     for township, bucket, repeats, received in rows(RECEIVED_SQL, "received"):
         put(township, bucket, "repeat_rate", repeats, received)
-    return {bucket: {t: Indicators(*(rates.get(k, Rate(0, 0)) for k in RATES)) for t, rates in towns.items()}
+    return {bucket: {t: Indicators(*(Rate(*rates.get(k, (0, 0))) for k in RATES)) for t, rates in towns.items()}
             for bucket, towns in found.items()}
 
 

@@ -18,8 +18,11 @@ def salvage(source: str, target: str) -> tuple[int, list[str]]:
     dst = sqlite3.connect(target, isolation_level=None)
     kept, lost = 0, []
     try:
-        objects = src.execute("SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL"
-                              " AND name NOT LIKE 'sqlite_%'").fetchall()
+        try:
+            objects = src.execute("SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL"
+                                  " AND name NOT LIKE 'sqlite_%'").fetchall()
+        except UnicodeDecodeError:  # the schema itself is damaged: no table can be read
+            objects = []
         for pragma in ("application_id", "user_version"):
             dst.execute(f"PRAGMA {pragma} = {int(src.execute(f'PRAGMA {pragma}').fetchone()[0])}")
         dst.execute("BEGIN")
@@ -33,7 +36,7 @@ def salvage(source: str, target: str) -> tuple[int, list[str]]:
                 for row in cur:
                     dst.execute(f'INSERT INTO "{name}" VALUES ({marks})', row)
                     kept += 1
-            except sqlite3.DatabaseError:
+            except (sqlite3.DatabaseError, UnicodeDecodeError):  # a damaged page, or a text cell in one
                 lost.append(name)
         for kind, _name, sql in objects:
             if kind != "table":

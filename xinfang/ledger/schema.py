@@ -7,6 +7,9 @@ sqlite-utils at all (start-up stays light for ``register``).
 
 from __future__ import annotations
 
+from xinfang.model import Clock
+from xinfang.rules.indicators import EXCLUDED_STATUSES
+
 # The append-only tables of 0001, guarded by 0002; a later table gets its guards with its migration.
 INITIAL_APPEND_ONLY = ("events", "deposit_entries", "published_months", "sanction_decisions", "calendar_years")
 APPEND_ONLY = INITIAL_APPEND_ONLY + ("evaluations",)
@@ -273,6 +276,14 @@ def migrations(seal=None):
         for statement in _split(INDICATOR_INDEXES):
             db.execute(statement)
 
+    @m(name="0013_indicator_tally")
+    def indicator_tally(db):
+        # The rates the ranking shows and ``stats`` prints are read from a tally kept by triggers
+        # (``ledger.indicators``), not from every clock of the period.
+        for statement in _split(INDICATOR_TALLY + INDICATOR_TRIGGERS_SQL):
+            db.execute(statement)
+        db.execute(INDICATOR_TALLY_BUILD)
+
     return m
 
 
@@ -376,16 +387,19 @@ TALLY_TRIGGERS = ("cases_tally_insert", "cases_tally_update", "cases_tally_delet
 
 
 def suspend_tally(conn) -> None:
-    """Drop the tally's triggers for a bulk load of cases (inside the caller's transaction): each
-    trigger makes every inserted row pay for a statement journal. ``restore_tally`` must follow in
-    the same transaction; a rollback brings the triggers back by itself."""
-    for name in TALLY_TRIGGERS:
+    """Drop the triggers of both tallies (cases per month; the indicators) for a bulk load of cases
+    (inside the caller's transaction): each trigger makes every inserted row pay for a statement
+    journal. ``restore_tally`` must follow in the same transaction; a rollback brings the triggers
+    back by itself."""
+    for name in TALLY_TRIGGERS + INDICATOR_TRIGGERS:
         conn.execute(f"DROP TRIGGER IF EXISTS {name}")
 
 
 def restore_tally(conn, months=None) -> None:
-    """Recount the tally from the cases — of ``months`` (those a bulk load touched), or of every
-    month when ``None`` — and (re)create its triggers, exactly as the migration made them."""
+    """Recount the case tally from the cases — of ``months`` (those a bulk load touched; the load
+    counted its own cases into the indicator tally, ``count_added_cases``), or of every month and
+    the indicator tally too when ``None`` — then (re)create both tallies' triggers, exactly as the
+    migrations made them."""
     if months is None:
         conn.execute("DELETE FROM case_tally")
         conn.execute(CASE_TALLY_BUILD)
@@ -393,8 +407,12 @@ def restore_tally(conn, months=None) -> None:
         for month in sorted(set(months)):
             conn.execute("DELETE FROM case_tally WHERE month = ?", (month,))
             conn.execute(CASE_TALLY_BUILD.replace(" GROUP BY", " WHERE month = ? GROUP BY"), (month,))
+    rated = conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'indicator_tally'").fetchone() is not None
+    if rated and months is None:
+        conn.execute("DELETE FROM indicator_tally")
+        conn.execute(INDICATOR_TALLY_BUILD)
     suspend_tally(conn)  # whether or not they were suspended: made again from their one definition
-    for statement in _split(CASE_TALLY)[1:]:
+    for statement in _split(CASE_TALLY)[1:] + (_split(INDICATOR_TRIGGERS_SQL) if rated else []):
         conn.execute(statement)
 
 
@@ -418,4 +436,140 @@ def restore_indexes(conn, suspended: list[tuple[str, str]]) -> None:
         conn.execute(sql)
 
 
-MIGRATION_COUNT = 12
+MIGRATION_COUNT = 13
+
+
+# The clocks and statuses the indicators read (``rules.indicators``): the notice clock, the local
+# limits, the cases no rate counts.
+_NOTICE_CLOCK = Clock.notice.value
+_ON_TIME_CLOCKS = (Clock.reply.value, Clock.conclude.value)
+_INDICATOR_EXCLUDED = ", ".join(f"'{s}'" for s in EXCLUDED_STATUSES)
+# The indicator tally (``indicator_tally``): per month, township and measure, what each case
+# contributes to the assessment rates (``rules.indicators``), kept exact by triggers on every write
+# of a case, a clock or an evaluation, so that the rates of a month are read from a few thousand
+# tally rows instead of every clock of the period. Nothing in it depends on the policy or on
+# "today": where they decide, the tally keeps the fact they decide on, and the query applies them.
+#
+# A case's contribution (``CONTRIBUTION``) is one statement over the case, its clocks, its
+# evaluations and its repeats; every trigger takes out the contribution of the cases a write
+# touches before it and puts it back after it, so the tally holds whatever the write was. Measures:
+#   notice, on_time   clocks judged (met 1 or 0), in the month they ended; hit = met
+#   notice_open,      clocks still running, in the month they fall due; lag = the due day of that
+#   on_time_open      month: one missed once that day has passed ("today" decides, at query time)
+#   satisfaction      evaluations, in the month given; hit = 满意 or 基本满意
+#   closed            cases closed, in the closing month; lag = days from the closing to the first
+#                     evaluation of the handling (0 when before it; -1 when none): 参评率 counts the
+#                     lags within the policy's window
+#   first_contact     initial cases closed, in the closing month; hit = no later non-void case repeats it
+# ``{children}`` restricts the repeats looked at (1: all of them; an import, adding a batch of cases,
+# states the contribution its earlier cases had before the batch: ``r.rowid < start``).
+_COUNTED = f"c.status NOT IN ({_INDICATOR_EXCLUDED})"
+_SATISFIED = "('satisfied', 'basic')"
+_RATED = f"('{_NOTICE_CLOCK}', {', '.join(repr(c) for c in _ON_TIME_CLOCKS)})"
+CONTRIBUTION = f"""
+SELECT month, township, measure, lag, SUM(hit) AS hit, COUNT(*) AS n FROM (
+  SELECT substr(CASE WHEN k.met = 1 THEN k.done_on ELSE k.due END, 1, 7) AS month, c.township AS township,
+         CASE WHEN k.clock = '{_NOTICE_CLOCK}' THEN 'notice' ELSE 'on_time' END
+           || CASE WHEN k.met IS NULL THEN '_open' ELSE '' END AS measure,
+         CASE WHEN k.met IS NULL THEN CAST(substr(k.due, 9, 2) AS INTEGER) ELSE 0 END AS lag,
+         k.met IS 1 AS hit
+  FROM cases c JOIN clocks k ON k.case_number = c.number
+  WHERE {{case}} AND {_COUNTED} AND k.clock IN {_RATED}
+    AND (k.met = 0 OR (k.met = 1 AND k.done_on IS NOT NULL) OR (k.met IS NULL AND k.done_on IS NULL))
+  UNION ALL
+  SELECT substr(e.on_date, 1, 7), c.township, 'satisfaction', 0, e.result IN {_SATISFIED}
+  FROM cases c JOIN evaluations e ON e.case_number = c.number
+  WHERE {{case}} AND {_COUNTED}
+  UNION ALL
+  SELECT substr(c.closed_on, 1, 7), c.township, 'closed',
+         coalesce((SELECT max(0, CAST(julianday(min(e.on_date)) - julianday(c.closed_on) AS INTEGER))
+                   FROM evaluations e WHERE e.case_number = c.number AND e.stage = 'handling'), -1), 0
+  FROM cases c WHERE {{case}} AND {_COUNTED} AND c.closed_on IS NOT NULL
+  UNION ALL
+  SELECT substr(c.closed_on, 1, 7), c.township, 'first_contact', 0,
+         NOT EXISTS (SELECT 1 FROM cases r WHERE r.repeat_of = c.number AND r.status != 'voided' AND {{children}})
+  FROM cases c WHERE {{case}} AND {_COUNTED} AND c.closed_on IS NOT NULL AND c.initial = 1
+) GROUP BY month, township, measure, lag
+"""
+INDICATOR_TALLY_KEY = ("month", "township", "measure", "lag")
+INDICATOR_TALLY = """
+CREATE TABLE indicator_tally (
+    month TEXT NOT NULL,
+    township TEXT NOT NULL,
+    measure TEXT NOT NULL,
+    lag INTEGER NOT NULL,
+    hit INTEGER NOT NULL,
+    n INTEGER NOT NULL,
+    PRIMARY KEY (month, township, measure, lag)
+) WITHOUT ROWID;
+"""
+# Every case's contribution, from scratch: what the triggers keep (the audit compares the two).
+INDICATOR_TALLY_BUILD = (f"INSERT INTO indicator_tally ({', '.join(INDICATOR_TALLY_KEY)}, hit, n) "
+                         + CONTRIBUTION.format(case="1", children="1").strip())
+
+
+def _upsert(body: str, sign: str) -> str:
+    """Add (``+``) or subtract (``-``) the contributions a ``CONTRIBUTION`` statement selects.
+    Emptied rows stay at 0 (they count nothing; a rebuild drops them)."""
+    return (f"INSERT INTO indicator_tally ({', '.join(INDICATOR_TALLY_KEY)}, hit, n)"
+            f" SELECT month, township, measure, lag, {sign}hit, {sign}n FROM ({body.strip()}) WHERE true"
+            f" ON CONFLICT ({', '.join(INDICATOR_TALLY_KEY)}) DO UPDATE SET hit = hit + excluded.hit, n = n + excluded.n")
+
+
+def _apply(case: str, sign: str, before: tuple[str, ...] = ()) -> str:
+    """Add or subtract the contribution of the case numbered ``case`` (an SQL expression such as
+    ``NEW.number``); nothing when it is NULL or one of ``before`` (already counted by the same
+    trigger: a case is taken out and put back once)."""
+    other = "".join(f" AND {case} IS NOT {b}" for b in before)
+    return "\n    " + _upsert(CONTRIBUTION.format(case=f"c.number = {case}{other}", children="1"), sign) + ";"
+
+
+def count_added_cases(conn, start: int) -> None:
+    """With the indicator triggers suspended (a bulk load), count into the indicator tally the
+    cases added since rowid ``start`` with their clocks and evaluations, and what they change in
+    the earlier cases they repeat (the first-contact resolution): those earlier cases' contribution
+    before the load (their repeats from before ``start``) out, their contribution now in."""
+    parents = ("c.rowid < :start AND c.number IN"
+               " (SELECT repeat_of FROM cases WHERE rowid >= :start AND repeat_of IS NOT NULL)")
+    for case, children, sign in ((parents, "r.rowid < :start", "-"), (parents, "1", "+"),
+                                 ("c.rowid >= :start", "1", "+")):
+        conn.execute(_upsert(CONTRIBUTION.format(case=case, children=children), sign), {"start": start})
+
+
+def _pair(name: str, event: str, when: str, cases: tuple[str, ...]) -> str:
+    """The two triggers of one kind of write: the contributions of ``cases`` out before it, in after it."""
+    where = f"\nWHEN {when}" if when else ""
+    out = "".join(_apply(c, "-", cases[:i]) for i, c in enumerate(cases))
+    back = "".join(_apply(c, "+", cases[:i]) for i, c in enumerate(cases))
+    return (f"CREATE TRIGGER {name}_before BEFORE {event}{where}\nBEGIN{out}\nEND;\n"
+            f"CREATE TRIGGER {name}_after AFTER {event}{where}\nBEGIN{back}\nEND;\n")
+
+
+_CASE_FACTS = ("township", "status", "closed_on", "initial", "repeat_of")
+_CLOCK_FACTS = ("clock", "due", "done_on", "met", "case_number")
+
+
+def _changed(columns) -> str:
+    return " OR ".join(f"OLD.{c} IS NOT NEW.{c}" for c in columns)
+
+
+# The triggers that keep the tally: a case's own facts and its repeats' (whose status and link decide
+# its first-contact resolution), its judged clocks, its evaluations.
+INDICATOR_TRIGGERS_SQL = "".join((
+    _pair("cases_indicators_insert", "INSERT ON cases", "", ("NEW.number", "NEW.repeat_of")),
+    _pair("cases_indicators_update", f"UPDATE OF {', '.join(_CASE_FACTS)} ON cases", _changed(_CASE_FACTS),
+          ("OLD.number", "OLD.repeat_of", "NEW.repeat_of")),
+    _pair("cases_indicators_delete", "DELETE ON cases", "", ("OLD.number", "OLD.repeat_of")),
+    _pair("clocks_indicators_insert", "INSERT ON clocks", f"NEW.clock IN {_RATED}",
+          ("NEW.case_number",)),
+    _pair("clocks_indicators_update", f"UPDATE OF {', '.join(_CLOCK_FACTS)} ON clocks",
+          f"(OLD.clock IN {_RATED} OR NEW.clock IN {_RATED}) AND ({_changed(_CLOCK_FACTS)})",
+          ("OLD.case_number", "NEW.case_number")),
+    _pair("clocks_indicators_delete", "DELETE ON clocks", f"OLD.clock IN {_RATED}",
+          ("OLD.case_number",)),
+    _pair("evaluations_indicators_insert", "INSERT ON evaluations", "", ("NEW.case_number",)),
+))
+INDICATOR_TRIGGERS = tuple(f"{name}_{side}" for name in (
+    "cases_indicators_insert", "cases_indicators_update", "cases_indicators_delete", "clocks_indicators_insert",
+    "clocks_indicators_update", "clocks_indicators_delete", "evaluations_indicators_insert")
+    for side in ("before", "after"))
