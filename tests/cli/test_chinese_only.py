@@ -227,3 +227,54 @@ def test_a_bad_holiday_year_file_is_told_in_chinese(ledger, tmp_path):
         assert proc.returncode == 1 and proc.stderr.startswith("错误：") and said in proc.stderr, proc.stderr
         assert "请改正该年度文件" in proc.stderr
         chinese(proc)
+
+
+BAD_IMPORT = [["2026-10-01", "来信", "火星镇", "甲", "", "1", "区", "征地补偿", "x"],
+              ["2026-12-01", "来信", "车桥镇", "丙", "", "0", "区", "征地补偿", "x"],
+              ["2026-10-01", "来信", "车桥镇", "乙", "3.20803E+17", "1", "区", "征地补偿", "x"],
+              ["2026-10-01", "来信", "车桥镇", "丁", "320803********0016", "1", "区", "征地补偿", ""]]
+IMPORT_HEADER = ["登记日期", "形式", "属地", "信访人", "身份证号", "人数", "层级", "内容分类", "摘要"]
+
+
+def test_an_import_with_bad_rows_is_told_row_by_row_in_the_users_language(ledger, tmp_path):
+    """Each bad row of a GBK CSV (Excel's plain CSV) or an xlsx workbook: its row number, the column
+    as the file heads it, what is wrong and the fix, in Chinese; in English with --lang en; the
+    stable codes and column keys with --json. Nothing is imported."""
+    from openpyxl import Workbook
+
+    gbk = tmp_path / "坏行.csv"
+    gbk.write_bytes("\n".join(",".join(r) for r in [IMPORT_HEADER, *BAD_IMPORT]).encode("gb18030") + b"\n")
+    xlsx = tmp_path / "坏行.xlsx"
+    wb = Workbook()
+    for row in [IMPORT_HEADER, *BAD_IMPORT]:
+        wb.active.append(row)
+    wb.save(xlsx)
+    for path in (gbk, xlsx):
+        proc = run(ledger, "import", str(path))
+        assert proc.returncode == 1, proc.stderr
+        rows = [line for line in proc.stderr.splitlines() if line.startswith("第")]
+        assert rows[0] == "第 2 行：属地：未知乡镇 '火星镇'；是否要用 马甸镇、顺河镇、钦工镇？"
+        assert rows[1] == ("第 3 行：登记日期：2026-12-01 晚于今天（2026-11-26）；给出实际发生的日期。"
+                           "人数：0 超出范围；给出 1 至 100000 的整数")
+        assert rows[2].startswith("第 4 行：身份证号：3.20803E+17 已被 Excel 转成数字")
+        assert rows[3] == ("第 5 行：摘要：不能为空；给 摘要 一个取值。"
+                           "身份证号：320803********0016 已脱敏，不能导入；请用 --reveal 重新导出该文件")
+        assert proc.stderr.splitlines()[-1].startswith(f"错误：{path.name}：共 4 行，其中 4 行有误，未导入任何案件")
+        chinese(proc)
+    proc = run(ledger, "--lang", "en", "import", str(gbk))
+    assert proc.returncode == 1
+    assert "row 3: 登记日期 (received): 2026-12-01 is after today (2026-11-26); give the date it actually happened" \
+        in proc.stderr
+    assert "身份证号 (ID number): 320803********0016 is masked and cannot be imported" in proc.stderr
+    proc = run(ledger, "import", str(gbk), "--json")
+    assert proc.returncode == 1
+    import json
+
+    doc = json.loads(proc.stdout)
+    assert doc["imported"] == 0 and doc["bad"] == 4
+    assert [(r["row"], [(p["column"], p["code"]) for p in r["problems"]]) for r in doc["rows"]] == [
+        (2, [("township", "parse.unknown.townships")]),
+        (3, [("received", "lifecycle.after_today"), ("people", "parse.count_out_of_range")]),
+        (4, [("id_number", "import.excel_number")]),
+        (5, [("summary", "parse.empty"), ("id_number", "import.masked")])]
+    assert run(ledger, "cases", "--json").stdout.count('"case"') <= 1  # nothing imported

@@ -81,12 +81,11 @@ def import_(
     """Import cases from a CSV or xlsx file: every row is checked as 'register' checks it; either
     all rows are imported in one transaction or none, and every bad row is listed with its row
     number. Imported cases get new case numbers; repeats, clocks and history are recorded."""
-    from xinfang.ledger.importer import MAX_LISTED, ImportRefused, import_cases
+    from xinfang.ledger.importer import ImportRefused, import_cases
     from xinfang.output import emit
 
     ledger = STATE.open()
     today = STATE.today
-    zh = STATE.lang == "zh"
     with _Progress(file) as progress:
         try:
             digest = _file_digest(file) if file.is_file() else None  # a missing file: import_cases says so
@@ -104,11 +103,7 @@ def import_(
                                  f"{file.name}: {result['imported']} cases {result['first']}…{result['last']}")
         except ImportRefused as exc:
             progress.stop()
-            for rowno, reason in exc.rows:
-                sys.stderr.write((f"第 {rowno} 行: " if zh else f"row {rowno}: ") + reason + "\n")
-            if exc.bad > MAX_LISTED:
-                more = exc.bad - MAX_LISTED
-                sys.stderr.write((f"… 另有 {more} 行有误\n" if zh else f"… and {more} more\n"))
+            _bad_rows(exc, STATE.lang, json_)
             raise
     if result.get("provisional_deadlines"):
         warn("warning.import_provisional", n=result["provisional_deadlines"])
@@ -120,6 +115,28 @@ def import_(
         from xinfang.messages import text as words
         msg = words("import.done", STATE.lang, n=result["imported"], span=span)
     emit(result, "json" if json_ else "table", STATE.lang, message=msg)
+
+
+def _bad_rows(exc, lang: str, json_: bool) -> None:
+    """The bad rows of a refused import, one line each on stderr in ``lang`` (the first
+    ``MAX_LISTED``, then how many more); with ``--json`` also a document on stdout keeping each
+    problem's stable code and column key."""
+    from xinfang.ledger.importer import MAX_LISTED
+    from xinfang.messages import text, wording
+
+    separator = "。" if lang == "zh" else ". "
+    for rowno, issues in exc.rows:
+        problems = separator.join(wording(i.message, lang) for i in issues)
+        sys.stderr.write(text("import.row", lang, row=rowno, problems=problems) + "\n")
+    if exc.bad > MAX_LISTED:
+        sys.stderr.write(text("import.row.more", lang, more=exc.bad - MAX_LISTED) + "\n")
+    if json_:
+        from xinfang.output import emit
+
+        emit({"imported": 0, "refused": True, "checked": exc.total, "bad": exc.bad,
+              "rows": [{"row": rowno, "problems": [{"column": i.column, "code": i.code,
+                                                     "message": wording(i.message, lang)} for i in issues]}
+                       for rowno, issues in exc.rows]}, "json", lang)
 
 
 def _file_digest(path: Path) -> str:
