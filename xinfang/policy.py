@@ -56,7 +56,9 @@ def read_roster(path: Path | None = None) -> list[Township]:
     try:
         raw = open(path, "rb").read()
     except OSError as exc:
-        raise Refusal("roster.cannot_read", path=str(path), detail=str(exc.strerror)) from None
+        from xinfang.errors import os_problem
+
+        raise Refusal("roster.cannot_read", path=str(path), detail=os_problem(exc)) from None
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             body = raw.decode(encoding)

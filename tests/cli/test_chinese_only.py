@@ -25,7 +25,7 @@ NAMES = {
     "xinfang", "BOM", "CSV", "csv", "UTF", "JSON", "json", "HTML", "html", "TOML", "xlsx", "docx", "md", "yml",
     "Markdown", "SQLite", "GB", "Excel", "WPS", "Word", "Chrome", "Chromium", "chromium", "Edge", "Datasette",
     "datasette", "chinesecalendar", "LANG", "XINFANG_DB", "XINFANG_LANG", "XINFANG_TODAY", "XINFANG_USER",
-    "XINFANG_DEBUG", "LC_ALL", "SHELL", "YYYY-MM", "zh", "en", "bash", "zsh", "fish",
+    "XINFANG_DEBUG", "XINFANG_BUSY_TIMEOUT", "LC_ALL", "SHELL", "YYYY-MM", "zh", "en", "bash", "zsh", "fish",
 }
 # What the tests below type and expect to see echoed back.
 TYPED = {"rnak", "abc", "fr"}
@@ -72,14 +72,18 @@ def english_words(output: str) -> list[str]:
     return found
 
 
-def run(db: Path, *argv: str) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if k not in ("XINFANG_LANG", "LC_ALL", "LC_MESSAGES")}
+def run(db: Path, *argv: str, env: dict | None = None, **kw) -> subprocess.CompletedProcess:
+    base = {k: v for k, v in os.environ.items() if k not in ("XINFANG_LANG", "LC_ALL", "LC_MESSAGES")}
+    if "stdout" not in kw:
+        kw["capture_output"] = True
+    else:
+        kw["stderr"] = subprocess.PIPE
     return subprocess.run([XINFANG, "--db", str(db), "--today", "2026-11-26", "--user", "科员", *argv],
-                          capture_output=True, text=True, timeout=60, env={**env, "LANG": "C.UTF-8", "COLUMNS": "100"})
+                          text=True, timeout=60, env={**base, "LANG": "C.UTF-8", "COLUMNS": "100", **(env or {})}, **kw)
 
 
 def chinese(proc: subprocess.CompletedProcess) -> None:
-    words = english_words(proc.stdout + proc.stderr)
+    words = english_words((proc.stdout or "") + proc.stderr)
     assert words == [], "\n".join(words)
 
 
@@ -278,3 +282,69 @@ def test_an_import_with_bad_rows_is_told_row_by_row_in_the_users_language(ledger
         (4, [("id_number", "import.excel_number")]),
         (5, [("summary", "parse.empty"), ("id_number", "import.masked")])]
     assert run(ledger, "cases", "--json").stdout.count('"case"') <= 1  # nothing imported
+
+
+def one_error_line(proc: subprocess.CompletedProcess, said: str, prefix: str = "错误：") -> None:
+    assert proc.returncode == 1, proc.stderr
+    assert proc.stderr.startswith(prefix) and proc.stderr.count("\n") == 1 and said in proc.stderr, proc.stderr
+
+
+def test_a_locked_ledger_is_one_line_in_the_users_language(ledger):
+    """Another program holds the write lock past the wait: one line saying so and what to do, no
+    SQLite English, nothing written."""
+    import sqlite3
+
+    holder = sqlite3.connect(ledger, isolation_level=None)
+    try:
+        holder.execute("BEGIN EXCLUSIVE")
+        wait = {"XINFANG_BUSY_TIMEOUT": "0.2"}
+        proc = run(ledger, *REGISTER, "--again", env=wait)
+        one_error_line(proc, "--db: 台账正被另一个命令或程序写入，等待超时，未作任何更改；请稍后重试")
+        chinese(proc)
+        proc = run(ledger, "--lang", "en", *REGISTER, "--again", env=wait)
+        one_error_line(proc, "another command or program is writing the ledger", "Error: ")
+    finally:
+        holder.close()
+    proc = run(ledger, "cases", env={"XINFANG_BUSY_TIMEOUT": "soon"})
+    one_error_line(proc, "XINFANG_BUSY_TIMEOUT：'soon' 不是 0 至 86400 之间的秒数")
+
+
+def test_system_errors_are_one_line_in_the_users_language(ledger, tmp_path):
+    """A file that is no ledger, a missing file, output to a full disk: the catalogue's words."""
+    foreign = tmp_path / "记事.db"
+    foreign.write_text("不是数据库", encoding="utf-8")
+    proc = run(foreign, "cases")
+    one_error_line(proc, "不是可用的台账（不是 SQLite 数据库文件）")
+    chinese(proc)
+    proc = run(ledger, "calendar", "load", str(tmp_path / "没有.toml"))
+    one_error_line(proc, "文件或文件夹不存在")
+    chinese(proc)
+    if Path("/dev/full").exists():
+        with open("/dev/full", "w") as full:
+            proc = run(ledger, "cases", stdout=full)
+        one_error_line(proc, "磁盘已满；请腾出磁盘空间后重试")
+        chinese(proc)
+    if os.geteuid() != 0:  # the superuser may write anywhere
+        locked = tmp_path / "只读"
+        locked.mkdir(mode=0o555)
+        proc = run(ledger, "export", "-o", str(locked / "台账.csv"))
+        one_error_line(proc, "没有权限")
+        chinese(proc)
+
+
+def test_a_full_disk_under_sqlite_is_worded_from_the_catalogue(tmp_path):
+    """SQLite's 'database or disk is full' (a real one: the file at its page limit) reaches the
+    clerk as the catalogue's sentence in either language, with the fix."""
+    import sqlite3
+
+    from xinfang.errors import system_refusal
+
+    conn = sqlite3.connect(tmp_path / "满.db", isolation_level=None)
+    conn.execute("CREATE TABLE t (x)")
+    conn.execute("PRAGMA max_page_count = 3")
+    with pytest.raises(sqlite3.OperationalError) as full:
+        conn.execute("INSERT INTO t VALUES (randomblob(100000))")
+    conn.close()
+    refusal = system_refusal(full.value, "--db")
+    assert refusal.worded("zh") == "--db: 磁盘已满，台账未能写入，未作任何更改；请腾出磁盘空间后重试"
+    assert refusal.worded("en") == "--db: the disk is full: nothing was written to the ledger; free some space and try again"

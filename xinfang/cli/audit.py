@@ -60,7 +60,9 @@ def _open_copy(path: Path, option: str):
         conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
     except sqlite3.DatabaseError as exc:
-        raise Refusal("audit.not_ledger", option, path=str(path), detail=str(exc)) from None
+        from xinfang.errors import sqlite_problem
+
+        raise Refusal("audit.not_ledger", option, path=str(path), detail=sqlite_problem(exc)) from None
     return conn
 
 
@@ -217,7 +219,9 @@ def _writing(partial: Path, target: Path):
     try:
         yield
     except (OSError, sqlite3.Error) as exc:
-        reason = getattr(exc, "strerror", None) or str(exc)
+        from xinfang.errors import os_problem, sqlite_problem
+
+        reason = os_problem(exc) if isinstance(exc, OSError) else sqlite_problem(exc)
         raise Refusal("backup.cannot_write", PATH, target=str(target), reason=reason) from None
     finally:
         _remove(partial)

@@ -245,7 +245,9 @@ def calendar_load(
     try:
         text = file.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        problem = exc.strerror if isinstance(exc, OSError) else "not UTF-8 text"
+        from xinfang.errors import os_problem
+
+        problem = os_problem(exc) if isinstance(exc, OSError) else Message.of("file.not_utf8")
         raise Refusal("calendar.unreadable", FILE, file=str(file), problem=problem) from None
     ledger = STATE.open()
     with ledger.write():

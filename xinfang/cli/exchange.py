@@ -149,7 +149,9 @@ def _file_digest(path: Path) -> str:
             for block in iter(lambda: fh.read(1 << 20), b""):
                 h.update(block)
     except OSError as exc:
-        raise Refusal("import.unreadable", FILE, path=str(path), problem=exc.strerror) from None
+        from xinfang.errors import os_problem
+
+        raise Refusal("import.unreadable", FILE, path=str(path), problem=os_problem(exc)) from None
     return h.hexdigest()
 
 

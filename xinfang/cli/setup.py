@@ -29,7 +29,9 @@ def init(
         try:
             rules_text = rules.read_text(encoding="utf-8")
         except OSError as exc:
-            raise Refusal("init.rules_unreadable", "--rules", rules=str(rules), problem=exc.strerror) from None
+            from xinfang.errors import os_problem
+
+            raise Refusal("init.rules_unreadable", "--rules", rules=str(rules), problem=os_problem(exc)) from None
     else:
         rules_text = default_rules_text()
     load_policy_text(rules_text, source=str(rules or "rules.toml"))
