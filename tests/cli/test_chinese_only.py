@@ -348,3 +348,29 @@ def test_a_full_disk_under_sqlite_is_worded_from_the_catalogue(tmp_path):
     refusal = system_refusal(full.value, "--db")
     assert refusal.worded("zh") == "--db: 磁盘已满，台账未能写入，未作任何更改；请腾出磁盘空间后重试"
     assert refusal.worded("en") == "--db: the disk is full: nothing was written to the ledger; free some space and try again"
+
+
+def test_db_check_and_the_audit_of_a_tampered_ledger_are_chinese(tmp_path):
+    """'db check' says 正常, not ok; a ledger changed behind its back is reported finding by finding
+    in Chinese (the tables, the rows, what is wrong), in English with --lang en."""
+    import sqlite3
+
+    db = tmp_path / "改动.db"
+    assert run(db, "init").returncode == 0
+    assert run(db, *REGISTER, "--again").returncode == 0
+    proc = run(db, "db", "check")
+    assert proc.returncode == 0 and proc.stdout.startswith("SQLite 完整性：正常\n外键：正常\n台账完整"), proc.stdout
+    chinese(proc)
+    conn = sqlite3.connect(db)
+    conn.execute("UPDATE cases SET name = '李四'")
+    conn.execute("DELETE FROM units WHERE rowid = (SELECT min(rowid) FROM units)")
+    conn.commit()
+    conn.close()
+    for argv in (["audit", "verify"], ["db", "check"]):
+        proc = run(db, *argv)
+        assert proc.returncode == 1 and "案件 2026-00001：信访人为 '李四'，但历史记录为 '张三'" in proc.stdout, proc.stdout
+        assert "单位：内容与历史记录中最后一次封存不同" in proc.stdout
+        assert proc.stderr.startswith("错误：台账未通过审计")
+        chinese(proc)
+    proc = run(db, "--lang", "en", "audit", "verify")
+    assert "cases 2026-00001: name is '李四' but its history says '张三'" in proc.stdout

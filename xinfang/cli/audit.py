@@ -46,9 +46,14 @@ def _table(name: str, lang: str) -> str:
 
 
 def _problem(problem, lang: str) -> str:
-    """A finding: the table in the reader's words, the row, and what is wrong (recorded English)."""
-    where = _table(problem.table, lang) + (f" {problem.row}" if problem.row is not None else "")
-    return f"{where}: {problem.problem}"
+    """A finding: the table in the reader's words, the row, and what is wrong."""
+    from xinfang.messages import text, wording
+
+    row = problem.row
+    if row is not None and row.startswith("id ") and row[3:].isdigit():
+        row = text("audit.row_id", lang, id=row[3:])
+    where = _table(problem.table, lang) + (f" {row}" if row is not None else "")
+    return text("problem.at", lang, where=where, problem=wording(problem.said, lang) if problem.said else problem.problem)
 
 
 def _open_copy(path: Path, option: str):
@@ -272,12 +277,15 @@ def check(json_: JsonOpt = False):
     if json_:
         emit(result, "json", STATE.lang)
     else:
-        zh = STATE.lang == "zh"
+        from xinfang.messages import text
+
+        lang = STATE.lang
+        ok_words = text("check.ok", lang)
+        separator = "；" if lang == "zh" else "; "
         lines = [
-            ("SQLite 完整性：" if zh else "SQLite integrity: ") + "; ".join(result["integrity"]),
-            ("外键：" if zh else "Foreign keys: ")
-            + ("; ".join(p.message for p in fk_problems[:5]) if fk_problems else "ok"),
-            *_report_lines(report, STATE.lang),
+            text("check.integrity", lang, result=separator.join(_problem(p, lang) for p in sqlite_problems) or ok_words),
+            text("check.foreign_keys", lang, result=separator.join(_problem(p, lang) for p in fk_problems[:5]) or ok_words),
+            *_report_lines(report, lang),
         ]
         sys.stdout.write("\n".join(lines) + "\n")
     if not ok:

@@ -156,7 +156,7 @@ def issue(code: str, column: Column | None = None, **params) -> RowIssue:
     if f"{code}.fix" in MESSAGES:
         message = Message.of("error.fix", message=message, fix=Message.of(f"{code}.fix", **params))
     if column is not None:
-        message = Message.of("import.column", column=column, problem=message)
+        message = Message.of("problem.at", where=column, problem=message)
     return RowIssue(column.key if column is not None else None, code, message)
 
 
@@ -173,7 +173,7 @@ def refused_issue(exc: XinfangError, column: Column | None = None) -> RowIssue:
         key = field[2:].replace("-", "_")
         column = Column(key) if key in LABELS else None
     if column is None and field is not None:
-        return RowIssue(None, exc.code, Message.of("import.column", column=field,
+        return RowIssue(None, exc.code, Message.of("problem.at", where=field,
                                                    problem=issue(exc.code, **exc.params).message))
     return issue(exc.code, column, **exc.params)
 
