@@ -7,13 +7,12 @@ from typing import Annotated, List, Optional
 import typer
 
 from xinfang.cli import STATE, CsvOpt, JsonOpt, RevealOpt, YesOpt, app, confirm, fmt, revealed, warn
-from xinfang.model import Channel, Kind, Level, Outcome, Satisfaction, Status
+from xinfang.model import Channel, Kind, Level, Message, Outcome, Satisfaction, Status
 
 # The largest --limit: SQLite's LIMIT takes a 64-bit integer.
 LIMIT_MAX = 2**63 - 1
 
-WEEKDAYS = {"mon": ("周一", "Monday"), "tue": ("周二", "Tuesday"), "wed": ("周三", "Wednesday"),
-            "thu": ("周四", "Thursday"), "fri": ("周五", "Friday"), "sat": ("周六", "Saturday"), "sun": ("周日", "Sunday")}
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")  # as the policy names them; worded as weekday.N
 
 LIST_COLUMNS = ["number", "received", "channel", "township", "name", "level", "category", "people", "status",
                 "unit", "leader"]
@@ -85,12 +84,11 @@ def register(
     today = STATE.today
     if fields["point"]:
         staffed = ledger.ref.points[fields["point"]]["weekdays"].split(",")
-        day = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")[fields["received"].weekday()]
+        day = WEEKDAYS[fields["received"].weekday()]
         if day not in staffed:
-            from xinfang.messages import Words
-
             warn("warning.point_day", point=fields["point"], received=fields["received"],
-                 staffed=tuple(Words(*WEEKDAYS[d]) for d in staffed if d in WEEKDAYS), day=Words(*WEEKDAYS[day]))
+                 staffed=tuple(Message.of(f"weekday.{WEEKDAYS.index(d)}") for d in staffed if d in WEEKDAYS),
+                 day=Message.of(f"weekday.{WEEKDAYS.index(day)}"))
     if fields["kind"] == Kind.accusation and not fields["accused"]:
         warn("warning.accusation_unnamed")
     duplicates = probable_duplicates(ledger, fields)

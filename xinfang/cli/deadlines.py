@@ -15,7 +15,6 @@ from xinfang.model import Clock, Message, Tier
 
 FILE = Message.of("metavar.FILE")  # the argument, worded as the help names it
 
-WEEKDAYS_ZH = "一二三四五六日"
 OVERDUE_COLUMNS = ["case", "unit", "leader", "township", "clock", "due", "days_late", "tier", "provisional"]
 PLAIN_ABOVE = 1000  # rows of the supervision list drawn as a Rich table; longer lists print as plain columns
 
@@ -56,7 +55,7 @@ def overdue(
     chromium --headless --no-pdf-header-footer --print-to-pdf=督办单.pdf 督办单.html)."""
     from xinfang import parse
     from xinfang.ledger.clocks import overdue_clocks
-    from xinfang.output import console, display, emit, label, table
+    from xinfang.output import console, emit, table
 
     ledger = STATE.open()
     day = _day(on)
@@ -78,12 +77,13 @@ def overdue(
     if output != "table":
         emit(rows, output, STATE.lang, columns=OVERDUE_COLUMNS)
         return
+    from xinfang.messages import text
+
     lang = STATE.lang
-    zh = lang == "zh"
     con = console()
-    con.print(f"督办单 {day}" if zh else f"Supervision list, {day}")
+    con.print(text("overdue.title", lang, day=day))
     if not rows:
-        con.print("（无即将到期或超期事项）" if zh else "(nothing due soon or overdue)")
+        con.print(text("overdue.none", lang))
         return
     groups: dict[tuple, list[dict]] = {}
     for r in rows:
@@ -94,17 +94,15 @@ def overdue(
         warn("warning.plain_columns", n=len(rows))
         widths = _widths(rows, columns, lang)
     for (unit_name, leader), items in groups.items():
-        head = unit_name or ("未交办" if zh else "not assigned")
-        if leader:
-            head += f"　{label('leader', lang)}：{leader}" if zh else f" — leader {leader}"
-        head += f"（{len(items)} 项）" if zh else f" ({len(items)})"
+        head = text("overdue.group_leader" if leader else "overdue.group", lang,
+                    unit=unit_name or text("overdue.unassigned", lang), leader=leader or "", n=len(items))
         if plain:
             sys.stdout.write(_plain(head, items, columns, widths, lang))
         else:
             con.print(table(items, columns, lang, title=head))
     counts = {t: sum(1 for r in rows if r["tier"] == t.value) for t in Tier}
-    con.print("，".join(f"{display('tier', t.value, lang)} {n}" for t, n in counts.items()) if zh
-              else ", ".join(f"{display('tier', t.value, lang)}: {n}" for t, n in counts.items()))
+    con.print(("，" if lang == "zh" else ", ").join(text("overdue.tier_count", lang, tier=t, n=n)
+                                                   for t, n in counts.items()))
 
 
 def _letters(ledger, rows: list[dict], day, output: Optional[str], force: bool = False) -> None:
@@ -208,18 +206,16 @@ def review(
     ledger = STATE.open()
     today = STATE.today
     day = _day(on)
-    zh = STATE.lang == "zh"
     if answer:
         if reason is not None:
             raise Refusal("review.reason_with_answer", "--reason")
         text = parse.parse_text(summary, "--summary", 4000)
         with ledger.write():
             result = answer_review(ledger, case, day, text, today)
+        from xinfang.messages import text as words
+
         final = result["status"] == "final"
-        if zh:
-            msg = f"{result['case']} 已答复{'复核' if final else '复查'}" + ("，不再受理" if final else "，已办结")
-        else:
-            msg = f"{result['case']} {'re-review' if final else 'review'} answered; " + ("final" if final else "closed")
+        msg = words("review.rereview_answered" if final else "review.answered", STATE.lang, case=result["case"])
     else:
         if summary is not None:
             raise Refusal("review.summary_without_answer", "--summary")
@@ -279,6 +275,8 @@ def calendar_show(
     parse.parse_year(year, "YEAR")
     ledger = STATE.open()
     data = calendar_year(ledger, year)
+    from xinfang.messages import text
+
     lang = STATE.lang
     zh = lang == "zh"
     output = fmt(json_, csv_)
@@ -288,19 +286,15 @@ def calendar_show(
         key=lambda r: r["date"])
     for r in rows:
         weekday = dt.date.fromisoformat(r["date"]).weekday()
-        r["weekday"] = f"星期{WEEKDAYS_ZH[weekday]}" if zh else dt.date.fromisoformat(r["date"]).strftime("%A")
+        r["weekday"] = text(f"weekday.{weekday}", lang)
         if output == "table" or (output == "csv" and zh):
-            r["day_type"] = ("放假" if r["day_type"] == "holiday" else "调休上班") if zh else (
-                "day off" if r["day_type"] == "holiday" else "make-up workday")
+            r["day_type"] = text(f"calendar.day_type.{r['day_type']}", lang)
     if output == "json":
         emit(data, "json", lang)
         return
-    source = {"official": ("官方（chinesecalendar）", "official (chinesecalendar)"),
-              "ledger": ("本台账载入的年度文件", "year file loaded into this ledger"),
-              "none": ("无：仅按周末计算，期限为暂定", "none: weekends only, deadlines are provisional")}[data["source"]]
-    caption = f"来源：{source[0]}" if zh else f"source: {source[1]}"
+    caption = text("calendar.source", lang, source=Message.of(f"calendar.source.{data['source']}"))
     if data["source"] != "none":
         caption += f" — {data['detail']}"
     emit(rows, output, lang, columns=["date", "weekday", "day_type", "holiday"],
-         title=f"{year} 年节假日安排" if zh else f"{year} holiday schedule", caption=caption,
+         title=text("calendar.title", lang, year=year), caption=caption,
          message=None if rows else caption)

@@ -45,12 +45,14 @@ def demo(
     rng = random.Random(seed)
     from rich.progress import Progress
 
+    from xinfang.messages import text
+
     with Progress(transient=True, disable=not _tty()) as progress:
-        task = progress.add_task("官员与保证金 officials and deposits", total=None)
+        task = progress.add_task(text("demo.step.officials", STATE.lang), total=None)
         _officials(_builder(path, DEMO_USER), rng)
-        task = progress.add_task("信访事项 cases", total=None)
+        task = progress.add_task(text("demo.step.cases", STATE.lang), total=None)
         plan.build_cases(_builder(path, DEMO_USER), rng, today, lambda n: progress.advance(task, n))
-        task = progress.add_task("排名公布 publishing rankings", total=None)
+        task = progress.add_task(text("demo.step.publish", STATE.lang), total=None)
         _publish(_builder(path, DEMO_USER))
     STATE.db, STATE.today_text = str(path), today.isoformat()
     _summary(path, month)

@@ -8,6 +8,7 @@ from typing import Annotated, Optional
 import typer
 
 from xinfang.cli import STATE, CsvOpt, JsonOpt, YesOpt, app, confirm, fmt
+from xinfang.messages import text
 
 officials_app = typer.Typer(
     help="Township party secretaries (党委书记) and heads (乡镇长): who held which post, from when to when.",
@@ -79,14 +80,12 @@ def officials_add(
         result = add_official(ledger, town, post, who, first, last, today, load_settled_years(ledger))
         result["posted"] = reconcile_deposits(ledger, today, town)
     o = result["official"]
-    if _zh():
-        msg = f"已登记 {o['township']}{post.zh} {o['name']}，{o['from']} 起" + (f"至 {o['to']}" if o["to"] else "")
-        msg += "".join(f"；{c['name']} 任期止于 {c['to']}" for c in result["closed"])
-    else:
-        msg = f"Recorded {o['name']}, {post.en} of {o['township']} from {o['from']}" + (f" to {o['to']}" if o["to"] else "")
-        msg += "".join(f"; {c['name']}'s term ends {c['to']}" for c in result["closed"])
+    lang = STATE.lang
+    msg = text("officials.added_until" if o["to"] else "officials.added", lang, township=o["township"], role=post,
+               name=o["name"], start=o["from"], end=o["to"] or "")
+    msg += "".join(text("officials.term_ends_also", lang, name=c["name"], end=c["to"]) for c in result["closed"])
     if result["posted"]:
-        msg += (f"；过账 {len(result['posted'])} 笔" if _zh() else f"; {len(result['posted'])} deposit entries posted")
+        msg += text("officials.posted", lang, n=len(result["posted"]))
     emit(result, fmt(json_), STATE.lang, message=msg)
 
 
@@ -130,8 +129,7 @@ def officials_end(
         result = end_official(ledger, name, day, today, load_settled_years(ledger), why)
         result["posted"] = reconcile_deposits(ledger, today, result["official"]["township"])
     o = result["official"]
-    emit(result, fmt(json_), STATE.lang,
-         message=(f"{o['name']} 任期止于 {o['to']}" if _zh() else f"{o['name']}'s term ends {o['to']}"))
+    emit(result, fmt(json_), STATE.lang, message=text("officials.term_ends", STATE.lang, name=o["name"], end=o["to"]))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -159,12 +157,10 @@ def deposits_pay(
     with ledger.write():
         result = pay_deposit(ledger, official, fen, day, _year(year), today)
     e = result["entry"]
-    if _zh():
-        msg = f"{e['official']} 缴纳 {result['year']} 年保证金 {e['amount']:,.2f} 元，余额 {result['balance']:,.2f} 元"
-    else:
-        msg = f"{e['official']} paid {e['amount']:,.2f} yuan for {result['year']}; balance {result['balance']:,.2f}"
+    msg = text("deposits.paid", STATE.lang, official=e["official"], year=result["year"], amount=e["amount"],
+               balance=result["balance"])
     if result["posted"]:
-        msg += (f"；补扣 {len(result['posted'])} 笔" if _zh() else f"; {len(result['posted'])} deductions taken")
+        msg += text("deposits.deductions_taken", STATE.lang, n=len(result["posted"]))
     emit(result, fmt(json_), STATE.lang, message=msg)
 
 
@@ -184,8 +180,6 @@ def deposits_statement(
     rows = statement_rows(ledger, official, _year(year))
     columns = ["official", "township", "role", "paid", "deducted", "refunded", "rewarded", "balance", "shortfall",
                "exhausted", "charged"]
-    from xinfang.messages import text
-
     table = [{**r, "charged": r["cases"] + ([text("protection.withheld", STATE.lang, n=r["withheld"])]
                                             if r["withheld"] else [])} for r in rows]
     if any(r["adjustments"] for r in rows):  # charges recorded after their year was settled
@@ -193,7 +187,7 @@ def deposits_statement(
         table = [{**r, "adjustments": [f"{a['case']} {a['amount']:.2f}" for a in r["adjustments"]]} for r in table]
     if not csv_:
         table = [_money_cells(r) for r in table]
-    title = (f"{year} 年度" if _zh() else f"year {year}") if year else None
+    title = text("deposits.year_title", STATE.lang, year=year) if year else None
     emit(rows, fmt(json_, csv_), STATE.lang, rows=table, columns=columns, title=title)
 
 
@@ -217,13 +211,12 @@ def deposits_settle(
     with ledger.write():
         result = settle_deposits(ledger, y, today)
     t = result["totals"]
-    msg = (f"{y} 年度已结算：{len(result['rows'])} 人，退还 {t['refund']:,.2f} 元，奖励 {t['reward']:,.2f} 元" if _zh()
-           else f"Settled {y}: {len(result['rows'])} officials, refunds {t['refund']:,.2f}, rewards {t['reward']:,.2f}")
+    msg = text("deposits.settled", STATE.lang, year=y, n=len(result["rows"]), refund=t["refund"], reward=t["reward"])
     missing = result["townships_without_officials"]
     if missing and not json_:
-        shown = "、".join(missing[:10]) + ("…" if len(missing) > 10 else "")
-        sys.stderr.write((f"提示：{len(missing)} 个乡镇无在任官员记录：{shown}\n" if _zh()
-                          else f"Note: {len(missing)} townships have no official recorded: {shown}\n"))
+        shown = tuple(missing[:10])
+        sys.stderr.write(text("deposits.no_officials", STATE.lang, n=len(missing), townships=shown,
+                              more="…" if len(missing) > 10 else "") + "\n")
     emit(result, fmt(json_), STATE.lang, rows=[_money_cells(r) for r in result["rows"]],
          columns=["official", "township", "role", "paid", "deducted", "refund", "reward", "exhausted"], message=msg)
 
@@ -243,15 +236,13 @@ def deposits_check(json_: JsonOpt = False):
     if json_:
         emit(result, "json", STATE.lang)
     elif result["ok"]:
-        print(f"保证金台账平衡：{result['entries']} 笔，{result['officials']} 人" if _zh()
-              else f"Deposit ledger balances: {result['entries']} entries, {result['officials']} officials")
+        print(text("deposits.balanced", STATE.lang, entries=result["entries"], officials=result["officials"]))
     else:
         problems = result["problems"]
-        lines = [f"发现 {len(problems)} 处问题：" if _zh() else f"{len(problems)} problem(s):"]
+        lines = [text("audit.problems", STATE.lang, n=len(problems))]
         lines += [f"  {p}" for p in problems[:SHOWN_PROBLEMS]]
         if len(problems) > SHOWN_PROBLEMS:
-            more = len(problems) - SHOWN_PROBLEMS
-            lines.append(f"  …另有 {more} 处（--json 列出全部）" if _zh() else f"  … and {more} more (--json lists all)")
+            lines.append("  " + text("deposits.more_problems", STATE.lang, n=len(problems) - SHOWN_PROBLEMS))
         sys.stderr.write("\n".join(lines) + "\n")
     if not result["ok"]:
         raise typer.Exit(1)
@@ -288,16 +279,10 @@ def _rewards(year: int, json_: bool, csv_: bool = False) -> None:
     ledger = STATE.open()
     result = no_petition_rewards(ledger, _year(year), STATE.today)
     n = len(result["townships"])
-    if _zh():
-        msg = (f"{year} 年无信访乡镇 {n} 个，共享奖励 {result['pool']:,.2f} 元，每镇 {result['share']:,.2f} 元，"
-               f"余 {result['remainder']:,.2f} 元；列入优先供地")
-        if result["provisional"]:
-            msg += "（年度未结束，暂定）"
-    else:
-        msg = (f"{year}: {n} townships without a land petition share {result['pool']:,.2f} yuan, "
-               f"{result['share']:,.2f} each, remainder {result['remainder']:,.2f}; listed for priority land supply")
-        if result["provisional"]:
-            msg += " (year not over: provisional)"
+    msg = text("rewards.shared", STATE.lang, year=year, n=n, pool=result["pool"], share=result["share"],
+               remainder=result["remainder"])
+    if result["provisional"]:
+        msg += text("rewards.provisional", STATE.lang)
     if csv_:
         emit(result, "csv", STATE.lang, rows=result["townships"], columns=["township", "share"])
         return

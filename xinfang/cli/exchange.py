@@ -66,9 +66,9 @@ def export(
                      else export.write_json(ledger, fh, reveal, town, month_))
         # Recorded before the file is moved into place: a reveal is never missing from the history.
         revealed(ledger, "export", shown)
-    note = "" if reveal else ("（身份证号、电话已脱敏，不能再导入）" if lang == "zh" else
-                              " (ID and phone numbers masked: this file cannot be imported again)")
-    sys.stderr.write((f"已导出 {n} 件 → {output}" if lang == "zh" else f"Exported {n} cases to {output}") + note + "\n")
+    from xinfang.messages import text
+
+    sys.stderr.write(text("export.done" if reveal else "export.done_masked", lang, n=n, output=output) + "\n")
 
 
 @app.command("import")

@@ -65,7 +65,7 @@ def rank(
     if out == "csv":
         status = "published" if doc["published"] else "provisional"
         if STATE.lang == "zh":  # worded as on screen; the counts under their own keys (skip_level is a flag)
-            status = "已公布" if doc["published"] else "暂定"
+            status = words(f"rank.status.{status}", STATE.lang)
             rows = [{**r, "skip_level_cases": r["skip_level"], "collective_cases": r["collective"]} for r in doc["rows"]]
             columns = TABLE_COLUMNS
         else:
@@ -78,10 +78,9 @@ def rank(
     title = words("rank.title", STATE.lang, month=doc["month"], state=state)
     message = None
     if publish:
-        bottom = [r["township"] for r in doc["rows"] if r["bottom"]]
-        zh = STATE.lang == "zh"
-        message = (f"已公布 {doc['month']} 排名；后{doc['method']['bottom_size']}位：{'、'.join(bottom) or '无'}" if zh
-                   else f"Published the {doc['month']} ranking; bottom group: {', '.join(bottom) or 'none'}")
+        bottom = tuple(r["township"] for r in doc["rows"] if r["bottom"])
+        message = words("rank.published", STATE.lang, month=doc["month"], size=doc["method"]["bottom_size"],
+                        bottom=bottom or Message.of("rank.bottom_none"))
     rows = [{**r, "skip_level_cases": r["skip_level"], "collective_cases": r["collective"],
              **{k: "—" if r.get(k) is None else f"{r[k]:.0%}" for k in RATE_COLUMNS}} for r in doc["rows"]]
     emit(doc, out, STATE.lang, rows=rows, columns=TABLE_COLUMNS, title=title, caption=formula, message=message)
@@ -222,8 +221,9 @@ def _decide(key: str, status: str, reason: str | None, json_: bool, yes: bool = 
     with ledger.write():
         result = decide(ledger, key, SanctionStatus(status), why, today)
     label = SanctionStatus(status).label(STATE.lang)
-    emit(result, fmt(json_), STATE.lang,
-         message=(f"{result['id']}：{label}" if STATE.lang == "zh" else f"{result['id']}: {label}"))
+    from xinfang.messages import text
+
+    emit(result, fmt(json_), STATE.lang, message=text("problem.at", STATE.lang, where=result["id"], problem=label))
 
 
 @sanctions_app.command()

@@ -117,8 +117,9 @@ def report(
 
         _write(target, to_xlsx(bulletin, lang, top, issuer), force, ledger)
     if not bulletin.method["published"] and bulletin.ranking is not None:
-        sys.stderr.write(("提示：该月排名尚未公布，通报中的排名为暂定。\n" if lang == "zh" else
-                          "Note: the month's ranking is not published; the bulletin shows it as provisional.\n"))
+        from xinfang.messages import text
+
+        sys.stderr.write(text("report.provisional_ranking", lang) + "\n")
 
 
 @app.command()
