@@ -15,9 +15,8 @@ from xinfang.model import Message
 
 PATH = Message.of("metavar.PATH")  # the argument, worded as the help names it
 
-audit_app = typer.Typer(help="Check the ledger's hash chains, guards and case histories (审计).",
-                        no_args_is_help=True, rich_markup_mode=None)
-db_app = typer.Typer(help="The ledger file itself: online backup and health check.", no_args_is_help=True,
+audit_app = typer.Typer(no_args_is_help=True, rich_markup_mode=None)
+db_app = typer.Typer(no_args_is_help=True,
                      rich_markup_mode=None)
 app.add_typer(audit_app, name="audit")
 app.add_typer(db_app, name="db")
@@ -73,10 +72,8 @@ def _open_copy(path: Path, option: str):
 
 @audit_app.command("verify")
 def verify(
-    against: Annotated[Optional[Path], typer.Option("--against", help="An older copy (a backup) whose history must still be "
-                                                    "here unchanged: catches rows cut off the end of a chain.")] = None,
-    head: Annotated[Optional[str], typer.Option("--head", help="A chain head printed earlier (on a bulletin): the history "
-                                                "must have passed through it; catches a rewrite of the whole chain.")] = None,
+    against: Annotated[Optional[Path], typer.Option("--against")] = None,
+    head: Annotated[Optional[str], typer.Option("--head")] = None,
     json_: JsonOpt = False,
 ):
     """Show whether the ledger was changed behind its back; exit 1 naming each broken row.
@@ -140,7 +137,7 @@ def _failed(problems: int, report=None) -> None:
 
 @db_app.command("backup")
 def backup(
-    path: Annotated[Path, typer.Argument(help="Where to write the copy; must not exist yet.")],
+    path: Annotated[Path, typer.Argument()],
     json_: JsonOpt = False,
 ):
     """Copy the ledger while others go on writing; never overwrites a file.
@@ -300,9 +297,9 @@ def check(json_: JsonOpt = False):
 
 @audit_app.command("reveals")
 def reveals(
-    case: Annotated[Optional[str], typer.Option("--case", help="Only the reveals that showed this case.")] = None,
+    case: Annotated[Optional[str], typer.Option("--case")] = None,
     json_: JsonOpt = False,
-    csv_: Annotated[bool, typer.Option("--csv", help="Print CSV.")] = False,
+    csv_: Annotated[bool, typer.Option("--csv")] = False,
 ):
     """List every --reveal of personal data (ID and phone numbers) the history records: who, when,
     with which command and whose cases."""
@@ -326,7 +323,7 @@ def reveals(
 
 @db_app.command("metadata")
 def metadata(
-    output: Annotated[Optional[str], typer.Option("-o", "--output", help="Write the metadata to this file, e.g. metadata.yml (default: stdout).")] = None,
+    output: Annotated[Optional[str], typer.Option("-o", "--output")] = None,
     force: ForceOpt = False,
 ):
     """A Datasette metadata file for the ledger's read-only Chinese views (案件, 时限, 排名, 保证金,

@@ -20,7 +20,6 @@ PLAIN_ABOVE = 1000  # rows of the supervision list drawn as a Rich table; longer
 
 calendar_app = typer.Typer(
     name="calendar",
-    help="The working calendar (节假日安排) deadlines are counted on: load a year file, show a year.",
     no_args_is_help=True,
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -37,14 +36,14 @@ def _day(text: Optional[str], option: str = "--on"):
 
 @app.command()
 def overdue(
-    on: Annotated[Optional[str], typer.Option("--on", help="Judge the deadlines as of this date (default: today).")] = None,
-    unit: Annotated[Optional[str], typer.Option("--unit", help="Only this responsible unit's list (never shows accusations against it).")] = None,
-    township: Annotated[Optional[str], typer.Option("--township", help="Only cases of this township (never shows accusations against it).")] = None,
-    tier: Annotated[Optional[str], typer.Option("--tier", help="Only this tier: due_soon 即将到期 | overdue 已超期 | seriously_overdue 严重超期.")] = None,
+    on: Annotated[Optional[str], typer.Option("--on")] = None,
+    unit: Annotated[Optional[str], typer.Option("--unit")] = None,
+    township: Annotated[Optional[str], typer.Option("--township")] = None,
+    tier: Annotated[Optional[str], typer.Option("--tier")] = None,
     json_: JsonOpt = False,
     csv_: CsvOpt = False,
-    letter: Annotated[bool, typer.Option("--letter", help="Write the supervision letters (督办单) to -o FILE: one A4 page per responsible unit with its cases, the time limits and a reply slip.")] = False,
-    out_file: Annotated[Optional[str], typer.Option("-o", "--output", help="With --letter: the file, .html (to print) or .docx (to edit in Word/WPS).")] = None,
+    letter: Annotated[bool, typer.Option("--letter")] = False,
+    out_file: Annotated[Optional[str], typer.Option("-o", "--output")] = None,
     force: ForceOpt = False,
 ):
     """The supervision list (督办单): open deadlines due soon, overdue or seriously overdue,
@@ -155,13 +154,13 @@ def _plain(head: str, items: list[dict], columns: list[str], widths: list[int], 
 
 @app.command()
 def extend(
-    case: Annotated[str, typer.Argument(help="Case number, e.g. 2026-00042 (or 2026-42).")],
-    days: Annotated[int, typer.Option("--days", help="Days added to the deadline (at most the policy's limit, 30 by default).")],
-    reason: Annotated[str, typer.Option("--reason", help="Why the matter needs more time (kept in the history; tell the petitioner).")],
-    clock: Annotated[str, typer.Option("--clock", help="The deadline to extend; only handling 办理期限 allows it by default.")] = "handling",
-    on: Annotated[Optional[str], typer.Option("--on", help="Date the extension was approved (default: today).")] = None,
-    approved_by: Annotated[Optional[str], typer.Option("--approved-by", help="Who approved the extension (条例 art. 34).")] = None,
-    told_on: Annotated[Optional[str], typer.Option("--told-on", help="Day the petitioner was told of it (default: the approval date).")] = None,
+    case: Annotated[str, typer.Argument()],
+    days: Annotated[int, typer.Option("--days")],
+    reason: Annotated[str, typer.Option("--reason")],
+    clock: Annotated[str, typer.Option("--clock")] = "handling",
+    on: Annotated[Optional[str], typer.Option("--on")] = None,
+    approved_by: Annotated[Optional[str], typer.Option("--approved-by")] = None,
+    told_on: Annotated[Optional[str], typer.Option("--told-on")] = None,
     json_: JsonOpt = False,
 ):
     """Extend the handling deadline (延期) once, with a reason, who approved it and when the
@@ -186,12 +185,12 @@ def extend(
 
 @app.command()
 def review(
-    case: Annotated[str, typer.Argument(help="Case number.")],
-    on: Annotated[Optional[str], typer.Option("--on", help="Date of the request, or of the answer with --answer (default: today).")] = None,
-    reason: Annotated[Optional[str], typer.Option("--reason", help="Why the petitioner is dissatisfied (with a request).")] = None,
-    answer: Annotated[bool, typer.Option("--answer", help="Record the answer to the review or re-review instead of a request.")] = False,
-    summary: Annotated[Optional[str], typer.Option("--summary", help="The answer given (required with --answer).")] = None,
-    body: Annotated[Optional[str], typer.Option("--body", help="The body that reviews (一级上): default from the rules (review_body / rereview_body).")] = None,
+    case: Annotated[str, typer.Argument()],
+    on: Annotated[Optional[str], typer.Option("--on")] = None,
+    reason: Annotated[Optional[str], typer.Option("--reason")] = None,
+    answer: Annotated[bool, typer.Option("--answer")] = False,
+    summary: Annotated[Optional[str], typer.Option("--summary")] = None,
+    body: Annotated[Optional[str], typer.Option("--body")] = None,
     json_: JsonOpt = False,
 ):
     """Review (复查) and re-review (复核). Without --answer: the petitioner asks, within the request
@@ -231,7 +230,7 @@ def review(
 
 @calendar_app.command("load")
 def calendar_load(
-    file: Annotated[Path, typer.Argument(help="A year file (TOML, format in data/holidays/README.md), e.g. 2027.toml.")],
+    file: Annotated[Path, typer.Argument()],
     json_: JsonOpt = False,
 ):
     """Load a year's announced holiday schedule; recomputes every open provisional deadline."""
@@ -260,7 +259,7 @@ def calendar_load(
 
 @calendar_app.command("show")
 def calendar_show(
-    year: Annotated[int, typer.Argument(help="The year, e.g. 2027.")],
+    year: Annotated[int, typer.Argument()],
     json_: JsonOpt = False,
     csv_: CsvOpt = False,
 ):

@@ -15,9 +15,9 @@ DEFAULT_DEMO_DB = "xinfang-demo.db"
 
 @app.command()
 def demo(
-    db: Annotated[Optional[str], typer.Option("--db", help=f"Where to build the sample ledger (default: {DEFAULT_DEMO_DB}).")] = None,
-    seed: Annotated[int, typer.Option("--seed", help="Random seed of the sample data.")] = 2026,
-    month: Annotated[str, typer.Option("--month", help="Month the summary reports on (its bottom group and sanctions).")] = "2026-10",
+    db: Annotated[Optional[str], typer.Option("--db")] = None,
+    seed: Annotated[int, typer.Option("--seed")] = 2026,
+    month: Annotated[str, typer.Option("--month")] = "2026-10",
 ):
     """Build a sample ledger from data/ (two years of cases, officials, deposits, published months, a
     settled year) and summarise it: cases, the month's bottom group, sanctions, and the commands to

@@ -11,16 +11,14 @@ from xinfang.cli import STATE, CsvOpt, JsonOpt, YesOpt, app, confirm, fmt
 from xinfang.messages import text
 
 officials_app = typer.Typer(
-    help="Township party secretaries (党委书记) and heads (乡镇长): who held which post, from when to when.",
     no_args_is_help=True, rich_markup_mode=None)
 deposits_app = typer.Typer(
-    help="Deposit ledger (信访保证金): payments, deductions for skip-level cases, statements, year-end settlement.",
     no_args_is_help=True, rich_markup_mode=None)
 app.add_typer(officials_app, name="officials")
 app.add_typer(deposits_app, name="deposits")
 
-YearOpt = Annotated[Optional[int], typer.Option("--year", help="Deposit year (default: all years).")]
-OfficialOpt = Annotated[Optional[str], typer.Option("--official", help="Only this official (exact name).")]
+YearOpt = Annotated[Optional[int], typer.Option("--year")]
+OfficialOpt = Annotated[Optional[str], typer.Option("--official")]
 SHOWN_PROBLEMS = 20
 MONEY = ("paid", "deducted", "balance", "refunded", "rewarded", "shortfall", "refund", "reward", "amount", "share")
 
@@ -53,11 +51,11 @@ def _zh() -> bool:
 
 @officials_app.command("add")
 def officials_add(
-    township: Annotated[str, typer.Option("--township", help="Township or street of the post.")],
-    role: Annotated[str, typer.Option("--role", help="secretary 党委书记 | head 乡镇长.")],
-    name: Annotated[str, typer.Option("--name", help="The official's name (unique in the ledger).")],
-    start: Annotated[str, typer.Option("--from", help="First day in post.")],
-    end: Annotated[Optional[str], typer.Option("--to", help="Last day in post (default: still in post).")] = None,
+    township: Annotated[str, typer.Option("--township")],
+    role: Annotated[str, typer.Option("--role")],
+    name: Annotated[str, typer.Option("--name")],
+    start: Annotated[str, typer.Option("--from")],
+    end: Annotated[Optional[str], typer.Option("--to")] = None,
     json_: JsonOpt = False,
 ):
     """Record who holds a post from when. A holder of the same post whose open term began earlier
@@ -91,7 +89,7 @@ def officials_add(
 
 @officials_app.command("list")
 def officials_list(
-    township: Annotated[Optional[str], typer.Option("--township", help="Only this township.")] = None,
+    township: Annotated[Optional[str], typer.Option("--township")] = None,
     json_: JsonOpt = False,
     csv_: CsvOpt = False,
 ):
@@ -109,9 +107,9 @@ def officials_list(
 
 @officials_app.command("end")
 def officials_end(
-    name: Annotated[str, typer.Argument(help="The official's name.")],
-    on: Annotated[str, typer.Option("--on", help="Last day in post.")],
-    reason: Annotated[Optional[str], typer.Option("--reason", help="Why the term ends (kept in the history).")] = None,
+    name: Annotated[str, typer.Argument()],
+    on: Annotated[str, typer.Option("--on")],
+    reason: Annotated[Optional[str], typer.Option("--reason")] = None,
     json_: JsonOpt = False,
 ):
     """End an official's term: --on is the last day in post. Deductions follow (cases received
@@ -138,10 +136,10 @@ def officials_end(
 
 @deposits_app.command("pay")
 def deposits_pay(
-    official: Annotated[str, typer.Option("--official", help="Who paid (the official's exact name).")],
-    amount: Annotated[str, typer.Option("--amount", help="Amount in yuan, at most two decimals, e.g. 10000.")],
-    on: Annotated[Optional[str], typer.Option("--on", help="Date paid (default: today).")] = None,
-    year: Annotated[Optional[int], typer.Option("--year", help="Deposit year it covers (default: the year of --on).")] = None,
+    official: Annotated[str, typer.Option("--official")],
+    amount: Annotated[str, typer.Option("--amount")],
+    on: Annotated[Optional[str], typer.Option("--on")] = None,
+    year: Annotated[Optional[int], typer.Option("--year")] = None,
     json_: JsonOpt = False,
 ):
     """Record a personal deposit payment (never from unit funds). Deductions the balance could not
@@ -193,7 +191,7 @@ def deposits_statement(
 
 @deposits_app.command("settle")
 def deposits_settle(
-    year: Annotated[int, typer.Option("--year", help="The year to settle (年底结算).")],
+    year: Annotated[int, typer.Option("--year")],
     yes: YesOpt = False,
     json_: JsonOpt = False,
 ):
@@ -252,7 +250,7 @@ def deposits_check(json_: JsonOpt = False):
 def deposits_entries(
     official: OfficialOpt = None,
     year: YearOpt = None,
-    case: Annotated[Optional[str], typer.Option("--case", help="Only the entries of this case.")] = None,
+    case: Annotated[Optional[str], typer.Option("--case")] = None,
     json_: JsonOpt = False,
     csv_: CsvOpt = False,
 ):
@@ -292,7 +290,7 @@ def _rewards(year: int, json_: bool, csv_: bool = False) -> None:
 
 @deposits_app.command("rewards")
 def deposits_rewards(
-    year: Annotated[int, typer.Option("--year", help="The year whose petitions are counted.")],
+    year: Annotated[int, typer.Option("--year")],
     json_: JsonOpt = False,
     csv_: CsvOpt = False,
 ):
@@ -303,7 +301,7 @@ def deposits_rewards(
 
 @app.command("rewards")
 def rewards(
-    year: Annotated[int, typer.Option("--year", help="The year whose petitions are counted.")],
+    year: Annotated[int, typer.Option("--year")],
     json_: JsonOpt = False,
     csv_: CsvOpt = False,
 ):

@@ -19,11 +19,11 @@ FORMATS = ("csv", "xlsx", "json")
 
 @app.command("export")
 def export(
-    format_: Annotated[Optional[str], typer.Option("--format", help="csv (UTF-8 with BOM, for Excel/WPS) | xlsx | json. Default: from the -o file's extension, else csv. To edit in Excel use xlsx: Excel turns the 18-digit ID numbers of a CSV into numbers and loses digits.")] = None,
-    output: Annotated[Optional[Path], typer.Option("-o", "--output", help="Write to this file (needed for xlsx); csv and json go to stdout without it.")] = None,
+    format_: Annotated[Optional[str], typer.Option("--format")] = None,
+    output: Annotated[Optional[Path], typer.Option("-o", "--output")] = None,
     reveal: RevealOpt = False,
-    month: Annotated[Optional[str], typer.Option("--month", help="Only cases received in this month, YYYY-MM.")] = None,
-    township: Annotated[Optional[str], typer.Option("--township", help="Only this township's cases (never the accusations against it).")] = None,
+    month: Annotated[Optional[str], typer.Option("--month")] = None,
+    township: Annotated[Optional[str], typer.Option("--township")] = None,
     force: ForceOpt = False,
 ):
     """Export every case with all its fields (登记, 交办, 答复, 办结). Headings and values in Chinese;
@@ -73,9 +73,9 @@ def export(
 
 @app.command("import")
 def import_(
-    file: Annotated[Path, typer.Argument(help="A .csv or .xlsx file as 'xinfang export --reveal' writes it (Chinese or English headings).")],
-    check: Annotated[bool, typer.Option("--check", help="Check every row and report, but import nothing.")] = False,
-    again: Annotated[bool, typer.Option("--again", help="Import a file that was imported before (its cases are added a second time).")] = False,
+    file: Annotated[Path, typer.Argument()],
+    check: Annotated[bool, typer.Option("--check")] = False,
+    again: Annotated[bool, typer.Option("--again")] = False,
     json_: JsonOpt = False,
 ):
     """Import cases from a CSV or xlsx file: every row is checked as 'register' checks it; either

@@ -24,8 +24,8 @@ SANCTION_TABLE_COLUMNS = ["township", "sanction", "status", "start", "end", "eff
 
 @app.command()
 def rank(
-    month: Annotated[str, typer.Option("--month", help="The month to rank, e.g. 2026-08 (also 2026/08, 202608, 2026年8月).")],
-    publish: Annotated[bool, typer.Option("--publish", help="Publish (公布) the month: freeze its ranking for good; sanctions read published months only. Only after the month has ended, and only once.")] = False,
+    month: Annotated[str, typer.Option("--month")],
+    publish: Annotated[bool, typer.Option("--publish")] = False,
     yes: YesOpt = False,
     json_: JsonOpt = False,
     csv_: CsvOpt = False,
@@ -89,11 +89,6 @@ def rank(
 # --- sanctions ----------------------------------------------------------------------------------
 
 sanctions_app = typer.Typer(
-    help="Sanctions (制裁与责任追究). Without a subcommand: list them — one-vote veto (一票否决) and key "
-    "management (重点管理乡镇) in force from published rankings; key management for a serious incident, chronic "
-    "township (信访老大难), summons (召见谈话) and admonishment (诫勉谈话) proposed from the cases, with the decision "
-    "recorded on each; one row per township and measure. confirm/dismiss decide a proposed one; lift ends one "
-    "that binds; check answers the land desk.",
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
@@ -131,7 +126,7 @@ def _worded_measure(row: dict, lang: str) -> dict:
 @sanctions_app.callback(invoke_without_command=True)
 def sanctions(
     ctx: typer.Context,
-    month: Annotated[Optional[str], typer.Option("--month", help="Only sanctions triggered by this month or in force during it.")] = None,
+    month: Annotated[Optional[str], typer.Option("--month")] = None,
     json_: JsonOpt = False,
     csv_: CsvOpt = False,
 ):
@@ -159,13 +154,13 @@ def sanctions(
         emit(items, out, STATE.lang, columns=columns)
 
 
-IdArg = Annotated[str, typer.Argument(help="The sanction's id as listed by 'xinfang sanctions', e.g. chronic:车桥镇:2026-09-30.")]
+IdArg = Annotated[str, typer.Argument()]
 
 
 @sanctions_app.command()
 def confirm(
     id_: IdArg,
-    reason: Annotated[Optional[str], typer.Option("--reason", help="Why it is confirmed (optional, kept in the record).")] = None,
+    reason: Annotated[Optional[str], typer.Option("--reason")] = None,
     yes: YesOpt = False,
     json_: JsonOpt = False,
 ):
@@ -176,7 +171,7 @@ def confirm(
 @sanctions_app.command()
 def dismiss(
     id_: IdArg,
-    reason: Annotated[Optional[str], typer.Option("--reason", help="Why it is dismissed (required, kept in the record).")] = None,
+    reason: Annotated[Optional[str], typer.Option("--reason")] = None,
     json_: JsonOpt = False,
 ):
     """Dismiss a proposed sanction, with a reason; it never binds unless confirmed later."""
@@ -186,7 +181,7 @@ def dismiss(
 @sanctions_app.command()
 def lift(
     id_: IdArg,
-    reason: Annotated[Optional[str], typer.Option("--reason", help="Why it is lifted (required, kept in the record).")] = None,
+    reason: Annotated[Optional[str], typer.Option("--reason")] = None,
     json_: JsonOpt = False,
 ):
     """Lift a sanction that binds (in force, or confirmed) from today on, by a recorded decision with
@@ -228,9 +223,9 @@ def _decide(key: str, status: str, reason: str | None, json_: bool, yes: bool = 
 
 @sanctions_app.command()
 def check(
-    township: Annotated[str, typer.Argument(help="The township asking (属地), e.g. 车桥镇 or 车桥.")],
-    action: Annotated[str, typer.Option("--action", help="land-approval 用地审批 | auction 经营性用地招拍挂 | award 年终评先评优.")],
-    on: Annotated[Optional[str], typer.Option("--on", help="The date asked about (default: today).")] = None,
+    township: Annotated[str, typer.Argument()],
+    action: Annotated[str, typer.Option("--action")],
+    on: Annotated[Optional[str], typer.Option("--on")] = None,
     json_: JsonOpt = False,
 ):
     """May a township get a land approval, an auction or an award on a date? An answer, not an error:

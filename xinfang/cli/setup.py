@@ -13,8 +13,8 @@ from xinfang.errors import Refusal
 
 @app.command()
 def init(
-    roster: Annotated[Optional[Path], typer.Option("--roster", help="Roster CSV (township,area,population); default: the bundled district roster.")] = None,
-    rules: Annotated[Optional[Path], typer.Option("--rules", help="Policy TOML; default: the bundled data/rules.toml.")] = None,
+    roster: Annotated[Optional[Path], typer.Option("--roster")] = None,
+    rules: Annotated[Optional[Path], typer.Option("--rules")] = None,
     json_: JsonOpt = False,
 ):
     """Create a new ledger (登记台账) with the roster and the policy. Refuses to touch an existing file."""
