@@ -194,6 +194,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "sanction.lift.ended": ("ID：{key} 已于 {end} 到期，无需解除", "ID: {key} ended on {end}; nothing to lift"),
     "sanction.lift.done": ("{key}：已解除（{reason}）", "{key}: lifted ({reason})"),
     "sanction.triggers.separator": ("；", "; "),
+    "sanction.trigger_line": ("[{id}] {status}：{trigger}", "[{id}] {status}: {trigger}"),
     "sanction.lifted_by": ("（{on}解除：{reason}）", " (lifted on {on}: {reason})"),
     "sanction.until": ("至{end}", " to {end}"),
     "sanction.withdrawn": ("取消", "withdrawn"),

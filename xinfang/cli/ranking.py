@@ -98,10 +98,11 @@ app.add_typer(sanctions_app, name="sanctions")
 def _table_rows(items: list[dict], lang: str) -> list[dict]:
     """Sanctions as a person reads them: statuses and effects in the chosen language, a measure's
     triggers one a line with their ids."""
+    from xinfang.messages import text
     from xinfang.model import Action, SanctionKind, SanctionStatus
 
     def line(t: dict) -> str:
-        return f"[{t['id']}] {SanctionStatus(t['status']).label(lang)}: {t['trigger']}"
+        return text("sanction.trigger_line", lang, id=t["id"], status=SanctionStatus(t["status"]), trigger=t["trigger"])
 
     return [{**s, "status": SanctionStatus(s["status"]).label(lang), "sanction": SanctionKind(s["sanction"]).label(lang),
              "effects": [Action(a).label(lang) for a in s["effects"]],
