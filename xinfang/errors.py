@@ -113,3 +113,34 @@ def system_refusal(exc: BaseException, name: object = None, path=None) -> Refusa
         name = str(exc.filename)
         name = name if len(name) <= 60 else name[:57] + "…"
     return Refusal(problem.code, name, **problem.args())
+
+
+def toml_problem(exc: Exception):
+    """Where a TOML file stops parsing, as a catalogue ``Message`` (line and column; tomllib's
+    English explanation only when it names no place)."""
+    import re
+
+    from xinfang.model import Message
+
+    text = str(exc)
+    at = re.search(r"\(at line (\d+), column (\d+)\)", text)
+    if at:
+        return Message.of("toml.at", line=int(at.group(1)), column=int(at.group(2)))
+    if "(at end of document)" in text:
+        return Message.of("toml.at_end")
+    return Message.of("os.other", detail=text)
+
+
+# What Python's csv module says of a row it cannot read, by its words -> catalogue code
+_CSV_WORDS = (("nul", "csv.nul"), ("field larger than field limit", "csv.too_long"),
+              ("new-line character seen in unquoted field", "csv.newline"), ("unexpected end of data", "csv.unfinished"),
+              ("expected after", "csv.quote"))
+
+
+def csv_problem(exc: Exception):
+    """Why a CSV row cannot be read, as a catalogue ``Message``."""
+    from xinfang.model import Message
+
+    words = str(exc).lower()
+    code = next((c for key, c in _CSV_WORDS if key in words), None)
+    return Message.of(code) if code else Message.of("os.other", detail=str(exc))

@@ -867,6 +867,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "os.other": ("{detail}", "{detail}"),
     "os.other.fix": ("请检查文件名、所在文件夹和权限", "check the file name, its folder and the permissions"),
     # -- what SQLite said about the ledger file, by its result code (xinfang.errors.sqlite_problem) --
+    # -- where a TOML file or a CSV row cannot be read (xinfang.errors.toml_problem, csv_problem) --
+    "toml.at": ("第 {line} 行第 {column} 列附近有语法错误", "a syntax error near line {line}, column {column}"),
+    "toml.at_end": ("文件末尾不完整", "the file ends too early"),
+    "csv.nul": ("含有 NUL 字符", "it holds a NUL character"),
+    "csv.too_long": ("单元格过长", "a cell is too long"),
+    "csv.newline": ("未加引号的单元格中有换行", "a line break in a cell without quotes"),
+    "csv.unfinished": ("文件在引号内结束", "the file ends inside quotes"),
+    "csv.quote": ("引号使用有误", "a quote is misplaced"),
+    "import.not_encoding": ("不是有效的 {encoding} 文本", "not valid {encoding} text"),
     "sqlite.busy": ("台账正被另一个命令或程序写入，等待超时，未作任何更改", "another command or program is writing the ledger and the wait ran out; nothing was changed"),
     "sqlite.busy.fix": ("请稍后重试；如一直如此，请关闭正在使用台账的其他程序", "try again later; if it persists, close any other program using the ledger"),
     "sqlite.full": ("磁盘已满，台账未能写入，未作任何更改", "the disk is full: nothing was written to the ledger"),

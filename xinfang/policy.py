@@ -31,7 +31,9 @@ def load_policy_text(text: str, source: str = "rules.toml") -> Policy:
     try:
         return Policy.from_dict(tomllib.loads(text))
     except tomllib.TOMLDecodeError as exc:
-        raise Refusal("policy.toml", source=source, detail=str(exc)) from None
+        from xinfang.errors import toml_problem
+
+        raise Refusal("policy.toml", source=source, detail=toml_problem(exc)) from None
     except (KeyError, ValueError, TypeError) as exc:
         raise Refusal("policy.value", source=source, detail=str(exc)) from None
 

@@ -224,6 +224,7 @@ def test_a_bad_holiday_year_file_is_told_in_chinese(ledger, tmp_path):
                      "春节：调休上班日 2027-02-03 是周三，不是周六或周日"),
         "无名.toml": ('year = 2027\n[[holidays]]\ndays = ["2027-01-01"]\n', "第 1 个节假日缺少名称"),
         "坏日期.toml": ('year = 2027\n[[holidays]]\nname = "元旦"\ndays = ["2027-13-01"]\n', "格式的日期"),
+        "语法.toml": ('year = 2027\n[[holidays]\nname = "元旦"\n', "不是有效的 TOML 文件（第 2 行第 11 列附近有语法错误）"),
     }
     for name, (body, said) in files.items():
         (tmp_path / name).write_text(body, encoding="utf-8")
