@@ -1771,6 +1771,13 @@ def bilingual(value: object) -> str:
     return f"{wording(value, 'zh')} / {wording(value, 'en')}"
 
 
+def in_language(both: str, lang: str) -> str:
+    """The ``lang`` half of a ``bilingual`` text (one stored with a published month, say); a text
+    that is not bilingual as it is. The Chinese half never holds " / "."""
+    zh, sep, en = both.partition(" / ")
+    return (zh if lang == "zh" else en) if sep else both
+
+
 def placeholders(code: str, lang: str = "zh") -> set[str]:
     """The parameter names the template of ``code`` in ``lang`` reads (for the catalogue's test)."""
     names = set()

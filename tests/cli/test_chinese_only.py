@@ -63,9 +63,9 @@ def english_words(output: str) -> list[str]:
     found = []
     for line in output.splitlines():
         text = re.sub(r"(?<![\w-])--?[A-Za-z][\w-]*", " ", line)  # option names
+        text = re.sub(r"[\w.~-]*/[\w./-]+", " ", text)  # paths (data/holidays/README.md)
         text = re.sub(r"[\w.-]+\.(?:db|toml|csv|xlsx|html|docx|md|yml|json|pdf)\b", " ", text)  # file names
         text = re.sub(r"\b[0-9a-f]{16,}\b", " ", text)  # digests (the chain head)
-        text = re.sub(r"[\w.~-]*/[\w./-]+", " ", text)  # paths (data/holidays/README.md)
         for word in re.findall(r"[A-Za-z][A-Za-z_-]*[A-Za-z]|[A-Za-z]", text):
             if len(word) > 1 and word not in NAMES | CODES | COMMANDS | TYPED:
                 found.append(f"{word!r} in {line.strip()!r}")
@@ -375,3 +375,14 @@ def test_db_check_and_the_audit_of_a_tampered_ledger_are_chinese(tmp_path):
         chinese(proc)
     proc = run(db, "--lang", "en", "audit", "verify")
     assert "cases 2026-00001: name is '李四' but its history says '张三'" in proc.stdout
+
+
+@pytest.mark.parametrize("argv", [["rank", "--month", "2026-10"], ["cases"], ["sanctions"], ["overdue"],
+                                  ["calendar", "show", "2026"], ["deposits", "statement"], ["stats", "--year", "2026"]],
+                         ids=lambda a: " ".join(a[:2]))
+def test_the_listings_are_chinese(ledger, argv):
+    """The listings a clerk reads every day, on a ledger with a case: no English (the ranking's
+    formula in its Chinese half only: the published document keeps both)."""
+    proc = run(ledger, *argv)
+    assert proc.returncode == 0, proc.stderr
+    chinese(proc)

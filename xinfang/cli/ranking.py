@@ -54,11 +54,12 @@ def rank(
             doc = publish_month(ledger, the_month, today)
     else:
         doc = month_ranking(ledger, the_month, today)
-    from xinfang.messages import text as words
+    from xinfang.messages import in_language, text as words
 
     if doc.get("unranked_cases"):
         sys.stderr.write(words("rank.unranked", STATE.lang, n=doc["unranked_cases"]) + "\n")
     formula = doc["method"].get("formula", "")
+    shown_formula = in_language(formula, STATE.lang)  # the document keeps both languages, a screen shows one
     if out == "json":
         emit(doc, out, STATE.lang)
         return
@@ -83,7 +84,7 @@ def rank(
                         bottom=bottom or Message.of("rank.bottom_none"))
     rows = [{**r, "skip_level_cases": r["skip_level"], "collective_cases": r["collective"],
              **{k: "—" if r.get(k) is None else f"{r[k]:.0%}" for k in RATE_COLUMNS}} for r in doc["rows"]]
-    emit(doc, out, STATE.lang, rows=rows, columns=TABLE_COLUMNS, title=title, caption=formula, message=message)
+    emit(doc, out, STATE.lang, rows=rows, columns=TABLE_COLUMNS, title=title, caption=shown_formula, message=message)
 
 
 # --- sanctions ----------------------------------------------------------------------------------
