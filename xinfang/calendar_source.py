@@ -95,7 +95,9 @@ def parse_year_file(text: str, source: str) -> YearSchedule:
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise _fail(source, "not_toml", detail=str(exc)) from None
+        from xinfang.errors import toml_problem
+
+        raise _fail(source, "not_toml", detail=toml_problem(exc)) from None
     unknown = sorted(set(raw) - _YEAR_KEYS)
     if unknown:
         raise _fail(source, "unknown_key", key=repr(unknown[0]))

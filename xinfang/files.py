@@ -27,6 +27,14 @@ def _refuse(code: str, lang: str, option: str, path, **params) -> XinfangError:
                         fix=text(f"file.{code}.fix", lang, option=option, path=path, **params))
 
 
+def _system(exc: OSError, code: str, lang: str, option: str, path) -> XinfangError:
+    """What the system said about ``path`` (``file.unreadable`` or ``file.unwritable``), in ``lang``."""
+    from xinfang.errors import os_problem
+    from xinfang.messages import wording
+
+    return _refuse(code, lang, option, path, problem=wording(os_problem(exc), lang))
+
+
 def _same_file(a: os.stat_result, b: os.stat_result) -> bool:
     return (a.st_dev, a.st_ino) == (b.st_dev, b.st_ino)
 
@@ -55,8 +63,7 @@ def check_target(path, *, force: bool, ledger_path=None, option: str = "-o", lan
             raise _refuse("folder", lang, option, path, folder=folder) from None
         return path
     except OSError as exc:
-        raise XinfangError(f"{option}: {path}: {exc.strerror or exc}",
-                           fix=_text("file.unreadable.fix", lang)) from None
+        raise _system(exc, "unreadable", lang, option, path) from None
     if stat.S_ISDIR(st.st_mode):
         raise _refuse("directory", lang, option, path)
     if not stat.S_ISREG(st.st_mode) or path.is_symlink():
@@ -64,12 +71,6 @@ def check_target(path, *, force: bool, ledger_path=None, option: str = "-o", lan
     if not force:
         raise _refuse("exists", lang, option, path)
     return path
-
-
-def _text(code: str, lang: str, **params) -> str:
-    from xinfang.messages import text
-
-    return text(code, lang, **params)
 
 
 def _umask() -> int:
@@ -90,7 +91,7 @@ def writing(path, *, force: bool, private: bool = False, ledger_path=None, optio
     try:
         fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
     except OSError as exc:
-        raise XinfangError(f"{option}: {target}: {exc.strerror or exc}", fix=_text("file.unwritable.fix", lang)) from None
+        raise _system(exc, "unwritable", lang, option, target) from None
     os.close(fd)
     tmp = Path(name)
     try:
@@ -100,7 +101,7 @@ def writing(path, *, force: bool, private: bool = False, ledger_path=None, optio
         yield tmp
         _place(tmp, target, force, ledger_path, option, lang)
     except OSError as exc:
-        raise XinfangError(f"{option}: {target}: {exc.strerror or exc}", fix=_text("file.unwritable.fix", lang)) from None
+        raise _system(exc, "unwritable", lang, option, target) from None
     finally:
         tmp.unlink(missing_ok=True)
 

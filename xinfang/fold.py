@@ -10,7 +10,8 @@ import unicodedata
 
 # A token is a run of spaces, a run of non-wide characters (a word, a date, '--received'), or a run
 # of Chinese characters: kept whole when short (a term: 检举控告类), else one character each (a
-# sentence breaks anywhere); punctuation, opening or closing, sticks to its neighbour.
+# sentence breaks anywhere); punctuation, opening or closing, sticks to its neighbour, and a value
+# written after a full-width colon (a number, a date, an ID) to its label.
 _WIDE = "\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6"
 _TOKEN = rf"[ \t\r\n]+|[^ \t\r\n{_WIDE}]+|[{_WIDE}]+"  # compiled on first use (re caches it)
 NBSP = "\xa0"  # a space no line breaks at: 'visit\xa0来访' stays together, shown as a space
@@ -45,7 +46,8 @@ def _tokens(text: str) -> list[str]:
     glue = False  # the last piece opens: the next one sticks to it
     for piece in _pieces(text):
         if out and not piece.isspace() and not out[-1].isspace() and (
-                glue or piece[0] in _CLOSING or out[-1].endswith(NBSP)):
+                glue or piece[0] in _CLOSING or out[-1].endswith(NBSP)
+                or (out[-1].endswith("：") and display_width(piece[0]) == 1)):  # 身份证号：3208… stays whole
             out[-1] += piece
         else:
             out.append(piece)

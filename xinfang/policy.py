@@ -31,7 +31,9 @@ def load_policy_text(text: str, source: str = "rules.toml") -> Policy:
     try:
         return Policy.from_dict(tomllib.loads(text))
     except tomllib.TOMLDecodeError as exc:
-        raise Refusal("policy.toml", source=source, detail=str(exc)) from None
+        from xinfang.errors import toml_problem
+
+        raise Refusal("policy.toml", source=source, detail=toml_problem(exc)) from None
     except (KeyError, ValueError, TypeError) as exc:
         raise Refusal("policy.value", source=source, detail=str(exc)) from None
 
@@ -56,7 +58,9 @@ def read_roster(path: Path | None = None) -> list[Township]:
     try:
         raw = open(path, "rb").read()
     except OSError as exc:
-        raise Refusal("roster.cannot_read", path=str(path), detail=str(exc.strerror)) from None
+        from xinfang.errors import os_problem
+
+        raise Refusal("roster.cannot_read", path=str(path), detail=os_problem(exc)) from None
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             body = raw.decode(encoding)

@@ -189,9 +189,9 @@ def test_a_file_with_three_bad_rows_imports_nothing_and_names_exactly_those_rows
     lines = res.err.strip().splitlines()
     listed = [line for line in lines if line.startswith("第")]
     assert [line.split(" ")[1] for line in listed] == ["17", "503", "1001"]
-    assert "身份证号: wrong check digit" in listed[0]
-    assert "属地: unknown township '火星镇'" in listed[1]
-    assert "登记日期: 2026-12-01 is after today" in listed[2] and "人数: 0 is out of range" in listed[2]
+    assert "身份证号：校验码" in listed[0]
+    assert "属地：未知乡镇 '火星镇'" in listed[1]
+    assert "登记日期：2026-12-01 晚于今天" in listed[2] and "人数：0 超出范围" in listed[2]
     assert lines[-1].startswith("错误：bad.csv：共 1000 行，其中 3 行有误")
     assert "Traceback" not in res.err
 
@@ -216,7 +216,7 @@ def test_masked_id_numbers_are_refused_with_a_row_error(office, tmp_path, capsys
     before = target.counts()
     res = target("import", path)
     assert res.code == 1 and target.counts() == before
-    assert "第 2 行: 身份证号: 320803********" in res.err and "is masked and cannot be imported" in res.err
+    assert "第 2 行：身份证号：320803********0016 已脱敏，不能导入" in res.err
     assert "--reveal" in res.err
     assert "第 3 行" not in res.err  # a case without ID or phone would import fine
 
@@ -387,7 +387,7 @@ def test_id_numbers_excel_turned_into_numbers_get_a_specific_error(cli, tmp_path
     path.write_text("登记日期,形式,属地,信访人,身份证号,内容分类,摘要\n2026-10-01,来信,车桥镇,甲,3.20803E+17,其他,x\n",
                     encoding="utf-8-sig")
     res = cli("import", path)
-    assert res.code == 1 and "第 2 行: 身份证号: 3.20803E+17 was turned into a number by Excel" in res.err
+    assert res.code == 1 and "第 2 行：身份证号：3.20803E+17 已被 Excel 转成数字" in res.err
 
 
 def test_lifecycle_fields_are_checked(cli, tmp_path):
@@ -408,11 +408,11 @@ def test_lifecycle_fields_are_checked(cli, tmp_path):
     assert res.code == 1
     listed = [line for line in res.err.splitlines() if line.startswith("第")]
     assert [line.split(" ")[1] for line in listed] == ["2", "3", "4", "5", "6"]
-    assert "办结日期: a closed (办结) case needs it" in listed[0]
-    assert "交办日期: 2026-09-30 is before the case's 登记日期 (2026-10-01)" in listed[1]
-    assert "can never be handled by the accused" in listed[2]
-    assert "状态: empty, but 责任单位 is given" in listed[3]
-    assert "被控告单位: only an accusation" in listed[4]
+    assert "办结日期：状态为“办结”的案件必须填写此列" in listed[0]
+    assert "交办日期：2026-09-30 早于本案的登记日期（2026-10-01）" in listed[1]
+    assert "决不能由被检举控告人办理" in listed[2]
+    assert "状态：未填写，但已填写责任单位；请填写状态" in listed[3]
+    assert "被控告单位：只有检举控告类事项" in listed[4]
 
 
 def test_check_writes_nothing(office, tmp_path):
@@ -443,7 +443,7 @@ def test_blank_rows_in_a_workbook_keep_spreadsheet_row_numbers(cli, tmp_path):
     ws.append(["2026-10-01", "来信", "车桥镇", "乙", 320803197001010011, 1, "区", "征地补偿", "x"])
     wb.save(path)
     res = cli("import", path)
-    assert res.code == 1 and "第 4 行: 身份证号" in res.err and "第 3 行" not in res.err
+    assert res.code == 1 and "第 4 行：身份证号" in res.err and "第 3 行" not in res.err
 
 
 def test_export_and_import_have_help(cli):
@@ -529,7 +529,7 @@ def test_a_bad_row_found_by_the_reading_process_refuses_the_whole_file(cli, tmp_
     assert res.code == 1 and cli.counts() == before
     listed = [line for line in res.err.splitlines() if line.startswith("第")]
     assert [line.split(" ")[1] for line in listed] == ["17", "4503", "5001"]
-    assert "属地: unknown township '火星镇'" in listed[1]
+    assert "属地：未知乡镇 '火星镇'" in listed[1]
     assert res.err.strip().splitlines()[-1].startswith("错误：bad.csv：共 5000 行，其中 3 行有误")
     assert "Traceback" not in res.err
     # a file that is good throughout imports every row

@@ -100,7 +100,7 @@ def test_text_report_names_the_row_and_exits_1(office):
     tamper(office.db, f"DROP TRIGGER events_no_update; UPDATE events SET new = replace(new, '张三', '李五') WHERE id = {register_id};")
     res = office("audit", "verify")
     assert res.code == 1
-    assert f"办理记录 id {register_id}: hash does not match its content" in res.out
+    assert f"办理记录 编号 {register_id}：哈希值与内容不符" in res.out
     assert res.err.startswith("错误：台账未通过审计") and res.err.count("\n") == 1
 
 
@@ -334,7 +334,7 @@ def test_db_check_reports_integrity_foreign_keys_and_audit(office):
     assert {p["table"] for p in doc["foreign_keys"]} == {"clocks"}
     assert [p["message"] for p in doc["audit"]["problems"]] == ["cases 2026-00004: has a history but no case row: deleted"]
     text = office("db", "check")
-    assert text.code == 1 and "clocks" in text.out and text.err.startswith("错误：")
+    assert text.code == 1 and "外键：时限 4：引用的案件行不存在" in text.out and text.err.startswith("错误：")
 
 
 def damage_pages(db, first=None) -> None:

@@ -178,3 +178,27 @@ def test_every_example_is_a_command_line_its_command_accepts():
             if path == "app":
                 continue
             cmd.make_context(names[-1], argv[start:], resilient_parsing=False)  # a usage mistake raises
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_help_screen_shows_each_parameters_help_from_the_catalogue(lang, capsys):
+    """'xinfang COMMAND --help' (and with --lang en) lists every option and argument with the help
+    the catalogue gives it: the catalogue is the one source, and no screen comes out short."""
+    from xinfang.cli import run
+    from xinfang.messages import MESSAGES, text
+
+    for path, cmd in _tree(lang):
+        argv = (["--lang", lang] + ([] if path == "app" else path.split(".")) + ["--help"])
+        capsys.readouterr()
+        assert run(argv) == 0, path
+        screen = " ".join(capsys.readouterr().out.split())
+        assert _first_words(text(f"help.{path}", lang)) in screen, path
+        for param in cmd.params:
+            name = param.name.rstrip("_")
+            code = next(c for c in (f"help.{path}.{name}", f"help.option.{name}") if c in MESSAGES)
+            assert _first_words(text(code, lang)) in screen, (path, name)
+
+
+def _first_words(help_text: str) -> str:
+    """The start of a help text as a screen shows it folded: its first few words, spaces normalised."""
+    return " ".join(help_text.split())[:12].strip()

@@ -168,11 +168,12 @@ def failure(exc: BaseException) -> int:
     if isinstance(exc, sqlite3.DatabaseError) and _damaged(exc):
         return 1
 
-    if isinstance(exc, sqlite3.OperationalError):
-        error(text("failure.unwritten", lang, detail=exc), text("failure.unwritten.fix", lang))
-        return 1
-    if isinstance(exc, sqlite3.DatabaseError):
-        error(text("failure.damaged", lang, detail=exc), text("failure.damaged.fix", lang))
+    if isinstance(exc, sqlite3.Error):  # locked, disk full, read-only …: SQLite's result code in our words
+        from xinfang.errors import system_refusal
+
+        from xinfang.ledger.db import ledger_file
+
+        error(system_refusal(exc, "--db", ledger_file(STATE.db)).worded(lang))
         return 1
     if isinstance(exc, KeyboardInterrupt):
         return 130  # quietly, as Typer ends an interrupted command
@@ -180,30 +181,14 @@ def failure(exc: BaseException) -> int:
         _drop_stdout()  # the reader went away ('| head'): exit 1 as click does, with nothing more written
         return 1
     if isinstance(exc, OSError):  # a file the user named cannot be read or written (too long a name, no access, …)
-        name = str(exc.filename) if exc.filename is not None else text("failure.file", lang)
-        name = name if len(name) <= 60 else name[:57] + "…"
-        error(f"{name}: {_os_words(exc, lang)}", text("failure.os.fix", lang))
+        from xinfang.errors import system_refusal
+
+        error(system_refusal(exc).worded(lang))
         return 1
     if os.environ.get("XINFANG_DEBUG"):
         raise exc
     error(text("failure.internal", lang, kind=type(exc).__name__, detail=exc), text("failure.internal.fix", lang))
     return 1
-
-
-# errno -> catalogue code of what the system said, in the user's language
-_OS_ERRORS = {"ENOENT": "os.not_found", "EACCES": "os.denied", "EPERM": "os.denied", "EISDIR": "os.is_folder",
-              "ENOTDIR": "os.not_folder", "ENAMETOOLONG": "os.name_too_long", "ENOSPC": "os.no_space",
-              "EROFS": "os.read_only", "EEXIST": "os.exists"}
-
-
-def _os_words(exc: OSError, lang: str) -> str:
-    """What the system said about a file: the catalogue's words for the common cases, else its own."""
-    import errno
-
-    from xinfang.messages import text
-
-    code = _OS_ERRORS.get(errno.errorcode.get(exc.errno or 0, ""))
-    return text(code, lang) if code else text("os.other", lang, detail=exc.strerror or exc)
 
 
 def _damaged(exc) -> bool:

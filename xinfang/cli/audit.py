@@ -15,9 +15,8 @@ from xinfang.model import Message
 
 PATH = Message.of("metavar.PATH")  # the argument, worded as the help names it
 
-audit_app = typer.Typer(help="Check the ledger's hash chains, guards and case histories (审计).",
-                        no_args_is_help=True, rich_markup_mode=None)
-db_app = typer.Typer(help="The ledger file itself: online backup and health check.", no_args_is_help=True,
+audit_app = typer.Typer(no_args_is_help=True, rich_markup_mode=None)
+db_app = typer.Typer(no_args_is_help=True,
                      rich_markup_mode=None)
 app.add_typer(audit_app, name="audit")
 app.add_typer(db_app, name="db")
@@ -46,9 +45,14 @@ def _table(name: str, lang: str) -> str:
 
 
 def _problem(problem, lang: str) -> str:
-    """A finding: the table in the reader's words, the row, and what is wrong (recorded English)."""
-    where = _table(problem.table, lang) + (f" {problem.row}" if problem.row is not None else "")
-    return f"{where}: {problem.problem}"
+    """A finding: the table in the reader's words, the row, and what is wrong."""
+    from xinfang.messages import text, wording
+
+    row = problem.row
+    if row is not None and row.startswith("id ") and row[3:].isdigit():
+        row = text("audit.row_id", lang, id=row[3:])
+    where = _table(problem.table, lang) + (f" {row}" if row is not None else "")
+    return text("problem.at", lang, where=where, problem=wording(problem.said, lang) if problem.said else problem.problem)
 
 
 def _open_copy(path: Path, option: str):
@@ -60,16 +64,16 @@ def _open_copy(path: Path, option: str):
         conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
     except sqlite3.DatabaseError as exc:
-        raise Refusal("audit.not_ledger", option, path=str(path), detail=str(exc)) from None
+        from xinfang.errors import sqlite_problem
+
+        raise Refusal("audit.not_ledger", option, path=str(path), detail=sqlite_problem(exc)) from None
     return conn
 
 
 @audit_app.command("verify")
 def verify(
-    against: Annotated[Optional[Path], typer.Option("--against", help="An older copy (a backup) whose history must still be "
-                                                    "here unchanged: catches rows cut off the end of a chain.")] = None,
-    head: Annotated[Optional[str], typer.Option("--head", help="A chain head printed earlier (on a bulletin): the history "
-                                                "must have passed through it; catches a rewrite of the whole chain.")] = None,
+    against: Annotated[Optional[Path], typer.Option("--against")] = None,
+    head: Annotated[Optional[str], typer.Option("--head")] = None,
     json_: JsonOpt = False,
 ):
     """Show whether the ledger was changed behind its back; exit 1 naming each broken row.
@@ -133,7 +137,7 @@ def _failed(problems: int, report=None) -> None:
 
 @db_app.command("backup")
 def backup(
-    path: Annotated[Path, typer.Argument(help="Where to write the copy; must not exist yet.")],
+    path: Annotated[Path, typer.Argument()],
     json_: JsonOpt = False,
 ):
     """Copy the ledger while others go on writing; never overwrites a file.
@@ -217,7 +221,9 @@ def _writing(partial: Path, target: Path):
     try:
         yield
     except (OSError, sqlite3.Error) as exc:
-        reason = getattr(exc, "strerror", None) or str(exc)
+        from xinfang.errors import os_problem, sqlite_problem
+
+        reason = os_problem(exc) if isinstance(exc, OSError) else sqlite_problem(exc)
         raise Refusal("backup.cannot_write", PATH, target=str(target), reason=reason) from None
     finally:
         _remove(partial)
@@ -268,12 +274,15 @@ def check(json_: JsonOpt = False):
     if json_:
         emit(result, "json", STATE.lang)
     else:
-        zh = STATE.lang == "zh"
+        from xinfang.messages import text
+
+        lang = STATE.lang
+        ok_words = text("check.ok", lang)
+        separator = "；" if lang == "zh" else "; "
         lines = [
-            ("SQLite 完整性：" if zh else "SQLite integrity: ") + "; ".join(result["integrity"]),
-            ("外键：" if zh else "Foreign keys: ")
-            + ("; ".join(p.message for p in fk_problems[:5]) if fk_problems else "ok"),
-            *_report_lines(report, STATE.lang),
+            text("check.integrity", lang, result=separator.join(_problem(p, lang) for p in sqlite_problems) or ok_words),
+            text("check.foreign_keys", lang, result=separator.join(_problem(p, lang) for p in fk_problems[:5]) or ok_words),
+            *_report_lines(report, lang),
         ]
         sys.stdout.write("\n".join(lines) + "\n")
     if not ok:
@@ -288,9 +297,9 @@ def check(json_: JsonOpt = False):
 
 @audit_app.command("reveals")
 def reveals(
-    case: Annotated[Optional[str], typer.Option("--case", help="Only the reveals that showed this case.")] = None,
+    case: Annotated[Optional[str], typer.Option("--case")] = None,
     json_: JsonOpt = False,
-    csv_: Annotated[bool, typer.Option("--csv", help="Print CSV.")] = False,
+    csv_: Annotated[bool, typer.Option("--csv")] = False,
 ):
     """List every --reveal of personal data (ID and phone numbers) the history records: who, when,
     with which command and whose cases."""
@@ -314,7 +323,7 @@ def reveals(
 
 @db_app.command("metadata")
 def metadata(
-    output: Annotated[Optional[str], typer.Option("-o", "--output", help="Write the metadata to this file, e.g. metadata.yml (default: stdout).")] = None,
+    output: Annotated[Optional[str], typer.Option("-o", "--output")] = None,
     force: ForceOpt = False,
 ):
     """A Datasette metadata file for the ledger's read-only Chinese views (案件, 时限, 排名, 保证金,

@@ -7,13 +7,12 @@ from typing import Annotated, List, Optional
 import typer
 
 from xinfang.cli import STATE, CsvOpt, JsonOpt, RevealOpt, YesOpt, app, confirm, fmt, revealed, warn
-from xinfang.model import Channel, Kind, Level, Outcome, Satisfaction, Status
+from xinfang.model import Channel, Kind, Level, Message, Outcome, Satisfaction, Status
 
 # The largest --limit: SQLite's LIMIT takes a 64-bit integer.
 LIMIT_MAX = 2**63 - 1
 
-WEEKDAYS = {"mon": ("周一", "Monday"), "tue": ("周二", "Tuesday"), "wed": ("周三", "Wednesday"),
-            "thu": ("周四", "Thursday"), "fri": ("周五", "Friday"), "sat": ("周六", "Saturday"), "sun": ("周日", "Sunday")}
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")  # as the policy names them; worded as weekday.N
 
 LIST_COLUMNS = ["number", "received", "channel", "township", "name", "level", "category", "people", "status",
                 "unit", "leader"]
@@ -56,22 +55,22 @@ def _parse_fields(ledger, *, received=None, channel=None, township=None, name=No
 
 @app.command()
 def register(
-    received: Annotated[str, typer.Option("--received", help="Date the office received it (登记日期).")],
-    channel: Annotated[str, typer.Option("--channel", help="letter 来信 | visit 来访 | online 网上 | phone 电话 | outreach 下乡接访.")],
-    township: Annotated[str, typer.Option("--township", help="Township or street the matter belongs to (属地).")],
-    name: Annotated[str, typer.Option("--name", help="Petitioner's name (信访人).")],
-    category: Annotated[str, typer.Option("--category", help="compensation 征地补偿 | homestead 宅基地 | ownership 土地权属 | illegal_use 违法用地 | demolition 拆迁 | other 其他.")],
-    summary: Annotated[str, typer.Option("--summary", help="Request, facts and reasons in brief.")],
-    id_number: Annotated[Optional[str], typer.Option("--id-number", help="18-digit resident ID (身份证号); checked by GB 11643.")] = None,
-    phone: Annotated[Optional[str], typer.Option("--phone", help="Petitioner's phone.")] = None,
-    address: Annotated[Optional[str], typer.Option("--address", help="Address or village.")] = None,
-    people: Annotated[int, typer.Option("--people", help="Number of people; 5 or more is a collective petition (集体访).")] = 1,
-    level: Annotated[str, typer.Option("--level", help="Where it was lodged: district 区 | city 市 | province 省 | national 国家.")] = "district",
-    kind: Annotated[str, typer.Option("--kind", help="suggestion 建议意见类 | accusation 检举控告类 | grievance 申诉求决类.")] = "grievance",
-    major: Annotated[bool, typer.Option("--major", help="A major matter (重大事项): 20-day conclusion, joint handling.")] = False,
-    accused: Annotated[Optional[str], typer.Option("--accused", help="For an accusation: the accused unit or person; they will never handle or see the case.")] = None,
-    point: Annotated[Optional[str], typer.Option("--point", help="Outreach reception point (车桥, 席桥, 林集).")] = None,
-    again: Annotated[bool, typer.Option("--again", help="Register it although a case with the same name, township and category (or ID number) was registered within the policy's window (疑似重复登记).")] = False,
+    received: Annotated[str, typer.Option("--received")],
+    channel: Annotated[str, typer.Option("--channel")],
+    township: Annotated[str, typer.Option("--township")],
+    name: Annotated[str, typer.Option("--name")],
+    category: Annotated[str, typer.Option("--category")],
+    summary: Annotated[str, typer.Option("--summary")],
+    id_number: Annotated[Optional[str], typer.Option("--id-number")] = None,
+    phone: Annotated[Optional[str], typer.Option("--phone")] = None,
+    address: Annotated[Optional[str], typer.Option("--address")] = None,
+    people: Annotated[int, typer.Option("--people")] = 1,
+    level: Annotated[str, typer.Option("--level")] = "district",
+    kind: Annotated[str, typer.Option("--kind")] = "grievance",
+    major: Annotated[bool, typer.Option("--major")] = False,
+    accused: Annotated[Optional[str], typer.Option("--accused")] = None,
+    point: Annotated[Optional[str], typer.Option("--point")] = None,
+    again: Annotated[bool, typer.Option("--again")] = False,
     json_: JsonOpt = False,
 ):
     """Register a letter or visit (登记). Derives collective, skip-level and repeat; starts the notice clock."""
@@ -85,12 +84,11 @@ def register(
     today = STATE.today
     if fields["point"]:
         staffed = ledger.ref.points[fields["point"]]["weekdays"].split(",")
-        day = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")[fields["received"].weekday()]
+        day = WEEKDAYS[fields["received"].weekday()]
         if day not in staffed:
-            from xinfang.messages import Words
-
             warn("warning.point_day", point=fields["point"], received=fields["received"],
-                 staffed=tuple(Words(*WEEKDAYS[d]) for d in staffed if d in WEEKDAYS), day=Words(*WEEKDAYS[day]))
+                 staffed=tuple(Message.of(f"weekday.{WEEKDAYS.index(d)}") for d in staffed if d in WEEKDAYS),
+                 day=Message.of(f"weekday.{WEEKDAYS.index(day)}"))
     if fields["kind"] == Kind.accusation and not fields["accused"]:
         warn("warning.accusation_unnamed")
     duplicates = probable_duplicates(ledger, fields)
@@ -127,11 +125,11 @@ def _ask_again(duplicates: list[str], days: int) -> None:
 
 @app.command()
 def assign(
-    case: Annotated[str, typer.Argument(help="Case number, e.g. 2026-00042 (or 2026-42).")],
-    unit: Annotated[str, typer.Option("--unit", help="Responsible unit: a township or a department (责任单位).")],
-    leader: Annotated[str, typer.Option("--leader", help="The leader who takes the case (包案领导).")],
-    joint: Annotated[Optional[List[str]], typer.Option("--joint", help="Further units for joint handling of a major matter (联合办访); repeatable.")] = None,
-    on: Annotated[Optional[str], typer.Option("--on", help="Date of assignment (default: today).")] = None,
+    case: Annotated[str, typer.Argument()],
+    unit: Annotated[str, typer.Option("--unit")],
+    leader: Annotated[str, typer.Option("--leader")],
+    joint: Annotated[Optional[List[str]], typer.Option("--joint")] = None,
+    on: Annotated[Optional[str], typer.Option("--on")] = None,
     json_: JsonOpt = False,
 ):
     """Assign a case (交办) to a unit and a named leader; starts the reply/conclusion and handling clocks."""
@@ -157,11 +155,11 @@ def assign(
 
 @app.command()
 def reply(
-    case: Annotated[str, typer.Argument(help="Case number.")],
-    on: Annotated[Optional[str], typer.Option("--on", help="Date the reply was given (default: today).")] = None,
-    summary: Annotated[str, typer.Option("--summary", help="What the petitioner was told.")] = "",
-    written: Annotated[bool, typer.Option("--written", help="This is the written opinion (书面处理意见); the review window opens when the petitioner receives it.")] = False,
-    received_on: Annotated[Optional[str], typer.Option("--received-on", help="Day the petitioner received the written opinion (alone: record the receipt of one given before).")] = None,
+    case: Annotated[str, typer.Argument()],
+    on: Annotated[Optional[str], typer.Option("--on")] = None,
+    summary: Annotated[str, typer.Option("--summary")] = "",
+    written: Annotated[bool, typer.Option("--written")] = False,
+    received_on: Annotated[Optional[str], typer.Option("--received-on")] = None,
     json_: JsonOpt = False,
 ):
     """Record a reply (答复): an interim reply, or with --written the written opinion (书面处理意见).
@@ -189,9 +187,9 @@ def reply(
 
 @app.command()
 def accept(
-    case: Annotated[str, typer.Argument(help="Case number.")],
-    told: Annotated[str, typer.Option("--told", help="How the petitioner was told: written 书面 | in_person 当面 | sms 短信 | phone 电话.")],
-    on: Annotated[Optional[str], typer.Option("--on", help="Date of acceptance (default: today).")] = None,
+    case: Annotated[str, typer.Argument()],
+    told: Annotated[str, typer.Option("--told")],
+    on: Annotated[Optional[str], typer.Option("--on")] = None,
     json_: JsonOpt = False,
 ):
     """Accept a case (受理) and record how the petitioner was told: meets the 15-day notice clock
@@ -214,10 +212,10 @@ def accept(
 
 @app.command()
 def decline(
-    case: Annotated[str, typer.Argument(help="Case number.")],
-    ground: Annotated[str, typer.Option("--ground", help="The statutory route: litigation 诉讼 | arbitration 仲裁 | reconsideration 行政复议 | other 其他法定途径.")],
-    reason: Annotated[str, typer.Option("--reason", help="What the written notice tells the petitioner.")],
-    on: Annotated[Optional[str], typer.Option("--on", help="Date of the decision (default: today).")] = None,
+    case: Annotated[str, typer.Argument()],
+    ground: Annotated[str, typer.Option("--ground")],
+    reason: Annotated[str, typer.Option("--reason")],
+    on: Annotated[Optional[str], typer.Option("--on")] = None,
     json_: JsonOpt = False,
 ):
     """Decline a case (不予受理, 条例 art. 31): the petitioner is told in writing which route the matter
@@ -240,9 +238,9 @@ def decline(
 
 @app.command("object")
 def object_(
-    case: Annotated[str, typer.Argument(help="Case number.")],
-    reason: Annotated[str, typer.Option("--reason", help="Why the case is not this unit's (kept in the history).")],
-    on: Annotated[Optional[str], typer.Option("--on", help="Date of the objection (default: today).")] = None,
+    case: Annotated[str, typer.Argument()],
+    reason: Annotated[str, typer.Option("--reason")],
+    on: Annotated[Optional[str], typer.Option("--on")] = None,
     json_: JsonOpt = False,
 ):
     """The responsible unit objects to a wrong assignment (异议, 条例 art. 23 §3), within 5 working
@@ -264,13 +262,13 @@ def object_(
 
 @app.command()
 def resolve(
-    case: Annotated[str, typer.Argument(help="Case number.")],
-    outcome: Annotated[str, typer.Option("--outcome", help="support 支持 | explain 解释说明 | reject 不支持.")],
-    summary: Annotated[str, typer.Option("--summary", help="The result, as signed by the petitioner.")],
-    on: Annotated[Optional[str], typer.Option("--on", help="Date of conclusion (default: today).")] = None,
-    signed: Annotated[bool, typer.Option("--signed", help="The petitioner signed the result (签字认可).")] = False,
-    satisfaction: Annotated[Optional[str], typer.Option("--satisfaction", help="satisfied 满意 | basic 基本满意 | unsatisfied 不满意.")] = None,
-    cease_agreement: Annotated[bool, typer.Option("--cease-agreement", help="A cease-petition agreement was signed (停访协议).")] = False,
+    case: Annotated[str, typer.Argument()],
+    outcome: Annotated[str, typer.Option("--outcome")],
+    summary: Annotated[str, typer.Option("--summary")],
+    on: Annotated[Optional[str], typer.Option("--on")] = None,
+    signed: Annotated[bool, typer.Option("--signed")] = False,
+    satisfaction: Annotated[Optional[str], typer.Option("--satisfaction")] = None,
+    cease_agreement: Annotated[bool, typer.Option("--cease-agreement")] = False,
     json_: JsonOpt = False,
 ):
     """Close a case (办结/息访); records whether each clock was met (on_time)."""
@@ -294,10 +292,10 @@ def resolve(
 
 @app.command()
 def transfer(
-    case: Annotated[str, typer.Argument(help="Case number.")],
-    to: Annotated[str, typer.Option("--to", help="The body the case is transferred to (转送).")],
-    reason: Annotated[str, typer.Option("--reason", help="Why it is not this office's matter.")],
-    on: Annotated[Optional[str], typer.Option("--on", help="Date of transfer (default: today).")] = None,
+    case: Annotated[str, typer.Argument()],
+    to: Annotated[str, typer.Option("--to")],
+    reason: Annotated[str, typer.Option("--reason")],
+    on: Annotated[Optional[str], typer.Option("--on")] = None,
     json_: JsonOpt = False,
 ):
     """Transfer a case (转送) to another body; its clocks stop."""
@@ -318,26 +316,26 @@ def transfer(
 
 @app.command()
 def correct(
-    case: Annotated[str, typer.Argument(help="Case number.")],
-    reason: Annotated[str, typer.Option("--reason", help="Why the registered facts were wrong (kept in the history).")],
-    received: Annotated[Optional[str], typer.Option("--received", help="Corrected received date (same year).")] = None,
-    channel: Annotated[Optional[str], typer.Option("--channel", help="Corrected channel.")] = None,
-    township: Annotated[Optional[str], typer.Option("--township", help="Corrected township.")] = None,
-    name: Annotated[Optional[str], typer.Option("--name", help="Corrected petitioner name.")] = None,
-    category: Annotated[Optional[str], typer.Option("--category", help="Corrected category.")] = None,
-    id_number: Annotated[Optional[str], typer.Option("--id-number", help="Corrected resident ID.")] = None,
-    phone: Annotated[Optional[str], typer.Option("--phone", help="Corrected phone.")] = None,
-    address: Annotated[Optional[str], typer.Option("--address", help="Corrected address.")] = None,
-    people: Annotated[Optional[int], typer.Option("--people", help="Corrected number of people.")] = None,
-    level: Annotated[Optional[str], typer.Option("--level", help="Corrected level (e.g. lowered from city to district).")] = None,
-    kind: Annotated[Optional[str], typer.Option("--kind", help="Corrected kind.")] = None,
-    major: Annotated[Optional[bool], typer.Option("--major/--general", help="Mark as major or general matter.")] = None,
-    accused: Annotated[Optional[str], typer.Option("--accused", help="Name the unit or person an accusation accuses.")] = None,
-    summary: Annotated[Optional[str], typer.Option("--summary", help="Corrected summary of the request, facts and reasons.")] = None,
-    point: Annotated[Optional[str], typer.Option("--point", help="Corrected outreach reception point.")] = None,
-    reply: Annotated[Optional[str], typer.Option("--reply", help="Corrected text of the latest reply told to the petitioner.")] = None,
-    outcome: Annotated[Optional[str], typer.Option("--outcome", help="Corrected outcome of a concluded case.")] = None,
-    satisfaction: Annotated[Optional[str], typer.Option("--satisfaction", help="Corrected satisfaction of a concluded case.")] = None,
+    case: Annotated[str, typer.Argument()],
+    reason: Annotated[str, typer.Option("--reason")],
+    received: Annotated[Optional[str], typer.Option("--received")] = None,
+    channel: Annotated[Optional[str], typer.Option("--channel")] = None,
+    township: Annotated[Optional[str], typer.Option("--township")] = None,
+    name: Annotated[Optional[str], typer.Option("--name")] = None,
+    category: Annotated[Optional[str], typer.Option("--category")] = None,
+    id_number: Annotated[Optional[str], typer.Option("--id-number")] = None,
+    phone: Annotated[Optional[str], typer.Option("--phone")] = None,
+    address: Annotated[Optional[str], typer.Option("--address")] = None,
+    people: Annotated[Optional[int], typer.Option("--people")] = None,
+    level: Annotated[Optional[str], typer.Option("--level")] = None,
+    kind: Annotated[Optional[str], typer.Option("--kind")] = None,
+    major: Annotated[Optional[bool], typer.Option("--major/--general")] = None,
+    accused: Annotated[Optional[str], typer.Option("--accused")] = None,
+    summary: Annotated[Optional[str], typer.Option("--summary")] = None,
+    point: Annotated[Optional[str], typer.Option("--point")] = None,
+    reply: Annotated[Optional[str], typer.Option("--reply")] = None,
+    outcome: Annotated[Optional[str], typer.Option("--outcome")] = None,
+    satisfaction: Annotated[Optional[str], typer.Option("--satisfaction")] = None,
     reveal: RevealOpt = False,
     json_: JsonOpt = False,
 ):
@@ -372,9 +370,9 @@ def correct(
 
 @app.command()
 def void(
-    case: Annotated[str, typer.Argument(help="Case number.")],
-    reason: Annotated[str, typer.Option("--reason", help="Why the registration was a mistake (kept in the history).")],
-    on: Annotated[Optional[str], typer.Option("--on", help="Date it is voided (default: today).")] = None,
+    case: Annotated[str, typer.Argument()],
+    reason: Annotated[str, typer.Option("--reason")],
+    on: Annotated[Optional[str], typer.Option("--on")] = None,
     yes: YesOpt = False,
     json_: JsonOpt = False,
 ):
@@ -404,10 +402,10 @@ def void(
 
 @app.command()
 def show(
-    case: Annotated[str, typer.Argument(help="Case number.")],
+    case: Annotated[str, typer.Argument()],
     reveal: RevealOpt = False,
     json_: JsonOpt = False,
-    csv_: Annotated[bool, typer.Option("--csv", help="Print the case's history as CSV.")] = False,
+    csv_: Annotated[bool, typer.Option("--csv")] = False,
 ):
     """Show one case: its facts, clocks and full history (who, when, what, old → new)."""
     from xinfang.ledger.cases import case_history, get_case
@@ -481,17 +479,17 @@ def _mask_event(event: dict) -> dict:
 
 @app.command("cases")
 def cases_(
-    township: Annotated[Optional[str], typer.Option("--township", help="Only this township (never shows accusations against it).")] = None,
-    status: Annotated[Optional[str], typer.Option("--status", help="registered | assigned | replied | closed | transferred …")] = None,
-    month: Annotated[Optional[str], typer.Option("--month", help="Received in this month, YYYY-MM.")] = None,
-    unit: Annotated[Optional[str], typer.Option("--unit", help="Only cases handled by this unit (never shows accusations against it).")] = None,
-    level: Annotated[Optional[str], typer.Option("--level", help="Only this level.")] = None,
-    open_only: Annotated[bool, typer.Option("--open", help="Only cases still open.")] = False,
-    limit: Annotated[Optional[int], typer.Option("--limit", min=1, max=LIMIT_MAX, help="At most this many rows.")] = None,
-    name: Annotated[Optional[str], typer.Option("--name", help="Find by the petitioner's name or part of it (信访人).")] = None,
-    id_number: Annotated[Optional[str], typer.Option("--id-number", help="Find by the petitioner's resident ID (身份证号), all 18 characters.")] = None,
-    phone: Annotated[Optional[str], typer.Option("--phone", help="Find by the petitioner's phone (电话).")] = None,
-    text: Annotated[Optional[str], typer.Option("--text", help="Find cases whose summary or what the petitioner was told (reply, result) holds every one of these words.")] = None,
+    township: Annotated[Optional[str], typer.Option("--township")] = None,
+    status: Annotated[Optional[str], typer.Option("--status")] = None,
+    month: Annotated[Optional[str], typer.Option("--month")] = None,
+    unit: Annotated[Optional[str], typer.Option("--unit")] = None,
+    level: Annotated[Optional[str], typer.Option("--level")] = None,
+    open_only: Annotated[bool, typer.Option("--open")] = False,
+    limit: Annotated[Optional[int], typer.Option("--limit", min=1, max=LIMIT_MAX)] = None,
+    name: Annotated[Optional[str], typer.Option("--name")] = None,
+    id_number: Annotated[Optional[str], typer.Option("--id-number")] = None,
+    phone: Annotated[Optional[str], typer.Option("--phone")] = None,
+    text: Annotated[Optional[str], typer.Option("--text")] = None,
     reveal: RevealOpt = False,
     json_: JsonOpt = False,
     csv_: CsvOpt = False,

@@ -11,7 +11,7 @@ from xinfang.cli import app
 
 @app.command()
 def completion(
-    shell: Annotated[str, typer.Argument(help="bash | zsh | fish.")],
+    shell: Annotated[str, typer.Argument()],
 ):
     """Print the shell completion script: commands, options, township and unit names, case numbers."""
     from xinfang.cli.shell import script, shell_name

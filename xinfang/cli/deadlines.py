@@ -15,13 +15,11 @@ from xinfang.model import Clock, Message, Tier
 
 FILE = Message.of("metavar.FILE")  # the argument, worded as the help names it
 
-WEEKDAYS_ZH = "一二三四五六日"
 OVERDUE_COLUMNS = ["case", "unit", "leader", "township", "clock", "due", "days_late", "tier", "provisional"]
 PLAIN_ABOVE = 1000  # rows of the supervision list drawn as a Rich table; longer lists print as plain columns
 
 calendar_app = typer.Typer(
     name="calendar",
-    help="The working calendar (节假日安排) deadlines are counted on: load a year file, show a year.",
     no_args_is_help=True,
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -38,14 +36,14 @@ def _day(text: Optional[str], option: str = "--on"):
 
 @app.command()
 def overdue(
-    on: Annotated[Optional[str], typer.Option("--on", help="Judge the deadlines as of this date (default: today).")] = None,
-    unit: Annotated[Optional[str], typer.Option("--unit", help="Only this responsible unit's list (never shows accusations against it).")] = None,
-    township: Annotated[Optional[str], typer.Option("--township", help="Only cases of this township (never shows accusations against it).")] = None,
-    tier: Annotated[Optional[str], typer.Option("--tier", help="Only this tier: due_soon 即将到期 | overdue 已超期 | seriously_overdue 严重超期.")] = None,
+    on: Annotated[Optional[str], typer.Option("--on")] = None,
+    unit: Annotated[Optional[str], typer.Option("--unit")] = None,
+    township: Annotated[Optional[str], typer.Option("--township")] = None,
+    tier: Annotated[Optional[str], typer.Option("--tier")] = None,
     json_: JsonOpt = False,
     csv_: CsvOpt = False,
-    letter: Annotated[bool, typer.Option("--letter", help="Write the supervision letters (督办单) to -o FILE: one A4 page per responsible unit with its cases, the time limits and a reply slip.")] = False,
-    out_file: Annotated[Optional[str], typer.Option("-o", "--output", help="With --letter: the file, .html (to print) or .docx (to edit in Word/WPS).")] = None,
+    letter: Annotated[bool, typer.Option("--letter")] = False,
+    out_file: Annotated[Optional[str], typer.Option("-o", "--output")] = None,
     force: ForceOpt = False,
 ):
     """The supervision list (督办单): open deadlines due soon, overdue or seriously overdue,
@@ -56,7 +54,7 @@ def overdue(
     chromium --headless --no-pdf-header-footer --print-to-pdf=督办单.pdf 督办单.html)."""
     from xinfang import parse
     from xinfang.ledger.clocks import overdue_clocks
-    from xinfang.output import console, display, emit, label, table
+    from xinfang.output import console, emit, table
 
     ledger = STATE.open()
     day = _day(on)
@@ -78,12 +76,13 @@ def overdue(
     if output != "table":
         emit(rows, output, STATE.lang, columns=OVERDUE_COLUMNS)
         return
+    from xinfang.messages import text
+
     lang = STATE.lang
-    zh = lang == "zh"
     con = console()
-    con.print(f"督办单 {day}" if zh else f"Supervision list, {day}")
+    con.print(text("overdue.title", lang, day=day))
     if not rows:
-        con.print("（无即将到期或超期事项）" if zh else "(nothing due soon or overdue)")
+        con.print(text("overdue.none", lang))
         return
     groups: dict[tuple, list[dict]] = {}
     for r in rows:
@@ -94,17 +93,15 @@ def overdue(
         warn("warning.plain_columns", n=len(rows))
         widths = _widths(rows, columns, lang)
     for (unit_name, leader), items in groups.items():
-        head = unit_name or ("未交办" if zh else "not assigned")
-        if leader:
-            head += f"　{label('leader', lang)}：{leader}" if zh else f" — leader {leader}"
-        head += f"（{len(items)} 项）" if zh else f" ({len(items)})"
+        head = text("overdue.group_leader" if leader else "overdue.group", lang,
+                    unit=unit_name or text("overdue.unassigned", lang), leader=leader or "", n=len(items))
         if plain:
             sys.stdout.write(_plain(head, items, columns, widths, lang))
         else:
             con.print(table(items, columns, lang, title=head))
     counts = {t: sum(1 for r in rows if r["tier"] == t.value) for t in Tier}
-    con.print("，".join(f"{display('tier', t.value, lang)} {n}" for t, n in counts.items()) if zh
-              else ", ".join(f"{display('tier', t.value, lang)}: {n}" for t, n in counts.items()))
+    con.print(("，" if lang == "zh" else ", ").join(text("overdue.tier_count", lang, tier=t, n=n)
+                                                   for t, n in counts.items()))
 
 
 def _letters(ledger, rows: list[dict], day, output: Optional[str], force: bool = False) -> None:
@@ -157,13 +154,13 @@ def _plain(head: str, items: list[dict], columns: list[str], widths: list[int], 
 
 @app.command()
 def extend(
-    case: Annotated[str, typer.Argument(help="Case number, e.g. 2026-00042 (or 2026-42).")],
-    days: Annotated[int, typer.Option("--days", help="Days added to the deadline (at most the policy's limit, 30 by default).")],
-    reason: Annotated[str, typer.Option("--reason", help="Why the matter needs more time (kept in the history; tell the petitioner).")],
-    clock: Annotated[str, typer.Option("--clock", help="The deadline to extend; only handling 办理期限 allows it by default.")] = "handling",
-    on: Annotated[Optional[str], typer.Option("--on", help="Date the extension was approved (default: today).")] = None,
-    approved_by: Annotated[Optional[str], typer.Option("--approved-by", help="Who approved the extension (条例 art. 34).")] = None,
-    told_on: Annotated[Optional[str], typer.Option("--told-on", help="Day the petitioner was told of it (default: the approval date).")] = None,
+    case: Annotated[str, typer.Argument()],
+    days: Annotated[int, typer.Option("--days")],
+    reason: Annotated[str, typer.Option("--reason")],
+    clock: Annotated[str, typer.Option("--clock")] = "handling",
+    on: Annotated[Optional[str], typer.Option("--on")] = None,
+    approved_by: Annotated[Optional[str], typer.Option("--approved-by")] = None,
+    told_on: Annotated[Optional[str], typer.Option("--told-on")] = None,
     json_: JsonOpt = False,
 ):
     """Extend the handling deadline (延期) once, with a reason, who approved it and when the
@@ -188,12 +185,12 @@ def extend(
 
 @app.command()
 def review(
-    case: Annotated[str, typer.Argument(help="Case number.")],
-    on: Annotated[Optional[str], typer.Option("--on", help="Date of the request, or of the answer with --answer (default: today).")] = None,
-    reason: Annotated[Optional[str], typer.Option("--reason", help="Why the petitioner is dissatisfied (with a request).")] = None,
-    answer: Annotated[bool, typer.Option("--answer", help="Record the answer to the review or re-review instead of a request.")] = False,
-    summary: Annotated[Optional[str], typer.Option("--summary", help="The answer given (required with --answer).")] = None,
-    body: Annotated[Optional[str], typer.Option("--body", help="The body that reviews (一级上): default from the rules (review_body / rereview_body).")] = None,
+    case: Annotated[str, typer.Argument()],
+    on: Annotated[Optional[str], typer.Option("--on")] = None,
+    reason: Annotated[Optional[str], typer.Option("--reason")] = None,
+    answer: Annotated[bool, typer.Option("--answer")] = False,
+    summary: Annotated[Optional[str], typer.Option("--summary")] = None,
+    body: Annotated[Optional[str], typer.Option("--body")] = None,
     json_: JsonOpt = False,
 ):
     """Review (复查) and re-review (复核). Without --answer: the petitioner asks, within the request
@@ -208,18 +205,16 @@ def review(
     ledger = STATE.open()
     today = STATE.today
     day = _day(on)
-    zh = STATE.lang == "zh"
     if answer:
         if reason is not None:
             raise Refusal("review.reason_with_answer", "--reason")
         text = parse.parse_text(summary, "--summary", 4000)
         with ledger.write():
             result = answer_review(ledger, case, day, text, today)
+        from xinfang.messages import text as words
+
         final = result["status"] == "final"
-        if zh:
-            msg = f"{result['case']} 已答复{'复核' if final else '复查'}" + ("，不再受理" if final else "，已办结")
-        else:
-            msg = f"{result['case']} {'re-review' if final else 'review'} answered; " + ("final" if final else "closed")
+        msg = words("review.rereview_answered" if final else "review.answered", STATE.lang, case=result["case"])
     else:
         if summary is not None:
             raise Refusal("review.summary_without_answer", "--summary")
@@ -235,7 +230,7 @@ def review(
 
 @calendar_app.command("load")
 def calendar_load(
-    file: Annotated[Path, typer.Argument(help="A year file (TOML, format in data/holidays/README.md), e.g. 2027.toml.")],
+    file: Annotated[Path, typer.Argument()],
     json_: JsonOpt = False,
 ):
     """Load a year's announced holiday schedule; recomputes every open provisional deadline."""
@@ -245,7 +240,9 @@ def calendar_load(
     try:
         text = file.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        problem = exc.strerror if isinstance(exc, OSError) else "not UTF-8 text"
+        from xinfang.errors import os_problem
+
+        problem = os_problem(exc) if isinstance(exc, OSError) else Message.of("file.not_utf8")
         raise Refusal("calendar.unreadable", FILE, file=str(file), problem=problem) from None
     ledger = STATE.open()
     with ledger.write():
@@ -262,7 +259,7 @@ def calendar_load(
 
 @calendar_app.command("show")
 def calendar_show(
-    year: Annotated[int, typer.Argument(help="The year, e.g. 2027.")],
+    year: Annotated[int, typer.Argument()],
     json_: JsonOpt = False,
     csv_: CsvOpt = False,
 ):
@@ -277,6 +274,8 @@ def calendar_show(
     parse.parse_year(year, "YEAR")
     ledger = STATE.open()
     data = calendar_year(ledger, year)
+    from xinfang.messages import text
+
     lang = STATE.lang
     zh = lang == "zh"
     output = fmt(json_, csv_)
@@ -286,19 +285,15 @@ def calendar_show(
         key=lambda r: r["date"])
     for r in rows:
         weekday = dt.date.fromisoformat(r["date"]).weekday()
-        r["weekday"] = f"星期{WEEKDAYS_ZH[weekday]}" if zh else dt.date.fromisoformat(r["date"]).strftime("%A")
+        r["weekday"] = text(f"weekday.{weekday}", lang)
         if output == "table" or (output == "csv" and zh):
-            r["day_type"] = ("放假" if r["day_type"] == "holiday" else "调休上班") if zh else (
-                "day off" if r["day_type"] == "holiday" else "make-up workday")
+            r["day_type"] = text(f"calendar.day_type.{r['day_type']}", lang)
     if output == "json":
         emit(data, "json", lang)
         return
-    source = {"official": ("官方（chinesecalendar）", "official (chinesecalendar)"),
-              "ledger": ("本台账载入的年度文件", "year file loaded into this ledger"),
-              "none": ("无：仅按周末计算，期限为暂定", "none: weekends only, deadlines are provisional")}[data["source"]]
-    caption = f"来源：{source[0]}" if zh else f"source: {source[1]}"
+    caption = text("calendar.source", lang, source=Message.of(f"calendar.source.{data['source']}"))
     if data["source"] != "none":
         caption += f" — {data['detail']}"
     emit(rows, output, lang, columns=["date", "weekday", "day_type", "holiday"],
-         title=f"{year} 年节假日安排" if zh else f"{year} holiday schedule", caption=caption,
+         title=text("calendar.title", lang, year=year), caption=caption,
          message=None if rows else caption)

@@ -15,9 +15,9 @@ DEFAULT_DEMO_DB = "xinfang-demo.db"
 
 @app.command()
 def demo(
-    db: Annotated[Optional[str], typer.Option("--db", help=f"Where to build the sample ledger (default: {DEFAULT_DEMO_DB}).")] = None,
-    seed: Annotated[int, typer.Option("--seed", help="Random seed of the sample data.")] = 2026,
-    month: Annotated[str, typer.Option("--month", help="Month the summary reports on (its bottom group and sanctions).")] = "2026-10",
+    db: Annotated[Optional[str], typer.Option("--db")] = None,
+    seed: Annotated[int, typer.Option("--seed")] = 2026,
+    month: Annotated[str, typer.Option("--month")] = "2026-10",
 ):
     """Build a sample ledger from data/ (two years of cases, officials, deposits, published months, a
     settled year) and summarise it: cases, the month's bottom group, sanctions, and the commands to
@@ -45,12 +45,14 @@ def demo(
     rng = random.Random(seed)
     from rich.progress import Progress
 
+    from xinfang.messages import text
+
     with Progress(transient=True, disable=not _tty()) as progress:
-        task = progress.add_task("官员与保证金 officials and deposits", total=None)
+        task = progress.add_task(text("demo.step.officials", STATE.lang), total=None)
         _officials(_builder(path, DEMO_USER), rng)
-        task = progress.add_task("信访事项 cases", total=None)
+        task = progress.add_task(text("demo.step.cases", STATE.lang), total=None)
         plan.build_cases(_builder(path, DEMO_USER), rng, today, lambda n: progress.advance(task, n))
-        task = progress.add_task("排名公布 publishing rankings", total=None)
+        task = progress.add_task(text("demo.step.publish", STATE.lang), total=None)
         _publish(_builder(path, DEMO_USER))
     STATE.db, STATE.today_text = str(path), today.isoformat()
     _summary(path, month)

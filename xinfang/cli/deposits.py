@@ -8,18 +8,17 @@ from typing import Annotated, Optional
 import typer
 
 from xinfang.cli import STATE, CsvOpt, JsonOpt, YesOpt, app, confirm, fmt
+from xinfang.messages import text
 
 officials_app = typer.Typer(
-    help="Township party secretaries (党委书记) and heads (乡镇长): who held which post, from when to when.",
     no_args_is_help=True, rich_markup_mode=None)
 deposits_app = typer.Typer(
-    help="Deposit ledger (信访保证金): payments, deductions for skip-level cases, statements, year-end settlement.",
     no_args_is_help=True, rich_markup_mode=None)
 app.add_typer(officials_app, name="officials")
 app.add_typer(deposits_app, name="deposits")
 
-YearOpt = Annotated[Optional[int], typer.Option("--year", help="Deposit year (default: all years).")]
-OfficialOpt = Annotated[Optional[str], typer.Option("--official", help="Only this official (exact name).")]
+YearOpt = Annotated[Optional[int], typer.Option("--year")]
+OfficialOpt = Annotated[Optional[str], typer.Option("--official")]
 SHOWN_PROBLEMS = 20
 MONEY = ("paid", "deducted", "balance", "refunded", "rewarded", "shortfall", "refund", "reward", "amount", "share")
 
@@ -52,11 +51,11 @@ def _zh() -> bool:
 
 @officials_app.command("add")
 def officials_add(
-    township: Annotated[str, typer.Option("--township", help="Township or street of the post.")],
-    role: Annotated[str, typer.Option("--role", help="secretary 党委书记 | head 乡镇长.")],
-    name: Annotated[str, typer.Option("--name", help="The official's name (unique in the ledger).")],
-    start: Annotated[str, typer.Option("--from", help="First day in post.")],
-    end: Annotated[Optional[str], typer.Option("--to", help="Last day in post (default: still in post).")] = None,
+    township: Annotated[str, typer.Option("--township")],
+    role: Annotated[str, typer.Option("--role")],
+    name: Annotated[str, typer.Option("--name")],
+    start: Annotated[str, typer.Option("--from")],
+    end: Annotated[Optional[str], typer.Option("--to")] = None,
     json_: JsonOpt = False,
 ):
     """Record who holds a post from when. A holder of the same post whose open term began earlier
@@ -79,20 +78,18 @@ def officials_add(
         result = add_official(ledger, town, post, who, first, last, today, load_settled_years(ledger))
         result["posted"] = reconcile_deposits(ledger, today, town)
     o = result["official"]
-    if _zh():
-        msg = f"已登记 {o['township']}{post.zh} {o['name']}，{o['from']} 起" + (f"至 {o['to']}" if o["to"] else "")
-        msg += "".join(f"；{c['name']} 任期止于 {c['to']}" for c in result["closed"])
-    else:
-        msg = f"Recorded {o['name']}, {post.en} of {o['township']} from {o['from']}" + (f" to {o['to']}" if o["to"] else "")
-        msg += "".join(f"; {c['name']}'s term ends {c['to']}" for c in result["closed"])
+    lang = STATE.lang
+    msg = text("officials.added_until" if o["to"] else "officials.added", lang, township=o["township"], role=post,
+               name=o["name"], start=o["from"], end=o["to"] or "")
+    msg += "".join(text("officials.term_ends_also", lang, name=c["name"], end=c["to"]) for c in result["closed"])
     if result["posted"]:
-        msg += (f"；过账 {len(result['posted'])} 笔" if _zh() else f"; {len(result['posted'])} deposit entries posted")
+        msg += text("officials.posted", lang, n=len(result["posted"]))
     emit(result, fmt(json_), STATE.lang, message=msg)
 
 
 @officials_app.command("list")
 def officials_list(
-    township: Annotated[Optional[str], typer.Option("--township", help="Only this township.")] = None,
+    township: Annotated[Optional[str], typer.Option("--township")] = None,
     json_: JsonOpt = False,
     csv_: CsvOpt = False,
 ):
@@ -110,9 +107,9 @@ def officials_list(
 
 @officials_app.command("end")
 def officials_end(
-    name: Annotated[str, typer.Argument(help="The official's name.")],
-    on: Annotated[str, typer.Option("--on", help="Last day in post.")],
-    reason: Annotated[Optional[str], typer.Option("--reason", help="Why the term ends (kept in the history).")] = None,
+    name: Annotated[str, typer.Argument()],
+    on: Annotated[str, typer.Option("--on")],
+    reason: Annotated[Optional[str], typer.Option("--reason")] = None,
     json_: JsonOpt = False,
 ):
     """End an official's term: --on is the last day in post. Deductions follow (cases received
@@ -130,8 +127,7 @@ def officials_end(
         result = end_official(ledger, name, day, today, load_settled_years(ledger), why)
         result["posted"] = reconcile_deposits(ledger, today, result["official"]["township"])
     o = result["official"]
-    emit(result, fmt(json_), STATE.lang,
-         message=(f"{o['name']} 任期止于 {o['to']}" if _zh() else f"{o['name']}'s term ends {o['to']}"))
+    emit(result, fmt(json_), STATE.lang, message=text("officials.term_ends", STATE.lang, name=o["name"], end=o["to"]))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -140,10 +136,10 @@ def officials_end(
 
 @deposits_app.command("pay")
 def deposits_pay(
-    official: Annotated[str, typer.Option("--official", help="Who paid (the official's exact name).")],
-    amount: Annotated[str, typer.Option("--amount", help="Amount in yuan, at most two decimals, e.g. 10000.")],
-    on: Annotated[Optional[str], typer.Option("--on", help="Date paid (default: today).")] = None,
-    year: Annotated[Optional[int], typer.Option("--year", help="Deposit year it covers (default: the year of --on).")] = None,
+    official: Annotated[str, typer.Option("--official")],
+    amount: Annotated[str, typer.Option("--amount")],
+    on: Annotated[Optional[str], typer.Option("--on")] = None,
+    year: Annotated[Optional[int], typer.Option("--year")] = None,
     json_: JsonOpt = False,
 ):
     """Record a personal deposit payment (never from unit funds). Deductions the balance could not
@@ -159,12 +155,10 @@ def deposits_pay(
     with ledger.write():
         result = pay_deposit(ledger, official, fen, day, _year(year), today)
     e = result["entry"]
-    if _zh():
-        msg = f"{e['official']} 缴纳 {result['year']} 年保证金 {e['amount']:,.2f} 元，余额 {result['balance']:,.2f} 元"
-    else:
-        msg = f"{e['official']} paid {e['amount']:,.2f} yuan for {result['year']}; balance {result['balance']:,.2f}"
+    msg = text("deposits.paid", STATE.lang, official=e["official"], year=result["year"], amount=e["amount"],
+               balance=result["balance"])
     if result["posted"]:
-        msg += (f"；补扣 {len(result['posted'])} 笔" if _zh() else f"; {len(result['posted'])} deductions taken")
+        msg += text("deposits.deductions_taken", STATE.lang, n=len(result["posted"]))
     emit(result, fmt(json_), STATE.lang, message=msg)
 
 
@@ -184,8 +178,6 @@ def deposits_statement(
     rows = statement_rows(ledger, official, _year(year))
     columns = ["official", "township", "role", "paid", "deducted", "refunded", "rewarded", "balance", "shortfall",
                "exhausted", "charged"]
-    from xinfang.messages import text
-
     table = [{**r, "charged": r["cases"] + ([text("protection.withheld", STATE.lang, n=r["withheld"])]
                                             if r["withheld"] else [])} for r in rows]
     if any(r["adjustments"] for r in rows):  # charges recorded after their year was settled
@@ -193,13 +185,13 @@ def deposits_statement(
         table = [{**r, "adjustments": [f"{a['case']} {a['amount']:.2f}" for a in r["adjustments"]]} for r in table]
     if not csv_:
         table = [_money_cells(r) for r in table]
-    title = (f"{year} 年度" if _zh() else f"year {year}") if year else None
+    title = text("deposits.year_title", STATE.lang, year=year) if year else None
     emit(rows, fmt(json_, csv_), STATE.lang, rows=table, columns=columns, title=title)
 
 
 @deposits_app.command("settle")
 def deposits_settle(
-    year: Annotated[int, typer.Option("--year", help="The year to settle (年底结算).")],
+    year: Annotated[int, typer.Option("--year")],
     yes: YesOpt = False,
     json_: JsonOpt = False,
 ):
@@ -217,13 +209,12 @@ def deposits_settle(
     with ledger.write():
         result = settle_deposits(ledger, y, today)
     t = result["totals"]
-    msg = (f"{y} 年度已结算：{len(result['rows'])} 人，退还 {t['refund']:,.2f} 元，奖励 {t['reward']:,.2f} 元" if _zh()
-           else f"Settled {y}: {len(result['rows'])} officials, refunds {t['refund']:,.2f}, rewards {t['reward']:,.2f}")
+    msg = text("deposits.settled", STATE.lang, year=y, n=len(result["rows"]), refund=t["refund"], reward=t["reward"])
     missing = result["townships_without_officials"]
     if missing and not json_:
-        shown = "、".join(missing[:10]) + ("…" if len(missing) > 10 else "")
-        sys.stderr.write((f"提示：{len(missing)} 个乡镇无在任官员记录：{shown}\n" if _zh()
-                          else f"Note: {len(missing)} townships have no official recorded: {shown}\n"))
+        shown = tuple(missing[:10])
+        sys.stderr.write(text("deposits.no_officials", STATE.lang, n=len(missing), townships=shown,
+                              more="…" if len(missing) > 10 else "") + "\n")
     emit(result, fmt(json_), STATE.lang, rows=[_money_cells(r) for r in result["rows"]],
          columns=["official", "township", "role", "paid", "deducted", "refund", "reward", "exhausted"], message=msg)
 
@@ -243,15 +234,13 @@ def deposits_check(json_: JsonOpt = False):
     if json_:
         emit(result, "json", STATE.lang)
     elif result["ok"]:
-        print(f"保证金台账平衡：{result['entries']} 笔，{result['officials']} 人" if _zh()
-              else f"Deposit ledger balances: {result['entries']} entries, {result['officials']} officials")
+        print(text("deposits.balanced", STATE.lang, entries=result["entries"], officials=result["officials"]))
     else:
         problems = result["problems"]
-        lines = [f"发现 {len(problems)} 处问题：" if _zh() else f"{len(problems)} problem(s):"]
+        lines = [text("audit.problems", STATE.lang, n=len(problems))]
         lines += [f"  {p}" for p in problems[:SHOWN_PROBLEMS]]
         if len(problems) > SHOWN_PROBLEMS:
-            more = len(problems) - SHOWN_PROBLEMS
-            lines.append(f"  …另有 {more} 处（--json 列出全部）" if _zh() else f"  … and {more} more (--json lists all)")
+            lines.append("  " + text("deposits.more_problems", STATE.lang, n=len(problems) - SHOWN_PROBLEMS))
         sys.stderr.write("\n".join(lines) + "\n")
     if not result["ok"]:
         raise typer.Exit(1)
@@ -261,7 +250,7 @@ def deposits_check(json_: JsonOpt = False):
 def deposits_entries(
     official: OfficialOpt = None,
     year: YearOpt = None,
-    case: Annotated[Optional[str], typer.Option("--case", help="Only the entries of this case.")] = None,
+    case: Annotated[Optional[str], typer.Option("--case")] = None,
     json_: JsonOpt = False,
     csv_: CsvOpt = False,
 ):
@@ -288,16 +277,10 @@ def _rewards(year: int, json_: bool, csv_: bool = False) -> None:
     ledger = STATE.open()
     result = no_petition_rewards(ledger, _year(year), STATE.today)
     n = len(result["townships"])
-    if _zh():
-        msg = (f"{year} 年无信访乡镇 {n} 个，共享奖励 {result['pool']:,.2f} 元，每镇 {result['share']:,.2f} 元，"
-               f"余 {result['remainder']:,.2f} 元；列入优先供地")
-        if result["provisional"]:
-            msg += "（年度未结束，暂定）"
-    else:
-        msg = (f"{year}: {n} townships without a land petition share {result['pool']:,.2f} yuan, "
-               f"{result['share']:,.2f} each, remainder {result['remainder']:,.2f}; listed for priority land supply")
-        if result["provisional"]:
-            msg += " (year not over: provisional)"
+    msg = text("rewards.shared", STATE.lang, year=year, n=n, pool=result["pool"], share=result["share"],
+               remainder=result["remainder"])
+    if result["provisional"]:
+        msg += text("rewards.provisional", STATE.lang)
     if csv_:
         emit(result, "csv", STATE.lang, rows=result["townships"], columns=["township", "share"])
         return
@@ -307,7 +290,7 @@ def _rewards(year: int, json_: bool, csv_: bool = False) -> None:
 
 @deposits_app.command("rewards")
 def deposits_rewards(
-    year: Annotated[int, typer.Option("--year", help="The year whose petitions are counted.")],
+    year: Annotated[int, typer.Option("--year")],
     json_: JsonOpt = False,
     csv_: CsvOpt = False,
 ):
@@ -318,7 +301,7 @@ def deposits_rewards(
 
 @app.command("rewards")
 def rewards(
-    year: Annotated[int, typer.Option("--year", help="The year whose petitions are counted.")],
+    year: Annotated[int, typer.Option("--year")],
     json_: JsonOpt = False,
     csv_: CsvOpt = False,
 ):

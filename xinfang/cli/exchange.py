@@ -19,11 +19,11 @@ FORMATS = ("csv", "xlsx", "json")
 
 @app.command("export")
 def export(
-    format_: Annotated[Optional[str], typer.Option("--format", help="csv (UTF-8 with BOM, for Excel/WPS) | xlsx | json. Default: from the -o file's extension, else csv. To edit in Excel use xlsx: Excel turns the 18-digit ID numbers of a CSV into numbers and loses digits.")] = None,
-    output: Annotated[Optional[Path], typer.Option("-o", "--output", help="Write to this file (needed for xlsx); csv and json go to stdout without it.")] = None,
+    format_: Annotated[Optional[str], typer.Option("--format")] = None,
+    output: Annotated[Optional[Path], typer.Option("-o", "--output")] = None,
     reveal: RevealOpt = False,
-    month: Annotated[Optional[str], typer.Option("--month", help="Only cases received in this month, YYYY-MM.")] = None,
-    township: Annotated[Optional[str], typer.Option("--township", help="Only this township's cases (never the accusations against it).")] = None,
+    month: Annotated[Optional[str], typer.Option("--month")] = None,
+    township: Annotated[Optional[str], typer.Option("--township")] = None,
     force: ForceOpt = False,
 ):
     """Export every case with all its fields (登记, 交办, 答复, 办结). Headings and values in Chinese;
@@ -66,27 +66,26 @@ def export(
                      else export.write_json(ledger, fh, reveal, town, month_))
         # Recorded before the file is moved into place: a reveal is never missing from the history.
         revealed(ledger, "export", shown)
-    note = "" if reveal else ("（身份证号、电话已脱敏，不能再导入）" if lang == "zh" else
-                              " (ID and phone numbers masked: this file cannot be imported again)")
-    sys.stderr.write((f"已导出 {n} 件 → {output}" if lang == "zh" else f"Exported {n} cases to {output}") + note + "\n")
+    from xinfang.messages import text
+
+    sys.stderr.write(text("export.done" if reveal else "export.done_masked", lang, n=n, output=output) + "\n")
 
 
 @app.command("import")
 def import_(
-    file: Annotated[Path, typer.Argument(help="A .csv or .xlsx file as 'xinfang export --reveal' writes it (Chinese or English headings).")],
-    check: Annotated[bool, typer.Option("--check", help="Check every row and report, but import nothing.")] = False,
-    again: Annotated[bool, typer.Option("--again", help="Import a file that was imported before (its cases are added a second time).")] = False,
+    file: Annotated[Path, typer.Argument()],
+    check: Annotated[bool, typer.Option("--check")] = False,
+    again: Annotated[bool, typer.Option("--again")] = False,
     json_: JsonOpt = False,
 ):
     """Import cases from a CSV or xlsx file: every row is checked as 'register' checks it; either
     all rows are imported in one transaction or none, and every bad row is listed with its row
     number. Imported cases get new case numbers; repeats, clocks and history are recorded."""
-    from xinfang.ledger.importer import MAX_LISTED, ImportRefused, import_cases
+    from xinfang.ledger.importer import ImportRefused, import_cases
     from xinfang.output import emit
 
     ledger = STATE.open()
     today = STATE.today
-    zh = STATE.lang == "zh"
     with _Progress(file) as progress:
         try:
             digest = _file_digest(file) if file.is_file() else None  # a missing file: import_cases says so
@@ -104,11 +103,7 @@ def import_(
                                  f"{file.name}: {result['imported']} cases {result['first']}…{result['last']}")
         except ImportRefused as exc:
             progress.stop()
-            for rowno, reason in exc.rows:
-                sys.stderr.write((f"第 {rowno} 行: " if zh else f"row {rowno}: ") + reason + "\n")
-            if exc.bad > MAX_LISTED:
-                more = exc.bad - MAX_LISTED
-                sys.stderr.write((f"… 另有 {more} 行有误\n" if zh else f"… and {more} more\n"))
+            _bad_rows(exc, STATE.lang, json_)
             raise
     if result.get("provisional_deadlines"):
         warn("warning.import_provisional", n=result["provisional_deadlines"])
@@ -122,6 +117,28 @@ def import_(
     emit(result, "json" if json_ else "table", STATE.lang, message=msg)
 
 
+def _bad_rows(exc, lang: str, json_: bool) -> None:
+    """The bad rows of a refused import, one line each on stderr in ``lang`` (the first
+    ``MAX_LISTED``, then how many more); with ``--json`` also a document on stdout keeping each
+    problem's stable code and column key."""
+    from xinfang.ledger.importer import MAX_LISTED
+    from xinfang.messages import text, wording
+
+    separator = "。" if lang == "zh" else ". "
+    for rowno, issues in exc.rows:
+        problems = separator.join(wording(i.message, lang) for i in issues)
+        sys.stderr.write(text("import.row", lang, row=rowno, problems=problems) + "\n")
+    if exc.bad > MAX_LISTED:
+        sys.stderr.write(text("import.row.more", lang, more=exc.bad - MAX_LISTED) + "\n")
+    if json_:
+        from xinfang.output import emit
+
+        emit({"imported": 0, "refused": True, "checked": exc.total, "bad": exc.bad,
+              "rows": [{"row": rowno, "problems": [{"column": i.column, "code": i.code,
+                                                     "message": wording(i.message, lang)} for i in issues]}
+                       for rowno, issues in exc.rows]}, "json", lang)
+
+
 def _file_digest(path: Path) -> str:
     """SHA-256 of the file, so that importing the same file twice is noticed."""
     import hashlib
@@ -132,7 +149,9 @@ def _file_digest(path: Path) -> str:
             for block in iter(lambda: fh.read(1 << 20), b""):
                 h.update(block)
     except OSError as exc:
-        raise Refusal("import.unreadable", FILE, path=str(path), problem=exc.strerror) from None
+        from xinfang.errors import os_problem
+
+        raise Refusal("import.unreadable", FILE, path=str(path), problem=os_problem(exc)) from None
     return h.hexdigest()
 
 

@@ -12,11 +12,11 @@ from xinfang.errors import Refusal
 
 @app.command()
 def evaluate(
-    case: Annotated[str, typer.Argument(help="Case number.")],
-    stage: Annotated[str, typer.Option("--stage", help="acceptance 受理 | handling 办理: what the petitioner evaluates.")],
-    result: Annotated[str, typer.Option("--result", help="satisfied 满意 | basic 基本满意 | unsatisfied 不满意.")],
-    on: Annotated[Optional[str], typer.Option("--on", help="The day the petitioner evaluated (default: today).")] = None,
-    via: Annotated[Optional[str], typer.Option("--via", help="How it was collected: phone 电话 | sms 短信 | in_person 当面 | online 网上.")] = None,
+    case: Annotated[str, typer.Argument()],
+    stage: Annotated[str, typer.Option("--stage")],
+    result: Annotated[str, typer.Option("--result")],
+    on: Annotated[Optional[str], typer.Option("--on")] = None,
+    via: Annotated[Optional[str], typer.Option("--via")] = None,
     json_: JsonOpt = False,
 ):
     """Record the petitioner's own evaluation (满意度评价) of a case's acceptance or handling, apart
@@ -66,9 +66,9 @@ def _cell(rate: dict, lang: str) -> str:
 
 @app.command()
 def stats(
-    month: Annotated[Optional[str], typer.Option("--month", help="A month, e.g. 2026-10: its indicators, with 环比 (previous month) and 同比 (same month last year).")] = None,
-    year: Annotated[Optional[int], typer.Option("--year", help="A year, e.g. 2026: its indicators, with 同比 (the year before).")] = None,
-    township: Annotated[Optional[str], typer.Option("--township", help="One township only (the district line stays).")] = None,
+    month: Annotated[Optional[str], typer.Option("--month")] = None,
+    year: Annotated[Optional[int], typer.Option("--year")] = None,
+    township: Annotated[Optional[str], typer.Option("--township")] = None,
     json_: JsonOpt = False,
     csv_: CsvOpt = False,
 ):

@@ -15,8 +15,8 @@ read like every other message. The catalogue (``xinfang/messages.py``) holds, by
 - ``click.*``: the words Typer itself prints (``Usage:``, ``Options``, ``required``, …) and
   ``usage.*``: its usage errors, one line naming the option and the fix.
 
-A command or parameter without its ``help.*`` entry keeps the text given in the source (a test
-requires an entry for every one).
+The catalogue is the only source of help: the command source gives no ``help=`` (a test checks
+this, and that every command and parameter has its entry).
 """
 
 from __future__ import annotations

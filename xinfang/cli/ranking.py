@@ -24,8 +24,8 @@ SANCTION_TABLE_COLUMNS = ["township", "sanction", "status", "start", "end", "eff
 
 @app.command()
 def rank(
-    month: Annotated[str, typer.Option("--month", help="The month to rank, e.g. 2026-08 (also 2026/08, 202608, 2026年8月).")],
-    publish: Annotated[bool, typer.Option("--publish", help="Publish (公布) the month: freeze its ranking for good; sanctions read published months only. Only after the month has ended, and only once.")] = False,
+    month: Annotated[str, typer.Option("--month")],
+    publish: Annotated[bool, typer.Option("--publish")] = False,
     yes: YesOpt = False,
     json_: JsonOpt = False,
     csv_: CsvOpt = False,
@@ -54,18 +54,19 @@ def rank(
             doc = publish_month(ledger, the_month, today)
     else:
         doc = month_ranking(ledger, the_month, today)
-    from xinfang.messages import text as words
+    from xinfang.messages import in_language, text as words
 
     if doc.get("unranked_cases"):
         sys.stderr.write(words("rank.unranked", STATE.lang, n=doc["unranked_cases"]) + "\n")
     formula = doc["method"].get("formula", "")
+    shown_formula = in_language(formula, STATE.lang)  # the document keeps both languages, a screen shows one
     if out == "json":
         emit(doc, out, STATE.lang)
         return
     if out == "csv":
         status = "published" if doc["published"] else "provisional"
         if STATE.lang == "zh":  # worded as on screen; the counts under their own keys (skip_level is a flag)
-            status = "已公布" if doc["published"] else "暂定"
+            status = words(f"rank.status.{status}", STATE.lang)
             rows = [{**r, "skip_level_cases": r["skip_level"], "collective_cases": r["collective"]} for r in doc["rows"]]
             columns = TABLE_COLUMNS
         else:
@@ -78,23 +79,17 @@ def rank(
     title = words("rank.title", STATE.lang, month=doc["month"], state=state)
     message = None
     if publish:
-        bottom = [r["township"] for r in doc["rows"] if r["bottom"]]
-        zh = STATE.lang == "zh"
-        message = (f"已公布 {doc['month']} 排名；后{doc['method']['bottom_size']}位：{'、'.join(bottom) or '无'}" if zh
-                   else f"Published the {doc['month']} ranking; bottom group: {', '.join(bottom) or 'none'}")
+        bottom = tuple(r["township"] for r in doc["rows"] if r["bottom"])
+        message = words("rank.published", STATE.lang, month=doc["month"], size=doc["method"]["bottom_size"],
+                        bottom=bottom or Message.of("rank.bottom_none"))
     rows = [{**r, "skip_level_cases": r["skip_level"], "collective_cases": r["collective"],
              **{k: "—" if r.get(k) is None else f"{r[k]:.0%}" for k in RATE_COLUMNS}} for r in doc["rows"]]
-    emit(doc, out, STATE.lang, rows=rows, columns=TABLE_COLUMNS, title=title, caption=formula, message=message)
+    emit(doc, out, STATE.lang, rows=rows, columns=TABLE_COLUMNS, title=title, caption=shown_formula, message=message)
 
 
 # --- sanctions ----------------------------------------------------------------------------------
 
 sanctions_app = typer.Typer(
-    help="Sanctions (制裁与责任追究). Without a subcommand: list them — one-vote veto (一票否决) and key "
-    "management (重点管理乡镇) in force from published rankings; key management for a serious incident, chronic "
-    "township (信访老大难), summons (召见谈话) and admonishment (诫勉谈话) proposed from the cases, with the decision "
-    "recorded on each; one row per township and measure. confirm/dismiss decide a proposed one; lift ends one "
-    "that binds; check answers the land desk.",
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
@@ -104,10 +99,11 @@ app.add_typer(sanctions_app, name="sanctions")
 def _table_rows(items: list[dict], lang: str) -> list[dict]:
     """Sanctions as a person reads them: statuses and effects in the chosen language, a measure's
     triggers one a line with their ids."""
+    from xinfang.messages import text
     from xinfang.model import Action, SanctionKind, SanctionStatus
 
     def line(t: dict) -> str:
-        return f"[{t['id']}] {SanctionStatus(t['status']).label(lang)}: {t['trigger']}"
+        return text("sanction.trigger_line", lang, id=t["id"], status=SanctionStatus(t["status"]), trigger=t["trigger"])
 
     return [{**s, "status": SanctionStatus(s["status"]).label(lang), "sanction": SanctionKind(s["sanction"]).label(lang),
              "effects": [Action(a).label(lang) for a in s["effects"]],
@@ -132,7 +128,7 @@ def _worded_measure(row: dict, lang: str) -> dict:
 @sanctions_app.callback(invoke_without_command=True)
 def sanctions(
     ctx: typer.Context,
-    month: Annotated[Optional[str], typer.Option("--month", help="Only sanctions triggered by this month or in force during it.")] = None,
+    month: Annotated[Optional[str], typer.Option("--month")] = None,
     json_: JsonOpt = False,
     csv_: CsvOpt = False,
 ):
@@ -160,13 +156,13 @@ def sanctions(
         emit(items, out, STATE.lang, columns=columns)
 
 
-IdArg = Annotated[str, typer.Argument(help="The sanction's id as listed by 'xinfang sanctions', e.g. chronic:车桥镇:2026-09-30.")]
+IdArg = Annotated[str, typer.Argument()]
 
 
 @sanctions_app.command()
 def confirm(
     id_: IdArg,
-    reason: Annotated[Optional[str], typer.Option("--reason", help="Why it is confirmed (optional, kept in the record).")] = None,
+    reason: Annotated[Optional[str], typer.Option("--reason")] = None,
     yes: YesOpt = False,
     json_: JsonOpt = False,
 ):
@@ -177,7 +173,7 @@ def confirm(
 @sanctions_app.command()
 def dismiss(
     id_: IdArg,
-    reason: Annotated[Optional[str], typer.Option("--reason", help="Why it is dismissed (required, kept in the record).")] = None,
+    reason: Annotated[Optional[str], typer.Option("--reason")] = None,
     json_: JsonOpt = False,
 ):
     """Dismiss a proposed sanction, with a reason; it never binds unless confirmed later."""
@@ -187,7 +183,7 @@ def dismiss(
 @sanctions_app.command()
 def lift(
     id_: IdArg,
-    reason: Annotated[Optional[str], typer.Option("--reason", help="Why it is lifted (required, kept in the record).")] = None,
+    reason: Annotated[Optional[str], typer.Option("--reason")] = None,
     json_: JsonOpt = False,
 ):
     """Lift a sanction that binds (in force, or confirmed) from today on, by a recorded decision with
@@ -222,15 +218,16 @@ def _decide(key: str, status: str, reason: str | None, json_: bool, yes: bool = 
     with ledger.write():
         result = decide(ledger, key, SanctionStatus(status), why, today)
     label = SanctionStatus(status).label(STATE.lang)
-    emit(result, fmt(json_), STATE.lang,
-         message=(f"{result['id']}：{label}" if STATE.lang == "zh" else f"{result['id']}: {label}"))
+    from xinfang.messages import text
+
+    emit(result, fmt(json_), STATE.lang, message=text("problem.at", STATE.lang, where=result["id"], problem=label))
 
 
 @sanctions_app.command()
 def check(
-    township: Annotated[str, typer.Argument(help="The township asking (属地), e.g. 车桥镇 or 车桥.")],
-    action: Annotated[str, typer.Option("--action", help="land-approval 用地审批 | auction 经营性用地招拍挂 | award 年终评先评优.")],
-    on: Annotated[Optional[str], typer.Option("--on", help="The date asked about (default: today).")] = None,
+    township: Annotated[str, typer.Argument()],
+    action: Annotated[str, typer.Option("--action")],
+    on: Annotated[Optional[str], typer.Option("--on")] = None,
     json_: JsonOpt = False,
 ):
     """May a township get a land approval, an auction or an award on a date? An answer, not an error:

@@ -69,11 +69,11 @@ def _write(path: Optional[Path], data: str | bytes, force: bool, ledger, private
 
 @app.command()
 def report(
-    month: Annotated[str, typer.Option("--month", help="The bulletin's month, YYYY-MM (通报月份).")],
-    format_: Annotated[Optional[str], typer.Option("--format", help="md (Markdown) | html (inline chart, prints on A4 with page numbers) | xlsx (one sheet per section, prints on A4) | docx (Word/WPS, to edit before issuing). Default: from the -o suffix; else tables on a terminal, Markdown when piped.")] = None,
-    output: Annotated[Optional[str], typer.Option("-o", "--output", help="Write to this file (required for html on a terminal and for xlsx and docx; '-' is stdout).")] = None,
-    top: Annotated[Optional[int], typer.Option("--top", min=1, help="List only the first N positions of the ranking (ties included); default all townships.")] = None,
-    issuer: Annotated[Optional[str], typer.Option("--issuer", help="Issuing body printed in the masthead (default 区国土资源局信访室).")] = None,
+    month: Annotated[str, typer.Option("--month")],
+    format_: Annotated[Optional[str], typer.Option("--format")] = None,
+    output: Annotated[Optional[str], typer.Option("-o", "--output")] = None,
+    top: Annotated[Optional[int], typer.Option("--top", min=1)] = None,
+    issuer: Annotated[Optional[str], typer.Option("--issuer")] = None,
     force: ForceOpt = False,
 ):
     """The monthly bulletin (通报): letters and visits against the same month last year, the
@@ -117,16 +117,17 @@ def report(
 
         _write(target, to_xlsx(bulletin, lang, top, issuer), force, ledger)
     if not bulletin.method["published"] and bulletin.ranking is not None:
-        sys.stderr.write(("提示：该月排名尚未公布，通报中的排名为暂定。\n" if lang == "zh" else
-                          "Note: the month's ranking is not published; the bulletin shows it as provisional.\n"))
+        from xinfang.messages import text
+
+        sys.stderr.write(text("report.provisional_ranking", lang) + "\n")
 
 
 @app.command()
 def form(
-    case: Annotated[str, typer.Argument(help="Case number, e.g. 2026-00042 (or 2026-42).")],
-    kind: Annotated[str, typer.Option("--kind", help="assignment: 人民来信呈阅交办单 (review and assignment form) | handling: 信访矛盾化解包案处理表 (handling sheet).")] = "assignment",
-    output: Annotated[Optional[str], typer.Option("-o", "--output", help="Write the HTML form to this file (required on a terminal; '-' is stdout).")] = None,
-    for_unit: Annotated[Optional[str], typer.Option("--for", help="The unit this copy is for (default: the handling unit); never the unit an accusation accuses.")] = None,
+    case: Annotated[str, typer.Argument()],
+    kind: Annotated[str, typer.Option("--kind")] = "assignment",
+    output: Annotated[Optional[str], typer.Option("-o", "--output")] = None,
+    for_unit: Annotated[Optional[str], typer.Option("--for")] = None,
     reveal: RevealOpt = False,
     force: ForceOpt = False,
 ):

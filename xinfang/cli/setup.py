@@ -13,8 +13,8 @@ from xinfang.errors import Refusal
 
 @app.command()
 def init(
-    roster: Annotated[Optional[Path], typer.Option("--roster", help="Roster CSV (township,area,population); default: the bundled district roster.")] = None,
-    rules: Annotated[Optional[Path], typer.Option("--rules", help="Policy TOML; default: the bundled data/rules.toml.")] = None,
+    roster: Annotated[Optional[Path], typer.Option("--roster")] = None,
+    rules: Annotated[Optional[Path], typer.Option("--rules")] = None,
     json_: JsonOpt = False,
 ):
     """Create a new ledger (登记台账) with the roster and the policy. Refuses to touch an existing file."""
@@ -29,7 +29,9 @@ def init(
         try:
             rules_text = rules.read_text(encoding="utf-8")
         except OSError as exc:
-            raise Refusal("init.rules_unreadable", "--rules", rules=str(rules), problem=exc.strerror) from None
+            from xinfang.errors import os_problem
+
+            raise Refusal("init.rules_unreadable", "--rules", rules=str(rules), problem=os_problem(exc)) from None
     else:
         rules_text = default_rules_text()
     load_policy_text(rules_text, source=str(rules or "rules.toml"))

@@ -57,7 +57,9 @@ from xinfang.ledger.history import (
     table_digest,
     table_names,
 )
-from xinfang.messages import text
+from xinfang.labels import LABELS
+from xinfang.messages import MESSAGES, Words, text
+from xinfang.model import Message
 
 # Events that carry a whole case as a JSON snapshot in ``new`` (field NULL): the start of its replay.
 SNAPSHOT_ACTIONS = ("register", "import")
@@ -68,11 +70,14 @@ CLOCK_ACTIONS = ("clock", "clock-done", "clock-stop", "clock-extend")
 
 
 class Problem(NamedTuple):
-    """One finding: the table, the row (its id, case number or key) and what is wrong."""
+    """One finding: the table, the row (its id, case number or key) and what is wrong: in English
+    (``problem``, the same in every report and in JSON) and as the catalogue message it was worded
+    from (``said``), for the reader's language."""
 
     table: str
     row: str | None
     problem: str
+    said: Message | None = None
 
     @property
     def message(self) -> str:
@@ -106,8 +111,19 @@ class Report(NamedTuple):
 
 
 def _found(table: str, row: str | None, code: str, **params) -> Problem:
-    """A finding worded from the catalogue (in English: findings are data, the same in every report)."""
-    return Problem(table, row, text(code, "en", **params))
+    """A finding worded from the catalogue (in English: findings are data, the same in every report;
+    the message kept for the reader's language)."""
+    return Problem(table, row, text(code, "en", **params), Message.of(code, **params))
+
+
+def _table_words(name: str) -> Words:
+    """A table as findings name it: the catalogue's Chinese, the SQL name in English."""
+    return Words(text(f"table.{name}", "zh") if f"table.{name}" in MESSAGES else name, name)
+
+
+def _field_words(name: str) -> Words:
+    """A case column as findings name it: its Chinese label, the column's key in English."""
+    return Words(LABELS.get(name, (name,))[0], name)
 
 
 def _row_name(conn: sqlite3.Connection, table: str, key: str) -> str:
@@ -120,12 +136,12 @@ def _row_name(conn: sqlite3.Connection, table: str, key: str) -> str:
 def integrity(conn: sqlite3.Connection) -> list[Problem]:
     """SQLite's own check of the file: pages, indexes, constraints."""
     lines = [r[0] for r in conn.execute("PRAGMA integrity_check")]
-    return [] if lines == ["ok"] else [Problem("sqlite", None, f"integrity_check: {line}") for line in lines]
+    return [] if lines == ["ok"] else [_found("sqlite", None, "audit.integrity", line=line) for line in lines]
 
 
 def foreign_keys(conn: sqlite3.Connection) -> list[Problem]:
     """Rows whose references point nowhere (``PRAGMA foreign_key_check``)."""
-    return [Problem(r[0], str(r[1]), f"refers to a missing {r[2]} row")
+    return [_found(r[0], str(r[1]), "audit.missing_parent", parent=_table_words(r[2]))
             for r in conn.execute("PRAGMA foreign_key_check")]
 
 
@@ -141,12 +157,12 @@ def guards(conn: sqlite3.Connection) -> list[Problem]:
     problems = []
     for name, (table, statement) in expected.items():
         if table not in present:
-            problems.append(Problem(table, None, "append-only table is missing"))
+            problems.append(_found(table, None, "audit.table_missing"))
             continue
         if name not in triggers:
-            problems.append(Problem(table, None, f"trigger {name} is missing: the table can be edited in place"))
+            problems.append(_found(table, None, "audit.trigger_missing", name=name))
         elif triggers[name][0] != table or _words(triggers[name][1]) != _words(statement):
-            problems.append(Problem(table, None, f"trigger {name} was altered"))
+            problems.append(_found(table, None, "audit.trigger_altered", name=name))
     return problems
 
 
@@ -168,10 +184,10 @@ def chains(conn: sqlite3.Connection) -> tuple[list[Problem], dict[str, int], dic
             row.pop(key, None)
             values = row
             if stored_prev != prev_hash:
-                link = f"id {prev_id}" if prev_id is not None else "the start of the chain"
-                problems.append(Problem(table, f"id {row_id}", f"prev_hash does not link to {link}"))
+                link = Message.of("audit.link_row", id=prev_id) if prev_id is not None else Message.of("audit.link_start")
+                problems.append(_found(table, f"id {row_id}", "audit.bad_link", link=link))
             if row_hash(stored_prev or "", values) != stored_hash:
-                problems.append(Problem(table, f"id {row_id}", "hash does not match its content"))
+                problems.append(_found(table, f"id {row_id}", "audit.bad_hash"))
             # Continue from the stored hash, so one edited row is reported once, not for every later row.
             prev_hash, prev_id, n = stored_hash, row_id, n + 1
         counts[table], heads[table] = n, prev_hash
@@ -189,15 +205,13 @@ def seals(conn: sqlite3.Connection) -> tuple[list[Problem], dict[str, int]]:
         rows = sealed_content(conn, table)
         for key, _rowid, content in rows:
             if key not in recorded:
-                problems.append(Problem(table, _row_name(conn, table, key),
-                                        "not recorded in the history: inserted behind the ledger's back"))
+                problems.append(_found(table, _row_name(conn, table, key), "audit.seal_unrecorded"))
             elif recorded[key] != content:
-                problems.append(Problem(table, _row_name(conn, table, key),
-                                        "differs from what the history recorded: edited in place"))
+                problems.append(_found(table, _row_name(conn, table, key), "audit.seal_edited"))
         present = {key for key, _r, _c in rows}
         for key in recorded:
             if key not in present:
-                problems.append(Problem(table, _row_name(conn, table, key), "recorded in the history but missing: deleted"))
+                problems.append(_found(table, _row_name(conn, table, key), "audit.seal_deleted"))
         counts[table] = len(rows)
     return problems, counts
 
@@ -221,7 +235,7 @@ def cases(conn: sqlite3.Connection) -> tuple[list[Problem], int]:
             try:
                 snapshot = json.loads(new)
             except (TypeError, ValueError):
-                problems.append(Problem("events", f"id {eid}", f"the {action} record of {number} is not readable"))
+                problems.append(_found("events", f"id {eid}", "audit.record_unreadable", action=action, case=number))
                 snapshot = {}
             if not isinstance(snapshot, dict):
                 snapshot = {}
@@ -233,18 +247,18 @@ def cases(conn: sqlite3.Connection) -> tuple[list[Problem], int]:
         elif state is not None and field in state:
             state[field] = new
     for number in expected.keys() - rows.keys():
-        problems.append(Problem("cases", number, "has a history but no case row: deleted"))
+        problems.append(_found("cases", number, "audit.case_deleted"))
     for number, row in rows.items():
         state = expected.get(number)
         if state is None:
-            problems.append(Problem("cases", number, "no register record in the history: inserted behind the ledger's back"))
+            problems.append(_found("cases", number, "audit.case_inserted"))
             continue
         if not isinstance(row["seq"], int) or number != f"{row['year']}-{row['seq']:05d}":
-            problems.append(Problem("cases", number, f"number does not match year {row['year']} and seq {row['seq']}"))
+            problems.append(_found("cases", number, "audit.case_number", year=row["year"], seq=row["seq"]))
         for field in replayed:
             if history_text(row[field]) != state[field]:
-                problems.append(Problem("cases", number, f"{field} is {_show(row[field], field)} but its history says "
-                                                         f"{_show(state[field], field)}"))
+                problems.append(_found("cases", number, "audit.case_field", field=_field_words(field),
+                                       value=_show(row[field], field), recorded=_show(state[field], field)))
     problems += counters(conn, expected.keys() | rows.keys())
     return problems, len(rows)
 
@@ -268,7 +282,7 @@ def counters(conn: sqlite3.Connection, numbers) -> list[Problem]:
         elif top is None:
             problems.append(_found("counters", str(year), "audit.counter_without_cases", last=last, year=year))
         elif last < top:
-            problems.append(Problem("counters", str(year), f"last is {last} but case {year}-{top:05d} exists"))
+            problems.append(_found("counters", str(year), "audit.counter_behind", last=last, case=f"{year}-{top:05d}"))
         elif last > top:
             problems.append(_found("counters", str(year), "audit.counter_raised", last=last, case=f"{year}-{top:05d}"))
     return problems
@@ -518,12 +532,25 @@ def verify(conn: sqlite3.Connection) -> Report:
         for name, step in steps:
             try:
                 problems.extend(step())
-            except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:  # damaged pages, or text cells in them
-                problems.append(Problem("sqlite", None, f"{name} check could not read the file: {exc}"))
+            except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
+                from xinfang.errors import sqlite_problem
+
+                if isinstance(exc, UnicodeDecodeError):  # a text cell of a damaged page
+                    exc = sqlite3.DatabaseError("database disk image is malformed")
+                problems.append(_found("sqlite", None, "audit.check_unreadable", check=_CHECK_WORDS.get(name, Words(name, name)),
+                                       detail=sqlite_problem(exc)))
     finally:
         if snapshot and conn.in_transaction:
             conn.execute("COMMIT")
     return Report(problems, counts.get("events", 0), counts, heads)
+
+
+# The checks of ``verify`` as a finding names one that could not read the file
+_CHECK_WORDS = {"sqlite": Words("完整性", "sqlite"), "guards": Words("只增保护", "guards"), "chains": Words("哈希链", "chains"),
+                "seals": Words("封存", "seals"), "cases": Words("案件", "cases"), "schema": Words("数据库结构", "schema"),
+                "clocks": Words("时限", "clocks"), "tally": Words("案件计数", "tally"),
+                "indicator tally": Words("指标计数", "indicator tally"), "state": Words("参数与名册", "state"),
+                "deposit head": Words("保证金链头", "deposit head")}
 
 
 def _merge(result, counts: dict, heads: dict | None = None, key: str | None = None) -> list[Problem]:
@@ -543,14 +570,14 @@ def compare_with(conn: sqlite3.Connection, older: sqlite3.Connection) -> list[Pr
     mine = chained_tables(conn)
     for table, key in chained_tables(older).items():
         if table not in mine:
-            problems.append(Problem(table, None, "present in the older copy, missing here"))
+            problems.append(_found(table, None, "audit.older_table"))
             continue
         here = dict(conn.execute(f'SELECT {mine[table]}, hash FROM "{table}"').fetchall())
         for row_id, hash_ in older.execute(f'SELECT {key}, hash FROM "{table}" ORDER BY {key}'):
             if row_id not in here:
-                problems.append(Problem(table, f"id {row_id}", "in the older copy but missing here: removed"))
+                problems.append(_found(table, f"id {row_id}", "audit.older_removed"))
                 break
             if here[row_id] != hash_:
-                problems.append(Problem(table, f"id {row_id}", "differs from the older copy: history rewritten"))
+                problems.append(_found(table, f"id {row_id}", "audit.older_rewritten"))
                 break
     return problems

@@ -120,11 +120,11 @@ def check_case_fields(ledger, fields: dict, today: dt.date) -> None:
     """Cross-field rules shared by register, correct and import."""
     _check_not_after(fields["received"], today, "--received")
     if fields["channel"] == Channel.outreach and not fields.get("point"):
-        raise Refusal("case.point_needed", points=tuple(ledger.ref.points))
+        raise Refusal("case.point_needed", "--point", points=tuple(ledger.ref.points))
     if fields.get("point") and fields["channel"] != Channel.outreach:
-        raise Refusal("case.point_not_outreach")
+        raise Refusal("case.point_not_outreach", "--point")
     if fields.get("accused") and fields["kind"] != Kind.accusation:
-        raise Refusal("case.accused_not_accusation")
+        raise Refusal("case.accused_not_accusation", "--accused")
 
 
 def register_case(ledger, fields: dict, today: dt.date) -> dict:

@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from xinfang.errors import Refusal
 from xinfang.ledger import schema
 
-BUSY_TIMEOUT_MS = 60_000
+BUSY_TIMEOUT_MS = 60_000  # how long a command waits for another one's write, unless XINFANG_BUSY_TIMEOUT says
 # Beside the ledger once a damaged page was met: writes are refused until 'db check' passes again.
 DAMAGED_SUFFIX = ".damaged"
 
@@ -132,10 +132,26 @@ class Ledger:
         })
 
 
+def busy_timeout_ms() -> int:
+    """How long (ms) a command waits for the write lock another one holds: ``XINFANG_BUSY_TIMEOUT``
+    seconds when set (a slow network share may want longer), else ``BUSY_TIMEOUT_MS``."""
+    given = os.environ.get("XINFANG_BUSY_TIMEOUT", "").strip()
+    if not given:
+        return BUSY_TIMEOUT_MS
+    try:
+        seconds = float(given)
+    except ValueError:
+        seconds = -1.0
+    if not 0 <= seconds <= 86_400:
+        raise Refusal("db.busy_timeout", value=repr(given))
+    return int(seconds * 1000)
+
+
 def _connect(path: str) -> sqlite3.Connection:
     # isolation_level=None: transactions are explicit (BEGIN IMMEDIATE in Ledger.write).
-    conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
-    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    wait = busy_timeout_ms()
+    conn = sqlite3.connect(path, timeout=wait / 1000, isolation_level=None)
+    conn.execute(f"PRAGMA busy_timeout = {wait}")
     conn.execute("PRAGMA foreign_keys = ON")
     return conn
 
@@ -145,10 +161,11 @@ def migrate(conn: sqlite3.Connection) -> None:
     from xinfang.ledger import history  # the writers only: a reading command never loads it
     from sqlite_utils import Database
 
-    db = Database(sqlite3.connect(conn_path(conn), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None),
+    wait = busy_timeout_ms()
+    db = Database(sqlite3.connect(conn_path(conn), timeout=wait / 1000, isolation_level=None),
                   execute_plugins=False)
     try:
-        db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        db.execute(f"PRAGMA busy_timeout = {wait}")
         # The write lock first, then the look at what is pending: clerks who start together after an
         # upgrade wait for one another instead of applying the same migration twice. Inside this
         # transaction sqlite-utils wraps each migration in a savepoint.
@@ -206,7 +223,12 @@ def open_ledger(path, who: str, create: bool = False) -> Ledger:
     except sqlite3.DatabaseError as exc:
         if is_damage(exc):
             raise
-        raise Refusal("db.unusable", "--db", db=name, detail=str(exc)) from None
+        from xinfang.errors import sqlite_problem
+
+        problem = sqlite_problem(exc, name)
+        if problem.code in ("sqlite.not_a_database", "os.other"):
+            raise Refusal("db.unusable", "--db", db=name, detail=problem) from None
+        raise Refusal(problem.code, "--db", **problem.args()) from None  # locked, disk full, read-only …
     return Ledger(conn, name, who)
 
 

@@ -27,7 +27,7 @@ import re
 from json.encoder import encode_basestring
 from operator import itemgetter
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable, Iterator, NamedTuple
 
 from xinfang import parse
 from xinfang.errors import Refusal, XinfangError
@@ -37,7 +37,8 @@ from xinfang.ledger.export import DATE_COLUMNS, DERIVED, ENUM_COLUMNS, LIFECYCLE
 from xinfang.ledger.protection import protected_for, protection
 from xinfang.ledger.history import ChainWriter, RecordEncoder, clocks_digest, last_link, now_stamp
 from xinfang.ledger.tables import Table, open_table
-from xinfang.model import OPEN_STATUSES, Channel, Clock, Kind, Level, Status
+from xinfang.messages import MESSAGES, Words
+from xinfang.model import OPEN_STATUSES, Channel, Clock, Kind, Level, Message, Status
 from xinfang.rules import lifecycle as lc
 from xinfang.rules.repeats import LATEST_FIRST, SAME_MATTER, repeat_link
 
@@ -57,11 +58,21 @@ _OUTREACH = Channel.outreach.value
 _REGISTERED = {"status": Status.registered.value, **{k: None for k in LIFECYCLE[1:]}}
 
 
+class RowIssue(NamedTuple):
+    """One reason a row cannot be imported: the column (its key, None for the row as a whole), the
+    catalogue code of what is wrong (stable, for ``--json``) and the message, column and fix
+    included, worded at the edge in the user's language."""
+
+    column: str | None
+    code: str
+    message: Message
+
+
 class ImportRefused(Refusal):
     """Some rows of an import file are bad: nothing is imported. ``rows`` lists the first
-    ``MAX_LISTED`` as (row number, reason); ``bad`` counts them all."""
+    ``MAX_LISTED`` as (row number, its ``RowIssue``s); ``bad`` counts them all."""
 
-    def __init__(self, path: str, rows: list[tuple[int, str]], bad: int, total: int):
+    def __init__(self, path: str, rows: list[tuple[int, list[RowIssue]]], bad: int, total: int):
         super().__init__("import.refused", path=path, bad=bad, total=total)
         self.rows, self.bad, self.total = rows, bad, total
 
@@ -115,7 +126,56 @@ def map_header(header: list[str]) -> dict[str, tuple[int, str]]:
 # --- import: checking rows ------------------------------------------------------------------------
 
 class RowProblem(Exception):
-    """The reasons one row cannot be imported."""
+    """The reasons (``RowIssue``s) one row cannot be imported."""
+
+    def __init__(self, issues: list[RowIssue]):
+        super().__init__(issues)
+        self.issues = issues
+
+
+class Column(Words):
+    """A file's column in messages: its heading as the file writes it, with the field's label in
+    the reader's language when the heading is in the other one (``received（登记日期）``)."""
+
+    __slots__ = ("key",)
+
+    def __init__(self, key: str, heading: str | None = None):
+        zh, en = LABELS.get(key, (key, key))
+        if heading is None:
+            super().__init__(zh, en)
+        else:
+            super().__init__(heading if heading == zh else f"{heading}（{zh}）",
+                             heading if _norm(heading) in (_norm(en), _norm(key)) else f"{heading} ({en})")
+        self.key = key
+
+
+def issue(code: str, column: Column | None = None, **params) -> RowIssue:
+    """A ``RowIssue`` of the catalogue's ``code`` (with its ``code.fix`` when there is one), led by
+    ``column``."""
+    message = Message.of(code, **params)
+    if f"{code}.fix" in MESSAGES:
+        message = Message.of("error.fix", message=message, fix=Message.of(f"{code}.fix", **params))
+    if column is not None:
+        message = Message.of("problem.at", where=column, problem=message)
+    return RowIssue(column.key if column is not None else None, code, message)
+
+
+def refused_issue(exc: XinfangError, column: Column | None = None) -> RowIssue:
+    """A shared check's refusal as a ``RowIssue``: led by the column it names (a ``Column`` given as
+    the option, or a register option such as ``--point`` named by the file's column instead)."""
+    if not isinstance(exc, Refusal):
+        return RowIssue(column.key if column is not None else None, "import.other",
+                        Message.of("import.other", detail=exc.message))
+    field = exc.field
+    if isinstance(field, Column):
+        column = field
+    elif column is None and isinstance(field, str) and field.startswith("--"):
+        key = field[2:].replace("-", "_")
+        column = Column(key) if key in LABELS else None
+    if column is None and field is not None:
+        return RowIssue(None, exc.code, Message.of("problem.at", where=field,
+                                                   problem=issue(exc.code, **exc.params).message))
+    return issue(exc.code, column, **exc.params)
 
 
 class RowChecker:
@@ -136,7 +196,7 @@ class RowChecker:
         # A file without the acceptance column was written before 受理 was recorded: acceptance was
         # taken at assignment then.
         self.legacy = "accepted_on" not in columns and "written_on" not in columns
-        self.names = {k: n for k, (_, n) in columns.items()}
+        self.columns = {k: Column(k, n) for k, (_, n) in columns.items()}
         self.width = width
         # Absent columns read the blank cell appended after the last one.
         self.pick = itemgetter(*[columns[k][0] if k in columns else width for k in IMPORTED])
@@ -163,9 +223,12 @@ class RowChecker:
             **{k: (lambda e: lambda r, o: parse.choice(e, r, o).value)(e) for k, e in ENUM_COLUMNS.items()},
         }
 
-    def col(self, key: str) -> str:
+    def col(self, key: str) -> Column:
         """The column as the file heads it, for error messages."""
-        return self.names.get(key) or LABELS[key][0]
+        column = self.columns.get(key)
+        if column is None:
+            column = self.columns[key] = Column(key)
+        return column
 
     def value(self, cache: dict, key: str, raw: str):
         """Parse ``raw`` for column ``key`` (remembered in ``cache``); raises XinfangError."""
@@ -175,18 +238,18 @@ class RowChecker:
         if not raw.strip():
             if "" in cache:
                 return cache[""]
-            raise Refusal("import.cell_empty", column=self.col(key))
+            raise Refusal("import.cell_empty", self.col(key))
         hit = self.parsers[key](raw, self.col(key))
         if len(cache) < _CACHE_LIMIT:
             cache[raw] = hit
         return hit
 
-    def soft(self, cache: dict, key: str, raw: str, problems: list[str]):
+    def soft(self, cache: dict, key: str, raw: str, problems: list[RowIssue]):
         """``value``, with the error added to ``problems`` (and None returned) instead of raised."""
         try:
             return self.value(cache, key, raw)
         except XinfangError as exc:
-            problems.append(exc.message)
+            problems.append(refused_issue(exc, self.col(key)))
             return None
 
     def _flag(self, raw: str, option: str) -> bool:
@@ -195,42 +258,40 @@ class RowChecker:
             return True
         if v in _FALSE:
             return False
-        raise Refusal("import.not_yes_no", option=option, value=repr(raw))
+        raise Refusal("import.not_yes_no", option, value=repr(raw))
 
     def _count(self, raw: str, option: str) -> int:
         try:
             n = int(raw.strip())
         except ValueError:
-            raise Refusal("import.not_whole", option=option, value=repr(raw)) from None
+            raise Refusal("import.not_whole", option, value=repr(raw)) from None
         return parse.parse_count(n, option)
 
-    def text(self, key: str, raw: str, max_len: int, problems: list[str], required: bool = True) -> str | None:
+    def text(self, key: str, raw: str, max_len: int, problems: list[RowIssue], required: bool = True) -> str | None:
         """Free text as parse.parse_text takes it; line breaks written as CR LF become LF."""
         raw = raw.replace("\r\n", "\n").replace("\r", "\n")
         try:
             return parse.parse_text(raw, self.col(key), max_len, required)
         except XinfangError as exc:
-            problems.append(exc.message)
+            problems.append(refused_issue(exc, self.col(key)))
             return None
 
-    def id_number(self, raw: str, problems: list[str]) -> str | None:
+    def id_number(self, raw: str, problems: list[RowIssue]) -> str | None:
         value = raw.strip().upper()
         if not value:
             return None
         if "*" in value:
-            problems.append(f"{self.col('id_number')}: {value} is masked and cannot be imported;"
-                            " export the file again with --reveal")
+            problems.append(issue("import.masked", self.col("id_number"), value=value))
             return None
         if self._id_ok(value):
             return value
         if _EXCEL_NUMBER(value):
-            problems.append(f"{self.col('id_number')}: {value} was turned into a number by Excel and its digits"
-                            " are lost; export as .xlsx, or format the column as text before typing")
+            problems.append(issue("import.excel_number", self.col("id_number"), value=value))
             return None
         try:
             return parse.parse_id_number(value, self.col("id_number"))
         except XinfangError as exc:
-            problems.append(exc.message)
+            problems.append(refused_issue(exc, self.col("id_number")))
             return None
 
     def _id_ok(self, value: str) -> bool:
@@ -248,24 +309,23 @@ class RowChecker:
                 self.birth_ok[birth] = ok
         return ok and parse.id_check_digit(value[:17]) == value[17]
 
-    def phone(self, raw: str, problems: list[str]) -> str | None:
+    def phone(self, raw: str, problems: list[RowIssue]) -> str | None:
         if "*" in raw:
-            problems.append(f"{self.col('phone')}: {raw.strip()} is masked and cannot be imported;"
-                            " export the file again with --reveal")
+            problems.append(issue("import.masked", self.col("phone"), value=raw.strip()))
             return None
         try:
             return parse.parse_phone(raw, self.col("phone"))
         except XinfangError as exc:
-            problems.append(exc.message)
+            problems.append(refused_issue(exc, self.col("phone")))
             return None
 
     def __call__(self, cells: list[str]) -> dict:
         """The stored values of one row; raises RowProblem with every reason the row is bad."""
-        problems: list[str] = []
+        problems: list[RowIssue] = []
         width = self.width
         if len(cells) != width:
             if len(cells) > width and any(c.strip() for c in cells[width:]):
-                problems.append(f"the row has {len(cells)} cells but the header only {width}")
+                problems.append(issue("import.row_too_wide", cells=len(cells), width=width))
             cells = cells[:width] + [""] * (width - len(cells))
         cells.append("")  # the blank cell absent columns read (each row is a fresh list)
         (number, received, channel, point, township, name, id_number, phone, address, people, level, kind,
@@ -277,7 +337,7 @@ class RowChecker:
         if day is _MISS:
             day = soft(self.dates, "received", received, problems)
         if day is not None and day > self.today:
-            problems.append(f"{self.col('received')}: {day} is after today ({self.today})")
+            problems.append(issue("lifecycle.after_today", self.col("received"), on=day, today=self.today))
         ch = enums["channel"].get(channel, _MISS)
         if ch is _MISS:
             ch = soft(enums["channel"], "channel", channel, problems)
@@ -329,7 +389,7 @@ class RowChecker:
             try:
                 check_case_fields(self.ledger, out, self.today)
             except XinfangError as exc:
-                problems.append(self._named(exc.message))
+                problems.append(refused_issue(exc))
         if any(life[1:]) or life[0] not in self.registered:
             self._lifecycle(life, out, problems)
         else:
@@ -337,40 +397,31 @@ class RowChecker:
         if not problems:
             self.fold(out, problems)
         if problems:
-            raise RowProblem("; ".join(problems))
+            raise RowProblem(problems)
         return out
 
-    def _named(self, message: str) -> str:
-        """A shared check names a register option (--point); name the file's column instead."""
-        option, sep, rest = message.partition(": ")
-        if sep and option.startswith("--"):
-            key = option[2:].replace("-", "_")
-            if key in LABELS:
-                return f"{self.col(key)}: {rest}"
-        return message
-
-    def _shape_problems(self, status: str, raws: dict) -> tuple[frozenset, list[str]]:
+    def _shape_problems(self, status: str, raws: dict) -> tuple[frozenset, list[RowIssue]]:
         """(the columns ``status`` allows, the problems of which lifecycle columns are filled), from
         the lifecycle's paths (``rules.lifecycle.PATHS``)."""
         col = self.col
         label = Status(status)
-        problems: list[str] = []
+        problems: list[RowIssue] = []
         needed, allowed, group = lc.path_fields(label)
         for k in _RULED:
             if raws[k]:
                 if k not in allowed:
-                    problems.append(f"{col(k)}: given, but the case is {label.value} ({label.zh})")
+                    problems.append(issue("import.not_for_status", col(k), status=label))
             elif k in needed or (group and k == group[0] and not any(raws[g] for g in group)):
-                problems.append(f"{col(k)}: a {label.value} ({label.zh}) case needs it")
+                problems.append(issue("import.status_needs", col(k), status=label))
         if raws["leader"] and not raws["assigned_on"]:
-            problems.append(f"{col('leader')}: given, but {col('assigned_on')} is empty")
+            problems.append(issue("import.needs_assigned", col("leader"), assigned=col("assigned_on")))
         elif raws["assigned_on"] and not raws["leader"]:
-            problems.append(f"{col('leader')}: an assigned case needs its leader (包案领导)")
+            problems.append(issue("import.leader_needed", col("leader")))
         if raws["joint"] and not raws["assigned_on"]:
-            problems.append(f"{col('joint')}: given, but {col('assigned_on')} is empty")
+            problems.append(issue("import.needs_assigned", col("joint"), assigned=col("assigned_on")))
         return allowed, problems
 
-    def _lifecycle(self, life: tuple, out: dict, problems: list[str]) -> None:
+    def _lifecycle(self, life: tuple, out: dict, problems: list[RowIssue]) -> None:
         """Check the lifecycle columns (status, unit, leader, dates, outcome …) into ``out``."""
         stripped = tuple(map(str.strip, life))
         raws = dict(zip(LIFECYCLE, stripped))
@@ -384,7 +435,7 @@ class RowChecker:
         else:
             given = [k for k in ("unit", "leader", "assigned_on", "replied_on", "closed_on", "outcome") if raws[k]]
             if given:
-                problems.append(f"{col('status')}: empty, but {col(given[0])} is given; give the status")
+                problems.append(issue("import.status_empty", col("status"), given=col(given[0])))
                 return
             status = Status.registered.value
         out["status"] = status
@@ -437,11 +488,11 @@ class RowChecker:
                     if closed:
                         out[k] = int(flag)
                     elif flag:
-                        problems.append(f"{col(k)}: only a closed case is signed off")
+                        problems.append(issue("import.signed_open", col(k)))
         except XinfangError as exc:
-            problems.append(exc.message)
+            problems.append(refused_issue(exc))
 
-    def fold(self, out: dict, problems: list[str]) -> None:
+    def fold(self, out: dict, problems: list[RowIssue]) -> None:
         """Take the case through the lifecycle its dated facts record (``rules.lifecycle``, as the
         commands do; paths of the same shape in one pass, ``PathPlans``): its clocks, and the
         refusal of a fact out of order, worded for the file. A case still running keeps the steps
@@ -470,22 +521,20 @@ class RowChecker:
         """``day.isoformat()``, remembered (dates repeat down a file)."""
         return _iso(self.iso_days, day)
 
-    def _refusal(self, action, refusal: lc.Refusal) -> str:
+    def _refusal(self, action, refusal: lc.Refusal) -> RowIssue:
         """A lifecycle refusal named by the file's columns."""
         p = refusal.params
         key = _ACTION_DATE.get(type(action), "received")
         column = self.col("assigned_on" if key == "accepted_on" and self.legacy else key)
-        if refusal.code == "after_today":
-            return f"{column}: {p['on']} is after today ({p['today']})"
         if refusal.code == "before_field":
-            return f"{column}: {p['on']} is before the case's {self.col(p['after'])} ({p['earlier']})"
+            return issue("import.before_column", column, on=p["on"], after=self.col(p["after"]), earlier=p["earlier"])
         if refusal.code == "accused_handles":
-            return f"{self.col('unit')}: an accusation against {p['accused']} can never be handled by the accused"
+            return issue("import.accused_handles", self.col("unit"), accused=p["accused"])
         if refusal.code == "joint_not_major":
-            return f"{self.col('joint')}: joint handling (联合办访) is for major matters"
+            return issue("import.joint_not_major", self.col("joint"))
         from xinfang.ledger.lifecycle import refusal_error
 
-        return refusal_error(refusal, column).parts("en")[0]
+        return refused_issue(refusal_error(refusal, column))
 
 
 _RULED = ("unit", "accepted_on", "told", "decline_ground", "assigned_on", "replied_on", "written_on",
@@ -790,7 +839,7 @@ def _messages(name: str, table: Table, checker: RowChecker, preparer: CasePrepar
     """Read and check every row; yields ("batch", prepared batch, rows read, done, total) while
     every row so far is good and there is a writer, ("progress", rows read, done, total) otherwise,
     then one last ("done", rows read, summary, done, total) or ("refused", listed, bad, rows read)."""
-    listed: list[tuple[int, str]] = []
+    listed: list[tuple[int, list[RowIssue]]] = []
     bad = total = 0
     batch: list[tuple[int, dict]] = []
     for rowno, cells in table.rows:
@@ -802,7 +851,7 @@ def _messages(name: str, table: Table, checker: RowChecker, preparer: CasePrepar
         except RowProblem as exc:
             bad += 1
             if len(listed) < MAX_LISTED:
-                listed.append((rowno, str(exc)))
+                listed.append((rowno, exc.issues))
             batch = []
             continue
         if preparer and not bad:

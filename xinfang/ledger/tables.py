@@ -15,6 +15,7 @@ from typing import Callable, Iterator
 from xinfang.errors import Refusal
 from xinfang.escape import uncell
 from xinfang.ledger.export import SHEET
+from xinfang.model import Message
 
 class Table:
     """Rows of a CSV or xlsx file: ``header`` (texts), ``rows`` yielding (row number, cells),
@@ -60,13 +61,18 @@ def _csv_table(path: Path) -> Table:
         except UnicodeDecodeError:
             raise Refusal("import.row_encoding", row=n + 1, encoding=encoding) from None
         except csv.Error as exc:
-            raise Refusal("import.row_csv", row=n + 1, detail=str(exc)) from None
+            from xinfang.errors import csv_problem
+
+            raise Refusal("import.row_csv", row=n + 1, detail=csv_problem(exc)) from None
 
     try:
         first = next(reader, None)
     except (UnicodeDecodeError, csv.Error) as exc:
         text.close()
-        raise Refusal("import.header_unreadable", detail=str(exc)) from None
+        from xinfang.errors import csv_problem
+
+        detail = csv_problem(exc) if isinstance(exc, csv.Error) else Message.of("import.not_encoding", encoding=encoding)
+        raise Refusal("import.header_unreadable", detail=detail) from None
     if first is None:
         text.close()
         raise Refusal("import.empty", name=path.name)
