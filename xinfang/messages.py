@@ -1544,6 +1544,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
                            "import: the process reading the file ended unexpectedly; nothing was imported"),
     "import.reader_died.fix": ("请重新导入", "run the import again"),
     # -- an import file's bad rows: one line per row, each problem led by the file's column --
+    "import.progress_rows": ("{task.fields[rows]} 行", "{task.fields[rows]} rows"),  # a Rich column template
     "import.row": ("第 {row} 行：{problems}", "row {row}: {problems}"),
     "import.row.more": ("… 另有 {more} 行有误", "… and {more} more"),
     "import.other": ("{detail}", "{detail}"),
