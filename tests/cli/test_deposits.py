@@ -265,7 +265,7 @@ def test_check_passes_and_names_the_difference_after_tampering(cli):
     problems = res.json()["problems"]
     assert problems == [f"official {SEC}: expected 9500.00, found 9600.00, difference -100.00"]
     table = cli("deposits", "check")
-    assert table.code == 1 and "difference -100.00" in table.err
+    assert table.code == 1 and f"{SEC}：应为 9500.00，实为 9600.00，相差 -100.00" in table.err
     # the edited row and the dropped trigger are named by the audit, which checks every chain
     audit = cli("audit", "verify", "--json")
     assert audit.code == 1

@@ -231,16 +231,18 @@ def deposits_check(json_: JsonOpt = False):
 
     ledger = STATE.open()
     result = check_deposits(ledger)
+    findings = result.pop("findings")
     if json_:
         emit(result, "json", STATE.lang)
     elif result["ok"]:
         print(text("deposits.balanced", STATE.lang, entries=result["entries"], officials=result["officials"]))
     else:
-        problems = result["problems"]
-        lines = [text("audit.problems", STATE.lang, n=len(problems))]
-        lines += [f"  {p}" for p in problems[:SHOWN_PROBLEMS]]
-        if len(problems) > SHOWN_PROBLEMS:
-            lines.append("  " + text("deposits.more_problems", STATE.lang, n=len(problems) - SHOWN_PROBLEMS))
+        from xinfang.messages import wording
+
+        lines = [text("audit.problems", STATE.lang, n=len(findings))]
+        lines += [f"  {wording(p, STATE.lang)}" for p in findings[:SHOWN_PROBLEMS]]
+        if len(findings) > SHOWN_PROBLEMS:
+            lines.append("  " + text("deposits.more_problems", STATE.lang, n=len(findings) - SHOWN_PROBLEMS))
         sys.stderr.write("\n".join(lines) + "\n")
     if not result["ok"]:
         raise typer.Exit(1)
