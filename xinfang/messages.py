@@ -427,6 +427,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
                          "再运行 'xinfang db check'",
                          "the ledger file {db} is damaged beyond reading even its schema ({detail}): nothing can be "
                          "saved; put the latest good backup in its place, then run 'xinfang db check'"),
+    "damage.malformed": ("有页面无法读取", "database disk image is malformed"),
+    "damage.pages": ("有页面已损坏", "damaged pages"),
+    "damage.integrity": ("完整性检查：{line}", "integrity_check: {line}"),
     "db.damaged_lifted": ("台账 {db} 已通过检查，恢复写入", "The ledger {db} passes its checks: writes are allowed again"),
     "db.salvaged": (
         "台账已损坏：已将可读内容抢救到 {target}（{kept} 行；无法读取：{lost}）；请用最近一次完好的备份恢复",
