@@ -304,6 +304,9 @@ def test_labels_are_chinese_by_default(cli):
     assert "paid" in en.out and "party secretary" in en.out
     listing = cli("deposits", "entries", "--official", SEC)
     assert "缴纳" in listing.out and "扣缴" in listing.out
+    assert "2025 年度保证金；2025 年度余额 10000.00 元" in listing.out and "扣缴；2025 年度余额 9500.00 元" in listing.out
+    assert "balance" not in listing.out  # the notes the program wrote, worded for the reader
+    assert "deposit 2025; balance 2025: 10000.00" in cli("deposits", "entries", "--official", SEC, lang="en").out
     assert "任职起" in cli("officials", "list").out
 
 
