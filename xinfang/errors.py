@@ -144,3 +144,19 @@ def csv_problem(exc: Exception):
     words = str(exc).lower()
     code = next((c for key, c in _CSV_WORDS if key in words), None)
     return Message.of(code) if code else Message.of("os.other", detail=str(exc))
+
+
+def damage_detail(detail: str):
+    """How a damaged ledger's detail (SQLite's words, as the marker file keeps them) is shown: the
+    catalogue's words for what SQLite says of a damaged file, its integrity report's own lines as
+    they are (they name pages and tables)."""
+    from xinfang.model import Message
+
+    words = detail.lower()
+    if "integrity_check:" in words:
+        return Message.of("damage.integrity", line=detail.split("integrity_check:", 1)[1].strip())
+    if "malformed" in words or "disk image" in words:
+        return Message.of("damage.malformed")
+    if words.strip() == "damaged pages":
+        return Message.of("damage.pages")
+    return detail

@@ -15,6 +15,7 @@ from enum import Enum
 
 from xinfang import model
 from xinfang.labels import ACTIONS, LABELS
+from xinfang.messages import template, text
 from xinfang.personal import mask, mask_id, mask_phone  # noqa: F401  (for the commands)
 
 ENUMS: dict[str, type[Enum]] = {
@@ -64,8 +65,6 @@ def _facts(recorded: str, lang: str, categories=None) -> str:
         facts = json.loads(recorded)
     except ValueError:
         return recorded
-    from xinfang.messages import text
-
     shown = []
     for key, value in facts.items():
         if value in (None, "", [], 0) and key not in ("people",) or key in ("year", "seq", "month", "number"):
@@ -86,8 +85,6 @@ def note_words(note, lang: str):
     reader's language; a note a person typed (a reason, a reply) as it is."""
     if not note:
         return note
-    from xinfang.messages import text
-
     head, sep, rest = str(note).partition(": ")
     if sep and head in _RESTARTED:
         return text("history.restarted", lang, why=text(_RESTARTED[head], lang), note=note_words(rest, lang))
@@ -115,7 +112,7 @@ def display(key: str, value, lang: str) -> str:
     if value is None or value == "":
         return ""
     if key in BOOLEANS or isinstance(value, bool):
-        return ("是" if value else "否") if lang == "zh" else ("yes" if value else "no")
+        return template("value.yes" if value else "value.no", lang)
     if key == "action" and value in ACTIONS:
         return ACTIONS[value][0 if lang == "zh" else 1]
     enum = ENUMS.get(key)
@@ -434,4 +431,4 @@ def emit(data, fmt: str, lang: str, columns: list[str] | None = None, rows: list
         if listing:
             con.print(table(listing, columns, lang, title=title, caption=caption))
         else:
-            con.print(_text(("（无记录）" if lang == "zh" else "(nothing to show)") + (f" {title}" if title else "")))
+            con.print(_text(text("output.nothing", lang) + (f" {title}" if title else "")))

@@ -72,7 +72,9 @@ def read_roster(path: Path | None = None) -> list[Township]:
     try:
         rows = list(csv.DictReader(io.StringIO(body, newline="")))
     except csv.Error as exc:
-        raise Refusal("roster.unreadable", path=str(path), detail=str(exc)) from None
+        from xinfang.errors import csv_problem
+
+        raise Refusal("roster.unreadable", path=str(path), detail=csv_problem(exc)) from None
     townships = []
     seen: dict[str, int] = {}
     for i, row in enumerate(rows, start=2):

@@ -386,3 +386,19 @@ def test_the_listings_are_chinese(ledger, argv):
     proc = run(ledger, *argv)
     assert proc.returncode == 0, proc.stderr
     chinese(proc)
+
+
+def test_what_the_system_says_of_a_file_is_worded_from_the_catalogue():
+    """The errors a clerk meets (no access, no such file, no room): the catalogue's sentence and
+    fix in either language, named by the file; an error it has no words for keeps the system's."""
+    import errno
+
+    from xinfang.errors import system_refusal
+
+    denied = PermissionError(errno.EACCES, os.strerror(errno.EACCES), "台账.db")
+    assert system_refusal(denied).worded("zh") == "台账.db: 没有权限；请检查该文件及其所在文件夹的权限，或换一个位置"
+    assert system_refusal(denied).worded("en").startswith("台账.db: permission denied; check the permissions")
+    missing = FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT), "没有/台账.db")
+    assert system_refusal(missing).worded("zh") == "没有/台账.db: 文件或文件夹不存在；请检查路径"
+    odd = OSError(errno.EXDEV, os.strerror(errno.EXDEV), "x")
+    assert system_refusal(odd).worded("zh").startswith(f"x: {os.strerror(errno.EXDEV)}；")

@@ -265,7 +265,7 @@ def test_check_passes_and_names_the_difference_after_tampering(cli):
     problems = res.json()["problems"]
     assert problems == [f"official {SEC}: expected 9500.00, found 9600.00, difference -100.00"]
     table = cli("deposits", "check")
-    assert table.code == 1 and "difference -100.00" in table.err
+    assert table.code == 1 and f"{SEC}：应为 9500.00，实为 9600.00，相差 -100.00" in table.err
     # the edited row and the dropped trigger are named by the audit, which checks every chain
     audit = cli("audit", "verify", "--json")
     assert audit.code == 1
@@ -304,6 +304,9 @@ def test_labels_are_chinese_by_default(cli):
     assert "paid" in en.out and "party secretary" in en.out
     listing = cli("deposits", "entries", "--official", SEC)
     assert "缴纳" in listing.out and "扣缴" in listing.out
+    assert "2025 年度保证金；2025 年度余额 10000.00 元" in listing.out and "扣缴；2025 年度余额 9500.00 元" in listing.out
+    assert "balance" not in listing.out  # the notes the program wrote, worded for the reader
+    assert "deposit 2025; balance 2025: 10000.00" in cli("deposits", "entries", "--official", SEC, lang="en").out
     assert "任职起" in cli("officials", "list").out
 
 

@@ -206,6 +206,7 @@ def test_a_damaged_file_gets_one_report_and_writes_are_refused_until_it_is_resto
     res = office("register", "--again", "--received", "2026-11-02", "--channel", "letter", "--township", "车桥镇",
                  "--name", "王五", "--category", "other", "--summary", "x")
     assert res.code == 1 and "已损坏" in res.err and "拒绝写入" in res.err
+    assert "malformed" not in res.err  # SQLite's own words stay out of a Chinese report
     # restored from the backup: 'db check' passes and lifts the refusal
     for suffix in ("-wal", "-shm"):
         (office.db.parent / (office.db.name + suffix)).unlink(missing_ok=True)

@@ -140,7 +140,7 @@ def test_settlement_from_the_report(skip_cases, deducted, refund, reward, shortf
         assert totals(new, name, REFUND) == refund
         assert totals(new, name, REWARD) == reward
         assert balance(ledger, name) == 0
-    assert check_balances(ledger) == []
+    assert _checked(ledger) == []
 
 
 def test_two_city_cases_deduct_500_from_each_official_per_case():
@@ -230,7 +230,7 @@ def test_case_lowered_to_district_is_reversed_by_new_entries():
     assert entries[: len(before)] == before  # nothing edited
     assert balance(entries, SEC.name) == 950_000
     assert statement(entries, [SEC, HEAD], 2024)[0].cases == ("2024-001",)
-    assert check_balances(entries) == []
+    assert _checked(entries) == []
 
 
 def test_reversal_returns_exactly_what_was_deducted():
@@ -352,7 +352,7 @@ def test_settlement_catches_up_missing_deductions_first():
     assert [e.kind for e in new] == [DEDUCT] * 4 + [REFUND, REFUND]
     assert {e.year for e in new} == {2024}  # next year's case waits for the next reconcile
     assert [r.refund for r in rows] == [900_000, 900_000]
-    assert check_balances(entries + new) == []
+    assert _checked(entries + new) == []
 
 
 def test_case_moved_out_of_a_year_before_its_settlement_stays_open():
@@ -426,13 +426,13 @@ def test_pool_split_of_the_report():
 def test_check_balances_reports_a_stated_balance_that_differs():
     cases = city_cases(2)
     entries = sync(pay_all([], [SEC]), cases, [SEC])
-    assert check_balances(entries) == []
-    assert check_balances(entries, {SEC.name: 900_000}) == []
-    assert check_balances(entries, {SEC.name: 850_000}) == [
+    assert _checked(entries) == []
+    assert _checked(entries, {SEC.name: 900_000}) == []
+    assert _checked(entries, {SEC.name: 850_000}) == [
         "official 张书记: expected 8500.00, found 9000.00, difference -500.00"
     ]
     stray = entries + [Entry(99, SEC.name, DEDUCT, 50_000, D(2024, 12, 2), "2024-009", 2024)]
-    assert check_balances(stray, {SEC.name: 900_000}) == [
+    assert _checked(stray, {SEC.name: 900_000}) == [
         "official 张书记: expected 9000.00, found 8500.00, difference 500.00"
     ]
 
@@ -440,22 +440,22 @@ def test_check_balances_reports_a_stated_balance_that_differs():
 def test_check_balances_reports_broken_ledgers():
     pay = Entry(1, SEC.name, PAY, 10_000, D(2024, 1, 2), None, 2024)
     over = Entry(2, SEC.name, DEDUCT, 50_000, D(2024, 2, 1), "C1", 2024)
-    assert check_balances([pay, over]) == ["official 张书记: entry #2 takes the year 2024 balance to -400.00"]
+    assert _checked([pay, over]) == ["official 张书记: entry #2 takes the year 2024 balance to -400.00"]
 
     deduct = over._replace(amount_fen=10_000)
     twice = Entry(3, SEC.name, REVERSE, 20_000, D(2024, 3, 1), "C1", 2024)
-    problems = check_balances([pay, deduct, twice])
+    problems = _checked([pay, deduct, twice])
     assert problems == ["official 张书记: entry #3 reverses 200.00 of case C1 but only 100.00 is deducted"]
 
     refund = Entry(2, SEC.name, REFUND, 10_000, D(2025, 1, 5), None, 2024)
     late = Entry(3, SEC.name, PAY, 10_000, D(2025, 1, 6), None, 2024)
-    assert check_balances([pay, refund, late]) == ["entry #3: pay posted into settled year 2024"]
+    assert _checked([pay, refund, late]) == ["entry #3: pay posted into settled year 2024"]
 
     again = Entry(3, SEC.name, REFUND, 0, D(2025, 1, 6), None, 2024)
-    assert check_balances([pay, refund, again]) == ["official 张书记: year 2024 settled twice"]
+    assert _checked([pay, refund, again]) == ["official 张书记: year 2024 settled twice"]
 
     bad = [Entry(1, SEC.name, PAY, 0, D(2024, 1, 1)), Entry(1, SEC.name, "fine", 5, D(2024, 1, 1))]
-    assert check_balances(bad) == [
+    assert _checked(bad) == [
         "entry #1: amount must be a positive number of fen, not 0",
         "entry #1: seq used twice",
         "entry #1: unknown kind 'fine'",
@@ -553,7 +553,7 @@ def test_reconciling_after_every_fact_matches_a_recomputation(unstaffed, sequenc
         entries = entries + new
         assert entries[: len(before)] == before
         assert reconcile(entries, charges, on, years) == []
-        assert check_balances(entries) == []
+        assert _checked(entries) == []
 
         settled = settled_years(entries)
         for name in NAMES:
@@ -565,3 +565,10 @@ def test_reconciling_after_every_fact_matches_a_recomputation(unstaffed, sequenc
                 paid = sum(e.amount_fen for e in entries if e.official == name and e.kind == PAY and e.year == year)
                 owed = sum(f for (c, o), f in charges.items() if o == name and years[c] == year)
                 assert got == paid - min(paid, owed)
+
+
+def _checked(*args) -> list[str]:
+    """``check_balances``' findings as the English report words them."""
+    from xinfang.messages import wording
+
+    return [wording(m, "en") for m in check_balances(*args)]

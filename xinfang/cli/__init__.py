@@ -201,7 +201,9 @@ def _damaged(exc) -> bool:
         return False
     path = ledger_file(STATE.db)
     mark_damaged(path, str(exc))
-    error(text("db.damaged", STATE.lang, db=path, detail=str(exc)))
+    from xinfang.errors import damage_detail
+
+    error(text("db.damaged", STATE.lang, db=path, detail=damage_detail(str(exc))))
     return True
 
 

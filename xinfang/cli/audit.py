@@ -129,7 +129,9 @@ def _failed(problems: int, report=None) -> None:
 
     damage = [p.problem for p in report.problems if p.table == "sqlite"] if report is not None else []
     if damage:
-        error(text("db.damaged", STATE.lang, db=ledger_file(STATE.db), detail=damage[0]))
+        from xinfang.errors import damage_detail
+
+        error(text("db.damaged", STATE.lang, db=ledger_file(STATE.db), detail=damage_detail(damage[0])))
         raise typer.Exit(1)
     error(text("audit.failed", STATE.lang, problems=problems), text("audit.failed.fix", STATE.lang))
     raise typer.Exit(1)
@@ -203,7 +205,9 @@ def _salvage(source: str, partial: Path, target: Path) -> None:
     except sqlite3.DatabaseError as exc:  # not even the schema is readable: nothing to save
         _remove(partial)
         mark_damaged(source, str(exc))
-        raise XinfangError(text("db.unsalvageable", STATE.lang, db=source, detail=str(exc))) from None
+        from xinfang.errors import damage_detail
+
+        raise XinfangError(text("db.unsalvageable", STATE.lang, db=source, detail=damage_detail(str(exc)))) from None
     with _writing(partial, target):
         _place(partial, target)
     mark_damaged(source, "damaged pages")

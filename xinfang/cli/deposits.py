@@ -231,16 +231,18 @@ def deposits_check(json_: JsonOpt = False):
 
     ledger = STATE.open()
     result = check_deposits(ledger)
+    findings = result.pop("findings")
     if json_:
         emit(result, "json", STATE.lang)
     elif result["ok"]:
         print(text("deposits.balanced", STATE.lang, entries=result["entries"], officials=result["officials"]))
     else:
-        problems = result["problems"]
-        lines = [text("audit.problems", STATE.lang, n=len(problems))]
-        lines += [f"  {p}" for p in problems[:SHOWN_PROBLEMS]]
-        if len(problems) > SHOWN_PROBLEMS:
-            lines.append("  " + text("deposits.more_problems", STATE.lang, n=len(problems) - SHOWN_PROBLEMS))
+        from xinfang.messages import wording
+
+        lines = [text("audit.problems", STATE.lang, n=len(findings))]
+        lines += [f"  {wording(p, STATE.lang)}" for p in findings[:SHOWN_PROBLEMS]]
+        if len(findings) > SHOWN_PROBLEMS:
+            lines.append("  " + text("deposits.more_problems", STATE.lang, n=len(findings) - SHOWN_PROBLEMS))
         sys.stderr.write("\n".join(lines) + "\n")
     if not result["ok"]:
         raise typer.Exit(1)
@@ -264,10 +266,44 @@ def deposits_entries(
     name = find_official(ledger, official)[0]["name"] if official else None
     rows = list_entries(ledger, name, _year(year), find_number(ledger, case) if case else None)
     columns = ["entry", "on", "official", "kind", "amount", "case", "year", "note"]
-    table = None if json_ else [{**r, "kind": _kind_label(r["kind"])} for r in rows] if _zh() or not csv_ else rows
+    table = None if json_ else [{**r, "kind": _kind_label(r["kind"]), "note": entry_note(r["note"], STATE.lang)}
+                                for r in rows] if _zh() or not csv_ else rows
     if not (json_ or csv_):
         table = [_money_cells(r) for r in table]
     emit(rows, fmt(json_, csv_), STATE.lang, rows=table, columns=columns)
+
+
+# The notes the program writes on a deposit entry (stored in English, stable: 'deposits check' reads
+# the balance back), as (pattern, catalogue code); the balance a note ends with, apart.
+_ENTRY_NOTES = (
+    (r"deposit (?P<year>\d{4})", "deposits.note.deposit"),
+    (r"case (?P<case>\S+): deduction, shortfall (?P<amount>-?[\d.]+)", "deposits.note.deduction_short"),
+    (r"case (?P<case>\S+): deduction", "deposits.note.deduction"),
+    (r"year (?P<year>\d{4}) settlement: refund", "deposits.note.refund"),
+    (r"year (?P<year>\d{4}) settlement: deposit exhausted", "deposits.note.exhausted"),
+    (r"year (?P<year>\d{4}) settlement: no skip-level case", "deposits.note.reward"),
+    (r"after the (?P<year>\d{4}) settlement: (?P<amount>-?[\d.]+) not deducted from the settled year",
+     "deposits.note.after_settlement"),
+)
+_BALANCE = r"; balance (?P<year>\d{4}): (?P<amount>-?[\d.]+)"
+
+
+def entry_note(note: str | None, lang: str) -> str | None:
+    """A deposit entry's note in the reader's language when the program wrote it; a note a person
+    typed as it is."""
+    import re
+
+    if not note or lang == "en":
+        return note
+    body, balance = note, ""
+    tail = re.search(_BALANCE + "$", note)
+    if tail:
+        body, balance = note[:tail.start()], text("deposits.note.balance", lang, **tail.groupdict())
+    for pattern, code in _ENTRY_NOTES:
+        found = re.fullmatch(pattern, body)
+        if found:
+            return text(code, lang, **found.groupdict()) + balance
+    return note
 
 
 def _rewards(year: int, json_: bool, csv_: bool = False) -> None:

@@ -165,9 +165,10 @@ class _Progress:
         if sys.stderr.isatty():
             from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
+            from xinfang.messages import template
             from xinfang.output import console
 
-            self.bar = Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.fields[rows]} rows"),
+            self.bar = Progress(TextColumn("{task.description}"), BarColumn(), TextColumn(template("import.progress_rows", STATE.lang)),
                                 TimeRemainingColumn(), console=console(stderr=True), transient=True)
             self.bar.start()
             self.task = self.bar.add_task(self.file.name, total=None, rows=0)

@@ -285,7 +285,9 @@ def refuse_if_damaged(path) -> None:
                 detail = fh.read().strip()
         except OSError:
             detail = ""
-        raise Refusal("db.damaged", db=os.fspath(path), detail=detail)
+        from xinfang.errors import damage_detail
+
+        raise Refusal("db.damaged", db=os.fspath(path), detail=damage_detail(detail))
 
 
 def _plain_file(name: str) -> bool:

@@ -27,7 +27,7 @@ from contextlib import contextmanager
 
 from xinfang.errors import Refusal
 from xinfang.ledger.officials import describe_terms, find_official, load_officials, term_dates
-from xinfang.model import Case, Kind, Level, Status, fen, yuan
+from xinfang.model import Case, Kind, Level, Message, Status, fen, yuan
 
 CASE_COLUMNS = "number, received, township, level, status, kind"
 ENTRY_COLUMNS = "seq, official, kind, amount_fen, on_date, case_number, year, note"
@@ -541,14 +541,15 @@ def check_deposits(ledger) -> dict:
     ``audit verify``'s."""
     from xinfang.rules.deposits import Entry, balance, check_balances
 
-    problems: list[str] = []
+    problems: list[Message] = []
     entries = []
     for seq, official, kind, amount, on, case, year, note in ledger.conn.execute(
             f"SELECT {ENTRY_COLUMNS} FROM deposit_entries ORDER BY seq"):
         try:
             day = dt.date.fromisoformat(on)
         except (TypeError, ValueError):
-            problems.append(f"entry #{seq}: on_date {on!r} is not a date")
+            problems.append(Message.of("deposits.check.not_a_date", where=Message.of("deposits.check.entry", seq=seq),
+                                       on=repr(on)))
             continue
         entries.append(Entry(seq, official, kind, amount, day, case, year, note or ""))
 
@@ -565,7 +566,11 @@ def check_deposits(ledger) -> dict:
                 value += balance((e,), e.official)
         asserted[official] += value
     problems += check_balances(entries, dict(asserted))
-    return {"ok": not problems, "entries": len(entries), "officials": len(asserted), "problems": problems}
+    from xinfang.messages import text
+
+    # ``problems`` in English, the same in every report; ``findings`` the messages, for the reader's language
+    return {"ok": not problems, "entries": len(entries), "officials": len(asserted),
+            "problems": [text(p.code, "en", **p.args()) for p in problems], "findings": problems}
 
 
 def list_entries(ledger, official: str | None = None, year: int | None = None, case: str | None = None) -> list[dict]:

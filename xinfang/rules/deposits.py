@@ -26,7 +26,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from operator import attrgetter
 from typing import NamedTuple
 
-from xinfang.model import Case, Kind, Level, Official, Policy, Role
+from xinfang.model import Case, Kind, Level, Message, Official, Policy, Role
 
 PAY, DEDUCT, REVERSE, REFUND, REWARD = "pay", "deduct", "reverse", "refund", "reward"
 KINDS = (PAY, DEDUCT, REVERSE, REFUND, REWARD)
@@ -501,8 +501,8 @@ def no_petition_townships(
 # Assertions
 
 
-def check_balances(entries: Sequence[Entry], asserted: Mapping[str, int] | None = None) -> list[str]:
-    """Balance assertions over the ledger, as messages (empty when everything holds).
+def check_balances(entries: Sequence[Entry], asserted: Mapping[str, int] | None = None) -> list[Message]:
+    """Balance assertions over the ledger, as catalogue messages (empty when everything holds).
 
     Replays the entries in ``seq`` order and reports: a malformed entry, a running balance of
     an (official, year) going below zero, a case reversed beyond what was deducted for it, money
@@ -510,7 +510,7 @@ def check_balances(entries: Sequence[Entry], asserted: Mapping[str, int] | None 
     ``asserted`` (the balances the ledger states), every official whose replayed balance differs
     from it, as ``official X: expected 9000.00, found 8500.00, difference 500.00``.
     """
-    problems: list[str] = []
+    problems: list[Message] = []
     rows = ordered(entries)
     seen_seq: set[int] = set()
     running: dict[tuple[str, int], int] = defaultdict(int)
@@ -520,52 +520,52 @@ def check_balances(entries: Sequence[Entry], asserted: Mapping[str, int] | None 
     replayed: dict[str, int] = defaultdict(int)
 
     for e in rows:
-        where = f"entry #{e.seq}" if e.seq is not None else f"unnumbered entry of {e.official}"
+        where = Message.of("deposits.check.entry", seq=e.seq) if e.seq is not None else Message.of(
+            "deposits.check.unnumbered", official=e.official)
         if e.seq is not None:
             if e.seq in seen_seq:
-                problems.append(f"{where}: seq used twice")
+                problems.append(Message.of("deposits.check.seq_twice", where=where))
             seen_seq.add(e.seq)
         if e.kind not in _SIGN:
-            problems.append(f"{where}: unknown kind {e.kind!r}")
+            problems.append(Message.of("deposits.check.unknown_kind", where=where, kind=repr(e.kind)))
             continue
+        kind = Message.of(f"deposits.kind.{e.kind}")
         if not isinstance(e.amount_fen, int) or e.amount_fen < 0 or (e.amount_fen == 0 and e.kind != REFUND):
-            problems.append(f"{where}: amount must be a positive number of fen, not {e.amount_fen!r}")
+            problems.append(Message.of("deposits.check.bad_amount", where=where, amount=repr(e.amount_fen)))
             continue
         if e.kind in CASE_KINDS and not e.case:
-            problems.append(f"{where}: a {e.kind} entry needs a case")
+            problems.append(Message.of("deposits.check.needs_case", where=where, kind=kind))
         year = e.deposit_year
         if e.kind in SETTLEMENT_KINDS:
             if e.year is None:
-                problems.append(f"{where}: a {e.kind} entry needs a year")
+                problems.append(Message.of("deposits.check.needs_year", where=where, kind=kind))
             if e.kind == REFUND:
                 if (e.official, year) in refunded:
-                    problems.append(f"official {e.official}: year {year} settled twice")
+                    problems.append(Message.of("deposits.check.settled_twice", official=e.official, year=year))
                 refunded.add((e.official, year))
         elif year in settled:
-            problems.append(f"{where}: {e.kind} posted into settled year {year}")
+            problems.append(Message.of("deposits.check.after_settlement", where=where, kind=kind, year=year))
 
         key = (e.official, year)
         running[key] += _SIGN[e.kind] * e.amount_fen
         replayed[e.official] += _SIGN[e.kind] * e.amount_fen
         if running[key] < 0:
-            problems.append(f"official {e.official}: {where} takes the year {year} balance to {_money(running[key])}")
+            problems.append(Message.of("deposits.check.below_zero", official=e.official, where=where, year=year,
+                                   balance=_money(running[key])))
         if e.kind in CASE_KINDS and e.case:
             held = net[(e.case, e.official, year)]
             net[(e.case, e.official, year)] += e.amount_fen if e.kind == DEDUCT else -e.amount_fen
             if e.kind == REVERSE and e.amount_fen > held:
-                problems.append(
-                    f"official {e.official}: {where} reverses {_money(e.amount_fen)} of case {e.case}"
-                    f" but only {_money(held)} is deducted"
-                )
+                problems.append(Message.of("deposits.check.over_reversed", official=e.official, where=where,
+                                       amount=_money(e.amount_fen), case=e.case, held=_money(held)))
         if e.kind in SETTLEMENT_KINDS:
             settled.add(year)
 
     for name, want in (asserted or {}).items():
         found = replayed.get(name, 0)
         if want != found:
-            problems.append(
-                f"official {name}: expected {_money(want)}, found {_money(found)}, difference {_money(want - found)}"
-            )
+            problems.append(Message.of("deposits.check.balance", official=name, expected=_money(want), found=_money(found),
+                                   difference=_money(want - found)))
     return problems
 
 
