@@ -576,7 +576,7 @@ ROW_BYTES = 250  # about the bytes of one case in an exported CSV
 _SAME_MATTER = SAME_MATTER.format(id_number="c.id_number", township="c.township", category="c.category",
                                   received="c.received")
 # The repeat look-up reads the petitioner index during the import; the indicator tally's count of
-# each batch (``schema.count_added_cases``) reads the repeats index.
+# the added cases (``schema.count_added_cases``) reads the repeats index.
 _KEPT_INDEXES = ("cases_petitioner", "cases_repeat_of")
 
 
@@ -750,6 +750,8 @@ class CaseWriter:
         self.suspended = schema.suspend_indexes(self.conn, ("cases", "clocks", "events"), _KEPT_INDEXES)
         schema.suspend_tally(self.conn)
         self.tally_months = set()
+        # the first case the import adds: ``finish`` counts the added cases into the indicator tally
+        self.first_case = self.conn.execute("SELECT coalesce(max(rowid), 0) + 1 FROM cases").fetchone()[0]
 
     def write(self, batch: tuple[list, list, list]) -> None:
         """Insert one prepared batch (``CasePreparer.prepare``)."""
@@ -766,10 +768,6 @@ class CaseWriter:
             conn.executemany(
                 "INSERT INTO clocks (case_number, clock, start, days, counting, due, provisional, calendar_version,"
                 " done_on, met) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", clocks)
-        if self.tally_months is not None:
-            from xinfang.ledger import schema
-
-            schema.count_added_cases(conn, before + 1)
         self._history(events, repeats)
         self.count += len(cases)
 
@@ -827,6 +825,8 @@ class CaseWriter:
             schema.restore_indexes(self.conn, self.suspended)
             self.suspended = []
         if self.tally_months is not None:
+            # once, when every added case and its repeats are there: one pass in rowid order
+            schema.count_added_cases(self.conn, self.first_case)
             schema.restore_tally(self.conn, self.tally_months)
             self.tally_months = None
         for year, last in counters.items():

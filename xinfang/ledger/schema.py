@@ -284,7 +284,18 @@ def migrations(seal=None):
             db.execute(statement)
         db.execute(INDICATOR_TALLY_BUILD)
 
+    @m(name="0014_unread_indicator_indexes")
+    def unread_indicator_indexes(db):
+        # The rates are read from the indicator tally (0013): the covering indexes 0011 and 0012 made
+        # for counting them from the clocks, cases and evaluations are read by no query any more,
+        # and every write and import paid for them.
+        for name in UNREAD_INDEXES:
+            db.execute(f"DROP INDEX IF EXISTS {name}")
+
     return m
+
+
+UNREAD_INDEXES = ("clocks_ended", "cases_owner", "cases_closed", "evaluations_on")
 
 
 # What the indicators read without the case rows (replacing 0011's narrower indexes).
@@ -436,7 +447,7 @@ def restore_indexes(conn, suspended: list[tuple[str, str]]) -> None:
         conn.execute(sql)
 
 
-MIGRATION_COUNT = 13
+MIGRATION_COUNT = 14
 
 
 # The clocks and statuses the indicators read (``rules.indicators``): the notice clock, the local
@@ -461,6 +472,8 @@ _INDICATOR_EXCLUDED = ", ".join(f"'{s}'" for s in EXCLUDED_STATUSES)
 #                     evaluation of the handling (0 when before it; -1 when none): 参评率 counts the
 #                     lags within the policy's window
 #   first_contact     initial cases closed, in the closing month; hit = no later non-void case repeats it
+# The case is read first (CROSS JOIN keeps that order), then its own clocks and evaluations by
+# their case index: a trigger or a batch reads its cases' rows only.
 # ``{children}`` restricts the repeats looked at (1: all of them; an import, adding a batch of cases,
 # states the contribution its earlier cases had before the batch: ``r.rowid < start``).
 _COUNTED = f"c.status NOT IN ({_INDICATOR_EXCLUDED})"
@@ -473,12 +486,12 @@ SELECT month, township, measure, lag, SUM(hit) AS hit, COUNT(*) AS n FROM (
            || CASE WHEN k.met IS NULL THEN '_open' ELSE '' END AS measure,
          CASE WHEN k.met IS NULL THEN CAST(substr(k.due, 9, 2) AS INTEGER) ELSE 0 END AS lag,
          k.met IS 1 AS hit
-  FROM cases c JOIN clocks k ON k.case_number = c.number
+  FROM cases c CROSS JOIN clocks k ON k.case_number = c.number
   WHERE {{case}} AND {_COUNTED} AND k.clock IN {_RATED}
     AND (k.met = 0 OR (k.met = 1 AND k.done_on IS NOT NULL) OR (k.met IS NULL AND k.done_on IS NULL))
   UNION ALL
   SELECT substr(e.on_date, 1, 7), c.township, 'satisfaction', 0, e.result IN {_SATISFIED}
-  FROM cases c JOIN evaluations e ON e.case_number = c.number
+  FROM cases c CROSS JOIN evaluations e ON e.case_number = c.number
   WHERE {{case}} AND {_COUNTED}
   UNION ALL
   SELECT substr(c.closed_on, 1, 7), c.township, 'closed',
