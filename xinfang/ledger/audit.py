@@ -407,41 +407,40 @@ def _imported(conn: sqlite3.Connection, case: str) -> bool:
                         (case,)).fetchone() is not None
 
 
-def tally(conn: sqlite3.Connection) -> tuple[list[Problem], int]:
-    """The case tally the ranking reads must equal a count of the cases."""
-    if "case_tally" not in table_names(conn):
+def _tally_differences(conn: sqlite3.Connection, table: str, key: tuple[str, ...], counts: tuple[str, ...],
+                       count_sql: str, code: str, names: tuple[str, ...], stored_where: str = "") -> tuple[list[Problem], int]:
+    """A tally kept by triggers against its own definition counted afresh (``count_sql``): one
+    finding per key whose stored counts differ, naming the stored and the counted values
+    (``names``: the parameters of ``code``, stored first)."""
+    if table not in table_names(conn):
         return [], 0
-    count = "SELECT " + schema.CASE_TALLY_BUILD.split(" SELECT ", 1)[1]  # the tally's own definition
-    key = len(schema.TALLY_COLUMNS)
-    counted = {r[:key]: r[key:] for r in conn.execute(count)}
-    stored = {r[:key]: r[key:] for r in conn.execute(
-        f"SELECT {', '.join(schema.TALLY_COLUMNS)}, n, repeats FROM case_tally")}
+    width = len(key)
+    counted = {r[:width]: r[width:] for r in conn.execute(count_sql)}
+    stored = {r[:width]: r[width:] for r in conn.execute(
+        f"SELECT {', '.join(key + counts)} FROM {table}{stored_where}")}
     problems = []
+    zero = (0,) * len(counts)
     for row in sorted(counted.keys() | stored.keys(), key=lambda k: tuple(map(str, k))):
         if stored.get(row) != counted.get(row):
-            have, want = stored.get(row, (0, 0)), counted.get(row, (0, 0))
-            problems.append(_found("case_tally", " ".join(map(str, row)), "audit.tally_differs",
-                                   n=have[0], repeats=have[1], cases=want[0], case_repeats=want[1]))
+            values = stored.get(row, zero) + counted.get(row, zero)
+            problems.append(_found(table, " ".join(map(str, row)), code, **dict(zip(names, values))))
     return problems, len(stored)
+
+
+def tally(conn: sqlite3.Connection) -> tuple[list[Problem], int]:
+    """The case tally the ranking reads must equal a count of the cases."""
+    return _tally_differences(conn, "case_tally", schema.TALLY_COLUMNS, ("n", "repeats"),
+                              "SELECT " + schema.CASE_TALLY_BUILD.split(" SELECT ", 1)[1],  # its own definition
+                              "audit.tally_differs", ("n", "repeats", "cases", "case_repeats"))
 
 
 def indicator_tally(conn: sqlite3.Connection) -> tuple[list[Problem], int]:
     """The indicator tally the rates read must equal every case's contribution counted afresh
     (rows a later write emptied count nothing and are left out of both sides)."""
-    if "indicator_tally" not in table_names(conn):
-        return [], 0
-    key = len(schema.INDICATOR_TALLY_KEY)
-    count = schema.CONTRIBUTION.format(case="1", children="1")  # the tally's own definition
-    counted = {r[:key]: r[key:] for r in conn.execute(count)}
-    stored = {r[:key]: r[key:] for r in conn.execute(
-        f"SELECT {', '.join(schema.INDICATOR_TALLY_KEY)}, hit, n FROM indicator_tally WHERE n != 0 OR hit != 0")}
-    problems = []
-    for row in sorted(counted.keys() | stored.keys(), key=lambda k: tuple(map(str, k))):
-        if stored.get(row) != counted.get(row):
-            have, want = stored.get(row, (0, 0)), counted.get(row, (0, 0))
-            problems.append(_found("indicator_tally", " ".join(map(str, row)), "audit.indicator_tally_differs",
-                                   hit=have[0], n=have[1], case_hit=want[0], case_n=want[1]))
-    return problems, len(stored)
+    return _tally_differences(conn, "indicator_tally", schema.INDICATOR_TALLY_KEY, ("hit", "n"),
+                              schema.CONTRIBUTION.format(case="1", children="1"),  # its own definition
+                              "audit.indicator_tally_differs", ("hit", "n", "case_hit", "case_n"),
+                              " WHERE n != 0 OR hit != 0")
 
 
 def state(conn: sqlite3.Connection) -> tuple[list[Problem], dict[str, int]]:
