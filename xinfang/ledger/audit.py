@@ -536,7 +536,7 @@ def verify(conn: sqlite3.Connection) -> Report:
 
                 if isinstance(exc, UnicodeDecodeError):  # a text cell of a damaged page
                     exc = sqlite3.DatabaseError("database disk image is malformed")
-                problems.append(_found("sqlite", None, "audit.check_unreadable", check=_CHECK_WORDS.get(name, Words(name, name)),
+                problems.append(_found("sqlite", None, "audit.check_unreadable", check=_check_words(name),
                                        detail=sqlite_problem(exc)))
     finally:
         if snapshot and conn.in_transaction:
@@ -545,11 +545,10 @@ def verify(conn: sqlite3.Connection) -> Report:
 
 
 # The checks of ``verify`` as a finding names one that could not read the file
-_CHECK_WORDS = {"sqlite": Words("完整性", "sqlite"), "guards": Words("只增保护", "guards"), "chains": Words("哈希链", "chains"),
-                "seals": Words("封存", "seals"), "cases": Words("案件", "cases"), "schema": Words("数据库结构", "schema"),
-                "clocks": Words("时限", "clocks"), "tally": Words("案件计数", "tally"),
-                "indicator tally": Words("指标计数", "indicator tally"), "state": Words("参数与名册", "state"),
-                "deposit head": Words("保证金链头", "deposit head")}
+def _check_words(name: str) -> Words:
+    """A check of ``verify`` as a finding names it: the catalogue's Chinese, the check's own name in English."""
+    code = f"audit.check.{name.replace(' ', '_')}"
+    return Words(text(code, "zh") if code in MESSAGES else name, name)
 
 
 def _merge(result, counts: dict, heads: dict | None = None, key: str | None = None) -> list[Problem]:

@@ -13,11 +13,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from xinfang.model import Clock
+from xinfang.ledger.schema import NOTICE_CLOCK, ON_TIME_CLOCKS
 from xinfang.rules.indicators import EXCLUDED_STATUSES, RATES, Indicators, Rate
 
-ON_TIME_CLOCKS = (Clock.reply.value, Clock.conclude.value)  # the local limits, as the summons reads them
-NOTICE_CLOCK = Clock.notice.value
 _EXCLUDED = ", ".join(f"'{s}'" for s in EXCLUDED_STATUSES)
 
 MEASURE_RATE = {"notice": "timely_acceptance_rate", "on_time": "on_time_rate", "satisfaction": "satisfaction_rate",

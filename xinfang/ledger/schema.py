@@ -178,6 +178,12 @@ def _split(sql: str) -> list[str]:
     return [s for s in statements if s]
 
 
+def _script(db, sql: str) -> None:
+    """Run each statement of a script (a migration's SQL) on ``db``."""
+    for statement in _split(sql):
+        db.execute(statement)
+
+
 def migrations(seal=None):
     """The ledger's migration set, in order. Imported only when a ledger needs migrating.
     ``seal(conn)`` records the state of an upgraded ledger in its history (0006)."""
@@ -187,14 +193,12 @@ def migrations(seal=None):
 
     @m(name="0001_initial")
     def initial(db):
-        for statement in _split(INITIAL):
-            db.execute(statement)
+        _script(db, INITIAL)
 
     @m(name="0002_append_only_guards")
     def guards(db):
         for table in INITIAL_APPEND_ONLY:
-            for statement in _split(_guards(table)):
-                db.execute(statement)
+            _script(db, _guards(table))
 
     @m(name="0003_open_duty_clocks")
     def open_duty_clocks(db):
@@ -205,8 +209,7 @@ def migrations(seal=None):
     @m(name="0004_case_tally")
     def case_tally(db):
         # The monthly ranking reads these counts instead of every case of the month.
-        for statement in _split(CASE_TALLY):
-            db.execute(statement)
+        _script(db, CASE_TALLY)
         db.execute(CASE_TALLY_BUILD)
 
     @m(name="0005_application_id")
@@ -242,8 +245,7 @@ def migrations(seal=None):
         for name in TALLY_TRIGGERS:
             db.execute(f"DROP TRIGGER IF EXISTS {name}")
         db.execute("DROP TABLE case_tally")
-        for statement in _split(CASE_TALLY):
-            db.execute(statement)
+        _script(db, CASE_TALLY)
         db.execute(CASE_TALLY_BUILD)
 
     @m(name="0009_chinese_views")
@@ -264,24 +266,20 @@ def migrations(seal=None):
         # The petitioner's own evaluation (满意度评价) of acceptance and of handling, and what the
         # indicators (考核指标) read: cases by closing day, repeats by the case they repeat, clocks by
         # kind and due day.
-        for statement in _split(EVALUATIONS):
-            db.execute(statement)
-        for statement in _split(_guards("evaluations")):
-            db.execute(statement)
+        _script(db, EVALUATIONS)
+        _script(db, _guards("evaluations"))
 
     @m(name="0012_indicator_covering_indexes")
     def indicator_covering_indexes(db):
         # The indicators read a case's township and status for every clock that ended in a period,
         # and the closed cases' township, status and initial flag: from compact indexes, not the rows.
-        for statement in _split(INDICATOR_INDEXES):
-            db.execute(statement)
+        _script(db, INDICATOR_INDEXES)
 
     @m(name="0013_indicator_tally")
     def indicator_tally(db):
         # The rates the ranking shows and ``stats`` prints are read from a tally kept by triggers
-        # (``ledger.indicators``), not from every clock of the period.
-        for statement in _split(INDICATOR_TALLY + INDICATOR_TRIGGERS_SQL):
-            db.execute(statement)
+        # (``INDICATOR_TALLY`` below; ``ledger.indicators`` reads it), not from every clock of the period.
+        _script(db, INDICATOR_TALLY + INDICATOR_TRIGGERS_SQL)
         db.execute(INDICATOR_TALLY_BUILD)
 
     @m(name="0014_unread_indicator_indexes")
@@ -452,8 +450,8 @@ MIGRATION_COUNT = 14
 
 # The clocks and statuses the indicators read (``rules.indicators``): the notice clock, the local
 # limits, the cases no rate counts.
-_NOTICE_CLOCK = Clock.notice.value
-_ON_TIME_CLOCKS = (Clock.reply.value, Clock.conclude.value)
+NOTICE_CLOCK = Clock.notice.value
+ON_TIME_CLOCKS = (Clock.reply.value, Clock.conclude.value)  # the local limits, as the summons reads them
 _INDICATOR_EXCLUDED = ", ".join(f"'{s}'" for s in EXCLUDED_STATUSES)
 # The indicator tally (``indicator_tally``): per month, township and measure, what each case
 # contributes to the assessment rates (``rules.indicators``), kept exact by triggers on every write
@@ -478,11 +476,11 @@ _INDICATOR_EXCLUDED = ", ".join(f"'{s}'" for s in EXCLUDED_STATUSES)
 # states the contribution its earlier cases had before the batch: ``r.rowid < start``).
 _COUNTED = f"c.status NOT IN ({_INDICATOR_EXCLUDED})"
 _SATISFIED = "('satisfied', 'basic')"
-_RATED = f"('{_NOTICE_CLOCK}', {', '.join(repr(c) for c in _ON_TIME_CLOCKS)})"
+_RATED = f"('{NOTICE_CLOCK}', {', '.join(repr(c) for c in ON_TIME_CLOCKS)})"
 CONTRIBUTION = f"""
 SELECT month, township, measure, lag, SUM(hit) AS hit, COUNT(*) AS n FROM (
   SELECT substr(CASE WHEN k.met = 1 THEN k.done_on ELSE k.due END, 1, 7) AS month, c.township AS township,
-         CASE WHEN k.clock = '{_NOTICE_CLOCK}' THEN 'notice' ELSE 'on_time' END
+         CASE WHEN k.clock = '{NOTICE_CLOCK}' THEN 'notice' ELSE 'on_time' END
            || CASE WHEN k.met IS NULL THEN '_open' ELSE '' END AS measure,
          CASE WHEN k.met IS NULL THEN CAST(substr(k.due, 9, 2) AS INTEGER) ELSE 0 END AS lag,
          k.met IS 1 AS hit
