@@ -400,6 +400,17 @@ def table(rows: list[dict], columns: list[str], lang: str, title: str | None = N
     return Listing.of(rows, columns, lang, title, caption)
 
 
+def show(con, listing: Listing) -> None:
+    """Print ``listing`` on the console ``con``. A console that styles nothing (piped into a file or
+    a program) gets the laid-out lines written as they are: the same text Rich would write, without
+    its measuring every line again."""
+    if con.color_system is not None:
+        con.print(listing)
+        return
+    lines = listing.lines(con.options.max_width)
+    con.file.write("".join("".join(text for text, _ in line) + "\n" for line in lines))
+
+
 def _text(value, keep: str = ""):
     """Data as a Rich ``Text``: never read as markup, its control characters (but ``keep``) made visible."""
     from rich.text import Text
@@ -429,6 +440,6 @@ def emit(data, fmt: str, lang: str, columns: list[str] | None = None, rows: list
         con.print(_text(message, keep="\n"))  # a message may have lines of its own
     if listing is not None and columns:
         if listing:
-            con.print(table(listing, columns, lang, title=title, caption=caption))
+            show(con, table(listing, columns, lang, title=title, caption=caption))
         else:
             con.print(_text(text("output.nothing", lang) + (f" {title}" if title else "")))
