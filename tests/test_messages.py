@@ -74,3 +74,35 @@ def test_the_catalogue_imports_nothing_heavy():
     imported = {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
     imported |= {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module}
     assert imported <= {"__future__", "string", "collections.abc", "xinfang.model"}
+
+
+# -- the parsed templates word exactly as str.format does ------------------------------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_PLAIN = st.one_of(st.text(max_size=8), st.integers(-5, 10**6), st.dates(), st.sampled_from(list(Level)),
+                   st.sampled_from(list(Clock)), st.none())
+_VALUE = st.recursive(_PLAIN, lambda inner: st.one_of(
+    st.lists(inner, max_size=3).map(tuple),
+    st.builds(lambda v: Message.of("sanction.overdue_case", case=v, clock=Clock.handling, due=dt.date(2026, 1, 2)),
+              inner)), max_leaves=6)
+
+
+@settings(max_examples=300, deadline=None)
+@given(code=st.sampled_from(sorted(MESSAGES)), lang=st.sampled_from(messages.LANGS), data=st.data())
+def test_a_message_is_worded_as_str_format_words_its_template(code, lang, data):
+    """``text`` fills each template from its parsed parts (parsed once per code); the result must be
+    what ``string.Formatter`` makes of the template itself, or the same refusal."""
+    params = {}
+    for _, name, spec, _ in __import__("string").Formatter().parse(messages.template(code, lang)):
+        if name:
+            base = name.split(".")[0].split("[")[0]
+            params[base] = data.draw(st.floats(0, 2, allow_nan=False) if spec else _VALUE, label=base)
+    try:
+        expected = messages._Formatter(lang).vformat(messages.template(code, lang), (), params)
+    except Exception as error:  # noqa: BLE001 — the same refusal, whatever it is
+        with pytest.raises(type(error)):
+            text(code, lang, **params)
+    else:
+        assert text(code, lang, **params) == expected

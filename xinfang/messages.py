@@ -1780,12 +1780,14 @@ class _Formatter(string.Formatter):
 
 
 def _word(value: object, lang: str, spec: str = "") -> str:
+    if type(value) is str and not spec:
+        return value
     if isinstance(value, (Labeled, Words)):
         return format(getattr(value, lang), spec)
     if isinstance(value, Message):
-        return text(value.code, lang, **dict(value.params))
+        return _fill(value.code, lang, dict(value.params))
     if isinstance(value, (tuple, list)):
-        return LIST_SEPARATOR[lang].join(_word(v, lang) for v in value)
+        return LIST_SEPARATOR[lang].join([_word(v, lang) for v in value])
     return format(value, spec)
 
 
@@ -1802,14 +1804,49 @@ def template(code: str, lang: str = "zh") -> str:
 
 def text(code: str, lang: str = "zh", **params: object) -> str:
     """The message ``code`` in ``lang`` ("zh" or "en"), its placeholders filled from ``params``."""
-    return _Formatter(lang).vformat(template(code, lang), (), params)
+    return _fill(code, lang, params)
+
+
+# (code, lang) → the template cut into (literal, name, spec) parts, or None where a field needs
+# ``string.Formatter`` itself (attribute or index access, a conversion, a nested spec). A listing
+# words thousands of messages of a few codes: each template is parsed once.
+_PARTS: dict[tuple[str, str], tuple[tuple[str, str | None, str], ...] | None] = {}
+
+
+def _parts(code: str, lang: str) -> tuple[tuple[str, str | None, str], ...] | None:
+    key = (code, lang)
+    try:
+        return _PARTS[key]
+    except KeyError:
+        pass
+    parts = []
+    for literal, name, spec, conversion in string.Formatter().parse(template(code, lang)):
+        if name is not None and (not name.isidentifier() or conversion or "{" in (spec or "")):
+            parts = None
+            break
+        parts.append((literal, name, spec or ""))
+    _PARTS[key] = found = tuple(parts) if parts is not None else None
+    return found
+
+
+def _fill(code: str, lang: str, params: Mapping[str, object]) -> str:
+    parts = _parts(code, lang)
+    if parts is None:
+        return _Formatter(lang).vformat(template(code, lang), (), params)
+    out = []
+    for literal, name, spec in parts:
+        out.append(literal)
+        if name is not None:
+            value = params[name]
+            out.append(value if type(value) is str and not spec else _word(value, lang, spec))
+    return "".join(out)
 
 
 def wording(value: object, lang: str = "zh") -> str:
     """A ``Message`` (or a ``Labeled`` member, ``Words``) worded in ``lang``; a plain string (older
     data, already worded) as it is."""
     if isinstance(value, Message):
-        return text(value.code, lang, **dict(value.params))
+        return _fill(value.code, lang, dict(value.params))
     if isinstance(value, (Labeled, Words)):
         return getattr(value, lang)
     return "" if value is None else str(value)

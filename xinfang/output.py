@@ -237,15 +237,16 @@ class Listing:
         """The listing of ``rows`` (dicts) by the ``columns`` keys, labelled and worded in ``lang``."""
         from xinfang.escape import visible
 
-        cells = [[visible(display(c, row.get(c), lang), "\n" if c in MULTILINE else "") for c in columns] for row in rows]
+        columns_shown = [_column(c, [row.get(c) for row in rows], lang) for c in columns]
+        cells = [list(row) for row in zip(*columns_shown)] if columns else [[] for _ in rows]
         return cls([visible(label(c, lang)) for c in columns], cells, lang, [c in FOLDING for c in columns],
                    [c in NUMERIC for c in columns], title, caption)
 
     def widths(self) -> list[int]:
         """Each column's natural width: its widest line, heading included."""
         if self._widths is None:
-            self._widths = [max([cell_len(self.headers[i])] + [cell_len(line) for row in self.cells
-                                                               for line in row[i].split("\n")])
+            self._widths = [max([cell_len(self.headers[i])] + [cell_len(line) for text in {row[i] for row in self.cells}
+                                                               for line in text.split("\n")])
                             for i in range(len(self.headers))]
         return self._widths
 
@@ -300,12 +301,11 @@ class Listing:
 
     def _table(self, widths: list[int]) -> list[list[tuple[str, bool]]]:
         """Columns ``GAP`` apart under a rule; a folding cell on as many lines as it takes."""
-        def padded(text: str, w: int, right: bool) -> str:
-            room = " " * (w - cell_len(text))
-            return room + text if right else text + room
+        gap = " " * GAP
 
-        def joined(cells: list[str]) -> str:
-            return (" " * GAP).join(padded(c, w, r) for c, w, r in zip(cells, widths, self.numeric)).rstrip()
+        def joined(cells: list[str]) -> str:  # each cell padded to its column's width, numbers to the right
+            return gap.join([" " * (w - cell_len(c)) + c if right else c + " " * (w - cell_len(c))
+                             for c, w, right in zip(cells, widths, self.numeric)]).rstrip()
 
         total = sum(widths) + GAP * (len(widths) - 1)
         out = []
@@ -314,8 +314,12 @@ class Listing:
         heads = [fold(h, w) for h, w in zip(self.headers, widths)]
         out += [[(joined([h[n] if n < len(h) else "" for h in heads]), True)] for n in range(max(map(len, heads)))]
         out.append([("─" * total, False)])
+        folds = any(self.folding)
         for k, row in enumerate(self.cells):
             strong = k < len(self.bold_rows) and self.bold_rows[k]
+            if not folds and "\n" not in "".join(row):  # a row on one line
+                out.append([(joined(row), strong)])
+                continue
             parts = [fold(v, w) if f else v.split("\n") for v, w, f in zip(row, widths, self.folding)]
             for n in range(max(len(p) for p in parts)):
                 out.append([(joined([p[n] if n < len(p) else "" for p in parts]), strong)])
@@ -368,6 +372,29 @@ class Listing:
         return out
 
 
+def _column(key: str, values: list, lang: str) -> list[str]:
+    """The cells of column ``key``: each value as ``display`` words it, made ``visible`` (a
+    multi-line column keeps its line breaks). A number is its digits and a text itself, except in
+    the columns whose values are words (flags, enumerations, actions)."""
+    from xinfang.escape import visible
+
+    keep = "\n" if key in MULTILINE else ""
+    if key in BOOLEANS or key in ENUMS or key == "action":
+        return [visible(display(key, v, lang), keep) for v in values]
+    out = []
+    for v in values:
+        kind = v.__class__
+        if v is None:
+            out.append("")
+        elif kind is int or kind is float:
+            out.append(str(v))
+        elif kind is str:
+            out.append(visible(v, keep))
+        else:
+            out.append(visible(display(key, v, lang), keep))
+    return out
+
+
 def fold(text: str, width: int) -> list[str]:
     """``text`` in lines at most ``width`` terminal columns wide, broken where a reader expects
     (``xinfang.fold``: never inside a number, a date or a word); its own line breaks kept, a word
@@ -400,6 +427,17 @@ def table(rows: list[dict], columns: list[str], lang: str, title: str | None = N
     return Listing.of(rows, columns, lang, title, caption)
 
 
+def show(con, listing: Listing) -> None:
+    """Print ``listing`` on the console ``con``. A console that styles nothing (piped into a file or
+    a program) gets the laid-out lines written as they are: the same text Rich would write, without
+    its measuring every line again."""
+    if con.color_system is not None:
+        con.print(listing)
+        return
+    lines = listing.lines(con.options.max_width)
+    con.file.write("".join("".join(text for text, _ in line) + "\n" for line in lines))
+
+
 def _text(value, keep: str = ""):
     """Data as a Rich ``Text``: never read as markup, its control characters (but ``keep``) made visible."""
     from rich.text import Text
@@ -429,6 +467,6 @@ def emit(data, fmt: str, lang: str, columns: list[str] | None = None, rows: list
         con.print(_text(message, keep="\n"))  # a message may have lines of its own
     if listing is not None and columns:
         if listing:
-            con.print(table(listing, columns, lang, title=title, caption=caption))
+            show(con, table(listing, columns, lang, title=title, caption=caption))
         else:
             con.print(_text(text("output.nothing", lang) + (f" {title}" if title else "")))

@@ -14,30 +14,38 @@ from __future__ import annotations
 import datetime as dt
 
 from xinfang.ledger.schema import NOTICE_CLOCK, ON_TIME_CLOCKS
-from xinfang.rules.indicators import EXCLUDED_STATUSES, RATES, Indicators, Rate
+from xinfang.rules.indicators import EXCLUDED_STATUSES, NONE, RATES, Indicators, Rate
 
 _EXCLUDED = ", ".join(f"'{s}'" for s in EXCLUDED_STATUSES)
 
-MEASURE_RATE = {"notice": "timely_acceptance_rate", "on_time": "on_time_rate", "satisfaction": "satisfaction_rate",
-                "first_contact": "first_contact_rate"}
-
-# What the rates read: the indicator tally's months (a running clock counts, missed, once its due
-# day has passed) and the case tally's.
-TALLY_SQL = """
-SELECT {bucket} AS bucket, township, measure, SUM(hit), SUM(n),
-       SUM(CASE WHEN measure = 'closed' THEN (lag BETWEEN 0 AND :window_days) * n
-                WHEN measure IN ('notice_open', 'on_time_open') THEN (month < :today_month OR (month = :today_month AND lag < :today_day)) * n
-                ELSE 0 END)
-FROM indicator_tally WHERE month BETWEEN :first_month AND :last_month
-GROUP BY {group}township, measure
+# What the rates read, one row per township (and month, counted month by month): from the indicator
+# tally (a running clock counts, missed, once its due day has passed), each rate's numerator and
+# denominator in the order of ``TALLY_RATES``; and from the case tally, the repeat rate's.
+TALLY_RATES = ("timely_acceptance_rate", "on_time_rate", "satisfaction_rate", "evaluation_rate", "first_contact_rate")
+_MISSED = "(month < :today_month OR (month = :today_month AND lag < :today_day)) * n"
+TALLY_SQL = f"""
+SELECT {{bucket}} AS bucket, township,
+       SUM(CASE measure WHEN 'notice' THEN hit ELSE 0 END),
+       SUM(CASE measure WHEN 'notice' THEN n WHEN 'notice_open' THEN {_MISSED} ELSE 0 END),
+       SUM(CASE measure WHEN 'on_time' THEN hit ELSE 0 END),
+       SUM(CASE measure WHEN 'on_time' THEN n WHEN 'on_time_open' THEN {_MISSED} ELSE 0 END),
+       SUM(CASE measure WHEN 'satisfaction' THEN hit ELSE 0 END),
+       SUM(CASE measure WHEN 'satisfaction' THEN n ELSE 0 END),
+       SUM(CASE measure WHEN 'closed' THEN (lag BETWEEN 0 AND :window_days) * n ELSE 0 END),
+       SUM(CASE measure WHEN 'closed' THEN n ELSE 0 END),
+       SUM(CASE measure WHEN 'first_contact' THEN hit ELSE 0 END),
+       SUM(CASE measure WHEN 'first_contact' THEN n ELSE 0 END)
+FROM indicator_tally WHERE {{months}}
+GROUP BY {{group}}township
 """
 RECEIVED_SQL = f"""
-SELECT township, {{bucket}} AS bucket, SUM(repeats), SUM(n) FROM case_tally
-WHERE month BETWEEN :first_month AND :last_month AND status NOT IN ({_EXCLUDED})
-GROUP BY township, bucket
+SELECT {{bucket}} AS bucket, township, SUM(repeats), SUM(n) FROM case_tally
+WHERE {{months}} AND status NOT IN ({_EXCLUDED})
+GROUP BY {{group}}township
 """
-# The month each query's rows belong to, when counted month by month.
-MONTH_OF = {"tally": "month", "received": "month"}
+_SLOTS = {rate: i for i, rate in enumerate(RATES)}
+_TALLY_SLOTS = tuple(_SLOTS[rate] for rate in TALLY_RATES)
+_REPEAT_SLOT = _SLOTS["repeat_rate"]
 
 
 def counts(ledger, first: dt.date, last: dt.date, today: dt.date) -> dict[str, Indicators]:
@@ -53,34 +61,35 @@ def by_month(ledger, first: dt.date, last: dt.date, today: dt.date) -> dict[str,
 
 
 def _counted(ledger, first: dt.date, last: dt.date, today: dt.date, by_month: bool) -> dict[str, dict[str, Indicators]]:
+    first_month, last_month = first.isoformat()[:7], last.isoformat()[:7]
     params = {"today_month": today.isoformat()[:7], "today_day": today.day,
               "window_days": ledger.policy.evaluation_window_days,
-              "first_month": first.isoformat()[:7], "last_month": last.isoformat()[:7]}
-    found: dict[str, dict[str, dict[str, list[int]]]] = {}
+              "first_month": first_month, "last_month": last_month}
+    # One month is an equality on the tallies' first key: read, and grouped, in key order (no sorting).
+    months = "month = :first_month" if first_month == last_month else "month BETWEEN :first_month AND :last_month"
+    bucket = "month" if by_month else "''"
+    found: dict[str, dict[str, list[Rate]]] = {}
 
-    def put(township: str, bucket: str, key: str, numerator, denominator) -> None:
-        if not denominator:  # a still-running clock, or a tally row emptied by a later write
-            return
-        pair = found.setdefault(bucket, {}).setdefault(township, {}).setdefault(key, [0, 0])
-        pair[0] += int(numerator or 0)
-        pair[1] += int(denominator or 0)
+    def rows(sql: str):
+        return ledger.conn.execute(sql.format(bucket=bucket, group="month, " if by_month else "", months=months),
+                                   params)
 
-    def rows(sql: str, part: str):
-        bucket = MONTH_OF[part] if by_month else "''"
-        # grouped in the order of the tally's key: no sorting
-        return ledger.conn.execute(sql.format(bucket=bucket, group=f"{bucket}, " if by_month else ""), params)
+    def slots(period: str, township: str) -> list[Rate]:
+        town = found.setdefault(period, {})
+        if township not in town:
+            town[township] = [NONE] * len(RATES)
+        return town[township]
 
-    for bucket, township, measure, hit, n, within in rows(TALLY_SQL, "tally"):
-        if measure == "closed":
-            put(township, bucket, "evaluation_rate", within, n)
-        elif measure.endswith("_open"):
-            put(township, bucket, MEASURE_RATE[measure[:-5]], 0, within)  # missed: past due, still open
-        else:
-            put(township, bucket, MEASURE_RATE[measure], hit, n)
-    for township, bucket, repeats, received in rows(RECEIVED_SQL, "received"):
-        put(township, bucket, "repeat_rate", repeats, received)
-    return {bucket: {t: Indicators(*(Rate(*rates.get(k, (0, 0))) for k in RATES)) for t, rates in towns.items()}
-            for bucket, towns in found.items()}
+    for period, township, *pairs in rows(TALLY_SQL):
+        rates = slots(period, township)
+        for slot, i in zip(_TALLY_SLOTS, range(0, len(pairs), 2)):
+            rates[slot] = Rate(pairs[i], pairs[i + 1])
+    for period, township, repeats, received in rows(RECEIVED_SQL):
+        slots(period, township)[_REPEAT_SLOT] = Rate(repeats, received)
+    # a rate with nothing to count is none at all; a township with nothing to count is left out
+    out = {b: {t: Indicators(*(r if r.denominator else NONE for r in rates)) for t, rates in towns.items()
+               if any(r.denominator for r in rates)} for b, towns in found.items()}
+    return {b: towns for b, towns in out.items() if towns}
 
 
 def evaluate_case(ledger, number: str, stage, result, on: dt.date, via, today: dt.date) -> dict:

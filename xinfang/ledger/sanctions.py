@@ -25,22 +25,33 @@ CASE_COLUMNS = ("number, received, township, level, people, kind, category, majo
                 " channel, assigned_on, closed_on")
 
 
-def _cases(ledger, today: dt.date, township: str | None = None) -> list:
+def _cases(ledger, today: dt.date, township: str | None = None, month: str | None = None) -> list:
     """The cases the case rules read, received by ``today``: serious incidents, and skip-level
-    cases that are collective or repeats (of one township when given). (The summons rule reads
-    ``_month_results``.)"""
+    cases that are collective or repeats (of ``month`` only, when given: an admonishment is about
+    its own case's day; of one township when given). (The summons rule reads ``_month_results``.)
+
+    The case tally names the (month, township, level, people) groups that hold such cases; only
+    their rows are read, through the month index, not every case of the ledger."""
     from xinfang.ledger.cases import as_case
 
     policy = ledger.policy
-    serious = [lv.value for lv in Level if lv.rank >= Level(policy.serious_incident_level).rank]
-    skip = [lv.value for lv in policy.skip_levels]
-    one = _ONE_TOWNSHIP.format(t="c.") if township is not None else ""
+    serious = _list([lv.value for lv in Level if lv.rank >= Level(policy.serious_incident_level).rank])
+    skip = _list([lv.value for lv in policy.skip_levels])
+    one = _ONE_TOWNSHIP.format(t="") if township is not None else ""
+    of_month = " AND {t}month = :month" if month is not None else ""
     sql = (
-        f"SELECT {CASE_COLUMNS} FROM cases c WHERE c.received <= :today{one} AND {VOIDED} AND ("
-        f" (c.people >= :collective AND c.level IN ({_list(serious)}))"
-        f" OR (c.level IN ({_list(skip)}) AND (c.people >= :collective OR c.repeat_of IS NOT NULL)))"
+        f"SELECT {', '.join('c.' + c for c in CASE_COLUMNS.split(', '))} FROM ("
+        f" SELECT DISTINCT month, township, level, people FROM case_tally WHERE status != 'voided'{one} AND ("
+        f" (people >= :collective AND level IN ({serious}))"
+        f" OR (level IN ({skip}){of_month.format(t='')} AND (people >= :collective OR repeats > 0)))"
+        ") t CROSS JOIN cases c ON c.month = t.month AND c.township = t.township AND c.level = t.level"
+        f" AND c.people = t.people WHERE c.received <= :today AND {VOIDED} AND ("
+        f" (c.people >= :collective AND c.level IN ({serious}))"
+        f" OR (c.level IN ({skip}){of_month.format(t='c.')}"
+        " AND (c.people >= :collective OR c.repeat_of IS NOT NULL)))"
     )
-    params = {"today": today.isoformat(), "collective": policy.collective_people, "township": township}
+    params = {"today": today.isoformat(), "collective": policy.collective_people, "township": township,
+              "month": month}
     return [as_case(r) for r in ledger.rows(sql, params)]
 
 
@@ -132,17 +143,17 @@ def _overdue(ledger, today: dt.date, township: str | None = None) -> list:
     from xinfang.ledger.schema import NOT_A_WINDOW
     from xinfang.rules.sanctions import OverdueCase
 
-    rows = ledger.rows(
+    rows = ledger.conn.execute(
         # The duty clocks' own partial index (its condition written out, so that it applies): the
         # petitioners' review-request windows stay open on every answered case and are not read.
-        "SELECT c.township, k.case_number, k.clock, k.due FROM clocks k INDEXED BY clocks_open_duty"
+        "SELECT c.township, k.case_number, k.due FROM clocks k INDEXED BY clocks_open_duty"
         " JOIN cases c ON c.number = k.case_number"
         f" WHERE k.clock = ? AND k.done_on IS NULL AND k.{NOT_A_WINDOW} AND k.due < ?"
         + (" AND c.township = ?" if township is not None else ""),
         (Clock.handling.value, today.isoformat(), *([township] if township is not None else [])),
     )
-    return [OverdueCase(r["township"], r["case_number"], Clock(r["clock"]), dt.date.fromisoformat(r["due"]))
-            for r in rows]
+    day = dt.date.fromisoformat
+    return [OverdueCase(t, number, Clock.handling, day(due)) for t, number, due in rows]
 
 
 def clock_results(ledger, today: dt.date) -> list:
@@ -175,7 +186,7 @@ def findings(ledger, today: dt.date, month: str | None = None, township: str | N
     from xinfang.ledger.ranking import published_months
     from xinfang.rules.sanctions import derive_sanctions
 
-    found = derive_sanctions(published_months(ledger), _cases(ledger, today, township),
+    found = derive_sanctions(published_months(ledger), _cases(ledger, today, township, month),
                              _overdue(ledger, today, township), (), ledger.policy, today, month,
                              months=_month_results(ledger, today, township, month))
     return found if township is None else [f for f in found if f.township == township]
@@ -250,42 +261,62 @@ def list_sanctions(ledger, today: dt.date, month: str | None = None) -> list[dic
             for m in measures(found, {k: d["status"] for k, d in decided.items()}, _lift_days(lifts))]
     if accusations:
         for row in rows:
-            for item in [row, *row["triggers"]]:
-                if accusations & set(item["cases"]):
-                    item["trigger"] = withhold_accusations(item["trigger"], accusations)
+            if accusations.isdisjoint(row["cases"]):
+                continue  # nor do any of its triggers' cases
+            # the row's trigger is the tuple of its triggers' messages: each is withheld once
+            withheld = [_withheld_part(t, accusations) for t in row["trigger"]]
+            row["trigger"] = _withheld_list(withheld)
+            row["cases"] = [c for c in row["cases"] if c not in accusations]
+            for item, (_, kept) in zip(row["triggers"], withheld):
+                if not accusations.isdisjoint(item["cases"]):
+                    item["trigger"] = kept
                     item["cases"] = [c for c in item["cases"] if c not in accusations]
     return rows
 
 
 def accusation_numbers(ledger, numbers) -> frozenset[str]:
     """Which of these case numbers are accusations."""
-    numbers, hits = sorted(numbers), set()
-    for start in range(0, len(numbers), 500):
-        chunk = numbers[start:start + 500]
-        hits.update(r[0] for r in ledger.conn.execute(
-            f"SELECT number FROM cases WHERE kind = 'accusation' AND number IN ({', '.join('?' * len(chunk))})",
-            chunk))
-    return frozenset(hits)
+    import json
+
+    # One statement: the numbers in order, each looked up by the case key.
+    return frozenset(r[0] for r in ledger.conn.execute(
+        "SELECT c.number FROM json_each(?) j CROSS JOIN cases c ON c.number = j.value WHERE c.kind = 'accusation'",
+        (json.dumps(sorted(numbers)),)))
 
 
 def withhold_accusations(value, accusations: frozenset[str]):
     """``value`` (a trigger ``Message``) with the accusations' numbers out: a listed part describing
     one is dropped and counted ("检举控告类 N 件"), a number given alone becomes that count."""
-    def counted(n: int) -> Message:
-        return Message.of("protection.withheld", n=n)
-
-    def describes(item) -> bool:
-        return isinstance(item, Message) and any(v in accusations for k, v in item.params if k in ("number", "case"))
-
     if isinstance(value, Message):
-        return Message(value.code, tuple((k, withhold_accusations(v, accusations)) for k, v in value.params))
+        params = value.params
+        for i, (k, v) in enumerate(params):
+            w = withhold_accusations(v, accusations)
+            if w is not v:  # the first part that changes: the rest are withheld from here on
+                return Message(value.code, params[:i] + ((k, w),) + tuple(
+                    (k2, withhold_accusations(v2, accusations)) for k2, v2 in params[i + 1:]))
+        return value
     if isinstance(value, (tuple, list)):
-        hidden = sum(map(describes, value))
-        kept = tuple(withhold_accusations(v, accusations) for v in value if not describes(v))
-        return kept + ((counted(hidden),) if hidden else ())
+        parts = [_withheld_part(v, accusations) for v in value]
+        if type(value) is tuple and all(not d and w is v for (d, w), v in zip(parts, value)):
+            return value  # nothing in it to withhold
+        return _withheld_list(parts)
     if isinstance(value, str) and value in accusations:
-        return counted(1)
+        return Message.of("protection.withheld", n=1)
     return value
+
+
+def _withheld_part(item, accusations: frozenset[str]) -> tuple[bool, object]:
+    """One part of a list: whether it describes an accusation (a message naming one as its
+    ``number`` or ``case``: the list drops it), and the part withheld (as it stands alone)."""
+    describes = isinstance(item, Message) and any(
+        v in accusations for k, v in item.params if k == "number" or k == "case")
+    return describes, withhold_accusations(item, accusations)
+
+
+def _withheld_list(parts: list[tuple[bool, object]]) -> tuple:
+    hidden = sum(describes for describes, _ in parts)
+    kept = tuple(part for describes, part in parts if not describes)
+    return kept + ((Message.of("protection.withheld", n=hidden),) if hidden else ())
 
 
 def _finding(ledger, key: str, today: dt.date):
