@@ -86,6 +86,7 @@ def test_the_sql_counts_every_rate_exactly_as_the_rule_does(ledger, data, today,
         plain = facts(ledger)
         for first, last in PERIODS:
             assert counts(ledger, first, last, today) == indicators(first, last, *plain, ledger.policy, today)
+        _summons_as_the_rule_counts(ledger, today)
         # month by month in one pass: each month as counted by itself
         months = by_month(ledger, D(2026, 8, 1), D(2026, 12, 31), today)
         for m in range(8, 13):
@@ -97,16 +98,21 @@ def test_the_sql_counts_every_rate_exactly_as_the_rule_does(ledger, data, today,
 
 @st.composite
 def writes(draw):
-    """Records, then later writes to them: a status, township, closing or repeat link changed, a
-    clock finished, moved or removed, an evaluation added."""
+    """Records, then later writes to them: a status, township, received date, closing or repeat link
+    changed, a clock finished, moved or removed, an evaluation added."""
     data = draw(records())
     n = max(len(data[0]), 1)
     out = []
     for _ in range(draw(st.integers(1, 8))):
         i = draw(st.integers(1, n))
         number = f"2026-{i:05d}"
-        kind = draw(st.sampled_from(["status", "township", "closed", "repeat", "clock", "unclock", "evaluate"]))
-        if kind == "status":
+        kind = draw(st.sampled_from(["status", "township", "closed", "repeat", "clock", "unclock", "evaluate",
+                                     "received"]))
+        if kind == "received":  # a received date corrected into another month
+            received = draw(days)
+            out.append(("UPDATE cases SET received = ?, month = ? WHERE number = ?",
+                        (received.isoformat(), received.isoformat()[:7], number)))
+        elif kind == "status":
             out.append(("UPDATE cases SET status = ? WHERE number = ?", (draw(st.sampled_from(STATUSES)), number)))
         elif kind == "township":
             out.append(("UPDATE cases SET township = ? WHERE number = ?", (draw(st.sampled_from(["车桥镇", "林集镇"])), number)))
@@ -144,7 +150,7 @@ def test_the_indicator_tally_stays_exact_through_every_later_write(ledger, writt
     """Whatever is written after the records (a case voided or moved, a closing corrected, a repeat
     linked or unlinked, a clock finished or removed, an evaluation), the tally the rates are read
     from equals its count from scratch, and the rates still equal the rule's."""
-    from xinfang.ledger.audit import indicator_tally
+    from xinfang.ledger.audit import indicator_tally, summons_tally
     from xinfang.ledger.indicators import counts, facts
 
     data, later = written
@@ -155,11 +161,31 @@ def test_the_indicator_tally_stays_exact_through_every_later_write(ledger, writt
         for sql, params in later:
             ledger.conn.execute(sql, params)
         assert indicator_tally(ledger.conn)[0] == []
+        assert summons_tally(ledger.conn)[0] == []
         plain = facts(ledger)
         for first, last in PERIODS:
             assert counts(ledger, first, last, today) == indicators(first, last, *plain, ledger.policy, today)
+        _summons_as_the_rule_counts(ledger, today)
     finally:
         ledger.conn.execute("ROLLBACK")
+
+
+def _summons_as_the_rule_counts(ledger, today: dt.date) -> None:
+    """Each month's summons findings, from the tallies where the month has ended and from the clocks
+    where it has not, are the rule's over every case and clock result read plainly."""
+    from xinfang.ledger.cases import as_case
+    from xinfang.ledger.sanctions import CASE_COLUMNS, _month_results, clock_results
+    from xinfang.rules.sanctions import _summons, month_results
+
+    policy = ledger.policy._replace(summons_min_cases=2, summons_on_time_rate=0.75)
+    ledger._policy = policy
+    cases = [as_case(r) for r in ledger.rows(f"SELECT {CASE_COLUMNS} FROM cases WHERE status != 'voided'"
+                                             " AND received <= ?", (today.isoformat(),))]
+    plain = month_results(cases, clock_results(ledger, today))
+    for m in range(8, 13):
+        month = f"2026-{m:02d}"
+        assert _summons(_month_results(ledger, today, month=month), policy) == _summons(
+            [r for r in plain if r.month == month], policy), month
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -169,7 +195,7 @@ def test_a_bulk_load_counts_its_cases_into_the_indicator_tally_as_the_triggers_w
     with the change they make to the earlier cases they repeat: the tally ends as exact as if every
     row had been written one by one."""
     from xinfang.ledger import schema
-    from xinfang.ledger.audit import indicator_tally
+    from xinfang.ledger.audit import indicator_tally, summons_tally
 
     cases, clocks, evaluations = added
     shift = 20  # the loaded cases are numbered after the earlier ones and may repeat them
@@ -188,5 +214,6 @@ def test_a_bulk_load_counts_its_cases_into_the_indicator_tally_as_the_triggers_w
         schema.count_added_cases(ledger.conn, start)
         schema.restore_tally(ledger.conn, {c[2].isoformat()[:7] for c in loaded[0]})
         assert indicator_tally(ledger.conn)[0] == []
+        assert summons_tally(ledger.conn)[0] == []
     finally:
         ledger.conn.execute("ROLLBACK")

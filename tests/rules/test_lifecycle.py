@@ -265,8 +265,10 @@ def test_closing_later_never_turns_a_late_case_on_time(reply_day, close_day):
 
 def _path_row():
     offset = st.none() | st.integers(0, 14)
+    # whom an accusation protects: nobody, the unit, the leader, someone else
+    accused = st.sampled_from([None, "车桥镇", "李四", "王五"])
     return st.tuples(st.sampled_from(list(Status)), st.booleans(), st.booleans(), st.booleans(),
-                     st.integers(0, 6), st.lists(offset, min_size=6, max_size=6))
+                     st.integers(0, 6), st.lists(offset, min_size=6, max_size=6), accused)
 
 
 @settings(max_examples=200, deadline=None)
@@ -277,7 +279,8 @@ def test_a_path_taken_from_its_plan_equals_the_path_step_by_step(rows, today, sh
     base = D(2026, 2, 1)
     today = base + dt.timedelta(days=today)
     plans = lc.PathPlans(POLICY, CLOCKING, today)
-    for status, major, legacy, jointly, received, offsets in rows:
+    for status, major, legacy, jointly, received, offsets, accused in rows:
+        protected = protected_names(accused)
         # The dates an import row of this status carries (the importer refuses the others).
         needed, allowed, group = lc.path_fields(status)
         offsets = [None if k not in allowed else 3 if o is None and (k in needed or k in group[:1]) else o
@@ -287,10 +290,17 @@ def test_a_path_taken_from_its_plan_equals_the_path_step_by_step(rows, today, sh
             dates = (day(received), *(day(None if o is None else received + o) for o in offsets))
             joint = ("区国土局",) if jointly else ()
             got = plans.fold(status, dates, major=major, legacy=legacy, unit="车桥镇", leader="李四", joint=joint,
-                             outcome="explain")
+                             outcome="explain", accused=accused, protected=protected)
+            with_history = plans.fold(status, dates, major=major, legacy=legacy, unit="车桥镇", leader="李四",
+                                      joint=joint, outcome="explain", accused=accused, protected=protected,
+                                      history=True)
             received_on, accepted_on, assigned_on, replied_on, written_on, opinion_on, closed_on = dates
             actions = lc.path_actions(status, received_on, assigned_on, replied_on, closed_on, "车桥镇", "李四", joint,
                                       "explain", accepted_on, legacy, written_on, opinion_on)
-            case = lc.CaseState(number="", status=None, received=received_on, major=major)
+            case = lc.CaseState(number="", status=None, received=received_on, major=major, accused=accused,
+                                protected=protected)
             want = lc.fold_path(case, actions, POLICY, CLOCKING, today)
             assert got._replace(steps=None) == want._replace(steps=None)
+            # the clock history an import writes for a case still running: the same rows, from the plan
+            assert with_history._replace(steps=None, history=None) == want._replace(steps=None)
+            assert with_history.history == (None if want.refusal else lc.clock_history(want.steps))

@@ -443,6 +443,15 @@ def indicator_tally(conn: sqlite3.Connection) -> tuple[list[Problem], int]:
                               " WHERE n != 0 OR hit != 0")
 
 
+def summons_tally(conn: sqlite3.Connection) -> tuple[list[Problem], int]:
+    """The summons tally the summons rate reads must equal every case's on-time results counted
+    afresh (rows a later write emptied count nothing and are left out of both sides)."""
+    return _tally_differences(conn, "summons_tally", schema.SUMMONS_TALLY_KEY, ("hit", "n"),
+                              schema.SUMMONS_CONTRIBUTION.format(case="1"),  # its own definition
+                              "audit.indicator_tally_differs", ("hit", "n", "case_hit", "case_n"),
+                              " WHERE n != 0 OR hit != 0")
+
+
 def state(conn: sqlite3.Connection) -> tuple[list[Problem], dict[str, int]]:
     """Each table changed in place must equal its last seal in the history."""
     present = table_names(conn)
@@ -520,6 +529,7 @@ def verify(conn: sqlite3.Connection) -> Report:
         ("clocks", lambda: _merge(clocks(conn), counts, key="clocks")),
         ("tally", lambda: _merge(tally(conn), counts, key="case_tally")),
         ("indicator tally", lambda: _merge(indicator_tally(conn), counts, key="indicator_tally")),
+        ("summons tally", lambda: _merge(summons_tally(conn), counts, key="summons_tally")),
         ("state", lambda: _merge(state(conn), counts)),
         ("deposit head", lambda: deposit_head(conn)),
     )

@@ -82,12 +82,20 @@ def row_hash(prev_hash: str, values: dict) -> str:
 def clocks_digest(rows: Iterable[Sequence]) -> str:
     """A short digest of a case's clock rows, each (clock, start, due, done_on, met): what the import
     record of a case that ended before the import seals, as it has no clock history to replay."""
+    return lines_digest([clock_line(*row) for row in rows])
+
+
+def clock_line(clock: str, start: str, due: str, done_on: str | None, met: int | None) -> str:
+    """One clock row in ``clocks_digest``: its values joined by "|", None as nothing."""
+    return f"{clock}|{start}|{due}|{'' if done_on is None else done_on}|{'' if met is None else met}"
+
+
+def lines_digest(lines: Sequence[str]) -> str:
+    """``clocks_digest`` of the rows whose ``clock_line`` are ``lines`` (an import remembers the line
+    of each clock it meets again and again)."""
     import hashlib
 
-    # each row's values joined by "|", None as nothing, one row per line (a row is unpacked, not
-    # walked: an import seals a million of them)
-    text = "\n".join(f"{c}|{s}|{d}|{'' if o is None else o}|{'' if m is None else m}" for c, s, d, o, m in rows)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+    return hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()[:16]
 
 
 def now_stamp() -> str:

@@ -35,7 +35,7 @@ from xinfang.labels import LABELS
 from xinfang.ledger.cases import CASE_FIELDS, case_number, check_case_fields
 from xinfang.ledger.export import DATE_COLUMNS, DERIVED, ENUM_COLUMNS, LIFECYCLE, REQUIRED
 from xinfang.ledger.protection import protected_for, protection
-from xinfang.ledger.history import ChainWriter, RecordEncoder, clocks_digest, last_link, now_stamp
+from xinfang.ledger.history import ChainWriter, RecordEncoder, clock_line, last_link, lines_digest, now_stamp
 from xinfang.ledger.tables import Table, open_table
 from xinfang.messages import MESSAGES, Words
 from xinfang.model import OPEN_STATUSES, Channel, Clock, Kind, Level, Message, Status
@@ -495,27 +495,28 @@ class RowChecker:
     def fold(self, out: dict, problems: list[RowIssue]) -> None:
         """Take the case through the lifecycle its dated facts record (``rules.lifecycle``, as the
         commands do; paths of the same shape in one pass, ``PathPlans``): its clocks, and the
-        refusal of a fact out of order, worded for the file. A case still running keeps the steps
-        taken (its clock history is written from them)."""
+        refusal of a fact out of order, worded for the file. A case still running keeps its clock
+        history (the clock rows of its history are written from it)."""
         status = out["status"]
-        joint = tuple(out["joint"] or ())
+        joint = out["joint"]
         accused = out["accused"]
         folded = self.plans.fold(
-            Status(status), (out["received"], out["accepted_on"], out["assigned_on"], out["replied_on"],
-                             out["written_on"], out["opinion_received_on"], out["closed_on"]),
+            _STATUSES[status], (out["received"], out["accepted_on"], out["assigned_on"], out["replied_on"],
+                                out["written_on"], out["opinion_received_on"], out["closed_on"]),
             major=bool(out["major"]), accused=accused,
             protected=protected_for(self.ledger, accused) if accused else frozenset(), legacy=self.legacy,
-            unit=out["unit"], leader=out["leader"], joint=joint, outcome=out["outcome"], told=out["told"],
-            decline_ground=out["decline_ground"], steps=status in _OPEN_VALUES)
+            unit=out["unit"], leader=out["leader"], joint=tuple(joint) if joint else (), outcome=out["outcome"],
+            told=out["told"], decline_ground=out["decline_ground"], history=status in _OPEN_VALUES)
         if folded.refusal is not None:
             problems.append(self._refusal(folded.refused, folded.refusal))
             return
-        out["joint"] = json.dumps(list(joint), ensure_ascii=False) if joint else None
+        if joint:
+            out["joint"] = json.dumps(list(joint), ensure_ascii=False)
         iso = self.iso
         for k, day in zip(_FOLDED_DATES, folded.dates):
             out[k] = None if day is None else iso(day)
         out["_clocks"] = folded.clocks
-        out["_steps"] = folded.steps
+        out["_history"] = folded.history
 
     def iso(self, day: dt.date) -> str:
         """``day.isoformat()``, remembered (dates repeat down a file)."""
@@ -540,7 +541,7 @@ class RowChecker:
 _RULED = ("unit", "accepted_on", "told", "decline_ground", "assigned_on", "replied_on", "written_on",
           "opinion_received_on", "closed_on", "outcome", "satisfaction")
 _FOLDED_DATES = lc.PATH_DATES[1:]
-_CLOCK_NAMES = {c: c.value for c in Clock}
+_STATUSES = {s.value: s for s in Status}
 _CLOSED_VALUES = frozenset(s.value for s in Status if lc.closes(s))
 _OPEN_VALUES = frozenset(s.value for s in OPEN_STATUSES)
 _ACTION_DATE = {lc.Accept: "accepted_on", lc.Decline: "closed_on", lc.Assign: "assigned_on", lc.Reply: "replied_on", lc.Resolve: "closed_on", lc.Transfer: "closed_on", lc.Void: "closed_on",
@@ -617,6 +618,9 @@ class CasePreparer:
         self.count = 0
         self.provisional = 0  # running clocks whose due date is provisional (暂定)
         self.iso_days: dict[dt.date, str] = {}
+        # Remembered, as the same clocks and the same history rows come again and again down a file:
+        self.stored_clock: dict = {}  # clock state -> (stored row after the case number, digest line)
+        self.clock_events: dict = {}  # clock effect -> its history row after the case number
 
     def iso(self, day: dt.date) -> str:
         """``day.isoformat()``, remembered (dates repeat down a file)."""
@@ -625,10 +629,20 @@ class CasePreparer:
     def summary(self) -> tuple:
         return self.counters, self.first_seq, self.count, self.provisional
 
+    def _stored_clock(self, c) -> tuple[tuple, str]:
+        """A clock as the import stores it: its row after the case number, and its line in the digest
+        an import record seals (``clock_line``)."""
+        iso = self.iso
+        done = None if c.done_on is None else iso(c.done_on)
+        met = None if c.met is None else int(c.met)
+        start, due = iso(c.start), iso(c.due)
+        return ((c.clock.value, start, c.days, c.counting, due, int(c.provisional), c.version, done, met),
+                clock_line(c.clock.value, start, due, done, met))
+
     def prepare(self, rows: list[tuple[int, dict]]) -> tuple[list, list, list]:
         """One batch: (case rows, clock rows, history rows). A history row is (case, action, field,
         new, note); an import record's ``new`` is its ``snapshot_parts``."""
-        from xinfang.ledger.lifecycle import clock_events
+        from xinfang.ledger.lifecycle import clock_events as clock_event
 
         collective_people, skip_levels = self.collective_people, self.skip_levels
         counters, stored, days = self.counters, self.stored, self.days
@@ -641,7 +655,8 @@ class CasePreparer:
         source = encode_basestring(self.source)
         enc = encode_basestring
         row_of = _CASE_ROW
-        iso, clock_names = self.iso, _CLOCK_NAMES
+        stored_clock = self.stored_clock
+        clock_events = self.clock_events
         for rowno, r in rows:
             received = r["received"]
             hit = days.get(received)
@@ -666,30 +681,32 @@ class CasePreparer:
             add_case(row_of(r))
             source_number = r["source_number"]
             running = r["status"] in _OPEN_VALUES
-            rows_of = []
+            lines = []
             for c in r["_clocks"]:
-                done = c.done_on
-                row = (number, clock_names[c.clock], iso(c.start), c.days, c.counting, iso(c.due), int(c.provisional),
-                       c.version, None if done is None else iso(done), None if c.met is None else int(c.met))
-                add_clock(row)
-                rows_of.append(row)
+                hit = stored_clock.get(c)
+                if hit is None:
+                    hit = self._stored_clock(c)
+                    if len(stored_clock) < _CACHE_LIMIT:
+                        stored_clock[c] = hit
+                add_clock((number, *hit[0]))
+                lines.append(hit[1])
                 if c.done_on is None and c.provisional:
                     self.provisional += 1
             # A case that ended before the import has no clock history: its record seals its clocks.
-            sealed = "" if running else f'"clocks":"{clocks_digest(_sealed_columns(x) for x in rows_of)}",'
+            sealed = "" if running else f'"clocks":"{lines_digest(lines)}",'
             note = (f'{{{sealed}"file":{source},"row":{rowno},"source_number":{enc(source_number)}}}'
                     if source_number else f'{{{sealed}"file":{source},"row":{rowno}}}')
             add((number, "import", None, snapshot_parts(r), note))
             # A case that ended before the import keeps its judged clocks (on-time rates read them)
             # under its import record; the clock history rows are for cases still running.
             if running:
-                steps = r["_steps"]
-                dropped = {e.clock.value for e in steps[-1].effects if isinstance(e, lc.DropClock)}
-                for step in steps:
-                    for effect in step.effects:
-                        event = clock_events(number, effect)
-                        if event and event[2] not in dropped:  # (case, action, clock, new, note)
-                            add(event)
+                for effect in r["_history"]:
+                    event = clock_events.get(effect)
+                    if event is None:
+                        event = clock_event(None, effect)[1:]
+                        if len(clock_events) < _CACHE_LIMIT:
+                            clock_events[effect] = event
+                    add((number, *event))
         self.count += len(rows)
         return cases, clocks, events
 
@@ -701,11 +718,6 @@ def _iso(cache: dict[dt.date, str], day: dt.date) -> str:
         if len(cache) < _CACHE_LIMIT:
             cache[day] = text
     return text
-
-
-def _sealed_columns(row: tuple) -> tuple:
-    """Of a prepared clock row, what an import record seals: (clock, start, due, done_on, met)."""
-    return row[1], row[2], row[5], row[8], row[9]
 
 
 _DAYS: dict[str, dt.date] = {}

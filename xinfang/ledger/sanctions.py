@@ -117,7 +117,10 @@ def _month_results(ledger, today: dt.date, township: str | None = None, month: s
             scan="" if one else " NOT INDEXED",
             clocks=clocks, township=one.format(t=""), voided=VOIDED, c_township=one.format(t="c."),
             k_township=" AND case_number IN (SELECT number FROM cases WHERE township = :township)" if one else "")
-    groups = {(t, m): (met, decided) for t, m, met, decided in ledger.conn.execute(sql, params)}
+    if month is not None and _month_ended(month, today):
+        groups = _tallied_month(ledger, month, today, params, one)
+    else:
+        groups = {(t, m): (met, decided) for t, m, met, decided in ledger.conn.execute(sql, params)}
     if not groups:
         return []
     numbers: dict[tuple[str, str], list[str]] = {key: [] for key in groups}
@@ -132,6 +135,37 @@ def _month_results(ledger, today: dt.date, township: str | None = None, month: s
             found.append(key[2])
     return [MonthResults(t, m, tuple(sorted(numbers[(t, m)])), met, decided)
             for (t, m), (met, decided) in sorted(groups.items())]
+
+
+# The same groups of a month that has ended by :today (every case of it received by then), from the
+# tallies: the month's cases per township (``case_tally``), and their clocks' results
+# (``summons_tally``: judged ones at lag -1, running ones by the days from the month's first day to
+# their due day — missed once :elapsed, the days from that first day to :today, passes the lag).
+TALLIED_MONTH_SQL = """
+SELECT r.township, r.month, r.met, r.decided FROM (
+    SELECT township, month, SUM(CASE WHEN lag = -1 THEN hit ELSE 0 END) AS met,
+           SUM(CASE WHEN lag < :elapsed THEN n ELSE 0 END) AS decided
+    FROM summons_tally WHERE month = :month{township} GROUP BY township
+) r JOIN (
+    SELECT township, SUM(n) AS n FROM case_tally WHERE month = :month{township} AND status != 'voided'
+    GROUP BY township
+) counted ON counted.township = r.township
+WHERE counted.n >= :summons_min AND r.decided > 0 AND r.met < :rate * r.decided + 0.5
+"""
+
+
+def _month_ended(month: str, today: dt.date) -> bool:
+    import calendar
+
+    year, mon = int(month[:4]), int(month[5:7])
+    return dt.date(year, mon, calendar.monthrange(year, mon)[1]) <= today
+
+
+def _tallied_month(ledger, month: str, today: dt.date, params: dict, one: str) -> dict:
+    elapsed = (today - dt.date(int(month[:4]), int(month[5:7]), 1)).days
+    sql = TALLIED_MONTH_SQL.format(township=one.format(t=""))
+    return {(t, m): (met, decided)
+            for t, m, met, decided in ledger.conn.execute(sql, {**params, "elapsed": elapsed})}
 
 
 def _list(values: list[str]) -> str:
@@ -158,13 +192,13 @@ def _overdue(ledger, today: dt.date, township: str | None = None) -> list:
 
 def clock_results(ledger, today: dt.date) -> list:
     """Time-limit results (met, missed, or None while open and not yet due) for the on-time rate,
-    one per clock: the records ``_month_results`` counts in SQL."""
+    one per clock of a case that is not voided: the records ``_month_results`` counts in SQL."""
     from xinfang.rules.sanctions import ClockResult
 
     rows = ledger.rows(
         "SELECT c.township, k.case_number, c.month, k.due, k.done_on, k.met FROM clocks k"
         " JOIN cases c ON c.number = k.case_number"
-        f" WHERE k.clock IN ({_list([c.value for c in ON_TIME_CLOCKS])}) AND c.received <= ?",
+        f" WHERE k.clock IN ({_list([c.value for c in ON_TIME_CLOCKS])}) AND c.received <= ? AND {VOIDED}",
         (today.isoformat(),),
     )
     out = []

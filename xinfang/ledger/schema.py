@@ -290,6 +290,18 @@ def migrations(seal=None):
         for name in UNREAD_INDEXES:
             db.execute(f"DROP INDEX IF EXISTS {name}")
 
+    @m(name="0015_summons_tally")
+    def summons_tally(db):
+        # The summons (召见谈话) of a month reads its on-time results by the month the cases were
+        # received from a tally kept by the same triggers as the indicator tally (``SUMMONS_TALLY``),
+        # not from every clock of the month's cases. The triggers are made again: a case's received
+        # month is now one of the facts they watch.
+        _script(db, SUMMONS_TALLY)
+        db.execute(SUMMONS_TALLY_BUILD)
+        for name in INDICATOR_TRIGGERS:
+            db.execute(f"DROP TRIGGER IF EXISTS {name}")
+        _script(db, INDICATOR_TRIGGERS_SQL)
+
     return m
 
 
@@ -420,6 +432,9 @@ def restore_tally(conn, months=None) -> None:
     if rated and months is None:
         conn.execute("DELETE FROM indicator_tally")
         conn.execute(INDICATOR_TALLY_BUILD)
+        if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'summons_tally'").fetchone() is not None:
+            conn.execute("DELETE FROM summons_tally")
+            conn.execute(SUMMONS_TALLY_BUILD)
     suspend_tally(conn)  # whether or not they were suspended: made again from their one definition
     for statement in _split(CASE_TALLY)[1:] + (_split(INDICATOR_TRIGGERS_SQL) if rated else []):
         conn.execute(statement)
@@ -445,7 +460,7 @@ def restore_indexes(conn, suspended: list[tuple[str, str]]) -> None:
         conn.execute(sql)
 
 
-MIGRATION_COUNT = 14
+MIGRATION_COUNT = 15
 
 
 # The clocks and statuses the indicators read (``rules.indicators``): the notice clock, the local
@@ -518,21 +533,58 @@ CREATE TABLE indicator_tally (
 INDICATOR_TALLY_BUILD = (f"INSERT INTO indicator_tally ({', '.join(INDICATOR_TALLY_KEY)}, hit, n) "
                          + CONTRIBUTION.format(case="1", children="1").strip())
 
+# The summons tally (``summons_tally``): per month a case was received in and township, the on-time
+# results of its local time limits (限时办结: the reply and conclude clocks) that the summons rate
+# reads (``rules.sanctions.month_results`` over ``ledger.sanctions.clock_results``): judged clocks
+# (``lag`` -1; hit = met), and clocks still running by the day they fall due (``lag`` = days from
+# the month's first day, at least 0: one missed once that day has passed, "today" decides at query
+# time). A voided case (作废) counts nowhere; a clock stopped unjudged (a transfer) is no result.
+# Kept by the indicator tally's triggers (``_apply``), counted by ``count_added_cases`` in a bulk
+# load, compared with this definition by the audit.
+SUMMONS_TALLY_KEY = ("month", "township", "lag")
+SUMMONS_CONTRIBUTION = f"""
+SELECT c.month AS month, c.township AS township,
+       CASE WHEN k.met IS NULL THEN max(0, CAST(julianday(k.due) - julianday(c.month || '-01') AS INTEGER))
+            ELSE -1 END AS lag,
+       SUM(k.met IS 1) AS hit, COUNT(*) AS n
+FROM cases c CROSS JOIN clocks k ON k.case_number = c.number
+WHERE {{case}} AND c.status != 'voided' AND k.clock IN ({', '.join(repr(c) for c in ON_TIME_CLOCKS)})
+  AND (k.met IS NOT NULL OR k.done_on IS NULL)
+GROUP BY 1, 2, 3
+"""
+SUMMONS_TALLY = """
+CREATE TABLE summons_tally (
+    month TEXT NOT NULL,
+    township TEXT NOT NULL,
+    lag INTEGER NOT NULL,
+    hit INTEGER NOT NULL,
+    n INTEGER NOT NULL,
+    PRIMARY KEY (month, township, lag)
+) WITHOUT ROWID;
+"""
+SUMMONS_TALLY_BUILD = (f"INSERT INTO summons_tally ({', '.join(SUMMONS_TALLY_KEY)}, hit, n) "
+                       + SUMMONS_CONTRIBUTION.format(case="1").strip())
+# Each tally the triggers keep: (table, key, a case's contribution with its placeholders).
+_TRIGGER_TALLIES = (("indicator_tally", INDICATOR_TALLY_KEY, CONTRIBUTION),
+                    ("summons_tally", SUMMONS_TALLY_KEY, SUMMONS_CONTRIBUTION))
 
-def _upsert(body: str, sign: str) -> str:
-    """Add (``+``) or subtract (``-``) the contributions a ``CONTRIBUTION`` statement selects.
-    Emptied rows stay at 0 (they count nothing; a rebuild drops them)."""
-    return (f"INSERT INTO indicator_tally ({', '.join(INDICATOR_TALLY_KEY)}, hit, n)"
-            f" SELECT month, township, measure, lag, {sign}hit, {sign}n FROM ({body.strip()}) WHERE true"
-            f" ON CONFLICT ({', '.join(INDICATOR_TALLY_KEY)}) DO UPDATE SET hit = hit + excluded.hit, n = n + excluded.n")
+
+def _upsert(body: str, sign: str, table: str = "indicator_tally", key: tuple[str, ...] = INDICATOR_TALLY_KEY) -> str:
+    """Add (``+``) or subtract (``-``) the contributions a ``CONTRIBUTION`` (or
+    ``SUMMONS_CONTRIBUTION``) statement selects into its tally. Emptied rows stay at 0 (they count
+    nothing; a rebuild drops them)."""
+    return (f"INSERT INTO {table} ({', '.join(key)}, hit, n)"
+            f" SELECT {', '.join(key)}, {sign}hit, {sign}n FROM ({body.strip()}) WHERE true"
+            f" ON CONFLICT ({', '.join(key)}) DO UPDATE SET hit = hit + excluded.hit, n = n + excluded.n")
 
 
 def _apply(case: str, sign: str, before: tuple[str, ...] = ()) -> str:
     """Add or subtract the contribution of the case numbered ``case`` (an SQL expression such as
-    ``NEW.number``); nothing when it is NULL or one of ``before`` (already counted by the same
-    trigger: a case is taken out and put back once)."""
+    ``NEW.number``) to each tally; nothing when it is NULL or one of ``before`` (already counted by
+    the same trigger: a case is taken out and put back once)."""
     other = "".join(f" AND {case} IS NOT {b}" for b in before)
-    return "\n    " + _upsert(CONTRIBUTION.format(case=f"c.number = {case}{other}", children="1"), sign) + ";"
+    return "".join("\n    " + _upsert(body.format(case=f"c.number = {case}{other}", children="1"), sign, table, key) + ";"
+                   for table, key, body in _TRIGGER_TALLIES)
 
 
 def count_added_cases(conn, start: int) -> None:
@@ -545,6 +597,9 @@ def count_added_cases(conn, start: int) -> None:
     for case, children, sign in ((parents, "r.rowid < :start", "-"), (parents, "1", "+"),
                                  ("c.rowid >= :start", "1", "+")):
         conn.execute(_upsert(CONTRIBUTION.format(case=case, children=children), sign), {"start": start})
+    # A case's summons contribution is its own clocks' only: the earlier cases keep theirs.
+    conn.execute(_upsert(SUMMONS_CONTRIBUTION.format(case="c.rowid >= :start"), "+", "summons_tally",
+                         SUMMONS_TALLY_KEY), {"start": start})
 
 
 def _pair(name: str, event: str, when: str, cases: tuple[str, ...]) -> str:
@@ -556,7 +611,7 @@ def _pair(name: str, event: str, when: str, cases: tuple[str, ...]) -> str:
             f"CREATE TRIGGER {name}_after AFTER {event}{where}\nBEGIN{back}\nEND;\n")
 
 
-_CASE_FACTS = ("township", "status", "closed_on", "initial", "repeat_of")
+_CASE_FACTS = ("township", "status", "closed_on", "initial", "repeat_of", "month")
 _CLOCK_FACTS = ("clock", "due", "done_on", "met", "case_number")
 
 

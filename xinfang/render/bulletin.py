@@ -735,6 +735,7 @@ def to_xlsx(b, lang: str = "zh", top: int | None = None, issuer: str | None = No
     numbers with number formats (a change is a signed ratio shown as 上升/下降 x.x%). Printing fits
     every column on one A4 width, landscape when the sheet is wide."""
     import io
+    from copy import copy
 
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
@@ -753,6 +754,22 @@ def to_xlsx(b, lang: str = "zh", top: int | None = None, issuer: str | None = No
     centre = Alignment(horizontal="center", vertical="center", wrap_text=True)
     wb = Workbook()
     wb.remove(wb.active)
+    # A table's cells take a few looks (header; number format, alignment, emphasis): each look is
+    # set once through openpyxl's styles and copied as its style ids to every later cell with it,
+    # instead of every cell hashing its font, fill and border again.
+    looks: dict = {}
+
+    def styled(cell, look) -> bool:
+        ids = looks.get(look) if look is not None else None
+        if ids is None:
+            return False
+        cell._style = copy(ids)
+        return True
+
+    def keep(cell, look) -> None:
+        if look is not None:
+            looks[look] = copy(cell._style)
+
     parts = {s.key: s for s in sections(b, lang, top)}
     title, issue, byline = _heading(b, lang, issuer)
     for key, sheet in SHEETS.items():
@@ -783,8 +800,10 @@ def to_xlsx(b, lang: str = "zh", top: int | None = None, issuer: str | None = No
             measured.append(list(tab.columns))
             wide = max(wide, len(tab.columns))
             for cell in _row_cells(ws, first, wide):
-                cell.font, cell.fill, cell.border = bold, fill, box
-                cell.alignment = centre
+                if not styled(cell, "header"):
+                    cell.font, cell.fill, cell.border = bold, fill, box
+                    cell.alignment = centre
+                    keep(cell, "header")
             for k, row in enumerate(tab.rows):
                 values = [v.ratio if isinstance(v, (Change, Pct)) and v.ratio is not None else
                           str(v) if isinstance(v, (Change, Pct)) else v for v in row]
@@ -793,25 +812,38 @@ def to_xlsx(b, lang: str = "zh", top: int | None = None, issuer: str | None = No
                 strong = bool(tab.marked and tab.marked[k])
                 wide = max(wide, len(values))
                 for i, cell in enumerate(_row_cells(ws, ws.max_row, wide)):
-                    cell.border = box
                     value = row[i] if i < len(row) else None
                     if isinstance(value, Change) and value.ratio is not None:
-                        cell.number_format = PCT_FORMAT[lang]
+                        number_format = PCT_FORMAT[lang]
                     elif isinstance(value, Pct) and value.ratio is not None:
-                        cell.number_format = "0.0%"
+                        number_format = "0.0%"
                     elif _is_money(s, i) and value is not None:
-                        cell.number_format = MONEY_FORMAT
+                        number_format = MONEY_FORMAT
                     elif isinstance(value, int) and not isinstance(value, bool):
-                        cell.number_format = "0"
+                        number_format = "0"
+                    else:
+                        number_format = None
                     if isinstance(value, str) and "\n" in value:
-                        cell.alignment = wrap
+                        alignment = "wrap"
                     elif i in tab.numeric or isinstance(value, (Change, Pct)):
-                        cell.alignment = right
-                    if strong:
-                        if s.key in ("totals", "deposits"):
-                            cell.font = bold
-                        else:
-                            cell.fill = mark
+                        alignment = "right"
+                    else:
+                        alignment = None
+                    emphasis = None if not strong else "bold" if s.key in ("totals", "deposits") else "mark"
+                    # (a date's cell carries its own number format from openpyxl: never shared)
+                    look = (number_format, alignment, emphasis) if cell.data_type != "d" else None
+                    if styled(cell, look):
+                        continue
+                    cell.border = box
+                    if number_format is not None:
+                        cell.number_format = number_format
+                    if alignment is not None:
+                        cell.alignment = wrap if alignment == "wrap" else right
+                    if emphasis == "bold":
+                        cell.font = bold
+                    elif emphasis == "mark":
+                        cell.fill = mark
+                    keep(cell, look)
             if n == 0:
                 ws.auto_filter.ref = f"A{first}:{get_column_letter(len(tab.columns))}{ws.max_row}"
             if key == "indicators" and n == 1:

@@ -533,7 +533,8 @@ def path_actions(status: Status, received: dt.date, assigned_on: dt.date | None,
 
 class Folded(NamedTuple):
     """Where a path of actions (``path_actions``) leaves a case: its status, clocks and dated fields
-    (``PATH_DATES`` after ``received``), and the steps taken; or the action refused and why."""
+    (``PATH_DATES`` after ``received``), the steps taken, and the clock history the path records
+    (``clock_history``); or the action refused and why."""
 
     status: Status | None
     clocks: tuple[ClockState, ...]
@@ -541,6 +542,23 @@ class Folded(NamedTuple):
     steps: tuple[Step, ...] | None = None  # None: evaluated from the path's plan
     refused: object = None
     refusal: Refusal | None = None
+    history: tuple | None = None  # the clock effects recorded, when asked for (``PathPlans.fold``)
+
+
+# The clock effects a case's history records, one row each (``ledger.lifecycle.clock_events``).
+HISTORY_EFFECTS = (StartClock, JudgeClock, CloseWindow, StopClock)
+
+
+def clock_history(steps) -> tuple:
+    """The clock effects of ``steps`` a new case's history records, in order: every clock started,
+    judged, closed in time or stopped, except the clocks the last step drops (an imported case does
+    not keep them)."""
+    if not steps:
+        return ()
+    dropped = {e.clock for e in steps[-1].effects if isinstance(e, DropClock)}
+    return tuple(e for s in steps for e in s.effects
+                 if isinstance(e, HISTORY_EFFECTS) and (e.state.clock if isinstance(e, StartClock) else e.clock)
+                 not in dropped)
 
 
 # The dated facts of a path, in the order ``PathPlans.fold`` takes them.
@@ -559,6 +577,9 @@ def fold_path(case: CaseState, actions: list, policy: Policy, clocking: Clocking
     return Folded(case.status, case.clocks, tuple(getattr(case, k) for k in PATH_DATES[1:]), tuple(steps))
 
 
+_REMEMBERED = 50_000  # clocks ``PathPlans`` keeps, as they ended, for the next case of the same dates
+
+
 class PathPlans:
     """Paths evaluated in one pass instead of step by step. What ``fold_path`` does along the actions
     ``path_actions`` gives depends only on the path's shape: the status, whether the case is a major
@@ -566,52 +587,79 @@ class PathPlans:
     today) order, ties included. For each shape met, the first case is folded step by step and
     remembered as a plan: each clock it leaves, the dates it starts and ends on, and how it ended
     (judged against its due date, a window used, stopped unjudged); the path's dated fields as
-    which of its dates they are. Every later case of the shape takes its clocks from the plan, its
-    due dates counted for its own dates (``Clocking``). A case an accusation protects is always
-    folded step by step (who may handle it is not part of the shape). Held equal to ``fold_path``
-    by a property (tests/rules/test_lifecycle.py)."""
+    which of its dates they are; and its clock history (``clock_history``) as which clock each
+    entry starts or ends. Every later case of the shape takes its clocks and history from the plan,
+    its due dates counted for its own dates (``Clocking``). An accusation protects the accused only
+    from handling the case (``handled_by_accused``), so a protected case whose path names none of
+    them as a handler takes the plan of its shape; one that names them is folded step by step, to
+    its refusal. Held equal to ``fold_path`` by a property (tests/rules/test_lifecycle.py)."""
 
     def __init__(self, policy: Policy, clocking: Clocking, today: dt.date):
         self.policy, self.clocking, self.today = policy, clocking, today
         self._plans: dict[tuple, tuple | None] = {}  # shape -> plan (None: this shape is always folded)
         self._starts: dict[tuple, ClockState] = {}  # (clock, start) -> the clock as started that day
+        self._ends: dict[tuple, ClockState] = {}  # (clock, start, end, how) -> the clock as it ended
 
     def fold(self, status: Status, dates: tuple, *, major: bool = False, accused: str | None = None,
              protected: frozenset[str] = frozenset(), legacy: bool = False, unit: str | None = None,
              leader: str | None = None, joint: tuple[str, ...] = (), outcome: str | None = None,
-             told: str | None = None, decline_ground: str | None = None, steps: bool = False) -> Folded:
+             told: str | None = None, decline_ground: str | None = None, history: bool = False) -> Folded:
         """The case of ``status`` with the dated facts ``dates`` (``PATH_DATES``) folded along its
-        path; ``steps``: the steps are wanted (the case is folded step by step)."""
+        path; ``history``: its clock history is wanted too (``Folded.history``)."""
         days = (*dates, self.today)
-        order = {d: i for i, d in enumerate(sorted({d for d in days if d is not None}))}
+        present = set(days)
+        present.discard(None)
+        order = {d: i for i, d in enumerate(sorted(present))}
         shape = (status, major, legacy, bool(joint), *map(order.get, days))
-        plan = None if steps or protected else self._plans.get(shape)
-        if plan is not None:
-            return self._apply(plan, days)
+        # the accused named as a handler: the path is refused, step by step
+        guarded = bool(protected) and handled_by_accused(protected, unit, leader, joint) is not None
+        plan = None if guarded else self._plans.get(shape)
+        if plan is not None and (not history or plan[3] is not None):
+            return self._apply(plan, days, history)
         received, accepted_on, assigned_on, replied_on, written_on, opinion_received_on, closed_on = dates
         case = CaseState(number="", status=None, received=received, major=major, accused=accused,
                          protected=protected)
         actions = path_actions(status, received, assigned_on, replied_on, closed_on, unit, leader, joint, outcome,
                                accepted_on, legacy, written_on, opinion_received_on, told, decline_ground)
         folded = fold_path(case, actions, self.policy, self.clocking, self.today)
-        if not protected and shape not in self._plans:
+        if not guarded and shape not in self._plans:
             self._plans[shape] = self._plan(folded, days)
+        if history and folded.refusal is None:
+            folded = folded._replace(history=clock_history(folded.steps))
         return folded
 
-    def _apply(self, plan: tuple, days: tuple) -> Folded:
-        status, clocks, dated = plan
-        starts = self._starts
+    def _apply(self, plan: tuple, days: tuple, history: bool) -> Folded:
+        status, clocks, dated, template = plan
+        starts, ends = self._starts, self._ends
         out = []
+        started = []
         for clock, start, end, how in clocks:
             day = days[start]
             c = starts.get((clock, day))
             if c is None:
                 c = starts[clock, day] = self.clocking.state(clock, day)
+            started.append(c)
             if end is not None:
                 on = days[end]
-                c = _judged(c, on, on <= c.due if how is JudgeClock else True if how is CloseWindow else None)
+                key = (clock, day, on, how)
+                ended = ends.get(key)
+                if ended is None:
+                    ended = _judged(c, on, on <= c.due if how is JudgeClock else True if how is CloseWindow else None)
+                    if len(ends) < _REMEMBERED:
+                        ends[key] = ended
+                c = ended
             out.append(c)
-        return Folded(status, tuple(out), tuple(None if i is None else days[i] for i in dated))
+        recorded = None
+        if history:
+            recorded = []
+            for kind, i, why in template:
+                c = out[i]
+                recorded.append(StartClock(started[i]) if kind is StartClock
+                                else JudgeClock(c.clock, c.done_on, c.met, c.due) if kind is JudgeClock
+                                else CloseWindow(c.clock, c.done_on, why) if kind is CloseWindow
+                                else StopClock(c.clock, c.done_on))
+            recorded = tuple(recorded)
+        return Folded(status, tuple(out), tuple(None if i is None else days[i] for i in dated), history=recorded)
 
     def _plan(self, folded: Folded, days: tuple) -> tuple | None:
         """The plan of a folded path (None: a refused path, or clocks its dates alone do not give)."""
@@ -638,7 +686,33 @@ class PathPlans:
             clocks.append((c.clock, days.index(c.start), None if c.done_on is None else days.index(c.done_on), how))
         if any(d is not None and d not in days for d in folded.dates):
             return None
-        return folded.status, tuple(clocks), tuple(None if d is None else days.index(d) for d in folded.dates)
+        dated = tuple(None if d is None else days.index(d) for d in folded.dates)
+        return folded.status, tuple(clocks), dated, self._template(folded)
+
+    @staticmethod
+    def _template(folded: Folded) -> tuple | None:
+        """The clock history of a folded path as (effect type, which of its clocks, why): each entry
+        the start of a clock as it stands at the end, or the end of a clock as it ended (None: a
+        history that is not, a clock started again or extended, say; such a path is folded step by
+        step whenever its history is wanted)."""
+        final = {c.clock: (i, c) for i, c in enumerate(folded.clocks)}
+        template = []
+        for e in clock_history(folded.steps):
+            kind = type(e)
+            clock = e.state.clock if kind is StartClock else e.clock
+            if clock not in final:
+                return None
+            i, c = final[clock]
+            if kind is StartClock:
+                ok = e.body is None and e.state == c._replace(done_on=None, met=None)
+            elif kind is JudgeClock:
+                ok = (e.on, e.met, e.due) == (c.done_on, c.met, c.due)
+            else:
+                ok = e.on == c.done_on and (kind is StopClock or c.met is True)
+            if not ok:
+                return None
+            template.append((kind, i, e.why if kind is CloseWindow else None))
+        return tuple(template)
 
 
 def is_final(case: CaseState, on: dt.date) -> bool:
