@@ -294,6 +294,11 @@ class Listing:
                 yield Segment(text, bold if strong else None)
             yield Segment.line()
 
+    def text(self, width: int) -> str:
+        """The listing as plain text (no styles), each line ended: what a console that styles
+        nothing writes."""
+        return "".join("".join(text for text, _ in line) + "\n" for line in self.lines(width))
+
     def lines(self, width: int) -> list[list[tuple[str, bool]]]:
         """The listing as lines at most ``width`` columns wide, each a list of (text, bold) spans."""
         widths = self.layout(width)
@@ -434,8 +439,21 @@ def show(con, listing: Listing) -> None:
     if con.color_system is not None:
         con.print(listing)
         return
-    lines = listing.lines(con.options.max_width)
-    con.file.write("".join("".join(text for text, _ in line) + "\n" for line in lines))
+    con.file.write(listing.text(con.options.max_width))
+
+
+def unstyled(stream) -> bool:
+    """Whether a Rich console on ``stream`` would certainly write no styles: the stream is no
+    terminal and nothing makes Rich take it for one or colour it anyway (``FORCE_COLOR``,
+    ``TTY_COMPATIBLE``, a notebook). When unsure, False: Rich decides."""
+    import os
+
+    if os.environ.get("FORCE_COLOR") is not None or os.environ.get("TTY_COMPATIBLE") or "IPython" in sys.modules:
+        return False
+    try:
+        return not stream.isatty()
+    except (AttributeError, ValueError):
+        return False
 
 
 def _text(value, keep: str = ""):
@@ -461,6 +479,9 @@ def emit(data, fmt: str, lang: str, columns: list[str] | None = None, rows: list
             listing = [data] if isinstance(data, dict) else []
         columns = columns or (list(listing[0]) if listing else [])
         write_csv(listing, columns, lang)
+        return
+    if listing and columns and not message and unstyled(sys.stdout):  # a plain listing: no Rich to load
+        sys.stdout.write(table(listing, columns, lang, title=title, caption=caption).text(PIPED_WIDTH))
         return
     con = console()
     if message:

@@ -178,15 +178,17 @@ def compute_ranking(ledger, month: str, published: bool = False, today: dt.date 
     prev, last_year = previous_month(month), same_month_last_year(month)
     known, to_query = _comparison_scores(ledger, [prev, last_year])
     tallies = month_tallies(ledger, [month] + to_query)
-    rates = {m: {t: r.values() for t, r in month_rates(ledger, m, today).items()}
-             for m in ([month] + to_query if policy.composite else [month])}
+    indicators = {m: month_rates(ledger, m, today) for m in ([month] + to_query if policy.composite else [month])}
+    # a composite policy scores with the rates; any other only shows them
+    rates = {m: {t: r.values() for t, r in found.items()} for m, found in indicators.items()} if policy.composite else {}
     scores = {**known, **{other: tally_scores(tallies[other], townships, policy, rates.get(other))
                           for other in to_query}}
     rows = rank_tallies(month, tallies[month], townships, policy, scores.get(prev), scores.get(last_year),
-                        rates[month])
+                        rates.get(month))
     roster = {t.name for t in townships}
     unranked = sum(t.cases for name, t in tallies[month].items() if name not in roster)
-    empty = EMPTY.values()
+    shown = {t: {k: _rounded(getattr(r, k).value) for k in RANK_RATES} for t, r in indicators[month].items()}
+    none = {k: _rounded(getattr(EMPTY, k).value) for k in RANK_RATES}
     return {
         "month": month,
         "published": published,
@@ -199,7 +201,7 @@ def compute_ranking(ledger, month: str, published: bool = False, today: dt.date 
                 "bottom": r.bottom, "skip_level": r.skip_level, "collective": r.collective, "repeat": r.repeat,
                 "prev_score": r.prev_score, "change_prev": change(r.score, r.prev_score),
                 "prev_year_score": r.prev_year_score, "change_last_year": change(r.score, r.prev_year_score),
-                **{k: _rounded(rates[month].get(r.township, empty)[k]) for k in RANK_RATES},
+                **shown.get(r.township, none),
             }
             for r in rows
         ],
