@@ -43,11 +43,9 @@ def demo(
         ledger.conn.execute("INSERT INTO meta (key, value) VALUES ('demo', '1')")
         ledger.touch("meta")
     rng = random.Random(seed)
-    from rich.progress import Progress
-
     from xinfang.messages import text
 
-    with Progress(transient=True, disable=not _tty()) as progress:
+    with _progress() as progress:
         task = progress.add_task(text("demo.step.officials", STATE.lang), total=None)
         _officials(_builder(path, DEMO_USER), rng)
         task = progress.add_task(text("demo.step.cases", STATE.lang), total=None)
@@ -154,6 +152,31 @@ def _tty() -> bool:
     import sys
 
     return sys.stderr.isatty()
+
+
+def _progress():
+    """Rich's progress display on a terminal; elsewhere none, and Rich is not loaded."""
+    if _tty():
+        from rich.progress import Progress
+
+        return Progress(transient=True)
+    return _NoProgress()
+
+
+class _NoProgress:
+    """A progress display that shows nothing."""
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        return None
+
+    def add_task(self, description: str, total=None) -> int:
+        return 0
+
+    def advance(self, task: int, advance: float = 1) -> None:
+        return None
 
 
 def _clear_old_demo(path: Path) -> None:

@@ -68,6 +68,14 @@ def nearest_number(ledger, years: list[int], year: int | None, seq: int) -> str 
 
 
 def get_case(ledger, number: str) -> dict:
+    """The case row ``number`` names (``find_number``): a number written in full is looked up directly."""
+    from xinfang.parse import case_number_parts
+
+    parts = case_number_parts(number)
+    if parts is not None and parts[0] is not None:
+        row = ledger.one("SELECT * FROM cases WHERE year = ? AND seq = ?", parts)
+        if row is not None:
+            return row
     return ledger.one("SELECT * FROM cases WHERE number = ?", (find_number(ledger, number),))
 
 

@@ -113,13 +113,12 @@ class Ledger:
         return history.append_event(self.conn, self.who, action, case, field, old, new, note)
 
     def changes(self, action: str, case: str | None, old: dict, new: dict, note: str | None = None) -> None:
-        """One history row per field that changed."""
+        """One history row per field that changed, appended together."""
         from xinfang.ledger import history  # the writers only: a reading command never loads it
         text = history.history_text
-        for field, value in new.items():
-            before = old.get(field)
-            if text(before) != text(value):
-                self.event(action, case, field, before, value, note)
+        history.append_rows(self.conn, "events", [
+            history.event_row(self.who, action, case, field, old.get(field), value, note)
+            for field, value in new.items() if text(old.get(field)) != text(value)])
 
     def deposit_entry(self, official: str, kind: str, amount_fen: int, on_date: str,
                       case: str | None = None, year: int | None = None, note: str = "") -> int:

@@ -99,8 +99,18 @@ def lines_digest(lines: Sequence[str]) -> str:
 
 
 def now_stamp() -> str:
-    """When a history row is written: UTC, to the microsecond."""
-    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="microseconds")
+    """When a history row is written: UTC, to the microsecond, as ``datetime.isoformat`` writes it
+    (``2026-11-26T08:30:00.123456+00:00``). The text of the second is made once per second: a write
+    stamps many rows."""
+    import time
+
+    second, micro = divmod(time.time_ns() // 1000, 1_000_000)
+    if second != _SECOND[0]:
+        _SECOND[:] = second, dt.datetime.fromtimestamp(second, dt.timezone.utc).isoformat(timespec="seconds")[:19]
+    return f"{_SECOND[1]}.{micro:06d}+00:00"
+
+
+_SECOND: list = [None, ""]  # the last second stamped, and its text
 
 
 def history_text(value) -> str | None:
@@ -249,23 +259,43 @@ def last_link(conn: sqlite3.Connection, table: str) -> tuple[int, str]:
     return (row[0], row[1]) if row else (0, GENESIS)
 
 
+@lru_cache(maxsize=32)
+def _insert(table: str, names: tuple[str, ...]) -> str:
+    return f'INSERT INTO "{table}" ({", ".join(names)}, prev_hash, hash) VALUES ({", ".join("?" * (len(names) + 2))})'
+
+
 def append_row(conn: sqlite3.Connection, table: str, values: dict) -> int:
     """Append one row to a chained table, linked to its last row; returns the new row's key."""
     prev = last_link(conn, table)[1]
-    names = list(values)
-    cur = conn.execute(
-        f'INSERT INTO "{table}" ({", ".join(names)}, prev_hash, hash) VALUES ({", ".join("?" * (len(names) + 2))})',
-        [*values.values(), prev, row_hash(prev, values)])
+    cur = conn.execute(_insert(table, tuple(values)), [*values.values(), prev, row_hash(prev, values)])
     return cur.lastrowid
+
+
+def append_rows(conn: sqlite3.Connection, table: str, rows: Sequence[dict]) -> None:
+    """Append rows of the same columns to a chained table, each linked to the one before it: what
+    ``append_row`` writes one at a time, with one look at the table's last row."""
+    if not rows:
+        return
+    prev = last_link(conn, table)[1]
+    chained = []
+    for values in rows:
+        link = row_hash(prev, values)
+        chained.append([*values.values(), prev, link])
+        prev = link
+    conn.executemany(_insert(table, tuple(rows[0])), chained)
+
+
+def event_row(who: str, action: str, case: str | None = None, field: str | None = None, old=None, new=None,
+              note: str | None = None) -> dict:
+    """One history row's values (who, when, what, old -> new), as ``append_event`` stores them."""
+    return {"at": now_stamp(), "who": who, "case_number": case, "action": action, "field": field,
+            "old": history_text(old), "new": history_text(new), "note": note}
 
 
 def append_event(conn: sqlite3.Connection, who: str, action: str, case: str | None = None,
                  field: str | None = None, old=None, new=None, note: str | None = None) -> int:
     """Append one history row (who, when, what, old -> new); returns its id."""
-    return append_row(conn, "events", {
-        "at": now_stamp(), "who": who, "case_number": case, "action": action, "field": field,
-        "old": history_text(old), "new": history_text(new), "note": note,
-    })
+    return append_row(conn, "events", event_row(who, action, case, field, old, new, note))
 
 
 class ChainWriter:
