@@ -44,6 +44,16 @@ def test_every_code_a_module_emits_is_in_the_catalogue():
     assert missing == []
 
 
+def test_every_document_text_the_renderers_name_is_in_the_catalogue():
+    # t("key", lang) in the bulletin, forms and letters reads the catalogue's "doc.key"
+    named = [(p, node.lineno, node.args[0].value) for p in (PACKAGE / "render").rglob("*.py")
+             for node in ast.walk(ast.parse(p.read_text(encoding="utf-8")))
+             if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "t" and node.args
+             and isinstance(node.args[0], ast.Constant)]
+    assert len(named) > 50, "no t(...) found: the scan is broken"
+    assert [f"{p.name}:{line} {key}" for p, line, key in named if f"doc.{key}" not in MESSAGES] == []
+
+
 def test_text_fills_parameters_and_words_each_kind_of_value():
     assert text("sanction.until", "zh", end=dt.date(2026, 12, 31)) == "至2026-12-31"
     assert text("sanction.until", "en", end=dt.date(2026, 12, 31)) == " to 2026-12-31"

@@ -11,7 +11,7 @@ import datetime as dt
 from html import escape
 
 from xinfang.render.bulletin import FONT_STACK, sheet_media
-from xinfang.render.text import ACTIONS, day_text, t, yes_no
+from xinfang.render.text import day_text, step_action, t, yes_no
 
 CSS = """
 @page { size: A4; margin: 15mm 16mm 15mm 16mm; }
@@ -174,7 +174,7 @@ def _list_table(kind: str, caption: str, headings: list[str], rows: list[str], l
 def _steps_table(steps: list[dict], lang: str) -> str:
     rows = []
     for s in steps:
-        action = ACTIONS.get(s["action"], (s["action"], s["action"]))[0 if lang == "zh" else 1]
+        action = step_action(s["action"], lang)
         rows.append(f"<tr><td>{_e(s['on'])}</td><td>{_e(action)}</td><td>{_e(_step_detail(s, lang))}</td>"
                     f"<td>{_e(s['who'])}</td></tr>")
     headings = [t(k, lang) for k in ("f_step_on", "f_step_action", "f_step_detail", "f_step_who")]

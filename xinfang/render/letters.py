@@ -15,7 +15,7 @@ from html import escape
 from typing import NamedTuple
 
 from xinfang.render.bulletin import FONT_STACK, page_margins, sheet_media
-from xinfang.render.text import TEXT, day_text, t
+from xinfang.render.text import day_text, has_text, t
 
 LATE_TIERS = ("overdue", "seriously_overdue")
 
@@ -32,7 +32,7 @@ def _limit(clock: str, rule, lang: str) -> str:
 
     unit = t("l_working_days" if rule.counting == "working_days" else "l_calendar_days", lang)
     key = f"l_from_{rule.start_from}"
-    start = t(key, lang) if key in TEXT else rule.start_from
+    start = t(key, lang) if has_text(key) else rule.start_from
     member = model.Clock(clock)
     return t("l_limit", lang, clock=member.zh if lang == "zh" else member.en, start=start, days=rule.days, unit=unit)
 
