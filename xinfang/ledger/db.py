@@ -115,10 +115,14 @@ class Ledger:
     def changes(self, action: str, case: str | None, old: dict, new: dict, note: str | None = None) -> None:
         """One history row per field that changed, appended together."""
         from xinfang.ledger import history  # the writers only: a reading command never loads it
+        history.append_rows(self.conn, "events", self.change_rows(action, case, old, new, note))
+
+    def change_rows(self, action: str, case: str | None, old: dict, new: dict, note: str | None = None) -> list[dict]:
+        """The history rows ``changes`` appends: one per field that changed."""
+        from xinfang.ledger import history  # the writers only: a reading command never loads it
         text = history.history_text
-        history.append_rows(self.conn, "events", [
-            history.event_row(self.who, action, case, field, old.get(field), value, note)
-            for field, value in new.items() if text(old.get(field)) != text(value)])
+        return [history.event_row(self.who, action, case, field, old.get(field), value, note)
+                for field, value in new.items() if text(old.get(field)) != text(value)]
 
     def deposit_entry(self, official: str, kind: str, amount_fen: int, on_date: str,
                       case: str | None = None, year: int | None = None, note: str = "") -> int:

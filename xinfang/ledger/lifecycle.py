@@ -151,20 +151,39 @@ def clock_events(number: str, effect) -> tuple | None:
     return None
 
 
-def _clock_event(ledger, number: str, effect) -> None:
-    case, action, field, new, note = clock_events(number, effect)
-    ledger.event(action, case, field, None, new, note)
-
-
 def record(ledger, row: dict, step: lc.Step) -> None:
-    """Write a step's effects on the stored case ``row``, in order: case fields, clocks, history."""
+    """Write a step's effects on the stored case ``row``, in order: case fields, clocks, history. The
+    step's history rows are appended together, in the order of its effects."""
+    from xinfang.ledger import history  # the writers only: a reading command never loads it
+
+    number = row["number"]
+    conn = ledger.conn
+    rows: list[dict] = []
+
+    def event(action: str, field: str, old, new, note: str | None = None) -> None:
+        rows.append(history.event_row(ledger.who, action, number, field, old, new, note))
+
+    def clock_event(effect) -> None:
+        _, action, field, new, note = clock_events(number, effect)
+        event(action, field, None, new, note)
+
+    try:
+        _record(ledger, row, step, rows, event, clock_event)
+    finally:
+        history.append_rows(conn, "events", rows)
+
+
+def _record(ledger, row: dict, step: lc.Step, rows: list, event, clock_event) -> None:
+    """``record``'s effects, in order; their history rows added to ``rows`` (``event``, ``clock_event``)."""
     number = row["number"]
     conn = ledger.conn
     for e in step.effects:
+        if isinstance(e, lc.RestartClock) and e.old_due is None:
+            e = lc.StartClock(e.state)  # nothing ran before: the clock starts
         if isinstance(e, lc.SetFields):
             new = {k: stored(v) for k, v in e.fields.items()}
             note = e.note or (f"{step.status.value} requested" if step.action == "review" else None)
-            update_case(ledger, row, new, e.action, note)
+            update_case(ledger, row, new, e.action, note, rows)
         elif isinstance(e, lc.StartClock):
             c = e.state
             cur = conn.execute(
@@ -173,20 +192,17 @@ def record(ledger, row: dict, step: lc.Step) -> None:
                 (number, c.clock.value, c.start.isoformat(), c.days, c.counting, c.due.isoformat(),
                  int(c.provisional), c.version, e.body))
             if cur.rowcount:
-                ledger.event("clock", number, c.clock.value, None, c.due.isoformat(), start_note(c))
+                event("clock", c.clock.value, None, c.due.isoformat(), start_note(c))
                 provisional(ledger, number, c)
         elif isinstance(e, lc.RestartClock):
             c = e.state
-            if e.old_due is None:
-                record(ledger, row, step._replace(effects=(lc.StartClock(c),)))
-                continue
             conn.execute(
                 "UPDATE clocks SET start = ?, days = ?, counting = ?, extension_days = 0, due = ?, provisional = ?,"
                 " calendar_version = ?, done_on = NULL, met = NULL WHERE case_number = ? AND clock = ?",
                 (c.start.isoformat(), c.days, c.counting, c.due.isoformat(), int(c.provisional), c.version,
                  number, c.clock.value))
-            ledger.event("clock", number, c.clock.value, e.old_due.isoformat(), c.due.isoformat(),
-                         f"{RESTART_NOTES[e.why]}: {start_note(c)}")
+            event("clock", c.clock.value, e.old_due.isoformat(), c.due.isoformat(),
+                  f"{RESTART_NOTES[e.why]}: {start_note(c)}")
             provisional(ledger, number, c)
         elif isinstance(e, lc.RecountClock):
             c = e.state
@@ -194,20 +210,20 @@ def record(ledger, row: dict, step: lc.Step) -> None:
                          " WHERE case_number = ? AND clock = ?",
                          (c.start.isoformat(), c.due.isoformat(), int(c.provisional), c.version,
                           None if c.met is None else int(c.met), number, c.clock.value))
-            ledger.event("clock-recompute", number, c.clock.value, e.old_due.isoformat(), c.due.isoformat(),
-                         f"{RESTART_NOTES['correction']}: {start_note(c)}")
+            event("clock-recompute", c.clock.value, e.old_due.isoformat(), c.due.isoformat(),
+                  f"{RESTART_NOTES['correction']}: {start_note(c)}")
             if c.met is not None and c.met != e.old_met:
-                _clock_event(ledger, number, lc.JudgeClock(c.clock, c.done_on, c.met, c.due))
+                clock_event(lc.JudgeClock(c.clock, c.done_on, c.met, c.due))
             provisional(ledger, number, c)
         elif isinstance(e, (lc.JudgeClock, lc.CloseWindow)):
             met = e.met if isinstance(e, lc.JudgeClock) else True
             conn.execute("UPDATE clocks SET done_on = ?, met = ? WHERE case_number = ? AND clock = ?",
                          (e.on.isoformat(), int(met), number, e.clock.value))
-            _clock_event(ledger, number, e)
+            clock_event(e)
         elif isinstance(e, lc.StopClock):
             conn.execute("UPDATE clocks SET done_on = ? WHERE case_number = ? AND clock = ?",
                          (e.on.isoformat(), number, e.clock.value))
-            _clock_event(ledger, number, e)
+            clock_event(e)
         elif isinstance(e, lc.ExtendClock):
             c = e.state
             conn.execute("UPDATE clocks SET extension_days = ?, due = ?, provisional = ?, calendar_version = ?,"
@@ -216,18 +232,25 @@ def record(ledger, row: dict, step: lc.Step) -> None:
                           stored(e.told_on), number, c.clock.value))
             who = f" by {e.approved_by}" if e.approved_by else ""
             told = f", petitioner told {e.told_on}" if e.told_on else ""
-            ledger.event("clock-extend", number, c.clock.value, e.old_due.isoformat(), c.due.isoformat(),
-                         f"+{c.extension_days} days approved {e.on}{who}{told}: {e.reason}")
+            event("clock-extend", c.clock.value, e.old_due.isoformat(), c.due.isoformat(),
+                  f"+{c.extension_days} days approved {e.on}{who}{told}: {e.reason}")
             provisional(ledger, number, c)
 
 
-def update_case(ledger, row: dict, new: dict, action: str, note: str | None = None) -> None:
-    """Set case fields: one history row per field that changed; a note alone when none did."""
+def update_case(ledger, row: dict, new: dict, action: str, note: str | None = None, rows: list | None = None) -> None:
+    """Set case fields: one history row per field that changed; a note alone when none did. The
+    rows are appended, or added to ``rows`` (a step's, appended with the rest of it)."""
+    from xinfang.ledger import history  # the writers only: a reading command never loads it
+
     sets = ", ".join(f"{k} = ?" for k in new)
     ledger.conn.execute(f"UPDATE cases SET {sets} WHERE number = ?", (*new.values(), row["number"]))
-    ledger.changes(action, row["number"], row, new, note)
+    changed = ledger.change_rows(action, row["number"], row, new, note)
     if note and not any(stored(row.get(k)) != stored(v) for k, v in new.items()):
-        ledger.event(action, row["number"], note=note)
+        changed.append(history.event_row(ledger.who, action, row["number"], note=note))
+    if rows is None:
+        history.append_rows(ledger.conn, "events", changed)
+    else:
+        rows.extend(changed)
 
 
 def provisional(ledger, number: str | None, c: lc.ClockState) -> None:
