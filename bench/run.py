@@ -805,7 +805,7 @@ def op_import(ctx: Ctx) -> list[Result]:
         return [Result(label, ctx.size, round(mine[0].seconds, 3), "-", None, None, "-", None, check, 1)]
     su, s3 = peers
     out = [
-        _result(label, ctx, mine, "sqlite-utils insert --csv", su, "≤ 0.20× (5× faster)", 0.2, check),
+        _result(label, ctx, mine, "sqlite-utils insert --csv", su, "≤ 0.25× (4× faster)", 0.25, check),
         _result(label, ctx, mine, "sqlite3 .import --csv", s3, "≤ 5×", 5.0, check),
     ]
     if floor is not None:
