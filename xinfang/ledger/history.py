@@ -87,7 +87,17 @@ def clocks_digest(rows: Iterable[Sequence]) -> str:
 
 def clock_line(clock: str, start: str, due: str, done_on: str | None, met: int | None) -> str:
     """One clock row in ``clocks_digest``: its values joined by "|", None as nothing."""
-    return f"{clock}|{start}|{due}|{'' if done_on is None else done_on}|{'' if met is None else met}"
+    return clock_line_start(clock, start, due) + clock_line_end(done_on, met)
+
+
+def clock_line_start(clock: str, start: str, due: str) -> str:
+    """The part of a ``clock_line`` a clock has from its start (an import remembers it per start)."""
+    return f"{clock}|{start}|{due}|"
+
+
+def clock_line_end(done_on: str | None, met: int | None) -> str:
+    """The rest of a ``clock_line``: how the clock ended."""
+    return f"{'' if done_on is None else done_on}|{'' if met is None else met}"
 
 
 def lines_digest(lines: Sequence[str]) -> str:

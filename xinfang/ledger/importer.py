@@ -35,7 +35,8 @@ from xinfang.labels import LABELS
 from xinfang.ledger.cases import CASE_FIELDS, case_number, check_case_fields
 from xinfang.ledger.export import DATE_COLUMNS, DERIVED, ENUM_COLUMNS, LIFECYCLE, REQUIRED
 from xinfang.ledger.protection import protected_for, protection
-from xinfang.ledger.history import ChainWriter, RecordEncoder, clock_line, last_link, lines_digest, now_stamp
+from xinfang.ledger.history import (ChainWriter, RecordEncoder, clock_line_end, clock_line_start, last_link,
+                                    lines_digest, now_stamp)
 from xinfang.ledger.tables import Table, open_table
 from xinfang.messages import MESSAGES, Words
 from xinfang.model import OPEN_STATUSES, Channel, Clock, Kind, Level, Message, Status
@@ -619,7 +620,7 @@ class CasePreparer:
         self.provisional = 0  # running clocks whose due date is provisional (暂定)
         self.iso_days: dict[dt.date, str] = {}
         # Remembered, as the same clocks and the same history rows come again and again down a file:
-        self.stored_clock: dict = {}  # clock state -> (stored row after the case number, digest line)
+        self.started: dict = {}  # clock as started -> (its stored values, its digest line's start)
         self.clock_events: dict = {}  # clock effect -> its history row after the case number
 
     def iso(self, day: dt.date) -> str:
@@ -629,15 +630,13 @@ class CasePreparer:
     def summary(self) -> tuple:
         return self.counters, self.first_seq, self.count, self.provisional
 
-    def _stored_clock(self, c) -> tuple[tuple, str]:
-        """A clock as the import stores it: its row after the case number, and its line in the digest
-        an import record seals (``clock_line``)."""
-        iso = self.iso
-        done = None if c.done_on is None else iso(c.done_on)
-        met = None if c.met is None else int(c.met)
-        start, due = iso(c.start), iso(c.due)
-        return ((c.clock.value, start, c.days, c.counting, due, int(c.provisional), c.version, done, met),
-                clock_line(c.clock.value, start, due, done, met))
+    def _started_clock(self, c) -> tuple[tuple, str]:
+        """What an import stores of a clock as it was started: its row's values after the case number
+        up to its end (``done_on``, ``met``), and the start of its line in the digest an import record
+        seals (``clock_line``, up to the same two values)."""
+        name, start, due = c.clock.value, self.iso(c.start), self.iso(c.due)
+        return ((name, start, c.days, c.counting, due, int(c.provisional), c.version),
+                clock_line_start(name, start, due))
 
     def prepare(self, rows: list[tuple[int, dict]]) -> tuple[list, list, list]:
         """One batch: (case rows, clock rows, history rows). A history row is (case, action, field,
@@ -655,8 +654,10 @@ class CasePreparer:
         source = encode_basestring(self.source)
         enc = encode_basestring
         row_of = _CASE_ROW
-        stored_clock = self.stored_clock
+        started = self.started
         clock_events = self.clock_events
+        iso, iso_get = self.iso, self.iso_days.get
+        line_end = clock_line_end
         for rowno, r in rows:
             received = r["received"]
             hit = days.get(received)
@@ -683,15 +684,23 @@ class CasePreparer:
             running = r["status"] in _OPEN_VALUES
             lines = []
             for c in r["_clocks"]:
-                hit = stored_clock.get(c)
+                # the clock as started, remembered (a file's cases start their clocks on a few hundred
+                # days); then how it ended: (done_on, met)
+                key = c[:8]
+                hit = started.get(key)
                 if hit is None:
-                    hit = self._stored_clock(c)
-                    if len(stored_clock) < _CACHE_LIMIT:
-                        stored_clock[c] = hit
-                add_clock((number, *hit[0]))
-                lines.append(hit[1])
-                if c.done_on is None and c.provisional:
-                    self.provisional += 1
+                    hit = started[key] = self._started_clock(c)
+                done_on, met = c[8], c[9]
+                if done_on is None:
+                    done = None
+                    if c.provisional:
+                        self.provisional += 1
+                else:
+                    done = iso_get(done_on) or iso(done_on)
+                if met is not None:
+                    met = 1 if met else 0
+                add_clock((number, *hit[0], done, met))
+                lines.append(hit[1] + line_end(done, met))
             # A case that ended before the import has no clock history: its record seals its clocks.
             sealed = "" if running else f'"clocks":"{lines_digest(lines)}",'
             note = (f'{{{sealed}"file":{source},"row":{rowno},"source_number":{enc(source_number)}}}'

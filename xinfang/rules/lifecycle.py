@@ -633,15 +633,15 @@ class PathPlans:
         starts, ends = self._starts, self._ends
         out = []
         started = []
-        for clock, start, end, how in clocks:
+        for clock, name, start, end, how in clocks:  # keyed by the clock's name: a str's hash is kept
             day = days[start]
-            c = starts.get((clock, day))
+            c = starts.get((name, day))
             if c is None:
-                c = starts[clock, day] = self.clocking.state(clock, day)
+                c = starts[name, day] = self.clocking.state(clock, day)
             started.append(c)
             if end is not None:
                 on = days[end]
-                key = (clock, day, on, how)
+                key = (name, day, on, how)
                 ended = ends.get(key)
                 if ended is None:
                     ended = _judged(c, on, on <= c.due if how is JudgeClock else True if how is CloseWindow else None)
@@ -683,7 +683,8 @@ class PathPlans:
                         else True if how is CloseWindow else None)
             if expected != c.met or (c.done_on is not None and how is None):
                 return None
-            clocks.append((c.clock, days.index(c.start), None if c.done_on is None else days.index(c.done_on), how))
+            clocks.append((c.clock, c.clock.value, days.index(c.start),
+                           None if c.done_on is None else days.index(c.done_on), how))
         if any(d is not None and d not in days for d in folded.dates):
             return None
         dated = tuple(None if d is None else days.index(d) for d in folded.dates)
