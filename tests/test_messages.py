@@ -54,6 +54,20 @@ def test_every_document_text_the_renderers_name_is_in_the_catalogue():
     assert [f"{p.name}:{line} {key}" for p, line, key in named if f"doc.{key}" not in MESSAGES] == []
 
 
+def test_every_action_the_demo_ledger_records_has_a_name_in_both_languages(tmp_path):
+    # what a listing, the history and a form's handling steps call each kind of history row
+    import sqlite3
+    import subprocess
+    import sys
+
+    db = tmp_path / "demo.db"
+    subprocess.run([sys.executable, "-m", "xinfang", "demo", "--db", str(db)], check=True, capture_output=True)
+    recorded = {a for (a,) in sqlite3.connect(db).execute("SELECT DISTINCT action FROM events")}
+    assert len(recorded) > 10
+    assert sorted(recorded - set(messages.action_names())) == []
+    assert all(messages.action_name(a, "zh") != a and messages.action_name(a, "en") for a in recorded)
+
+
 def test_text_fills_parameters_and_words_each_kind_of_value():
     assert text("sanction.until", "zh", end=dt.date(2026, 12, 31)) == "至2026-12-31"
     assert text("sanction.until", "en", end=dt.date(2026, 12, 31)) == " to 2026-12-31"

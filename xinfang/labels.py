@@ -48,23 +48,3 @@ LABELS: dict[str, tuple[str, str]] = {
     "months": ("涉及月份", "months"), "reason": ("理由", "reason"), "allowed": ("允许", "allowed"),
     "reasons": ("原因", "reasons"), "command": ("命令", "command"), "case_list": ("涉及事项", "cases"),
 }
-
-# History actions (events.action) as a person reads them.
-ACTIONS: dict[str, tuple[str, str]] = {
-    "init": ("建账", "ledger created"), "register": ("登记", "registered"), "import": ("导入", "imported"),
-    "import-file": ("导入文件", "file imported"),
-    "assign": ("交办", "assigned"), "reassign": ("改办", "reassigned"), "reply": ("答复", "replied"),
-    "resolve": ("办结", "resolved"), "transfer": ("转送", "transferred"), "correct": ("更正", "corrected"),
-    "void": ("作废", "voided"),
-    "review": ("复查", "review"), "rereview": ("复核", "re-review"), "review-answer": ("复查答复", "review answered"),
-    "clock": ("时限起算", "clock started"), "clock-done": ("时限完成", "clock done"),
-    "clock-stop": ("时限停止", "clock stopped"), "clock-extend": ("延期", "extended"),
-    "clock-recompute": ("时限重算", "clock recomputed"), "publish": ("公布排名", "ranking published"),
-    "official-add": ("任职登记", "official added"), "official-end": ("离任", "term ended"),
-    "deposits-settle": ("保证金结算", "deposits settled"), "calendar-load": ("载入节假日", "calendar loaded"),
-    "accept": ("受理", "accepted"), "decline": ("不予受理", "declined"), "object": ("交办异议", "objected"),
-    "receipt": ("签收书面意见", "opinion received"), "sanction-confirm": ("确认制裁", "sanction confirmed"),
-    "sanction-dismiss": ("驳回制裁", "sanction dismissed"),
-    "seal": ("封存", "sealed"), "reveal": ("查看个人信息", "personal data revealed"),
-    "evaluate": ("满意度评价", "evaluated by the petitioner"), "sanction-lift": ("解除制裁", "sanction lifted"),
-}

@@ -1930,6 +1930,25 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "doc.step.extend": ("延期", "extended"), "doc.step.review": ("申请复查", "review requested"),
     "doc.step.review-answer": ("复查答复", "review answered"), "doc.step.rereview": ("申请复核", "re-review requested"),
     "doc.step.rereview-answer": ("复核答复", "re-review answered"),
+    # the history's actions, as listings, the history and a form's handling steps name them
+    "action.init": ("建账", "ledger created"), "action.register": ("登记", "registered"),
+    "action.import": ("导入", "imported"), "action.import-file": ("导入文件", "file imported"),
+    "action.assign": ("交办", "assigned"), "action.reassign": ("改办", "reassigned"), "action.reply": ("答复", "replied"),
+    "action.resolve": ("办结", "resolved"), "action.transfer": ("转送", "transferred"),
+    "action.correct": ("更正", "corrected"), "action.void": ("作废", "voided"), "action.review": ("复查", "review"),
+    "action.rereview": ("复核", "re-review"), "action.review-answer": ("复查答复", "review answered"),
+    "action.clock": ("时限起算", "clock started"), "action.clock-done": ("时限完成", "clock done"),
+    "action.clock-stop": ("时限停止", "clock stopped"), "action.clock-extend": ("延期", "extended"),
+    "action.clock-recompute": ("时限重算", "clock recomputed"), "action.publish": ("公布排名", "ranking published"),
+    "action.official-add": ("任职登记", "official added"), "action.official-end": ("离任", "term ended"),
+    "action.deposits-settle": ("保证金结算", "deposits settled"), "action.calendar-load": ("载入节假日", "calendar loaded"),
+    "action.accept": ("受理", "accepted"), "action.decline": ("不予受理", "declined"),
+    "action.object": ("交办异议", "objected"), "action.receipt": ("签收书面意见", "opinion received"),
+    "action.sanction-confirm": ("确认制裁", "sanction confirmed"),
+    "action.sanction-dismiss": ("驳回制裁", "sanction dismissed"), "action.seal": ("封存", "sealed"),
+    "action.state-seal": ("封存基础数据", "reference data sealed"), "action.deposit-head": ("封存保证金账", "deposit ledger sealed"),
+    "action.reveal": ("查看个人信息", "personal data revealed"),
+    "action.evaluate": ("满意度评价", "evaluated by the petitioner"), "action.sanction-lift": ("解除制裁", "sanction lifted"),
 }
 
 
@@ -2046,6 +2065,18 @@ def placeholders(code: str, lang: str = "zh") -> set[str]:
         if field:
             names.add(field.split(".")[0].split("[")[0])
     return names
+
+
+def action_name(action: str, lang: str = "zh") -> str:
+    """A history action (``register``, ``clock-done`` …) as a person reads it; the code itself for
+    an action the catalogue does not name."""
+    entry = MESSAGES.get(f"action.{action}")
+    return action if entry is None else entry[0 if lang == "zh" else 1]
+
+
+def action_names() -> tuple[str, ...]:
+    """The history actions the catalogue names."""
+    return tuple(code[7:] for code in MESSAGES if code.startswith("action."))
 
 
 def catalogue() -> Mapping[str, tuple[str, str]]:

@@ -14,8 +14,8 @@ import sys
 from enum import Enum
 
 from xinfang import model
-from xinfang.labels import ACTIONS, LABELS
-from xinfang.messages import template, text
+from xinfang.labels import LABELS
+from xinfang.messages import action_name, template, text
 from xinfang.personal import mask, mask_id, mask_phone  # noqa: F401  (for the commands)
 
 ENUMS: dict[str, type[Enum]] = {
@@ -113,8 +113,8 @@ def display(key: str, value, lang: str) -> str:
         return ""
     if key in BOOLEANS or isinstance(value, bool):
         return template("value.yes" if value else "value.no", lang)
-    if key == "action" and value in ACTIONS:
-        return ACTIONS[value][0 if lang == "zh" else 1]
+    if key == "action":
+        return action_name(value, lang)
     enum = ENUMS.get(key)
     if enum is not None:
         try:

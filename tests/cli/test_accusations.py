@@ -124,6 +124,8 @@ def test_import_never_assigns_or_transfers_an_accusation_to_the_accused(town, tm
     listed = [line for line in res.err.splitlines() if line.startswith("第")]
     assert [line.split(" ")[1] for line in listed] == ["2", "3", "4", "5"]
     assert all("决不能由被检举控告人办理" in line for line in listed), listed
+    # each names the column that named the accused: the unit, the unit, the leader, the unit
+    assert [line.split("：")[1] for line in listed] == ["责任单位", "责任单位", "包案领导", "责任单位"], listed
 
 
 # -- outputs addressed to the accused's township ------------------------------------------------

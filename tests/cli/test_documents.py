@@ -146,6 +146,16 @@ def test_handling_sheet_names_the_office_dates_steps_and_has_tick_boxes(cli, off
     assert VALID_ID not in html and "110105********002X" in html
 
 
+def test_a_form_names_every_kind_of_handling_step_in_both_languages():
+    # 受理, 不予受理, 签收书面意见 … as a form's 办理经过 lists them, never the history's code
+    from xinfang.messages import action_names
+    from xinfang.render.text import step_action
+
+    for action in action_names():
+        zh, en = step_action(action, "zh"), step_action(action, "en")
+        assert zh != action and not re.search(r"[a-z]", zh) and en, action
+
+
 def test_supervision_letters_one_page_per_unit(cli, office, tmp_path):
     import docx
 

@@ -177,15 +177,19 @@ def _summons_as_the_rule_counts(ledger, today: dt.date) -> None:
     from xinfang.ledger.sanctions import CASE_COLUMNS, _month_results, clock_results
     from xinfang.rules.sanctions import _summons, month_results
 
-    policy = ledger.policy._replace(summons_min_cases=2, summons_on_time_rate=0.75)
-    ledger._policy = policy
-    cases = [as_case(r) for r in ledger.rows(f"SELECT {CASE_COLUMNS} FROM cases WHERE status != 'voided'"
-                                             " AND received <= ?", (today.isoformat(),))]
-    plain = month_results(cases, clock_results(ledger, today))
-    for m in range(8, 13):
-        month = f"2026-{m:02d}"
-        assert _summons(_month_results(ledger, today, month=month), policy) == _summons(
-            [r for r in plain if r.month == month], policy), month
+    kept = ledger.policy
+    policy = kept._replace(summons_min_cases=2, summons_on_time_rate=0.75)
+    ledger._policy = policy  # the ledger is shared by the examples: its own policy back after
+    try:
+        cases = [as_case(r) for r in ledger.rows(f"SELECT {CASE_COLUMNS} FROM cases WHERE status != 'voided'"
+                                                 " AND received <= ?", (today.isoformat(),))]
+        plain = month_results(cases, clock_results(ledger, today))
+        for m in range(8, 13):
+            month = f"2026-{m:02d}"
+            assert _summons(_month_results(ledger, today, month=month), policy) == _summons(
+                [r for r in plain if r.month == month], policy), month
+    finally:
+        ledger._policy = kept
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -265,8 +265,9 @@ def test_closing_later_never_turns_a_late_case_on_time(reply_day, close_day):
 
 def _path_row():
     offset = st.none() | st.integers(0, 14)
-    # whom an accusation protects: nobody, the unit, the leader, someone else
-    accused = st.sampled_from([None, "车桥镇", "李四", "王五"])
+    # whom an accusation protects: nobody, the unit, the leader, the joint unit, someone else, or
+    # several of them (a township's accusation protects its leaders too)
+    accused = st.lists(st.sampled_from(["车桥镇", "李四", "区国土局", "王五"]), max_size=3)
     return st.tuples(st.sampled_from(list(Status)), st.booleans(), st.booleans(), st.booleans(),
                      st.integers(0, 6), st.lists(offset, min_size=6, max_size=6), accused)
 
@@ -279,8 +280,9 @@ def test_a_path_taken_from_its_plan_equals_the_path_step_by_step(rows, today, sh
     base = D(2026, 2, 1)
     today = base + dt.timedelta(days=today)
     plans = lc.PathPlans(POLICY, CLOCKING, today)
-    for status, major, legacy, jointly, received, offsets, accused in rows:
-        protected = protected_names(accused)
+    for status, major, legacy, jointly, received, offsets, names in rows:
+        accused = names[0] if names else None
+        protected = protected_names(*names)
         # The dates an import row of this status carries (the importer refuses the others).
         needed, allowed, group = lc.path_fields(status)
         offsets = [None if k not in allowed else 3 if o is None and (k in needed or k in group[:1]) else o
@@ -304,3 +306,18 @@ def test_a_path_taken_from_its_plan_equals_the_path_step_by_step(rows, today, sh
             # the clock history an import writes for a case still running: the same rows, from the plan
             assert with_history._replace(steps=None, history=None) == want._replace(steps=None)
             assert with_history.history == (None if want.refusal else lc.clock_history(want.steps))
+
+
+def test_the_clock_history_a_path_records_is_every_effect_a_history_row_is_written_for():
+    # ``clock_history`` keeps the effects ``ledger.lifecycle.clock_events`` writes rows for: no more,
+    # no fewer (an import writes a running case's clock history from it)
+    from xinfang.ledger.lifecycle import clock_events
+
+    state = CLOCKING.state(Clock.reply, D(2026, 3, 2))
+    effects = [lc.StartClock(state), lc.RestartClock(state, None, "reassignment"),
+               lc.RecountClock(state, state.due, None), lc.JudgeClock(Clock.reply, D(2026, 3, 9), True, state.due),
+               lc.CloseWindow(Clock.objection, D(2026, 3, 3), "objection"), lc.StopClock(Clock.reply, D(2026, 3, 4)),
+               lc.DropClock(Clock.review_request), lc.ExtendClock(state, state.due, D(2026, 3, 5), None),
+               lc.SetFields("assign", {})]
+    for effect in effects:
+        assert (clock_events("2026-00001", effect) is not None) == isinstance(effect, lc.HISTORY_EFFECTS), effect

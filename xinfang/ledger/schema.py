@@ -279,6 +279,8 @@ def migrations(seal=None):
     def indicator_tally(db):
         # The rates the ranking shows and ``stats`` prints are read from a tally kept by triggers
         # (``INDICATOR_TALLY`` below; ``ledger.indicators`` reads it), not from every clock of the period.
+        # The triggers made here are today's, which also keep the summons tally 0015 creates: no
+        # migration between 0013 and 0015 may write cases or clocks (0015 makes them again).
         _script(db, INDICATOR_TALLY + INDICATOR_TRIGGERS_SQL)
         db.execute(INDICATOR_TALLY_BUILD)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from xinfang.messages import catalogue, template, text
+from xinfang.messages import action_name, catalogue, template, text
 
 
 def t(key: str, lang: str, **values) -> str:
@@ -20,9 +20,9 @@ def has_text(key: str) -> bool:
 
 
 def step_action(action: str, lang: str) -> str:
-    """A history action as a document's handling steps (办理经过) name it; the code itself when the
-    catalogue has no name for it."""
-    return t(f"step.{action}", lang) if has_text(f"step.{action}") else action
+    """A history action as a document's handling steps (办理经过) name it: a form's own word for a
+    step where it has one (申请复查 for a review asked for), else the history's name of the action."""
+    return t(f"step.{action}", lang) if has_text(f"step.{action}") else action_name(action, lang)
 
 
 def month_title(month: str, lang: str) -> str:
