@@ -324,7 +324,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "audit.check.summons_tally": ("召见计数", "summons tally"),
     "audit.check.state": ("参数与名册", "state"),
     "audit.check.deposit_head": ("保证金链头", "deposit head"),
-    "audit.indicator_tally_differs": ("计数为 {hit}/{n}，但案件计得 {case_hit}/{case_n}",
+    "audit.hit_tally_differs": ("计数为 {hit}/{n}，但案件计得 {case_hit}/{case_n}",
                                       "holds {hit}/{n} but the cases count {case_hit}/{case_n}"),
     "audit.state_unsealed": ("内容未在历史记录中封存：被擅自写入",
                              "its content is not sealed in the history: written behind the ledger's back"),

@@ -439,7 +439,7 @@ def indicator_tally(conn: sqlite3.Connection) -> tuple[list[Problem], int]:
     (rows a later write emptied count nothing and are left out of both sides)."""
     return _tally_differences(conn, "indicator_tally", schema.INDICATOR_TALLY_KEY, ("hit", "n"),
                               schema.CONTRIBUTION.format(case="1", children="1"),  # its own definition
-                              "audit.indicator_tally_differs", ("hit", "n", "case_hit", "case_n"),
+                              "audit.hit_tally_differs", ("hit", "n", "case_hit", "case_n"),
                               " WHERE n != 0 OR hit != 0")
 
 
@@ -448,7 +448,7 @@ def summons_tally(conn: sqlite3.Connection) -> tuple[list[Problem], int]:
     afresh (rows a later write emptied count nothing and are left out of both sides)."""
     return _tally_differences(conn, "summons_tally", schema.SUMMONS_TALLY_KEY, ("hit", "n"),
                               schema.SUMMONS_CONTRIBUTION.format(case="1"),  # its own definition
-                              "audit.indicator_tally_differs", ("hit", "n", "case_hit", "case_n"),
+                              "audit.hit_tally_differs", ("hit", "n", "case_hit", "case_n"),
                               " WHERE n != 0 OR hit != 0")
 
 

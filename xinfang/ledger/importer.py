@@ -625,7 +625,7 @@ class CasePreparer:
         self.iso_days: dict[dt.date, str] = {}
         # Remembered, as the same clocks and the same history rows come again and again down a file:
         self.started: dict = {}  # clock as started -> (its stored values, its digest line's start)
-        self.clock_events: dict = {}  # clock effect -> its history row after the case number
+        self.event_rows: dict = {}  # clock effect -> its history row after the case number
 
     def iso(self, day: dt.date) -> str:
         """``day.isoformat()``, remembered (dates repeat down a file)."""
@@ -645,7 +645,7 @@ class CasePreparer:
     def prepare(self, rows: list[tuple[int, dict]]) -> tuple[list, list, list]:
         """One batch: (case rows, clock rows, history rows). A history row is (case, action, field,
         new, note); an import record's ``new`` is its ``snapshot_parts``."""
-        from xinfang.ledger.lifecycle import clock_events as clock_event
+        from xinfang.ledger.lifecycle import clock_events
 
         collective_people, skip_levels = self.collective_people, self.skip_levels
         counters, stored, days = self.counters, self.stored, self.days
@@ -659,16 +659,16 @@ class CasePreparer:
         enc = encode_basestring
         row_of = _CASE_ROW
         started = self.started
-        clock_events = self.clock_events
+        event_rows = self.event_rows
         iso, iso_get = self.iso, self.iso_days.get
         line_end = clock_line_end
         for rowno, r in rows:
             received = r["received"]
-            hit = days.get(received)
-            if hit is None:
+            known = days.get(received)
+            if known is None:
                 day = received.isoformat()
-                hit = days[received] = (day, received.year, day[:7])
-            day, year, month = hit
+                known = days[received] = (day, received.year, day[:7])
+            day, year, month = known
             r["received"] = day
             seq = counters.get(year)
             if seq is None:
@@ -691,9 +691,9 @@ class CasePreparer:
                 # the clock as started, remembered (a file's cases start their clocks on a few hundred
                 # days); then how it ended: (done_on, met)
                 key = c[:8]
-                hit = started.get(key)
-                if hit is None:
-                    hit = started[key] = self._started_clock(c)
+                begun = started.get(key)
+                if begun is None:
+                    begun = started[key] = self._started_clock(c)
                 done_on, met = c[8], c[9]
                 if done_on is None:
                     done = None
@@ -703,8 +703,8 @@ class CasePreparer:
                     done = iso_get(done_on) or iso(done_on)
                 if met is not None:
                     met = 1 if met else 0
-                add_clock((number, *hit[0], done, met))
-                lines.append(hit[1] + line_end(done, met))
+                add_clock((number, *begun[0], done, met))
+                lines.append(begun[1] + line_end(done, met))
             # A case that ended before the import has no clock history: its record seals its clocks.
             sealed = "" if running else f'"clocks":"{lines_digest(lines)}",'
             note = (f'{{{sealed}"file":{source},"row":{rowno},"source_number":{enc(source_number)}}}'
@@ -714,11 +714,11 @@ class CasePreparer:
             # under its import record; the clock history rows are for cases still running.
             if running:
                 for effect in r["_history"]:
-                    event = clock_events.get(effect)
+                    event = event_rows.get(effect)
                     if event is None:
-                        event = clock_event(None, effect)[1:]
-                        if len(clock_events) < _CACHE_LIMIT:
-                            clock_events[effect] = event
+                        event = clock_events(None, effect)[1:]
+                        if len(event_rows) < _CACHE_LIMIT:
+                            event_rows[effect] = event
                     add((number, *event))
         self.count += len(rows)
         return cases, clocks, events
