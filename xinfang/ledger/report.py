@@ -13,13 +13,13 @@ handling sheet (包案处理表).
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import json
 from decimal import ROUND_HALF_UP, Decimal
 from typing import NamedTuple
 
 from xinfang.errors import Refusal
+from xinfang.rules.ranking import month_range
 
 # Channel rows of the totals table. 来访 counts walk-in visits and outreach reception (下乡接访)
 # together, as the bureau's report does; outreach is also shown on its own line.
@@ -59,8 +59,8 @@ class Bulletin(NamedTuple):
 # -- periods and the year-on-year change -----------------------------------------------------
 
 def month_bounds(month: str) -> tuple[dt.date, dt.date]:
-    year, mon = int(month[:4]), int(month[5:7])
-    return dt.date(year, mon, 1), dt.date(year, mon, calendar.monthrange(year, mon)[1])
+    """First and last day of a ``YYYY-MM`` month (``rules.ranking.month_range``)."""
+    return month_range(month)
 
 
 def year_earlier(day: dt.date) -> dt.date:

@@ -109,17 +109,17 @@ def _month_results(ledger, today: dt.date, township: str | None = None, month: s
               "rate": policy.summons_on_time_rate, "township": township, "month": month}
     one = _ONE_TOWNSHIP if township is not None else ""
     clocks = _list([c.value for c in ON_TIME_CLOCKS])
-    if month is not None:
-        sql = ONE_MONTH_RESULTS_SQL.format(clocks=clocks, c_township=one.format(t="c."), voided=VOIDED)
-    else:
-        sql = MONTH_RESULTS_SQL.format(
-            # every case: one pass over the table in its order; one township's: through an index
-            scan="" if one else " NOT INDEXED",
-            clocks=clocks, township=one.format(t=""), voided=VOIDED, c_township=one.format(t="c."),
-            k_township=" AND case_number IN (SELECT number FROM cases WHERE township = :township)" if one else "")
     if month is not None and _month_ended(month, today):
         groups = _tallied_month(ledger, month, today, params, one)
     else:
+        if month is not None:
+            sql = ONE_MONTH_RESULTS_SQL.format(clocks=clocks, c_township=one.format(t="c."), voided=VOIDED)
+        else:
+            sql = MONTH_RESULTS_SQL.format(
+                # every case: one pass over the table in its order; one township's: through an index
+                scan="" if one else " NOT INDEXED",
+                clocks=clocks, township=one.format(t=""), voided=VOIDED, c_township=one.format(t="c."),
+                k_township=" AND case_number IN (SELECT number FROM cases WHERE township = :township)" if one else "")
         groups = {(t, m): (met, decided) for t, m, met, decided in ledger.conn.execute(sql, params)}
     if not groups:
         return []
@@ -155,14 +155,15 @@ WHERE counted.n >= :summons_min AND r.decided > 0 AND r.met < :rate * r.decided 
 
 
 def _month_ended(month: str, today: dt.date) -> bool:
-    import calendar
+    from xinfang.rules.ranking import month_range
 
-    year, mon = int(month[:4]), int(month[5:7])
-    return dt.date(year, mon, calendar.monthrange(year, mon)[1]) <= today
+    return month_range(month)[1] <= today
 
 
 def _tallied_month(ledger, month: str, today: dt.date, params: dict, one: str) -> dict:
-    elapsed = (today - dt.date(int(month[:4]), int(month[5:7]), 1)).days
+    from xinfang.rules.ranking import month_range
+
+    elapsed = (today - month_range(month)[0]).days
     sql = TALLIED_MONTH_SQL.format(township=one.format(t=""))
     return {(t, m): (met, decided)
             for t, m, met, decided in ledger.conn.execute(sql, {**params, "elapsed": elapsed})}
