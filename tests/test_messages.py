@@ -54,18 +54,47 @@ def test_every_document_text_the_renderers_name_is_in_the_catalogue():
     assert [f"{p.name}:{line} {key}" for p, line, key in named if f"doc.{key}" not in MESSAGES] == []
 
 
-def test_every_action_the_demo_ledger_records_has_a_name_in_both_languages(tmp_path):
-    # what a listing, the history and a form's handling steps call each kind of history row
-    import sqlite3
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory):
     import subprocess
     import sys
 
-    db = tmp_path / "demo.db"
+    db = tmp_path_factory.mktemp("demo") / "demo.db"
     subprocess.run([sys.executable, "-m", "xinfang", "demo", "--db", str(db)], check=True, capture_output=True)
-    recorded = {a for (a,) in sqlite3.connect(db).execute("SELECT DISTINCT action FROM events")}
+    return db
+
+
+def test_every_action_the_demo_ledger_records_has_a_name_in_both_languages(demo_db):
+    # what a listing, the history and a form's handling steps call each kind of history row
+    import sqlite3
+
+    recorded = {a for (a,) in sqlite3.connect(demo_db).execute("SELECT DISTINCT action FROM events")}
     assert len(recorded) > 10
     assert sorted(recorded - set(messages.action_names())) == []
     assert all(messages.action_name(a, "zh") != a and messages.action_name(a, "en") for a in recorded)
+
+
+def test_every_field_and_deposit_entry_of_the_demo_ledger_is_named_by_the_catalogue(demo_db):
+    # the column labels of listings, files and the history's fields; the tables a seal names; the
+    # kinds of deposit entry
+    import sqlite3
+
+    conn = sqlite3.connect(demo_db)
+    sealed = ("seal", "state-seal", "deposit-head")
+    fields = {f for (f,) in conn.execute(
+        f"SELECT DISTINCT field FROM events WHERE field IS NOT NULL AND action NOT IN {sealed}")}
+    tables = {f for (f,) in conn.execute(f"SELECT DISTINCT field FROM events WHERE action IN {sealed}")}
+    assert len(fields) > 15 and len(tables) > 5
+    assert sorted(fields - set(messages.label_keys()) - {c.value for c in Clock}) == []
+    assert sorted(t for t in tables if f"table.{t}" not in MESSAGES) == []
+    # a case's columns, but its place in its year's numbering (seq), part of its number
+    columns = {r[1] for r in conn.execute("PRAGMA table_info(cases)")} - {"seq"}
+    assert sorted(c for c in columns if not messages.labelled(c)) == []
+    assert (messages.label("received", "zh"), messages.label("received", "en")) == ("登记日期", "received")
+    assert messages.label("no_such_field", "en") == "no_such_field"
+    kinds = {k for (k,) in conn.execute("SELECT DISTINCT kind FROM deposit_entries")}
+    assert {"pay", "deduct"} <= kinds
+    assert sorted(k for k in kinds if f"deposit.kind.{k}" not in MESSAGES) == []
 
 
 def test_text_fills_parameters_and_words_each_kind_of_value():

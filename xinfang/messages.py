@@ -1949,6 +1949,61 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "action.state-seal": ("封存基础数据", "reference data sealed"), "action.deposit-head": ("封存保证金账", "deposit ledger sealed"),
     "action.reveal": ("查看个人信息", "personal data revealed"),
     "action.evaluate": ("满意度评价", "evaluated by the petitioner"), "action.sanction-lift": ("解除制裁", "sanction lifted"),
+    # column labels: what listings, files and import headers call each field (案号 / case)
+    "label.case": ("案号", "case"), "label.number": ("案号", "case"), "label.received": ("登记日期", "received"),
+    "label.month": ("月份", "month"), "label.channel": ("形式", "channel"), "label.point": ("接待点", "point"),
+    "label.township": ("属地", "township"), "label.name": ("信访人", "petitioner"),
+    "label.id_number": ("身份证号", "ID number"), "label.phone": ("电话", "phone"), "label.address": ("住址", "address"),
+    "label.people": ("人数", "people"), "label.level": ("层级", "level"), "label.kind": ("类别", "kind"),
+    "label.category": ("内容分类", "category"), "label.major": ("重大", "major"), "label.summary": ("摘要", "summary"),
+    "label.reply": ("答复内容", "reply"), "label.accused": ("被控告单位", "accused"),
+    "label.collective": ("集体访", "collective"), "label.skip_level": ("越级", "skip-level"),
+    "label.repeat_of": ("重复访(前案)", "repeat of"), "label.initial": ("初信初访", "initial"),
+    "label.status": ("状态", "status"), "label.unit": ("责任单位", "unit"), "label.joint": ("联合办理", "joint"),
+    "label.leader": ("包案领导", "leader"), "label.accepted_on": ("受理日期", "accepted"), "label.told": ("告知方式", "told"),
+    "label.decline_ground": ("不予受理理由", "decline ground"), "label.review_body": ("复查复核机关", "reviewing body"),
+    "label.final_case": ("已终结前案", "final earlier case"),
+    "label.assigned_on": ("交办日期", "assigned"), "label.replied_on": ("答复日期", "replied"),
+    "label.written_on": ("书面意见日期", "written opinion"), "label.opinion_received_on": ("书面意见签收日期", "opinion received"),
+    "label.closed_on": ("办结日期", "closed"), "label.outcome": ("处理结果", "outcome"),
+    "label.satisfaction": ("满意度", "satisfaction"), "label.signed": ("签字认可", "signed"),
+    "label.cease_agreement": ("停访协议", "cease agreement"), "label.clock": ("时限", "clock"), "label.due": ("到期日", "due"),
+    "label.provisional": ("暂定", "provisional"), "label.days_late": ("超期天数", "days late"),
+    "label.tier": ("督办等级", "tier"), "label.start": ("起算日", "start"), "label.done_on": ("完成日期", "done"),
+    "label.met": ("按期", "met"), "label.area": ("片区", "area"), "label.population": ("人口", "population"),
+    "label.at": ("时间", "at"), "label.who": ("操作人", "by"), "label.action": ("操作", "action"),
+    "label.field": ("字段", "field"), "label.old": ("原值", "old"), "label.new": ("新值", "new"),
+    "label.note": ("备注", "note"), "label.score": ("得分", "score"), "label.cases": ("件数", "cases"),
+    "label.position": ("名次", "position"), "label.bottom": ("后十位", "bottom group"),
+    "label.sanction": ("制裁", "sanction"), "label.trigger": ("触发原因", "trigger"),
+    "label.triggers": ("触发原因（编号）", "triggers (ids)"), "label.timely_acceptance_rate": ("及时受理率", "timely acceptance"),
+    "label.on_time_rate": ("按期办结率", "on time"), "label.satisfaction_rate": ("群众满意率", "satisfaction"),
+    "label.evaluation_rate": ("参评率", "evaluated"), "label.repeat_rate": ("重复信访率", "repeat rate"),
+    "label.first_contact_rate": ("初信初访化解率", "first-contact resolution"),
+    "label.evaluation_acceptance": ("受理评价", "acceptance evaluated"),
+    "label.evaluation_handling": ("办理评价", "handling evaluated"), "label.stage": ("评价环节", "stage"),
+    "label.result": ("评价结果", "result"), "label.via": ("评价方式", "via"), "label.effects": ("影响", "effects"),
+    "label.id": ("编号", "id"), "label.official": ("姓名", "official"), "label.role": ("职务", "role"),
+    "label.paid": ("已缴", "paid"), "label.deducted": ("已扣", "deducted"), "label.balance": ("余额", "balance"),
+    "label.refund": ("退还", "refund"), "label.reward": ("奖励", "reward"), "label.exhausted": ("扣完", "exhausted"),
+    "label.extension_days": ("延期天数", "extension"), "label.value": ("内容", "value"), "label.repeat": ("重复访", "repeat"),
+    "label.year": ("年度", "year"), "label.from": ("任职起", "from"), "label.to": ("任职止", "to"),
+    "label.in_post": ("在任", "in post"), "label.refunded": ("已退还", "refunded"), "label.rewarded": ("已奖励", "rewarded"),
+    "label.shortfall": ("未扣足", "shortfall"), "label.adjustments": ("结算后调整", "post-settlement adjustments"),
+    "label.charged": ("扣款案件", "charged cases"), "label.share": ("奖励额", "share"), "label.entry": ("流水号", "entry"),
+    "label.amount": ("金额", "amount"), "label.on": ("日期", "date"), "label.date": ("日期", "date"),
+    "label.weekday": ("星期", "weekday"), "label.day_type": ("类型", "type"), "label.holiday": ("节日", "holiday"),
+    "label.old_due": ("原到期日", "old due"), "label.prev_score": ("上月得分", "prev. month"),
+    "label.change_prev": ("环比", "vs prev. month"), "label.prev_year_score": ("去年同月得分", "same month last year"),
+    "label.change_last_year": ("同比", "vs last year"), "label.skip_level_cases": ("越级", "skip-level"),
+    "label.collective_cases": ("集体访", "collective"), "label.published": ("已公布", "published"),
+    "label.method": ("计分方法", "method"), "label.end": ("截止日", "end"), "label.months": ("涉及月份", "months"),
+    "label.reason": ("理由", "reason"), "label.allowed": ("允许", "allowed"), "label.reasons": ("原因", "reasons"),
+    "label.command": ("命令", "command"), "label.case_list": ("涉及事项", "cases"),
+    # a deposit entry"s kind, as the deposit ledger lists it
+    "deposit.kind.pay": ("缴纳", "paid"), "deposit.kind.deduct": ("扣缴", "deducted"),
+    "deposit.kind.reverse": ("冲回", "reversed"), "deposit.kind.refund": ("退还", "refunded"),
+    "deposit.kind.reward": ("奖励", "reward"),
 }
 
 
@@ -2072,6 +2127,23 @@ def action_name(action: str, lang: str = "zh") -> str:
     an action the catalogue does not name."""
     entry = MESSAGES.get(f"action.{action}")
     return action if entry is None else entry[0 if lang == "zh" else 1]
+
+
+def label(key: str, lang: str = "zh") -> str:
+    """A field's label (``received`` → 登记日期 / received) as listings, files and import headers
+    call it; the key itself for a field the catalogue does not name."""
+    entry = MESSAGES.get(f"label.{key}")
+    return key if entry is None else entry[0 if lang == "zh" else 1]
+
+
+def labelled(key: str) -> bool:
+    """Whether the catalogue names the field ``key``."""
+    return f"label.{key}" in MESSAGES
+
+
+def label_keys() -> tuple[str, ...]:
+    """The fields the catalogue names."""
+    return tuple(code[6:] for code in MESSAGES if code.startswith("label."))
 
 
 def action_names() -> tuple[str, ...]:

@@ -14,8 +14,7 @@ import sys
 from enum import Enum
 
 from xinfang import model
-from xinfang.labels import LABELS
-from xinfang.messages import action_name, template, text
+from xinfang.messages import action_name, label, template, text  # noqa: F401  (label: for the commands)
 from xinfang.personal import mask, mask_id, mask_phone  # noqa: F401  (for the commands)
 
 ENUMS: dict[str, type[Enum]] = {
@@ -27,11 +26,6 @@ ENUMS: dict[str, type[Enum]] = {
 }
 BOOLEANS = {"major", "collective", "skip_level", "initial", "signed", "cease_agreement", "provisional", "met",
             "bottom", "exhausted", "published", "allowed"}
-
-
-def label(key: str, lang: str) -> str:
-    zh, en = LABELS.get(key, (key, key))
-    return zh if lang == "zh" else en
 
 
 def history_rows(events: list[dict], lang: str, categories=None) -> list[dict]:

@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 import typer
 
 from xinfang.cli import STATE, CsvOpt, JsonOpt, YesOpt, app, confirm, fmt
-from xinfang.messages import text
+from xinfang.messages import MESSAGES, text
 
 officials_app = typer.Typer(
     no_args_is_help=True, rich_markup_mode=None)
@@ -35,10 +35,8 @@ def _money_cells(row: dict) -> dict:
 
 
 def _kind_label(kind: str) -> str:
-    from xinfang.ledger.deposits import KIND_LABELS
-
-    zh, en = KIND_LABELS.get(kind, (kind, kind))
-    return zh if STATE.lang == "zh" else en
+    code = f"deposit.kind.{kind}"
+    return text(code, STATE.lang) if code in MESSAGES else kind
 
 
 def _zh() -> bool:

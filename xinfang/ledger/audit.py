@@ -57,8 +57,7 @@ from xinfang.ledger.history import (
     table_digest,
     table_names,
 )
-from xinfang.labels import LABELS
-from xinfang.messages import MESSAGES, Words, text
+from xinfang.messages import MESSAGES, Words, label, text
 from xinfang.model import Message
 
 # Events that carry a whole case as a JSON snapshot in ``new`` (field NULL): the start of its replay.
@@ -123,7 +122,7 @@ def _table_words(name: str) -> Words:
 
 def _field_words(name: str) -> Words:
     """A case column as findings name it: its Chinese label, the column's key in English."""
-    return Words(LABELS.get(name, (name,))[0], name)
+    return Words(label(name), name)
 
 
 def _row_name(conn: sqlite3.Connection, table: str, key: str) -> str:

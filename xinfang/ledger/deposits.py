@@ -34,8 +34,6 @@ ENTRY_COLUMNS = "seq, official, kind, amount_fen, on_date, case_number, year, no
 _ENTRY_ROW = ("official", "kind", "amount_fen", "on_date", "case_number", "year", "note")
 # Relevant to deposits: fields that decide whether, when and where a case is charged.
 CHARGE_FIELDS = frozenset({"level", "township", "received", "status", "kind"})  # kind: accusation_deducts
-KIND_LABELS = {"pay": ("缴纳", "paid"), "deduct": ("扣缴", "deducted"), "reverse": ("冲回", "reversed"),
-               "refund": ("退还", "refunded"), "reward": ("奖励", "reward")}
 _BALANCE_NOTE = re.compile(r"; balance (\d{4}): (-?\d+\.\d{2})$")
 _LEVELS = {level.value: level for level in Level}
 _STATUSES = {status.value: status for status in Status}

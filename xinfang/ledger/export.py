@@ -14,7 +14,7 @@ from typing import Callable, Iterator
 
 from xinfang.errors import Refusal
 from xinfang.escape import cell as safe_cell
-from xinfang.labels import LABELS
+from xinfang.messages import label
 from xinfang.ledger.cases import CASE_FIELDS
 from xinfang.model import Channel, DeclineGround, Kind, Level, Outcome, Satisfaction, Status, Told
 from xinfang.personal import mask_id, mask_phone
@@ -36,7 +36,7 @@ XLSX_MAX_ROWS = 1_048_575  # Excel's sheet limit, less the header row
 def header(key: str, lang: str) -> str:
     """Column heading: the Chinese label, or the stable English key (``case`` for the number)."""
     if lang == "zh":
-        return LABELS[key][0]
+        return label(key)
     return "case" if key == "number" else key
 
 

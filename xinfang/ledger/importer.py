@@ -31,14 +31,13 @@ from typing import Callable, Iterator, NamedTuple
 
 from xinfang import parse
 from xinfang.errors import Refusal, XinfangError
-from xinfang.labels import LABELS
 from xinfang.ledger.cases import CASE_FIELDS, case_number, check_case_fields
 from xinfang.ledger.export import DATE_COLUMNS, DERIVED, ENUM_COLUMNS, LIFECYCLE, REQUIRED
 from xinfang.ledger.protection import protected_for, protection
 from xinfang.ledger.history import (ChainWriter, RecordEncoder, clock_line_end, clock_line_start, last_link,
                                     lines_digest, now_stamp)
 from xinfang.ledger.tables import Table, open_table
-from xinfang.messages import MESSAGES, Words
+from xinfang.messages import MESSAGES, Words, label, labelled
 from xinfang.model import OPEN_STATUSES, Channel, Clock, Kind, Level, Message, Status
 from xinfang.rules import lifecycle as lc
 from xinfang.rules.repeats import LATEST_FIRST, SAME_MATTER, repeat_link
@@ -91,8 +90,7 @@ def _norm(name: str) -> str:
 def _aliases() -> dict[str, str]:
     out = {}
     for key in IMPORTED + IGNORED:
-        zh, en = LABELS.get(key, (key, key))
-        for name in (key, zh, en):
+        for name in (key, label(key, "zh"), label(key, "en")):
             out[_norm(name)] = key
     out[_norm("case")] = out[_norm("source_number")] = "number"
     return out
@@ -120,7 +118,7 @@ def map_header(header: list[str]) -> dict[str, tuple[int, str]]:
     missing = [k for k in REQUIRED if k not in found]
     if missing:
         raise Refusal("import.missing_columns" if len(missing) > 1 else "import.missing_column",
-                      columns=tuple(f"{LABELS[k][0]} ({k})" for k in missing))
+                      columns=tuple(f"{label(k)} ({k})" for k in missing))
     return {k: v for k, v in found.items() if k in IMPORTED}
 
 
@@ -141,7 +139,7 @@ class Column(Words):
     __slots__ = ("key",)
 
     def __init__(self, key: str, heading: str | None = None):
-        zh, en = LABELS.get(key, (key, key))
+        zh, en = label(key, "zh"), label(key, "en")
         if heading is None:
             super().__init__(zh, en)
         else:
@@ -172,7 +170,7 @@ def refused_issue(exc: XinfangError, column: Column | None = None) -> RowIssue:
         column = field
     elif column is None and isinstance(field, str) and field.startswith("--"):
         key = field[2:].replace("-", "_")
-        column = Column(key) if key in LABELS else None
+        column = Column(key) if labelled(key) else None
     if column is None and field is not None:
         return RowIssue(None, exc.code, Message.of("problem.at", where=field,
                                                    problem=issue(exc.code, **exc.params).message))

@@ -15,7 +15,7 @@ import json
 from xinfang.errors import XinfangError
 from xinfang.ledger.clocks import clock_state, work_calendar
 from xinfang.ledger.protection import protected_for
-from xinfang.messages import Words
+from xinfang.messages import Words, label
 from xinfang.model import Clock, Message, Status
 from xinfang.rules import lifecycle as lc
 
@@ -67,9 +67,7 @@ def _refusal_params(code: str, params: dict) -> dict:
     if code == "review_before_reply":
         p["hint"] = Message.of("lifecycle.hint.reply_first" if p["assigned"] else "lifecycle.reply_or_closed")
     elif code == "before_field":
-        from xinfang.labels import LABELS
-
-        p["after"] = Words(LABELS.get(p["after"], (p["after"],))[0], p["after"].replace("_", " "))
+        p["after"] = Words(label(p["after"]), p["after"].replace("_", " "))
     elif code == "before":
         p["what"] = Message.of(f"lifecycle.what.{p['what']}")
     elif code == "no_review_window":

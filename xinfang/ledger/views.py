@@ -10,8 +10,8 @@ Datasette metadata file (``xinfang db metadata``).
 
 from __future__ import annotations
 
-from xinfang import labels, model
-from xinfang.messages import action_name, action_names
+from xinfang import model
+from xinfang.messages import action_name, action_names, label, label_keys
 
 STARS = "*" * 20
 # Deposit ledger entry kinds (deposit_entries.kind) in words.
@@ -85,7 +85,7 @@ VIEW_SQL = [
     f"""CREATE VIEW "办理记录" AS SELECT
     e.id AS "序号", {_local("e.at")} AS "记录时间", e.who AS "经办人", e.case_number AS "案号",
     {_words("e.action", {k: action_name(k) for k in action_names()})} AS "环节",
-    {_words("e.field", {**{k: v[0] for k, v in labels.LABELS.items()}, **{c.value: c.zh for c in model.Clock}})} AS "字段",
+    {_words("e.field", {**{k: label(k) for k in label_keys()}, **{c.value: c.zh for c in model.Clock}})} AS "字段",
     CASE WHEN e.action = 'register' THEN NULL WHEN e.field = 'id_number' THEN {_masked("e.old", 6)}
          WHEN e.field = 'phone' THEN {_masked("e.old", 3)} ELSE e.old END AS "原值",
     CASE WHEN e.action = 'register' THEN NULL WHEN e.field = 'id_number' THEN {_masked("e.new", 6)}

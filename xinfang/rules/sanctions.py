@@ -14,16 +14,14 @@ words in Chinese or English at the edge.
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
-import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from typing import NamedTuple
 
 from xinfang.model import Action, Case, Clock, Level, Message, Policy, SanctionKind, SanctionStatus, Status
+from xinfang.rules.ranking import month_range, parse_month
 
-_MONTH = re.compile(r"(\d{4})-(\d{2})")
 _ONE_DAY = dt.timedelta(days=1)
 
 
@@ -86,10 +84,8 @@ class Finding(NamedTuple):
 
 
 def _month_index(month: str) -> int:
-    match = _MONTH.fullmatch(month) if isinstance(month, str) else None
-    if not match or not 1 <= int(match.group(2)) <= 12 or int(match.group(1)) < 1:
-        raise ValueError(f"month must look like YYYY-MM, not {month!r}")
-    return int(match.group(1)) * 12 + int(match.group(2)) - 1
+    year, mon = parse_month(month)
+    return year * 12 + mon - 1
 
 
 def _month_name(index: int) -> str:
@@ -98,12 +94,6 @@ def _month_name(index: int) -> str:
 
 def _month_of(day: dt.date) -> str:
     return f"{day.year:04d}-{day.month:02d}"
-
-
-def _month_bounds(month: str) -> tuple[dt.date, dt.date]:
-    index = _month_index(month)
-    year, mon = index // 12, index % 12 + 1
-    return dt.date(year, mon, 1), dt.date(year, mon, calendar.monthrange(year, mon)[1])
 
 
 def _runs(published: Sequence[PublishedMonth], inside: bool, township: str) -> list[list[PublishedMonth]]:
@@ -367,8 +357,8 @@ def _summons(months: Iterable[MonthResults], policy: Policy) -> list[Finding]:
                 cases=tuple(sorted(numbers)),
                 status=SanctionStatus.proposed,
                 effects=(),
-                start=_month_bounds(month)[0],
-                end=_month_bounds(month)[1],  # a one-off event about that month
+                start=month_range(month)[0],
+                end=month_range(month)[1],  # a one-off event about that month
             )
         )
     return findings
@@ -410,7 +400,7 @@ def _admonishment(cases: Sequence[Case], policy: Policy) -> list[Finding]:
 
 def _relevant(finding: Finding, month: str) -> bool:
     """Triggered by the month, or its window overlaps the month."""
-    first, last = _month_bounds(month)
+    first, last = month_range(month)
     if month in finding.months:
         return True
     return finding.start <= last and (finding.end is None or finding.end >= first)
