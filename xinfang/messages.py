@@ -2000,7 +2000,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "label.method": ("计分方法", "method"), "label.end": ("截止日", "end"), "label.months": ("涉及月份", "months"),
     "label.reason": ("理由", "reason"), "label.allowed": ("允许", "allowed"), "label.reasons": ("原因", "reasons"),
     "label.command": ("命令", "command"), "label.case_list": ("涉及事项", "cases"),
-    # a deposit entry"s kind, as the deposit ledger lists it
+    # a deposit entry's kind, as the deposit ledger lists it
     "deposit.kind.pay": ("缴纳", "paid"), "deposit.kind.deduct": ("扣缴", "deducted"),
     "deposit.kind.reverse": ("冲回", "reversed"), "deposit.kind.refund": ("退还", "refunded"),
     "deposit.kind.reward": ("奖励", "reward"),
