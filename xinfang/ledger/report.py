@@ -287,7 +287,8 @@ def gather_rates(ledger, month: str, today: dt.date) -> dict | None:
 
     rows = [{"township": name, "rates": series(lambda m, n=name: data.get(m, {}).get(n, EMPTY))}
             for name in ledger.ref.township_names]
-    return {"months": months, "rows": rows, "district": series(lambda m: district(data.get(m, {})))}
+    totals = {m: district(data.get(m, {})) for m in months}  # each month's summed once, for all its rates
+    return {"months": months, "rows": rows, "district": series(totals.__getitem__)}
 
 
 def gather_deposits(ledger, month: str, as_of: dt.date) -> list[dict]:

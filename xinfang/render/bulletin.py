@@ -775,13 +775,22 @@ def to_xlsx(b, lang: str = "zh", top: int | None = None, issuer: str | None = No
     for key, sheet in SHEETS.items():
         s = parts[key]
         ws = wb.create_sheet(sheet)
+        rows = 0  # the sheet's rows so far (openpyxl's ``max_row`` looks at every cell each time)
+
+        def append(values: list) -> int:
+            """Append a row to the sheet; its number."""
+            nonlocal rows
+            ws.append(values)
+            rows += 1
+            return rows
+
         tables = list(s.tables)
         ncols = max([len(tab.columns) for tab in tables] + [1])
         # Text is never a formula (``safe_cell``); numbers stay numbers.
-        ws.append([safe_cell(f"{title}　{issue}　{s.title}" if lang == "zh" else f"{title}, {issue}: {s.title}")])
+        append([safe_cell(f"{title}　{issue}　{s.title}" if lang == "zh" else f"{title}, {issue}: {s.title}")])
         ws.cell(1, 1).font = heading
-        ws.append([safe_cell(byline)])
-        ws.append([])
+        append([safe_cell(byline)])
+        append([])
         measured: list[list] = []
         header_row = 0
         wide = 1  # the sheet's width so far (its widest row)
@@ -790,12 +799,10 @@ def to_xlsx(b, lang: str = "zh", top: int | None = None, issuer: str | None = No
             paragraphs = paragraphs or [t("none", lang)]
         for n, tab in enumerate(tables):
             if n:
-                ws.append([])
+                append([])
                 if tab.caption:
-                    ws.append([safe_cell(tab.caption)])
-                    ws.cell(ws.max_row, 1).font = bold
-            ws.append([safe_cell(c) for c in tab.columns])
-            first = ws.max_row
+                    ws.cell(append([safe_cell(tab.caption)]), 1).font = bold
+            first = append([safe_cell(c) for c in tab.columns])
             header_row = header_row or first
             measured.append(list(tab.columns))
             wide = max(wide, len(tab.columns))
@@ -807,11 +814,11 @@ def to_xlsx(b, lang: str = "zh", top: int | None = None, issuer: str | None = No
             for k, row in enumerate(tab.rows):
                 values = [v.ratio if isinstance(v, (Change, Pct)) and v.ratio is not None else
                           str(v) if isinstance(v, (Change, Pct)) else v for v in row]
-                ws.append([safe_cell(v) for v in values])
+                r = append([safe_cell(v) for v in values])
                 measured.append(row)
                 strong = bool(tab.marked and tab.marked[k])
                 wide = max(wide, len(values))
-                for i, cell in enumerate(_row_cells(ws, ws.max_row, wide)):
+                for i, cell in enumerate(_row_cells(ws, r, wide)):
                     value = row[i] if i < len(row) else None
                     if isinstance(value, Change) and value.ratio is not None:
                         number_format = PCT_FORMAT[lang]
@@ -845,16 +852,15 @@ def to_xlsx(b, lang: str = "zh", top: int | None = None, issuer: str | None = No
                         cell.fill = mark
                     keep(cell, look)
             if n == 0:
-                ws.auto_filter.ref = f"A{first}:{get_column_letter(len(tab.columns))}{ws.max_row}"
+                ws.auto_filter.ref = f"A{first}:{get_column_letter(len(tab.columns))}{rows}"
             if key == "indicators" and n == 1:
                 _rates_chart(ws, first, len(tab.rows), len(tab.columns), tab.caption or "")
         widths = _fit_columns(ws, measured or [[""]], cap=34 if key == "sanctions" else 60)
         total_width = sum(widths)
         if paragraphs:
-            ws.append([])
+            append([])
         for p in paragraphs:
-            ws.append([safe_cell(p)])
-            r = ws.max_row
+            r = append([safe_cell(p)])
             if ncols > 1:
                 ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=ncols)
             ws.cell(r, 1).alignment = wrap
