@@ -124,11 +124,15 @@ def _month_results(ledger, today: dt.date, township: str | None = None, month: s
     if not groups:
         return []
     numbers: dict[tuple[str, str], list[str]] = {key: [] for key in groups}
-    # One pass over the table in its own order (a month's cases through the month index would be
-    # read at random; one month's or one township's through their index); each group's numbers
-    # are sorted at the end.
-    where = (" WHERE received <= :today" + one.format(t="") + (" AND month = :month" if month is not None else "")
-             if one or month is not None else " NOT INDEXED WHERE received <= :today")
+    # One pass over the table in its own order: every case's; one month's found by the month index
+    # first, then read in the table's order (through the index, at random, they take half as long
+    # again); one township's through its index. Each group's numbers are sorted at the end.
+    if month is not None:
+        where = f" WHERE rowid IN (SELECT rowid FROM cases WHERE month = :month{one.format(t='')}) AND received <= :today"
+    elif one:
+        where = " WHERE received <= :today" + one.format(t="")
+    else:
+        where = " NOT INDEXED WHERE received <= :today"
     for key in ledger.conn.execute(f"SELECT township, month, number FROM cases c{where} AND {VOIDED}", params):
         found = numbers.get(key[:2])
         if found is not None:
