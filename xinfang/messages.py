@@ -2122,18 +2122,27 @@ def placeholders(code: str, lang: str = "zh") -> set[str]:
     return names
 
 
+def named(kind: str, key: str, lang: str = "zh") -> str:
+    """The catalogue's name for ``key`` among the entries ``kind.*`` (a history action, a field's
+    label, a deposit entry's kind) in ``lang``; the key itself where the catalogue names none."""
+    entry = MESSAGES.get(f"{kind}.{key}")
+    return key if entry is None else entry[0 if lang == "zh" else 1]
+
+
+def named_keys(kind: str) -> tuple[str, ...]:
+    """The keys the catalogue names among the entries ``kind.*``."""
+    prefix = f"{kind}."
+    return tuple(code[len(prefix):] for code in MESSAGES if code.startswith(prefix))
+
+
 def action_name(action: str, lang: str = "zh") -> str:
-    """A history action (``register``, ``clock-done`` …) as a person reads it; the code itself for
-    an action the catalogue does not name."""
-    entry = MESSAGES.get(f"action.{action}")
-    return action if entry is None else entry[0 if lang == "zh" else 1]
+    """A history action (``register``, ``clock-done`` …) as a person reads it."""
+    return named("action", action, lang)
 
 
 def label(key: str, lang: str = "zh") -> str:
-    """A field's label (``received`` → 登记日期 / received) as listings, files and import headers
-    call it; the key itself for a field the catalogue does not name."""
-    entry = MESSAGES.get(f"label.{key}")
-    return key if entry is None else entry[0 if lang == "zh" else 1]
+    """A field's label (``received`` → 登记日期 / received) as listings, files and import headers call it."""
+    return named("label", key, lang)
 
 
 def labelled(key: str) -> bool:
@@ -2143,12 +2152,12 @@ def labelled(key: str) -> bool:
 
 def label_keys() -> tuple[str, ...]:
     """The fields the catalogue names."""
-    return tuple(code[6:] for code in MESSAGES if code.startswith("label."))
+    return named_keys("label")
 
 
 def action_names() -> tuple[str, ...]:
     """The history actions the catalogue names."""
-    return tuple(code[7:] for code in MESSAGES if code.startswith("action."))
+    return named_keys("action")
 
 
 def catalogue() -> Mapping[str, tuple[str, str]]:

@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 import typer
 
 from xinfang.cli import STATE, CsvOpt, JsonOpt, YesOpt, app, confirm, fmt
-from xinfang.messages import MESSAGES, text
+from xinfang.messages import named, text
 
 officials_app = typer.Typer(
     no_args_is_help=True, rich_markup_mode=None)
@@ -35,8 +35,7 @@ def _money_cells(row: dict) -> dict:
 
 
 def _kind_label(kind: str) -> str:
-    code = f"deposit.kind.{kind}"
-    return text(code, STATE.lang) if code in MESSAGES else kind
+    return named("deposit.kind", kind, STATE.lang)
 
 
 def _zh() -> bool:

@@ -541,6 +541,8 @@ class RowChecker:
 _RULED = ("unit", "accepted_on", "told", "decline_ground", "assigned_on", "replied_on", "written_on",
           "opinion_received_on", "closed_on", "outcome", "satisfaction")
 _FOLDED_DATES = lc.PATH_DATES[1:]
+# A clock's fields as it was started: all but how it ended (``done_on``, ``met``, the last two).
+_AS_STARTED = lc.ClockState._fields.index("done_on")
 _STATUSES = {s.value: s for s in Status}
 # The option a refusal names (``rules.protection.handled_by_accused``) -> the file's column; a
 # transfer's receiving body is the unit column.
@@ -688,11 +690,11 @@ class CasePreparer:
             for c in r["_clocks"]:
                 # the clock as started, remembered (a file's cases start their clocks on a few hundred
                 # days); then how it ended: (done_on, met)
-                key = c[:8]
+                key = c[:_AS_STARTED]
                 begun = started.get(key)
                 if begun is None:
                     begun = started[key] = self._started_clock(c)
-                done_on, met = c[8], c[9]
+                done_on, met = c.done_on, c.met
                 if done_on is None:
                     done = None
                     if c.provisional:

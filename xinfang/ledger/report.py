@@ -58,11 +58,6 @@ class Bulletin(NamedTuple):
 
 # -- periods and the year-on-year change -----------------------------------------------------
 
-def month_bounds(month: str) -> tuple[dt.date, dt.date]:
-    """First and last day of a ``YYYY-MM`` month (``rules.ranking.month_range``)."""
-    return month_range(month)
-
-
 def year_earlier(day: dt.date) -> dt.date:
     """The same day one year earlier; 29 February becomes 28 February."""
     try:
@@ -85,7 +80,7 @@ def change(this: int, last: int) -> dict:
 
 
 def _periods(month: str, as_of: dt.date) -> dict:
-    first, _ = month_bounds(month)
+    first, _ = month_range(month)
     jan = first.replace(month=1)
     return {
         "this": (first, as_of),
@@ -139,7 +134,7 @@ def monthly_counts(ledger, year: int, until: dt.date | None = None) -> list[int 
     by_month = {int(m[5:7]): n for m, n in ledger.conn.execute(
         "SELECT month, sum(n) FROM case_tally WHERE month BETWEEN ? AND ? AND status != 'voided' GROUP BY month",
         (f"{year}-01", f"{year}-12"))}
-    if last < month_bounds(f"{last:%Y-%m}")[1] and last.year == year:
+    if last < month_range(f"{last:%Y-%m}")[1] and last.year == year:
         by_month[last.month] = ledger.scalar(
             "SELECT count(*) FROM cases WHERE month = ? AND received <= ? AND status != 'voided'",
             (f"{last:%Y-%m}", last.isoformat()))
@@ -280,7 +275,7 @@ def gather_rates(ledger, month: str, today: dt.date) -> dict | None:
     months = [month]
     while len(months) < 12:
         months.insert(0, previous_month(months[0]))
-    data = mod.by_month(ledger, month_bounds(months[0])[0], month_bounds(month)[1], today)
+    data = mod.by_month(ledger, month_range(months[0])[0], month_range(month)[1], today)
 
     def series(get) -> dict[str, list[tuple[int, int]]]:
         return {k: [tuple(getattr(get(m), k)) for m in months] for k in RATES}
@@ -302,7 +297,7 @@ def gather_deposits(ledger, month: str, as_of: dt.date) -> list[dict]:
     """
     from xinfang.rules.deposits import balance
 
-    first, last = month_bounds(month)
+    first, last = month_range(month)
     rows = ledger.rows(
         "SELECT e.official, e.kind, e.amount_fen, e.case_number, c.kind = 'accusation' AS accusation"
         " FROM deposit_entries e JOIN cases c"
@@ -340,7 +335,7 @@ def gather_deposits(ledger, month: str, as_of: dt.date) -> list[dict]:
 
 def bulletin_as_of(month: str, today: dt.date) -> dt.date:
     """The month's last day, or today when the month has not ended; a month not begun is refused."""
-    first, last = month_bounds(month)
+    first, last = month_range(month)
     if first > today:
         raise Refusal("report.not_begun", month=month, today=today)
     return min(last, today)
@@ -370,7 +365,7 @@ def gather_bulletin(ledger, month: str, today: dt.date) -> Bulletin:
     method = {
         "month": month,
         "as_of": as_of.isoformat(),
-        "complete": as_of == month_bounds(month)[1],
+        "complete": as_of == month_range(month)[1],
         "published": bool(ranking and ranking.get("published")),
         "published_on": ranking.get("published_on") if ranking else None,
         "ranking": ranking["method"] if ranking else None,

@@ -17,6 +17,7 @@ import datetime as dt
 
 from xinfang.errors import Refusal
 from xinfang.model import Action, Clock, Level, Message, SanctionKind, SanctionStatus
+from xinfang.rules.ranking import month_range
 
 # The local time limits (限时办结) give each case its on-time result for the summons rate.
 ON_TIME_CLOCKS = (Clock.reply, Clock.conclude)
@@ -159,14 +160,10 @@ WHERE counted.n >= :summons_min AND r.decided > 0 AND r.met < :rate * r.decided 
 
 
 def _month_ended(month: str, today: dt.date) -> bool:
-    from xinfang.rules.ranking import month_range
-
     return month_range(month)[1] <= today
 
 
 def _tallied_month(ledger, month: str, today: dt.date, params: dict, one: str) -> dict:
-    from xinfang.rules.ranking import month_range
-
     elapsed = (today - month_range(month)[0]).days
     sql = TALLIED_MONTH_SQL.format(township=one.format(t=""))
     return {(t, m): (met, decided)
