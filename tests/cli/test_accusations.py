@@ -234,3 +234,61 @@ def test_sanctions_never_number_an_accusation(town):
     assert ordinary in rows[0]["cases"] and WITHHELD in rows[0]["trigger"]
     listing = town("sanctions", "--csv").out
     assert case not in listing and WITHHELD in listing
+
+
+def test_a_repeat_of_an_accusation_does_not_number_the_accusation(town):
+    """An admonishment of a skip-level repeat names the earlier case it repeats (前案); when that
+    earlier case is an accusation, the published listing counts it instead of numbering it."""
+    petitioner = "11010519491231002X"
+    earlier = accusation(town, id_number=petitioner, received="2026-11-02")
+    repeat = town.register(name="乙", id_number=petitioner, level="city", received="2026-11-20")["case"]
+    assert town.ok("show", repeat)["repeat_of"] == earlier
+    rows = [r for r in town.ok("sanctions", "--month", "2026-11") if r["sanction"] == "admonishment"]
+    published = json.dumps(rows, ensure_ascii=False)
+    assert repeat in published and earlier not in published and WITHHELD in published
+    for lang in ("zh", "en"):
+        listing = town("sanctions", "--month", "2026-11", lang=lang).out + town("sanctions", "--csv", lang=lang).out
+        assert repeat in listing and earlier not in listing
+
+
+def test_an_accusations_own_admonishment_is_listed_and_decided_without_its_number(town):
+    """A skip-level collective accusation gives its township an admonishment whose id would end
+    with the case's number: the listing gives an id that does not, and the clerk confirms by it."""
+    case = accusation(town, level="city", people=6, received="2026-11-05")
+    ordinary = town.register(name="丁", level="city", people=6, received="2026-11-06")["case"]
+    row = next(r for r in town.ok("sanctions", "--month", "2026-11") if r["sanction"] == "admonishment")
+    assert case not in json.dumps(row, ensure_ascii=False) and WITHHELD in json.dumps(row, ensure_ascii=False)
+    ids = [t["id"] for t in row["triggers"]]
+    assert f"admonishment:车桥镇:{ordinary}" in ids
+    withheld = next(i for i in ids if not i.endswith(ordinary))
+    assert withheld.startswith("admonishment:车桥镇:") and case not in withheld
+    for lang in ("zh", "en"):
+        assert case not in town("sanctions", lang=lang).out + town("sanctions", "--csv", lang=lang).out
+    # the same id on every listing, and a decision taken by it is the finding's own
+    assert withheld in [t["id"] for r in town.ok("sanctions") for t in r["triggers"]]
+    done = town("sanctions", "confirm", "--yes", withheld, "--json")
+    assert done.code == 0, done.err
+    assert case not in done.out + done.err and json.loads(done.out)["id"] == withheld
+    listed = {t["id"]: t for r in town.ok("sanctions") for t in r["triggers"]}
+    assert listed[withheld]["status"] == "confirmed" and listed[f"admonishment:车桥镇:{ordinary}"]["status"] == "proposed"
+    again = town("sanctions", "confirm", "--yes", withheld)
+    assert again.code == 1 and case not in again.err
+    # an id made up in the same shape names nothing
+    assert town("sanctions", "confirm", "--yes", "admonishment:车桥镇:w-0000000000").code == 1
+
+
+def test_a_townships_check_counts_the_accusations_behind_its_reasons(town):
+    """``sanctions check`` answers for the township itself: a chronic township's overdue accusation
+    is counted in the reason, not numbered."""
+    ordinary = town.register(name="丁", received="2026-06-01")["case"]
+    case = accusation(town, received="2026-06-02")
+    for number, unit, leader in ((ordinary, "车桥镇", "孙八"), (case, "区监察局", "钱七")):
+        town.ok("accept", number, "--told", "written", "--on", "2026-06-03")
+        town.ok("assign", number, "--unit", unit, "--leader", leader, "--on", "2026-06-03")
+    key = next(r for r in town.ok("sanctions") if r["sanction"] == "chronic")["triggers"][0]["id"]
+    town.ok("sanctions", "confirm", "--yes", key)
+    for lang in ("zh", "en"):
+        answer = town("sanctions", "check", "车桥镇", "--action", "auction", lang=lang)
+        assert answer.code == 0 and ordinary in answer.out and case not in answer.out
+    stopped = town.ok("sanctions", "check", "车桥镇", "--action", "auction")
+    assert stopped["allowed"] is False and WITHHELD in json.dumps(stopped, ensure_ascii=False)

@@ -335,6 +335,7 @@ def _quote(arg: str) -> str:
 _STAMP = re.compile(r"\b\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}\+00:00")
 _MINUTE = re.compile(r"\b\d{4}-\d{2}-\d{2} \d{2}:\d{2}\b")
 _DIGEST = re.compile(r"\b(?!0{64}\b)[0-9a-f]{64}\b")
+_WITHHELD_ID = re.compile(r"(?<=:w-)[0-9a-f]{10}\b")  # a published id's keyed digest (ledger/sanctions)
 
 
 def normalise(text: str, workdir: Path) -> str:
@@ -344,7 +345,9 @@ def normalise(text: str, workdir: Path) -> str:
     - history timestamps, ``now_stamp()``'s ``2026-12-01T08:15:30.123456+00:00`` -> ``<STAMP>``, and the
       local ``2026-12-01 16:15`` that 'show' prints -> ``####-##-## ##:##`` (as wide: tables keep their shape);
     - 64-hex digests (the hash chains, which hash those timestamps) -> ``<SHA256>``; the chains' all-zero
-      genesis value stays, as it never varies.
+      genesis value stays, as it never varies;
+    - the digest that stands for an accusation's number in a published sanction id (``…:w-`` and ten
+      hex digits, keyed by the history's first hash) -> ten ``#`` (as wide).
 
     Dates alone (``2026-11-26``), amounts, case numbers and everything else are left as they are.
     """
@@ -352,6 +355,7 @@ def normalise(text: str, workdir: Path) -> str:
         text = text.replace(base, "<TMP>")
     text = _STAMP.sub("<STAMP>", text)
     text = _MINUTE.sub("####-##-## ##:##", text)
+    text = _WITHHELD_ID.sub("#" * 10, text)
     return _DIGEST.sub("<SHA256>", text)
 
 

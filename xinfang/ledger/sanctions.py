@@ -16,17 +16,19 @@ from __future__ import annotations
 import datetime as dt
 
 from xinfang.errors import Refusal
-from xinfang.model import Action, Clock, Level, Message, SanctionKind, SanctionStatus
+from xinfang.model import Action, Clock, Kind, Level, Message, SanctionKind, SanctionStatus
 from xinfang.rules.ranking import month_range
 
 # The local time limits (限时办结) give each case its on-time result for the summons rate.
 ON_TIME_CLOCKS = (Clock.reply, Clock.conclude)
 VOIDED = "c.status != 'voided'"  # 作废: counted nowhere
+ACCUSED = f"c.kind = '{Kind.accusation.value}'"  # 检举控告: never numbered where it is published
 CASE_COLUMNS = ("number, received, township, level, people, kind, category, major, status, repeat_of, id_number,"
                 " channel, assigned_on, closed_on")
 
 
-def _cases(ledger, today: dt.date, township: str | None = None, month: str | None = None) -> list:
+def _cases(ledger, today: dt.date, township: str | None = None, month: str | None = None,
+           kinds: dict | None = None) -> list:
     """The cases the case rules read, received by ``today``: serious incidents, and skip-level
     cases that are collective or repeats (of ``month`` only, when given: an admonishment is about
     its own case's day; of one township when given). (The summons rule reads ``_month_results``.)
@@ -53,7 +55,10 @@ def _cases(ledger, today: dt.date, township: str | None = None, month: str | Non
     )
     params = {"today": today.isoformat(), "collective": policy.collective_people, "township": township,
               "month": month}
-    return [as_case(r) for r in ledger.rows(sql, params)]
+    found = [as_case(r) for r in ledger.rows(sql, params)]
+    if kinds is not None:
+        kinds.update((c.number, c.kind is Kind.accusation) for c in found)
+    return found
 
 
 _ONE_TOWNSHIP = " AND {t}township = :township"  # a query narrowed to one township
@@ -99,7 +104,8 @@ HAVING COUNT(DISTINCT c.number) >= :summons_min AND n_decided > 0 AND n_met < :r
 """
 
 
-def _month_results(ledger, today: dt.date, township: str | None = None, month: str | None = None) -> list:
+def _month_results(ledger, today: dt.date, township: str | None = None, month: str | None = None,
+                   kinds: dict | None = None) -> list:
     """``MonthResults`` of every (township, month) that can reach a summons (of ``month`` only, when
     given), counted by SQLite; the case numbers only for those. Equal to ``month_results`` over
     every case and ``clock_results`` for each group it keeps (a test holds the two together)."""
@@ -134,10 +140,13 @@ def _month_results(ledger, today: dt.date, township: str | None = None, month: s
         where = " WHERE received <= :today" + one.format(t="")
     else:
         where = " NOT INDEXED WHERE received <= :today"
-    for key in ledger.conn.execute(f"SELECT township, month, number FROM cases c{where} AND {VOIDED}", params):
+    for key in ledger.conn.execute(f"SELECT township, month, number, {ACCUSED} FROM cases c{where} AND {VOIDED}",
+                                   params):
         found = numbers.get(key[:2])
         if found is not None:
             found.append(key[2])
+            if kinds is not None:
+                kinds[key[2]] = key[3]
     return [MonthResults(t, m, tuple(sorted(numbers[(t, m)])), met, decided)
             for (t, m), (met, decided) in sorted(groups.items())]
 
@@ -174,7 +183,7 @@ def _list(values: list[str]) -> str:
     return ", ".join(f"'{v}'" for v in values) or "NULL"
 
 
-def _overdue(ledger, today: dt.date, township: str | None = None) -> list:
+def _overdue(ledger, today: dt.date, township: str | None = None, kinds: dict | None = None) -> list:
     """Open handling clocks past their due date on ``today`` (the 信访老大难 count)."""
     from xinfang.ledger.schema import NOT_A_WINDOW
     from xinfang.rules.sanctions import OverdueCase
@@ -182,14 +191,19 @@ def _overdue(ledger, today: dt.date, township: str | None = None) -> list:
     rows = ledger.conn.execute(
         # The duty clocks' own partial index (its condition written out, so that it applies): the
         # petitioners' review-request windows stay open on every answered case and are not read.
-        "SELECT c.township, k.case_number, k.due FROM clocks k INDEXED BY clocks_open_duty"
+        f"SELECT c.township, k.case_number, k.due, {ACCUSED} FROM clocks k INDEXED BY clocks_open_duty"
         " JOIN cases c ON c.number = k.case_number"
         f" WHERE k.clock = ? AND k.done_on IS NULL AND k.{NOT_A_WINDOW} AND k.due < ?"
         + (" AND c.township = ?" if township is not None else ""),
         (Clock.handling.value, today.isoformat(), *([township] if township is not None else [])),
     )
     day = dt.date.fromisoformat
-    return [OverdueCase(t, number, Clock.handling, day(due)) for t, number, due in rows]
+    found = []
+    for t, number, due, accused in rows:
+        found.append(OverdueCase(t, number, Clock.handling, day(due)))
+        if kinds is not None:
+            kinds[number] = accused
+    return found
 
 
 def clock_results(ledger, today: dt.date) -> list:
@@ -215,16 +229,18 @@ def clock_results(ledger, today: dt.date) -> list:
     return out
 
 
-def findings(ledger, today: dt.date, month: str | None = None, township: str | None = None) -> list:
+def findings(ledger, today: dt.date, month: str | None = None, township: str | None = None,
+             kinds: dict | None = None) -> list:
     """Every sanction the ledger supports as of ``today`` (``derive_sanctions``); with ``township``,
     those of that township only, from its records only (each rule judges a township by its own
-    cases, clocks and places in the published rankings)."""
+    cases, clocks and places in the published rankings). ``kinds``, when given, gains for each case
+    number read whether that case is an accusation (检举控告), from the rows already read."""
     from xinfang.ledger.ranking import published_months
     from xinfang.rules.sanctions import derive_sanctions
 
-    found = derive_sanctions(published_months(ledger), _cases(ledger, today, township, month),
-                             _overdue(ledger, today, township), (), ledger.policy, today, month,
-                             months=_month_results(ledger, today, township, month))
+    found = derive_sanctions(published_months(ledger), _cases(ledger, today, township, month, kinds),
+                             _overdue(ledger, today, township, kinds), (), ledger.policy, today, month,
+                             months=_month_results(ledger, today, township, month, kinds))
     return found if township is None else [f for f in found if f.township == township]
 
 
@@ -291,32 +307,76 @@ def list_sanctions(ledger, today: dt.date, month: str | None = None) -> list[dic
     from xinfang.rules.sanctions import measures
 
     decided, lifts = _decided(ledger, today)
-    found = findings(ledger, today, month)
-    accusations = accusation_numbers(ledger, {c for f in found for c in f.cases})
+    kinds: dict[str, bool] = {}
+    found = findings(ledger, today, month, kinds=kinds)
+    accusations = _accusations_named(ledger, found, kinds)
     rows = [_measure_json(m, decided, lifts)
             for m in measures(found, {k: d["status"] for k, d in decided.items()}, _lift_days(lifts))]
     if accusations:
+        secret = _alias_secret(ledger)
         for row in rows:
-            if accusations.isdisjoint(row["cases"]):
-                continue  # nor do any of its triggers' cases
+            if accusations.isdisjoint(row["cases"]) and accusations.isdisjoint(_named(row["trigger"])):
+                continue  # nor do any of its triggers' cases or messages
             # the row's trigger is the tuple of its triggers' messages: each is withheld once
             withheld = [_withheld_part(t, accusations) for t in row["trigger"]]
             row["trigger"] = _withheld_list(withheld)
             row["cases"] = [c for c in row["cases"] if c not in accusations]
             for item, (_, kept) in zip(row["triggers"], withheld):
-                if not accusations.isdisjoint(item["cases"]):
-                    item["trigger"] = kept
-                    item["cases"] = [c for c in item["cases"] if c not in accusations]
+                item["trigger"] = kept
+                item["cases"] = [c for c in item["cases"] if c not in accusations]
+                item["id"] = _published_key(item["id"], accusations, secret)
     return rows
+
+
+def _named(value) -> set[str]:
+    """Every text a trigger holds (its messages' parameters, walked): the case numbers among them."""
+    if isinstance(value, Message):
+        return set().union(*(_named(v) for _, v in value.params))
+    if isinstance(value, (tuple, list)):
+        return set().union(*(_named(v) for v in value))
+    return {value} if isinstance(value, str) else set()
+
+
+def _accusations_named(ledger, found: list, kinds: dict[str, bool]) -> frozenset[str]:
+    """The accusations among the cases the findings list or their triggers name (an earlier case a
+    repeat follows, say). Whether a case is one is known of every case the findings were read
+    from (``kinds``); any other number is looked up."""
+    cases = {c for f in found for c in f.cases}
+    named = cases.union(*(_named(f.trigger) for f in found))
+    return frozenset(c for c in named if kinds.get(c)) | accusation_numbers(ledger, named - kinds.keys())
+
+
+def _alias_secret(ledger) -> bytes:
+    """The key of a withheld id's digest: this ledger's first history row's hash, which a published
+    listing never shows."""
+    return (ledger.scalar("SELECT hash FROM events ORDER BY id LIMIT 1") or "").encode()
+
+
+def _published_key(key: str, accusations: frozenset[str], secret: bytes) -> str:
+    """A finding's id as published: one that ends with an accusation's number (an admonishment of
+    the case itself) ends instead with a keyed digest of it, which ``_finding`` takes back and which
+    nobody without the ledger can turn into the number."""
+    import hashlib
+    import hmac
+
+    head, _, last = key.rpartition(":")
+    if not head or last not in accusations:
+        return key
+    return f"{head}:{WITHHELD_KEY}{hmac.new(secret, last.encode(), hashlib.sha256).hexdigest()[:10]}"
+
+
+WITHHELD_KEY = "w-"  # the last part of a published id that stands for an accusation's number
 
 
 def accusation_numbers(ledger, numbers) -> frozenset[str]:
     """Which of these case numbers are accusations."""
     import json
 
+    if not numbers:
+        return frozenset()
     # One statement: the numbers in order, each looked up by the case key.
     return frozenset(r[0] for r in ledger.conn.execute(
-        "SELECT c.number FROM json_each(?) j CROSS JOIN cases c ON c.number = j.value WHERE c.kind = 'accusation'",
+        f"SELECT c.number FROM json_each(?) j CROSS JOIN cases c ON c.number = j.value WHERE {ACCUSED}",
         (json.dumps(sorted(numbers)),)))
 
 
@@ -360,9 +420,21 @@ def _finding(ledger, key: str, today: dt.date):
     # A key names its township second (kind:township:…): that township's findings are derived first;
     # a township whose own name holds a ':' is found among all of them.
     parts = key.split(":")
-    found = {f.key: f for f in findings(ledger, today, township=parts[1])} if len(parts) > 2 else {}
+    withheld = parts[-1].startswith(WITHHELD_KEY)
+    kinds: dict[str, bool] = {}
+
+    def of(listed: list) -> dict:
+        out = {f.key: f for f in listed}
+        if withheld:  # the id as a published listing gives it
+            accusations = _accusations_named(ledger, listed, kinds)
+            if accusations:
+                secret = _alias_secret(ledger)
+                out.update((_published_key(f.key, accusations, secret), f) for f in listed)
+        return out
+
+    found = of(findings(ledger, today, township=parts[1], kinds=kinds)) if len(parts) > 2 else {}
     if key not in found:
-        found = {f.key: f for f in findings(ledger, today)}
+        found = of(findings(ledger, today, kinds=kinds))
     finding = found.get(key)
     if finding is None:
         measure = len(parts) == 2 and parts[0] in {k.value for k in SanctionKind}
@@ -372,18 +444,19 @@ def _finding(ledger, key: str, today: dt.date):
 
 def decide(ledger, key: str, status: SanctionStatus, reason: str | None, today: dt.date) -> dict:
     """Record a confirmation or dismissal of a proposed sanction (inside ``Ledger.write``)."""
-    key = (key or "").strip()
-    finding = _finding(ledger, key, today)
+    shown = (key or "").strip()  # as the clerk gave it: a published id, maybe withheld (``_published_key``)
+    finding = _finding(ledger, shown, today)
+    key = finding.key
     verb = "confirm" if status == SanctionStatus.confirmed else "dismiss"
     if finding.status != SanctionStatus.proposed:
-        raise Refusal("sanction.not_proposed", key=key, status=finding.status, kind=finding.kind)
+        raise Refusal("sanction.not_proposed", key=shown, status=finding.status, kind=finding.kind)
     if status == SanctionStatus.dismissed and not (reason or "").strip():
-        raise Refusal("sanction.reason_needed", key=key)
+        raise Refusal("sanction.reason_needed", key=shown)
     previous = decisions(ledger, today).get(key)
     if previous is not None and previous["status"] == status:
         from xinfang.messages import Words
 
-        raise Refusal("sanction.decided", key=key, status=status, on=previous["on_date"], who=previous["who"],
+        raise Refusal("sanction.decided", key=shown, status=status, on=previous["on_date"], who=previous["who"],
                       verb=Words("确认" if verb == "confirm" else "驳回", verb))
     from xinfang.ledger.history import now_stamp
 
@@ -393,7 +466,7 @@ def decide(ledger, key: str, status: SanctionStatus, reason: str | None, today: 
     )
     old = previous["status"].value if previous else SanctionStatus.proposed.value
     ledger.event(f"sanction-{verb}", None, key, old, status.value, note=(reason or "").strip() or None)
-    return {"id": key, "status": status.value, "township": finding.township, "sanction": finding.kind.value,
+    return {"id": shown, "status": status.value, "township": finding.township, "sanction": finding.kind.value,
             "on": today.isoformat(), "reason": (reason or "").strip() or None}
 
 
@@ -402,18 +475,19 @@ def lift(ledger, key: str, reason: str | None, today: dt.date) -> dict:
     its reason (inside ``Ledger.write``). The finding stays in the listings, as lifted."""
     from xinfang.rules.sanctions import current_status
 
-    key = (key or "").strip()
-    finding = _finding(ledger, key, today)
+    shown = (key or "").strip()  # as the clerk gave it: a published id, maybe withheld (``_published_key``)
+    finding = _finding(ledger, shown, today)
+    key = finding.key
     if not (reason or "").strip():
-        raise Refusal("sanction.lift.reason", key=key)
+        raise Refusal("sanction.lift.reason", key=shown)
     decided, lifts = _decided(ledger, today)
     if key in lifts:
-        raise Refusal("sanction.lift.already", key=key, on=lifts[key]["on_date"], who=lifts[key]["who"])
+        raise Refusal("sanction.lift.already", key=shown, on=lifts[key]["on_date"], who=lifts[key]["who"])
     status = current_status(finding, {k: d["status"] for k, d in decided.items()})
     if status not in (SanctionStatus.in_force, SanctionStatus.confirmed):
-        raise Refusal("sanction.lift.not_binding", key=key, status=status)
+        raise Refusal("sanction.lift.not_binding", key=shown, status=status)
     if finding.end is not None and finding.end < today:
-        raise Refusal("sanction.lift.ended", key=key, end=finding.end)
+        raise Refusal("sanction.lift.ended", key=shown, end=finding.end)
     from xinfang.ledger.history import now_stamp
 
     why = reason.strip()
@@ -422,7 +496,7 @@ def lift(ledger, key: str, reason: str | None, today: dt.date) -> dict:
         (key, SanctionStatus.lifted.value, why, today.isoformat(), now_stamp(), ledger.who),
     )
     ledger.event("sanction-lift", None, key, status.value, SanctionStatus.lifted.value, note=why)
-    return {"id": key, "status": SanctionStatus.lifted.value, "township": finding.township,
+    return {"id": shown, "status": SanctionStatus.lifted.value, "township": finding.township,
             "sanction": finding.kind.value, "on": today.isoformat(), "reason": why}
 
 
@@ -432,7 +506,13 @@ def check(ledger, township: str, action: Action, on: dt.date, today: dt.date) ->
     from xinfang.rules.sanctions import check_action
 
     decided, lifts = _decided(ledger, today)
-    allowed, reasons = check_action(township, action, on, findings(ledger, today, township=township),
-                                    {k: d["status"] for k, d in decided.items()}, _lift_days(lifts))
+    kinds: dict[str, bool] = {}
+    found = findings(ledger, today, township=township, kinds=kinds)
+    allowed, reasons = check_action(township, action, on, found, {k: d["status"] for k, d in decided.items()},
+                                    _lift_days(lifts))
+    # the answer goes to the township itself: an accusation behind a reason is counted, never numbered
+    accusations = _accusations_named(ledger, found, kinds) if reasons else frozenset()
+    if accusations:
+        reasons = [withhold_accusations(r, accusations) for r in reasons]
     return {"allowed": allowed, "reasons": reasons, "township": township, "action": action.value,
             "on": on.isoformat()}
