@@ -17,7 +17,7 @@ import datetime as dt
 
 from xinfang.errors import Refusal
 from xinfang.model import Action, Clock, Kind, Level, Message, SanctionKind, SanctionStatus
-from xinfang.rules.ranking import month_range
+from xinfang.rules.ranking import month_range, previous_month
 
 # The local time limits (限时办结) give each case its on-time result for the summons rate.
 ON_TIME_CLOCKS = (Clock.reply, Clock.conclude)
@@ -63,36 +63,14 @@ def _cases(ledger, today: dt.date, township: str | None = None, month: str | Non
 
 _ONE_TOWNSHIP = " AND {t}township = :township"  # a query narrowed to one township
 
-# Per (township, month received): the cases received by :today and their on-time results, as
-# ``clock_results`` judges each clock. The clocks are summed per case first, in the order of their
-# (case_number, clock) index, so that the cases are then read in number order rather than at random
-# (a third of the time on a 1M-case ledger). Only groups that can reach a summons are kept: enough
-# cases, a result, and fewer met than the policy's rate of the decided — with half a case to spare,
-# so that no rounding of the rate can drop a group; the rule itself decides each group kept.
-MONTH_RESULTS_SQL = """
-WITH counted AS (
-    SELECT township, month, COUNT(*) AS n FROM cases c{scan} WHERE received <= :today{township} AND {voided}
-    GROUP BY township, month
-), per_case AS MATERIALIZED (
-    SELECT case_number,
-           COUNT(CASE WHEN met = 1 THEN 1 END) AS met,
-           COUNT(CASE WHEN met IS NOT NULL OR (done_on IS NULL AND due < :today) THEN 1 END) AS decided
-    FROM clocks WHERE clock IN ({clocks}){k_township}
-    GROUP BY case_number
-), judged AS (
-    SELECT c.township, c.month, SUM(p.met) AS met, SUM(p.decided) AS decided
-    FROM per_case p JOIN cases c ON c.number = p.case_number
-    WHERE c.received <= :today{c_township} AND {voided}
-    GROUP BY c.township, c.month
-)
-SELECT counted.township, counted.month, judged.met, judged.decided
-FROM counted JOIN judged ON judged.township = counted.township AND judged.month = counted.month
-WHERE counted.n >= :summons_min AND judged.decided > 0 AND judged.met < :rate * judged.decided + 0.5
-"""
-
-# The same groups of one month (``sanctions --month``, the bulletin): a summons is about its own
-# month, so no other month's cases are read. The month's cases through the month index, each with
-# its on-time clocks.
+# Per (township, month received) of one month: the cases received by :today and their on-time
+# results, as ``clock_results`` judges each clock. Only groups that can reach a summons are kept:
+# enough cases, a result, and fewer met than the policy's rate of the decided — with half a case to
+# spare, so that no rounding of the rate can drop a group; the rule itself decides each group kept.
+# A summons is about its own month, so no other month's cases are read (``sanctions --month``, the
+# bulletin, and the month still running when every month is asked for): the month's cases through
+# the month index, each with its on-time clocks. A month that has ended is read from the tallies
+# (``TALLIED_MONTHS_SQL``).
 ONE_MONTH_RESULTS_SQL = """
 SELECT c.township, c.month,
        COUNT(CASE WHEN k.met = 1 THEN 1 END) AS n_met,
@@ -117,17 +95,18 @@ def _month_results(ledger, today: dt.date, township: str | None = None, month: s
     one = _ONE_TOWNSHIP if township is not None else ""
     clocks = _list([c.value for c in ON_TIME_CLOCKS])
     if month is not None and _month_ended(month, today):
-        groups = _tallied_month(ledger, month, today, params, one)
-    else:
-        if month is not None:
-            sql = ONE_MONTH_RESULTS_SQL.format(clocks=clocks, c_township=one.format(t="c."), voided=VOIDED)
-        else:
-            sql = MONTH_RESULTS_SQL.format(
-                # every case: one pass over the table in its order; one township's: through an index
-                scan="" if one else " NOT INDEXED",
-                clocks=clocks, township=one.format(t=""), voided=VOIDED, c_township=one.format(t="c."),
-                k_township=" AND case_number IN (SELECT number FROM cases WHERE township = :township)" if one else "")
+        groups = _tallied(ledger, {**params, "first_month": month, "last_month": month}, one)
+    elif month is not None:
+        sql = ONE_MONTH_RESULTS_SQL.format(clocks=clocks, c_township=one.format(t="c."), voided=VOIDED)
         groups = {(t, m): (met, decided) for t, m, met, decided in ledger.conn.execute(sql, params)}
+    else:
+        # the months that have ended from the tallies; the one still running (today's) from its clocks
+        running = today.isoformat()[:7]
+        first = ledger.scalar("SELECT min(month) FROM cases") or running
+        groups = _tallied(ledger, {**params, "first_month": first, "last_month": previous_month(running)}, one)
+        sql = ONE_MONTH_RESULTS_SQL.format(clocks=clocks, c_township=one.format(t="c."), voided=VOIDED)
+        groups.update(((t, m), (met, decided)) for t, m, met, decided in
+                      ledger.conn.execute(sql, {**params, "month": running}))
     if not groups:
         return []
     numbers: dict[tuple[str, str], list[str]] = {key: [] for key in groups}
@@ -151,19 +130,20 @@ def _month_results(ledger, today: dt.date, township: str | None = None, month: s
             for (t, m), (met, decided) in sorted(groups.items())]
 
 
-# The same groups of a month that has ended by :today (every case of it received by then), from the
-# tallies: the month's cases per township (``case_tally``), and their clocks' results
-# (``summons_tally``: judged ones at lag -1, running ones by the days from the month's first day to
-# their due day — missed once :elapsed, the days from that first day to :today, passes the lag).
-TALLIED_MONTH_SQL = """
+# The same groups of the months :first_month … :last_month, each ended by :today (every case of it
+# received by then), from the tallies: each month's cases per township (``case_tally``), and their
+# clocks' results (``summons_tally``: judged ones at lag -1, running ones by the days from the
+# month's first day to their due day — missed once the days from that first day to :today pass the lag).
+TALLIED_MONTHS_SQL = """
 SELECT r.township, r.month, r.met, r.decided FROM (
     SELECT township, month, SUM(CASE WHEN lag = -1 THEN hit ELSE 0 END) AS met,
-           SUM(CASE WHEN lag < :elapsed THEN n ELSE 0 END) AS decided
-    FROM summons_tally WHERE month = :month{township} GROUP BY township
+           SUM(CASE WHEN lag < CAST(julianday(:today) - julianday(month || '-01') AS INTEGER) THEN n ELSE 0 END)
+             AS decided
+    FROM summons_tally WHERE {months}{township} GROUP BY month, township
 ) r JOIN (
-    SELECT township, SUM(n) AS n FROM case_tally WHERE month = :month{township} AND status != 'voided'
-    GROUP BY township
-) counted ON counted.township = r.township
+    SELECT month, township, SUM(n) AS n FROM case_tally WHERE {months}{township} AND status != 'voided'
+    GROUP BY month, township
+) counted ON counted.month = r.month AND counted.township = r.township
 WHERE counted.n >= :summons_min AND r.decided > 0 AND r.met < :rate * r.decided + 0.5
 """
 
@@ -172,11 +152,12 @@ def _month_ended(month: str, today: dt.date) -> bool:
     return month_range(month)[1] <= today
 
 
-def _tallied_month(ledger, month: str, today: dt.date, params: dict, one: str) -> dict:
-    elapsed = (today - month_range(month)[0]).days
-    sql = TALLIED_MONTH_SQL.format(township=one.format(t=""))
-    return {(t, m): (met, decided)
-            for t, m, met, decided in ledger.conn.execute(sql, {**params, "elapsed": elapsed})}
+def _tallied(ledger, params: dict, one: str) -> dict:
+    """(township, month) → (met, decided) of the groups of the ended months ``params`` names."""
+    one_month = params["first_month"] == params["last_month"]
+    months = "month = :first_month" if one_month else "month BETWEEN :first_month AND :last_month"
+    sql = TALLIED_MONTHS_SQL.format(months=months, township=one.format(t=""))
+    return {(t, m): (met, decided) for t, m, met, decided in ledger.conn.execute(sql, params)}
 
 
 def _list(values: list[str]) -> str:
