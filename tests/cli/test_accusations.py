@@ -95,6 +95,23 @@ def test_an_accusation_is_never_transferred_to_the_accused(town, accused, to):
     assert res.code == 1 and res.err.startswith("错误：--to") and town.counts() == before
 
 
+@pytest.mark.parametrize("accused", ["区国土局", SECRETARY])
+def test_an_accusation_is_never_reviewed_by_the_accused(town, accused):
+    """复查 goes to the body one level up: never to the body an accusation names (nor, for a person,
+    their township), whether the clerk names it or the policy's default would."""
+    body = "区国土局" if accused == "区国土局" else "车桥镇"
+    case = accusation(town, accused=accused, received="2026-09-01")
+    town.ok("accept", case, "--told", "written", "--on", "2026-09-01")
+    town.ok("assign", case, "--unit", "区监察局", "--leader", "钱七", "--on", "2026-09-01")
+    town.ok("reply", case, "--on", "2026-09-10", "--summary", "已书面答复", "--written", "--received-on", "2026-09-10")
+    before = town.counts()
+    for lang, words in (("zh", "决不能由被检举控告的"), ("en", "can never be made by")):
+        res = town("review", case, "--on", "2026-09-20", "--reason", "不服", "--body", body, lang=lang)
+        assert res.code == 1 and "--body" in res.err and words in res.err and "Traceback" not in res.err
+    assert town.counts() == before
+    assert town.ok("review", case, "--on", "2026-09-20", "--reason", "不服", "--body", "区人民政府")["status"] == "review"
+
+
 def test_correct_refuses_to_name_an_accused_who_already_handles_the_case(town):
     case = town.register(name="丙")["case"]
     town.ok("assign", case, "--unit", "车桥镇", "--leader", "钱七")
@@ -292,3 +309,70 @@ def test_a_townships_check_counts_the_accusations_behind_its_reasons(town):
         assert answer.code == 0 and ordinary in answer.out and case not in answer.out
     stopped = town.ok("sanctions", "check", "车桥镇", "--action", "auction")
     assert stopped["allowed"] is False and WITHHELD in json.dumps(stopped, ensure_ascii=False)
+
+
+# -- the earlier case (前案), the bulletin's overdue list and the letters ---------------------------
+
+def _repeat_of_an_accusation(town) -> tuple[str, str]:
+    """An accusation against 车桥镇's secretary and a grievance of the same petitioner repeating it."""
+    petitioner = "11010519491231002X"
+    earlier = accusation(town, id_number=petitioner, received="2026-10-02")
+    later = town.register(name="乙", id_number=petitioner, received="2026-10-20")["case"]
+    assert town.ok("show", later)["repeat_of"] == earlier
+    return earlier, later
+
+
+def test_a_township_export_and_listing_never_number_an_accusation_as_the_earlier_case(town, tmp_path):
+    earlier, later = _repeat_of_an_accusation(town)
+    for fmt in ("csv", "json"):
+        out = town("export", "--township", "车桥镇", "--format", fmt).out
+        assert later in out and earlier not in out, fmt
+    assert town("export", "--township", "车桥镇", "--format", "xlsx", "-o", str(tmp_path / "x.xlsx")).code == 0
+    import zipfile
+
+    with zipfile.ZipFile(tmp_path / "x.xlsx") as z:
+        sheets = "".join(z.read(n).decode() for n in z.namelist() if n.endswith(".xml"))
+    assert later in sheets and earlier not in sheets
+    listed = town.ok("cases", "--township", "车桥镇")
+    assert later in {r["case"] for r in listed} and earlier not in json.dumps(listed)
+    # for the bureau, and for a township the accusation does not name, the link stays
+    assert town.ok("show", later)["repeat_of"] == earlier
+    assert earlier in town("export", "--format", "csv").out
+
+
+def test_a_form_for_the_accused_township_counts_the_earlier_accusation(town, tmp_path):
+    earlier, later = _repeat_of_an_accusation(town)
+    town.ok("accept", later, "--told", "written", "--on", "2026-10-20")
+    town.ok("assign", later, "--unit", "车桥镇", "--leader", "孙八", "--on", "2026-10-20")
+    for kind in ("assignment", "handling"):
+        out = tmp_path / f"{kind}.html"
+        assert town("form", later, "--kind", kind, "-o", str(out)).code == 0
+        html = out.read_text(encoding="utf-8")
+        assert later in html and earlier not in html and "前案检举控告类 1 件" in html, kind
+
+
+def test_the_bulletins_overdue_list_counts_every_accusation(town, tmp_path):
+    """Published district-wide: an accusation that names no one is counted too, not numbered."""
+    case = accusation(town, accused=None, received="2026-06-01")
+    town.ok("accept", case, "--told", "written", "--on", "2026-06-01")
+    town.ok("assign", case, "--unit", "车桥镇", "--leader", "孙八", "--on", "2026-06-01")
+    for suffix in ("md", "html"):
+        out = tmp_path / f"r.{suffix}"
+        assert town("report", "--month", "2026-10", "-o", str(out)).code == 0
+        assert case not in out.read_text(encoding="utf-8"), suffix
+
+
+def test_a_letter_never_goes_to_a_unit_with_an_accusation_withheld_from_it(town, tmp_path):
+    """An accusation assigned to 车桥镇 before the person it names became a leader of 车桥镇 is
+    withheld from it from then on: the letters to each unit, made together, leave it out too."""
+    case = accusation(town, accused="赵某", received="2026-06-01")
+    town.ok("accept", case, "--told", "written", "--on", "2026-06-01")
+    town.ok("assign", case, "--unit", "车桥镇", "--leader", "孙八", "--on", "2026-06-01")
+    other = town.register(name="丁", received="2026-06-02")["case"]
+    town.ok("accept", other, "--told", "written", "--on", "2026-06-02")
+    town.ok("assign", other, "--unit", "车桥镇", "--leader", "赵某", "--on", "2026-06-02")
+    for args in ((), ("--unit", "车桥镇")):
+        out = tmp_path / f"l{len(args)}.html"
+        assert town("overdue", *args, "--letter", "-o", str(out)).code == 0
+        html = out.read_text(encoding="utf-8")
+        assert other in html and case not in html, args

@@ -117,8 +117,11 @@ def _letters(ledger, rows: list[dict], day, output: Optional[str], force: bool =
         raise Refusal("overdue.letter_suffix", "-o", output=output)
     target = _target(output, "overdue --letter", binary=True)
     _check(target, force, ledger)
+    from xinfang.ledger.protection import addressed_rows
+
     lang = STATE.lang
-    items = letters.letters(rows, ledger.policy, day, lang)
+    # each letter goes to its unit: never with an accusation withheld from that unit (检举控告)
+    items = letters.letters(addressed_rows(ledger, rows), ledger.policy, day, lang)
     if not items:
         sys.stderr.write(t("l_none", lang) + "\n")
         return

@@ -472,7 +472,8 @@ def list_cases(ledger, township: str | None = None, status: Status | None = None
                limit: int | None = None, name: str | None = None, id_number: str | None = None,
                phone: str | None = None, words: tuple[str, ...] = ()) -> list[dict]:
     """Cases matching the filters. Filtering by a township or unit never shows the accusations
-    it is protected against (检举控告: made against it, its leaders or a person of it).
+    it is protected against (检举控告: made against it, its leaders or a person of it), nor their
+    numbers as the earlier case (前案) of a repeat.
 
     The search filters: ``name``, a petitioner's name or part of it (a surname); ``id_number``
     and ``phone``, exactly; ``words``, each found in the summary or in what the petitioner was
@@ -516,4 +517,9 @@ def list_cases(ledger, township: str | None = None, status: Status | None = None
     sql = "SELECT * FROM cases" + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY year, seq"
     if limit:
         sql += f" LIMIT {int(limit)}"
-    return ledger.rows(sql, params)
+    rows = ledger.rows(sql, params)
+    if township or unit:  # nor the number of one as the earlier case (前案) another repeats
+        from xinfang.ledger.protection import withhold_links
+
+        rows = withhold_links(ledger, rows, township, unit)
+    return rows

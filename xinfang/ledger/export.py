@@ -41,17 +41,19 @@ def header(key: str, lang: str) -> str:
 
 
 def _select(ledger, township: str | None, month: str | None, limit: int | None = None) -> tuple[str, list]:
-    from xinfang.ledger.protection import shown_to_sql
+    from xinfang.ledger.protection import link_shown_sql, shown_to_sql
 
-    where, params = [], []
+    where, params, columns = [], [], list(EXPORT_COLUMNS)
     if township:
-        # 检举控告 protection: never hand a township the accusations it is protected against.
+        # 检举控告 protection: never hand a township the accusations it is protected against, nor
+        # their numbers as the earlier case (前案) another case repeats.
+        columns[columns.index("repeat_of")] = f"{link_shown_sql(ledger, 'cases.repeat_of')} AS repeat_of"
         where.append(f"township = ? AND {shown_to_sql(ledger)}")
-        params += [township, township]
+        params += [township, township, township]
     if month:
         where.append("month = ?")
         params.append(month)
-    sql = (f"SELECT {', '.join(EXPORT_COLUMNS)} FROM cases" + (" WHERE " + " AND ".join(where) if where else "")
+    sql = (f"SELECT {', '.join(columns)} FROM cases" + (" WHERE " + " AND ".join(where) if where else "")
            + " ORDER BY year, seq" + (f" LIMIT {int(limit)}" if limit else ""))
     return sql, params
 

@@ -528,7 +528,7 @@ class RowChecker:
         column = self.col("assigned_on" if key == "accepted_on" and self.legacy else key)
         if refusal.code == "before_field":
             return issue("import.before_column", column, on=p["on"], after=self.col(p["after"]), earlier=p["earlier"])
-        if refusal.code == "accused_handles":  # the column that names the accused as a handler
+        if refusal.code in ("accused_handles", "accused_reviews"):  # the column naming the accused as a handler
             return issue("import.accused_handles", self.col(_HANDLER_COLUMNS.get(refusal.field, "unit")),
                          accused=p["accused"])
         if refusal.code == "joint_not_major":
@@ -545,8 +545,8 @@ _FOLDED_DATES = lc.PATH_DATES[1:]
 _AS_STARTED = lc.ClockState._fields.index("done_on")
 _STATUSES = {s.value: s for s in Status}
 # The option a refusal names (``rules.protection.handled_by_accused``) -> the file's column; a
-# transfer's receiving body is the unit column.
-_HANDLER_COLUMNS = {"--unit": "unit", "--leader": "leader", "--joint": "joint", "--to": "unit"}
+# transfer's receiving body is the unit column, a review's body its own.
+_HANDLER_COLUMNS = {"--unit": "unit", "--leader": "leader", "--joint": "joint", "--to": "unit", "--body": "review_body"}
 _CLOSED_VALUES = frozenset(s.value for s in Status if lc.closes(s))
 _OPEN_VALUES = frozenset(s.value for s in OPEN_STATUSES)
 _ACTION_DATE = {lc.Accept: "accepted_on", lc.Decline: "closed_on", lc.Assign: "assigned_on", lc.Reply: "replied_on", lc.Resolve: "closed_on", lc.Transfer: "closed_on", lc.Void: "closed_on",

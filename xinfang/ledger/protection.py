@@ -21,12 +21,18 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from xinfang.model import Kind
 from xinfang.rules.protection import normalise
 
 # A township's roster name with its suffix dropped is its short name (车桥镇 → 车桥).
 _SHORT_SUFFIXES = ("街道办事处", "街道", "镇", "乡")
 
 UNIT, OFFICIAL, LEADER, PERSON = "unit", "official", "leader", "person"
+
+# Whether the case row ``c`` is an accusation (检举控告), which a published output counts, never numbers,
+# whoever it names (or none).
+ACCUSATION = Kind.accusation.value
+IS_ACCUSATION = f"c.kind = '{ACCUSATION}'"
 
 
 class AccusedMatch(NamedTuple):
@@ -135,3 +141,43 @@ def shown_to_sql(ledger, column: str = "accused") -> str:
                              deterministic=True)
         ledger._protection_conn = conn
     return f"({column} IS NULL OR NOT {_SQL_FUNCTION}({column}, ?))"
+
+
+def accused_of(ledger, numbers) -> dict[str, str]:
+    """Case number → whom it accuses, for the accusations among ``numbers`` that name someone."""
+    import json
+
+    numbers = sorted({n for n in numbers if n})
+    if not numbers:
+        return {}
+    return dict(ledger.conn.execute(
+        "SELECT c.number, c.accused FROM json_each(?) j CROSS JOIN cases c ON c.number = j.value"
+        f" WHERE {IS_ACCUSATION} AND c.accused IS NOT NULL", (json.dumps(numbers),)))
+
+
+def addressed_rows(ledger, rows: list[dict], to: str = "unit", case: str = "case") -> list[dict]:
+    """The rows that may go to the unit each names (``to``): none of an accusation withheld from
+    that unit — a supervision letter goes to each unit with its own rows."""
+    accused = accused_of(ledger, (r.get(case) for r in rows))
+    if not accused:
+        return rows
+    return [r for r in rows if not hidden_from(ledger, accused.get(r.get(case)), r.get(to))]
+
+
+def withhold_links(ledger, rows: list[dict], *names: str | None, link: str = "repeat_of") -> list[dict]:
+    """Rows addressed to ``names``: where ``link`` (the earlier case a repeat follows, 前案) is an
+    accusation withheld from any of them, it is left empty — its number is not theirs to see."""
+    names = tuple(n for n in names if n)
+    accused = accused_of(ledger, (r.get(link) for r in rows)) if names else {}
+    hidden = {n for n, a in accused.items() if any(hidden_from(ledger, a, name) for name in names)}
+    return [{**r, link: None} if r.get(link) in hidden else r for r in rows] if hidden else rows
+
+
+def link_shown_sql(ledger, column: str = "cases.repeat_of") -> str:
+    """The SQL twin of ``withhold_links`` for one name, taking one parameter (the name an output is
+    addressed to): ``column``, or NULL where the case it names is an accusation withheld from it.
+    ``column`` is qualified by its table (``cases.repeat_of``): the look-up reads ``cases`` too.
+    The rows of the look-up's own ``cases`` are ``r``."""
+    shown_to_sql(ledger)  # the function on the connection
+    return (f"CASE WHEN EXISTS (SELECT 1 FROM cases r WHERE r.number = {column} AND r.kind = '{ACCUSATION}'"
+            f" AND r.accused IS NOT NULL AND {_SQL_FUNCTION}(r.accused, ?)) THEN NULL ELSE {column} END")

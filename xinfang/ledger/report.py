@@ -19,6 +19,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import NamedTuple
 
 from xinfang.errors import Refusal
+from xinfang.ledger.protection import IS_ACCUSATION
 from xinfang.rules.ranking import month_range
 
 # Channel rows of the totals table. 来访 counts walk-in visits and outreach reception (下乡接访)
@@ -161,7 +162,8 @@ def overdue_as_of(ledger, on: dt.date) -> list[dict]:
     from xinfang.rules.deadlines import days_late, tier_of
 
     cal, policy = work_calendar(ledger), ledger.policy
-    columns = "k.case_number, k.clock, k.due, k.provisional, c.unit, c.accused IS NOT NULL AS accusation"
+    # published district-wide: an accusation is counted whoever it names, or none
+    columns = f"k.case_number, k.clock, k.due, k.provisional, c.unit, {IS_ACCUSATION} AS accusation"
     rows = ledger.rows(
         # Still open: the open duty clocks' own partial index (its condition written out, so that it
         # applies; the petitioners' windows stay open on every answered case and are not read). Done
@@ -299,7 +301,7 @@ def gather_deposits(ledger, month: str, as_of: dt.date) -> list[dict]:
 
     first, last = month_range(month)
     rows = ledger.rows(
-        "SELECT e.official, e.kind, e.amount_fen, e.case_number, c.kind = 'accusation' AS accusation"
+        f"SELECT e.official, e.kind, e.amount_fen, e.case_number, {IS_ACCUSATION} AS accusation"
         " FROM deposit_entries e JOIN cases c"
         " ON c.number = e.case_number WHERE e.kind IN ('deduct', 'reverse') AND c.received BETWEEN ? AND ?"
         " ORDER BY e.seq", (first.isoformat(), last.isoformat()))
@@ -502,6 +504,13 @@ def gather_form(ledger, number: str, kind: str, for_unit: str | None, reveal: bo
     reply = next((s["note"] for s in reversed(steps) if s["action"] == "reply" and s["note"]), None)
     result = next((s["note"] for s in reversed(steps) if s["action"] in ("resolve", "transfer") and s["note"]), None)
     case = {k: v for k, v in row.items() if k not in ("year", "seq")}
+    from xinfang.ledger.protection import withhold_links
+
+    # the earlier case it repeats (前案), when an accusation withheld from a recipient: counted, not numbered
+    case["repeat_withheld"] = bool(row.get("repeat_of")) and withhold_links(
+        ledger, [row], *recipients)[0]["repeat_of"] is None
+    if case["repeat_withheld"]:
+        case["repeat_of"] = None
     case["joint"] = joint
     case["category_label"] = {lang: ledger.ref.category_label(row["category"], lang) for lang in ("zh", "en")}
     for key in ("major", "collective", "skip_level", "signed", "cease_agreement", "initial"):

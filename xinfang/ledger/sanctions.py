@@ -17,12 +17,12 @@ import datetime as dt
 
 from xinfang.errors import Refusal
 from xinfang.model import Action, Clock, Kind, Level, Message, SanctionKind, SanctionStatus
+from xinfang.ledger.protection import IS_ACCUSATION
 from xinfang.rules.ranking import month_range, previous_month
 
 # The local time limits (限时办结) give each case its on-time result for the summons rate.
 ON_TIME_CLOCKS = (Clock.reply, Clock.conclude)
 VOIDED = "c.status != 'voided'"  # 作废: counted nowhere
-ACCUSED = f"c.kind = '{Kind.accusation.value}'"  # 检举控告: never numbered where it is published
 CASE_COLUMNS = ("number, received, township, level, people, kind, category, major, status, repeat_of, id_number,"
                 " channel, assigned_on, closed_on")
 
@@ -119,7 +119,7 @@ def _month_results(ledger, today: dt.date, township: str | None = None, month: s
         where = " WHERE received <= :today" + one.format(t="")
     else:
         where = " NOT INDEXED WHERE received <= :today"
-    for key in ledger.conn.execute(f"SELECT township, month, number, {ACCUSED} FROM cases c{where} AND {VOIDED}",
+    for key in ledger.conn.execute(f"SELECT township, month, number, {IS_ACCUSATION} FROM cases c{where} AND {VOIDED}",
                                    params):
         found = numbers.get(key[:2])
         if found is not None:
@@ -172,7 +172,7 @@ def _overdue(ledger, today: dt.date, township: str | None = None, kinds: dict | 
     rows = ledger.conn.execute(
         # The duty clocks' own partial index (its condition written out, so that it applies): the
         # petitioners' review-request windows stay open on every answered case and are not read.
-        f"SELECT c.township, k.case_number, k.due, {ACCUSED} FROM clocks k INDEXED BY clocks_open_duty"
+        f"SELECT c.township, k.case_number, k.due, {IS_ACCUSATION} FROM clocks k INDEXED BY clocks_open_duty"
         " JOIN cases c ON c.number = k.case_number"
         f" WHERE k.clock = ? AND k.done_on IS NULL AND k.{NOT_A_WINDOW} AND k.due < ?"
         + (" AND c.township = ?" if township is not None else ""),
@@ -357,7 +357,7 @@ def accusation_numbers(ledger, numbers) -> frozenset[str]:
         return frozenset()
     # One statement: the numbers in order, each looked up by the case key.
     return frozenset(r[0] for r in ledger.conn.execute(
-        f"SELECT c.number FROM json_each(?) j CROSS JOIN cases c ON c.number = j.value WHERE {ACCUSED}",
+        f"SELECT c.number FROM json_each(?) j CROSS JOIN cases c ON c.number = j.value WHERE {IS_ACCUSATION}",
         (json.dumps(sorted(numbers)),)))
 
 

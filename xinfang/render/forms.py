@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from html import escape
 
+from xinfang.messages import text
 from xinfang.render.bulletin import FONT_STACK, sheet_media
 from xinfang.render.text import day_text, step_action, t, yes_no
 
@@ -67,8 +68,9 @@ def _flags(c: dict, lang: str) -> str:
         parts.append("集体访" if zh else "collective")
     if c.get("skip_level"):
         parts.append("越级访" if zh else "skip-level")
-    if c.get("repeat_of"):
-        parts.append(f"重复访（前案{c['repeat_of']}）" if zh else f"repeat of {c['repeat_of']}")
+    if c.get("repeat_of") or c.get("repeat_withheld"):
+        earlier = c.get("repeat_of") or text("protection.withheld", lang, n=1)
+        parts.append(f"重复访（前案{earlier}）" if zh else f"repeat of {earlier}")
     if c.get("initial"):
         parts.append("初信初访" if zh else "first petition")
     return ("、" if zh else ", ").join(parts)

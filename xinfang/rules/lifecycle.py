@@ -844,6 +844,10 @@ def step(case: CaseState, action, policy: Policy, calendar: WorkCalendar | Clock
     effects: list = []
     clocks = {c.clock: c for c in case.clocks}
     fields = _fields(case, name, action, to, policy)
+    if name == "review" and handled_by_accused(case.protected, body=fields["review_body"]):
+        # the body one level up reviews the handling: never the one an accusation names
+        return Refusal("accused_reviews", {"case": case.number, "accused": case.accused,
+                                           "body": fields["review_body"]}, "--body")
 
     def start(clock: Clock, day: dt.date, body: str | None = None) -> None:
         old = clocks.get(clock)

@@ -7,8 +7,8 @@ roster names such as 车桥 are resolved to the roster's name by the ledger befo
 
 A case's ``protected`` set holds the normalised names that may never handle it: the accused unit
 or person, the accused person's township, and that township's leaders. The ledger gathers them;
-``handled_by_accused`` is the one check every assignment, transfer, joint handling, leader and
-correction goes through.
+``handled_by_accused`` is the one check every assignment, transfer, joint handling, leader,
+review body and correction goes through.
 """
 
 from __future__ import annotations
@@ -37,9 +37,9 @@ def protected_names(*names: str | None) -> frozenset[str]:
 
 
 def handled_by_accused(protected: frozenset[str], unit: str | None = None, leader: str | None = None,
-                       joint: tuple[str, ...] = (), to: str | None = None) -> str | None:
+                       joint: tuple[str, ...] = (), to: str | None = None, body: str | None = None) -> str | None:
     """The option naming the accused among the handlers (``--unit``, ``--joint``, ``--leader``,
-    ``--to``), or None when none of them is protected against."""
+    ``--to``, the reviewing ``--body``), or None when none of them is protected against."""
     if not protected:
         return None
     if unit and normalise(unit) in protected:
@@ -50,4 +50,6 @@ def handled_by_accused(protected: frozenset[str], unit: str | None = None, leade
         return "--leader"
     if to and normalise(to) in protected:
         return "--to"
+    if body and normalise(body) in protected:
+        return "--body"
     return None
