@@ -775,8 +775,6 @@ class CaseWriter:
         self.suspended = schema.suspend_indexes(self.conn, ("cases", "clocks", "events"), _KEPT_INDEXES)
         schema.suspend_tally(self.conn)
         self.tally_months = set()
-        # the first case the import adds: ``finish`` counts the added cases into the indicator tally
-        self.first_case = self.conn.execute("SELECT coalesce(max(rowid), 0) + 1 FROM cases").fetchone()[0]
 
     def write(self, batch: tuple[list, list, list]) -> None:
         """Insert one prepared batch (``CasePreparer.prepare``)."""
@@ -794,6 +792,13 @@ class CaseWriter:
                 "INSERT INTO clocks (case_number, clock, start, days, counting, due, provisional, calendar_version,"
                 " done_on, met) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", clocks)
         self._history(events, repeats)
+        if self.tally_months is not None:
+            # this batch's cases, with their repeats linked, into the indicator and summons tallies
+            # (and what they change in the earlier cases they repeat): while the reading process
+            # prepares the next batch, rather than all at the end
+            from xinfang.ledger import schema
+
+            schema.count_added_cases(conn, before + 1)
         self.count += len(cases)
 
     def _repeats(self, cases: list[tuple], before: int) -> dict[str, str | None]:
@@ -850,8 +855,6 @@ class CaseWriter:
             schema.restore_indexes(self.conn, self.suspended)
             self.suspended = []
         if self.tally_months is not None:
-            # once, when every added case and its repeats are there: one pass in rowid order
-            schema.count_added_cases(self.conn, self.first_case)
             schema.restore_tally(self.conn, self.tally_months)
             self.tally_months = None
         for year, last in counters.items():
