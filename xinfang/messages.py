@@ -836,6 +836,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "overdue.output_without_letter.fix": ("请加上 --letter，或改用 --csv/--json 并重定向到文件",
                                           "add --letter, or use --csv/--json and redirect"),
     "overdue.letter_needs_file": ("督办单须写入文件", "the letters are written to a file"),
+    "overdue.letter_withheld": (
+        "注意：{cases} 共 {n} 件是针对其责任单位（或其领导）的检举控告，未列入致该单位的督办单；请用 xinfang assign 改派其他单位办理",
+        "note: {cases} ({n}) are accusations against their own handling unit (or its leaders) and are left out of"
+        " that unit's letter; assign them to another unit (xinfang assign)"),
     "overdue.letter_needs_file.fix": ("请加上 -o 督办单.html（或 -o 督办单.docx）", "add -o 督办单.html (or -o 督办单.docx)"),
     "overdue.letter_suffix": ("{output} 既不是 .html 文件也不是 .docx 文件", "{output} is neither .html nor .docx"),
     "overdue.letter_suffix.fix": ("请将文件命名为 督办单.html 或 督办单.docx", "name the file 督办单.html or 督办单.docx"),

@@ -112,6 +112,49 @@ def test_an_accusation_is_never_reviewed_by_the_accused(town, accused):
     assert town.ok("review", case, "--on", "2026-09-20", "--reason", "不服", "--body", "区人民政府")["status"] == "review"
 
 
+def _under_review(town, body: str = "区人民政府") -> str:
+    """A grievance of 车桥镇, answered in writing and under review by ``body``."""
+    case = town.register(name="丙", received="2026-09-01")["case"]
+    town.ok("accept", case, "--told", "written", "--on", "2026-09-01")
+    town.ok("assign", case, "--unit", "区监察局", "--leader", "钱七", "--on", "2026-09-01")
+    town.ok("reply", case, "--on", "2026-09-10", "--summary", "已书面答复", "--written", "--received-on", "2026-09-10")
+    town.ok("review", case, "--on", "2026-09-20", "--reason", "不服", "--body", body)
+    return case
+
+
+def test_correct_refuses_to_make_an_accusation_against_the_body_reviewing_it(town):
+    case = _under_review(town, "区国土局")
+    before = town.counts()
+    res = town("correct", case, "--kind", "accusation", "--accused", "区国土局", "--reason", "实为检举")
+    assert res.code == 1 and res.err.startswith("错误：--accused") and town.counts() == before
+
+
+def test_import_never_gives_an_accusations_review_to_the_accused(town, tmp_path, capsys):
+    from tests.conftest import CLI
+
+    case = _under_review(town)
+    exported = tmp_path / "out.csv"
+    assert town("export", "--format", "csv", "-o", str(exported)).code == 0
+    with open(exported, encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.reader(fh))
+    head, row = rows[0], next(r for r in rows[1:] if r[0] == case)
+    for column, value in (("类别", "检举控告类"), ("被控告单位", "区国土局"), ("复查复核机关", "区国土局"), ("身份证号", "")):
+        row[head.index(column)] = value
+    path = tmp_path / "in.csv"
+    with open(path, "w", encoding="utf-8-sig", newline="") as fh:
+        csv.writer(fh).writerows([head, row])
+    other = CLI(tmp_path / "other.db", capsys)
+    assert other("init").code == 0
+    before = other.counts()
+    res = other("import", path)
+    assert res.code == 1 and other.counts() == before
+    assert "复查复核机关" in res.err and "决不能由被检举控告人办理" in res.err, res.err
+    row[head.index("复查复核机关")] = "区人民政府"
+    with open(path, "w", encoding="utf-8-sig", newline="") as fh:
+        csv.writer(fh).writerows([head, row])
+    assert other("import", path).code == 0
+
+
 def test_correct_refuses_to_name_an_accused_who_already_handles_the_case(town):
     case = town.register(name="丙")["case"]
     town.ok("assign", case, "--unit", "车桥镇", "--leader", "钱七")
@@ -371,8 +414,28 @@ def test_a_letter_never_goes_to_a_unit_with_an_accusation_withheld_from_it(town,
     other = town.register(name="丁", received="2026-06-02")["case"]
     town.ok("accept", other, "--told", "written", "--on", "2026-06-02")
     town.ok("assign", other, "--unit", "车桥镇", "--leader", "赵某", "--on", "2026-06-02")
+    told = {}
     for args in ((), ("--unit", "车桥镇")):
         out = tmp_path / f"l{len(args)}.html"
-        assert town("overdue", *args, "--letter", "-o", str(out)).code == 0
+        res = town("overdue", *args, "--letter", "-o", str(out))
+        assert res.code == 0
         html = out.read_text(encoding="utf-8")
         assert other in html and case not in html, args
+        told[args] = res.err
+    # the clerk is told which were left out, and why, so that they are reassigned, not forgotten
+    assert case in told[()] and "检举控告" in told[()] and "xinfang assign" in told[()]
+    told = town("overdue", "--letter", "-o", str(tmp_path / "en.html"), "--force", lang="en").err
+    assert case in told and "accusation" in told
+
+
+def test_a_forms_history_counts_an_earlier_accusation_corrected_later(town, tmp_path):
+    """Correcting the accusation relinks its later repeats, and their history says which case
+    moved: on a form for the accused township that number is counted, not shown."""
+    earlier, later = _repeat_of_an_accusation(town)
+    town.ok("accept", later, "--told", "written", "--on", "2026-10-20")
+    town.ok("assign", later, "--unit", "车桥镇", "--leader", "孙八", "--on", "2026-10-20")
+    town.ok("correct", earlier, "--category", "homestead", "--reason", "分类有误")
+    out = tmp_path / "form.html"
+    assert town("form", later, "--kind", "handling", "-o", str(out)).code == 0
+    html = out.read_text(encoding="utf-8")
+    assert later in html and earlier not in html and "分类有误" in html

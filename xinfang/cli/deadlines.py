@@ -121,7 +121,11 @@ def _letters(ledger, rows: list[dict], day, output: Optional[str], force: bool =
 
     lang = STATE.lang
     # each letter goes to its unit: never with an accusation withheld from that unit (检举控告)
-    items = letters.letters(addressed_rows(ledger, rows), ledger.policy, day, lang)
+    sent = addressed_rows(ledger, rows)
+    if len(sent) < len(rows):
+        withheld = sorted({r["case"] for r in rows} - {r["case"] for r in sent})
+        warn("overdue.letter_withheld", n=len(withheld), cases=", ".join(withheld))
+    items = letters.letters(sent, ledger.policy, day, lang)
     if not items:
         sys.stderr.write(t("l_none", lang) + "\n")
         return

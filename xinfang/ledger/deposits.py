@@ -404,14 +404,9 @@ def statement_rows(ledger, official: str | None = None, year: int | None = None)
 def _withhold_accusations(ledger, rows: list[dict]) -> list[dict]:
     """An accusation (检举控告) behind an official's deduction is counted (``withheld``) but its
     number not shown when the official or their township is one it protects against."""
-    from xinfang.ledger.protection import hidden_from
+    from xinfang.ledger.protection import accused_of, hidden_from
 
-    numbers = sorted({c for r in rows for c in r["cases"]})
-    accused: dict[str, str] = {}
-    for start in range(0, len(numbers), 500):
-        chunk = numbers[start:start + 500]
-        accused.update(ledger.conn.execute(
-            f"SELECT number, accused FROM cases WHERE number IN ({_marks(chunk)}) AND accused IS NOT NULL", chunk))
+    accused = accused_of(ledger, (c for r in rows for c in r["cases"]))
     for r in rows:
         hidden = [c for c in r["cases"] if c in accused and (hidden_from(ledger, accused[c], r["official"])
                                                               or hidden_from(ledger, accused[c], r["township"]))]

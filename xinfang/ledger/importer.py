@@ -40,6 +40,7 @@ from xinfang.ledger.tables import Table, open_table
 from xinfang.messages import MESSAGES, Words, label, labelled
 from xinfang.model import OPEN_STATUSES, Channel, Clock, Kind, Level, Message, Status
 from xinfang.rules import lifecycle as lc
+from xinfang.rules.protection import handled_by_accused
 from xinfang.rules.repeats import LATEST_FIRST, SAME_MATTER, repeat_link
 
 BATCH = 2000
@@ -509,6 +510,11 @@ class RowChecker:
         if folded.refusal is not None:
             problems.append(self._refusal(folded.refused, folded.refusal))
             return
+        if accused and out.get("review_body") and handled_by_accused(protected_for(self.ledger, accused),
+                                                                     body=out["review_body"]):
+            # a review is never made by the body the accusation names (as ``review --body`` refuses)
+            problems.append(issue("import.accused_handles", self.col("review_body"), accused=accused))
+            return
         if joint:
             out["joint"] = json.dumps(list(joint), ensure_ascii=False)
         iso = self.iso
@@ -528,7 +534,7 @@ class RowChecker:
         column = self.col("assigned_on" if key == "accepted_on" and self.legacy else key)
         if refusal.code == "before_field":
             return issue("import.before_column", column, on=p["on"], after=self.col(p["after"]), earlier=p["earlier"])
-        if refusal.code in ("accused_handles", "accused_reviews"):  # the column naming the accused as a handler
+        if refusal.code == "accused_handles":  # the column that names the accused as a handler
             return issue("import.accused_handles", self.col(_HANDLER_COLUMNS.get(refusal.field, "unit")),
                          accused=p["accused"])
         if refusal.code == "joint_not_major":
@@ -545,8 +551,8 @@ _FOLDED_DATES = lc.PATH_DATES[1:]
 _AS_STARTED = lc.ClockState._fields.index("done_on")
 _STATUSES = {s.value: s for s in Status}
 # The option a refusal names (``rules.protection.handled_by_accused``) -> the file's column; a
-# transfer's receiving body is the unit column, a review's body its own.
-_HANDLER_COLUMNS = {"--unit": "unit", "--leader": "leader", "--joint": "joint", "--to": "unit", "--body": "review_body"}
+# transfer's receiving body is the unit column.
+_HANDLER_COLUMNS = {"--unit": "unit", "--leader": "leader", "--joint": "joint", "--to": "unit"}
 _CLOSED_VALUES = frozenset(s.value for s in Status if lc.closes(s))
 _OPEN_VALUES = frozenset(s.value for s in OPEN_STATUSES)
 _ACTION_DATE = {lc.Accept: "accepted_on", lc.Decline: "closed_on", lc.Assign: "assigned_on", lc.Reply: "replied_on", lc.Resolve: "closed_on", lc.Transfer: "closed_on", lc.Void: "closed_on",

@@ -35,7 +35,8 @@ def case_state(ledger, row: dict) -> lc.CaseState:
         assigned_on=_date(row["assigned_on"]), replied_on=_date(row["replied_on"]), closed_on=_date(row["closed_on"]),
         accepted_on=_date(row["accepted_on"]), written_on=_date(row["written_on"]),
         opinion_received_on=_date(row["opinion_received_on"]),
-        clocks=tuple(clock_state(r) for r in clocks), protected=protected_for(ledger, row["accused"]))
+        clocks=tuple(clock_state(r) for r in clocks), protected=protected_for(ledger, row["accused"]),
+        review_body=row.get("review_body"))
 
 
 def clocking(ledger) -> lc.Clocking:

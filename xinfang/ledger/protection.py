@@ -143,8 +143,9 @@ def shown_to_sql(ledger, column: str = "accused") -> str:
     return f"({column} IS NULL OR NOT {_SQL_FUNCTION}({column}, ?))"
 
 
-def accused_of(ledger, numbers) -> dict[str, str]:
-    """Case number → whom it accuses, for the accusations among ``numbers`` that name someone."""
+def accusations_among(ledger, numbers) -> dict[str, str | None]:
+    """Case number → whom it accuses (None: no one recorded), for the accusations among ``numbers``;
+    one statement, each number looked up by the case key."""
     import json
 
     numbers = sorted({n for n in numbers if n})
@@ -152,7 +153,12 @@ def accused_of(ledger, numbers) -> dict[str, str]:
         return {}
     return dict(ledger.conn.execute(
         "SELECT c.number, c.accused FROM json_each(?) j CROSS JOIN cases c ON c.number = j.value"
-        f" WHERE {IS_ACCUSATION} AND c.accused IS NOT NULL", (json.dumps(numbers),)))
+        f" WHERE {IS_ACCUSATION}", (json.dumps(numbers),)))
+
+
+def accused_of(ledger, numbers) -> dict[str, str]:
+    """Case number → whom it accuses, for the accusations among ``numbers`` that name someone."""
+    return {n: a for n, a in accusations_among(ledger, numbers).items() if a}
 
 
 def addressed_rows(ledger, rows: list[dict], to: str = "unit", case: str = "case") -> list[dict]:
@@ -164,12 +170,17 @@ def addressed_rows(ledger, rows: list[dict], to: str = "unit", case: str = "case
     return [r for r in rows if not hidden_from(ledger, accused.get(r.get(case)), r.get(to))]
 
 
+def hidden_numbers(ledger, numbers, *names: str | None) -> set[str]:
+    """Those of the case ``numbers`` that are accusations withheld from any of ``names``."""
+    names = tuple(n for n in names if n)
+    accused = accused_of(ledger, numbers) if names else {}
+    return {n for n, a in accused.items() if any(hidden_from(ledger, a, name) for name in names)}
+
+
 def withhold_links(ledger, rows: list[dict], *names: str | None, link: str = "repeat_of") -> list[dict]:
     """Rows addressed to ``names``: where ``link`` (the earlier case a repeat follows, 前案) is an
     accusation withheld from any of them, it is left empty — its number is not theirs to see."""
-    names = tuple(n for n in names if n)
-    accused = accused_of(ledger, (r.get(link) for r in rows)) if names else {}
-    hidden = {n for n, a in accused.items() if any(hidden_from(ledger, a, name) for name in names)}
+    hidden = hidden_numbers(ledger, (r.get(link) for r in rows), *names)
     return [{**r, link: None} if r.get(link) in hidden else r for r in rows] if hidden else rows
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from decimal import ROUND_HALF_UP, Decimal
 from typing import NamedTuple
 
@@ -394,6 +395,24 @@ STEP_ACTIONS = ("register", "assign", "reassign", "reply", "resolve", "transfer"
                 "review", "review-answer", "rereview", "rereview-answer")
 
 
+_CASE_NUMBER = re.compile(r"\b\d{4}-\d{5,}\b")
+
+
+def _withheld_notes(ledger, row: dict, steps: list[dict], recipients: list[str]) -> list[dict]:
+    """The steps of a form for ``recipients``: a note naming an accusation withheld from one of them
+    (the earlier case of a repeat, relinked when it was corrected or voided) counts it instead."""
+    from xinfang.ledger.protection import hidden_numbers
+    from xinfang.messages import text
+
+    named = {n for s in steps if s.get("note") for n in _CASE_NUMBER.findall(s["note"])}
+    hidden = hidden_numbers(ledger, named - {row["number"]}, *recipients)
+    if not hidden:
+        return steps
+    withheld = text("protection.withheld", "zh", n=1)  # in the words of the notes, the clerk's
+    return [{**s, "note": _CASE_NUMBER.sub(lambda m: withheld if m.group(0) in hidden else m.group(0), s["note"])}
+            if s.get("note") else s for s in steps]
+
+
 def _handling_steps(ledger, row: dict) -> list[dict]:
     """The case's history as handling steps: one line per recorded action (field changes of one
     action are joined). Clock bookkeeping is left out: the clocks have their own table on the form."""
@@ -500,15 +519,15 @@ def gather_form(ledger, number: str, kind: str, for_unit: str | None, reveal: bo
     clocks = case_deadlines(ledger, row["number"])
     for k in clocks:
         k["petitioner_window"] = Clock(k["clock"]) in WINDOWS  # the petitioner's, not a duty deadline
-    steps = _handling_steps(ledger, row)
+    steps = _withheld_notes(ledger, row, _handling_steps(ledger, row), recipients)
     reply = next((s["note"] for s in reversed(steps) if s["action"] == "reply" and s["note"]), None)
     result = next((s["note"] for s in reversed(steps) if s["action"] in ("resolve", "transfer") and s["note"]), None)
     case = {k: v for k, v in row.items() if k not in ("year", "seq")}
-    from xinfang.ledger.protection import withhold_links
+    from xinfang.ledger.protection import hidden_numbers
 
     # the earlier case it repeats (前案), when an accusation withheld from a recipient: counted, not numbered
-    case["repeat_withheld"] = bool(row.get("repeat_of")) and withhold_links(
-        ledger, [row], *recipients)[0]["repeat_of"] is None
+    case["repeat_withheld"] = bool(row.get("repeat_of")) and bool(hidden_numbers(ledger, [row["repeat_of"]],
+                                                                                 *recipients))
     if case["repeat_withheld"]:
         case["repeat_of"] = None
     case["joint"] = joint

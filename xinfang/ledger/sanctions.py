@@ -351,14 +351,9 @@ WITHHELD_KEY = "w-"  # the last part of a published id that stands for an accusa
 
 def accusation_numbers(ledger, numbers) -> frozenset[str]:
     """Which of these case numbers are accusations."""
-    import json
+    from xinfang.ledger.protection import accusations_among
 
-    if not numbers:
-        return frozenset()
-    # One statement: the numbers in order, each looked up by the case key.
-    return frozenset(r[0] for r in ledger.conn.execute(
-        f"SELECT c.number FROM json_each(?) j CROSS JOIN cases c ON c.number = j.value WHERE {IS_ACCUSATION}",
-        (json.dumps(sorted(numbers)),)))
+    return frozenset(accusations_among(ledger, numbers))
 
 
 def withhold_accusations(value, accusations: frozenset[str]):

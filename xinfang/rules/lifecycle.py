@@ -67,6 +67,7 @@ class CaseState(NamedTuple):
     clocks: tuple[ClockState, ...] = ()
     # 检举控告: the normalised names that may never handle this case (``rules.protection``).
     protected: frozenset[str] = frozenset()
+    review_body: str | None = None  # the body a review (复查/复核) went to
 
     def clock(self, clock: Clock) -> ClockState | None:
         for c in self.clocks:
@@ -1178,7 +1179,7 @@ def _correct(case: CaseState, action: Correct, clocking: Clocking, today: dt.dat
         return Refusal("correct_transferred" if case.status == Status.transferred else "correct_voided",
                        {"case": case.number})
     protected = action.protected or protected_names(action.accused)
-    if action.accusation and handled_by_accused(protected, case.unit, case.leader, case.joint):
+    if action.accusation and handled_by_accused(protected, case.unit, case.leader, case.joint, body=case.review_body):
         return Refusal("accused_is_handler", {"case": case.number, "accused": action.accused}, "--accused")
     if action.received.year != case.received.year:
         return Refusal("correct_other_year", {}, "--received")
