@@ -398,10 +398,26 @@ WHERE {n} >= 1 AND i = {n} AND n >= {n} AND (date(due, '+1 day') <= '{last}' OR 
 ORDER BY 1;"""
 
 
-def sanctions_pair(xout: str, pout: str) -> tuple[list, list]:
+def sanctions_pair(xout: str, pout: str, db: Path | None = None) -> tuple[list, list]:
+    """The listing's summons, admonishment and chronic trigger ids, and the peer's. With ``db``, a
+    peer id that ends with an accusation's number is put in the form the listing publishes it in
+    (检举控告: ``…:w-`` and a digest keyed by the ledger, ``ledger.sanctions._published_key``)."""
     kinds = ("summons", "admonishment", "chronic")
     mine = sorted(t["id"] for row in json.loads(xout) for t in row["triggers"] if t["id"].split(":")[0] in kinds)
-    return mine, sorted(r["id"] for r in json.loads(pout or "[]"))
+    peer = [r["id"] for r in json.loads(pout or "[]")]
+    if db is not None and peer:
+        from xinfang.ledger.db import open_ledger
+        from xinfang.ledger.protection import accusations_among
+        from xinfang.ledger.sanctions import _alias_secret, _published_key
+
+        ledger = open_ledger(db, "bench")
+        try:
+            accused = frozenset(accusations_among(ledger, (i.rpartition(":")[2] for i in peer)))
+            secret = _alias_secret(ledger)
+            peer = [_published_key(i, accused, secret) for i in peer]
+        finally:
+            ledger.conn.close()
+    return mine, sorted(peer)
 
 
 def report_sql(policy, month: str, today: str) -> list[str]:
@@ -832,7 +848,7 @@ def op_sanctions(ctx: Ctx) -> list[Result]:
         Side("xinfang", lambda i: xinfang(ctx.db, "sanctions", "--month", RANK_MONTH, "--json")),
         Side("sqlite3", lambda i: sql_json(ctx.db, sql)),
     ], n)
-    a, b = sanctions_pair(mine[0].out, peer[0].out)
+    a, b = sanctions_pair(mine[0].out, peer[0].out, ctx.db)
     check = same_answer(a, b)
     rows = len(json.loads(mine[0].out))
     out = [_result(f"sanctions --month {RANK_MONTH} --json", ctx, mine, "sqlite3 CLI, the same findings in SQL", peer,

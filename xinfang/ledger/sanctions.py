@@ -311,19 +311,24 @@ def list_sanctions(ledger, today: dt.date, month: str | None = None) -> list[dic
 
 def _named(value) -> set[str]:
     """Every text a trigger holds (its messages' parameters, walked): the case numbers among them."""
-    if isinstance(value, Message):
-        return set().union(*(_named(v) for _, v in value.params))
-    if isinstance(value, (tuple, list)):
-        return set().union(*(_named(v) for v in value))
-    return {value} if isinstance(value, str) else set()
+    found: set[str] = set()
+    stack = [value]
+    while stack:
+        v = stack.pop()
+        if isinstance(v, Message):
+            stack.extend(p for _, p in v.params)
+        elif isinstance(v, (tuple, list)):
+            stack.extend(v)
+        elif isinstance(v, str):
+            found.add(v)
+    return found
 
 
 def _accusations_named(ledger, found: list, kinds: dict[str, bool]) -> frozenset[str]:
     """The accusations among the cases the findings list or their triggers name (an earlier case a
     repeat follows, say). Whether a case is one is known of every case the findings were read
     from (``kinds``); any other number is looked up."""
-    cases = {c for f in found for c in f.cases}
-    named = cases.union(*(_named(f.trigger) for f in found))
+    named = {c for f in found for c in f.cases} | _named([f.trigger for f in found])
     return frozenset(c for c in named if kinds.get(c)) | accusation_numbers(ledger, named - kinds.keys())
 
 
