@@ -62,18 +62,16 @@ def _enum(name: str, value, lang: str) -> str:
 
 
 def _flags(c: dict, lang: str) -> str:
-    zh = lang == "zh"
-    parts = [("重大事项" if zh else "major") if c.get("major") else ("一般事项" if zh else "general")]
+    parts = [t("flag.major" if c.get("major") else "flag.general", lang)]
     if c.get("collective"):
-        parts.append("集体访" if zh else "collective")
+        parts.append(t("flag.collective", lang))
     if c.get("skip_level"):
-        parts.append("越级访" if zh else "skip-level")
+        parts.append(t("flag.skip_level", lang))
     if c.get("repeat_of") or c.get("repeat_withheld"):
-        earlier = c.get("repeat_of") or text("protection.withheld", lang, n=1)
-        parts.append(f"重复访（前案{earlier}）" if zh else f"repeat of {earlier}")
+        parts.append(t("flag.repeat", lang, earlier=c.get("repeat_of") or text("protection.withheld", lang, n=1)))
     if c.get("initial"):
-        parts.append("初信初访" if zh else "first petition")
-    return ("、" if zh else ", ").join(parts)
+        parts.append(t("flag.initial", lang))
+    return t("list_sep", lang).join(parts)
 
 
 def _row(*cells) -> str:
@@ -134,33 +132,33 @@ def _signatures(labels: list[str], lang: str) -> str:
 def _step_detail(step: dict, lang: str) -> str:
     from xinfang.output import display, label
 
-    ch, note, zh = step["changes"], step["note"], lang == "zh"
+    ch, note = step["changes"], step["note"]
     action = step["action"]
+    noted = t("detail.note", lang, note=note) if note else ""
     if action in ("assign", "reassign"):
         unit = ch.get("unit", [None, None])[1]
         leader = ch.get("leader", [None, None])[1]
-        text = (f"交办{unit or ''}" + (f"，包案领导{leader}" if leader else "")) if zh else (
-            f"to {unit or ''}" + (f", leader {leader}" if leader else ""))
+        words = t("detail.assign", lang, unit=unit or "") + (t("detail.leader", lang, leader=leader) if leader else "")
         joint = ch.get("joint", [None, None])[1]
         if joint:
             import json
 
-            names = json.loads(joint)
-            text += ("，联合办理：" + "、".join(names)) if zh else ("; joint: " + ", ".join(names))
-        return text + (f"（{note}）" if note else "")
+            words += t("detail.joint", lang, names=t("list_sep", lang).join(json.loads(joint)))
+        return words + noted
     if action == "resolve":
         outcome = _enum("Outcome", ch.get("outcome", [None, None])[1], lang)
-        return "：".join(p for p in (outcome, note or "") if p) if zh else ": ".join(p for p in (outcome, note or "") if p)
+        if outcome and note:
+            return outcome + t("detail.then", lang, note=note)
+        return outcome or note or ""
     if action == "transfer":
         to = ch.get("unit", [None, None])[1]
-        return (f"转送{to}" if zh else f"to {to}") + (f"：{note}" if note and zh else f": {note}" if note else "")
+        return t("detail.transfer", lang, to=to) + (t("detail.then", lang, note=note) if note else "")
     if action == "correct":
-        sep = "；" if zh else "; "
         parts = [f"{label(f, lang)} {display(f, old, lang) or '—'} → {display(f, new, lang) or '—'}"
                  for f, (old, new) in ch.items() if f not in ("month", "collective", "skip_level", "repeat_of", "initial")]
-        return sep.join(parts) + (f"（{note}）" if note and zh else f" ({note})" if note else "")
+        return t("detail.sep", lang).join(parts) + noted
     if action == "register":
-        return "登记受理" if zh else "registered"
+        return t("detail.register", lang)
     return note or ""
 
 
