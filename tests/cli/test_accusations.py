@@ -280,6 +280,26 @@ def test_the_sql_twin_answers_as_the_rule(town):
     assert not hidden_from(ledger, SECRETARY, "席桥镇") and hidden_from(ledger, SECRETARY, "车桥镇人民政府")
 
 
+def test_the_sql_twin_of_the_earlier_case_link_answers_as_the_rule(town):
+    """``link_shown_sql`` (the streamed export) leaves the same 前案 links empty as
+    ``withhold_links`` (listings, forms), for every name an output may be addressed to."""
+    from xinfang.ledger.db import open_ledger
+    from xinfang.ledger.protection import link_shown_sql, withhold_links
+
+    petitioner = "11010519491231002X"
+    for i, accused in enumerate((SECRETARY, "区国土局", None, "赵某")):
+        category = ("compensation", "homestead", "ownership", "other")[i]
+        accusation(town, accused=accused, id_number=petitioner, category=category, received="2026-10-02")
+        town.register(name="乙", id_number=petitioner, category=category, received="2026-10-20")
+    ledger = open_ledger(town.db, "tester")
+    rows = ledger.rows("SELECT number, repeat_of FROM cases ORDER BY number")
+    assert sum(r["repeat_of"] is not None for r in rows) == 4
+    for name in ("车桥镇", "区国土局", SECRETARY, "赵某", "席桥镇", "区监察局"):
+        sql = ledger.rows(f"SELECT number, {link_shown_sql(ledger)} AS repeat_of FROM cases ORDER BY number", (name,))
+        assert sql == withhold_links(ledger, rows, name), name
+    assert withhold_links(ledger, rows, "席桥镇") == rows  # an accusation naming no one there is theirs to see
+
+
 # -- sanctions: published district-wide, counts only ------------------------------------------
 
 def test_sanctions_never_number_an_accusation(town):

@@ -398,14 +398,11 @@ STEP_ACTIONS = ("register", "assign", "reassign", "reply", "resolve", "transfer"
 _CASE_NUMBER = re.compile(r"\b\d{4}-\d{5,}\b")
 
 
-def _withheld_notes(ledger, row: dict, steps: list[dict], recipients: list[str]) -> list[dict]:
-    """The steps of a form for ``recipients``: a note naming an accusation withheld from one of them
-    (the earlier case of a repeat, relinked when it was corrected or voided) counts it instead."""
-    from xinfang.ledger.protection import hidden_numbers
+def _withheld_notes(steps: list[dict], hidden: set[str]) -> list[dict]:
+    """The steps of a form: a note naming an accusation withheld from a recipient (``hidden``: the
+    earlier case of a repeat, relinked when it was corrected or voided) counts it instead."""
     from xinfang.messages import text
 
-    named = {n for s in steps if s.get("note") for n in _CASE_NUMBER.findall(s["note"])}
-    hidden = hidden_numbers(ledger, named - {row["number"]}, *recipients)
     if not hidden:
         return steps
     withheld = text("protection.withheld", "zh", n=1)  # in the words of the notes, the clerk's
@@ -519,15 +516,18 @@ def gather_form(ledger, number: str, kind: str, for_unit: str | None, reveal: bo
     clocks = case_deadlines(ledger, row["number"])
     for k in clocks:
         k["petitioner_window"] = Clock(k["clock"]) in WINDOWS  # the petitioner's, not a duty deadline
-    steps = _withheld_notes(ledger, row, _handling_steps(ledger, row), recipients)
+    from xinfang.ledger.protection import hidden_numbers
+
+    steps = _handling_steps(ledger, row)
+    # the accusations withheld from a recipient that the form would name: the earlier case it
+    # repeats (前案), and any case a step's note names — counted, not numbered
+    named = {n for s in steps if s.get("note") for n in _CASE_NUMBER.findall(s["note"])} | {row.get("repeat_of")}
+    hidden = hidden_numbers(ledger, named - {row["number"]}, *recipients)
+    steps = _withheld_notes(steps, hidden)
     reply = next((s["note"] for s in reversed(steps) if s["action"] == "reply" and s["note"]), None)
     result = next((s["note"] for s in reversed(steps) if s["action"] in ("resolve", "transfer") and s["note"]), None)
     case = {k: v for k, v in row.items() if k not in ("year", "seq")}
-    from xinfang.ledger.protection import hidden_numbers
-
-    # the earlier case it repeats (前案), when an accusation withheld from a recipient: counted, not numbered
-    case["repeat_withheld"] = bool(row.get("repeat_of")) and bool(hidden_numbers(ledger, [row["repeat_of"]],
-                                                                                 *recipients))
+    case["repeat_withheld"] = row.get("repeat_of") in hidden
     if case["repeat_withheld"]:
         case["repeat_of"] = None
     case["joint"] = joint
