@@ -2052,8 +2052,13 @@ class _Formatter(string.Formatter):
 
 
 def _word(value: object, lang: str, spec: str = "") -> str:
-    if type(value) is str and not spec:
+    kind = type(value)
+    if kind is str and not spec:
         return value
+    if kind is Message:  # the common cases first: a listing words tens of thousands of parts
+        return _fill(value.code, lang, dict(value.params))
+    if kind is tuple:
+        return LIST_SEPARATOR[lang].join([_word(v, lang) for v in value])
     if isinstance(value, (Labeled, Words)):
         return format(getattr(value, lang), spec)
     if isinstance(value, Message):

@@ -405,8 +405,18 @@ def run(argv: list[str] | None = None) -> int:
         return failure(exc)
 
 
+# A command is one short process that builds its answer and exits: the collector's default
+# thresholds run a full collection each time the heap grows by a quarter, which on a province's
+# ledger (the month's cases, their findings, a bulletin's rows) costs a fifth of the command. Young
+# objects are collected every 20,000 allocations instead of 700; the rare cycle is still collected.
+GC_THRESHOLDS = (20_000, 10, 10)
+
+
 def main() -> None:
     """Console-script entry point."""
+    import gc
+
+    gc.set_threshold(*GC_THRESHOLDS)
     sys.exit(run(sys.argv[1:]))
 
 

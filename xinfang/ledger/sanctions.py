@@ -14,6 +14,7 @@ with ``xinfang.messages``. (No trigger is stored: decisions are recorded against
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 from xinfang.errors import Refusal
 from xinfang.model import Action, Clock, Kind, Level, Message, SanctionKind, SanctionStatus
@@ -109,24 +110,29 @@ def _month_results(ledger, today: dt.date, township: str | None = None, month: s
                       ledger.conn.execute(sql, {**params, "month": running}))
     if not groups:
         return []
-    numbers: dict[tuple[str, str], list[str]] = {key: [] for key in groups}
-    # One pass over the table in its own order: every case's; one month's found by the month index
-    # first, then read in the table's order (through the index, at random, they take half as long
-    # again); one township's through its index. Each group's numbers are sorted at the end.
+    # Each group's numbers, and its accusations', as one text per group (a case number, YYYY-NNNNN,
+    # holds no comma): a province's month is tens of thousands of cases, split in C, not appended one
+    # by one. One month's cases are found by the month index first, then read in the table's order
+    # (through the index, at random, they take half as long again); one township's through its
+    # index; every case's in one pass over the table.
     if month is not None:
         where = f" WHERE rowid IN (SELECT rowid FROM cases WHERE month = :month{one.format(t='')}) AND received <= :today"
     elif one:
         where = " WHERE received <= :today" + one.format(t="")
     else:
         where = " NOT INDEXED WHERE received <= :today"
-    for key in ledger.conn.execute(f"SELECT township, month, number, {IS_ACCUSATION} FROM cases c{where} AND {VOIDED}",
-                                   params):
-        found = numbers.get(key[:2])
-        if found is not None:
-            found.append(key[2])
-            if kinds is not None:
-                kinds[key[2]] = key[3]
-    return [MonthResults(t, m, tuple(sorted(numbers[(t, m)])), met, decided)
+    numbers: dict[tuple[str, str], list[str]] = {}
+    for township, of_month, listed, accused in ledger.conn.execute(
+            f"SELECT township, month, group_concat(number), group_concat(CASE WHEN {IS_ACCUSATION} THEN number END)"
+            f" FROM cases c{where} AND {VOIDED} GROUP BY township, month", params):
+        if (township, of_month) not in groups:
+            continue
+        numbers[(township, of_month)] = found = listed.split(",")
+        if kinds is not None:
+            kinds.update(dict.fromkeys(found, False))
+            if accused:
+                kinds.update(dict.fromkeys(accused.split(","), True))
+    return [MonthResults(t, m, tuple(sorted(numbers.get((t, m), ()))), met, decided)
             for (t, m), (met, decided) in sorted(groups.items())]
 
 
@@ -178,7 +184,7 @@ def _overdue(ledger, today: dt.date, township: str | None = None, kinds: dict | 
         + (" AND c.township = ?" if township is not None else ""),
         (Clock.handling.value, today.isoformat(), *([township] if township is not None else [])),
     )
-    day = dt.date.fromisoformat
+    day = functools.lru_cache(maxsize=None)(dt.date.fromisoformat)  # a few hundred due days, thousands of clocks
     found = []
     for t, number, due, accused in rows:
         found.append(OverdueCase(t, number, Clock.handling, day(due)))
@@ -290,14 +296,18 @@ def list_sanctions(ledger, today: dt.date, month: str | None = None) -> list[dic
     decided, lifts = _decided(ledger, today)
     kinds: dict[str, bool] = {}
     found = findings(ledger, today, month, kinds=kinds)
-    accusations = _accusations_named(ledger, found, kinds)
+    named = {f.key: _named(f.trigger) for f in found}
+    accusations = _accusations_named(ledger, found, kinds, named)
     rows = [_measure_json(m, decided, lifts)
             for m in measures(found, {k: d["status"] for k, d in decided.items()}, _lift_days(lifts))]
     if accusations:
         secret = _alias_secret(ledger)
+        # a row's cases and trigger are its findings': a row none of whose findings lists or names
+        # an accusation is published as it is
+        touched = {f.key for f in found if not (accusations.isdisjoint(f.cases) and accusations.isdisjoint(named[f.key]))}
         for row in rows:
-            if accusations.isdisjoint(row["cases"]) and accusations.isdisjoint(_named(row["trigger"])):
-                continue  # nor do any of its triggers' cases or messages
+            if touched.isdisjoint(t["id"] for t in row["triggers"]):
+                continue
             # the row's trigger is the tuple of its triggers' messages: each is withheld once
             withheld = [_withheld_part(t, accusations) for t in row["trigger"]]
             row["trigger"] = _withheld_list(withheld)
@@ -310,26 +320,36 @@ def list_sanctions(ledger, today: dt.date, month: str | None = None) -> list[dic
 
 
 def _named(value) -> set[str]:
-    """Every text a trigger holds (its messages' parameters, walked): the case numbers among them."""
+    """Every text a trigger holds (its messages' parameters, walked): the case numbers among them.
+    (A chronic township's trigger lists every overdue case: tens of thousands of messages a month
+    at a province's scale, walked once.)"""
     found: set[str] = set()
+    add = found.add
     stack = [value]
+    push, pop = stack.append, stack.pop
     while stack:
-        v = stack.pop()
-        if isinstance(v, Message):
-            stack.extend(p for _, p in v.params)
+        v = pop()
+        if type(v) is Message:
+            for _, p in v.params:
+                if type(p) is str:
+                    add(p)
+                elif isinstance(p, (Message, tuple, list)):
+                    push(p)
         elif isinstance(v, (tuple, list)):
             stack.extend(v)
         elif isinstance(v, str):
-            found.add(v)
+            add(v)
     return found
 
 
-def _accusations_named(ledger, found: list, kinds: dict[str, bool]) -> frozenset[str]:
+def _accusations_named(ledger, found: list, kinds: dict[str, bool], named: dict | None = None) -> frozenset[str]:
     """The accusations among the cases the findings list or their triggers name (an earlier case a
-    repeat follows, say). Whether a case is one is known of every case the findings were read
-    from (``kinds``); any other number is looked up."""
-    named = {c for f in found for c in f.cases} | _named([f.trigger for f in found])
-    return frozenset(c for c in named if kinds.get(c)) | accusation_numbers(ledger, named - kinds.keys())
+    repeat follows, say; ``named`` holds each finding's names when they are already walked).
+    Whether a case is one is known of every case the findings were read from (``kinds``); any
+    other number is looked up."""
+    every = {c for f in found for c in f.cases}
+    every.update(*(named.values() if named is not None else [_named([f.trigger for f in found])]))
+    return frozenset(c for c in every if kinds.get(c)) | accusation_numbers(ledger, every - kinds.keys())
 
 
 def _alias_secret(ledger) -> bytes:
@@ -364,6 +384,8 @@ def accusation_numbers(ledger, numbers) -> frozenset[str]:
 def withhold_accusations(value, accusations: frozenset[str]):
     """``value`` (a trigger ``Message``) with the accusations' numbers out: a listed part describing
     one is dropped and counted ("检举控告类 N 件"), a number given alone becomes that count."""
+    if type(value) in _PLAIN:
+        return value  # a count, a rate, a date: nothing to withhold
     if isinstance(value, Message):
         params = value.params
         for i, (k, v) in enumerate(params):
@@ -373,7 +395,9 @@ def withhold_accusations(value, accusations: frozenset[str]):
                     (k2, withhold_accusations(v2, accusations)) for k2, v2 in params[i + 1:]))
         return value
     if isinstance(value, (tuple, list)):
-        parts = [_withheld_part(v, accusations) for v in value]
+        # a part that describes an accusation is dropped from the list: only the others are withheld
+        parts = [(True, v) if _describes(v, accusations) else (False, withhold_accusations(v, accusations))
+                 for v in value]
         if type(value) is tuple and all(not d and w is v for (d, w), v in zip(parts, value)):
             return value  # nothing in it to withhold
         return _withheld_list(parts)
@@ -382,12 +406,19 @@ def withhold_accusations(value, accusations: frozenset[str]):
     return value
 
 
+_PLAIN = frozenset({int, float, bool, dt.date, type(None)})
+
+
+def _describes(item, accusations: frozenset[str]) -> bool:
+    """Whether a part of a list describes an accusation: a message naming one as its ``number`` or
+    ``case``."""
+    return isinstance(item, Message) and any(v in accusations for k, v in item.params if k == "number" or k == "case")
+
+
 def _withheld_part(item, accusations: frozenset[str]) -> tuple[bool, object]:
-    """One part of a list: whether it describes an accusation (a message naming one as its
-    ``number`` or ``case``: the list drops it), and the part withheld (as it stands alone)."""
-    describes = isinstance(item, Message) and any(
-        v in accusations for k, v in item.params if k == "number" or k == "case")
-    return describes, withhold_accusations(item, accusations)
+    """One part of a list: whether it describes an accusation (the list drops it), and the part
+    withheld (as it stands alone)."""
+    return _describes(item, accusations), withhold_accusations(item, accusations)
 
 
 def _withheld_list(parts: list[tuple[bool, object]]) -> tuple:
