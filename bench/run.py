@@ -431,10 +431,13 @@ def report_sql(policy, month: str, today: str) -> list[str]:
               " sum(channel = 'outreach') AS outreach, sum(channel = 'online') AS online, sum(channel = 'phone') AS phone,"
               " sum(skip_level) AS skip_level, sum(collective) AS collective, sum(repeat_of IS NOT NULL) AS repeat,"
               " sum(major) AS major")
-    periods = [(f"{month}-01", as_of), (f"{y - 1}{month[4:]}-01", last_year), (f"{y}-01-01", as_of),
-               (f"{y - 1}-01-01", last_year)]
-    sql = [f"SELECT '{a}' AS period, {counts} FROM cases WHERE received BETWEEN '{a}' AND '{b}'"
-           " AND status != 'voided';" for a, b in periods]
+    # the month, the month a year earlier, this year so far, last year's: one pass over the cases,
+    # counted per piece (last year to its month, its month, this year to the month, the month) and
+    # summed per period by the reader (``report_pair``), as the bulletin counts them
+    pieces = (f"CASE WHEN received >= '{month}-01' THEN 'month' WHEN received >= '{y}-01-01' THEN 'year'"
+              f" WHEN received >= '{y - 1}{month[4:]}-01' THEN 'last_month' ELSE 'last_year' END")
+    sql = [f"SELECT {pieces} AS piece, {counts} FROM cases WHERE (received BETWEEN '{y - 1}-01-01' AND"
+           f" '{last_year}' OR received BETWEEN '{y}-01-01' AND '{as_of}') AND status != 'voided' GROUP BY 1;"]
     sql += [f"SELECT month, sum(n) AS n FROM case_tally WHERE month BETWEEN '{yy}-01' AND '{yy}-12'"
             " AND status != 'voided' GROUP BY month;" for yy in (y, y - 1)]
     sql.append(rank_sql_compared(policy, month))
@@ -442,7 +445,7 @@ def report_sql(policy, month: str, today: str) -> list[str]:
 JOIN cases c ON c.number = k.case_number WHERE k.done_on IS NULL AND k.clock NOT IN ('objection', 'review_request')
 AND k.due < '{as_of}' AND k.start <= '{as_of}' UNION ALL SELECT k.case_number, k.clock, k.due, c.unit FROM clocks k
 JOIN cases c ON c.number = k.case_number WHERE k.done_on > '{as_of}' AND k.due < '{as_of}' AND k.start <= '{as_of}'
-AND k.clock NOT IN ('objection', 'review_request') ORDER BY 3, 1;""")
+AND k.clock NOT IN ('objection', 'review_request');""")
     sql.append(sanctions_sql(policy, month, today))
     return sql
 
@@ -458,8 +461,11 @@ def report_pair(markdown: str, db: Path, sql: list[str]) -> tuple[list, list]:
     mine = [[int(v) for v in total.groups()] if total else None, sorted((int(m), int(n)) for m, n in trend if int(n))]
     conn = sqlite3.connect(str(db))
     try:
-        totals = [conn.execute(q).fetchone()[1] for q in sql[:4]]
-        last = sorted((int(m[5:]), n) for m, n in conn.execute(sql[5]).fetchall() if n)
+        piece = {name: total for name, total, *_ in conn.execute(sql[0])}
+        got = piece.get
+        totals = [got("month", 0), got("last_month", 0), got("month", 0) + got("year", 0),
+                  got("last_month", 0) + got("last_year", 0)]
+        last = sorted((int(m[5:]), n) for m, n in conn.execute(sql[2]).fetchall() if n)
     finally:
         conn.close()
     return mine, [totals, last]

@@ -92,19 +92,38 @@ def _periods(month: str, as_of: dt.date) -> dict:
     }
 
 
-def _count_rows(ledger, first: dt.date, last: dt.date) -> dict[str, int]:
-    """Counts of cases received in [first, last] by channel and by indicator, in one query."""
-    row = ledger.one(
-        "SELECT count(*) AS total,"
-        " coalesce(sum(channel = 'letter'), 0) AS letter, coalesce(sum(channel = 'visit'), 0) AS visit,"
-        " coalesce(sum(channel = 'outreach'), 0) AS outreach, coalesce(sum(channel = 'online'), 0) AS online,"
-        " coalesce(sum(channel = 'phone'), 0) AS phone, coalesce(sum(skip_level), 0) AS skip_level,"
-        " coalesce(sum(collective), 0) AS collective, coalesce(sum(repeat_of IS NOT NULL), 0) AS repeat,"
-        " coalesce(sum(major), 0) AS major"
-        " FROM cases WHERE received BETWEEN ? AND ? AND status != 'voided'",
-        (first.isoformat(), last.isoformat()),
-    )
-    return {k: int(v or 0) for k, v in row.items()}
+# What the bulletin counts of the cases received in a period, by channel and by indicator.
+_COUNTED = (
+    "count(*) AS total, sum(channel = 'letter') AS letter, sum(channel = 'visit') AS visit,"
+    " sum(channel = 'outreach') AS outreach, sum(channel = 'online') AS online, sum(channel = 'phone') AS phone,"
+    " sum(skip_level) AS skip_level, sum(collective) AS collective, sum(repeat_of IS NOT NULL) AS repeat,"
+    " sum(major) AS major"
+)
+
+
+def _period_counts(ledger, periods: dict[str, tuple[dt.date, dt.date]]) -> dict[str, dict[str, int]]:
+    """Period name → counts of the cases received in it (first and last day included), by channel and
+    by indicator, a voided case counted nowhere. The periods overlap (a month lies in its year so
+    far): the days from the first period's start to the last one's end are cut where any period
+    starts or ends, the cases counted per piece in one pass over the table, and each period summed
+    from its pieces — a province's bulletin reads its million cases once, not once per period."""
+    cuts = sorted({d for a, b in periods.values() for d in (a, b + dt.timedelta(days=1))})
+    # piece i: received on cuts[i] … the day before cuts[i + 1]
+    piece = " ".join(f"WHEN received >= '{cuts[i].isoformat()}' THEN {i}" for i in range(len(cuts) - 2, 0, -1))
+    counts = {name: dict.fromkeys(("total", *_COUNTED_KEYS), 0) for name in periods}
+    for row in ledger.rows(
+            f"SELECT CASE {piece} ELSE 0 END AS piece, {_COUNTED} FROM cases"
+            " WHERE received BETWEEN ? AND ? AND status != 'voided' GROUP BY 1",
+            (cuts[0].isoformat(), (cuts[-1] - dt.timedelta(days=1)).isoformat())):
+        first, last = cuts[row["piece"]], cuts[row["piece"] + 1] - dt.timedelta(days=1)
+        for name, (a, b) in periods.items():
+            if a <= first and last <= b:
+                for key, total in counts[name].items():
+                    counts[name][key] = total + int(row[key] or 0)
+    return counts
+
+
+_COUNTED_KEYS = ("letter", "visit", "outreach", "online", "phone", "skip_level", "collective", "repeat", "major")
 
 
 def _compare(key: str, counts: dict[str, dict[str, int]], channels: tuple[str, ...] | None = None) -> dict:
@@ -122,7 +141,7 @@ def channel_totals(ledger, month: str, as_of: dt.date) -> tuple[list[dict], list
     same period a year earlier (同比). Every case received in the period counts, whatever its status,
     but a voided one (作废: registered by mistake)."""
     periods = _periods(month, as_of)
-    counts = {name: _count_rows(ledger, *span) for name, span in periods.items()}
+    counts = _period_counts(ledger, periods)
     totals = [_compare(key, counts, channels) for key, channels in CHANNEL_ROWS]
     indicators = [_compare(key, counts) for key in INDICATORS]
     return totals, indicators, {k: [a.isoformat(), b.isoformat()] for k, (a, b) in periods.items()}
@@ -165,26 +184,28 @@ def overdue_as_of(ledger, on: dt.date) -> list[dict]:
     cal, policy = work_calendar(ledger), ledger.policy
     # published district-wide: an accusation is counted whoever it names, or none
     columns = f"k.case_number, k.clock, k.due, k.provisional, c.unit, {IS_ACCUSATION} AS accusation"
-    rows = ledger.rows(
+    rows = ledger.conn.execute(
         # Still open: the open duty clocks' own partial index (its condition written out, so that it
         # applies; the petitioners' windows stay open on every answered case and are not read). Done
-        # after ``on``: the few clocks done since, through the open-clock index.
+        # after ``on``: the few clocks done since, through the open-clock index. (Ordered below.)
         f"SELECT {columns} FROM clocks k INDEXED BY clocks_open_duty JOIN cases c ON c.number = k.case_number"
         f" WHERE k.done_on IS NULL AND k.{NOT_A_WINDOW} AND k.due < :on AND k.start <= :on"
         f" UNION ALL SELECT {columns} FROM clocks k JOIN cases c ON c.number = k.case_number"
-        f" WHERE k.done_on > :on AND k.due < :on AND k.start <= :on AND k.{NOT_A_WINDOW}"
-        " ORDER BY 3, 1",
+        f" WHERE k.done_on > :on AND k.due < :on AND k.start <= :on AND k.{NOT_A_WINDOW}",
         {"on": on.isoformat()},
     )
+    standing: dict[str, tuple] = {}  # due day → (days late, tier): a few hundred days, tens of thousands of clocks
     out = []
-    for r in rows:
-        due = dt.date.fromisoformat(r["due"])
-        tier = tier_of(due, on, cal, policy)
-        if tier is None or tier.value not in OVERDUE_TIERS:
+    for number, clock, due, provisional, unit, accusation in rows:
+        late = standing.get(due)
+        if late is None:
+            day = dt.date.fromisoformat(due)
+            tier = tier_of(day, on, cal, policy)
+            standing[due] = late = (days_late(day, on), tier.value if tier is not None else None)
+        if late[1] not in OVERDUE_TIERS:
             continue
-        out.append({"case": r["case_number"], "unit": r["unit"], "clock": r["clock"], "due": r["due"],
-                    "days_late": days_late(due, on), "tier": tier.value, "provisional": bool(r["provisional"]),
-                    "accusation": bool(r["accusation"])})
+        out.append({"case": number, "unit": unit, "clock": clock, "due": due, "days_late": late[0],
+                    "tier": late[1], "provisional": bool(provisional), "accusation": bool(accusation)})
     out.sort(key=lambda r: (-r["days_late"], r["case"], r["clock"]))
     return out
 
