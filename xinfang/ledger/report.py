@@ -109,10 +109,11 @@ def _period_counts(ledger, periods: dict[str, tuple[dt.date, dt.date]]) -> dict[
     from its pieces — a province's bulletin reads its million cases once, not once per period."""
     cuts = sorted({d for a, b in periods.values() for d in (a, b + dt.timedelta(days=1))})
     # piece i: received on cuts[i] … the day before cuts[i + 1]
-    piece = " ".join(f"WHEN received >= '{cuts[i].isoformat()}' THEN {i}" for i in range(len(cuts) - 2, 0, -1))
+    later = [f"WHEN received >= '{cuts[i].isoformat()}' THEN {i}" for i in range(len(cuts) - 2, 0, -1)]
+    piece = f"CASE {' '.join(later)} ELSE 0 END" if later else "0"  # one period: one piece
     counts = {name: dict.fromkeys(("total", *_COUNTED_KEYS), 0) for name in periods}
     for row in ledger.rows(
-            f"SELECT CASE {piece} ELSE 0 END AS piece, {_COUNTED} FROM cases"
+            f"SELECT {piece} AS piece, {_COUNTED} FROM cases"
             " WHERE received BETWEEN ? AND ? AND status != 'voided' GROUP BY 1",
             (cuts[0].isoformat(), (cuts[-1] - dt.timedelta(days=1)).isoformat())):
         first, last = cuts[row["piece"]], cuts[row["piece"] + 1] - dt.timedelta(days=1)
