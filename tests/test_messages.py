@@ -159,3 +159,36 @@ def test_a_message_is_worded_as_str_format_words_its_template(code, lang, data):
             text(code, lang, **params)
     else:
         assert text(code, lang, **params) == expected
+
+
+def test_no_code_is_in_the_catalogue_twice():
+    """A code given twice in the catalogue's literal silently keeps the later text only."""
+    import collections
+
+    tree = ast.parse(Path(messages.__file__).read_text(encoding="utf-8"))
+    catalogue = next(n.value for n in tree.body if isinstance(n, ast.AnnAssign) and getattr(n.target, "id", "") == "MESSAGES")
+    counted = collections.Counter(k.value for k in catalogue.keys)
+    assert [code for code, n in counted.items() if n > 1] == []
+
+
+def test_the_bulletins_words_come_from_the_catalogue():
+    """The bulletin's renderer and the document texts word nothing themselves: no Chinese in their
+    code but the ideographic space that sets a heading's parts apart and the workbook's sheet
+    names, which stay the same in every language for the scripts that read them."""
+    import re
+
+    from xinfang.render import bulletin, text
+
+    wording = re.compile(r"[\u3001-\u303f\u4e00-\u9fff\uff00-\uffef]")
+    found = []
+    for module in (bulletin, text):
+        tree = ast.parse(Path(module.__file__).read_text(encoding="utf-8"))
+        skipped = {id(n) for node in ast.walk(tree)
+                   if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef)) and ast.get_docstring(node)
+                   for n in [node.body[0].value]}
+        skipped |= {id(n) for node in tree.body if isinstance(node, ast.Assign)
+                    and any(getattr(t, "id", "") == "SHEETS" for t in node.targets) for n in ast.walk(node)}
+        found += [(module.__name__, n.lineno, n.value) for n in ast.walk(tree)
+                  if isinstance(n, ast.Constant) and isinstance(n.value, str) and id(n) not in skipped
+                  and wording.search(n.value)]
+    assert found == []

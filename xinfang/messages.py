@@ -1773,6 +1773,102 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "doc.issued": ("{day}印发", "issued {day}"),
     "doc.generated": ("本通报由土地信访台账自动生成。", "Generated from the land petition ledger."),
     "doc.page_of": ("第 {n} 页 共 {m} 页", "page {n} of {m}"),
+    # dates and changes as a document prints them (render.text)
+    "doc.month_title": ("{year}年{name}", "{name} {year}"),
+    "doc.day": ("{year}年{month}月{day}日", "{year:04d}-{month:02d}-{day:02d}"),
+    "doc.month.1": ("1月", "January"),
+    "doc.month.2": ("2月", "February"),
+    "doc.month.3": ("3月", "March"),
+    "doc.month.4": ("4月", "April"),
+    "doc.month.5": ("5月", "May"),
+    "doc.month.6": ("6月", "June"),
+    "doc.month.7": ("7月", "July"),
+    "doc.month.8": ("8月", "August"),
+    "doc.month.9": ("9月", "September"),
+    "doc.month.10": ("10月", "October"),
+    "doc.month.11": ("11月", "November"),
+    "doc.month.12": ("12月", "December"),
+    "doc.month_abbr.1": ("1月", "Jan"),
+    "doc.month_abbr.2": ("2月", "Feb"),
+    "doc.month_abbr.3": ("3月", "Mar"),
+    "doc.month_abbr.4": ("4月", "Apr"),
+    "doc.month_abbr.5": ("5月", "May"),
+    "doc.month_abbr.6": ("6月", "Jun"),
+    "doc.month_abbr.7": ("7月", "Jul"),
+    "doc.month_abbr.8": ("8月", "Aug"),
+    "doc.month_abbr.9": ("9月", "Sep"),
+    "doc.month_abbr.10": ("10月", "Oct"),
+    "doc.month_abbr.11": ("11月", "Nov"),
+    "doc.month_abbr.12": ("12月", "Dec"),
+    "doc.change.none": ("无可比", "no comparison"),
+    "doc.change.flat": ("持平", "unchanged"),
+    "doc.change.down": ("下降{pct}", "down {pct}"),
+    "doc.change.up": ("上升{pct}", "up {pct}"),
+    "doc.phrase.none": ("去年同期为0", "none in the same period last year"),
+    "doc.phrase.flat": ("与去年同期持平", "the same as a year earlier"),
+    "doc.phrase.change": ("同比{change}", "{change} on a year earlier"),
+    # the bulletin's own sentences and cells (render.bulletin)
+    "doc.pct.counts": ("{pct}（{n}/{d}）", "{pct} ({n}/{d})"),
+    "doc.month_column.partial": ("{head}（截至{day}日）", "{head} (to day {day})"),
+    "doc.ytd_column": ("{ytd}（1—{upto}）", "{ytd} (Jan–{upto})"),
+    "doc.summary.month": (
+        "{when}，全区共登记土地信访事项{total}件，{total_change}；其中来信{letter}件，{letter_change}；"
+        "来访{visit}件（含下乡接访{outreach}件），{visit_change}。",
+        "In {when} the office registered {total} land petitions, {total_change}: {letter} letters ({letter_change})"
+        " and {visit} visits including {outreach} at outreach reception ({visit_change})."),
+    "doc.summary.ytd": (
+        "1—{upto}累计登记{total}件，{total_change}；其中来信{letter}件，{letter_change}；来访{visit}件，{visit_change}。",
+        " Year to date (Jan–{upto}): {total} ({total_change}); letters {letter} ({letter_change}),"
+        " visits {visit} ({visit_change})."),
+    "doc.unranked": ("另有{n}件信访事项的属地不在乡镇名册中，未计入排名。",
+                     "{n} case(s) of places not on the township roster are not ranked."),
+    "doc.status.published": ("本月排名已于{day}公布，为正式排名。", "This ranking was published on {day} and is final."),
+    "doc.status.provisional": ("本月排名尚未公布，为暂定排名，公布前可能变动。",
+                               "This ranking is not published yet: it is provisional and may change until it is."),
+    "doc.s_bottom.size": ("三、排名后{size}位", "3. Bottom {size}"),
+    "doc.bottom.lead": ("列入后{size}位的乡镇（名次1—{size}且得分大于0，并列一并列入）：{names}。",
+                        "Townships in the bottom group (positions 1–{size} with a score above zero, ties included): {names}."),
+    "doc.sanction.cell": ("{status}，{when}", "{status}, {when}"),
+    "doc.separator.semicolon": ("；", "; "),
+    "doc.overdue.lead": ("统计截止日共有{total}件事项超过办理时限未办结，其中严重超期（超期{days}天以上）{serious}件。",
+                         "On the as-of day {total} case(s) were past a deadline and not done, {serious} of them"
+                         " seriously overdue ({days} days or more)."),
+    "doc.overdue.withheld": ("检举控告类{n}件不列案号", "{n} accusation(s), numbers withheld"),
+    "doc.deposits.lead": ("本月受理的{level}级以上信访事项，按每件{deduction}元从属地乡镇党委书记、乡镇长个人保证金中扣缴。",
+                          "For each case of the month lodged at {level} level or above, {deduction} yuan is deducted"
+                          " from the personal deposit of the township's party secretary and of its head."),
+    "doc.issue": ("{year}年第{mon}期", "{year}, issue {mon}"),
+    "doc.sheet_title": ("{title}　{issue}　{section}", "{title}, {issue}: {section}"),
+    "doc.month_short": ("{m}月", "{m}"),
+    "doc.trend_caption": ("{title}（{year}年与{last}年）", "{title}, {year} against {last}"),
+    "doc.trend_caption.word": ("{title}（深色为{year}年，浅色为{last}年；各月件数见下表）",
+                               "{title} (dark: {year}, light: {last}; counts in the table below)"),
+    # a workbook's number format for a change: a rise in red words, a fall in green
+    "doc.xlsx.change_format": ('[Red]"上升"0.0%;[Color10]"下降"0.0%;"持平"', '[Red]"up "0.0%;[Color10]"down "0.0%;"unchanged"'),
+    "doc.method.month": ("统计月份：{month}；状态：{status}。", "Month: {month}; status: {status}."),
+    "doc.method.published": ("正式（排名已于{day}公布）", "published on {day}"),
+    "doc.method.provisional": ("暂定（排名尚未公布）", "provisional (ranking not yet published)"),
+    "doc.method.counting": (
+        "来信来访按登记日期统计，含转送事项；来访含下乡接访。同比 =（本期 − 去年同期）÷ 去年同期 × 100%，"
+        "保留一位小数；去年同期为0时不计算百分比（本期也为0记“持平”，否则记“无可比”）。",
+        "Letters and visits are counted by received date, transferred cases included; visits include outreach"
+        " reception. Change = (this period − same period last year) ÷ same period last year × 100%, one decimal;"
+        " with none last year no percentage is given (unchanged when none this year either, else no comparison)."),
+    "doc.method.partial": ("本月未结束，同比以去年同月同日为止的同期比较。",
+                           " The month has not ended: last year is compared up to the same day."),
+    "doc.method.kinds": ("集体访：{people}人及以上；越级访：{skip}级。",
+                         "Collective: {people} people or more; skip-level: lodged at {skip} level."),
+    "doc.method.ranking": ("排名方法：{formula}。名次1为得分最高；得分相同名次并列。",
+                           "Ranking: {formula}. Position 1 is the highest score; equal scores share a position."),
+    "doc.method.overdue": ("超期：截至统计日仍未完成且已过到期日的办理时限；超期{days}天以上为严重超期。按责任单位（承办单位）统计。",
+                           "Overdue: a deadline past due and not done on the as-of day; {days} days or more late is"
+                           " seriously overdue. Counted by responsible (handling) unit."),
+    "doc.method.deposits": ("保证金：每人{amount}元；按本月受理案件计扣缴，已按更正冲回的不计。",
+                            "Deposits: {amount} yuan each; deductions are those for the month\'s cases, net of reversals"
+                            " after corrections."),
+    "doc.method.privacy": ("本通报不含信访人个人信息，不列检举控告所涉单位，超期表中检举控告类事项只计件数、不列案号。",
+                           "This bulletin holds no personal data of petitioners and never names a unit an accusation"
+                           " accuses; overdue accusations are counted without their case numbers."),
     "doc.provisional": ("暂定", "provisional"),
     "doc.s_totals": ("一、信访总量", "1. Letters and visits"),
     "doc.s_trend": ("月度走势", "Cases per month"),
@@ -2127,6 +2223,11 @@ def wording(value: object, lang: str = "zh") -> str:
     if isinstance(value, (Labeled, Words)):
         return getattr(value, lang)
     return "" if value is None else str(value)
+
+
+def listed(items, lang: str = "zh") -> str:
+    """Texts as a list in ``lang``: 甲、乙、丙 / a, b, c."""
+    return LIST_SEPARATOR[lang].join(items)
 
 
 def bilingual(value: object) -> str:

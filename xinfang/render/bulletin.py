@@ -11,7 +11,8 @@ from html import escape
 from typing import NamedTuple
 
 from xinfang.messages import wording
-from xinfang.render.text import change_phrase, change_text, day_text, month_title, number_text, t, yes_no, yuan_text
+from xinfang.render.text import (change_phrase, change_text, day_text, month_abbr, month_title, number_text, t, yes_no,
+                                 yuan_text)
 
 # Worksheet of each section; the names are stable for scripts whatever the language.
 SHEETS = {"totals": "概况", "ranking": "排名", "bottom": "后十位", "sanctions": "制裁", "indicators": "指标",
@@ -33,6 +34,7 @@ class Change(NamedTuple):
 
     text: str
     ratio: float | None
+    trend: str = "none"  # up, down, flat or none (``ledger.report.change``)
 
     def __str__(self) -> str:
         return self.text
@@ -45,7 +47,7 @@ def _change(ch: dict, lang: str) -> Change:
         ratio = None
     else:
         ratio = (-abs(ch["pct"]) if ch["trend"] == "down" else abs(ch["pct"])) / 100
-    return Change(change_text(ch, lang), ratio)
+    return Change(change_text(ch, lang), ratio, ch["trend"])
 
 
 class Pct(NamedTuple):
@@ -54,6 +56,7 @@ class Pct(NamedTuple):
 
     text: str
     ratio: float | None
+    trend: str = "none"  # up, down, flat or none (``ledger.report.change``)
 
     def __str__(self) -> str:
         return self.text
@@ -62,11 +65,11 @@ class Pct(NamedTuple):
 def _pct(pair, lang: str, counts: bool = True) -> Pct:
     numerator, denominator = pair
     if not denominator:
-        return Pct("—" + (" (0/0)" if counts and lang != "zh" else "（0/0）" if counts else ""), None)
+        return Pct(t("pct.counts", lang, pct="—", n=0, d=0) if counts else "—", None)
     ratio = numerator / denominator
     shown = f"{ratio:.1%}"
     if counts:
-        shown += f"（{numerator}/{denominator}）" if lang == "zh" else f" ({numerator}/{denominator})"
+        shown = t("pct.counts", lang, pct=shown, n=numerator, d=denominator)
     return Pct(shown, ratio)
 
 
@@ -95,43 +98,34 @@ def _label(enum_name: str, value, lang: str) -> str:
         member = enum(value)
     except ValueError:
         return str(value)
-    return member.zh if lang == "zh" else member.en
+    return member.label(lang)
 
 
 def _month_column(b, lang: str) -> str:
     head = t("this_month", lang)
     if not b.method["complete"]:
-        head += f"（截至{b.as_of.day}日）" if lang == "zh" else f" (to day {b.as_of.day})"
+        head = t("month_column.partial", lang, head=head, day=b.as_of.day)
     return head
 
 
 def _ytd_column(b, lang: str) -> str:
     mon = int(b.month[5:7])
-    if lang == "zh":
-        return f"本年累计（1—{mon}月）" if mon > 1 else t("ytd", lang)
-    return f"{t('ytd', lang)} (Jan–{month_title(b.month, lang).split()[0][:3]})" if mon > 1 else t("ytd", lang)
+    return t("ytd_column", lang, ytd=t("ytd", lang), upto=month_abbr(mon, lang)) if mon > 1 else t("ytd", lang)
 
 
 def _summary(b, lang: str) -> str:
-    ph = change_phrase
     rows = {r["key"]: r for r in b.totals}
     total, letter, visit, outreach = rows["total"], rows["letter"], rows["visit"], rows["outreach"]
-    when = month_title(b.month, lang)
     mon = int(b.month[5:7])
-    if lang == "zh":
-        out = (f"{when}，全区共登记土地信访事项{total['month']}件，{ph(total['change'])}；"
-               f"其中来信{letter['month']}件，{ph(letter['change'])}；"
-               f"来访{visit['month']}件（含下乡接访{outreach['month']}件），{ph(visit['change'])}。")
-        if mon > 1:
-            out += (f"1—{mon}月累计登记{total['ytd']}件，{ph(total['ytd_change'])}；其中来信{letter['ytd']}件，"
-                    f"{ph(letter['ytd_change'])}；来访{visit['ytd']}件，{ph(visit['ytd_change'])}。")
-        return out
-    out = (f"In {when} the office registered {total['month']} land petitions, {ph(total['change'], lang)}: "
-           f"{letter['month']} letters ({ph(letter['change'], lang)}) and {visit['month']} visits including "
-           f"{outreach['month']} at outreach reception ({ph(visit['change'], lang)}).")
+
+    def said(code: str, period: str, change: str, **more) -> str:
+        return t(code, lang, total=total[period], total_change=change_phrase(total[change], lang),
+                 letter=letter[period], letter_change=change_phrase(letter[change], lang),
+                 visit=visit[period], visit_change=change_phrase(visit[change], lang), **more)
+
+    out = said("summary.month", "month", "change", when=month_title(b.month, lang), outreach=outreach["month"])
     if mon > 1:
-        out += (f" Year to date: {total['ytd']} ({ph(total['ytd_change'], lang)}); letters {letter['ytd']} "
-                f"({ph(letter['ytd_change'], lang)}), visits {visit['ytd']} ({ph(visit['ytd_change'], lang)}).")
+        out += said("summary.ytd", "ytd", "ytd_change", upto=month_abbr(mon, lang))
     return out
 
 
@@ -146,7 +140,7 @@ def _totals(b, lang: str) -> Section:
     totals = Table(cols, [row(r, "ch_") for r in b.totals], frozenset({1, 2, 4, 5}),
                    tuple(r["key"] == "total" for r in b.totals))
     indicators = Table(cols, [row(r, "in_") for r in b.indicators], frozenset({1, 2, 4, 5}))
-    labels = [f"{m}月" if lang == "zh" else f"{m}" for m in range(1, 13)]
+    labels = [t("month_short", lang, m=m) for m in range(1, 13)]
     year = b.trend["year"]
     trend = Table([t("month_label", lang), f"{year}", f"{year - 1}"],
                   [[labels[i], b.trend["this"][i], b.trend["last"][i]] for i in range(12)], frozenset({1, 2}),
@@ -180,8 +174,7 @@ def _ranking(b, lang: str, top: int | None) -> Section:
     paragraphs = [_status_line(b, lang)]
     unranked = b.ranking.get("unranked_cases") or 0
     if unranked:
-        paragraphs.append(f"另有{unranked}件信访事项的属地不在乡镇名册中，未计入排名。" if lang == "zh" else
-                          f"{unranked} case(s) of places not on the township roster are not ranked.")
+        paragraphs.append(t("unranked", lang, n=unranked))
     if top is not None:
         paragraphs.append(t("top_note", lang, n=top))
     return Section("ranking", t("s_ranking", lang), paragraphs,
@@ -191,22 +184,18 @@ def _ranking(b, lang: str, top: int | None) -> Section:
 def _status_line(b, lang: str) -> str:
     m = b.method
     if m["published"]:
-        return (f"本月排名已于{day_text(m['published_on'], lang)}公布，为正式排名。" if lang == "zh"
-                else f"This ranking was published on {m['published_on']} and is final.")
-    return ("本月排名尚未公布，为暂定排名，公布前可能变动。" if lang == "zh"
-            else "This ranking is not published yet: it is provisional and may change until it is.")
+        return t("status.published", lang, day=day_text(m["published_on"], lang))
+    return t("status.provisional", lang)
 
 
 def _bottom(b, lang: str) -> Section:
     size = b.method["bottom_size"]
-    title = t("s_bottom", lang) if size == 10 else (f"三、排名后{size}位" if lang == "zh" else t("s_bottom", lang))
+    title = t("s_bottom", lang) if size == 10 else t("s_bottom.size", lang, size=size)
     if b.ranking is None:
         return Section("bottom", title, [t("no_module", lang)], [])
     if not b.bottom:
         return Section("bottom", title, [t("none", lang)], [])
-    names = "、".join(r["township"] for r in b.bottom) if lang == "zh" else ", ".join(r["township"] for r in b.bottom)
-    lead = (f"列入后{size}位的乡镇（名次1—{size}且得分大于0，并列一并列入）：{names}。" if lang == "zh"
-            else f"Townships in the bottom group (positions 1–{size} with a score above zero, ties included): {names}.")
+    lead = t("bottom.lead", lang, size=size, names=tuple(r["township"] for r in b.bottom))
     cols = [t(k, lang) for k in ("position", "township", "score", "cases", "streak")]
     rows = [[r["position"], r["township"], r["score"], r["cases"], r["streak"]] for r in b.bottom]
     return Section("bottom", title, [lead], [Table(cols, rows, frozenset({0, 2, 3, 4}))])
@@ -270,7 +259,7 @@ def _sanction_cell(g: dict | None, lang: str, bottom_size: int) -> str:
     when = text("bulletin.sanction.since", lang, start=g.get("start") or "")
     if g.get("end"):
         when += text("sanction.until", lang, end=g["end"])
-    return f"{status}{'，' if lang == 'zh' else ', '}{when}\n{_sanction_ground(g, lang, bottom_size)}"
+    return f"{t('sanction.cell', lang, status=status, when=when)}\n{_sanction_ground(g, lang, bottom_size)}"
 
 
 def _sanctions(b, lang: str) -> Section:
@@ -293,15 +282,14 @@ def _sanctions(b, lang: str) -> Section:
     in_force = sum(1 for g in groups.values() if g.get("status") in ("in_force", "confirmed"))
     proposed = sum(1 for g in groups.values() if g.get("status") == "proposed")
     with_force = {k[0] for k, g in groups.items() if g.get("status") in ("in_force", "confirmed")}
-    sep = "、" if lang == "zh" else ", "
     effects = []
     for m in measures:
         acts = next((g.get("effects") for k, g in groups.items() if k[1] == m and g.get("effects")), None)
         if acts:
             effects.append(text("bulletin.sanction.effect", lang, kind=_label("SanctionKind", m, lang),
-                                actions=sep.join(_label("Action", a, lang) for a in acts)))
+                                actions=tuple(_label("Action", a, lang) for a in acts)))
     lead = text("bulletin.sanctions.lead", lang, towns=len(with_force), in_force=in_force, proposed=proposed)
-    paragraphs = [lead] + ([text("bulletin.sanctions.effects", lang, effects=("；" if lang == "zh" else "; ").join(effects))]
+    paragraphs = [lead] + ([text("bulletin.sanctions.effects", lang, effects=t("separator.semicolon", lang).join(effects))]
                            if effects else [])
     return Section("sanctions", t("s_sanctions", lang), paragraphs,
                    [Table(cols, rows, frozenset(), tuple(tw in with_force for tw in towns))])
@@ -343,24 +331,13 @@ def _indicators(b, lang: str) -> Section:
 def _overdue(b, lang: str) -> Section:
     total = sum(r["overdue"] for r in b.overdue)
     serious = sum(r["seriously_overdue"] for r in b.overdue)
-    days = b.method["seriously_overdue_days"]
-    if lang == "zh":
-        lead = (f"统计截止日共有{total}件事项超过办理时限未办结，"
-                f"其中严重超期（超期{days}天以上）{serious}件。")
-    else:
-        lead = (f"On the as-of day {total} case(s) were past a deadline and not done, "
-                f"{serious} of them seriously overdue ({days} days or more).")
+    lead = t("overdue.lead", lang, total=total, serious=serious, days=b.method["seriously_overdue_days"])
     if not b.overdue:
         return Section("overdue", t("s_overdue", lang), [lead], [])
     cols = [t(k, lang) for k in ("unit", "overdue", "seriously_overdue", "worst_days_late", "case_numbers")]
-    sep = "、" if lang == "zh" else ", "
     rows = []
     for r in b.overdue:
-        numbers = sep.join(r["cases"])
-        if r.get("withheld"):
-            hidden = (f"检举控告类{r['withheld']}件不列案号" if lang == "zh"
-                      else f"{r['withheld']} accusation(s), numbers withheld")
-            numbers = f"{numbers}{'；' if lang == 'zh' else '; '}{hidden}" if numbers else hidden
+        numbers = _numbers(r["cases"], t("overdue.withheld", lang, n=r["withheld"]) if r.get("withheld") else "", lang)
         rows.append([r["unit"] or t("not_assigned", lang), r["overdue"], r["seriously_overdue"],
                      r["worst_days_late"], numbers])
     return Section("overdue", t("s_overdue", lang), [lead], [Table(cols, rows, frozenset({1, 2, 3}))])
@@ -368,23 +345,25 @@ def _overdue(b, lang: str) -> Section:
 
 def _withheld_numbers(r: dict, lang: str) -> str:
     """The case numbers of a row; its accusations (检举控告) counted, their numbers withheld."""
-    numbers = ("、" if lang == "zh" else ", ").join(r["cases"])
-    if not r.get("withheld"):
-        return numbers
     from xinfang.messages import text
 
-    hidden = text("protection.withheld", lang, n=r["withheld"])
-    return f"{numbers}{'；' if lang == 'zh' else '; '}{hidden}" if numbers else hidden
+    return _numbers(r["cases"], text("protection.withheld", lang, n=r["withheld"]) if r.get("withheld") else "", lang)
+
+
+def _numbers(cases, hidden: str, lang: str) -> str:
+    """Case numbers listed, then what is withheld of them (when anything is)."""
+    from xinfang.messages import listed
+
+    numbers = listed(cases, lang)
+    if not hidden:
+        return numbers
+    return f"{numbers}{t('separator.semicolon', lang)}{hidden}" if numbers else hidden
 
 
 def _deposits(b, lang: str) -> Section:
     deduction = yuan_text(b.method["deduction_fen"])
     level = _label("Level", b.method["deduction_min_level"], lang)
-    if lang == "zh":
-        lead = (f"本月受理的{level}级以上信访事项，按每件{deduction}元从属地乡镇党委书记、乡镇长个人保证金中扣缴。")
-    else:
-        lead = (f"For each case of the month lodged at {level} level or above, {deduction} yuan is deducted from the "
-                f"personal deposit of the township's party secretary and of its head.")
+    lead = t("deposits.lead", lang, level=level, deduction=deduction)
     if not b.deposits:
         return Section("deposits", t("s_deposits", lang), [lead, t("none", lang)], [])
     cols = [t(k, lang) for k in ("township", "role", "official", "cases", "deducted", "case_numbers", "balance")]
@@ -398,44 +377,21 @@ def _deposits(b, lang: str) -> Section:
 
 
 def _method(b, lang: str) -> Section:
+    from xinfang.messages import in_language
+
     m = b.method
     r = m["ranking"] or {}
-    zh = lang == "zh"
-    status = ((f"正式（排名已于{day_text(m['published_on'], lang)}公布）" if zh else
-               f"published on {m['published_on']}") if m["published"]
-              else ("暂定（排名尚未公布）" if zh else "provisional (ranking not yet published)"))
-    skip = "、".join(_label("Level", lv, lang) for lv in m["skip_levels"]) if zh else ", ".join(
-        _label("Level", lv, lang) for lv in m["skip_levels"])
-    lines = []
-    if zh:
-        lines.append(f"统计月份：{month_title(m['month'], lang)}；状态：{status}。")
-        lines.append("来信来访按登记日期统计，含转送事项；来访含下乡接访。同比 =（本期 − 去年同期）÷ 去年同期 × 100%，"
-                     "保留一位小数；去年同期为0时不计算百分比（本期也为0记“持平”，否则记“无可比”）。"
-                     + ("" if m["complete"] else "本月未结束，同比以去年同月同日为止的同期比较。"))
-        lines.append(f"集体访：{m['collective_people']}人及以上；越级访：{skip}级。")
-        if r.get("formula"):
-            lines.append(f"排名方法：{r['formula'].split(' / ')[0]}。名次1为得分最高；得分相同名次并列。")
-        lines.append(f"超期：截至统计日仍未完成且已过到期日的办理时限；超期{m['seriously_overdue_days']}天以上为严重超期。"
-                     "按责任单位（承办单位）统计。")
-        lines.append(f"保证金：每人{yuan_text(m['deposit_fen'])}元；按本月受理案件计扣缴，已按更正冲回的不计。")
-        lines.append("本通报不含信访人个人信息，不列检举控告所涉单位，超期表中检举控告类事项只计件数、不列案号。")
-    else:
-        lines.append(f"Month: {m['month']}; status: {status}.")
-        lines.append("Letters and visits are counted by received date, transferred cases included; visits include "
-                     "outreach reception. Change = (this period − same period last year) ÷ same period last year × "
-                     "100%, one decimal; with none last year no percentage is given (unchanged when none this year "
-                     "either, else no comparison)."
-                     + ("" if m["complete"] else " The month has not ended: last year is compared up to the same day."))
-        lines.append(f"Collective: {m['collective_people']} people or more; skip-level: lodged at {skip} level.")
-        if r.get("formula"):
-            parts = r["formula"].split(" / ")
-            lines.append(f"Ranking: {parts[-1]}. Position 1 is the highest score; equal scores share a position.")
-        lines.append(f"Overdue: a deadline past due and not done on the as-of day; {m['seriously_overdue_days']} days "
-                     "or more late is seriously overdue. Counted by responsible (handling) unit.")
-        lines.append(f"Deposits: {yuan_text(m['deposit_fen'])} yuan each; deductions are those for the month's "
-                     "cases, net of reversals after corrections.")
-        lines.append("This bulletin holds no personal data of petitioners and never names a unit an accusation accuses; "
-                     "overdue accusations are counted without their case numbers.")
+    status = (t("method.published", lang, day=day_text(m["published_on"], lang)) if m["published"]
+              else t("method.provisional", lang))
+    lines = [t("method.month", lang, month=month_title(m["month"], lang), status=status),
+             t("method.counting", lang) + ("" if m["complete"] else t("method.partial", lang)),
+             t("method.kinds", lang, people=m["collective_people"],
+               skip=tuple(_label("Level", lv, lang) for lv in m["skip_levels"]))]
+    if r.get("formula"):
+        lines.append(t("method.ranking", lang, formula=in_language(r["formula"], lang)))
+    lines += [t("method.overdue", lang, days=m["seriously_overdue_days"]),
+              t("method.deposits", lang, amount=yuan_text(m["deposit_fen"])),
+              t("method.privacy", lang)]
     return Section("method", t("s_method", lang), lines, [])
 
 
@@ -472,7 +428,7 @@ def _dates(b, lang: str) -> str:
 
 def _heading(b, lang: str, issuer: str | None) -> tuple[str, str, str]:
     year, mon = int(b.month[:4]), int(b.month[5:7])
-    issue = f"{year}年第{mon}期" if lang == "zh" else f"{year}, issue {mon}"
+    issue = t("issue", lang, year=year, mon=mon)
     status = t("published" if b.method["published"] else "provisional", lang)
     return t("title", lang), issue, f"{_issuer(b, issuer, lang)}　{_dates(b, lang)}　{status}"
 
@@ -596,18 +552,15 @@ def page_margins(left: str, lang: str) -> str:
 
 
 def _td(value, numeric: bool, money: bool = False) -> str:
+    trend = value.trend if isinstance(value, Change) else None
     if isinstance(value, Change):
         value = value.text
     text = _money_cell(value) if money else _cell(value)
     cls = []
     if numeric:
         cls.append("num")
-    if isinstance(value, str) and (value.startswith("下降") or value.startswith("down ")):
-        cls += ["change", "down"]
-    elif isinstance(value, str) and (value.startswith("上升") or value.startswith("up ")):
-        cls += ["change", "up"]
-    elif value in ("持平", "无可比", "unchanged", "no comparison"):
-        cls.append("change")
+    if trend is not None:  # a change: a fall green, a rise red
+        cls += ["change"] + ([trend] if trend in ("down", "up") else [])
     attr = f' class="{" ".join(cls)}"' if cls else ""
     return f"<td{attr}>{escape(text).replace(chr(10), '<br>')}</td>"
 
@@ -651,10 +604,9 @@ def to_html(b, lang: str = "zh", top: int | None = None, issuer: str | None = No
             body += [f"<p>{escape(p)}</p>" for p in s.paragraphs]
         for i, tab in enumerate(s.tables):
             if s.key == "totals" and i == 2:
-                labels = [f"{m}月" if lang == "zh" else f"{m}" for m in range(1, 13)]
+                labels = [t("month_short", lang, m=m) for m in range(1, 13)]
                 year = b.trend["year"]
-                caption = f"{t('s_trend', lang)}（{year}年与{year - 1}年）" if lang == "zh" else (
-                    f"{t('s_trend', lang)}, {year} against {year - 1}")
+                caption = t("trend_caption", lang, title=t("s_trend", lang), year=year, last=year - 1)
                 svg = trend_svg(b.trend["this"], b.trend["last"], labels, (f"{year}", f"{year - 1}"), caption)
                 body.append(f'<figure class="trend"><figcaption>{escape(caption)}</figcaption>{svg}</figure>')
                 continue
@@ -678,7 +630,6 @@ def to_html(b, lang: str = "zh", top: int | None = None, issuer: str | None = No
 # -- workbook ------------------------------------------------------------------------------------
 
 # A rise is red words, a fall green, as in the HTML; the number stays a signed ratio.
-PCT_FORMAT = {"zh": '[Red]"上升"0.0%;[Color10]"下降"0.0%;"持平"', "en": '[Red]"up "0.0%;[Color10]"down "0.0%;"unchanged"'}
 MONEY_FORMAT = "#,##0.00"
 WIDE_SHEET = 110  # characters of column width above which a sheet prints landscape
 
@@ -787,7 +738,7 @@ def to_xlsx(b, lang: str = "zh", top: int | None = None, issuer: str | None = No
         tables = list(s.tables)
         ncols = max([len(tab.columns) for tab in tables] + [1])
         # Text is never a formula (``safe_cell``); numbers stay numbers.
-        append([safe_cell(f"{title}　{issue}　{s.title}" if lang == "zh" else f"{title}, {issue}: {s.title}")])
+        append([safe_cell(t("sheet_title", lang, title=title, issue=issue, section=s.title))])
         ws.cell(1, 1).font = heading
         append([safe_cell(byline)])
         append([])
@@ -821,7 +772,7 @@ def to_xlsx(b, lang: str = "zh", top: int | None = None, issuer: str | None = No
                 for i, cell in enumerate(_row_cells(ws, r, wide)):
                     value = row[i] if i < len(row) else None
                     if isinstance(value, Change) and value.ratio is not None:
-                        number_format = PCT_FORMAT[lang]
+                        number_format = t("xlsx.change_format", lang)
                     elif isinstance(value, Pct) and value.ratio is not None:
                         number_format = "0.0%"
                     elif _is_money(s, i) and value is not None:
@@ -929,8 +880,7 @@ def to_docx(b, lang: str = "zh", top: int | None = None, issuer: str | None = No
         for i, tab in enumerate(s.tables):
             if s.key == "totals" and i == 2:
                 year = b.trend["year"]
-                caption = (f"{t('s_trend', lang)}（深色为{year}年，浅色为{year - 1}年；各月件数见下表）" if lang == "zh"
-                           else f"{t('s_trend', lang)} (dark: {year}, light: {year - 1}; counts in the table below)")
+                caption = t("trend_caption.word", lang, title=t("s_trend", lang), year=year, last=year - 1)
                 word.paragraph(doc, caption, indent=False, bold=True)
                 doc.add_picture(io.BytesIO(trend_png(b.trend["this"], b.trend["last"])), width=Mm(170))
             elif tab.caption:

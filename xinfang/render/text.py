@@ -26,10 +26,14 @@ def step_action(action: str, lang: str) -> str:
 
 
 def month_title(month: str, lang: str) -> str:
+    """2026年10月 / October 2026."""
     year, mon = int(month[:4]), int(month[5:7])
-    if lang == "zh":
-        return f"{year}年{mon}月"
-    return dt.date(year, mon, 1).strftime("%B %Y")
+    return t("month_title", lang, year=year, name=t(f"month.{mon}", lang))
+
+
+def month_abbr(mon: int, lang: str) -> str:
+    """10月 / Oct."""
+    return t(f"month_abbr.{mon}", lang)
 
 
 def day_text(value, lang: str) -> str:
@@ -37,7 +41,7 @@ def day_text(value, lang: str) -> str:
     if value is None or value == "":
         return ""
     day = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
-    return f"{day.year}年{day.month}月{day.day}日" if lang == "zh" else day.isoformat()
+    return t("day", lang, year=day.year, month=day.month, day=day.day)
 
 
 def yes_no(value, lang: str) -> str:
@@ -88,22 +92,13 @@ _AS_WIDE = _AsWide()
 
 def change_text(ch: dict, lang: str = "zh") -> str:
     """下降15.8% / 上升4.0% / 持平 / 无可比 — the wording of the bureau's report, for a table cell."""
-    zh = lang == "zh"
-    if ch["trend"] == "none":
-        return "无可比" if zh else "no comparison"
-    if ch["trend"] == "flat":
-        return "持平" if zh else "unchanged"
-    pct = f"{abs(ch['pct']):.1f}%"
-    if ch["trend"] == "down":
-        return f"下降{pct}" if zh else f"down {pct}"
-    return f"上升{pct}" if zh else f"up {pct}"
+    if ch["trend"] in ("none", "flat"):
+        return t(f"change.{ch['trend']}", lang)
+    return t(f"change.{'down' if ch['trend'] == 'down' else 'up'}", lang, pct=f"{abs(ch['pct']):.1f}%")
 
 
 def change_phrase(ch: dict, lang: str = "zh") -> str:
     """The change for a sentence: 同比下降15.8% / 与去年同期持平 / 去年同期为0."""
-    zh = lang == "zh"
-    if ch["trend"] == "none":
-        return "去年同期为0" if zh else "none in the same period last year"
-    if ch["trend"] == "flat":
-        return "与去年同期持平" if zh else "the same as a year earlier"
-    return ("同比" if zh else "") + change_text(ch, lang) + ("" if zh else " on a year earlier")
+    if ch["trend"] in ("none", "flat"):
+        return t(f"phrase.{ch['trend']}", lang)
+    return t("phrase.change", lang, change=change_text(ch, lang))
