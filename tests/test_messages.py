@@ -171,17 +171,17 @@ def test_no_code_is_in_the_catalogue_twice():
     assert [code for code, n in counted.items() if n > 1] == []
 
 
-def test_the_bulletins_words_come_from_the_catalogue():
-    """The bulletin's renderer and the document texts word nothing themselves: no Chinese in their
+def test_the_documents_words_come_from_the_catalogue():
+    """The renderers of the bulletin, the forms and the letters word nothing themselves: no Chinese in their
     code but the ideographic space that sets a heading's parts apart and the workbook's sheet
     names, which stay the same in every language for the scripts that read them."""
     import re
 
-    from xinfang.render import bulletin, text
+    from xinfang.render import bulletin, forms, letters, text
 
     wording = re.compile(r"[\u3001-\u303f\u4e00-\u9fff\uff00-\uffef]")
     found = []
-    for module in (bulletin, text):
+    for module in (bulletin, forms, letters, text):
         tree = ast.parse(Path(module.__file__).read_text(encoding="utf-8"))
         skipped = {id(n) for node in ast.walk(tree)
                    if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef)) and ast.get_docstring(node)

@@ -1845,6 +1845,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
                                "{title} (dark: {year}, light: {last}; counts in the table below)"),
     # a workbook's number format for a change: a rise in red words, a fall in green
     "doc.xlsx.change_format": ('[Red]"上升"0.0%;[Color10]"下降"0.0%;"持平"', '[Red]"up "0.0%;[Color10]"down "0.0%;"unchanged"'),
+    # the forms and the supervision letters (render.forms, render.letters)
+    "doc.labelled": ("{label}：{value}", "{label}: {value}"),
+    "doc.separator.colon": ("：", ": "),
+    "doc.notes_then": ("{notes}　{then}", "{notes} · {then}"),  # a form's notes on one line
+    "doc.provisional_mark": ("{due}（暂定）", "{due} (provisional)"),
+    "doc.point_of": ("{channel}（{point}接待点）", "{channel} ({point})"),
+    "doc.f_from": ("起算日", "from"),
+    "doc.f_date_blank": ("{date}：　　年　　月　　日", "{date}: ____________"),
     "doc.method.month": ("统计月份：{month}；状态：{status}。", "Month: {month}; status: {status}."),
     "doc.method.published": ("正式（排名已于{day}公布）", "published on {day}"),
     "doc.method.provisional": ("暂定（排名尚未公布）", "provisional (ranking not yet published)"),
@@ -1994,7 +2002,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "doc.flag.skip_level": ("越级访", "skip-level"),
     "doc.flag.repeat": ("重复访（前案{earlier}）", "repeat of {earlier}"),
     "doc.flag.initial": ("初信初访", "first petition"),
-    "doc.list_sep": ("、", ", "),
     "doc.detail.assign": ("交办{unit}", "to {unit}"),
     "doc.detail.leader": ("，包案领导{leader}", ", leader {leader}"),
     "doc.detail.joint": ("，联合办理：{names}", "; joint: {names}"),

@@ -8,9 +8,10 @@ unless the clerk revealed them, and the recipients never include the unit an acc
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from html import escape
 
-from xinfang.messages import text
+from xinfang.messages import listed, text
 from xinfang.render.bulletin import FONT_STACK, sheet_media
 from xinfang.render.text import day_text, step_action, t, yes_no
 
@@ -71,7 +72,7 @@ def _flags(c: dict, lang: str) -> str:
         parts.append(t("flag.repeat", lang, earlier=c.get("repeat_of") or text("protection.withheld", lang, n=1)))
     if c.get("initial"):
         parts.append(t("flag.initial", lang))
-    return t("list_sep", lang).join(parts)
+    return listed(parts, lang)
 
 
 def _row(*cells) -> str:
@@ -88,7 +89,7 @@ def _row(*cells) -> str:
 def _channel(c: dict, lang: str) -> str:
     text = _enum("Channel", c["channel"], lang)
     if c.get("point"):
-        text += f"（{c['point']}接待点）" if lang == "zh" else f" ({c['point']})"
+        text = t("point_of", lang, channel=text, point=c["point"])
     return _e(text)
 
 
@@ -112,20 +113,17 @@ def _deadline_text(clocks: list[dict], lang: str) -> str:
     for k in clocks:
         if k.get("petitioner_window"):
             continue
-        text = f"{_enum('Clock', k['clock'], lang)}：{day_text(k['due'], lang)}" if lang == "zh" else (
-            f"{_enum('Clock', k['clock'], lang)}: {k['due']}")
-        if k.get("provisional"):
-            text += "（暂定）" if lang == "zh" else " (provisional)"
+        due = day_text(k["due"], lang)
+        text = t("labelled", lang, label=_enum("Clock", k["clock"], lang),
+                 value=t("provisional_mark", lang, due=due) if k.get("provisional") else due)
         parts.append(_e(text))
     return "<br>".join(parts) or _e(t("f_none", lang))
 
 
 def _signatures(labels: list[str], lang: str) -> str:
     date = t("f_date", lang)
-    cells = "".join(f'<td><span class="who">{escape(label)}</span>{escape(date)}：　　年　　月　　日</td>'
-                    if lang == "zh" else
-                    f'<td><span class="who">{escape(label)}</span>{escape(date)}: ____________</td>'
-                    for label in labels)
+    blank = escape(t("f_date_blank", lang, date=date))
+    cells = "".join(f'<td><span class="who">{escape(label)}</span>{blank}</td>' for label in labels)
     return f'<table class="signatures"><tr>{cells}</tr></table>'
 
 
@@ -143,7 +141,7 @@ def _step_detail(step: dict, lang: str) -> str:
         if joint:
             import json
 
-            words += t("detail.joint", lang, names=t("list_sep", lang).join(json.loads(joint)))
+            words += t("detail.joint", lang, names=listed(json.loads(joint), lang))
         return words + noted
     if action == "resolve":
         outcome = _enum("Outcome", ch.get("outcome", [None, None])[1], lang)
@@ -184,11 +182,11 @@ def _steps_table(steps: list[dict], lang: str) -> str:
 def _clocks_table(clocks: list[dict], lang: str) -> str:
     rows = []
     for k in clocks:
-        due = k["due"] + ("（暂定）" if lang == "zh" else " (provisional)") if k.get("provisional") else k["due"]
+        due = t("provisional_mark", lang, due=k["due"]) if k.get("provisional") else k["due"]
         met = yes_no(k["met"], lang) if k.get("met") is not None else "—"
         rows.append(f"<tr><td>{_e(_enum('Clock', k['clock'], lang))}</td><td>{_e(k.get('start'))}</td>"
                     f"<td>{_e(due)}</td><td>{_e(k.get('done_on') or '')}</td><td>{_e(met)}</td></tr>")
-    headings = [t("f_clock", lang), "起算日" if lang == "zh" else "from", t("f_due", lang), t("f_done", lang),
+    headings = [t("f_clock", lang), t("f_from", lang), t("f_due", lang), t("f_done", lang),
                 t("f_met", lang)]
     return _list_table("clocks", t("f_deadlines", lang), headings, rows, lang)
 
@@ -203,11 +201,9 @@ def _check(value: bool | None, lang: str) -> str:
 
 def _assignment(data: dict, lang: str) -> list[str]:
     c = data["case"]
-    sep = "、" if lang == "zh" else ", "
     unit = _e(c.get("unit") or "")
     if c.get("joint"):
-        unit += "<br>" + _e(f"{t('f_joint', lang)}：{sep.join(c['joint'])}" if lang == "zh"
-                            else f"{t('f_joint', lang)}: {sep.join(c['joint'])}")
+        unit += "<br>" + _e(t("labelled", lang, label=t("f_joint", lang), value=listed(c["joint"], lang)))
     rows = _facts(c, lang)
     rows.append(_row((t("f_leader_note", lang), "", 3, "box")))
     rows.append(_row((t("f_unit", lang), unit), (t("f_leader", lang), _e(c.get("leader") or ""))))
@@ -217,21 +213,19 @@ def _assignment(data: dict, lang: str) -> list[str]:
            _signatures([t("f_registrar", lang), t("f_reviewer", lang), t("f_leader_sign", lang),
                         t("f_handler_sign", lang)], lang)]
     if data["recipients"]:
-        out.append(f'<p class="recipients">{escape(t("f_recipients", lang))}{_e(sep.join(data["recipients"]))}</p>')
+        out.append(f'<p class="recipients">{escape(t("f_recipients", lang))}{_e(listed(data["recipients"], lang))}</p>')
     return out
 
 
 def _handling(data: dict, lang: str) -> list[str]:
     c = data["case"]
-    sep = "、" if lang == "zh" else ", "
     rows = _facts(c, lang)
     rows.append(_row((t("f_leader", lang), _e(c.get("leader") or "")), (t("f_unit", lang), _e(c.get("unit") or ""))))
-    rows.append(_row((t("f_joint", lang), _e(sep.join(c.get("joint") or []) or t("f_none", lang))),
+    rows.append(_row((t("f_joint", lang), _e(listed(c.get("joint") or [], lang) or t("f_none", lang))),
                      (t("f_assigned_on", lang), _e(day_text(c.get("assigned_on"), lang)))))
     facts = f'<table class="form">{"".join(rows)}</table>'
     outcome = _enum("Outcome", c.get("outcome"), lang)
-    result = ("：".join(p for p in (outcome, data["result"] or "") if p) if lang == "zh"
-              else ": ".join(p for p in (outcome, data["result"] or "") if p))
+    result = t("separator.colon", lang).join(p for p in (outcome, data["result"] or "") if p)
     closing = [
         _row((t("f_reply", lang), _e(data["reply"] or ""), 3, "result")),
         _row((t("f_result", lang), _e(result), 3, "result")),
@@ -262,7 +256,7 @@ def to_html(data: dict, lang: str, today: dt.date) -> str:
     data = masked(data)
     c = data["case"]
     title = t("f_assignment" if data["kind"] == "assignment" else "f_handling", lang)
-    colon = "：" if lang == "zh" else ": "
+    colon = t("separator.colon", lang)
     meta_left = f"{t('f_number', lang)}{colon}{c['number']}"
     meta_right = f"{t('f_received', lang)}{colon}{day_text(c['received'], lang)}"
     issuer = data.get("issuer") or t("issuer", lang)
@@ -275,7 +269,8 @@ def to_html(data: dict, lang: str, today: dt.date) -> str:
     notes.append(f"{t('f_generated', lang)}{colon}{day_text(today, lang)}")
     if not data["revealed"]:
         notes.append(t("f_masked", lang))
-    body.append(f'<p class="note">{escape("　".join(notes) if lang == "zh" else " · ".join(notes))}</p>')
+    line = functools.reduce(lambda so_far, note: t("notes_then", lang, notes=so_far, then=note), notes)
+    body.append(f'<p class="note">{escape(line)}</p>')
     html_lang = "zh-CN" if lang == "zh" else "en"
     return (f'<!DOCTYPE html>\n<html lang="{html_lang}">\n<head>\n<meta charset="utf-8">\n'
             f"<title>{escape(title)} {escape(c['number'])}</title>\n<style>{CSS}</style>\n</head>\n"

@@ -15,6 +15,7 @@ from html import escape
 from typing import NamedTuple
 
 from xinfang.render.bulletin import FONT_STACK, page_margins, sheet_media
+from xinfang.messages import listed
 from xinfang.render.text import day_text, has_text, t
 
 LATE_TIERS = ("overdue", "seriously_overdue")
@@ -56,7 +57,7 @@ def letters(rows: list[dict], policy, on: dt.date, lang: str) -> list[Letter]:
 def _cells(r: dict, lang: str) -> list[str]:
     from xinfang.output import display
 
-    due = r["due"] + (("（暂定）" if lang == "zh" else " (provisional)") if r.get("provisional") else "")
+    due = t("provisional_mark", lang, due=r["due"]) if r.get("provisional") else r["due"]
     late = str(r["days_late"]) if r.get("tier") in LATE_TIERS and r.get("days_late") else ""
     return [r["case"], r.get("township") or "", display("clock", r["clock"], lang), due, late,
             display("tier", r["tier"], lang), r.get("leader") or ""]
@@ -105,7 +106,7 @@ def to_html(items: list[Letter], lang: str, on: dt.date, issuer: str) -> str:
     """Every letter as one self-contained HTML page set, one A4 page per unit."""
     title = t("l_title", lang)
     day = day_text(on, lang)
-    colon = "：" if lang == "zh" else ": "
+    colon = t("separator.colon", lang)
     pages = []
     for letter in items:
         late, soon = _counts(letter)
@@ -113,7 +114,7 @@ def to_html(items: list[Letter], lang: str, on: dt.date, issuer: str) -> str:
         rows = "".join("<tr>" + "".join(f"<td{num if i == 4 else ''}>{escape(c)}</td>"
                                         for i, c in enumerate(_cells(r, lang))) + "</tr>" for r in letter.rows)
         head = "".join(f"<th>{escape(h)}</th>" for h in _headings(lang))
-        numbers = ("、" if lang == "zh" else ", ").join(dict.fromkeys(r["case"] for r in letter.rows))
+        numbers = listed(dict.fromkeys(r["case"] for r in letter.rows), lang)
         limits = "".join(f"<li>{escape(x)}</li>" for x in letter.limits) + f"<li>{escape(t('l_counting', lang))}</li>"
         pages.append(
             f'<section class="letter">\n<p class="issuer">{escape(issuer)}</p>\n<h1>{escape(title)}</h1>\n'
@@ -148,7 +149,7 @@ def to_docx(items: list[Letter], lang: str, on: dt.date, issuer: str) -> bytes:
 
     title = t("l_title", lang)
     day = day_text(on, lang)
-    colon = "：" if lang == "zh" else ": "
+    colon = t("separator.colon", lang)
     doc = word.new_document(f"{issuer}　{title}　{day}", lang)
     for n, letter in enumerate(items):
         late, soon = _counts(letter)
@@ -173,7 +174,7 @@ def to_docx(items: list[Letter], lang: str, on: dt.date, issuer: str) -> bytes:
         word.paragraph(doc, t("l_slip", lang), indent=False, size=14, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
         word.paragraph(doc, t("l_slip_note", lang, issuer=issuer), indent=False, size=8.5,
                        align=WD_ALIGN_PARAGRAPH.CENTER)
-        numbers = ("、" if lang == "zh" else ", ").join(dict.fromkeys(r["case"] for r in letter.rows))
+        numbers = listed(dict.fromkeys(r["case"] for r in letter.rows), lang)
         slip = [[t("l_number", lang), letter.number, t("l_slip_unit", lang), letter.unit],
                 [t("l_slip_cases", lang), numbers, "", ""],
                 [t("l_slip_progress", lang), "\n\n\n\n", "", ""],
