@@ -14,7 +14,7 @@ from typing import Callable, Iterator
 
 from xinfang.errors import Refusal
 from xinfang.escape import cell as safe_cell
-from xinfang.messages import label
+from xinfang.messages import label, template
 from xinfang.ledger.cases import CASE_FIELDS
 from xinfang.model import Channel, DeclineGround, Kind, Level, Outcome, Satisfaction, Status, Told
 from xinfang.personal import mask_id, mask_phone
@@ -165,8 +165,8 @@ def _print_setup(ws, columns: int, rows: int, lang: str) -> None:
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.print_options.gridLines = True
-    ws.oddHeader.center.text = "土地信访事项台账" if lang == "zh" else "Land petition cases"
-    ws.oddFooter.right.text = "第 &P 页 共 &N 页" if lang == "zh" else "page &P of &N"
+    ws.oddHeader.center.text = template("export.sheet_header", lang)
+    ws.oddFooter.right.text = template("doc.page_of", lang).replace("{n}", "&P").replace("{m}", "&N")
 
 
 def write_xlsx(ledger, path: Path, lang: str, reveal: bool, township: str | None = None,

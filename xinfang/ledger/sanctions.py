@@ -466,10 +466,8 @@ def decide(ledger, key: str, status: SanctionStatus, reason: str | None, today: 
         raise Refusal("sanction.reason_needed", key=shown)
     previous = decisions(ledger, today).get(key)
     if previous is not None and previous["status"] == status:
-        from xinfang.messages import Words
-
         raise Refusal("sanction.decided", key=shown, status=status, on=previous["on_date"], who=previous["who"],
-                      verb=Words("确认" if verb == "confirm" else "驳回", verb))
+                      verb=Message.of(f"sanction.verb.{verb}"))
     from xinfang.ledger.history import now_stamp
 
     ledger.conn.execute(
