@@ -24,6 +24,7 @@ library and ``xinfang.model`` only.
 
 from __future__ import annotations
 
+import datetime
 import string
 from collections.abc import Mapping
 
@@ -2165,6 +2166,8 @@ def _word(value: object, lang: str, spec: str = "") -> str:
         return _fill(value.code, lang, dict(value.params))
     if kind is tuple:
         return LIST_SEPARATOR[lang].join([_word(v, lang) for v in value])
+    if kind is _DATE and not spec:
+        return value.isoformat()
     if isinstance(value, (Labeled, Words)):
         return format(getattr(value, lang), spec)
     if isinstance(value, Message):
@@ -2172,6 +2175,9 @@ def _word(value: object, lang: str, spec: str = "") -> str:
     if isinstance(value, (tuple, list)):
         return LIST_SEPARATOR[lang].join([_word(v, lang) for v in value])
     return format(value, spec)
+
+
+_DATE = datetime.date  # a day is worded as it is written: 2026-10-31
 
 
 def template(code: str, lang: str = "zh") -> str:

@@ -301,7 +301,8 @@ def _chronic(overdue: Sequence[OverdueCase], policy: Policy, today: dt.date) -> 
         if len(items) < policy.chronic_overdue_cases or policy.chronic_overdue_cases < 1:
             continue
         start = items[policy.chronic_overdue_cases - 1].due + _ONE_DAY
-        described = tuple(Message.of("sanction.overdue_case", case=o.case, clock=Clock(o.clock), due=o.due)
+        # thousands of them at a province's scale: made as ``Message.of`` would make them
+        described = tuple(Message("sanction.overdue_case", (("case", o.case), ("clock", Clock(o.clock)), ("due", o.due)))
                           for o in items)
         findings.append(
             Finding(
