@@ -55,3 +55,20 @@ def test_a_chronic_trigger_counts_its_accusations_and_keeps_the_rest():
     trigger = Message.of("sanction.chronic", n=4, cases=parts)
     assert withhold_accusations(trigger, ACCUSED) == Message.of(
         "sanction.chronic", n=4, cases=parts[2:] + (Message.of("protection.withheld", n=2),))
+
+
+def test_an_accusation_named_by_one_of_two_findings_with_the_same_id_is_withheld():
+    """Two findings may share an id (a township named like another's key, say): what each names
+    counts, not only the last one's."""
+    from xinfang.ledger.sanctions import _accusations_named, _named
+    from xinfang.model import SanctionKind, SanctionStatus
+    from xinfang.rules.sanctions import Finding
+
+    day = dt.date(2026, 1, 5)
+    naming = Finding("key_management:T:2026-01", "T", SanctionKind.key_management,
+                     Message.of("x", ground=Message.of("y", previous=NUMBERS[0])), ("2026-01",), (NUMBERS[2],),
+                     SanctionStatus.in_force, (), day, None)
+    other = naming._replace(trigger=Message.of("z"), cases=(), start=day + dt.timedelta(days=1))
+    found = [naming, other]
+    kinds = {n: n in ACCUSED for n in NUMBERS}  # every number known: the ledger is not asked
+    assert _accusations_named(None, found, kinds, [_named(f.trigger) for f in found]) == {NUMBERS[0]}

@@ -107,6 +107,8 @@ def _period_counts(ledger, periods: dict[str, tuple[dt.date, dt.date]]) -> dict[
     far): the days from the first period's start to the last one's end are cut where any period
     starts or ends, the cases counted per piece in one pass over the table, and each period summed
     from its pieces — a province's bulletin reads its million cases once, not once per period."""
+    if not periods:
+        return {}
     cuts = sorted({d for a, b in periods.values() for d in (a, b + dt.timedelta(days=1))})
     # piece i: received on cuts[i] … the day before cuts[i + 1]
     later = [f"WHEN received >= '{cuts[i].isoformat()}' THEN {i}" for i in range(len(cuts) - 2, 0, -1)]

@@ -296,7 +296,7 @@ def list_sanctions(ledger, today: dt.date, month: str | None = None) -> list[dic
     decided, lifts = _decided(ledger, today)
     kinds: dict[str, bool] = {}
     found = findings(ledger, today, month, kinds=kinds)
-    named = {f.key: _named(f.trigger) for f in found}
+    named = [_named(f.trigger) for f in found]  # beside each finding (an id is not assumed unique)
     accusations = _accusations_named(ledger, found, kinds, named)
     rows = [_measure_json(m, decided, lifts)
             for m in measures(found, {k: d["status"] for k, d in decided.items()}, _lift_days(lifts))]
@@ -304,7 +304,8 @@ def list_sanctions(ledger, today: dt.date, month: str | None = None) -> list[dic
         secret = _alias_secret(ledger)
         # a row's cases and trigger are its findings': a row none of whose findings lists or names
         # an accusation is published as it is
-        touched = {f.key for f in found if not (accusations.isdisjoint(f.cases) and accusations.isdisjoint(named[f.key]))}
+        touched = {f.key for f, names in zip(found, named)
+                   if not (accusations.isdisjoint(f.cases) and accusations.isdisjoint(names))}
         for row in rows:
             if touched.isdisjoint(t["id"] for t in row["triggers"]):
                 continue
@@ -342,13 +343,13 @@ def _named(value) -> set[str]:
     return found
 
 
-def _accusations_named(ledger, found: list, kinds: dict[str, bool], named: dict | None = None) -> frozenset[str]:
+def _accusations_named(ledger, found: list, kinds: dict[str, bool], named: list | None = None) -> frozenset[str]:
     """The accusations among the cases the findings list or their triggers name (an earlier case a
-    repeat follows, say; ``named`` holds each finding's names when they are already walked).
+    repeat follows, say; ``named`` holds each finding's names, in order, when they are already walked).
     Whether a case is one is known of every case the findings were read from (``kinds``); any
     other number is looked up."""
     every = {c for f in found for c in f.cases}
-    every.update(*(named.values() if named is not None else [_named([f.trigger for f in found])]))
+    every.update(*(named if named is not None else [_named([f.trigger for f in found])]))
     return frozenset(c for c in every if kinds.get(c)) | accusation_numbers(ledger, every - kinds.keys())
 
 
