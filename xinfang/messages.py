@@ -1847,8 +1847,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "doc.trend_caption": ("{title}（{year}年与{last}年）", "{title}, {year} against {last}"),
     "doc.trend_caption.word": ("{title}（深色为{year}年，浅色为{last}年；各月件数见下表）",
                                "{title} (dark: {year}, light: {last}; counts in the table below)"),
-    # a workbook's number format for a change: a rise in red words, a fall in green
-    "doc.xlsx.change_format": ('[Red]"上升"0.0%;[Color10]"下降"0.0%;"持平"', '[Red]"up "0.0%;[Color10]"down "0.0%;"unchanged"'),
     # the forms and the supervision letters (render.forms, render.letters)
     "doc.labelled": ("{label}：{value}", "{label}: {value}"),
     "doc.separator.colon": ("：", ": "),

@@ -92,13 +92,13 @@ def _periods(month: str, as_of: dt.date) -> dict:
     }
 
 
-# What the bulletin counts of the cases received in a period, by channel and by indicator.
-_COUNTED = (
-    "count(*) AS total, sum(channel = 'letter') AS letter, sum(channel = 'visit') AS visit,"
-    " sum(channel = 'outreach') AS outreach, sum(channel = 'online') AS online, sum(channel = 'phone') AS phone,"
-    " sum(skip_level) AS skip_level, sum(collective) AS collective, sum(repeat_of IS NOT NULL) AS repeat,"
-    " sum(major) AS major"
-)
+# What the bulletin counts of the cases received in a period, by channel and by indicator: name → SQL.
+_COUNTED = {
+    "total": "count(*)", "letter": "sum(channel = 'letter')", "visit": "sum(channel = 'visit')",
+    "outreach": "sum(channel = 'outreach')", "online": "sum(channel = 'online')", "phone": "sum(channel = 'phone')",
+    "skip_level": "sum(skip_level)", "collective": "sum(collective)", "repeat": "sum(repeat_of IS NOT NULL)",
+    "major": "sum(major)",
+}
 
 
 def _period_counts(ledger, periods: dict[str, tuple[dt.date, dt.date]]) -> dict[str, dict[str, int]]:
@@ -113,9 +113,9 @@ def _period_counts(ledger, periods: dict[str, tuple[dt.date, dt.date]]) -> dict[
     # piece i: received on cuts[i] … the day before cuts[i + 1]
     later = [f"WHEN received >= '{cuts[i].isoformat()}' THEN {i}" for i in range(len(cuts) - 2, 0, -1)]
     piece = f"CASE {' '.join(later)} ELSE 0 END" if later else "0"  # one period: one piece
-    counts = {name: dict.fromkeys(("total", *_COUNTED_KEYS), 0) for name in periods}
+    counts = {name: dict.fromkeys(_COUNTED, 0) for name in periods}
     for row in ledger.rows(
-            f"SELECT {piece} AS piece, {_COUNTED} FROM cases"
+            f"SELECT {piece} AS piece, {', '.join(f'{sql} AS {key}' for key, sql in _COUNTED.items())} FROM cases"
             " WHERE received BETWEEN ? AND ? AND status != 'voided' GROUP BY 1",
             (cuts[0].isoformat(), (cuts[-1] - dt.timedelta(days=1)).isoformat())):
         first, last = cuts[row["piece"]], cuts[row["piece"] + 1] - dt.timedelta(days=1)
@@ -124,9 +124,6 @@ def _period_counts(ledger, periods: dict[str, tuple[dt.date, dt.date]]) -> dict[
                 for key, total in counts[name].items():
                     counts[name][key] = total + int(row[key] or 0)
     return counts
-
-
-_COUNTED_KEYS = ("letter", "visit", "outreach", "online", "phone", "skip_level", "collective", "repeat", "major")
 
 
 def _compare(key: str, counts: dict[str, dict[str, int]], channels: tuple[str, ...] | None = None) -> dict:

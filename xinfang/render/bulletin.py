@@ -10,7 +10,7 @@ from __future__ import annotations
 from html import escape
 from typing import NamedTuple
 
-from xinfang.messages import wording
+from xinfang.messages import listed, wording
 from xinfang.render.text import (change_phrase, change_text, day_text, month_abbr, month_title, number_text, t, yes_no,
                                  yuan_text)
 
@@ -56,7 +56,6 @@ class Pct(NamedTuple):
 
     text: str
     ratio: float | None
-    trend: str = "none"  # up, down, flat or none (``ledger.report.change``)
 
     def __str__(self) -> str:
         return self.text
@@ -352,8 +351,6 @@ def _withheld_numbers(r: dict, lang: str) -> str:
 
 def _numbers(cases, hidden: str, lang: str) -> str:
     """Case numbers listed, then what is withheld of them (when anything is)."""
-    from xinfang.messages import listed
-
     numbers = listed(cases, lang)
     if not hidden:
         return numbers
@@ -671,6 +668,13 @@ def print_setup(ws, header_row: int, wide: bool, footer_left: str, lang: str) ->
     ws.oddFooter.right.text = t("page_of", lang).replace("{n}", "&P").replace("{m}", "&N")
 
 
+def _change_format(lang: str) -> str:
+    """A workbook's number format for a change, worded as a change's cell is (``change_text``): a
+    rise in red words, a fall in green, no change as such."""
+    up, down = (t(f"change.{trend}", lang, pct="") for trend in ("up", "down"))
+    return f'[Red]"{up}"0.0%;[Color10]"{down}"0.0%;"{t("change.flat", lang)}"'
+
+
 def _row_cells(ws, row: int, n: int) -> list:
     """The first ``n`` cells of a row: ``ws[row]`` with ``n`` the sheet's width, which it would
     measure over the whole sheet each time it is asked."""
@@ -772,7 +776,7 @@ def to_xlsx(b, lang: str = "zh", top: int | None = None, issuer: str | None = No
                 for i, cell in enumerate(_row_cells(ws, r, wide)):
                     value = row[i] if i < len(row) else None
                     if isinstance(value, Change) and value.ratio is not None:
-                        number_format = t("xlsx.change_format", lang)
+                        number_format = _change_format(lang)
                     elif isinstance(value, Pct) and value.ratio is not None:
                         number_format = "0.0%"
                     elif _is_money(s, i) and value is not None:
