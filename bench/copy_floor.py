@@ -56,7 +56,7 @@ def copy(source: Path, target: Path) -> int:
         for _, sql in indexes:
             conn.execute(sql)
         months = [m for (m,) in conn.execute("SELECT DISTINCT month FROM main.cases")]
-        schema.count_added_cases(conn, first_case)  # the indicator tally (an import counts it batch by batch)
+        schema.count_added_cases(conn, first_case)  # the indicator tally (an import counts it once, after its last batch)
         schema.restore_tally(conn, months)
         conn.execute("INSERT OR REPLACE INTO main.counters (year, last) SELECT year, max(seq) FROM main.cases GROUP BY year")
         n = conn.execute("SELECT count(*) FROM main.events WHERE id > ?", (first_event,)).fetchone()[0]

@@ -309,6 +309,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "audit.clock_differs": ("{column} 为 {value}，但历史记录为 {recorded}",
                             "{column} is {value} but its history says {recorded}"),
     "audit.clock_deleted": ("历史记录中有此期限，但期限已不存在：被删除", "in the clock history but missing: deleted"),
+    "audit.import_unsealed": ("与导入记录（历史 {id}）封存的案件不一致：导入的事实被改动，且无历史记录",
+                              "differs from the case its import record (history id {id}) seals: an imported fact"
+                              " was changed with no history entry"),
     "audit.clocks_unsealed": ("期限与导入记录封存的不一致：被改动或删除",
                               "clocks differ from those its import record seals: changed or deleted"),
     "audit.tally_differs": ("计数为 {n} 件（重复 {repeats}），但案件计得 {cases} 件（重复 {case_repeats}）",

@@ -239,7 +239,7 @@ def _assert_whole_cases(db, context) -> int:
     counter = _rows(db, "SELECT coalesce(max(last), 0) FROM counters")[0][0]
     assert counter == len(numbers), context
     per_case = _rows(db, "SELECT c.number, (SELECT count(*) FROM events e WHERE e.case_number = c.number"
-                         " AND e.action IN ('register', 'import') AND e.field IS NULL), (SELECT count(*) FROM clocks k WHERE k.case_number = c.number),"
+                         " AND (e.action = 'register' AND e.field IS NULL OR e.action = 'import' AND e.field = 'sha256')), (SELECT count(*) FROM clocks k WHERE k.case_number = c.number),"
                          " (SELECT count(*) FROM events e WHERE e.case_number = c.number AND e.action = 'clock')"
                          " FROM cases c")
     assert all(r[1:] == (1, 1, 1) for r in per_case), (context, [r for r in per_case if r[1:] != (1, 1, 1)])

@@ -4,6 +4,7 @@ BOM, English headings, and the history and clocks imported cases get."""
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 import sqlite3
 
@@ -271,21 +272,32 @@ def test_import_history_and_hash_chain(office, tmp_path, capsys):
     shown = target.ok("show", "2026-1")
     history = shown["history"]
     first = history[0]
-    assert first["action"] == "import" and first["field"] is None
+    assert first["action"] == "import" and first["field"] == "sha256"
     note = json.loads(first["note"])
     assert {k: note[k] for k in ("file", "row", "source_number")} == {"file": "cases.csv", "row": 2,
                                                                    "source_number": "2026-00001"}
     assert len(note["clocks"]) == 16, "a case closed before the import has its clocks sealed in its record"
-    snapshot = json.loads(first["new"])
-    assert snapshot["name"] == "张三" and snapshot["id_number"] == "320803********" + make_id(1)[-4:]
-    assert "13812345678" not in json.dumps(shown, ensure_ascii=False)  # show masks the imported snapshot
-    # the case as imported, lifecycle included, in one record; a case closed before the import
-    # keeps its judged clocks (for on-time rates) under that record
-    assert {k: snapshot[k] for k in ("status", "unit", "leader", "assigned_on", "replied_on", "closed_on",
-                                     "outcome", "signed", "satisfaction", "cease_agreement", "collective")} == {
-        "status": "closed", "unit": "车桥镇", "leader": "李镇长", "assigned_on": "2026-11-03",
+    # the record seals the case as imported, lifecycle included, by the digest of its canonical text;
+    # the case's facts (and the petitioner's ID number and telephone) are in the case row, not a second
+    # time in the append-only history
+    from xinfang.ledger.history import canonical
+    from xinfang.ledger.importer import SNAPSHOT_KEYS
+
+    conn = sqlite3.connect(target.db)
+    conn.row_factory = sqlite3.Row
+    row = conn.execute("SELECT * FROM cases WHERE number = '2026-00001'").fetchone()
+    stored = conn.execute("SELECT new FROM events WHERE case_number = '2026-00001' AND action = 'import'").fetchone()[0]
+    as_imported = {k: row[k] for k in SNAPSHOT_KEYS if row[k] is not None}
+    assert stored == hashlib.sha256(canonical(as_imported).encode("utf-8")).hexdigest()
+    assert {k: as_imported[k] for k in ("name", "status", "unit", "leader", "assigned_on", "replied_on", "closed_on",
+                                        "outcome", "signed", "satisfaction", "cease_agreement", "collective")} == {
+        "name": "张三", "status": "closed", "unit": "车桥镇", "leader": "李镇长", "assigned_on": "2026-11-03",
         "replied_on": "2026-11-06", "closed_on": "2026-11-10", "outcome": "support", "signed": 1,
         "satisfaction": "satisfied", "cease_agreement": 1, "collective": 1}
+    history_text = " ".join(str(v) for (v,) in conn.execute("SELECT new FROM events WHERE action = 'import'"))
+    assert row["id_number"] not in history_text and "13812345678" not in history_text
+    conn.close()
+    assert "13812345678" not in json.dumps(shown, ensure_ascii=False)
     assert [e["action"] for e in history] == ["import"]
     assert [(c["clock"], c["done_on"], c["met"]) for c in shown["deadlines"]] == [
         ("notice", "2026-11-03", True), ("handling", "2026-11-10", True), ("reply", "2026-11-06", True),
@@ -293,7 +305,7 @@ def test_import_history_and_hash_chain(office, tmp_path, capsys):
     # a case still running gets the clock events start_clocks and finish_clocks would have written
     running = target.ok("show", "2026-3")["history"]
     assert [(e["action"], e["field"]) for e in running] == [
-        ("import", None), ("clock", "notice"), ("clock-done", "notice"), ("clock", "handling"), ("clock", "reply"),
+        ("import", "sha256"), ("clock", "notice"), ("clock-done", "notice"), ("clock", "handling"), ("clock", "reply"),
         ("clock", "objection"), ("clock-done", "reply")]  # an interim reply opens no review window
     assert running[6]["note"] == "late (due 2026-11-10)"
     # the chain continues from the events before the import, exactly as Ledger.event chains
@@ -319,10 +331,20 @@ def test_stored_history_is_exactly_what_ledger_event_writes_even_for_awkward_tex
     for at, who, case, action, field, old, new, note, prev_hash, h in rows:
         if action in ("register", "import") and field is None:
             assert new == canonical(json.loads(new))
+        if action in ("register", "import"):
             assert note is None or note == canonical(json.loads(note))
-    snapshot = [json.loads(r[6]) for r in rows if r[3] == "import" and r[4] is None][0]
-    assert snapshot["summary"] == awkward and snapshot["name"] == '张"三"'
-    assert json.loads([r[7] for r in rows if r[3] == "import" and r[4] is None][0])["source_number"] == '旧"1"'
+    [(digest, note)] = [(r[6], r[7]) for r in rows if r[3] == "import"]
+    [case] = [c for c in cases_of(cli) if c["name"] == '张"三"']
+    assert case["summary"] == awkward
+    from xinfang.ledger.importer import SNAPSHOT_KEYS
+
+    conn = sqlite3.connect(cli.db)
+    conn.row_factory = sqlite3.Row
+    row = conn.execute("SELECT * FROM cases WHERE number = ?", (case["case"],)).fetchone()
+    conn.close()
+    as_imported = canonical({k: row[k] for k in SNAPSHOT_KEYS if row[k] is not None})
+    assert digest == hashlib.sha256(as_imported.encode("utf-8")).hexdigest()
+    assert json.loads(note)["source_number"] == '旧"1"'
     assert cli.ok("audit", "verify")["ok"] is True
 
 
@@ -455,9 +477,9 @@ def test_export_and_import_have_help(cli):
 # --- the import's fast paths give exactly what the plain ones give ----------------------------------
 
 def _snapshot_record(**changes) -> dict:
-    from xinfang.ledger.importer import _SNAPSHOT_KEYS
+    from xinfang.ledger.importer import SNAPSHOT_KEYS
 
-    record = dict.fromkeys(_SNAPSHOT_KEYS)
+    record = dict.fromkeys(SNAPSHOT_KEYS)
     record.update({"category": "compensation", "channel": "letter", "collective": 0, "kind": "grievance",
                    "level": "district", "major": 0, "name": "张三", "people": 1, "received": "2026-10-01",
                    "skip_level": 0, "status": "registered", "summary": "x", "township": "车桥镇"})
@@ -481,7 +503,7 @@ AWKWARD = 'a "quoted" \\ back\\slash\nnew line\ttab \x1f \u2028 é 😀 <tag> {j
 ])
 def test_the_import_snapshot_is_exactly_canonical_of_the_case(changes):
     from xinfang.ledger.history import canonical
-    from xinfang.ledger.importer import _SNAPSHOT_KEYS, snapshot_json, snapshot_parts, snapshot_text
+    from xinfang.ledger.importer import SNAPSHOT_KEYS, snapshot_json, snapshot_parts, snapshot_text
 
     record = _snapshot_record(**changes)
     expected = canonical({k: v for k, v in record.items() if v is not None})
@@ -490,7 +512,7 @@ def test_the_import_snapshot_is_exactly_canonical_of_the_case(changes):
     if record["id_number"]:
         s1, _, s2, _, s3 = snapshot_parts(_snapshot_record(**{**changes, "initial": 1, "repeat_of": None}))
         assert snapshot_text((s1, record["initial"], s2, record["repeat_of"], s3)) == expected
-    assert set(json.loads(expected)) <= set(_SNAPSHOT_KEYS)
+    assert set(json.loads(expected)) <= set(SNAPSHOT_KEYS)
 
 
 @pytest.fixture

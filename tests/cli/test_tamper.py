@@ -328,6 +328,59 @@ def test_the_clocks_of_a_case_imported_after_it_ended_are_sealed_by_its_import_r
         messages(verify(cli)[1])
 
 
+_IMPORTED_CASES = ("登记日期,形式,属地,信访人,身份证号,人数,内容分类,摘要,状态,责任单位,包案领导,交办日期,办结日期,处理结果\n"
+                   "2026-09-01,来信,车桥镇,李四,,1,征地补偿,补偿未到位,办结,车桥镇,王五,2026-09-02,2026-09-20,支持\n"
+                   "2026-11-20,来访,车桥镇,张三,,2,征地补偿,补偿标准偏低,交办,车桥镇,赵六,2026-11-21,,\n")
+
+
+def test_a_fact_of_an_imported_case_changed_behind_the_ledgers_back_is_named(cli, tmp_path):
+    path = tmp_path / "cases.csv"
+    path.write_text(_IMPORTED_CASES, encoding="utf-8")
+    assert cli("import", str(path)).code == 0
+    assert verify(cli)[0] == 0
+    # the record holds the digest, not the facts: an edit of the row is what the digest shows
+    tamper(cli.db, "UPDATE cases SET outcome = 'oppose' WHERE number = '2026-00001';"
+                   "UPDATE cases SET people = 5 WHERE number = '2026-00002';")
+    code, report = verify(cli)
+    assert code == 1
+    found = [m for m in messages(report) if m.startswith("cases ")]
+    assert sorted(m.split(":")[0] for m in found) == ["cases 2026-00001", "cases 2026-00002"]
+    assert all("differs from the case its import record (history id" in m for m in found)
+
+
+def test_an_imported_case_changed_by_commands_replays_and_its_later_fields_are_checked(cli, tmp_path):
+    path = tmp_path / "cases.csv"
+    path.write_text(_IMPORTED_CASES, encoding="utf-8")
+    assert cli("import", str(path)).code == 0
+    # after the import, the case changes the ordinary way: each change recorded with its old value
+    cli.ok("correct", "2026-00002", "--people", "3", "--reason", "来访登记人数有误")
+    cli.ok("reply", "2026-00002", "--on", "2026-11-25", "--summary", "按标准补足差额")
+    assert verify(cli)[0] == 0
+    assert cli.ok("show", "2026-00002")["people"] == 3
+    # a field a command changed is checked against its last change, the others against the seal
+    tamper(cli.db, "UPDATE cases SET people = 9 WHERE number = '2026-00002';")
+    found = messages(verify(cli)[1])
+    assert "cases 2026-00002: people is 9 but its history says '3'" in found
+    tamper(cli.db, "UPDATE cases SET people = 3, leader = '钱七' WHERE number = '2026-00002';")
+    found = messages(verify(cli)[1])
+    assert [m.split(":")[0] for m in found] == ["cases 2026-00002"]
+    assert "differs from the case its import record" in found[0]
+
+
+def test_an_import_record_whose_digest_is_rewritten_breaks_the_chain(cli, tmp_path):
+    path = tmp_path / "cases.csv"
+    path.write_text(_IMPORTED_CASES, encoding="utf-8")
+    assert cli("import", str(path)).code == 0
+    conn = sqlite3.connect(cli.db)
+    conn.execute("DROP TRIGGER events_no_update")
+    conn.execute("UPDATE events SET new = ? WHERE case_number = '2026-00001' AND action = 'import'", ("0" * 64,))
+    conn.commit()
+    conn.close()
+    found = messages(verify(cli)[1])
+    assert any(m.startswith("events id ") and "hash" in m for m in found)
+    assert "cases 2026-00001" in " ".join(found)
+
+
 def test_an_edited_indicator_tally_is_named(office):
     tamper(office.db, "UPDATE indicator_tally SET hit = hit + 3 WHERE measure = 'notice_open';")
     found = messages(verify(office)[1])

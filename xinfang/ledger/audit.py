@@ -11,7 +11,8 @@ back. Four independent checks, each returning problems as data (never raising fo
   event in the chained history (``xinfang.ledger.history.seal_new_rows``), so editing, deleting
   or forging such a row shows as a mismatch with a hash-protected record.
 - ``cases``: each case row equals the replay of its history (the ``register`` snapshot followed by
-  the latest event value of each field).
+  the latest event value of each field). An imported case's record holds the digest of the case as
+  imported, not its text: the row, with each later change taken back, must have that digest.
 
 And for the tables the rules read that are not append-only:
 
@@ -45,6 +46,7 @@ from xinfang.ledger.history import (
     GENESIS,
     SEAL_ACTION,
     STATE_SEAL_ACTION,
+    SNAPSHOT_FIELD,
     STATE_TABLES,
     chain_head,
     chained_tables,
@@ -216,7 +218,12 @@ def seals(conn: sqlite3.Connection) -> tuple[list[Problem], dict[str, int]]:
 
 
 def cases(conn: sqlite3.Connection) -> tuple[list[Problem], int]:
-    """Each case row must equal the replay of its history; each history must have its case."""
+    """Each case row must equal the replay of its history; each history must have its case.
+
+    A case whose import record seals it by digest (``SNAPSHOT_FIELD``) is replayed from the case as
+    imported, which the row gives back: each field a later event changed takes that first event's
+    old value, every other field is the row's own. That must be what the digest sealed, and the
+    replay of the later events from it must be the row."""
     if "cases" not in table_names(conn):
         return [], 0
     cur = conn.execute("SELECT * FROM cases ORDER BY year, seq")
@@ -224,13 +231,14 @@ def cases(conn: sqlite3.Connection) -> tuple[list[Problem], int]:
     rows = {r[0]: dict(zip(columns, r)) for r in cur.fetchall()}
     replayed = [c for c in columns if c not in IDENTITY]
     expected: dict[str, dict] = {}
+    sealed: dict[str, tuple[int, str, dict]] = {}  # case -> (its import record, the digest, first old value by field)
     problems = []
     placeholders = ", ".join("?" * len(CLOCK_ACTIONS))
-    for eid, number, action, field, new in conn.execute(
-            "SELECT id, case_number, action, field, new FROM events WHERE case_number IS NOT NULL"
+    for eid, number, action, field, old, new in conn.execute(
+            "SELECT id, case_number, action, field, old, new FROM events WHERE case_number IS NOT NULL"
             f" AND action NOT IN ({placeholders}) ORDER BY id", CLOCK_ACTIONS):
         state = expected.get(number)
-        if field is None and action in SNAPSHOT_ACTIONS and state is None:
+        if state is None and action in SNAPSHOT_ACTIONS and field is None:
             try:
                 snapshot = json.loads(new)
             except (TypeError, ValueError):
@@ -238,13 +246,16 @@ def cases(conn: sqlite3.Connection) -> tuple[list[Problem], int]:
                 snapshot = {}
             if not isinstance(snapshot, dict):
                 snapshot = {}
-            state = expected[number] = {c: None for c in replayed}
-            state.update({k: history_text(v) for k, v in snapshot.items() if k in state})
-            state["status"] = snapshot.get("status", "registered")
-            if state.get("received") and state.get("month") is None:
-                state["month"] = str(state["received"])[:7]
+            expected[number] = _replay_start(snapshot, replayed)
+        elif state is None and action == "import" and field == SNAPSHOT_FIELD:
+            sealed[number] = (eid, new, {})
+            expected[number] = {c: None for c in replayed}
         elif state is not None and field in state:
+            if number in sealed:
+                sealed[number][2].setdefault(field, old)
             state[field] = new
+    if sealed:
+        problems += _sealed_cases(conn, sealed, rows, expected, replayed)
     for number in expected.keys() - rows.keys():
         problems.append(_found("cases", number, "audit.case_deleted"))
     for number, row in rows.items():
@@ -260,6 +271,45 @@ def cases(conn: sqlite3.Connection) -> tuple[list[Problem], int]:
                                        value=_show(row[field], field), recorded=_show(state[field], field)))
     problems += counters(conn, expected.keys() | rows.keys())
     return problems, len(rows)
+
+
+def _replay_start(snapshot: dict, replayed: list[str]) -> dict:
+    """A case's replay as its first record (a registration's or an import's snapshot) starts it."""
+    state = {c: None for c in replayed}
+    state.update({k: history_text(v) for k, v in snapshot.items() if k in state})
+    state["status"] = snapshot.get("status", "registered")
+    if state.get("received") and state.get("month") is None:
+        state["month"] = str(state["received"])[:7]
+    return state
+
+
+def _sealed_cases(conn: sqlite3.Connection, sealed: dict[str, tuple[int, str, dict]], rows: dict[str, dict],
+                  expected: dict[str, dict], replayed: list[str]) -> list[Problem]:
+    """The cases sealed by their import record's digest: the case as imported, given back by the row
+    and the first old value of each field changed since, must have the digest; its replay (the
+    later events' values over it) then goes into ``expected`` for the row's comparison."""
+    from xinfang.ledger.history import canonical
+    from xinfang.ledger.importer import SNAPSHOT_KEYS, snapshot_digest
+
+    numeric = {r[1] for r in conn.execute("PRAGMA table_info(cases)") if r[2].upper() == "INTEGER"}
+    problems = []
+    for number, (eid, digest, first_old) in sealed.items():
+        row = rows.get(number)
+        if row is None:
+            continue  # named as deleted
+        imported = {}
+        for key in SNAPSHOT_KEYS:
+            value = first_old[key] if key in first_old else row.get(key)
+            if value is not None and key in first_old and key in numeric:
+                value = int(value) if value.lstrip("-").isdigit() else value
+            if value is not None:
+                imported[key] = value
+        if snapshot_digest(canonical(imported)) != digest:
+            problems.append(_found("cases", number, "audit.import_unsealed", id=eid))
+        later = expected[number]
+        state = expected[number] = _replay_start(imported, replayed)
+        state.update({field: later[field] for field in first_old})
+    return problems
 
 
 def counters(conn: sqlite3.Connection, numbers) -> list[Problem]:

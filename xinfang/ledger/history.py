@@ -43,6 +43,10 @@ GENESIS = "0" * 64
 SEAL_ACTION = "seal"
 STATE_SEAL_ACTION = "state-seal"
 DEPOSIT_HEAD_ACTION = "deposit-head"
+# The ``field`` of an import record that seals its case by digest: ``new`` is the SHA-256 of the
+# case as imported (``xinfang.ledger.importer.snapshot_digest``), not the case's text. Records
+# written before the digest was kept have no field and the case's text in ``new``.
+SNAPSHOT_FIELD = "sha256"
 # Tables the rules read that change in place and are small: sealed whole, as a digest, when written.
 STATE_TABLES = ("meta", "townships", "units", "categories", "points", "officials")
 EVENT_COLUMNS = ("at", "who", "case_number", "action", "field", "old", "new", "note")
