@@ -51,6 +51,7 @@ from xinfang.rules.protection import handled_by_accused
 from xinfang.rules.repeats import LATEST_FIRST, SAME_MATTER, repeat_link
 
 BATCH = 2000
+TALLY_ROWS = 50_000  # cases written between two counts of the tallies (``CaseWriter._count_tallies``)
 IMPORT_CACHE_KIB = 48 * 1024
 MAX_LISTED = 50
 
@@ -782,7 +783,8 @@ class CaseWriter:
         self.count = 0
         self.suspended: list[tuple[str, str]] = []  # (name, CREATE statement) of indexes dropped for the import
         self.tally_months: set[str] | None = None  # with the tally suspended: the months the import touched
-        self.first_rowid: int | None = None  # the rowid of the first case this import wrote
+        self.uncounted: int | None = None  # the rowid of the first case not yet in the tallies
+        self.counted = 0  # cases written and counted into the tallies
 
     def suspend_indexes(self) -> None:
         """Drop the secondary indexes of the tables an import fills that the import itself never reads
@@ -811,9 +813,23 @@ class CaseWriter:
                 "INSERT INTO clocks (case_number, clock, start, days, counting, due, provisional, calendar_version,"
                 " done_on, met) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", clocks)
         self._history(events, repeats)
-        if self.first_rowid is None:
-            self.first_rowid = before + 1
+        if self.uncounted is None:
+            self.uncounted = before + 1
         self.count += len(cases)
+        if self.tally_months is not None and self.count - self.counted >= TALLY_ROWS:
+            self._count_tallies()
+
+    def _count_tallies(self) -> None:
+        """The cases written since the last count, with their repeats linked, into the indicator and
+        summons tallies (and what they change in the earlier cases they repeat): every
+        ``TALLY_ROWS`` cases and at the end, one statement per tally. Per batch, the statements'
+        overhead cost about twice as much; for a whole large import at once, their sorting outgrew
+        the page cache."""
+        from xinfang.ledger import schema
+
+        if self.uncounted is not None:
+            schema.count_added_cases(self.conn, self.uncounted)
+        self.uncounted, self.counted = None, self.count
 
     def _repeats(self, cases: list[tuple], before: int) -> dict[str, str | None]:
         """Link repeats (重复访) as ``register`` does: the latest earlier case of the same ID number,
@@ -869,12 +885,7 @@ class CaseWriter:
             schema.restore_indexes(self.conn, self.suspended)
             self.suspended = []
         if self.tally_months is not None:
-            if self.first_rowid is not None:
-                # the imported cases, with their repeats linked, into the indicator and summons
-                # tallies (and what they change in the stored cases they repeat), in one statement
-                # each: this process, not the reading one, is the import's bottleneck, and one count
-                # of every case costs about half of a count per batch
-                schema.count_added_cases(self.conn, self.first_rowid)
+            self._count_tallies()
             schema.restore_tally(self.conn, self.tally_months)
             self.tally_months = None
         for year, last in counters.items():
