@@ -311,13 +311,21 @@ def test_an_import_into_a_settled_year_is_a_post_settlement_adjustment(cli, tmp_
     assert verify(cli)[0] == 0
 
 
-def test_the_clocks_of_a_case_imported_after_it_ended_are_sealed_by_its_import_record(cli, tmp_path):
-    path = tmp_path / "closed.csv"
-    path.write_text("登记日期,形式,属地,信访人,内容分类,摘要,状态,责任单位,包案领导,交办日期,办结日期,处理结果\n"
-                    "2026-09-01,来信,车桥镇,李四,征地补偿,补偿未到位,办结,车桥镇,王五,2026-09-02,2026-09-20,支持\n",
-                    encoding="utf-8")
+_IMPORTED_CASES = ("登记日期,形式,属地,信访人,身份证号,人数,内容分类,摘要,状态,责任单位,包案领导,交办日期,办结日期,处理结果\n"
+                   "2026-09-01,来信,车桥镇,李四,,1,征地补偿,补偿未到位,办结,车桥镇,王五,2026-09-02,2026-09-20,支持\n"
+                   "2026-11-20,来访,车桥镇,张三,,2,征地补偿,补偿标准偏低,交办,车桥镇,赵六,2026-11-21,,\n")
+
+
+def _import(cli, tmp_path, text: str) -> None:
+    """Import ``text`` as a CSV file into a fresh ledger, and see it audit clean."""
+    path = tmp_path / "cases.csv"
+    path.write_text(text, encoding="utf-8")
     assert cli("import", str(path)).code == 0
     assert verify(cli)[0] == 0
+
+
+def test_the_clocks_of_a_case_imported_after_it_ended_are_sealed_by_its_import_record(cli, tmp_path):
+    _import(cli, tmp_path, _IMPORTED_CASES)
     tamper(cli.db, "UPDATE clocks SET met = 1 WHERE case_number = '2026-00001' AND met = 0;"
                    "UPDATE clocks SET due = '2099-01-01' WHERE case_number = '2026-00001' AND clock = 'handling';")
     code, report = verify(cli)
@@ -328,15 +336,8 @@ def test_the_clocks_of_a_case_imported_after_it_ended_are_sealed_by_its_import_r
         messages(verify(cli)[1])
 
 
-_IMPORTED_CASES = ("登记日期,形式,属地,信访人,身份证号,人数,内容分类,摘要,状态,责任单位,包案领导,交办日期,办结日期,处理结果\n"
-                   "2026-09-01,来信,车桥镇,李四,,1,征地补偿,补偿未到位,办结,车桥镇,王五,2026-09-02,2026-09-20,支持\n"
-                   "2026-11-20,来访,车桥镇,张三,,2,征地补偿,补偿标准偏低,交办,车桥镇,赵六,2026-11-21,,\n")
-
-
 def test_a_fact_of_an_imported_case_changed_behind_the_ledgers_back_is_named(cli, tmp_path):
-    path = tmp_path / "cases.csv"
-    path.write_text(_IMPORTED_CASES, encoding="utf-8")
-    assert cli("import", str(path)).code == 0
+    _import(cli, tmp_path, _IMPORTED_CASES)
     assert verify(cli)[0] == 0
     # the record holds the digest, not the facts: an edit of the row is what the digest shows
     tamper(cli.db, "UPDATE cases SET outcome = 'oppose' WHERE number = '2026-00001';"
@@ -349,9 +350,7 @@ def test_a_fact_of_an_imported_case_changed_behind_the_ledgers_back_is_named(cli
 
 
 def test_an_imported_case_changed_by_commands_replays_and_its_later_fields_are_checked(cli, tmp_path):
-    path = tmp_path / "cases.csv"
-    path.write_text(_IMPORTED_CASES, encoding="utf-8")
-    assert cli("import", str(path)).code == 0
+    _import(cli, tmp_path, _IMPORTED_CASES)
     # after the import, the case changes the ordinary way: each change recorded with its old value
     cli.ok("correct", "2026-00002", "--people", "3", "--reason", "来访登记人数有误")
     cli.ok("reply", "2026-00002", "--on", "2026-11-25", "--summary", "按标准补足差额")
@@ -368,9 +367,7 @@ def test_an_imported_case_changed_by_commands_replays_and_its_later_fields_are_c
 
 
 def test_an_import_record_whose_digest_is_rewritten_breaks_the_chain(cli, tmp_path):
-    path = tmp_path / "cases.csv"
-    path.write_text(_IMPORTED_CASES, encoding="utf-8")
-    assert cli("import", str(path)).code == 0
+    _import(cli, tmp_path, _IMPORTED_CASES)
     conn = sqlite3.connect(cli.db)
     conn.execute("DROP TRIGGER events_no_update")
     conn.execute("UPDATE events SET new = ? WHERE case_number = '2026-00001' AND action = 'import'", ("0" * 64,))
