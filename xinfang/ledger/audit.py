@@ -288,8 +288,8 @@ def _sealed_cases(conn: sqlite3.Connection, sealed: dict[str, tuple[int, str, di
     """The cases sealed by their import record's digest: the case as imported, given back by the row
     and the first old value of each field changed since, must have the digest; its replay (the
     later events' values over it) then goes into ``expected`` for the row's comparison."""
-    from xinfang.ledger.history import canonical
-    from xinfang.ledger.importer import SNAPSHOT_KEYS, snapshot_digest
+    from xinfang.ledger.history import canonical, snapshot_digest
+    from xinfang.ledger.importer import SNAPSHOT_KEYS
 
     numeric = {r[1] for r in conn.execute("PRAGMA table_info(cases)") if r[2].upper() == "INTEGER"}
     problems = []

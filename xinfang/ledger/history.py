@@ -44,7 +44,7 @@ SEAL_ACTION = "seal"
 STATE_SEAL_ACTION = "state-seal"
 DEPOSIT_HEAD_ACTION = "deposit-head"
 # The ``field`` of an import record that seals its case by digest: ``new`` is the SHA-256 of the
-# case as imported (``xinfang.ledger.importer.snapshot_digest``), not the case's text. Records
+# case as imported (``snapshot_digest``), not the case's text. Records
 # written before the digest was kept have no field and the case's text in ``new``.
 SNAPSHOT_FIELD = "sha256"
 # Tables the rules read that change in place and are small: sealed whole, as a digest, when written.
@@ -102,6 +102,13 @@ def clock_line_start(clock: str, start: str, due: str) -> str:
 def clock_line_end(done_on: str | None, met: int | None) -> str:
     """The rest of a ``clock_line``: how the clock ended."""
     return f"{'' if done_on is None else done_on}|{'' if met is None else met}"
+
+
+def snapshot_digest(text: str) -> str:
+    """What an import record stores of its case: the SHA-256 of the case's canonical text (UTF-8), in hex."""
+    import hashlib
+
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def lines_digest(lines: Sequence[str]) -> str:

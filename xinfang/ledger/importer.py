@@ -10,7 +10,7 @@ the file size: only one batch of rows and small lookup caches are held.
 History: each imported case gets one ``import`` event that seals the case as imported — its
 registered fields and derived values as ``register`` records them, plus its lifecycle fields
 (status, unit, leader, dates, outcome …) — by the SHA-256 digest of its canonical text
-(``snapshot_digest``; ``field`` ``sha256``), with the file, the row and the case's number in the
+(``history.snapshot_digest``; ``field`` ``sha256``), with the file, the row and the case's number in the
 file in its note; the file itself is sealed by its digest in the ``import-file`` event. The case row
 holds the facts; the history holds what proves them: ``audit verify`` takes each later change back
 from the case row (a change records its old value) and checks the digest of what is left. Storing
@@ -30,7 +30,6 @@ import datetime as dt
 import gc
 import json
 import re
-from hashlib import sha256
 from json.encoder import encode_basestring
 from operator import itemgetter
 from pathlib import Path
@@ -42,7 +41,7 @@ from xinfang.ledger.cases import CASE_FIELDS, case_number, check_case_fields
 from xinfang.ledger.export import DATE_COLUMNS, DERIVED, ENUM_COLUMNS, LIFECYCLE, REQUIRED
 from xinfang.ledger.protection import protected_for, protection
 from xinfang.ledger.history import (SNAPSHOT_FIELD, ChainWriter, RecordEncoder, clock_line_end, clock_line_start,
-                                    last_link, lines_digest, now_stamp)
+                                    last_link, lines_digest, now_stamp, snapshot_digest)
 from xinfang.ledger.tables import Table, open_table
 from xinfang.messages import MESSAGES, Words, label, labelled
 from xinfang.model import OPEN_STATUSES, Channel, Clock, Kind, Level, Message, Status
@@ -618,11 +617,6 @@ def snapshot_json(record: dict) -> str:
     return snapshot_text(snapshot_parts(record))
 
 
-def snapshot_digest(text: str) -> str:
-    """What an import record stores of its case: the SHA-256 of the snapshot's text (UTF-8), in hex."""
-    return sha256(text.encode("utf-8")).hexdigest()
-
-
 class CasePreparer:
     """Turns checked rows into what the writer stores: case numbers, case rows, deadline clocks and
     history rows (without their hashes). Reads nothing from the ledger once built, so it can run
@@ -858,13 +852,13 @@ class CaseWriter:
         with ``initial`` and ``repeat_of`` of a case found to repeat a stored one."""
         rows = []
         keep = rows.append
-        text = _SNAPSHOT.text
+        text, digest = _SNAPSHOT.text, snapshot_digest
         for event in events:
             if event[1] == "import":
                 case, action, _field, new, note = event
                 if repeats and case in repeats:
                     new = (new[0], 0, new[2], repeats[case], new[4])
-                event = (case, action, SNAPSHOT_FIELD, sha256(text(new).encode("utf-8")).hexdigest(), note)
+                event = (case, action, SNAPSHOT_FIELD, digest(text(new)), note)
             keep(event)
         writer = ChainWriter(self.conn, "events", _EVENT_ROW, {"at": self.at, "who": self.who, "old": None},
                              plain=("case_number", "action", "field"), prev=self.prev)
