@@ -144,6 +144,8 @@ def test_import_into_a_ledger_with_cases_numbers_in_sequence_and_links_repeats(o
     assert imported["2026-00009"]["repeat_of"] == "2026-00003"  # received 11-04, as case 3
     assert imported["2026-00007"]["initial"] is False
     assert imported["2026-00008"]["repeat_of"] is None
+    # each linked case's import record seals the case as linked
+    assert office.ok("audit", "verify")["ok"] is True
 
 
 def write_file(path, rows: list[list[str]]) -> None:
@@ -166,6 +168,7 @@ def test_repeats_among_rows_of_one_file(cli, tmp_path):
     assert rows["2026-00001"]["repeat_of"] is None and rows["2026-00001"]["initial"] is True
     assert rows["2026-00002"]["repeat_of"] == "2026-00001" and rows["2026-00002"]["initial"] is False
     assert rows["2026-00003"]["repeat_of"] is None and rows["2026-00003"]["initial"] is True
+    assert cli.ok("audit", "verify")["ok"] is True
 
 
 def write_rows(path, n: int, bad: dict[int, list[str]]) -> None:
@@ -502,16 +505,18 @@ AWKWARD = 'a "quoted" \\ back\\slash\nnew line\ttab \x1f \u2028 é 😀 <tag> {j
     {"id_number": "32080319700101001X", "initial": 0},
 ])
 def test_the_import_snapshot_is_exactly_canonical_of_the_case(changes):
-    from xinfang.ledger.history import canonical
-    from xinfang.ledger.importer import SNAPSHOT_KEYS, snapshot_json, snapshot_parts, snapshot_text
+    from xinfang.ledger.history import canonical, snapshot_digest
+    from xinfang.ledger.importer import _CASE_ROW, SNAPSHOT_KEYS, repeat_digest, snapshot_json
 
     record = _snapshot_record(**changes)
     expected = canonical({k: v for k, v in record.items() if v is not None})
     assert snapshot_json(record) == expected
-    # the writer's change of a case found to repeat a stored one gives canonical of the changed case
-    if record["id_number"]:
-        s1, _, s2, _, s3 = snapshot_parts(_snapshot_record(**{**changes, "initial": 1, "repeat_of": None}))
-        assert snapshot_text((s1, record["initial"], s2, record["repeat_of"], s3)) == expected
+    # the writer's digest of a case found to repeat a stored one: that of the case as linked, from
+    # the row the writer stored (with the reader's ``initial`` and no link)
+    if record["id_number"] and record["initial"] == 0:
+        stored = _CASE_ROW({**record, "number": "2026-00002", "year": 2026, "seq": 2, "month": "2026-10",
+                            "initial": 1, "repeat_of": None})
+        assert repeat_digest(stored, record["repeat_of"]) == snapshot_digest(expected)
     assert set(json.loads(expected)) <= set(SNAPSHOT_KEYS)
 
 

@@ -576,7 +576,7 @@ _ACTION_DATE = {lc.Accept: "accepted_on", lc.Decline: "closed_on", lc.Assign: "a
 # import record. A refused file stops the writing at the first bad row, as before.
 
 _CASE_COLUMNS = ("number", "year", "seq", "month", *CASE_FIELDS, "collective", "skip_level", "initial", *LIFECYCLE)
-_MONTH, _ID_NUMBER = _CASE_COLUMNS.index("month"), _CASE_COLUMNS.index("id_number")
+_ID_NUMBER = _CASE_COLUMNS.index("id_number")
 _CASE_ROW = itemgetter(*_CASE_COLUMNS)  # a prepared row's stored values, in the insert's column order
 
 # The keys of an import snapshot, in the sorted order ``canonical`` writes them.
@@ -608,6 +608,13 @@ def snapshot_parts(r: dict) -> tuple:
 def snapshot_text(parts: tuple) -> str:
     """Join ``snapshot_parts`` into the snapshot: exactly ``canonical`` of the case's non-None values."""
     return _SNAPSHOT.text(parts)
+
+
+def repeat_digest(row: tuple, other: str | None) -> str:
+    """The digest an import record seals of the case stored as ``row`` (``_CASE_COLUMNS``) once
+    the writer finds it to repeat ``other`` (None: a repeat beyond the look-back window): no longer
+    initial (初信初访), and linked."""
+    return snapshot_digest(snapshot_json({**dict(zip(_CASE_COLUMNS, row)), "initial": 0, "repeat_of": other}))
 
 
 def snapshot_json(record: dict) -> str:
@@ -657,7 +664,8 @@ class CasePreparer:
 
     def prepare(self, rows: list[tuple[int, dict]]) -> tuple[list, list, list]:
         """One batch: (case rows, clock rows, history rows). A history row is (case, action, field,
-        new, note); an import record's ``new`` is its ``snapshot_parts``."""
+        new, note); an import record's ``new`` is its case's digest (``repeat_digest`` of a case the
+        writer finds to repeat a stored one)."""
         from xinfang.ledger.lifecycle import clock_events
 
         collective_people, skip_levels = self.collective_people, self.skip_levels
@@ -722,7 +730,7 @@ class CasePreparer:
             sealed = "" if running else f'"clocks":"{lines_digest(lines)}",'
             note = (f'{{{sealed}"file":{source},"row":{rowno},"source_number":{enc(source_number)}}}'
                     if source_number else f'{{{sealed}"file":{source},"row":{rowno}}}')
-            add((number, "import", SNAPSHOT_FIELD, snapshot_parts(r), note))
+            add((number, "import", SNAPSHOT_FIELD, snapshot_digest(snapshot_json(r)), note))
             # A case that ended before the import keeps its judged clocks (on-time rates read them)
             # under its import record; the clock history rows are for cases still running.
             if running:
@@ -776,20 +784,20 @@ class CaseWriter:
                             f" VALUES ({', '.join('?' * len(_CASE_COLUMNS))})")
         self.count = 0
         self.suspended: list[tuple[str, str]] = []  # (name, CREATE statement) of indexes dropped for the import
-        self.tally_months: set[str] | None = None  # with the tally suspended: the months the import touched
+        self.tally_suspended = False  # the tallies' triggers dropped: the import counts its own cases
         self.uncounted: int | None = None  # the rowid of the first case not yet in the tallies
         self.counted = 0  # cases written and counted into the tallies
 
     def suspend_indexes(self) -> None:
         """Drop the secondary indexes of the tables an import fills that the import itself never reads
         (all but the petitioner index the repeat look-up uses), and the tally's triggers (each would
-        make every inserted case pay for a statement journal); ``finish`` builds them again and
-        recounts the months the import touched."""
+        make every inserted case pay for a statement journal); ``finish`` builds them again. The
+        import counts its own cases into the tallies as it goes (``_count_tallies``)."""
         from xinfang.ledger import schema
 
         self.suspended = schema.suspend_indexes(self.conn, ("cases", "clocks", "events"), _KEPT_INDEXES)
         schema.suspend_tally(self.conn)
-        self.tally_months = set()
+        self.tally_suspended = True
 
     def write(self, batch: tuple[list, list, list]) -> None:
         """Insert one prepared batch (``CasePreparer.prepare``)."""
@@ -799,23 +807,21 @@ class CaseWriter:
         conn = self.conn
         before = conn.execute("SELECT coalesce(max(rowid), 0) FROM cases").fetchone()[0]
         conn.executemany(self.insert_case, cases)
-        if self.tally_months is not None:
-            self.tally_months.update(c[_MONTH] for c in cases)
         repeats = self._repeats(cases, before)
         if clocks:
             conn.executemany(
                 "INSERT INTO clocks (case_number, clock, start, days, counting, due, provisional, calendar_version,"
                 " done_on, met) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", clocks)
-        self._history(events, repeats)
+        self._history(events, repeats, cases)
         if self.uncounted is None:
             self.uncounted = before + 1
         self.count += len(cases)
-        if self.tally_months is not None and self.count - self.counted >= TALLY_ROWS:
+        if self.tally_suspended and self.count - self.counted >= TALLY_ROWS:
             self._count_tallies()
 
     def _count_tallies(self) -> None:
-        """The cases written since the last count, with their repeats linked, into the indicator and
-        summons tallies (and what they change in the earlier cases they repeat): every
+        """The cases written since the last count, with their repeats linked, into the case, indicator
+        and summons tallies (and what they change in the earlier cases they repeat): every
         ``TALLY_ROWS`` cases and at the end, one statement per tally. Per batch, the statements'
         overhead cost about twice as much; for a whole large import at once, their sorting outgrew
         the page cache."""
@@ -847,19 +853,14 @@ class CaseWriter:
                                   [(other, number) for number, other in repeats.items()])
         return repeats
 
-    def _history(self, events: list[tuple], repeats: dict[str, str | None]) -> None:
-        """Chain and insert a batch's history rows; an import record gets its snapshot's digest here,
-        with ``initial`` and ``repeat_of`` of a case found to repeat a stored one."""
-        rows = []
-        keep = rows.append
-        text, digest = _SNAPSHOT.text, snapshot_digest
-        for event in events:
-            if event[1] == "import":
-                case, action, _field, new, note = event
-                if repeats and case in repeats:
-                    new = (new[0], 0, new[2], repeats[case], new[4])
-                event = (case, action, SNAPSHOT_FIELD, digest(text(new)), note)
-            keep(event)
+    def _history(self, events: list[tuple], repeats: dict[str, str | None], cases: list[tuple]) -> None:
+        """Chain and insert a batch's history rows; the import record of a case found to repeat a
+        stored one gets the digest of the case as linked (``repeat_digest``)."""
+        rows = events
+        if repeats:
+            linked = {c[0]: c for c in cases if c[0] in repeats}
+            rows = [(e[0], e[1], e[2], repeat_digest(linked[e[0]], repeats[e[0]]), e[4])
+                    if e[1] == "import" and e[0] in linked else e for e in events]
         writer = ChainWriter(self.conn, "events", _EVENT_ROW, {"at": self.at, "who": self.who, "old": None},
                              plain=("case_number", "action", "field"), prev=self.prev)
         writer.append(rows)
@@ -878,10 +879,10 @@ class CaseWriter:
             self.conn.execute(f"PRAGMA cache_size = -{IMPORT_CACHE_KIB // 2}")
             schema.restore_indexes(self.conn, self.suspended)
             self.suspended = []
-        if self.tally_months is not None:
+        if self.tally_suspended:
             self._count_tallies()
-            schema.restore_tally(self.conn, self.tally_months)
-            self.tally_months = None
+            schema.restore_tally(self.conn, ())
+            self.tally_suspended = False
         for year, last in counters.items():
             self.conn.execute(
                 "INSERT INTO counters (year, last) VALUES (?, ?) ON CONFLICT(year) DO UPDATE SET last = excluded.last",

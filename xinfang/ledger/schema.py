@@ -406,6 +406,10 @@ CASE_TALLY_BUILD = (
     " SELECT month, township, level, people, status, kind, COUNT(*), COUNT(repeat_of) FROM cases"
     " GROUP BY month, township, level, people, status, kind"
 )
+# The cases a bulk load added since rowid :start, added to the case tally (``count_added_cases``).
+CASE_TALLY_ADDED = (CASE_TALLY_BUILD.replace(" GROUP BY", " WHERE rowid >= :start GROUP BY")
+                    + f" ON CONFLICT ({', '.join(TALLY_COLUMNS)})"
+                    " DO UPDATE SET n = n + excluded.n, repeats = repeats + excluded.repeats")
 TALLY_TRIGGERS = ("cases_tally_insert", "cases_tally_update", "cases_tally_delete")
 
 
@@ -419,10 +423,9 @@ def suspend_tally(conn) -> None:
 
 
 def restore_tally(conn, months=None) -> None:
-    """Recount the case tally from the cases — of ``months`` (those a bulk load touched; the load
-    counted its own cases into the indicator tally, ``count_added_cases``), or of every month and
-    the indicator tally too when ``None`` — then (re)create both tallies' triggers, exactly as the
-    migrations made them."""
+    """Recount the case tally from the cases — of ``months`` (none for a bulk load that counted its
+    own cases, ``count_added_cases``), or of every month and the indicator and summons tallies too
+    when ``None`` — then (re)create the tallies' triggers, exactly as the migrations made them."""
     if months is None:
         conn.execute("DELETE FROM case_tally")
         conn.execute(CASE_TALLY_BUILD)
@@ -513,12 +516,17 @@ SELECT month, township, measure, lag, SUM(hit) AS hit, COUNT(*) AS n FROM (
          coalesce((SELECT max(0, CAST(julianday(min(e.on_date)) - julianday(c.closed_on) AS INTEGER))
                    FROM evaluations e WHERE e.case_number = c.number AND e.stage = 'handling'), -1), 0
   FROM cases c WHERE {{case}} AND {_COUNTED} AND c.closed_on IS NOT NULL
-  UNION ALL
-  SELECT substr(c.closed_on, 1, 7), c.township, 'first_contact', 0,
-         NOT EXISTS (SELECT 1 FROM cases r WHERE r.repeat_of = c.number AND r.status != 'voided' AND {{children}})
-  FROM cases c WHERE {{case}} AND {_COUNTED} AND c.closed_on IS NOT NULL AND c.initial = 1
+  UNION ALL{{first_contact}}
 ) GROUP BY month, township, measure, lag
 """
+# The only measure a case's repeats decide: the first-contact resolution of an initial case, which
+# a later case repeating it (not voided) undoes. A bulk load moves it alone in the earlier cases
+# its cases repeat (``count_added_cases``): their clocks, evaluations and closing are not its to change.
+FIRST_CONTACT = f"""
+  SELECT substr(c.closed_on, 1, 7), c.township, 'first_contact', 0,
+         NOT EXISTS (SELECT 1 FROM cases r WHERE r.repeat_of = c.number AND r.status != 'voided' AND {{children}})
+  FROM cases c WHERE {{case}} AND {_COUNTED} AND c.closed_on IS NOT NULL AND c.initial = 1"""
+CONTRIBUTION = CONTRIBUTION.replace("{first_contact}", FIRST_CONTACT)
 INDICATOR_TALLY_KEY = ("month", "township", "measure", "lag")
 INDICATOR_TALLY = """
 CREATE TABLE indicator_tally (
@@ -590,18 +598,23 @@ def _apply(case: str, sign: str, before: tuple[str, ...] = ()) -> str:
 
 
 def count_added_cases(conn, start: int) -> None:
-    """With the indicator triggers suspended (a bulk load), count into the indicator tally the
-    cases added since rowid ``start`` with their clocks and evaluations, and what they change in
-    the earlier cases they repeat (the first-contact resolution): those earlier cases' contribution
-    before the load (their repeats from before ``start``) out, their contribution now in."""
+    """With the tallies' triggers suspended (a bulk load), count the cases added since rowid
+    ``start`` into the three tallies: into the case tally; into the indicator tally with their
+    clocks and evaluations, and the first-contact resolution they undo in the earlier cases they
+    repeat (that measure of those cases with their repeats from before ``start`` out, with all of
+    them in: nothing else of an earlier case changes); into the summons tally."""
+    params = {"start": start}
+    conn.execute(CASE_TALLY_ADDED, params)
     parents = ("c.rowid < :start AND c.number IN"
                " (SELECT repeat_of FROM cases WHERE rowid >= :start AND repeat_of IS NOT NULL)")
-    for case, children, sign in ((parents, "r.rowid < :start", "-"), (parents, "1", "+"),
-                                 ("c.rowid >= :start", "1", "+")):
-        conn.execute(_upsert(CONTRIBUTION.format(case=case, children=children), sign), {"start": start})
+    first_contact = (f"WITH part (month, township, measure, lag, hit) AS ({FIRST_CONTACT}) SELECT month, township,"
+                     " measure, lag, SUM(hit) AS hit, COUNT(*) AS n FROM part GROUP BY month, township, measure, lag")
+    for children, sign in (("r.rowid < :start", "-"), ("1", "+")):
+        conn.execute(_upsert(first_contact.format(case=parents, children=children), sign), params)
+    conn.execute(_upsert(CONTRIBUTION.format(case="c.rowid >= :start", children="1"), "+"), params)
     # A case's summons contribution is its own clocks' only: the earlier cases keep theirs.
     conn.execute(_upsert(SUMMONS_CONTRIBUTION.format(case="c.rowid >= :start"), "+", "summons_tally",
-                         SUMMONS_TALLY_KEY), {"start": start})
+                         SUMMONS_TALLY_KEY), params)
 
 
 def _pair(name: str, event: str, when: str, cases: tuple[str, ...]) -> str:
