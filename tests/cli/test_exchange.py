@@ -648,6 +648,7 @@ def test_a_workbook_read_in_a_second_process_round_trips(office, tmp_path, capsy
 
 def test_a_failing_write_ends_the_reading_process(cli, tmp_path, forked, monkeypatch):
     import multiprocessing
+    import threading
 
     from xinfang.ledger import importer
 
@@ -662,6 +663,7 @@ def test_a_failing_write_ends_the_reading_process(cli, tmp_path, forked, monkeyp
     assert cli("import", path).code != 0
     assert cli.counts() == before
     assert multiprocessing.active_children() == []
+    assert not [t for t in threading.enumerate() if t.name == "xinfang-import-receiver"]
 
 
 def test_the_same_file_is_not_imported_twice_by_accident(cli, tmp_path):

@@ -50,7 +50,7 @@ from xinfang.rules.protection import handled_by_accused
 from xinfang.rules.repeats import LATEST_FIRST, SAME_MATTER, repeat_link
 
 BATCH = 2000
-TALLY_ROWS = 50_000  # cases written between two counts of the tallies (``CaseWriter._count_tallies``)
+TALLY_ROWS = 10_000  # cases written between two counts of the tallies (``CaseWriter._count_tallies``)
 IMPORT_CACHE_KIB = 48 * 1024
 MAX_LISTED = 50
 

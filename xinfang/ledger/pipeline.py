@@ -34,27 +34,58 @@ def reader_process(messages: Callable[[], Iterator[tuple]], send, unused) -> Non
         os._exit(0)  # no atexit handlers, no flushing of streams inherited from the writer
 
 
-def forked(messages: Callable[[], Iterator[tuple]]) -> Iterator[tuple]:
-    """``messages()`` run in a forked reading process, received here as they come. The pipe holds
-    about one batch, so the reader is never more than a batch or two ahead of the writer."""
+READ_AHEAD = 3  # batches received and waiting for the writer, at most, as bytes (about 1 MB each)
+
+
+def forked(messages: Callable[[], Iterator[tuple]], ahead: int = READ_AHEAD) -> Iterator[tuple]:
+    """``messages()`` run in a forked reading process, received here as they come.
+
+    A thread of this process takes them off the pipe as they are sent and keeps up to ``ahead`` of
+    them waiting, still pickled, so that the reader goes on while the writer pauses (to count the
+    tallies, say) and what waits stays a few megabytes; the writer unpickles each as it takes it."""
     import multiprocessing
+    import pickle
+    import queue
+    import threading
 
     mp = multiprocessing.get_context("fork")
     receive, send = mp.Pipe(duplex=False)
     proc = mp.Process(target=reader_process, args=(messages, send, receive), daemon=True)
-    proc.start()
+    proc.start()  # forked before the receiving thread exists
     send.close()
+    waiting: queue.Queue = queue.Queue(maxsize=max(ahead, 1))
+    stop = threading.Event()
+
+    def receiving() -> None:
+        while not stop.is_set():
+            try:
+                data = receive.recv_bytes()
+            except (EOFError, OSError):
+                data = None  # the reader is gone (after its last message, or without it)
+            while not stop.is_set():
+                try:
+                    waiting.put(data, timeout=0.1)
+                    break
+                except queue.Full:
+                    pass
+            if data is None:
+                return
+
+    thread = threading.Thread(target=receiving, name="xinfang-import-receiver", daemon=True)
+    thread.start()
     try:
         while True:
-            try:
-                message = receive.recv()
-            except EOFError:
-                raise Refusal("import.reader_died") from None
+            data = waiting.get()
+            if data is None:
+                raise Refusal("import.reader_died")
+            message = pickle.loads(data)
             yield message
             if message[0] in DONE_KINDS:
                 return
     finally:
-        receive.close()
+        stop.set()
         if proc.is_alive():
-            proc.kill()
+            proc.kill()  # the pipe's other end closes: a receive under way ends
         proc.join()
+        thread.join()
+        receive.close()
