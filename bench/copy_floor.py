@@ -55,9 +55,8 @@ def copy(source: Path, target: Path) -> int:
         conn.execute(f"PRAGMA cache_size = -{IMPORT_CACHE_KIB // 2}")
         for _, sql in indexes:
             conn.execute(sql)
-        months = [m for (m,) in conn.execute("SELECT DISTINCT month FROM main.cases")]
-        schema.count_added_cases(conn, first_case)  # the indicator tally (an import counts it once, after its last batch)
-        schema.restore_tally(conn, months)
+        schema.count_added_cases(conn, first_case)  # the three tallies, as an import counts them
+        schema.restore_tally(conn, ())
         conn.execute("INSERT OR REPLACE INTO main.counters (year, last) SELECT year, max(seq) FROM main.cases GROUP BY year")
         n = conn.execute("SELECT count(*) FROM main.events WHERE id > ?", (first_event,)).fetchone()[0]
         conn.execute("COMMIT")

@@ -122,3 +122,23 @@ def test_the_open_duty_index_leaves_out_exactly_the_windows():
     conn.executemany("INSERT INTO clocks VALUES (?)", [(c.value,) for c in Clock])
     duties = {r[0] for r in conn.execute(f"SELECT clock FROM clocks WHERE {schema.NOT_A_WINDOW}")}
     assert duties == {c.value for c in Clock if c not in WINDOWS}
+
+
+def test_suspending_the_tally_leaves_an_attached_ledger_s_triggers_alone(tmp_path):
+    """A copy between two ledgers (the bench's copy floor) attaches the other one: suspending and
+    restoring this ledger's tallies must not drop that one's triggers."""
+    other = tmp_path / "other.db"
+    conn = sqlite3.connect(other, isolation_level=None)
+    migrate(conn)
+    conn.close()
+    before = _schema(other)
+    conn = sqlite3.connect(tmp_path / "l.db", isolation_level=None)
+    migrate(conn)
+    conn.execute("ATTACH DATABASE ? AS src", (str(other),))
+    conn.execute("BEGIN")
+    schema.suspend_tally(conn)
+    schema.restore_tally(conn, ())
+    conn.execute("COMMIT")
+    conn.execute("DETACH DATABASE src")
+    conn.close()
+    assert _schema(other) == before

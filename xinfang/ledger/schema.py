@@ -419,7 +419,9 @@ def suspend_tally(conn) -> None:
     journal. ``restore_tally`` must follow in the same transaction; a rollback brings the triggers
     back by itself."""
     for name in TALLY_TRIGGERS + INDICATOR_TRIGGERS:
-        conn.execute(f"DROP TRIGGER IF EXISTS {name}")
+        # the ledger's own: with another ledger attached (a copy between two), an unqualified name
+        # would go on to drop that one's once these are gone
+        conn.execute(f"DROP TRIGGER IF EXISTS main.{name}")
 
 
 def restore_tally(conn, months=None) -> None:
