@@ -583,3 +583,10 @@ def test_the_ranking_reads_the_tally_not_the_cases(cli):
 def test_a_month_that_has_not_begun_is_not_ranked(cli):
     res = cli("rank", "--month", "2026-12")
     assert res.code == 1 and "尚未开始" in res.err
+
+
+def test_publishing_a_month_without_cases_says_that_no_township_is_in_the_bottom_group(cli):
+    res = cli("rank", "--month", "2026-08", "--publish", "--yes", today="2026-09-02")
+    assert res.code == 0, res.err
+    assert res.out.splitlines()[0] == "已公布 2026-08 排名；后10位：无"
+    assert res.err == ""

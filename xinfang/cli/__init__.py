@@ -313,11 +313,11 @@ COMMAND_MODULES = {
     "register": "cases", "accept": "cases", "decline": "cases", "object": "cases", "assign": "cases", "reply": "cases", "resolve": "cases", "transfer": "cases",
     "correct": "cases", "void": "cases", "show": "cases", "cases": "cases", "init": "setup", "townships": "setup", "units": "setup",
     "overdue": "deadlines", "extend": "deadlines", "review": "deadlines", "calendar": "deadlines",
-    "rank": "ranking", "sanctions": "ranking", "rewards": "deposits", "officials": "deposits",
+    "rank": "ranking", "sanctions": "sanctions", "rewards": "deposits", "officials": "deposits",
     "deposits": "deposits", "export": "exchange", "import": "exchange", "report": "report", "form": "report",
     "demo": "demo", "audit": "audit", "db": "audit", "completion": "completion", "evaluate": "indicators", "stats": "indicators",
 }
-COMMAND_PACKAGES = ("cases", "setup", "deadlines", "ranking", "deposits", "exchange", "report", "demo", "audit",
+COMMAND_PACKAGES = ("cases", "setup", "deadlines", "ranking", "sanctions", "deposits", "exchange", "report", "demo", "audit",
                     "indicators", "completion")
 _GLOBAL_WITH_VALUE = ("--db", "--today", "--lang", "--user")
 GLOBAL_OPTIONS = (*_GLOBAL_WITH_VALUE, "--version", "--install-completion")
