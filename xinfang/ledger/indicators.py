@@ -23,18 +23,19 @@ _EXCLUDED = ", ".join(f"'{s}'" for s in EXCLUDED_STATUSES)
 # denominator in the order of ``TALLY_RATES``; and from the case tally, the repeat rate's.
 TALLY_RATES = ("timely_acceptance_rate", "on_time_rate", "satisfaction_rate", "evaluation_rate", "first_contact_rate")
 _MISSED = "(month < :today_month OR (month = :today_month AND lag < :today_day)) * n"
+# A sum over one measure is a FILTER, not a CASE: SQLite then skips the other measures' rows for it.
 TALLY_SQL = f"""
 SELECT {{bucket}} AS bucket, township,
-       SUM(CASE measure WHEN 'notice' THEN hit ELSE 0 END),
-       SUM(CASE measure WHEN 'notice' THEN n WHEN 'notice_open' THEN {_MISSED} ELSE 0 END),
-       SUM(CASE measure WHEN 'on_time' THEN hit ELSE 0 END),
-       SUM(CASE measure WHEN 'on_time' THEN n WHEN 'on_time_open' THEN {_MISSED} ELSE 0 END),
-       SUM(CASE measure WHEN 'satisfaction' THEN hit ELSE 0 END),
-       SUM(CASE measure WHEN 'satisfaction' THEN n ELSE 0 END),
-       SUM(CASE measure WHEN 'closed' THEN (lag BETWEEN 0 AND :window_days) * n ELSE 0 END),
-       SUM(CASE measure WHEN 'closed' THEN n ELSE 0 END),
-       SUM(CASE measure WHEN 'first_contact' THEN hit ELSE 0 END),
-       SUM(CASE measure WHEN 'first_contact' THEN n ELSE 0 END)
+       coalesce(SUM(hit) FILTER (WHERE measure = 'notice'), 0),
+       coalesce(SUM(CASE measure WHEN 'notice' THEN n ELSE {_MISSED} END) FILTER (WHERE measure IN ('notice', 'notice_open')), 0),
+       coalesce(SUM(hit) FILTER (WHERE measure = 'on_time'), 0),
+       coalesce(SUM(CASE measure WHEN 'on_time' THEN n ELSE {_MISSED} END) FILTER (WHERE measure IN ('on_time', 'on_time_open')), 0),
+       coalesce(SUM(hit) FILTER (WHERE measure = 'satisfaction'), 0),
+       coalesce(SUM(n) FILTER (WHERE measure = 'satisfaction'), 0),
+       coalesce(SUM((lag BETWEEN 0 AND :window_days) * n) FILTER (WHERE measure = 'closed'), 0),
+       coalesce(SUM(n) FILTER (WHERE measure = 'closed'), 0),
+       coalesce(SUM(hit) FILTER (WHERE measure = 'first_contact'), 0),
+       coalesce(SUM(n) FILTER (WHERE measure = 'first_contact'), 0)
 FROM indicator_tally WHERE {{months}}
 GROUP BY {{group}}township
 """
