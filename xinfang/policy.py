@@ -26,16 +26,56 @@ def data_dir() -> Path:
 
 def load_policy_text(text: str, source: str = "rules.toml") -> Policy:
     """Parse and validate a rules document."""
+    return _validated(parse_rules(text, source), source)
+
+
+def parse_rules(text: str, source: str = "rules.toml") -> dict:
+    """The rules document as TOML reads it; a file that is no TOML is refused naming the problem."""
     import tomllib
 
     try:
-        return Policy.from_dict(tomllib.loads(text))
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         from xinfang.errors import toml_problem
 
         raise Refusal("policy.toml", source=source, detail=toml_problem(exc)) from None
+
+
+def _validated(raw: dict, source: str) -> Policy:
+    try:
+        return Policy.from_dict(raw)
     except (KeyError, ValueError, TypeError) as exc:
         raise Refusal("policy.value", source=source, detail=str(exc)) from None
+
+
+# A ledger keeps its rules file as written (meta ``rules``) and, beside it, the document TOML reads
+# from it as JSON (meta ``rules_parsed``, written in the same transaction at init and sealed with
+# the rest of meta): a command then reads its policy without loading a TOML parser. A ledger made
+# before that, or rules JSON cannot hold (a TOML date), has the text alone and is parsed from it.
+PARSED_KEY = "rules_parsed"
+
+
+def parsed_rules_json(text: str) -> str | None:
+    """The JSON ``load_ledger_policy`` reads instead of ``text``; None when JSON would not give back
+    the same document."""
+    import json
+
+    raw = parse_rules(text)
+    try:
+        stored = json.dumps(raw, ensure_ascii=False, separators=(",", ":"))  # keys in the file's order: a case's clocks are listed in it
+    except (TypeError, ValueError):
+        return None
+    return stored if json.loads(stored) == raw else None
+
+
+def load_ledger_policy(text: str, parsed: str | None) -> Policy:
+    """A ledger's policy: from its parsed rules when it has them, else from the rules text."""
+    source = "ledger rules"
+    if parsed is None:
+        return load_policy_text(text, source=source)
+    import json
+
+    return _validated(json.loads(parsed), source)
 
 
 def default_rules_text() -> str:

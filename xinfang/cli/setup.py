@@ -46,11 +46,15 @@ def init(
 def create_ledger(path: Path, townships, rules_text: str) -> dict:
     """Create, migrate and fill a ledger file; on any failure the half-made file is removed."""
     from xinfang.ledger.reference import load_reference_data
+    from xinfang.policy import PARSED_KEY, parsed_rules_json
 
     try:
         ledger = STATE.open(create=True)
         with ledger.write():
             ledger.conn.execute("INSERT INTO meta (key, value) VALUES ('rules', ?)", (rules_text,))
+            parsed = parsed_rules_json(rules_text)
+            if parsed is not None:
+                ledger.conn.execute("INSERT INTO meta (key, value) VALUES (?, ?)", (PARSED_KEY, parsed))
             load_reference_data(ledger, townships)
             ledger.event("init", note=f"{len(townships)} townships")
             ledger.touch("meta", "townships", "units", "categories", "points")

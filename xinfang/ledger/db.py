@@ -63,9 +63,10 @@ class Ledger:
     def policy(self):
         """The ledger's policy (the rules file stored at init), parsed once per process."""
         if self._policy is None:
-            from xinfang.policy import load_policy_text
+            from xinfang.policy import PARSED_KEY, load_ledger_policy
 
-            self._policy = load_policy_text(self.meta("rules") or "", source="ledger rules")
+            stored = dict(self.conn.execute("SELECT key, value FROM meta WHERE key IN ('rules', ?)", (PARSED_KEY,)))
+            self._policy = load_ledger_policy(stored.get("rules") or "", stored.get(PARSED_KEY))
         return self._policy
 
     # -- writing --------------------------------------------------------------------------
