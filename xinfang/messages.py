@@ -711,7 +711,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "error.fix": ("{message}；{fix}", "{message}; {fix}"),
     "unit.kind.township": ("乡镇街道", "township"),
     "unit.kind.department": ("部门", "department"),
-    # -- the ranking and the township check (xinfang.cli.ranking) --
+    # -- the ranking and the township check (xinfang.cli.ranking, xinfang.cli.sanctions) --
     "rank.unranked": ("提示：{n} 件信访事项的属地不在乡镇名册中，未计入排名",
                       "note: {n} case(s) of townships not on the roster are not ranked"),
     "rank.state_published": ("已于 {on} 公布", "published on {on}"),

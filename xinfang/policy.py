@@ -62,7 +62,8 @@ def parsed_rules_json(text: str) -> str | None:
 
     raw = parse_rules(text)
     try:
-        stored = json.dumps(raw, ensure_ascii=False, separators=(",", ":"))  # keys in the file's order: a case's clocks are listed in it
+        # keys in the file's order, not sorted: a case's clocks are listed in it
+        stored = json.dumps(raw, ensure_ascii=False, separators=(",", ":"))
     except (TypeError, ValueError):
         return None
     return stored if json.loads(stored) == raw else None

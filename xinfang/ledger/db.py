@@ -47,9 +47,6 @@ class Ledger:
         row = self.conn.execute(sql, params).fetchone()
         return row[0] if row else None
 
-    def meta(self, key: str) -> str | None:
-        return self.scalar("SELECT value FROM meta WHERE key = ?", (key,))
-
     @property
     def ref(self):
         """Roster, units, categories and reception points of this ledger."""
@@ -220,7 +217,7 @@ def open_ledger(path, who: str, create: bool = False) -> Ledger:
             migrate(conn)
         elif version > schema.MIGRATION_COUNT:
             raise Refusal("db.newer", "--db", db=name, version=version)
-        if not create and conn.execute("SELECT value FROM meta WHERE key = 'rules'").fetchone() is None:
+        if not create and conn.execute("SELECT 1 FROM meta WHERE key = 'rules'").fetchone() is None:
             raise Refusal("db.uninitialised", "--db", db=name)
     except UnicodeDecodeError:  # a text cell of a damaged page
         raise sqlite3.DatabaseError("database disk image is malformed (undecodable text)") from None

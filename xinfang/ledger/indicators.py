@@ -27,9 +27,11 @@ _MISSED = "(month < :today_month OR (month = :today_month AND lag < :today_day))
 TALLY_SQL = f"""
 SELECT {{bucket}} AS bucket, township,
        coalesce(SUM(hit) FILTER (WHERE measure = 'notice'), 0),
-       coalesce(SUM(CASE measure WHEN 'notice' THEN n ELSE {_MISSED} END) FILTER (WHERE measure IN ('notice', 'notice_open')), 0),
+       coalesce(SUM(CASE measure WHEN 'notice' THEN n ELSE {_MISSED} END)
+                FILTER (WHERE measure IN ('notice', 'notice_open')), 0),
        coalesce(SUM(hit) FILTER (WHERE measure = 'on_time'), 0),
-       coalesce(SUM(CASE measure WHEN 'on_time' THEN n ELSE {_MISSED} END) FILTER (WHERE measure IN ('on_time', 'on_time_open')), 0),
+       coalesce(SUM(CASE measure WHEN 'on_time' THEN n ELSE {_MISSED} END)
+                FILTER (WHERE measure IN ('on_time', 'on_time_open')), 0),
        coalesce(SUM(hit) FILTER (WHERE measure = 'satisfaction'), 0),
        coalesce(SUM(n) FILTER (WHERE measure = 'satisfaction'), 0),
        coalesce(SUM((lag BETWEEN 0 AND :window_days) * n) FILTER (WHERE measure = 'closed'), 0),
