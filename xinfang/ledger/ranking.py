@@ -42,7 +42,7 @@ SELECT month, township,
        SUM({repeats}) AS repeats,
        SUM(CASE WHEN {weighted} THEN 0 ELSE {n} END) AS unweighted
 FROM {table}
-WHERE month IN ({months}) AND status NOT IN ({uncounted}) AND {kinds}
+WHERE month IN ({months}) AND {counted} AND {kinds}
 GROUP BY month, township
 """
 COLLECTIVE = "CASE WHEN people >= :collective_people THEN {n} ELSE 0 END"
@@ -50,6 +50,13 @@ COLLECTIVE = "CASE WHEN people >= :collective_people THEN {n} ELSE 0 END"
 # township, level, people) with its counts; or the cases themselves, over the covering index
 # cases_month (month, township, level, people, repeat_of).
 SOURCES = {"tally": ("case_tally", "n", "repeats"), "cases": ("cases", "1", "(repeat_of IS NOT NULL)")}
+
+
+def _one_of(column: str, names: list[str]) -> str:
+    """``column`` equal to one of the bound parameters ``names``, as comparisons joined by OR: over
+    bound parameters, ``IN (…)`` makes SQLite build a small table and probe it for every row, which
+    made the month's scoring at 1M 60% slower (17.8 ms against 11.0 ms, warm)."""
+    return "(" + " OR ".join(f"{column} = :{name}" for name in names) + ")" if names else "0"
 
 
 def score_query(policy: Policy, months: list[str], source: str = "tally") -> tuple[str, dict]:
@@ -69,11 +76,11 @@ def score_query(policy: Policy, months: list[str], source: str = "tally") -> tup
         params[f"weight_{level.value}"] = w
         whens.append(f"WHEN :level_{level.value} THEN :weight_{level.value}")
     weight = f"(CASE level {' '.join(whens)} END)" if whens else "NULL"
-    weighted = f"level IN ({', '.join(f':level_{lv.value}' for lv, _ in weights)})" if weights else "0"
+    weighted = _one_of("level", [f"level_{lv.value}" for lv, _ in weights])
     skip_levels = sorted(policy.skip_levels, key=lambda lv: lv.rank)
     for level in skip_levels:
         params[f"skip_{level.value}"] = level.value
-    skip = f"level IN ({', '.join(f':skip_{lv.value}' for lv in skip_levels)})" if skip_levels else "0"
+    skip = _one_of("level", [f"skip_{lv.value}" for lv in skip_levels])
     for i, month in enumerate(months):
         params[f"month_{i}"] = month
     uncounted = sorted({s.value for s in policy.uncounted_statuses} | {VOIDED})
@@ -86,9 +93,8 @@ def score_query(policy: Policy, months: list[str], source: str = "tally") -> tup
     sql = SCORE_SQL.format(weight=weight, weighted=weighted, skip=skip, table=table, n=n, repeats=repeats,
                            collective=COLLECTIVE.format(n=n),
                            months=", ".join(f":month_{i}" for i in range(len(months))),
-                           uncounted=", ".join(f":uncounted_{i}" for i in range(len(uncounted))) or "NULL",
-                           kinds=f"kind NOT IN ({', '.join(f':uncounted_kind_{i}' for i in range(len(kinds)))})"
-                           if kinds else "1")
+                           counted=f"NOT {_one_of('status', [f'uncounted_{i}' for i in range(len(uncounted))])}",
+                           kinds=f"NOT {_one_of('kind', [f'uncounted_kind_{i}' for i in range(len(kinds))])}")
     return sql, params
 
 
