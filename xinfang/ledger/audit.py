@@ -501,6 +501,15 @@ def summons_tally(conn: sqlite3.Connection) -> tuple[list[Problem], int]:
                               " WHERE n != 0 OR hit != 0")
 
 
+def published_scores(conn: sqlite3.Connection) -> tuple[list[Problem], int]:
+    """Each published township's score and bottom-group mark, as later months and the sanctions
+    read them, must be those of its month's published rows."""
+    return _tally_differences(conn, "published_scores", schema.PUBLISHED_SCORES_KEY, ("score", "bottom"),
+                              schema.PUBLISHED_SCORES_COUNT,  # its own definition
+                              "audit.published_score_differs", ("score", "bottom", "published_score",
+                                                                 "published_bottom"))
+
+
 def state(conn: sqlite3.Connection) -> tuple[list[Problem], dict[str, int]]:
     """Each table changed in place must equal its last seal in the history."""
     present = table_names(conn)
@@ -579,6 +588,7 @@ def verify(conn: sqlite3.Connection) -> Report:
         ("tally", lambda: _merge(tally(conn), counts, key="case_tally")),
         ("indicator tally", lambda: _merge(indicator_tally(conn), counts, key="indicator_tally")),
         ("summons tally", lambda: _merge(summons_tally(conn), counts, key="summons_tally")),
+        ("published scores", lambda: _merge(published_scores(conn), counts, key="published_scores")),
         ("state", lambda: _merge(state(conn), counts)),
         ("deposit head", lambda: deposit_head(conn)),
     )

@@ -16,7 +16,9 @@ encourages), never a voided one. This is the rule of ``xinfang.rules.ranking.cou
 counts per status and kind, so the SQL applies it as a filter.
 
 A published month (``published_months``) is frozen: its rows, method and comparisons are stored as
-published and shown from there; later corrections of cases never change them.
+published and shown from there; later corrections of cases never change them. Its townships' scores
+and bottom-group marks are also rows of their own (``published_scores``, kept by the publication's
+insert): what a later month compares with and the sanctions read.
 """
 
 from __future__ import annotations
@@ -137,11 +139,11 @@ def published_months(ledger) -> list:
     """Every published month as ``PublishedMonth(month, bottom, published_on)``, oldest first."""
     from xinfang.rules.sanctions import PublishedMonth
 
-    return [
-        PublishedMonth(r["month"], frozenset(x["township"] for x in json.loads(r["rows"]) if x["bottom"]),
-                       dt.date.fromisoformat(r["published_on"]))
-        for r in ledger.rows("SELECT month, published_on, rows FROM published_months ORDER BY month")
-    ]
+    bottom: dict[str, set] = {}
+    for month, township in ledger.conn.execute("SELECT month, township FROM published_scores WHERE bottom"):
+        bottom.setdefault(month, set()).add(township)
+    return [PublishedMonth(month, frozenset(bottom.get(month, ())), dt.date.fromisoformat(on))
+            for month, on in ledger.conn.execute("SELECT month, published_on FROM published_months ORDER BY month")]
 
 
 # --- the ranking document -----------------------------------------------------------------------
@@ -156,9 +158,9 @@ def _comparison_scores(ledger, months: list[str]) -> tuple[dict, list[str]]:
     for month in months:
         if month in known:
             continue
-        stored = ledger.scalar("SELECT rows FROM published_months WHERE month = ?", (month,))
-        if stored is not None:
-            known[month] = {r["township"]: r["score"] for r in json.loads(stored)}
+        if ledger.scalar("SELECT 1 FROM published_months WHERE month = ?", (month,)):
+            known[month] = dict(ledger.conn.execute(
+                "SELECT township, score FROM published_scores WHERE month = ?", (month,)))
         elif earliest is None or month < earliest:
             known[month] = None
         else:

@@ -304,6 +304,15 @@ def migrations(seal=None):
             db.execute(f"DROP TRIGGER IF EXISTS {name}")
         _script(db, INDICATOR_TRIGGERS_SQL)
 
+    @m(name="0016_published_scores")
+    def published_scores(db):
+        # A month compared with a published one (环比/同比) and the sanctions' key-management months
+        # read each township's frozen score and bottom-group mark from rows of their own
+        # (``PUBLISHED_SCORES``), kept by a trigger on every publication, instead of decoding the
+        # published rankings: about 370 KB of JSON a month for 1,200 townships.
+        _script(db, PUBLISHED_SCORES)
+        db.execute(PUBLISHED_SCORES_BUILD)
+
     return m
 
 
@@ -467,7 +476,32 @@ def restore_indexes(conn, suspended: list[tuple[str, str]]) -> None:
         conn.execute(sql)
 
 
-MIGRATION_COUNT = 15
+MIGRATION_COUNT = 16
+
+# Each published month's townships (``published_scores``): the score and the bottom-group mark of
+# every row of its ranking as published (``published_months.rows``), one row per township, written
+# by the publication's own insert. Derived, like the tallies: ``audit verify`` holds it equal to
+# the published rows, which are sealed in the history.
+PUBLISHED_SCORES_KEY = ("month", "township")
+_PUBLISHED_ROW = ("json_extract(r.value, '$.township'), json_extract(r.value, '$.score'),"
+                  " coalesce(json_extract(r.value, '$.bottom'), 0)")
+# Every published month's rows, from scratch: what the trigger keeps (the audit compares the two).
+PUBLISHED_SCORES_COUNT = f"SELECT p.month, {_PUBLISHED_ROW} FROM published_months p, json_each(p.rows) r"
+PUBLISHED_SCORES = f"""
+CREATE TABLE published_scores (
+    month TEXT NOT NULL,
+    township TEXT NOT NULL,
+    score INTEGER NOT NULL,
+    bottom INTEGER NOT NULL,
+    PRIMARY KEY (month, township)
+) WITHOUT ROWID;
+CREATE TRIGGER published_months_scores AFTER INSERT ON published_months
+BEGIN
+    INSERT INTO published_scores (month, township, score, bottom)
+    SELECT NEW.month, {_PUBLISHED_ROW} FROM json_each(NEW.rows) r;
+END;
+"""
+PUBLISHED_SCORES_BUILD = "INSERT INTO published_scores (month, township, score, bottom) " + PUBLISHED_SCORES_COUNT
 
 
 # The clocks and statuses the indicators read (``rules.indicators``): the notice clock, the local
