@@ -20,41 +20,52 @@ _EXCLUDED = ", ".join(f"'{s}'" for s in EXCLUDED_STATUSES)
 
 # What the rates read, one row per township (and month, counted month by month): from the indicator
 # tally (a running clock counts, missed, once its due day has passed), each rate's numerator and
-# denominator in the order of ``TALLY_RATES``; and from the case tally, the repeat rate's.
-TALLY_RATES = ("timely_acceptance_rate", "on_time_rate", "satisfaction_rate", "evaluation_rate", "first_contact_rate")
+# denominator (``TALLY_TERMS``); and from the case tally, the repeat rate's. A query reads the
+# terms of the rates asked for only (``rank`` shows five of the six).
 _MISSED = "(month < :today_month OR (month = :today_month AND lag < :today_day)) * n"
 # A sum over one measure is a FILTER, not a CASE: SQLite then skips the other measures' rows for it.
-TALLY_SQL = f"""
-SELECT {{bucket}} AS bucket, township,
-       coalesce(SUM(hit) FILTER (WHERE measure = 'notice'), 0),
-       coalesce(SUM(CASE measure WHEN 'notice' THEN n ELSE {_MISSED} END)
-                FILTER (WHERE measure IN ('notice', 'notice_open')), 0),
-       coalesce(SUM(hit) FILTER (WHERE measure = 'on_time'), 0),
-       coalesce(SUM(CASE measure WHEN 'on_time' THEN n ELSE {_MISSED} END)
-                FILTER (WHERE measure IN ('on_time', 'on_time_open')), 0),
-       coalesce(SUM(hit) FILTER (WHERE measure = 'satisfaction'), 0),
-       coalesce(SUM(n) FILTER (WHERE measure = 'satisfaction'), 0),
-       coalesce(SUM((lag BETWEEN 0 AND :window_days) * n) FILTER (WHERE measure = 'closed'), 0),
-       coalesce(SUM(n) FILTER (WHERE measure = 'closed'), 0),
-       coalesce(SUM(hit) FILTER (WHERE measure = 'first_contact'), 0),
-       coalesce(SUM(n) FILTER (WHERE measure = 'first_contact'), 0)
-FROM indicator_tally WHERE {{months}}
-GROUP BY {{group}}township
-"""
+TALLY_TERMS = {
+    "timely_acceptance_rate": (
+        "SUM(hit) FILTER (WHERE measure = 'notice')",
+        f"SUM(CASE measure WHEN 'notice' THEN n ELSE {_MISSED} END) FILTER (WHERE measure IN ('notice', 'notice_open'))"),
+    "on_time_rate": (
+        "SUM(hit) FILTER (WHERE measure = 'on_time')",
+        f"SUM(CASE measure WHEN 'on_time' THEN n ELSE {_MISSED} END)"
+        " FILTER (WHERE measure IN ('on_time', 'on_time_open'))"),
+    "satisfaction_rate": ("SUM(hit) FILTER (WHERE measure = 'satisfaction')",
+                          "SUM(n) FILTER (WHERE measure = 'satisfaction')"),
+    "evaluation_rate": ("SUM((lag BETWEEN 0 AND :window_days) * n) FILTER (WHERE measure = 'closed')",
+                        "SUM(n) FILTER (WHERE measure = 'closed')"),
+    "first_contact_rate": ("SUM(hit) FILTER (WHERE measure = 'first_contact')",
+                           "SUM(n) FILTER (WHERE measure = 'first_contact')"),
+}
+TALLY_RATES = tuple(TALLY_TERMS)
+REPEAT_RATE = "repeat_rate"
+
+
+def tally_sql(rates=TALLY_RATES) -> str:
+    """The indicator tally's query for the numerators and denominators of ``rates`` (of
+    ``TALLY_RATES``), in their order, with ``{bucket}``, ``{months}`` and ``{group}`` to fill."""
+    terms = ",\n       ".join(f"coalesce({term}, 0)" for rate in rates for term in TALLY_TERMS[rate])
+    return (f"SELECT {{bucket}} AS bucket, township,\n       {terms}\n"
+            "FROM indicator_tally WHERE {months}\nGROUP BY {group}township")
+
+
+TALLY_SQL = tally_sql()
 RECEIVED_SQL = f"""
 SELECT {{bucket}} AS bucket, township, SUM(repeats), SUM(n) FROM case_tally
 WHERE {{months}} AND status NOT IN ({_EXCLUDED})
 GROUP BY {{group}}township
 """
 _SLOTS = {rate: i for i, rate in enumerate(RATES)}
-_TALLY_SLOTS = tuple(_SLOTS[rate] for rate in TALLY_RATES)
-_REPEAT_SLOT = _SLOTS["repeat_rate"]
+_REPEAT_SLOT = _SLOTS[REPEAT_RATE]
 
 
-def counts(ledger, first: dt.date, last: dt.date, today: dt.date) -> dict[str, Indicators]:
+def counts(ledger, first: dt.date, last: dt.date, today: dt.date, rates=RATES) -> dict[str, Indicators]:
     """Township → its ``Indicators`` for the months ``first``–``last``, from SQL; equal to
-    ``rules.indicators.indicators`` over ``facts``."""
-    return _counted(ledger, first, last, today, by_month=False).get("", {})
+    ``rules.indicators.indicators`` over ``facts``. Only ``rates`` are counted (the others are
+    ``NONE``): a township with none of them to count is left out."""
+    return _counted(ledger, first, last, today, by_month=False, rates=rates).get("", {})
 
 
 def by_month(ledger, first: dt.date, last: dt.date, today: dt.date) -> dict[str, dict[str, Indicators]]:
@@ -63,7 +74,8 @@ def by_month(ledger, first: dt.date, last: dt.date, today: dt.date) -> dict[str,
     return _counted(ledger, first, last, today, by_month=True)
 
 
-def _counted(ledger, first: dt.date, last: dt.date, today: dt.date, by_month: bool) -> dict[str, dict[str, Indicators]]:
+def _counted(ledger, first: dt.date, last: dt.date, today: dt.date, by_month: bool,
+             rates=RATES) -> dict[str, dict[str, Indicators]]:
     first_month, last_month = first.isoformat()[:7], last.isoformat()[:7]
     params = {"today_month": today.isoformat()[:7], "today_day": today.day,
               "window_days": ledger.policy.evaluation_window_days,
@@ -83,12 +95,16 @@ def _counted(ledger, first: dt.date, last: dt.date, today: dt.date, by_month: bo
             town[township] = [NONE] * len(RATES)
         return town[township]
 
-    for period, township, *pairs in rows(TALLY_SQL):
-        rates = slots(period, township)
-        for slot, i in zip(_TALLY_SLOTS, range(0, len(pairs), 2)):
-            rates[slot] = Rate(pairs[i], pairs[i + 1])
-    for period, township, repeats, received in rows(RECEIVED_SQL):
-        slots(period, township)[_REPEAT_SLOT] = Rate(repeats, received)
+    tallied = [rate for rate in TALLY_RATES if rate in rates]
+    if tallied:
+        places = tuple(_SLOTS[rate] for rate in tallied)
+        for period, township, *pairs in rows(TALLY_SQL if tallied == list(TALLY_RATES) else tally_sql(tallied)):
+            found_rates = slots(period, township)
+            for slot, i in zip(places, range(0, len(pairs), 2)):
+                found_rates[slot] = Rate(pairs[i], pairs[i + 1])
+    if REPEAT_RATE in rates:
+        for period, township, repeats, received in rows(RECEIVED_SQL):
+            slots(period, township)[_REPEAT_SLOT] = Rate(repeats, received)
     # a rate with nothing to count is none at all; a township with nothing to count is left out
     out = {b: {t: Indicators(*(r if r.denominator else NONE for r in rates)) for t, rates in towns.items()
                if any(r.denominator for r in rates)} for b, towns in found.items()}
@@ -155,12 +171,13 @@ def rate_json(rate: Rate) -> dict:
             "denominator": rate.denominator}
 
 
-def month_rates(ledger, month: str, today: dt.date) -> dict[str, Indicators]:
-    """Township → its indicators for one month (what ``rank`` shows beside the score)."""
+def month_rates(ledger, month: str, today: dt.date, rates=RATES) -> dict[str, Indicators]:
+    """Township → its indicators for one month (what ``rank`` shows beside the score): ``rates``
+    only, as ``counts`` counts them."""
     from xinfang.rules.ranking import month_range
 
     first, last = month_range(month)
-    return counts(ledger, first, last, today)
+    return counts(ledger, first, last, today, rates)
 
 
 def _periods(month: str | None, year: int | None) -> tuple[str, tuple, tuple | None, tuple | None]:

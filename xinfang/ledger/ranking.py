@@ -177,7 +177,7 @@ def compute_ranking(ledger, month: str, published: bool = False, today: dt.date 
     (``rules.indicators.RANK_RATES``, as known ``today``); a composite policy scores with them.
     """
     from xinfang.ledger.indicators import month_rates
-    from xinfang.rules.indicators import EMPTY, RANK_RATES
+    from xinfang.rules.indicators import EMPTY, RANK_RATES, RATES
     from xinfang.rules.ranking import change, method, previous_month, rank_tallies, same_month_last_year, tally_scores
 
     policy = ledger.policy
@@ -186,7 +186,9 @@ def compute_ranking(ledger, month: str, published: bool = False, today: dt.date 
     prev, last_year = previous_month(month), same_month_last_year(month)
     known, to_query = _comparison_scores(ledger, [prev, last_year])
     tallies = month_tallies(ledger, [month] + to_query)
-    indicators = {m: month_rates(ledger, m, today) for m in ([month] + to_query if policy.composite else [month])}
+    # a composite policy scores with every rate; any other shows the ranking's five
+    counted = RATES if policy.composite else RANK_RATES
+    indicators = {m: month_rates(ledger, m, today, counted) for m in ([month] + to_query if policy.composite else [month])}
     # a composite policy scores with the rates; any other only shows them
     rates = {m: {t: r.values() for t, r in found.items()} for m, found in indicators.items()} if policy.composite else {}
     scores = {**known, **{other: tally_scores(tallies[other], townships, policy, rates.get(other))
@@ -195,7 +197,8 @@ def compute_ranking(ledger, month: str, published: bool = False, today: dt.date 
                         rates.get(month))
     roster = {t.name for t in townships}
     unranked = sum(t.cases for name, t in tallies[month].items() if name not in roster)
-    shown = {t: {k: _rounded(getattr(r, k).value) for k in RANK_RATES} for t, r in indicators[month].items()}
+    # RANK_RATES are the first of RATES, the order of an Indicators tuple
+    shown = {t: dict(zip(RANK_RATES, map(_rounded_rate, r))) for t, r in indicators[month].items()}
     none = {k: _rounded(getattr(EMPTY, k).value) for k in RANK_RATES}
     return {
         "month": month,
@@ -221,6 +224,12 @@ def _rounded(value: float | None) -> float | None:
     return None if value is None else round(value, 4)
 
 
+def _rounded_rate(rate) -> float | None:
+    """A ``Rate``'s value as the ranking shows it: ``_rounded(rate.value)``."""
+    numerator, denominator = rate
+    return round(numerator / denominator, 4) if denominator else None
+
+
 def month_ranking(ledger, month: str, today: dt.date | None = None) -> dict:
     """``rank --month``: the frozen rows of a published month, else the provisional ranking. A month
     published before the rates were part of the ranking shows them as computed now."""
@@ -233,7 +242,7 @@ def month_ranking(ledger, month: str, today: dt.date | None = None) -> dict:
             from xinfang.ledger.indicators import month_rates
             from xinfang.rules.indicators import EMPTY
 
-            rates = month_rates(ledger, month, today or dt.date.today())
+            rates = month_rates(ledger, month, today or dt.date.today(), RANK_RATES)
             rows = [{**r, **{k: _rounded(rates.get(r["township"], EMPTY).values()[k]) for k in RANK_RATES}}
                     for r in rows]
         return {
