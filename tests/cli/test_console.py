@@ -132,6 +132,24 @@ def test_a_reading_command_prints_json_and_csv_without_rich(demo_db, command, ou
     assert [m for m in modules if m.split(".")[0] in HEAVY] == []
 
 
+def test_a_command_that_ends_closes_the_ledger_leaving_no_write_ahead_log_beside_it(demo_db, tmp_path):
+    """The process skips the collection at exit (``gc.freeze``): the ledgers are closed before it,
+    so SQLite removes the ``-wal`` and ``-shm`` files as a last connection does."""
+    import shutil
+
+    db = tmp_path / "ledger.db"
+    shutil.copy(demo_db, db)
+    for command in (["rank", "--month", "2026-10", "--json"],
+                    ["register", "--received", "2026-11-20", "--channel", "letter", "--township", "车桥镇",
+                     "--name", "张三", "--people", "1", "--level", "district", "--kind", "grievance",
+                     "--category", "other", "--summary", "要求公开征地批文", "--json"]):
+        done = xinfang("--db", str(db), "--today", "2026-11-26", "--user", "tester", *command, text=True)
+        assert done.returncode == 0, done.stderr
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["ledger.db"], command
+    assert xinfang("demo", "--db", str(tmp_path / "demo.db"), text=True).returncode == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["demo.db", "ledger.db"]
+
+
 def test_python_m_xinfang_runs_a_command_and_the_version(demo_db):
     ranked = xinfang("--db", demo_db, "--today", "2026-11-26", "rank", "--month", "2026-11", "--json", text=True)
     assert ranked.returncode == 0 and len(json.loads(ranked.stdout)["rows"]) > 0

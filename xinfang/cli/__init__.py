@@ -27,12 +27,15 @@ from xinfang.errors import XinfangError
 
 
 class State:
-    """Global options, shared by every command of one invocation."""
+    """Global options, shared by every command of one invocation, and the ledgers it opened."""
 
     db: str | None = None
     today_text: str | None = None
     lang: str = "zh"
     who: str = "clerk"
+
+    def __init__(self) -> None:
+        self.opened: list = []
 
     def configure(self, db: str | None, today: str | None, lang: str, user: str | None) -> None:
         """Take the global options (each also read from its XINFANG_* variable) and check them;
@@ -61,9 +64,21 @@ class State:
     def open(self, create: bool = False):
         from xinfang.ledger.db import ledger_file, open_ledger
 
-        ledger = open_ledger(ledger_file(self.db), self.who, create=create)
+        ledger = self.track(open_ledger(ledger_file(self.db), self.who, create=create))
         ledger.on_notices = print_notices
         return ledger
+
+    def track(self, ledger):
+        """Keep ``ledger`` to be closed when the invocation ends (``close``)."""
+        self.opened.append(ledger)
+        return ledger
+
+    def close(self) -> None:
+        """Close the ledgers this invocation opened. A connection is otherwise closed only by the
+        collector (its statement cache refers back to it), and SQLite ends a ledger's write-ahead
+        log (``-wal``, ``-shm``) when its last connection closes."""
+        while self.opened:
+            self.opened.pop().conn.close()
 
 
 STATE = State()
@@ -358,7 +373,15 @@ def _register_commands(argv: list[str] | None = None) -> None:
 
 
 def run(argv: list[str] | None = None) -> int:
-    """Run the command line; return the exit code. Errors become one line on stderr."""
+    """Run the command line; return the exit code. Errors become one line on stderr. The ledgers
+    the command opened are closed when it ends."""
+    try:
+        return _run(argv)
+    finally:
+        STATE.close()
+
+
+def _run(argv: list[str] | None) -> int:
     from typer._click.exceptions import NoArgsIsHelpError, UsageError
 
     try:
@@ -417,7 +440,12 @@ def main() -> None:
     import gc
 
     gc.set_threshold(*GC_THRESHOLDS)
-    sys.exit(run(sys.argv[1:]))
+    code = run(sys.argv[1:])
+    # The process ends here, its ledgers closed: what is left is left to the operating system
+    # instead of walked by the collection at exit (frozen objects are never collected), 10–15 ms
+    # of a month's ranking at 1M and 5 ms of the quickest command.
+    gc.freeze()
+    sys.exit(code)
 
 
 # Shared option types, so every listing spells its output options the same way.

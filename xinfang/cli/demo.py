@@ -38,7 +38,7 @@ def demo(
     from xinfang.cli.setup import create_ledger
 
     create_ledger(path, read_roster(), default_rules_text())
-    ledger = open_ledger(path, STATE.who)
+    ledger = STATE.track(open_ledger(path, STATE.who))
     with ledger.write():
         ledger.conn.execute("INSERT INTO meta (key, value) VALUES ('demo', '1')")
         ledger.touch("meta")
@@ -64,7 +64,7 @@ def _builder(path: Path, who: str):
     transactions skip the wait for the disk (fsync)."""
     from xinfang.ledger.db import open_ledger
 
-    ledger = open_ledger(path, who)
+    ledger = STATE.track(open_ledger(path, who))
     ledger.conn.execute("PRAGMA synchronous = OFF")
     return ledger
 
@@ -118,7 +118,7 @@ def _summary(path: Path, month: str) -> None:
     from xinfang.messages import text
 
     lang = STATE.lang
-    ledger = open_ledger(path, STATE.who)
+    ledger = STATE.track(open_ledger(path, STATE.who))
     cases = ledger.scalar("SELECT count(*) FROM cases")
     first, last = ledger.one("SELECT min(received) AS a, max(received) AS b FROM cases").values()
     ranking = month_ranking(ledger, month)
