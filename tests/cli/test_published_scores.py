@@ -58,3 +58,22 @@ def test_a_published_score_changed_behind_the_ledger_s_back_is_named_by_the_audi
     res = cli("audit", "verify")
     assert res.code == 1
     assert "已公布得分" in res.out and "得分 0、后位标记 0，但公布的排名为 2、1" in res.out
+
+
+def test_a_decimal_published_score_is_compared_as_published(blank_cli, tmp_path):
+    """Scores per 10,000 residents are decimals, a whole one too (0.0): a later month compares
+    with each exactly as the ranking published it."""
+    import json
+
+    from xinfang.policy import default_rules_text
+
+    rules = tmp_path / "rules.toml"
+    rules.write_text(default_rules_text().replace("per_10k_residents = false", "per_10k_residents = true"),
+                     encoding="utf-8")
+    blank_cli.ok("init", "--rules", rules)
+    blank_cli.register(received="2026-07-20", township="车桥镇", level="city")
+    july = _publish(blank_cli, "2026-07", today="2026-08-05")
+    august = blank_cli.ok("rank", "--month", "2026-08", today="2026-09-02")
+    published = {r["township"]: json.dumps(r["score"]) for r in july["rows"]}
+    assert {r["township"]: json.dumps(r["prev_score"]) for r in august["rows"]} == published
+    assert published["车桥镇"] != "0.0" and "0.0" in published.values()

@@ -77,8 +77,11 @@ class State:
         """Close the ledgers this invocation opened. A connection is otherwise closed only by the
         collector (its statement cache refers back to it), and SQLite ends a ledger's write-ahead
         log (``-wal``, ``-shm``) when its last connection closes."""
-        while self.opened:
-            self.opened.pop().conn.close()
+        if self.opened:
+            try:
+                self.opened.pop().conn.close()
+            finally:  # the others too, whatever one of them raised
+                self.close()
 
 
 STATE = State()

@@ -99,9 +99,9 @@ def _counted(ledger, first: dt.date, last: dt.date, today: dt.date, by_month: bo
     if tallied:
         places = tuple(_SLOTS[rate] for rate in tallied)
         for period, township, *pairs in rows(TALLY_SQL if tallied == list(TALLY_RATES) else tally_sql(tallied)):
-            found_rates = slots(period, township)
+            township_rates = slots(period, township)
             for slot, i in zip(places, range(0, len(pairs), 2)):
-                found_rates[slot] = Rate(pairs[i], pairs[i + 1])
+                township_rates[slot] = Rate(pairs[i], pairs[i + 1])
     if REPEAT_RATE in rates:
         for period, township, repeats, received in rows(RECEIVED_SQL):
             slots(period, township)[_REPEAT_SLOT] = Rate(repeats, received)

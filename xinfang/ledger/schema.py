@@ -1,6 +1,7 @@
 """The ledger's schema, as named migrations (sqlite-utils ``Migrations``).
 
-Each migration runs in one transaction together with its record. ``PRAGMA user_version`` mirrors
+The pending migrations run in one transaction, each with its record (``db.migrate``): a ledger
+several migrations behind is upgraded whole or not at all. ``PRAGMA user_version`` mirrors
 the number of applied migrations so that an up-to-date ledger opens without importing
 sqlite-utils at all (start-up stays light for ``register``).
 """
@@ -281,7 +282,8 @@ def migrations(seal=None):
         # (``INDICATOR_TALLY`` below; ``ledger.indicators`` reads it), not from every clock of the period.
         # The triggers made here are today's, which also keep the summons tally 0015 creates and
         # read the views 0017 creates: no migration between 0013 and 0017 may write cases, clocks or
-        # evaluations (0015 and 0017 make them again).
+        # evaluations, or rename a table (SQLite refuses while a trigger names a missing view); 0015
+        # and 0017 make them again, in the same transaction as this one (``db.migrate``).
         _script(db, INDICATOR_TALLY + INDICATOR_TRIGGERS_SQL)
         db.execute(INDICATOR_TALLY_BUILD)
 
@@ -502,7 +504,7 @@ PUBLISHED_SCORES = f"""
 CREATE TABLE published_scores (
     month TEXT NOT NULL,
     township TEXT NOT NULL,
-    score INTEGER NOT NULL,
+    score NOT NULL,  -- as published: a whole number, or a decimal under a per-10,000 or composite policy
     bottom INTEGER NOT NULL,
     PRIMARY KEY (month, township)
 ) WITHOUT ROWID;
@@ -633,6 +635,8 @@ CONTRIBUTION_VIEWS = f"""
 CREATE VIEW indicator_contributions AS{CONTRIBUTION_ROWS.format(case="1", children="1")};
 CREATE VIEW summons_contributions AS{SUMMONS_ROWS.format(case="1")};
 """
+# The views are part of the ledger's file, as made by 0017: a change to CONTRIBUTION_ROWS or
+# SUMMONS_ROWS (which the bulk load and the audit read from here) needs a migration that makes them again.
 CONTRIBUTION_VIEW_NAMES = ("indicator_contributions", "summons_contributions")
 # Each tally the triggers keep: (table, key, the view of its contributions).
 _TRIGGER_TALLIES = (("indicator_tally", INDICATOR_TALLY_KEY, "indicator_contributions"),
