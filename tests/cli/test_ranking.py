@@ -348,7 +348,10 @@ def test_unknown_sanction_ids_and_townships_are_refused(cli):
     before = cli.counts()
     res = cli("sanctions", "confirm", "--yes", "chronic:车桥镇:2026-01-01")
     assert res.code == 1 and "没有制裁" in res.err and "xinfang sanctions" in res.err
-    assert cli("sanctions", "check", "不存在镇", "--action", "auction").code == 1
+    unknown = cli("sanctions", "check", "不存在镇", "--action", "auction")
+    assert unknown.code == 1 and unknown.err.startswith("错误：乡镇: 未知乡镇 '不存在镇'")  # the argument as its help names it
+    assert cli("--lang", "en", "sanctions", "check", "Nowhere", "--action", "auction").err.startswith(
+        "Error: TOWNSHIP: unknown township 'Nowhere'")
     bad_action = cli("sanctions", "check", "车桥镇", "--action", "mining")
     assert bad_action.code == 1 and "--action" in bad_action.err
     assert cli.counts() == before

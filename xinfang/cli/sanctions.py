@@ -160,14 +160,14 @@ def check(
     from xinfang import parse
     from xinfang.ledger.sanctions import check as check_township
     from xinfang.messages import wording
-    from xinfang.model import Action
+    from xinfang.model import Action, Message
     from xinfang.output import emit
 
     the_action = parse.choice(Action, action, "--action")
     ledger = STATE.open()
     today = STATE.today
     day = parse.parse_date(on, "--on") if on else today
-    name = ledger.ref.township(township, "TOWNSHIP")
+    name = ledger.ref.township(township, Message.of("metavar.TOWNSHIP"))  # the argument as its help names it
     result = check_township(ledger, name, the_action, day, today)
     result = {**result, "reasons": [wording(r, STATE.lang) for r in result["reasons"]]}
     from xinfang.messages import text
