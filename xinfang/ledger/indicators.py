@@ -12,6 +12,7 @@ per township and for the district.
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 
 from xinfang.ledger.schema import NOTICE_CLOCK, ON_TIME_CLOCKS
 from xinfang.rules.indicators import EXCLUDED_STATUSES, NONE, RATES, Indicators, Rate
@@ -43,7 +44,8 @@ TALLY_RATES = tuple(TALLY_TERMS)
 REPEAT_RATE = "repeat_rate"
 
 
-def tally_sql(rates=TALLY_RATES) -> str:
+@lru_cache(maxsize=8)
+def tally_sql(rates: tuple[str, ...] = TALLY_RATES) -> str:
     """The indicator tally's query for the numerators and denominators of ``rates`` (of
     ``TALLY_RATES``), in their order, with ``{bucket}``, ``{months}`` and ``{group}`` to fill."""
     terms = ",\n       ".join(f"coalesce({term}, 0)" for rate in rates for term in TALLY_TERMS[rate])
@@ -51,7 +53,6 @@ def tally_sql(rates=TALLY_RATES) -> str:
             "FROM indicator_tally WHERE {months}\nGROUP BY {group}township")
 
 
-TALLY_SQL = tally_sql()
 RECEIVED_SQL = f"""
 SELECT {{bucket}} AS bucket, township, SUM(repeats), SUM(n) FROM case_tally
 WHERE {{months}} AND status NOT IN ({_EXCLUDED})
@@ -95,10 +96,10 @@ def _counted(ledger, first: dt.date, last: dt.date, today: dt.date, by_month: bo
             town[township] = [NONE] * len(RATES)
         return town[township]
 
-    tallied = [rate for rate in TALLY_RATES if rate in rates]
+    tallied = tuple(rate for rate in TALLY_RATES if rate in rates)
     if tallied:
         places = tuple(_SLOTS[rate] for rate in tallied)
-        for period, township, *pairs in rows(TALLY_SQL if tallied == list(TALLY_RATES) else tally_sql(tallied)):
+        for period, township, *pairs in rows(tally_sql(tallied)):
             township_rates = slots(period, township)
             for slot, i in zip(places, range(0, len(pairs), 2)):
                 township_rates[slot] = Rate(pairs[i], pairs[i + 1])

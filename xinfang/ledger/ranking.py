@@ -224,7 +224,6 @@ def _rounded(value: float | None) -> float | None:
     return None if value is None else round(value, 4)
 
 
-
 def month_ranking(ledger, month: str, today: dt.date | None = None) -> dict:
     """``rank --month``: the frozen rows of a published month, else the provisional ranking. A month
     published before the rates were part of the ranking shows them as computed now."""

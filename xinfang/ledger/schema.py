@@ -303,9 +303,7 @@ def migrations(seal=None):
         # month is now one of the facts they watch.
         _script(db, SUMMONS_TALLY)
         db.execute(SUMMONS_TALLY_BUILD)
-        for name in INDICATOR_TRIGGERS:
-            db.execute(f"DROP TRIGGER IF EXISTS {name}")
-        _script(db, INDICATOR_TRIGGERS_SQL)
+        _remake_indicator_triggers(db)
 
     @m(name="0016_published_scores")
     def published_scores(db):
@@ -322,11 +320,17 @@ def migrations(seal=None):
         # every case's (``CONTRIBUTION_VIEWS``) instead of each holding the whole statement: the same
         # rows, and a fifth of the schema text SQLite parses when a command opens the ledger.
         _script(db, CONTRIBUTION_VIEWS)
-        for name in INDICATOR_TRIGGERS:
-            db.execute(f"DROP TRIGGER IF EXISTS {name}")
-        _script(db, INDICATOR_TRIGGERS_SQL)
+        _remake_indicator_triggers(db)
 
     return m
+
+
+def _remake_indicator_triggers(db) -> None:
+    """Drop the indicator and summons tallies' triggers and make them as they are today (a migration
+    that changes what they watch or read)."""
+    for name in INDICATOR_TRIGGERS:
+        db.execute(f"DROP TRIGGER IF EXISTS {name}")
+    _script(db, INDICATOR_TRIGGERS_SQL)
 
 
 UNREAD_INDEXES = ("clocks_ended", "cases_owner", "cases_closed", "evaluations_on")

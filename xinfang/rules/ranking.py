@@ -62,7 +62,8 @@ def month_of(day: dt.date) -> str:
 def month_range(month: str) -> tuple[dt.date, dt.date]:
     """First and last day of a ``YYYY-MM`` month."""
     year, mon = parse_month(month)
-    return dt.date(year, mon, 1), dt.date(year + mon // 12, mon % 12 + 1, 1) - dt.timedelta(days=1)
+    after = parse_month(next_month(month))
+    return dt.date(year, mon, 1), dt.date(*after, 1) - dt.timedelta(days=1)
 
 
 def previous_month(month: str) -> str:
