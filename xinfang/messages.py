@@ -326,9 +326,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "audit.check.tally": ("案件计数", "tally"),
     "audit.check.indicator_tally": ("指标计数", "indicator tally"),
     "audit.check.summons_tally": ("召见计数", "summons tally"),
+    "audit.check.channel_tally": ("渠道计数", "channel tally"),
     "audit.check.published_scores": ("已公布得分", "published scores"),
     "audit.check.state": ("参数与名册", "state"),
     "audit.check.deposit_head": ("保证金链头", "deposit head"),
+    "audit.channel_tally_differs": (
+        "计数为 {n} 件（越级 {skip_level}、集体 {collective}、重大 {major}、重复 {repeats}），但案件计得 {cases} 件"
+        "（越级 {case_skip_level}、集体 {case_collective}、重大 {case_major}、重复 {case_repeats}）",
+        "holds n {n} (skip-level {skip_level}, collective {collective}, major {major}, repeats {repeats}) but the"
+        " cases count {cases} (skip-level {case_skip_level}, collective {case_collective}, major {case_major},"
+        " repeats {case_repeats})"),
     "audit.hit_tally_differs": ("计数为 {hit}/{n}，但案件计得 {case_hit}/{case_n}",
                                       "holds {hit}/{n} but the cases count {case_hit}/{case_n}"),
     "audit.published_score_differs": ("得分 {score}、后位标记 {bottom}，但公布的排名为 {published_score}、{published_bottom}",
@@ -392,6 +399,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "table.case_tally": ("案件计数", "case tally"),
     "table.indicator_tally": ("指标计数", "indicator tally"),
     "table.summons_tally": ("召见计数", "summons tally"),
+    "table.channel_tally": ("渠道计数", "channel tally"),
     "table.published_scores": ("已公布得分", "published scores"),
     "table.meta": ("台账信息", "ledger metadata"),
     "table.townships": ("乡镇名册", "townships"),

@@ -94,6 +94,37 @@ def test_markdown_totals_and_year_on_year_change(cli, office):
     assert "暂定" in md and "区1、市2、省3、国家5" in md  # method: weights and status
 
 
+def test_a_corrected_or_voided_case_moves_in_the_totals_and_an_upgraded_ledger_counts_as_before(cli, office):
+    """The totals are read from the channel tally (migration 0018): a case corrected to another
+    channel or day, or voided, moves in the bulletin at once; a ledger made before the tally counts
+    the same once opened, and its audit holds the tally to the cases."""
+    import sqlite3
+
+    from xinfang.ledger import schema
+
+    visit = cli.register(channel="phone", township="林集镇", received="2026-10-12")["case"]
+    mistaken = cli.register(channel="letter", received="2026-10-13")["case"]
+    md = _bulletin_md(cli)
+    assert _row(md, "电话")[1:3] == ["2", "0"] and _row(md, "来信")[1:3] == ["4", "5"]
+    cli.ok("correct", visit, "--channel", "visit", "--reason", "登记渠道有误")
+    cli.ok("void", mistaken, "--reason", "重复登记", "--yes")
+    md = _bulletin_md(cli)
+    assert _row(md, "来访（含下乡接访）")[1:3] == ["4", "2"] and _row(md, "电话")[1:3] == ["1", "0"]
+    assert _row(md, "来信")[1:3] == ["3", "5"] and _row(md, "合计")[1:3] == ["8", "8"]
+    cli.ok("correct", visit, "--received", "2026-09-30", "--reason", "收件日期有误")
+    md = _bulletin_md(cli)
+    assert _row(md, "合计")[1:3] == ["7", "8"] and _row(md, "合计")[4] == "8"  # still in the year so far
+    before = _bulletin_md(cli)
+    with sqlite3.connect(cli.db) as conn:  # as the ledger was before migration 0018
+        conn.executescript("".join(f"DROP TRIGGER {name};" for name in schema.CHANNEL_TRIGGERS)
+                           + "DROP TABLE channel_tally;"
+                           "DELETE FROM _sqlite_migrations WHERE name = '0018_channel_tally';"
+                           f"PRAGMA user_version = {schema.MIGRATION_COUNT - 1};")
+    assert _bulletin_md(cli) == before  # opening it upgrades it
+    audit = cli("audit", "verify", "--json")
+    assert audit.code == 0 and audit.json()["checked"]["channel_tally"] > 0
+
+
 def test_bulletin_never_shows_personal_data_or_the_accused(cli, office, tmp_path):
     md = _bulletin_md(cli)
     assert cli("report", "--month", "2026-10", "-o", tmp_path / "b.html").code == 0

@@ -92,6 +92,13 @@ def test_the_policy_edited_in_meta_is_named(office):
         "meta: differs from its last seal in the history: changed behind the ledger's back"]
 
 
+def test_an_edited_channel_tally_is_named(office):
+    tamper(office.db, "UPDATE channel_tally SET major = major + 1 WHERE channel = 'letter';")
+    found = messages(verify(office)[1])
+    assert found and all(m.startswith("channel_tally 2026-") and " letter: " in m for m in found)
+    assert any("major 1" in m and "but the cases count" in m for m in found)
+
+
 def test_an_edited_case_tally_is_named(office):
     tamper(office.db, "UPDATE case_tally SET n = n + 7;")
     found = messages(verify(office)[1])

@@ -1,5 +1,6 @@
-"""The bulletin's period counts read the cases once for all its periods, cut into pieces where any
-period starts or ends: each period's counts must be those of its own cases, counted one by one."""
+"""The bulletin's period counts are sums over the days of the channel tally (``channel_tally``, kept
+by triggers): each period's counts must be those of its own cases, counted one by one, whatever was
+written to the cases since, and after a bulk load that counted its own cases."""
 
 from __future__ import annotations
 
@@ -67,3 +68,122 @@ def test_the_bulletins_periods_on_the_demo(demo):
     got = _period_counts(ledger, periods)
     assert got["ytd"]["total"] > got["this"]["total"] > 0
     assert got == {name: one_by_one(cases, *span) for name, span in periods.items()}
+
+
+# -- the tally through every later write, and through a bulk load ---------------------------------
+
+CHANNELS = ("letter", "visit", "outreach", "online", "phone")
+STATUSES = ("registered", "assigned", "closed", "declined", "voided")
+_FLAG = st.integers(0, 1)
+
+
+@st.composite
+def _cases(draw, first: int = 1, n: int | None = None):
+    n = draw(st.integers(0, 12)) if n is None else n
+    out = []
+    for i in range(first, first + n):
+        received = draw(st.dates(dt.date(2026, 1, 1), dt.date(2026, 3, 31)))
+        repeat_of = f"2026-{draw(st.integers(1, i - 1)):05d}" if i > 1 and draw(st.booleans()) else None
+        out.append((f"2026-{i:05d}", i, received.isoformat(), received.isoformat()[:7], draw(st.sampled_from(CHANNELS)),
+                    draw(_FLAG), draw(_FLAG), draw(_FLAG), repeat_of, draw(st.sampled_from(STATUSES))))
+    return out
+
+
+@st.composite
+def _writes(draw, n: int):
+    """Later writes to the cases: a received day, channel, flag, repeat link or status changed; a case deleted."""
+    out = []
+    for _ in range(draw(st.integers(0, 8))):
+        number = f"2026-{draw(st.integers(1, max(n, 1))):05d}"
+        kind = draw(st.sampled_from(["received", "channel", "flag", "repeat", "status", "delete"]))
+        if kind == "received":
+            day = draw(st.dates(dt.date(2026, 1, 1), dt.date(2026, 3, 31))).isoformat()
+            out.append(("UPDATE cases SET received = ?, month = ? WHERE number = ?", (day, day[:7], number)))
+        elif kind == "channel":
+            out.append(("UPDATE cases SET channel = ? WHERE number = ?", (draw(st.sampled_from(CHANNELS)), number)))
+        elif kind == "flag":
+            column = draw(st.sampled_from(["skip_level", "collective", "major"]))
+            out.append((f"UPDATE cases SET {column} = ? WHERE number = ?", (draw(_FLAG), number)))
+        elif kind == "repeat":
+            other = draw(st.none() | st.integers(1, max(n, 1)))
+            out.append(("UPDATE cases SET repeat_of = ? WHERE number = ?", (other and f"2026-{other:05d}", number)))
+        elif kind == "status":
+            out.append(("UPDATE cases SET status = ? WHERE number = ?", (draw(st.sampled_from(STATUSES)), number)))
+        else:
+            out.append(("DELETE FROM cases WHERE number = ?", (number,)))
+    return out
+
+
+def _insert(conn, cases) -> None:
+    conn.executemany(
+        "INSERT INTO cases (number, year, seq, received, month, channel, township, name, people, level, kind,"
+        " category, major, summary, collective, skip_level, repeat_of, status) VALUES"
+        " (?, 2026, ?, ?, ?, ?, '车桥镇', '张三', 1, 'district', 'grievance', 'other', ?, 'x', ?, ?, ?, ?)",
+        [(c[0], c[1], c[2], c[3], c[4], c[7], c[6], c[5], c[8], c[9]) for c in cases])
+
+
+@pytest.fixture
+def blank(tmp_path, capsys):
+    from tests.conftest import CLI
+
+    cli = CLI(tmp_path / "ledger.db", capsys)
+    assert cli("init").code == 0
+    ledger = open_ledger(cli.db, "tester")
+    yield ledger
+    ledger.conn.close()
+
+
+_QUARTER = {"jan": (dt.date(2026, 1, 1), dt.date(2026, 1, 31)), "feb-10-mar-09": (dt.date(2026, 2, 10), dt.date(2026, 3, 9)),
+            "q1": (dt.date(2026, 1, 1), dt.date(2026, 3, 31)), "one-day": (dt.date(2026, 2, 28), dt.date(2026, 2, 28))}
+
+
+def _plainly(conn):
+    return conn.execute("SELECT received, channel, skip_level, collective, repeat_of, major, status FROM cases").fetchall()
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_the_tally_counts_each_period_as_its_cases_do_after_every_later_write(blank, data):
+    from xinfang.ledger.audit import channel_tally
+
+    cases = data.draw(_cases())
+    later = data.draw(_writes(len(cases)))
+    blank.conn.execute("BEGIN")
+    try:
+        _insert(blank.conn, cases)
+        for sql, params in later:
+            blank.conn.execute(sql, params)
+        assert channel_tally(blank.conn)[0] == []
+        rows = _plainly(blank.conn)
+        assert _period_counts(blank, _QUARTER) == {name: one_by_one(rows, *span) for name, span in _QUARTER.items()}
+    finally:
+        blank.conn.execute("ROLLBACK")
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_a_bulk_load_counts_its_cases_into_the_channel_tally_as_the_triggers_would(blank, data):
+    """An import suspends the triggers and counts the cases it added in one statement; a recount of
+    some months (the demo's) leaves every other day as it was."""
+    from xinfang.ledger import schema
+    from xinfang.ledger.audit import channel_tally
+
+    earlier = data.draw(_cases())
+    added = data.draw(_cases(first=len(earlier) + 1, n=data.draw(st.integers(0, 12))))
+    blank.conn.execute("BEGIN")
+    try:
+        _insert(blank.conn, earlier)
+        start = blank.conn.execute("SELECT coalesce(max(rowid), 0) + 1 FROM cases").fetchone()[0]
+        schema.suspend_tally(blank.conn)
+        _insert(blank.conn, added)
+        schema.count_added_cases(blank.conn, start)
+        schema.restore_tally(blank.conn, ())
+        assert channel_tally(blank.conn)[0] == []
+        schema.suspend_tally(blank.conn)
+        blank.conn.execute("UPDATE cases SET channel = 'phone' WHERE month = '2026-02'")  # not counted while suspended
+        schema.restore_tally(blank.conn, ["2026-02"])
+        assert channel_tally(blank.conn)[0] == []
+        rows = _plainly(blank.conn)
+        assert _period_counts(blank, _QUARTER) == {name: one_by_one(rows, *span) for name, span in _QUARTER.items()}
+    finally:
+        blank.conn.execute("ROLLBACK")

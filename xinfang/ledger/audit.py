@@ -483,6 +483,15 @@ def tally(conn: sqlite3.Connection) -> tuple[list[Problem], int]:
                               "audit.tally_differs", ("n", "repeats", "cases", "case_repeats"))
 
 
+def channel_tally(conn: sqlite3.Connection) -> tuple[list[Problem], int]:
+    """The channel tally the bulletin's totals read must equal a count of the cases."""
+    return _tally_differences(conn, "channel_tally", schema.CHANNEL_TALLY_KEY, schema.CHANNEL_TALLY_COUNTS,
+                              schema.CHANNEL_TALLY_COUNT,  # its own definition
+                              "audit.channel_tally_differs",
+                              schema.CHANNEL_TALLY_COUNTS + ("cases", "case_skip_level", "case_collective",
+                                                             "case_major", "case_repeats"))
+
+
 def indicator_tally(conn: sqlite3.Connection) -> tuple[list[Problem], int]:
     """The indicator tally the rates read must equal every case's contribution counted afresh
     (rows a later write emptied count nothing and are left out of both sides)."""
@@ -586,6 +595,7 @@ def verify(conn: sqlite3.Connection) -> Report:
         ("schema", lambda: schema_objects(conn)),
         ("clocks", lambda: _merge(clocks(conn), counts, key="clocks")),
         ("tally", lambda: _merge(tally(conn), counts, key="case_tally")),
+        ("channel tally", lambda: _merge(channel_tally(conn), counts, key="channel_tally")),
         ("indicator tally", lambda: _merge(indicator_tally(conn), counts, key="indicator_tally")),
         ("summons tally", lambda: _merge(summons_tally(conn), counts, key="summons_tally")),
         ("published scores", lambda: _merge(published_scores(conn), counts, key="published_scores")),

@@ -92,37 +92,27 @@ def _periods(month: str, as_of: dt.date) -> dict:
     }
 
 
-# What the bulletin counts of the cases received in a period, by channel and by indicator: name → SQL.
-_COUNTED = {
-    "total": "count(*)", "letter": "sum(channel = 'letter')", "visit": "sum(channel = 'visit')",
-    "outreach": "sum(channel = 'outreach')", "online": "sum(channel = 'online')", "phone": "sum(channel = 'phone')",
-    "skip_level": "sum(skip_level)", "collective": "sum(collective)", "repeat": "sum(repeat_of IS NOT NULL)",
-    "major": "sum(major)",
-}
+# What the bulletin counts of the cases received in a period, by channel and by indicator: the sums
+# of the channel tally's days (``channel_tally``, kept by the ledger's triggers; a voided case counted
+# nowhere). Twin of a count over the cases themselves: ``audit verify`` holds the tally equal to it.
+_INDICATOR_SUMS = {"skip_level": "skip_level", "collective": "collective", "repeat": "repeats", "major": "major"}
 
 
 def _period_counts(ledger, periods: dict[str, tuple[dt.date, dt.date]]) -> dict[str, dict[str, int]]:
-    """Period name → counts of the cases received in it (first and last day included), by channel and
-    by indicator, a voided case counted nowhere. The periods overlap (a month lies in its year so
-    far): the days from the first period's start to the last one's end are cut where any period
-    starts or ends, the cases counted per piece in one pass over the table, and each period summed
-    from its pieces — a province's bulletin reads its million cases once, not once per period."""
-    if not periods:
-        return {}
-    cuts = sorted({d for a, b in periods.values() for d in (a, b + dt.timedelta(days=1))})
-    # piece i: received on cuts[i] … the day before cuts[i + 1]
-    later = [f"WHEN received >= '{cuts[i].isoformat()}' THEN {i}" for i in range(len(cuts) - 2, 0, -1)]
-    piece = f"CASE {' '.join(later)} ELSE 0 END" if later else "0"  # one period: one piece
-    counts = {name: dict.fromkeys(_COUNTED, 0) for name in periods}
-    for row in ledger.rows(
-            f"SELECT {piece} AS piece, {', '.join(f'{sql} AS {key}' for key, sql in _COUNTED.items())} FROM cases"
-            " WHERE received BETWEEN ? AND ? AND status != 'voided' GROUP BY 1",
-            (cuts[0].isoformat(), (cuts[-1] - dt.timedelta(days=1)).isoformat())):
-        first, last = cuts[row["piece"]], cuts[row["piece"] + 1] - dt.timedelta(days=1)
-        for name, (a, b) in periods.items():
-            if a <= first and last <= b:
-                for key, total in counts[name].items():
-                    counts[name][key] = total + int(row[key] or 0)
+    """Period name → counts of the cases received in it (first and last day included): in all, by
+    channel and by indicator. A few rows per day of the period, whatever the cases."""
+    sums = ", ".join(f"SUM({column})" for column in _INDICATOR_SUMS.values())
+    counts = {}
+    for name, (first, last) in periods.items():
+        found = dict.fromkeys(("total", *CHANNEL_ROWS[-1][1], *_INDICATOR_SUMS), 0)
+        for channel, n, *flags in ledger.conn.execute(
+                f"SELECT channel, SUM(n), {sums} FROM channel_tally WHERE received BETWEEN ? AND ? GROUP BY channel",
+                (first.isoformat(), last.isoformat())):
+            found[channel] = n
+            found["total"] += n
+            for key, value in zip(_INDICATOR_SUMS, flags):
+                found[key] += value
+        counts[name] = found
     return counts
 
 

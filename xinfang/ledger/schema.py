@@ -322,6 +322,14 @@ def migrations(seal=None):
         _script(db, CONTRIBUTION_VIEWS)
         _remake_indicator_triggers(db)
 
+    @m(name="0018_channel_tally")
+    def channel_tally(db):
+        # The bulletin's counts of a period by channel and indicator (this month, a year earlier,
+        # the years so far) are sums over the days of a tally kept by triggers (``CHANNEL_TALLY``),
+        # not a pass over every case received in the two years.
+        _script(db, CHANNEL_TALLY)
+        db.execute(CHANNEL_TALLY_BUILD)
+
     return m
 
 
@@ -436,6 +444,63 @@ CASE_TALLY_BUILD = (
 CASE_TALLY_ADDED = (CASE_TALLY_BUILD.replace(" GROUP BY", " WHERE rowid >= :start GROUP BY")
                     + f" ON CONFLICT ({', '.join(TALLY_COLUMNS)})"
                     " DO UPDATE SET n = n + excluded.n, repeats = repeats + excluded.repeats")
+
+# Cases counted per day received and channel (``channel_tally``): how many, and how many of them
+# are skip-level, collective, major matters and repeats, as each case's own flags say; a voided case
+# (作废) counts nowhere. The bulletin's totals of any period are sums over its days (its periods
+# overlap and end on any day: a month so far, the same days a year earlier), a few thousand rows
+# for two years however many cases they hold. Kept by triggers on every write of a case row,
+# suspended and counted like the case tally in a bulk load, held equal to its definition by the audit.
+CHANNEL_TALLY_KEY = ("received", "channel")
+CHANNEL_TALLY_COUNTS = ("n", "skip_level", "collective", "major", "repeats")
+_CHANNEL_FACTS = ("received", "channel", "skip_level", "collective", "major", "repeat_of", "status")
+_CHANNEL_ADD = """
+    INSERT INTO channel_tally (received, channel, n, skip_level, collective, major, repeats)
+    SELECT NEW.received, NEW.channel, 1, NEW.skip_level, NEW.collective, NEW.major, NEW.repeat_of IS NOT NULL
+    WHERE NEW.status != 'voided'
+    ON CONFLICT (received, channel) DO UPDATE SET n = n + 1, skip_level = skip_level + excluded.skip_level,
+        collective = collective + excluded.collective, major = major + excluded.major,
+        repeats = repeats + excluded.repeats;"""
+_CHANNEL_REMOVE = """
+    UPDATE channel_tally SET n = n - 1, skip_level = skip_level - OLD.skip_level,
+        collective = collective - OLD.collective, major = major - OLD.major,
+        repeats = repeats - (OLD.repeat_of IS NOT NULL)
+    WHERE received = OLD.received AND channel = OLD.channel AND OLD.status != 'voided';
+    DELETE FROM channel_tally WHERE received = OLD.received AND channel = OLD.channel AND n <= 0;"""
+CHANNEL_TALLY = f"""
+CREATE TABLE channel_tally (
+    received TEXT NOT NULL,
+    channel TEXT NOT NULL,
+    n INTEGER NOT NULL,
+    skip_level INTEGER NOT NULL,
+    collective INTEGER NOT NULL,
+    major INTEGER NOT NULL,
+    repeats INTEGER NOT NULL,
+    PRIMARY KEY (received, channel)
+) WITHOUT ROWID;
+CREATE TRIGGER cases_channels_insert AFTER INSERT ON cases
+BEGIN{_CHANNEL_ADD}
+END;
+CREATE TRIGGER cases_channels_update AFTER UPDATE OF {', '.join(_CHANNEL_FACTS)} ON cases
+WHEN {" OR ".join(f"OLD.{c} IS NOT NEW.{c}" for c in _CHANNEL_FACTS[:-2])}
+     OR (OLD.repeat_of IS NULL) != (NEW.repeat_of IS NULL) OR (OLD.status = 'voided') != (NEW.status = 'voided')
+BEGIN{_CHANNEL_REMOVE}{_CHANNEL_ADD}
+END;
+CREATE TRIGGER cases_channels_delete AFTER DELETE ON cases
+BEGIN{_CHANNEL_REMOVE}
+END;
+"""
+# Every case's count, from scratch: what the triggers keep (the audit compares the two).
+CHANNEL_TALLY_COUNT = (
+    "SELECT received, channel, COUNT(*), SUM(skip_level), SUM(collective), SUM(major), COUNT(repeat_of)"
+    " FROM cases WHERE status != 'voided' GROUP BY received, channel")
+CHANNEL_TALLY_BUILD = (f"INSERT INTO channel_tally ({', '.join(CHANNEL_TALLY_KEY + CHANNEL_TALLY_COUNTS)}) "
+                       + CHANNEL_TALLY_COUNT)
+# The cases a bulk load added since rowid :start, added to the channel tally (``count_added_cases``).
+CHANNEL_TALLY_ADDED = (CHANNEL_TALLY_BUILD.replace(" GROUP BY", " AND rowid >= :start GROUP BY")
+                       + " ON CONFLICT (received, channel) DO UPDATE SET "
+                       + ", ".join(f"{c} = {c} + excluded.{c}" for c in CHANNEL_TALLY_COUNTS))
+CHANNEL_TRIGGERS = ("cases_channels_insert", "cases_channels_update", "cases_channels_delete")
 TALLY_TRIGGERS = ("cases_tally_insert", "cases_tally_update", "cases_tally_delete")
 
 
@@ -444,23 +509,33 @@ def suspend_tally(conn) -> None:
     (inside the caller's transaction): each trigger makes every inserted row pay for a statement
     journal. ``restore_tally`` must follow in the same transaction; a rollback brings the triggers
     back by itself."""
-    for name in TALLY_TRIGGERS + INDICATOR_TRIGGERS:
+    for name in TALLY_TRIGGERS + CHANNEL_TRIGGERS + INDICATOR_TRIGGERS:
         # the ledger's own: with another ledger attached (a copy between two), an unqualified name
         # would go on to drop that one's once these are gone
         conn.execute(f"DROP TRIGGER IF EXISTS main.{name}")
 
 
 def restore_tally(conn, months=None) -> None:
-    """Recount the case tally from the cases — of ``months`` (none for a bulk load that counted its
-    own cases, ``count_added_cases``), or of every month and the indicator and summons tallies too
-    when ``None`` — then (re)create the tallies' triggers, exactly as the migrations made them."""
+    """Recount the case and channel tallies from the cases — of ``months`` (none for a bulk load
+    that counted its own cases, ``count_added_cases``), or of every month and the indicator and
+    summons tallies too when ``None`` — then (re)create the tallies' triggers, exactly as the
+    migrations made them."""
+    channels = conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'channel_tally'").fetchone() is not None
     if months is None:
         conn.execute("DELETE FROM case_tally")
         conn.execute(CASE_TALLY_BUILD)
+        if channels:
+            conn.execute("DELETE FROM channel_tally")
+            conn.execute(CHANNEL_TALLY_BUILD)
     else:
         for month in sorted(set(months)):
             conn.execute("DELETE FROM case_tally WHERE month = ?", (month,))
             conn.execute(CASE_TALLY_BUILD.replace(" GROUP BY", " WHERE month = ? GROUP BY"), (month,))
+            if channels:  # a month's days: received in it (received and month agree on every case row)
+                days = {"first": f"{month}-01", "last": f"{month}-31"}
+                conn.execute("DELETE FROM channel_tally WHERE received BETWEEN :first AND :last", days)
+                conn.execute(CHANNEL_TALLY_BUILD.replace(" GROUP BY", " AND received BETWEEN :first AND :last"
+                                                                      " GROUP BY"), days)
     rated = conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'indicator_tally'").fetchone() is not None
     if rated and months is None:
         conn.execute("DELETE FROM indicator_tally")
@@ -469,7 +544,8 @@ def restore_tally(conn, months=None) -> None:
             conn.execute("DELETE FROM summons_tally")
             conn.execute(SUMMONS_TALLY_BUILD)
     suspend_tally(conn)  # whether or not they were suspended: made again from their one definition
-    for statement in _split(CASE_TALLY)[1:] + (_split(INDICATOR_TRIGGERS_SQL) if rated else []):
+    for statement in (_split(CASE_TALLY)[1:] + (_split(CHANNEL_TALLY)[1:] if channels else [])
+                      + (_split(INDICATOR_TRIGGERS_SQL) if rated else [])):
         conn.execute(statement)
 
 
@@ -493,7 +569,7 @@ def restore_indexes(conn, suspended: list[tuple[str, str]]) -> None:
         conn.execute(sql)
 
 
-MIGRATION_COUNT = 17
+MIGRATION_COUNT = 18
 
 # Each published month's townships (``published_scores``): the score and the bottom-group mark of
 # every row of its ranking as published (``published_months.rows``), one row per township, written
@@ -669,12 +745,13 @@ def _apply(case: str, sign: str, before: tuple[str, ...] = ()) -> str:
 
 def count_added_cases(conn, start: int) -> None:
     """With the tallies' triggers suspended (a bulk load), count the cases added since rowid
-    ``start`` into the three tallies: into the case tally; into the indicator tally with their
+    ``start`` into the four tallies: into the case and channel tallies; into the indicator tally with their
     clocks and evaluations, and the first-contact resolution they undo in the earlier cases they
     repeat (that measure of those cases with their repeats from before ``start`` out, with all of
     them in: nothing else of an earlier case changes); into the summons tally."""
     params = {"start": start}
     conn.execute(CASE_TALLY_ADDED, params)
+    conn.execute(CHANNEL_TALLY_ADDED, params)
     parents = ("c.rowid < :start AND c.number IN"
                " (SELECT repeat_of FROM cases WHERE rowid >= :start AND repeat_of IS NOT NULL)")
     first_contact = (f"WITH part (case_number, month, township, measure, lag, hit) AS ({FIRST_CONTACT})"

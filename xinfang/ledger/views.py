@@ -128,5 +128,5 @@ def metadata(database: str) -> str:
 
 HIDDEN = ("meta", "townships", "units", "categories", "points", "counters", "cases", "clocks", "events", "officials",
           "deposit_entries", "published_months", "sanction_decisions", "calendar_years", "case_tally",
-          "indicator_tally", "summons_tally", "published_scores", "indicator_contributions",
+          "indicator_tally", "summons_tally", "channel_tally", "published_scores", "indicator_contributions",
           "summons_contributions", "_sqlite_migrations")
