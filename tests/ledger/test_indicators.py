@@ -77,7 +77,8 @@ PERIODS = [(D(2026, 10, 1), D(2026, 10, 31)), (D(2026, 11, 1), D(2026, 11, 30)),
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=records(), today=days, window=st.integers(0, 40))
 def test_the_sql_counts_every_rate_exactly_as_the_rule_does(ledger, data, today, window):
-    from xinfang.ledger.indicators import by_month, counts, facts
+    from xinfang.ledger.indicators import by_month, counts, district_by_month, facts
+    from xinfang.rules.indicators import district
 
     ledger._policy = ledger.policy._replace(evaluation_window_days=window)
     ledger.conn.execute("BEGIN")
@@ -92,6 +93,12 @@ def test_the_sql_counts_every_rate_exactly_as_the_rule_does(ledger, data, today,
         for m in range(8, 13):
             first, last = D(2026, m, 1), (D(2026, m + 1, 1) if m < 12 else D(2027, 1, 1)) - dt.timedelta(days=1)
             assert months.get(f"2026-{m:02d}", {}) == counts(ledger, first, last, today)
+        # the district's months summed by SQLite, one rate's months alone: as the townships' months say
+        assert district_by_month(ledger, D(2026, 8, 1), D(2026, 12, 31), today) == {
+            month: district(towns) for month, towns in months.items()}
+        one = by_month(ledger, D(2026, 8, 1), D(2026, 12, 31), today, rates=("on_time_rate",))
+        assert {(m, t): i.on_time_rate for m, towns in one.items() for t, i in towns.items()} == {
+            (m, t): i.on_time_rate for m, towns in months.items() for t, i in towns.items() if i.on_time_rate.denominator}
     finally:
         ledger.conn.execute("ROLLBACK")
 

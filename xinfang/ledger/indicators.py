@@ -47,16 +47,16 @@ REPEAT_RATE = "repeat_rate"
 @lru_cache(maxsize=8)
 def tally_sql(rates: tuple[str, ...] = TALLY_RATES) -> str:
     """The indicator tally's query for the numerators and denominators of ``rates`` (of
-    ``TALLY_RATES``), in their order, with ``{bucket}``, ``{months}`` and ``{group}`` to fill."""
+    ``TALLY_RATES``), in their order, with ``{bucket}``, ``{town}``, ``{months}`` and ``{group}`` to fill."""
     terms = ",\n       ".join(f"coalesce({term}, 0)" for rate in rates for term in TALLY_TERMS[rate])
-    return (f"SELECT {{bucket}} AS bucket, township,\n       {terms}\n"
-            "FROM indicator_tally WHERE {months}\nGROUP BY {group}township")
+    return (f"SELECT {{bucket}} AS bucket, {{town}} AS township,\n       {terms}\n"
+            "FROM indicator_tally WHERE {months}\nGROUP BY {group}")
 
 
 RECEIVED_SQL = f"""
-SELECT {{bucket}} AS bucket, township, SUM(repeats), SUM(n) FROM case_tally
+SELECT {{bucket}} AS bucket, {{town}} AS township, SUM(repeats), SUM(n) FROM case_tally
 WHERE {{months}} AND status NOT IN ({_EXCLUDED})
-GROUP BY {{group}}township
+GROUP BY {{group}}
 """
 _SLOTS = {rate: i for i, rate in enumerate(RATES)}
 _REPEAT_SLOT = _SLOTS[REPEAT_RATE]
@@ -69,14 +69,22 @@ def counts(ledger, first: dt.date, last: dt.date, today: dt.date, rates=RATES) -
     return _counted(ledger, first, last, today, by_month=False, rates=rates).get("", {})
 
 
-def by_month(ledger, first: dt.date, last: dt.date, today: dt.date) -> dict[str, dict[str, Indicators]]:
-    """Month → township → ``Indicators`` for each month of ``first``–``last``, in one pass of each
-    query: the same as ``counts`` of each month by itself (a test holds them equal)."""
-    return _counted(ledger, first, last, today, by_month=True)
+def by_month(ledger, first: dt.date, last: dt.date, today: dt.date, rates=RATES) -> dict[str, dict[str, Indicators]]:
+    """Month → township → ``Indicators`` (of ``rates``) for each month of ``first``–``last``, in one
+    pass of each query: the same as ``counts`` of each month by itself (a test holds them equal)."""
+    return _counted(ledger, first, last, today, by_month=True, rates=rates)
+
+
+def district_by_month(ledger, first: dt.date, last: dt.date, today: dt.date) -> dict[str, Indicators]:
+    """Month → the district's ``Indicators`` for each month of ``first``–``last``: every township's
+    numerators and denominators summed (``rules.indicators.district`` of ``by_month``'s month, a
+    test holds them equal), summed by SQLite instead of read township by township."""
+    return {month: towns[""] for month, towns in _counted(ledger, first, last, today, by_month=True,
+                                                            district=True).items()}
 
 
 def _counted(ledger, first: dt.date, last: dt.date, today: dt.date, by_month: bool,
-             rates=RATES) -> dict[str, dict[str, Indicators]]:
+             rates=RATES, district: bool = False) -> dict[str, dict[str, Indicators]]:
     first_month, last_month = first.isoformat()[:7], last.isoformat()[:7]
     params = {"today_month": today.isoformat()[:7], "today_day": today.day,
               "window_days": ledger.policy.evaluation_window_days,
@@ -84,11 +92,12 @@ def _counted(ledger, first: dt.date, last: dt.date, today: dt.date, by_month: bo
     # One month is an equality on the tallies' first key: read, and grouped, in key order (no sorting).
     months = "month = :first_month" if first_month == last_month else "month BETWEEN :first_month AND :last_month"
     bucket = "month" if by_month else "''"
+    town = "''" if district else "township"
+    group = ", ".join(["month"] * by_month + ["township"] * (not district)) or "1"
     found: dict[str, dict[str, list[Rate]]] = {}
 
     def rows(sql: str):
-        return ledger.conn.execute(sql.format(bucket=bucket, group="month, " if by_month else "", months=months),
-                                   params)
+        return ledger.conn.execute(sql.format(bucket=bucket, town=town, group=group, months=months), params)
 
     def slots(period: str, township: str) -> list[Rate]:
         town = found.setdefault(period, {})

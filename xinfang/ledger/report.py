@@ -276,28 +276,33 @@ def gather_sanctions(ledger, month: str, today: dt.date) -> list[dict] | None:
     return [r for r in mod.list_sanctions(ledger, today, month) if r.get("status") in keep]
 
 
+TREND_RATE = "on_time_rate"  # the rate whose twelve months each township's line shows
+
+
 def gather_rates(ledger, month: str, today: dt.date) -> dict | None:
-    """The indicators of ``month`` per roster township and for the district, and each one's
-    twelve months up to ``month`` (``ledger.indicators.by_month``): {months, rows: [{township,
-    rates: key → (numerator, denominator) per month}], district: the same}. None without the module."""
+    """The indicators of ``month`` per roster township and for the district: {months (the twelve up
+    to ``month``), trend_rate, rows: [{township, rates: key → (numerator, denominator) of the month,
+    trend: ``trend_rate``'s (numerator, denominator) per month}], district: key → the pair per
+    month}. None without the module. A province's twelve months are read as the month's rates per
+    township, one rate's twelve months per township, and the district's sums per month."""
     mod = _optional("indicators")
     if mod is None:
         return None
-    from xinfang.rules.indicators import EMPTY, RATES, district
+    from xinfang.rules.indicators import EMPTY, RATES
     from xinfang.rules.ranking import previous_month
 
     months = [month]
     while len(months) < 12:
         months.insert(0, previous_month(months[0]))
-    data = mod.by_month(ledger, month_range(months[0])[0], month_range(month)[1], today)
-
-    def series(get) -> dict[str, list[tuple[int, int]]]:
-        return {k: [tuple(getattr(get(m), k)) for m in months] for k in RATES}
-
-    rows = [{"township": name, "rates": series(lambda m, n=name: data.get(m, {}).get(n, EMPTY))}
+    first, last = month_range(months[0])[0], month_range(month)[1]
+    this = mod.counts(ledger, *month_range(month), today)
+    trend = mod.by_month(ledger, first, last, today, rates=(TREND_RATE,))
+    totals = mod.district_by_month(ledger, first, last, today)
+    rows = [{"township": name, "rates": {k: tuple(getattr(this.get(name, EMPTY), k)) for k in RATES},
+             "trend": [tuple(getattr(trend.get(m, {}).get(name, EMPTY), TREND_RATE)) for m in months]}
             for name in ledger.ref.township_names]
-    totals = {m: district(data.get(m, {})) for m in months}  # each month's summed once, for all its rates
-    return {"months": months, "rows": rows, "district": series(totals.__getitem__)}
+    district = {k: [tuple(getattr(totals.get(m, EMPTY), k)) for m in months] for k in RATES}
+    return {"months": months, "trend_rate": TREND_RATE, "rows": rows, "district": district}
 
 
 def gather_deposits(ledger, month: str, as_of: dt.date) -> list[dict]:

@@ -294,8 +294,6 @@ def _sanctions(b, lang: str) -> Section:
                    [Table(cols, rows, frozenset(), tuple(tw in with_force for tw in towns))])
 
 
-TREND_RATE = "on_time_rate"  # the rate whose twelve months each township's line shows
-
 
 def _indicators(b, lang: str) -> Section:
     """Each township's indicators of the month, with its on-time rate's twelve months as a line of
@@ -316,9 +314,9 @@ def _indicators(b, lang: str) -> Section:
     items = tuple(Message.of("bulletin.rates.item", name=Message.of(f"indicator.{k}"), value=str(_pct(district[k][-1], lang)))
                   for k in RATES)
     lead = text("bulletin.rates.lead", lang, month=month_title(b.month, lang), rates=items)
-    cols = [t("township", lang)] + [name(k) for k in RATES] + [text("bulletin.rates.trend", lang, name=name(TREND_RATE))]
-    rows = [[r["township"]] + [_pct(r["rates"][k][-1], lang) for k in RATES] + [_spark(r["rates"][TREND_RATE])]
-            for r in b.rates["rows"]]
+    trend_rate = b.rates["trend_rate"]
+    cols = [t("township", lang)] + [name(k) for k in RATES] + [text("bulletin.rates.trend", lang, name=name(trend_rate))]
+    rows = [[r["township"]] + [_pct(r["rates"][k], lang) for k in RATES] + [_spark(r["trend"])] for r in b.rates["rows"]]
     per_town = Table(cols, rows, frozenset(range(1, len(RATES) + 1)))
     trend = Table([text("bulletin.rates.indicator", lang)] + [m[2:] if lang == "zh" else m for m in months],
                   [[name(k)] + [_pct(p, lang, counts=False) for p in district[k]] for k in RATES],
