@@ -34,7 +34,6 @@ CHANNEL_ROWS = (
     ("total", ("letter", "visit", "outreach", "online", "phone")),
 )
 INDICATORS = ("skip_level", "collective", "repeat", "major")
-OVERDUE_TIERS = ("overdue", "seriously_overdue")
 
 
 class Bulletin(NamedTuple):
@@ -51,8 +50,7 @@ class Bulletin(NamedTuple):
     bottom: list[dict]  # ranking rows in the bottom group, with consecutive published months
     sanctions: list[dict] | None  # in force and proposed (None: no sanctions module)
     rates: dict | None  # the indicators (考核指标): months, per township and district (``gather_rates``)
-    overdue: list[dict]  # by responsible unit: counts, worst days late, case numbers
-    overdue_cases: list[dict]  # the clocks behind ``overdue``: case, unit, clock, due, days late, tier
+    overdue: list[dict]  # by responsible unit: counts, worst days late, case numbers (``overdue_as_of``)
     deposits: list[dict]  # officials charged for the month's cases: net deduction, cases, year's balance
     method: dict  # how every number was computed, with the policy values
     notes: list[str]  # sections that could not be gathered, and why
@@ -161,64 +159,60 @@ def monthly_counts(ledger, year: int, until: dt.date | None = None) -> list[int 
 # -- overdue as of a day ---------------------------------------------------------------------
 
 def overdue_as_of(ledger, on: dt.date) -> list[dict]:
-    """Duty clocks that were running on ``on`` and past due then (overdue or seriously overdue).
+    """Duty clocks that were running on ``on`` and past due then (overdue or seriously overdue), one
+    row per responsible unit: overdue cases, seriously overdue cases, worst days late, and the
+    case numbers. An accusation's number is withheld (only counted, ``withheld``): with the
+    township the bulletin ties it to elsewhere, its handling unit would point at whom it accuses.
 
     Unlike the supervision list, which shows what is open now, a bulletin for a past month shows
     what was open at that month's end: a clock done after ``on`` still counts. For ``on`` = today
-    both agree. Each row names the responsible unit, never an accused unit.
+    both agree. Each row names the responsible unit, never an accused unit. A province's tens of
+    thousands of clocks are counted as they are read, each due day's tier decided once.
     """
     from xinfang.ledger.clocks import work_calendar
     from xinfang.ledger.schema import NOT_A_WINDOW
+    from xinfang.model import Tier
     from xinfang.rules.deadlines import days_late, tier_of
 
     cal, policy = work_calendar(ledger), ledger.policy
     # published district-wide: an accusation is counted whoever it names, or none
-    columns = f"k.case_number, k.clock, k.due, k.provisional, c.unit, {IS_ACCUSATION} AS accusation"
+    columns = f"k.case_number, k.due, c.unit, {IS_ACCUSATION} AS accusation"
     rows = ledger.conn.execute(
         # Still open: the open duty clocks' own partial index (its condition written out, so that it
         # applies; the petitioners' windows stay open on every answered case and are not read). Done
-        # after ``on``: the few clocks done since, through the open-clock index. (Ordered below.)
+        # after ``on``: the few clocks done since, through the open-clock index.
         f"SELECT {columns} FROM clocks k INDEXED BY clocks_open_duty JOIN cases c ON c.number = k.case_number"
         f" WHERE k.done_on IS NULL AND k.{NOT_A_WINDOW} AND k.due < :on AND k.start <= :on"
         f" UNION ALL SELECT {columns} FROM clocks k JOIN cases c ON c.number = k.case_number"
         f" WHERE k.done_on > :on AND k.due < :on AND k.start <= :on AND k.{NOT_A_WINDOW}",
         {"on": on.isoformat()},
     )
-    standing: dict[str, tuple] = {}  # due day → (days late, tier): a few hundred days, tens of thousands of clocks
-    out = []
-    for number, clock, due, provisional, unit, accusation in rows:
+    standing: dict[str, tuple] = {}  # due day → (days late, serious?, overdue at all?): a few hundred days
+    units: dict[str | None, tuple[set, set, set, list]] = {}  # unit → cases, serious, withheld, [worst]
+    for number, due, unit, accusation in rows:
         late = standing.get(due)
         if late is None:
             day = dt.date.fromisoformat(due)
             tier = tier_of(day, on, cal, policy)
-            standing[due] = late = (days_late(day, on), tier.value if tier is not None else None)
-        if late[1] not in OVERDUE_TIERS:
+            standing[due] = late = (days_late(day, on), tier is Tier.seriously_overdue,
+                                    tier in (Tier.overdue, Tier.seriously_overdue))
+        if not late[2]:
             continue
-        out.append({"case": number, "unit": unit, "clock": clock, "due": due, "days_late": late[0],
-                    "tier": late[1], "provisional": bool(provisional), "accusation": bool(accusation)})
-    out.sort(key=lambda r: (-r["days_late"], r["case"], r["clock"]))
+        u = units.get(unit)
+        if u is None:
+            units[unit] = u = (set(), set(), set(), [0])
+        u[0].add(number)
+        if late[1]:
+            u[1].add(number)
+        if accusation:
+            u[2].add(number)
+        if late[0] > u[3][0]:
+            u[3][0] = late[0]
+    out = [{"unit": unit, "overdue": len(cases), "seriously_overdue": len(serious), "worst_days_late": worst[0],
+            "cases": sorted(cases - withheld), "withheld": len(withheld)}
+           for unit, (cases, serious, withheld, worst) in units.items()]
+    out.sort(key=lambda r: (-r["overdue"], -r["worst_days_late"], r["unit"] or ""))
     return out
-
-
-def overdue_by_unit(items: list[dict]) -> list[dict]:
-    """One row per responsible unit: overdue cases, seriously overdue cases, worst days late, and
-    the case numbers. An accusation's number is withheld (only counted): with the township the
-    bulletin ties it to elsewhere, its handling unit would point at whom it accuses."""
-    units: dict[str | None, dict] = {}
-    for item in items:
-        u = units.setdefault(item["unit"], {"unit": item["unit"], "cases": set(), "serious": set(), "worst": 0,
-                                            "withheld": set()})
-        u["cases"].add(item["case"])
-        if item.get("accusation"):
-            u["withheld"].add(item["case"])
-        if item["tier"] == "seriously_overdue":
-            u["serious"].add(item["case"])
-        u["worst"] = max(u["worst"], item["days_late"])
-    rows = [{"unit": u["unit"], "overdue": len(u["cases"]), "seriously_overdue": len(u["serious"]),
-             "worst_days_late": u["worst"], "cases": sorted(u["cases"] - u["withheld"]),
-             "withheld": len(u["withheld"])} for u in units.values()]
-    rows.sort(key=lambda r: (-r["overdue"], -r["worst_days_late"], r["unit"] or ""))
-    return rows
 
 
 # -- sections owned by other modules ---------------------------------------------------------
@@ -378,7 +372,6 @@ def gather_bulletin(ledger, month: str, today: dt.date) -> Bulletin:
     rates = gather_rates(ledger, month, today)
     if rates is None:
         notes.append("indicators")
-    items = overdue_as_of(ledger, as_of)
     deposits = gather_deposits(ledger, month, as_of)
     policy = ledger.policy
     method = {
@@ -400,7 +393,7 @@ def gather_bulletin(ledger, month: str, today: dt.date) -> Bulletin:
     }
     return Bulletin(month=month, as_of=as_of, today=today, period=periods, totals=totals, indicators=indicators,
                     trend=trend, ranking=ranking, bottom=bottom, sanctions=sanctions, rates=rates,
-                    overdue=overdue_by_unit(items), overdue_cases=items, deposits=deposits, method=method,
+                    overdue=overdue_as_of(ledger, as_of), deposits=deposits, method=method,
                     notes=notes)
 
 

@@ -330,6 +330,14 @@ def migrations(seal=None):
         _script(db, CHANNEL_TALLY)
         db.execute(CHANNEL_TALLY_BUILD)
 
+    @m(name="0019_open_duty_start")
+    def open_duty_start(db):
+        # A past month's bulletin asks which open duty clocks had started by the month's end: the
+        # open-duty index holds each clock's start too, so that its tens of thousands of clocks are
+        # answered from the index instead of each read from the table.
+        db.execute("DROP INDEX IF EXISTS clocks_open_duty")
+        db.execute(OPEN_DUTY_INDEX)
+
     return m
 
 
@@ -386,7 +394,7 @@ CLOCK_COLUMNS_0007 = ("body", "approved_by", "told_on")
 # The SQL twin of ``model.WINDOWS``: a clock row that is a duty of the office.
 NOT_A_WINDOW = "clock NOT IN ('objection', 'review_request')"
 OPEN_DUTY_INDEX = (
-    "CREATE INDEX clocks_open_duty ON clocks (due, case_number, clock, provisional)"
+    "CREATE INDEX clocks_open_duty ON clocks (due, case_number, clock, provisional, start)"
     f" WHERE done_on IS NULL AND {NOT_A_WINDOW}"
 )
 
@@ -569,7 +577,7 @@ def restore_indexes(conn, suspended: list[tuple[str, str]]) -> None:
         conn.execute(sql)
 
 
-MIGRATION_COUNT = 18
+MIGRATION_COUNT = 19
 
 # Each published month's townships (``published_scores``): the score and the bottom-group mark of
 # every row of its ranking as published (``published_months.rows``), one row per township, written
