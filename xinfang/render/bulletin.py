@@ -639,7 +639,10 @@ def _fit_columns(ws, rows: list[list], cap: int = 60) -> list[float]:
     widths: dict[int, int] = {}
     for row in rows:
         for i, v in enumerate(row):
-            longest = max((display_width(line) for line in _cell(v).split("\n")), default=0)
+            # a line at least ``cap`` characters long is at least ``cap`` wide: not measured further
+            # (an overdue unit's case numbers run to tens of thousands of characters)
+            longest = max((len(line) if len(line) >= cap else display_width(line) for line in _cell(v).split("\n")),
+                          default=0)
             widths[i] = max(widths.get(i, 0), longest)
     out = []
     for i in range(max(widths, default=-1) + 1):
