@@ -1854,6 +1854,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
                          "On the as-of day {total} case(s) were past a deadline and not done, {serious} of them"
                          " seriously overdue ({days} days or more)."),
     "doc.overdue.withheld": ("检举控告类{n}件不列案号", "{n} accusation(s), numbers withheld"),
+    "doc.cell.more": ("……另{n}件未列出（Excel单元格最多{limit}字，HTML、Markdown、Word版通报列出全部案号）",
+                      "… and {n} more not listed (an Excel cell holds at most {limit} characters; the HTML,"
+                      " Markdown and Word bulletins list every number)"),
+    "doc.cell.cut": ("……（超出Excel单元格上限{limit}字，全文见HTML、Markdown、Word版通报）",
+                     "… (cut at an Excel cell's limit of {limit} characters; the HTML, Markdown and Word"
+                     " bulletins give it whole)"),
     "doc.deposits.lead": ("本月受理的{level}级以上信访事项，按每件{deduction}元从属地乡镇党委书记、乡镇长个人保证金中扣缴。",
                           "For each case of the month lodged at {level} level or above, {deduction} yuan is deducted"
                           " from the personal deposit of the township's party secretary and of its head."),

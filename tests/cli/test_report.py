@@ -202,6 +202,38 @@ def test_xlsx_bulletin_sheets_and_ranking(cli, office, tmp_path):
     assert res.code == 1 and res.err.count("\n") == 1 and "-o" in res.err
 
 
+def test_a_unit_with_more_overdue_cases_than_an_excel_cell_holds_says_how_many_are_left_out(cli, office, tmp_path):
+    """At a province's scale one unit's overdue case numbers outgrow an Excel cell (32,767
+    characters): the workbook lists the whole numbers that fit and how many more there are, and
+    never a number cut in two; the HTML bulletin lists them all."""
+    import datetime as dt
+    import io
+
+    from openpyxl import load_workbook
+
+    from xinfang.ledger.db import open_ledger
+    from xinfang.ledger.report import gather_bulletin
+    from xinfang.render.bulletin import CELL_LIMIT, to_html, to_xlsx
+
+    ledger = open_ledger(cli.db, "tester")
+    try:
+        b = gather_bulletin(ledger, "2026-10", dt.date(2026, 11, 20))
+    finally:
+        ledger.conn.close()
+    numbers = [f"2026-{n:07d}" for n in range(1, 4001)]  # 4,000 numbers: 51,999 characters listed
+    b = b._replace(overdue=[{"unit": "车桥镇", "overdue": 4003, "seriously_overdue": 12, "worst_days_late": 40,
+                             "cases": numbers, "withheld": 3}])
+    sheet = load_workbook(io.BytesIO(to_xlsx(b)))["超期"]
+    cell = next(c.value for row in sheet.iter_rows() for c in row
+                if isinstance(c.value, str) and c.value.startswith("2026-0000001、"))
+    assert len(cell) <= CELL_LIMIT
+    shown, rest = cell.split("……另", 1)
+    listed = shown.split("、")
+    assert listed == numbers[:len(listed)] and len(listed) > 2000  # whole numbers, in order
+    assert rest.startswith(f"{4000 - len(listed)}件未列出") and cell.endswith("；检举控告类3件不列案号")
+    assert "、".join(numbers) in to_html(b)
+
+
 def test_overdue_section_is_as_of_the_months_end(cli, office):
     section = _section(_bulletin_md(cli), "六、超期未办结事项")
     assert _row(section, "车桥镇")[1:5] == ["1", "0", "5", office["first"]]  # reply due 26 October: 5 days late

@@ -340,19 +340,52 @@ def _overdue(b, lang: str) -> Section:
     return Section("overdue", t("s_overdue", lang), [lead], [Table(cols, rows, frozenset({1, 2, 3}))])
 
 
-def _withheld_numbers(r: dict, lang: str) -> str:
+def _withheld_numbers(r: dict, lang: str) -> Numbers:
     """The case numbers of a row; its accusations (检举控告) counted, their numbers withheld."""
     from xinfang.messages import text
 
     return _numbers(r["cases"], text("protection.withheld", lang, n=r["withheld"]) if r.get("withheld") else "", lang)
 
 
-def _numbers(cases, hidden: str, lang: str) -> str:
+class Numbers(NamedTuple):
+    """Case numbers in a table cell, then what is withheld of them (when anything is): the whole
+    list in text (``str``), or as many as a workbook's cell holds (``within``)."""
+
+    cases: tuple
+    hidden: str
+    lang: str
+
+    def __str__(self) -> str:
+        return self._joined(listed(self.cases, self.lang))
+
+    def _joined(self, numbers: str) -> str:
+        if not self.hidden:
+            return numbers
+        return f"{numbers}{t('separator.semicolon', self.lang)}{self.hidden}" if numbers else self.hidden
+
+    def within(self, limit: int) -> str:
+        """The cell's text in at most ``limit`` characters: the numbers that fit, then how many more
+        are left out and where they are all listed (never a number cut in two)."""
+        whole = str(self)
+        if len(whole) <= limit:
+            return whole
+        lo, hi = 0, len(self.cases)  # the most numbers whose text, with the note, fits
+        while lo < hi:
+            mid = (lo + hi + 1) // 2
+            if len(self._shown(mid, limit)) <= limit:
+                lo = mid
+            else:
+                hi = mid - 1
+        return self._shown(lo, limit)
+
+    def _shown(self, k: int, limit: int) -> str:
+        more = t("cell.more", self.lang, n=len(self.cases) - k, limit=limit)
+        return self._joined(listed(self.cases[:k], self.lang) + more)
+
+
+def _numbers(cases, hidden: str, lang: str) -> Numbers:
     """Case numbers listed, then what is withheld of them (when anything is)."""
-    numbers = listed(cases, lang)
-    if not hidden:
-        return numbers
-    return f"{numbers}{t('separator.semicolon', lang)}{hidden}" if numbers else hidden
+    return Numbers(tuple(cases), hidden, lang)
 
 
 def _deposits(b, lang: str) -> Section:
@@ -676,6 +709,17 @@ def _change_format(lang: str) -> str:
     return f'[Red]"{up}"0.0%;[Color10]"{down}"0.0%;"{t("change.flat", lang)}"'
 
 
+CELL_LIMIT = 32767  # characters an Excel cell holds (openpyxl would cut a longer text anywhere, unsaid)
+
+
+def _within(value, lang: str):
+    """A workbook cell's value: a text longer than a cell holds is cut, and says so."""
+    if not isinstance(value, str) or len(value) <= CELL_LIMIT:
+        return value
+    note = t("cell.cut", lang, limit=CELL_LIMIT)
+    return value[:CELL_LIMIT - len(note)] + note
+
+
 def _row_cells(ws, row: int, n: int) -> list:
     """The first ``n`` cells of a row: ``ws[row]`` with ``n`` the sheet's width, which it would
     measure over the whole sheet each time it is asked."""
@@ -769,7 +813,8 @@ def to_xlsx(b, lang: str = "zh", top: int | None = None, issuer: str | None = No
                     keep(cell, "header")
             for k, row in enumerate(tab.rows):
                 values = [v.ratio if isinstance(v, (Change, Pct)) and v.ratio is not None else
-                          str(v) if isinstance(v, (Change, Pct)) else v for v in row]
+                          str(v) if isinstance(v, (Change, Pct)) else v.within(CELL_LIMIT) if isinstance(v, Numbers)
+                          else _within(v, lang) for v in row]
                 r = append([safe_cell(v) for v in values])
                 measured.append(row)
                 strong = bool(tab.marked and tab.marked[k])
