@@ -55,7 +55,7 @@ def copy(source: Path, target: Path) -> int:
         conn.execute(f"PRAGMA cache_size = -{IMPORT_CACHE_KIB // 2}")
         for _, sql in indexes:
             conn.execute(sql)
-        schema.count_added_cases(conn, first_case)  # the three tallies, as an import counts them
+        schema.count_added_cases(conn, first_case)  # the four tallies, as an import counts them
         schema.restore_tally(conn, ())
         conn.execute("INSERT OR REPLACE INTO main.counters (year, last) SELECT year, max(seq) FROM main.cases GROUP BY year")
         n = conn.execute("SELECT count(*) FROM main.events WHERE id > ?", (first_event,)).fetchone()[0]

@@ -234,6 +234,23 @@ def test_a_unit_with_more_overdue_cases_than_an_excel_cell_holds_says_how_many_a
     assert "、".join(numbers) in to_html(b)
 
 
+def test_a_workbook_cell_past_excel_s_limit_is_cut_and_says_so_in_the_reader_s_language():
+    """In English the note says so in English; a text that is no list of numbers (a summary, say)
+    is cut, room left for the quote that keeps a formula-like text from running, and says so."""
+    from xinfang.escape import cell as safe_cell
+    from xinfang.render.bulletin import CELL_LIMIT, Numbers, _within
+
+    numbers = tuple(f"2026-{n:07d}" for n in range(1, 4001))
+    text = Numbers(numbers, "", "en").within(CELL_LIMIT - 1)
+    shown, rest = text.split("… and ", 1)
+    assert shown.split(", ") == list(numbers[:len(shown.split(", "))]) and rest.startswith(
+        f"{4000 - len(shown.split(', '))} more not listed")
+    long_text = "=" + "征地补偿" * 9000
+    cut = safe_cell(_within(long_text, "zh"))
+    assert len(cut) <= CELL_LIMIT and cut.startswith("'=征地补偿") and cut.endswith("全文见HTML、Markdown、Word版通报）")
+    assert _within("短文本", "zh") == "短文本" and _within(7, "zh") == 7
+
+
 def test_overdue_section_is_as_of_the_months_end(cli, office):
     section = _section(_bulletin_md(cli), "六、超期未办结事项")
     assert _row(section, "车桥镇")[1:5] == ["1", "0", "5", office["first"]]  # reply due 26 October: 5 days late

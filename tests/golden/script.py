@@ -227,7 +227,8 @@ def run_scenario(name: str, workdir: Path) -> list[tuple[str, str]]:
 TIME_COLUMNS = {"at", "applied_at", "prev_hash", "hash"}
 # Tables dumped row by row when a ledger is small; a large ledger (the demo) gets a digest per table.
 DUMPED_TABLES = ("meta", "counters", "cases", "clocks", "events", "officials", "deposit_entries",
-                 "published_months", "sanction_decisions", "calendar_years", "case_tally", "indicator_tally")
+                 "published_months", "sanction_decisions", "calendar_years", "case_tally", "channel_tally", "indicator_tally",
+                 "summons_tally")
 SMALL_LEDGER_EVENTS = 2000
 
 

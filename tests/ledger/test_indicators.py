@@ -203,10 +203,10 @@ def _summons_as_the_rule_counts(ledger, today: dt.date) -> None:
 @given(earlier=records(), added=records())
 def test_a_bulk_load_counts_its_cases_into_the_indicator_tally_as_the_triggers_would(ledger, earlier, added):
     """A bulk load (an import) suspends the triggers and counts the cases it added in one statement
-    per tally, with the change they make to the earlier cases they repeat: the three tallies end as
+    per tally, with the change they make to the earlier cases they repeat: the four tallies end as
     exact as if every row had been written one by one."""
     from xinfang.ledger import schema
-    from xinfang.ledger.audit import indicator_tally, summons_tally, tally
+    from xinfang.ledger.audit import channel_tally, indicator_tally, summons_tally, tally
 
     cases, clocks, evaluations = added
     shift = 20  # the loaded cases are numbered after the earlier ones and may repeat them
@@ -227,5 +227,6 @@ def test_a_bulk_load_counts_its_cases_into_the_indicator_tally_as_the_triggers_w
         assert indicator_tally(ledger.conn)[0] == []
         assert summons_tally(ledger.conn)[0] == []
         assert tally(ledger.conn)[0] == []
+        assert channel_tally(ledger.conn)[0] == []
     finally:
         ledger.conn.execute("ROLLBACK")

@@ -164,7 +164,7 @@ def test_the_tally_counts_each_period_as_its_cases_do_after_every_later_write(bl
 @given(data=st.data())
 def test_a_bulk_load_counts_its_cases_into_the_channel_tally_as_the_triggers_would(blank, data):
     """An import suspends the triggers and counts the cases it added in one statement; a recount of
-    some months (the demo's) leaves every other day as it was."""
+    one month counts its days afresh and leaves every other day's rows as they stood."""
     from xinfang.ledger import schema
     from xinfang.ledger.audit import channel_tally
 
@@ -181,7 +181,10 @@ def test_a_bulk_load_counts_its_cases_into_the_channel_tally_as_the_triggers_wou
         assert channel_tally(blank.conn)[0] == []
         schema.suspend_tally(blank.conn)
         blank.conn.execute("UPDATE cases SET channel = 'phone' WHERE month = '2026-02'")  # not counted while suspended
+        blank.conn.execute("INSERT INTO channel_tally VALUES ('2026-01-15', 'marker', 1, 0, 0, 0, 0)")  # another month's row
         schema.restore_tally(blank.conn, ["2026-02"])
+        assert blank.conn.execute("SELECT n FROM channel_tally WHERE channel = 'marker'").fetchall() == [(1,)]
+        blank.conn.execute("DELETE FROM channel_tally WHERE channel = 'marker'")
         assert channel_tally(blank.conn)[0] == []
         rows = _plainly(blank.conn)
         assert _period_counts(blank, _QUARTER) == {name: one_by_one(rows, *span) for name, span in _QUARTER.items()}

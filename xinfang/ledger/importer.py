@@ -820,8 +820,8 @@ class CaseWriter:
             self._count_tallies()
 
     def _count_tallies(self) -> None:
-        """The cases written since the last count, with their repeats linked, into the case, indicator
-        and summons tallies (and what they change in the earlier cases they repeat): every
+        """The cases written since the last count, with their repeats linked, into the case, channel,
+        indicator and summons tallies (and what they change in the earlier cases they repeat): every
         ``TALLY_ROWS`` cases and at the end, one statement per tally. Per batch, the statements'
         overhead cost about twice as much; for a whole large import at once, their sorting outgrew
         the page cache."""

@@ -294,7 +294,6 @@ def _sanctions(b, lang: str) -> Section:
                    [Table(cols, rows, frozenset(), tuple(tw in with_force for tw in towns))])
 
 
-
 def _indicators(b, lang: str) -> Section:
     """Each township's indicators of the month, with its on-time rate's twelve months as a line of
     bars; then the district's twelve months of every rate (a line chart in HTML and the workbook)."""
@@ -364,8 +363,9 @@ class Numbers(NamedTuple):
         return f"{numbers}{t('separator.semicolon', self.lang)}{self.hidden}" if numbers else self.hidden
 
     def within(self, limit: int) -> str:
-        """The cell's text in at most ``limit`` characters: the numbers that fit, then how many more
-        are left out and where they are all listed (never a number cut in two)."""
+        """The cell's text in at most ``limit`` characters (an Excel cell's ``CELL_LIMIT``, less any
+        room kept): the numbers that fit, then how many more are left out and where they are all
+        listed (never a number cut in two)."""
         whole = str(self)
         if len(whole) <= limit:
             return whole
@@ -379,7 +379,7 @@ class Numbers(NamedTuple):
         return self._shown(lo, limit)
 
     def _shown(self, k: int, limit: int) -> str:
-        more = t("cell.more", self.lang, n=len(self.cases) - k, limit=limit)
+        more = t("cell.more", self.lang, n=len(self.cases) - k, limit=CELL_LIMIT)
         return self._joined(listed(self.cases[:k], self.lang) + more)
 
 
@@ -710,14 +710,15 @@ def _change_format(lang: str) -> str:
 
 
 CELL_LIMIT = 32767  # characters an Excel cell holds (openpyxl would cut a longer text anywhere, unsaid)
+CELL_ROOM = CELL_LIMIT - 1  # what a cell's text may take: one character kept for the quote ``escape.cell`` may add
 
 
 def _within(value, lang: str):
     """A workbook cell's value: a text longer than a cell holds is cut, and says so."""
-    if not isinstance(value, str) or len(value) <= CELL_LIMIT:
+    if not isinstance(value, str) or len(value) <= CELL_ROOM:
         return value
     note = t("cell.cut", lang, limit=CELL_LIMIT)
-    return value[:CELL_LIMIT - len(note)] + note
+    return value[:CELL_ROOM - len(note)] + note
 
 
 def _row_cells(ws, row: int, n: int) -> list:
@@ -813,7 +814,7 @@ def to_xlsx(b, lang: str = "zh", top: int | None = None, issuer: str | None = No
                     keep(cell, "header")
             for k, row in enumerate(tab.rows):
                 values = [v.ratio if isinstance(v, (Change, Pct)) and v.ratio is not None else
-                          str(v) if isinstance(v, (Change, Pct)) else v.within(CELL_LIMIT) if isinstance(v, Numbers)
+                          str(v) if isinstance(v, (Change, Pct)) else v.within(CELL_ROOM) if isinstance(v, Numbers)
                           else _within(v, lang) for v in row]
                 r = append([safe_cell(v) for v in values])
                 measured.append(row)
