@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -14,18 +13,6 @@ from xinfang.rules.indicators import indicators
 D = dt.date
 days = st.dates(D(2026, 8, 20), D(2026, 12, 20))
 STATUSES = ["closed", "replied", "transferred", "not_reaccepted", "voided", "declined"]
-
-
-@pytest.fixture
-def ledger(tmp_path, capsys):
-    from tests.conftest import CLI
-    from xinfang.ledger.db import open_ledger
-
-    cli = CLI(tmp_path / "ledger.db", capsys)
-    assert cli("init").code == 0
-    led = open_ledger(cli.db, "tester")
-    yield led
-    led.conn.close()
 
 
 @st.composite

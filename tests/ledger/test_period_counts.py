@@ -122,17 +122,6 @@ def _insert(conn, cases) -> None:
         [(c[0], c[1], c[2], c[3], c[4], c[7], c[6], c[5], c[8], c[9]) for c in cases])
 
 
-@pytest.fixture
-def blank(tmp_path, capsys):
-    from tests.conftest import CLI
-
-    cli = CLI(tmp_path / "ledger.db", capsys)
-    assert cli("init").code == 0
-    ledger = open_ledger(cli.db, "tester")
-    yield ledger
-    ledger.conn.close()
-
-
 _QUARTER = {"jan": (dt.date(2026, 1, 1), dt.date(2026, 1, 31)), "feb-10-mar-09": (dt.date(2026, 2, 10), dt.date(2026, 3, 9)),
             "q1": (dt.date(2026, 1, 1), dt.date(2026, 3, 31)), "one-day": (dt.date(2026, 2, 28), dt.date(2026, 2, 28))}
 
@@ -143,26 +132,26 @@ def _plainly(conn):
 
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
-def test_the_tally_counts_each_period_as_its_cases_do_after_every_later_write(blank, data):
+def test_the_tally_counts_each_period_as_its_cases_do_after_every_later_write(ledger, data):
     from xinfang.ledger.audit import channel_tally
 
     cases = data.draw(_cases())
     later = data.draw(_writes(len(cases)))
-    blank.conn.execute("BEGIN")
+    ledger.conn.execute("BEGIN")
     try:
-        _insert(blank.conn, cases)
+        _insert(ledger.conn, cases)
         for sql, params in later:
-            blank.conn.execute(sql, params)
-        assert channel_tally(blank.conn)[0] == []
-        rows = _plainly(blank.conn)
-        assert _period_counts(blank, _QUARTER) == {name: one_by_one(rows, *span) for name, span in _QUARTER.items()}
+            ledger.conn.execute(sql, params)
+        assert channel_tally(ledger.conn)[0] == []
+        rows = _plainly(ledger.conn)
+        assert _period_counts(ledger, _QUARTER) == {name: one_by_one(rows, *span) for name, span in _QUARTER.items()}
     finally:
-        blank.conn.execute("ROLLBACK")
+        ledger.conn.execute("ROLLBACK")
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
-def test_a_bulk_load_counts_its_cases_into_the_channel_tally_as_the_triggers_would(blank, data):
+def test_a_bulk_load_counts_its_cases_into_the_channel_tally_as_the_triggers_would(ledger, data):
     """An import suspends the triggers and counts the cases it added in one statement; a recount of
     one month counts its days afresh and leaves every other day's rows as they stood."""
     from xinfang.ledger import schema
@@ -170,23 +159,23 @@ def test_a_bulk_load_counts_its_cases_into_the_channel_tally_as_the_triggers_wou
 
     earlier = data.draw(_cases())
     added = data.draw(_cases(first=len(earlier) + 1, n=data.draw(st.integers(0, 12))))
-    blank.conn.execute("BEGIN")
+    ledger.conn.execute("BEGIN")
     try:
-        _insert(blank.conn, earlier)
-        start = blank.conn.execute("SELECT coalesce(max(rowid), 0) + 1 FROM cases").fetchone()[0]
-        schema.suspend_tally(blank.conn)
-        _insert(blank.conn, added)
-        schema.count_added_cases(blank.conn, start)
-        schema.restore_tally(blank.conn, ())
-        assert channel_tally(blank.conn)[0] == []
-        schema.suspend_tally(blank.conn)
-        blank.conn.execute("UPDATE cases SET channel = 'phone' WHERE month = '2026-02'")  # not counted while suspended
-        blank.conn.execute("INSERT INTO channel_tally VALUES ('2026-01-15', 'marker', 1, 0, 0, 0, 0)")  # another month's row
-        schema.restore_tally(blank.conn, ["2026-02"])
-        assert blank.conn.execute("SELECT n FROM channel_tally WHERE channel = 'marker'").fetchall() == [(1,)]
-        blank.conn.execute("DELETE FROM channel_tally WHERE channel = 'marker'")
-        assert channel_tally(blank.conn)[0] == []
-        rows = _plainly(blank.conn)
-        assert _period_counts(blank, _QUARTER) == {name: one_by_one(rows, *span) for name, span in _QUARTER.items()}
+        _insert(ledger.conn, earlier)
+        start = ledger.conn.execute("SELECT coalesce(max(rowid), 0) + 1 FROM cases").fetchone()[0]
+        schema.suspend_tally(ledger.conn)
+        _insert(ledger.conn, added)
+        schema.count_added_cases(ledger.conn, start)
+        schema.restore_tally(ledger.conn, ())
+        assert channel_tally(ledger.conn)[0] == []
+        schema.suspend_tally(ledger.conn)
+        ledger.conn.execute("UPDATE cases SET channel = 'phone' WHERE month = '2026-02'")  # not counted while suspended
+        ledger.conn.execute("INSERT INTO channel_tally VALUES ('2026-01-15', 'marker', 1, 0, 0, 0, 0)")  # another month's row
+        schema.restore_tally(ledger.conn, ["2026-02"])
+        assert ledger.conn.execute("SELECT n FROM channel_tally WHERE channel = 'marker'").fetchall() == [(1,)]
+        ledger.conn.execute("DELETE FROM channel_tally WHERE channel = 'marker'")
+        assert channel_tally(ledger.conn)[0] == []
+        rows = _plainly(ledger.conn)
+        assert _period_counts(ledger, _QUARTER) == {name: one_by_one(rows, *span) for name, span in _QUARTER.items()}
     finally:
-        blank.conn.execute("ROLLBACK")
+        ledger.conn.execute("ROLLBACK")

@@ -138,15 +138,16 @@ def channel_totals(ledger, month: str, as_of: dt.date) -> tuple[list[dict], list
 def monthly_counts(ledger, year: int, until: dt.date | None = None) -> list[int | None]:
     """Cases received in each month of ``year``; months after ``until`` are None (not yet counted).
     Whole months are read from the case tally (``case_tally``, kept by the ledger's triggers; a
-    voided case is counted nowhere); a month cut short by ``until`` is counted from its cases."""
+    voided case is counted nowhere); a month cut short by ``until`` from the days of the channel
+    tally, as the totals are."""
     last = until or dt.date(year, 12, 31)
     by_month = {int(m[5:7]): n for m, n in ledger.conn.execute(
         "SELECT month, sum(n) FROM case_tally WHERE month BETWEEN ? AND ? AND status != 'voided' GROUP BY month",
         (f"{year}-01", f"{year}-12"))}
     if last < month_range(f"{last:%Y-%m}")[1] and last.year == year:
         by_month[last.month] = ledger.scalar(
-            "SELECT count(*) FROM cases WHERE month = ? AND received <= ? AND status != 'voided'",
-            (f"{last:%Y-%m}", last.isoformat()))
+            "SELECT coalesce(sum(n), 0) FROM channel_tally WHERE received BETWEEN ? AND ?",
+            (last.replace(day=1).isoformat(), last.isoformat()))
     out: list[int | None] = []
     for m in range(1, 13):
         if until is not None and dt.date(year, m, 1) > until:
