@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from collections import defaultdict
 from decimal import ROUND_HALF_UP, Decimal
 from typing import NamedTuple
 
@@ -137,24 +138,13 @@ def channel_totals(ledger, month: str, as_of: dt.date) -> tuple[list[dict], list
 
 def monthly_counts(ledger, year: int, until: dt.date | None = None) -> list[int | None]:
     """Cases received in each month of ``year``; months after ``until`` are None (not yet counted).
-    Whole months are read from the case tally (``case_tally``, kept by the ledger's triggers; a
-    voided case is counted nowhere); a month cut short by ``until`` from the days of the channel
-    tally, as the totals are."""
-    last = until or dt.date(year, 12, 31)
+    Summed from the days of the channel tally up to ``until`` (a voided case counted nowhere), as
+    the totals are: a month cut short by ``until`` is no special case."""
+    last = min(until or dt.date(year, 12, 31), dt.date(year, 12, 31))
     by_month = {int(m[5:7]): n for m, n in ledger.conn.execute(
-        "SELECT month, sum(n) FROM case_tally WHERE month BETWEEN ? AND ? AND status != 'voided' GROUP BY month",
-        (f"{year}-01", f"{year}-12"))}
-    if last < month_range(f"{last:%Y-%m}")[1] and last.year == year:
-        by_month[last.month] = ledger.scalar(
-            "SELECT coalesce(sum(n), 0) FROM channel_tally WHERE received BETWEEN ? AND ?",
-            (last.replace(day=1).isoformat(), last.isoformat()))
-    out: list[int | None] = []
-    for m in range(1, 13):
-        if until is not None and dt.date(year, m, 1) > until:
-            out.append(None)
-        else:
-            out.append(by_month.get(m, 0))
-    return out
+        "SELECT substr(received, 1, 7), sum(n) FROM channel_tally WHERE received BETWEEN ? AND ? GROUP BY 1",
+        (f"{year:04d}-01-01", last.isoformat()))}
+    return [None if until is not None and dt.date(year, m, 1) > until else by_month.get(m, 0) for m in range(1, 13)]
 
 
 # -- overdue as of a day ---------------------------------------------------------------------
@@ -188,8 +178,11 @@ def overdue_as_of(ledger, on: dt.date) -> list[dict]:
         f" WHERE k.done_on > :on AND k.due < :on AND k.start <= :on AND k.{NOT_A_WINDOW}",
         {"on": on.isoformat()},
     )
-    standing: dict[str, tuple] = {}  # due day → (days late, serious?, overdue at all?): a few hundred days
-    units: dict[str | None, tuple[set, set, set, list]] = {}  # unit → cases, serious, withheld, [worst]
+    standing: dict[str, tuple[int, bool, bool]] = {}  # due day → (days late, serious, overdue): a few hundred days
+    cases: dict[str | None, set] = defaultdict(set)  # per unit: its overdue cases,
+    serious: dict[str | None, set] = defaultdict(set)  # those seriously overdue,
+    withheld: dict[str | None, set] = defaultdict(set)  # the accusations among them,
+    worst: dict[str | None, int] = defaultdict(int)  # and the most days late
     for number, due, unit, accusation in rows:
         late = standing.get(due)
         if late is None:
@@ -197,21 +190,18 @@ def overdue_as_of(ledger, on: dt.date) -> list[dict]:
             tier = tier_of(day, on, cal, policy)
             standing[due] = late = (days_late(day, on), tier is Tier.seriously_overdue,
                                     tier in (Tier.overdue, Tier.seriously_overdue))
-        if not late[2]:
+        days, is_serious, is_overdue = late
+        if not is_overdue:
             continue
-        u = units.get(unit)
-        if u is None:
-            units[unit] = u = (set(), set(), set(), [0])
-        u[0].add(number)
-        if late[1]:
-            u[1].add(number)
+        cases[unit].add(number)
+        if is_serious:
+            serious[unit].add(number)
         if accusation:
-            u[2].add(number)
-        if late[0] > u[3][0]:
-            u[3][0] = late[0]
-    out = [{"unit": unit, "overdue": len(cases), "seriously_overdue": len(serious), "worst_days_late": worst[0],
-            "cases": sorted(cases - withheld), "withheld": len(withheld)}
-           for unit, (cases, serious, withheld, worst) in units.items()]
+            withheld[unit].add(number)
+        worst[unit] = max(worst[unit], days)
+    out = [{"unit": unit, "overdue": len(numbers), "seriously_overdue": len(serious[unit]),
+            "worst_days_late": worst[unit], "cases": sorted(numbers - withheld[unit]),
+            "withheld": len(withheld[unit])} for unit, numbers in cases.items()]
     out.sort(key=lambda r: (-r["overdue"], -r["worst_days_late"], r["unit"] or ""))
     return out
 
