@@ -15,7 +15,6 @@ rows, the overdue set, settlement sums): a mismatch fails the row whatever the s
 from __future__ import annotations
 
 import argparse
-import csv
 import datetime as dt
 import json
 import os
@@ -761,11 +760,27 @@ def import_files(ctx: Ctx) -> tuple[Path, Path]:
         part = csv_path.with_suffix(".part.csv")
         must(run_process(xinfang(ctx.db, "export", "--reveal", "--format", "csv", "-o", str(part))), "export")
         part.replace(csv_path)
+    if target.exists() and _schema_version(target) != _current_schema():
+        remove_ledgers(target)  # made by an earlier schema: each timed import would migrate it first
     if not target.exists():
         roster = ctx.db.with_name(ctx.db.stem + "-roster.csv")
         must(run_process([gen.xinfang_exe(), "--db", str(target), "--user", "bench", "init", "--roster", str(roster)]),
              "init")
     return csv_path, target
+
+
+def _schema_version(db: Path) -> int:
+    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    try:
+        return conn.execute("PRAGMA user_version").fetchone()[0]
+    finally:
+        conn.close()
+
+
+def _current_schema() -> int:
+    from xinfang.ledger.schema import MIGRATION_COUNT
+
+    return MIGRATION_COUNT
 
 
 CASE_FACTS = ("received", "channel", "point", "township", "name", "id_number", "phone", "address", "people", "level",
