@@ -287,7 +287,7 @@ def test_every_command_and_option_has_help_text(lang):
     assert missing == []
 
 
-HEAVY = ("openpyxl", "sqlite_utils", "dateutil", "rich.progress")
+HEAVY = ("openpyxl", "xlsxwriter", "sqlite_utils", "dateutil", "rich.progress")
 
 
 def _loaded_after(argv: list[str]) -> list[str]:

@@ -20,7 +20,7 @@ from xinfang.cli import run as full_run
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 SCRIPT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["scripts"]["xinfang"]
-HEAVY = ("rich", "sqlite_utils", "openpyxl", "dateutil")
+HEAVY = ("rich", "sqlite_utils", "openpyxl", "xlsxwriter", "dateutil")
 
 
 @pytest.fixture(scope="module")

@@ -58,7 +58,10 @@ def test_bulletin_workbook_reads_as_a_titled_printable_table(cli, office, tmp_pa
         assert sheet.freeze_panes == "A5" and sheet.print_title_rows == "$4:$4"
         assert sheet.auto_filter.ref.startswith("A4:")
     for sheet in wb:
-        assert sheet.page_setup.fitToWidth == 1 and sheet.page_setup.paperSize in (9, "9")
+        # fitted to one page wide (fitToWidth absent: 1, the file format's default), as many down as it takes
+        setup = sheet.page_setup
+        assert sheet.sheet_properties.pageSetUpPr.fitToPage and (setup.fitToWidth or 1) == 1 and setup.fitToHeight == 0
+        assert setup.paperSize in (9, "9")
         assert "&P" in sheet.oddFooter.right.text and "&N" in sheet.oddFooter.right.text
     deposits = wb["保证金"]
     assert deposits["A1"].value.endswith("七、信访保证金扣缴")
