@@ -251,6 +251,72 @@ def test_a_workbook_cell_past_excel_s_limit_is_cut_and_says_so_in_the_reader_s_l
     assert _within("短文本", "zh") == "短文本" and _within(7, "zh") == 7
 
 
+def test_a_text_of_rare_characters_is_cut_as_excel_counts_it_and_still_says_so(cli, office):
+    """Excel counts a cell's characters in UTF-16: a character beyond the Basic Multilingual Plane
+    (𠮷, in names) counts two. A unit's name of such characters longer than a cell holds is cut
+    before the limit Excel counts, and the note saying so is kept whole."""
+    import datetime as dt
+    import io
+
+    from openpyxl import load_workbook
+
+    from xinfang.ledger.db import open_ledger
+    from xinfang.ledger.report import gather_bulletin
+    from xinfang.render.bulletin import CELL_LIMIT, cell_units, to_xlsx
+
+    ledger = open_ledger(cli.db, "tester")
+    try:
+        b = gather_bulletin(ledger, "2026-10", dt.date(2026, 11, 20))
+    finally:
+        ledger.conn.close()
+    for name in ("𠮷" * 20000 + "村", "𠮷" * 40000 + "村"):  # 40,001 and 80,001 units
+        b = b._replace(overdue=[{"unit": name, "overdue": 1, "seriously_overdue": 0, "worst_days_late": 3,
+                                 "cases": ["2026-00001"], "withheld": 0}])
+        sheet = load_workbook(io.BytesIO(to_xlsx(b)))["超期"]
+        cell = next(c.value for row in sheet.iter_rows() for c in row if isinstance(c.value, str) and "𠮷" in c.value)
+        assert cell_units(cell) <= CELL_LIMIT and cell.endswith("全文见HTML、Markdown、Word版通报）")
+        assert set(cell.split("（", 1)[0].split("…", 1)[0]) == {"𠮷"}  # never half a character
+    assert cell_units("𠮷村") == 3 and cell_units("abc") == 3
+
+
+def test_the_workbook_footer_prints_the_issuer_as_written_with_the_page_numbers(cli, office):
+    """The issuer's name goes into every sheet's footer as the office wrote it: an ``&`` (or an
+    ``&G`` that a spreadsheet would read as a picture's code), a leading digit and an overlong
+    name never lose the footer or its page numbers."""
+    import datetime as dt
+    import io
+    import warnings
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    from xinfang.ledger.db import open_ledger
+    from xinfang.ledger.report import gather_bulletin
+    from xinfang.render.bulletin import FOOTER_LIMIT, to_xlsx
+
+    ledger = open_ledger(cli.db, "tester")
+    try:
+        b = gather_bulletin(ledger, "2026-10", dt.date(2026, 11, 20))
+    finally:
+        ledger.conn.close()
+    for issuer in ("R&G办公室", "区信访局&[Picture]", "2号信访接待室", "信访局" * 120):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # a footer the writer refuses would only warn
+            data = to_xlsx(b, issuer=issuer)
+        book = load_workbook(io.BytesIO(data))
+        for sheet in book:
+            footer = sheet.oddFooter
+            assert footer.right.text == "第 &P 页 共 &N 页" and footer.left.size == 8, sheet.title
+        xml = zipfile.ZipFile(io.BytesIO(data)).read("xl/worksheets/sheet1.xml").decode()
+        text = re.search(r"<oddFooter>(.*?)</oddFooter>", xml).group(1)
+        assert len(text.replace("&amp;", "&")) <= FOOTER_LIMIT
+        left = book["概况"].oddFooter.left.text
+        if len(issuer) < 100:
+            assert left.replace("&&", "&").replace('&"-,Regular"', "").startswith(issuer)
+        else:
+            assert left.startswith("信访局信访局") and len(left) < len(issuer)
+
+
 def test_overdue_section_is_as_of_the_months_end(cli, office):
     section = _section(_bulletin_md(cli), "六、超期未办结事项")
     assert _row(section, "车桥镇")[1:5] == ["1", "0", "5", office["first"]]  # reply due 26 October: 5 days late

@@ -8,6 +8,7 @@ personal data and never names the unit an accusation accuses.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 from html import escape
 from typing import NamedTuple
@@ -365,16 +366,16 @@ class Numbers(NamedTuple):
         return f"{numbers}{t('separator.semicolon', self.lang)}{self.hidden}" if numbers else self.hidden
 
     def within(self, limit: int) -> str:
-        """The cell's text in at most ``limit`` characters (an Excel cell's ``CELL_LIMIT``, less any
+        """The cell's text in at most ``limit`` characters as Excel counts them (``cell_units``; an Excel cell's ``CELL_LIMIT``, less any
         room kept): the numbers that fit, then how many more are left out and where they are all
         listed (never a number cut in two)."""
         whole = str(self)
-        if len(whole) <= limit:
+        if cell_units(whole) <= limit:
             return whole
         lo, hi = 0, len(self.cases)  # the most numbers whose text, with the note, fits
         while lo < hi:
             mid = (lo + hi + 1) // 2
-            if len(self._shown(mid, limit)) <= limit:
+            if cell_units(self._shown(mid, limit)) <= limit:
                 lo = mid
             else:
                 hi = mid - 1
@@ -692,8 +693,26 @@ def print_setup(ws, header_row: int, wide: bool, footer_left: str, lang: str) ->
     ws.set_margins(left=0.5, right=0.5, top=1, bottom=1)
     if header_row:
         ws.repeat_rows(header_row - 1)
-    page = t("page_of", lang).replace("{n}", "&P").replace("{m}", "&N")
-    ws.set_footer(f"&L&8{footer_left.replace('&', '&&')}&R&8{page}", {"margin": 0.5})
+    ws.set_footer(_footer(footer_left, t("page_of", lang).replace("{n}", "&P").replace("{m}", "&N")), {"margin": 0.5})
+
+
+FOOTER_LIMIT = 255  # characters Excel keeps of a header or footer (XlsxWriter drops a longer one whole)
+
+
+def _footer(left: str, right: str) -> str:
+    """A sheet's footer: ``left`` printed as it is (the issuer's name is the office's words), cut to
+    fit Excel's limit, at size 8; ``right`` the page codes. Each ``&`` is doubled (one printed
+    ``&``), and one before ``G`` or ``[Picture]`` is followed by a style code first, so no text of
+    the name reads as the code of a picture (which would make the whole footer dropped)."""
+    tail = f"&R&8 {right}"
+
+    def printed(text: str) -> str:
+        return re.sub(r"&&(?=G|\[Picture\])", '&&&"-,Regular"', text.replace("&", "&&"))
+
+    cut = left
+    while cut and cell_units(f"&L&8 {printed(cut)}{tail}") > FOOTER_LIMIT:
+        cut = cut[:-1]
+    return f"&L&8 {printed(cut)}{tail}" if cut else f"&L{tail}"
 
 
 def _change_format(lang: str) -> str:
@@ -703,17 +722,25 @@ def _change_format(lang: str) -> str:
     return f'[Red]"{up}"0.0%;[Color10]"{down}"0.0%;"{t("change.flat", lang)}"'
 
 
-CELL_LIMIT = 32767  # characters an Excel cell holds (a longer text would be cut anywhere, unsaid)
+CELL_LIMIT = 32767  # characters an Excel cell holds, counted in UTF-16 (a longer text would be cut anywhere, unsaid)
 CELL_ROOM = CELL_LIMIT - 1  # what a cell's text may take: one character kept for the quote ``escape.cell`` may add
-DATE_FORMAT = "yyyy-mm-dd"
+DATE_FORMAT, TIME_FORMAT = "yyyy-mm-dd", "yyyy-mm-dd hh:mm:ss"
+
+
+def cell_units(text: str) -> int:
+    """A text's length as Excel counts it: UTF-16 code units, so a character beyond the Basic
+    Multilingual Plane (a rare name character such as 𠮷) counts two."""
+    return len(text) if text.isascii() else len(text.encode("utf-16-le")) // 2
 
 
 def _within(value, lang: str):
     """A workbook cell's value: a text longer than a cell holds is cut, and says so."""
-    if not isinstance(value, str) or len(value) <= CELL_ROOM:
+    if not isinstance(value, str) or cell_units(value) <= CELL_ROOM:
         return value
     note = t("cell.cut", lang, limit=CELL_LIMIT)
-    return value[:CELL_ROOM - len(note)] + note
+    room = CELL_ROOM - cell_units(note)
+    # the first ``room`` units; a character cut in two (half a surrogate pair) is left out
+    return value.encode("utf-16-le")[:2 * room].decode("utf-16-le", "ignore") + note
 
 
 def _put(ws, row: int, col: int, value, style) -> None:
@@ -795,10 +822,11 @@ def to_xlsx(b, lang: str = "zh", top: int | None = None, issuer: str | None = No
         def line(text: str, style) -> int:
             """A row of one text across the sheet's columns; its index."""
             nonlocal row
+            text = safe_cell(_within(text, lang))
             if ncols > 1:
-                ws.merge_range(row, 0, row, ncols - 1, safe_cell(text), style)
+                ws.merge_range(row, 0, row, ncols - 1, text, style)
             else:
-                _put(ws, row, 0, safe_cell(text), style)
+                _put(ws, row, 0, text, style)
             row += 1
             return row - 1
 
@@ -816,14 +844,14 @@ def to_xlsx(b, lang: str = "zh", top: int | None = None, issuer: str | None = No
             if n:
                 row += 1
                 if tab.caption:
-                    _put(ws, row, 0, safe_cell(tab.caption), bold)
+                    _put(ws, row, 0, safe_cell(_within(tab.caption, lang)), bold)
                     row += 1
             first = row
             header_row = header_row or first + 1
             measured.append(list(tab.columns))
             wide = max(wide, len(tab.columns))
             for i in range(wide):
-                _put(ws, first, i, safe_cell(tab.columns[i]) if i < len(tab.columns) else None, header)
+                _put(ws, first, i, safe_cell(_within(tab.columns[i], lang)) if i < len(tab.columns) else None, header)
             row += 1
             for k, values in enumerate(tab.rows):
                 measured.append(values)
@@ -845,7 +873,9 @@ def to_xlsx(b, lang: str = "zh", top: int | None = None, issuer: str | None = No
                             number_format = MONEY_FORMAT
                         elif isinstance(value, int) and not isinstance(value, bool):
                             number_format = "0"
-                        elif isinstance(value, (dt.date, dt.datetime)):
+                        elif isinstance(value, dt.datetime):
+                            number_format = TIME_FORMAT
+                        elif isinstance(value, dt.date):
                             number_format = DATE_FORMAT
                         else:
                             number_format = None
@@ -860,7 +890,8 @@ def to_xlsx(b, lang: str = "zh", top: int | None = None, issuer: str | None = No
             if n == 0:
                 ws.autofilter(first, 0, row - 1, len(tab.columns) - 1)
             if key == "indicators" and n == 1:
-                _rates_chart(wb, ws, first, len(tab.rows), len(tab.columns), tab.caption or "")
+                # below the table, and what follows it below the chart
+                row = _rates_chart(wb, ws, first, len(tab.rows), len(tab.columns), tab.caption or "")
         widths = _fit_columns(measured or [[""]], cap=34 if key == "sanctions" else 60)
         for i, width in enumerate(widths):
             ws.set_column(i, i, width)
@@ -877,9 +908,14 @@ def to_xlsx(b, lang: str = "zh", top: int | None = None, issuer: str | None = No
     return buf.getvalue()
 
 
-def _rates_chart(wb, ws, header: int, nrows: int, ncols: int, title: str) -> None:
+CHART_ROWS = 16  # rows of the default height (20 px) the rates chart covers (302 px), and one to spare
+
+
+def _rates_chart(wb, ws, header: int, nrows: int, ncols: int, title: str) -> int:
     """A native line chart of the district's twelve months, one line per indicator (the rows
-    below the header row ``header``, 0-based), below the table; an empty cell (no value) leaves a gap."""
+    below the header row ``header``, 0-based), a row below the table; an empty cell (no value)
+    leaves a gap. Returns the first row below the chart. It moves with the cells above it and keeps
+    its size when a clerk resizes them."""
     chart = wb.add_chart({"type": "line"})
     name = ws.get_name()
     for r in range(header + 1, header + 1 + nrows):
@@ -889,7 +925,8 @@ def _rates_chart(wb, ws, header: int, nrows: int, ncols: int, title: str) -> Non
     chart.set_y_axis({"num_format": "0%", "min": 0, "max": 1})
     chart.show_blanks_as("gap")
     chart.set_size({"width": 832, "height": 302})  # 22 × 8 cm
-    ws.insert_chart(header + nrows + 2, 0, chart)
+    ws.insert_chart(header + nrows + 2, 0, chart, {"object_position": 2})
+    return header + nrows + 2 + CHART_ROWS
 
 
 # -- Word ----------------------------------------------------------------------------------------
