@@ -202,24 +202,32 @@ def test_xlsx_bulletin_sheets_and_ranking(cli, office, tmp_path):
     assert res.code == 1 and res.err.count("\n") == 1 and "-o" in res.err
 
 
+def _gathered(cli):
+    """October 2026's bulletin as gathered from the test's ledger on 20 November, to render with
+    changed parts."""
+    import datetime as dt
+
+    from xinfang.ledger.db import open_ledger
+    from xinfang.ledger.report import gather_bulletin
+
+    ledger = open_ledger(cli.db, "tester")
+    try:
+        return gather_bulletin(ledger, "2026-10", dt.date(2026, 11, 20))
+    finally:
+        ledger.conn.close()
+
+
 def test_a_unit_with_more_overdue_cases_than_an_excel_cell_holds_says_how_many_are_left_out(cli, office, tmp_path):
     """At a province's scale one unit's overdue case numbers outgrow an Excel cell (32,767
     characters): the workbook lists the whole numbers that fit and how many more there are, and
     never a number cut in two; the HTML bulletin lists them all."""
-    import datetime as dt
     import io
 
     from openpyxl import load_workbook
 
-    from xinfang.ledger.db import open_ledger
-    from xinfang.ledger.report import gather_bulletin
     from xinfang.render.bulletin import CELL_LIMIT, to_html, to_xlsx
 
-    ledger = open_ledger(cli.db, "tester")
-    try:
-        b = gather_bulletin(ledger, "2026-10", dt.date(2026, 11, 20))
-    finally:
-        ledger.conn.close()
+    b = _gathered(cli)
     numbers = [f"2026-{n:07d}" for n in range(1, 4001)]  # 4,000 numbers: 51,999 characters listed
     b = b._replace(overdue=[{"unit": "车桥镇", "overdue": 4003, "seriously_overdue": 12, "worst_days_late": 40,
                              "cases": numbers, "withheld": 3}])
@@ -255,20 +263,13 @@ def test_a_text_of_rare_characters_is_cut_as_excel_counts_it_and_still_says_so(c
     """Excel counts a cell's characters in UTF-16: a character beyond the Basic Multilingual Plane
     (𠮷, in names) counts two. A unit's name of such characters longer than a cell holds is cut
     before the limit Excel counts, and the note saying so is kept whole."""
-    import datetime as dt
     import io
 
     from openpyxl import load_workbook
 
-    from xinfang.ledger.db import open_ledger
-    from xinfang.ledger.report import gather_bulletin
     from xinfang.render.bulletin import CELL_LIMIT, cell_units, to_xlsx
 
-    ledger = open_ledger(cli.db, "tester")
-    try:
-        b = gather_bulletin(ledger, "2026-10", dt.date(2026, 11, 20))
-    finally:
-        ledger.conn.close()
+    b = _gathered(cli)
     for name in ("𠮷" * 20000 + "村", "𠮷" * 40000 + "村"):  # 40,001 and 80,001 units
         b = b._replace(overdue=[{"unit": name, "overdue": 1, "seriously_overdue": 0, "worst_days_late": 3,
                                  "cases": ["2026-00001"], "withheld": 0}])
@@ -283,22 +284,15 @@ def test_the_workbook_footer_prints_the_issuer_as_written_with_the_page_numbers(
     """The issuer's name goes into every sheet's footer as the office wrote it: an ``&`` (or an
     ``&G`` that a spreadsheet would read as a picture's code), a leading digit and an overlong
     name never lose the footer or its page numbers."""
-    import datetime as dt
     import io
     import warnings
     import zipfile
 
     from openpyxl import load_workbook
 
-    from xinfang.ledger.db import open_ledger
-    from xinfang.ledger.report import gather_bulletin
     from xinfang.render.bulletin import FOOTER_LIMIT, to_xlsx
 
-    ledger = open_ledger(cli.db, "tester")
-    try:
-        b = gather_bulletin(ledger, "2026-10", dt.date(2026, 11, 20))
-    finally:
-        ledger.conn.close()
+    b = _gathered(cli)
     for issuer in ("R&G办公室", "区信访局&[Picture]", "2号信访接待室", "信访局" * 120):
         with warnings.catch_warnings():
             warnings.simplefilter("error")  # a footer the writer refuses would only warn
