@@ -280,6 +280,24 @@ def test_a_text_of_rare_characters_is_cut_as_excel_counts_it_and_still_says_so(c
     assert cell_units("𠮷村") == 3 and cell_units("abc") == 3
 
 
+def test_control_and_direction_characters_in_a_workbook_cell_are_shown_not_obeyed(cli, office):
+    """A unit's name with a control character or a right-to-left override reaches the workbook
+    made visible, as on the terminal: nothing in a cell reorders or hides the text around it."""
+    import io
+
+    from openpyxl import load_workbook
+
+    from xinfang.render.bulletin import to_xlsx
+
+    b = _gathered(cli)._replace(overdue=[{"unit": "车桥\x01镇\u202e局", "overdue": 1, "seriously_overdue": 0,
+                                           "worst_days_late": 3, "cases": ["2026-00001"], "withheld": 0}])
+    sheet = load_workbook(io.BytesIO(to_xlsx(b, issuer="区信访局\u202e")))["超期"]
+    cells = [c.value for row in sheet.iter_rows() for c in row if isinstance(c.value, str)]
+    assert "车桥\u2401镇\\u202e局" in cells
+    assert not any(ch in value for value in cells for ch in ("\x01", "\u202e"))
+    assert "\u202e" not in sheet.oddFooter.left.text and "区信访局" in sheet.oddFooter.left.text
+
+
 def test_the_workbook_footer_prints_the_issuer_as_written_with_the_page_numbers(cli, office):
     """The issuer's name goes into every sheet's footer as the office wrote it: an ``&`` (or an
     ``&G`` that a spreadsheet would read as a picture's code), a leading digit and an overlong

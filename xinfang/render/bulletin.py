@@ -13,6 +13,7 @@ from decimal import Decimal
 from html import escape
 from typing import NamedTuple
 
+from xinfang.escape import visible
 from xinfang.messages import listed, wording
 from xinfang.render.text import (change_phrase, change_text, day_text, month_abbr, month_title, number_text, t, yes_no,
                                  yuan_text)
@@ -366,9 +367,9 @@ class Numbers(NamedTuple):
         return f"{numbers}{t('separator.semicolon', self.lang)}{self.hidden}" if numbers else self.hidden
 
     def within(self, limit: int) -> str:
-        """The cell's text in at most ``limit`` characters as Excel counts them (``cell_units``; an Excel cell's ``CELL_LIMIT``, less any
-        room kept): the numbers that fit, then how many more are left out and where they are all
-        listed (never a number cut in two)."""
+        """The cell's text in at most ``limit`` characters as Excel counts them (``cell_units``; an
+        Excel cell's ``CELL_LIMIT``, less any room kept): the numbers that fit, then how many more
+        are left out and where they are all listed (never a number cut in two)."""
         whole = str(self)
         if cell_units(whole) <= limit:
             return whole
@@ -707,7 +708,7 @@ def _footer(left: str, right: str) -> str:
     tail = f"&R&8 {right}"
 
     def printed(text: str) -> str:
-        return re.sub(r"&&(?=G|\[Picture\])", '&&&"-,Regular"', text.replace("&", "&&"))
+        return re.sub(r"&&(?=G|\[Picture\])", '&&&"-,Regular"', visible(text).replace("&", "&&"))
 
     cut = left
     while cut and cell_units(f"&L&8 {printed(cut)}{tail}") > FOOTER_LIMIT:
@@ -734,8 +735,12 @@ def cell_units(text: str) -> int:
 
 
 def _within(value, lang: str):
-    """A workbook cell's value: a text longer than a cell holds is cut, and says so."""
-    if not isinstance(value, str) or cell_units(value) <= CELL_ROOM:
+    """A workbook cell's value: a text with its control and direction-changing characters made
+    visible (``escape.visible``; its line breaks kept), cut when longer than a cell holds, saying so."""
+    if not isinstance(value, str):
+        return value
+    value = visible(value, "\n")
+    if cell_units(value) <= CELL_ROOM:
         return value
     note = t("cell.cut", lang, limit=CELL_LIMIT)
     room = CELL_ROOM - cell_units(note)
@@ -756,7 +761,7 @@ def _put(ws, row: int, col: int, value, style) -> None:
         ws.write_boolean(row, col, value, style)
     elif isinstance(value, (int, float, Decimal)):
         ws.write_number(row, col, float(value) if isinstance(value, Decimal) else value, style)
-    elif isinstance(value, (dt.date, dt.datetime)):
+    elif isinstance(value, dt.date):  # a datetime too
         ws.write_datetime(row, col, value, style)
     else:
         ws.write_string(row, col, str(value), style)
@@ -983,7 +988,6 @@ def to_console(b, con, lang: str = "zh", top: int | None = None, issuer: str | N
     """The bulletin on a terminal: headings and paragraphs as text, each table a Rich table."""
     from rich.markup import escape as rich_escape
 
-    from xinfang.escape import visible
     from xinfang.output import Listing
     from xinfang.render.text import display_width
 
