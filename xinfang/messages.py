@@ -1013,6 +1013,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "click.dynamic": ("（动态）", "(dynamic)"),
     "click.envvar": ("环境变量：{var}", "env var: {var}"),
     "click.aborted": ("已中止", "Aborted!"),
+    # the range of a number option, in its help and in the error for a number outside it
+    "click.range.min": ("至少 {min}", "at least {min}"),
+    "click.range.max": ("至多 {max}", "at most {max}"),
+    "click.range.both": ("{min} 至 {max}", "{min} to {max}"),
     "click.example": ("例：", "Example:"),
     "click.choices": ("{help}；可选：{choices}", "{help} One of: {choices}"),
     # placeholders of option values in help and errors (metavar=NAME in a command's options)

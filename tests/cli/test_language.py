@@ -68,6 +68,12 @@ def test_register_help_names_values_lists_choices_and_gives_an_example():
     assert "--received DATE" in en and "[required]" in en and "Example:" in en
 
 
+def test_a_number_options_range_is_in_words_not_in_notation():
+    out = xinfang("cases", "--help").stdout
+    assert "[至少 1]" in out and "<=x" not in out and "9223372036854775807" not in out
+    assert "[at least 1]" in xinfang("--lang", "en", "report", "--help").stdout
+
+
 def test_an_argument_is_named_by_what_it_is_not_braced():
     out = xinfang("show", "--help").stdout
     assert "xinfang show [选项] 案号" in out and "{case}" not in out
@@ -103,6 +109,12 @@ USAGE = [
      "Error: --lang is a global option: it goes before the command; write 'xinfang --lang … cases'"),
     (["cases", "--limit", "abc"], "错误：--limit: 'abc' 不是整数；给出一个整数，例如 --limit 3",
      "Error: --limit: 'abc' is not a whole number; give a whole number, e.g. --limit 3"),
+    (["cases", "--limit", "0"], "错误：--limit: 0 超出允许范围（至少 1）；给出范围内的数，见 xinfang cases -h",
+     "Error: --limit: 0 is out of range (at least 1); give a number in the range; see 'xinfang cases -h'"),
+    (["cases", "--limit", "99999999999999999999"],
+     "错误：--limit: 99999999999999999999 超出允许范围（至多 9223372036854775807）；给出范围内的数，见 xinfang cases -h",
+     "Error: --limit: 99999999999999999999 is out of range (at most 9223372036854775807); give a number in the range;"
+     " see 'xinfang cases -h'"),
     (["cases", "--month"], "错误：--month 后缺少取值；在 --month 后给出取值，见 xinfang cases -h",
      "Error: --month needs a value; give its value after --month; see 'xinfang cases -h'"),
     (["rnak"], "错误：没有命令 rnak；是否要用 rank？见 xinfang -h",

@@ -136,6 +136,8 @@ def _word_param(param, path: str, lang: str) -> None:
             break
     if getattr(param, "is_flag", False):
         return
+    if hasattr(param.type, "_describe_range"):
+        param.type._describe_range = lambda kind=param.type: _range_words(kind, lang)
     given = getattr(param, "xinfang_metavar", None) or param.metavar or PARAM_OVERRIDES.get(f"{path}.{name}") \
         or PARAM_METAVARS.get(name) or ("N" if param.type.name.startswith("int") else
                                         "NUMBER" if param.type.name.startswith("float") else "TEXT")
@@ -151,6 +153,29 @@ def _word_param(param, path: str, lang: str) -> None:
 
         keys = " | ".join(f"{m.value}\xa0{m.zh}" for m in getattr(model, CHOICES[given]))
         param.help = text("click.choices", lang, help=param.help or "", choices=keys)
+
+
+# A bound this large is no bound a clerk needs to read (--limit's is SQLite's 64-bit LIMIT).
+_UNBOUNDED = 2**53
+
+
+def _range_words(kind, lang: str) -> str:
+    """The range of a number option in words (至少 1), for its help and the error outside it; the
+    whole-number ranges it has are closed."""
+    low = kind.min
+    high = kind.max if kind.max is not None and abs(kind.max) < _UNBOUNDED else None
+    if low is not None and high is not None:
+        return text("click.range.both", lang, min=low, max=high)
+    if low is not None:
+        return text("click.range.min", lang, min=low)
+    return text("click.range.max", lang, max=high) if high is not None else ""
+
+
+def _beyond(value: str, high) -> bool:
+    try:
+        return int(value) > high
+    except ValueError:
+        return False
 
 
 def _example(example: str, lang: str) -> str:
@@ -196,8 +221,11 @@ def usage_error(exc, lang: str, global_options: tuple[str, ...] = (), command: s
         name = _option_name(param) if param.param_type_name == "option" else _shown_metavar(param, lang)
         outside = re.match(r"(.*) is not in the range (.*)\.$", exc.message or "")
         if outside:
-            return _line("usage.out_of_range", lang, option=name, value=outside.group(1), range=outside.group(2),
-                         help=help_)
+            value, shown = outside.group(1), outside.group(2)
+            high = getattr(param.type, "max", None)
+            if high is not None and abs(high) >= _UNBOUNDED and _beyond(value, high):
+                shown = text("click.range.max", lang, max=high)  # the bound the help leaves unsaid
+            return _line("usage.out_of_range", lang, option=name, value=value, range=shown, help=help_)
         found = re.match(r"(.*) is not a valid (\w+)", exc.message or "")
         value = found.group(1) if found else ""
         kind = "usage.not_integer" if param.type.name.startswith("int") else "usage.not_number" \
