@@ -124,6 +124,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Accused: {name} (a leader of {homes} cases); the case is never handled by or shown to {name}, "
         "{homes} or its leaders",
     ),
+    "notice.accused_named": (
+        "被检举控告对象：{name}，其中写到{named}；本件不交由{named}及其所在单位和领导办理，也不向其展示",
+        "Accused: {name}, which names {named}; the case is never handled by or shown to {named}, "
+        "their units or those units' leaders",
+    ),
     "notice.accused_person": (
         "提醒：被检举控告对象{name}不是名册上的单位，也不在乡镇干部和包案领导之中，按个人姓名记录，仅对此姓名回避",
         "Note: the accused {name} is neither a unit on the roster nor an official or recorded leader; "

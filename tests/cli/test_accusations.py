@@ -188,6 +188,54 @@ def test_import_never_assigns_or_transfers_an_accusation_to_the_accused(town, tm
     assert [line.split("：")[1] for line in listed] == ["责任单位", "责任单位", "包案领导", "责任单位"], listed
 
 
+# -- an accused, or a handler, written with a title or an office ----------------------------------
+
+@pytest.mark.parametrize("accused", [f"车桥镇党委书记{SECRETARY}", f"{SECRETARY}书记", f"车桥镇书记{SECRETARY}"])
+def test_an_accused_written_with_a_title_protects_the_person_and_the_township(town, accused):
+    res = town("register", "--received", "2026-11-02", "--channel", "letter", "--township", "博里镇", "--name", "乙",
+               "--category", "compensation", "--summary", "x", "--kind", "accusation", "--accused", accused, "--json")
+    assert res.code == 0 and f"其中写到" in res.err and SECRETARY in res.err.split("其中写到")[1]
+    assert "仅对此姓名回避" not in res.err  # no longer told that only the text as written is protected
+    case = json.loads(res.out)["case"]
+    before = town.counts()
+    for options, field in ((["--unit", "车桥镇", "--leader", "钱七"], "--unit"),
+                           (["--unit", "区监察局", "--leader", SECRETARY], "--leader"),
+                           (["--unit", "区监察局", "--leader", HEAD], "--leader")):
+        refused = town("assign", case, *options)
+        assert refused.code == 1 and refused.err.startswith(f"错误：{field}"), (options, refused.err)
+    assert town.counts() == before
+    town.ok("assign", case, "--unit", "区监察局", "--leader", "钱七")
+    assert case not in {r["case"] for r in town.ok("cases", "--township", "车桥镇")}
+    assert case not in {r["case"] for r in town.ok("cases", "--unit", "车桥镇")}
+
+
+@pytest.mark.parametrize("leader", [f"{SECRETARY}同志", f"{SECRETARY}（书记）", f"车桥镇{SECRETARY}"])
+def test_a_leader_written_with_a_title_is_still_the_accused(town, leader):
+    case = accusation(town)
+    before = town.counts()
+    res = town("assign", case, "--unit", "区监察局", "--leader", leader)
+    assert res.code == 1 and res.err.startswith("错误：--leader") and town.counts() == before
+
+
+@pytest.mark.parametrize("to", ["车桥镇党委", "中共车桥镇委员会", "车桥镇纪委", "车桥镇政府办公室"])
+def test_an_accusation_is_never_transferred_to_an_office_of_the_accused_township(town, to):
+    case = accusation(town, accused="车桥镇")
+    before = town.counts()
+    res = town("transfer", case, "--to", to, "--reason", "属地处理")
+    assert res.code == 1 and res.err.startswith("错误：--to") and town.counts() == before
+    assert town.ok("transfer", case, "--to", "区纪委", "--reason", "转纪检")["status"] == "transferred"
+
+
+def test_an_accusation_is_never_reviewed_by_an_office_of_the_accused_township(town):
+    case = accusation(town, accused="车桥镇", received="2026-09-01")
+    town.ok("accept", case, "--told", "written", "--on", "2026-09-01")
+    town.ok("assign", case, "--unit", "区监察局", "--leader", "钱七", "--on", "2026-09-01")
+    town.ok("reply", case, "--on", "2026-09-10", "--summary", "已书面答复", "--written", "--received-on", "2026-09-10")
+    before = town.counts()
+    res = town("review", case, "--on", "2026-09-20", "--reason", "不服", "--body", "车桥镇纪委")
+    assert res.code == 1 and "--body" in res.err and town.counts() == before
+
+
 # -- outputs addressed to the accused's township ------------------------------------------------
 
 def test_listings_exports_and_overdue_for_the_township_never_show_it(town):

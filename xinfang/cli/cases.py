@@ -21,7 +21,16 @@ LIST_COLUMNS = ["number", "received", "channel", "township", "name", "level", "c
 def _accused(ledger, text: str) -> str:
     """The accused as stored; once the write is committed the clerk is told whom the name was
     matched to (one line)."""
+    from xinfang.ledger.protection import PERSON, protection
+
     found = ledger.ref.accused(text)
+    if found.kind == PERSON:
+        guard = protection(ledger)
+        units, people = guard.named_in(found.name)
+        named = tuple(sorted(units)) + tuple(sorted(guard.people[p][0] for p in people))
+        if named:  # a title or an office written with the name: whom it names is protected against
+            ledger.notice("accused_named", name=found.name, named=named)
+            return found.name
     ledger.notice(f"accused_{found.kind}", name=found.name, homes=found.homes)
     return found.name
 
@@ -343,7 +352,7 @@ def correct(
     and deposits follow (deductions posted or reversed)."""
     from xinfang import parse
     from xinfang.ledger.cases import correct_case
-    from xinfang.output import emit
+    from xinfang.output import display, emit, label
 
     ledger = STATE.open()
     today = STATE.today
@@ -363,8 +372,14 @@ def correct(
             record_reveal(ledger, "correct", [result["case"]])
     if not reveal:
         result["changed"] = {k: _masked(k, v) for k, v in result["changed"].items()}
-    rows = [{"field": k, "old": v[0], "new": v[1]} for k, v in result["changed"].items()]
-    emit(result, fmt(json_), STATE.lang, rows=rows, columns=["field", "old", "new"],
+    lang = STATE.lang
+
+    def shown(key: str, value):  # as ``show`` words a field: its label, 是/否, labels not keys
+        return ledger.ref.category_label(value, lang) if key == "category" and value else display(key, value, lang)
+
+    rows = [{"field": label(k, lang), "old": shown(k, v[0]), "new": shown(k, v[1])}
+            for k, v in result["changed"].items()]
+    emit(result, fmt(json_), lang, rows=rows, columns=["field", "old", "new"],
          message=_words("done.corrected", case=result["case"]))
 
 

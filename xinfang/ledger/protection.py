@@ -28,6 +28,7 @@ from xinfang.rules.protection import normalise
 _SHORT_SUFFIXES = ("街道办事处", "街道", "镇", "乡")
 
 UNIT, OFFICIAL, LEADER, PERSON = "unit", "official", "leader", "person"
+_LONGEST = 40  # the longest part of an accused text looked up as a name (a unit's name is at most 100, rarely 20)
 
 # Whether the case row ``c`` is an accusation (检举控告), which a published output counts, never numbers,
 # whoever it names (or none).
@@ -93,15 +94,41 @@ class Protection:
             return AccusedMatch(name, kind, tuple(sorted(self.homes[key])))
         return AccusedMatch(key, PERSON)
 
+    def named_in(self, text: str) -> tuple[set[str], set[str]]:
+        """(roster units, normalised people) whose names ``text`` holds, each as a whole name of two
+        characters or more: 车桥镇镇长袁小文 holds the unit 车桥镇 and the official 袁小文. Every
+        part of the text is looked up, not every name scanned: a text is short, a roster long."""
+        key = normalise(text)
+        units: set[str] = set()
+        people: set[str] = set()
+        for i in range(len(key) - 1):
+            for j in range(i + 2, min(len(key), i + _LONGEST) + 1):
+                part = key[i:j]
+                unit = self.units.get(part)
+                if unit is not None:
+                    units.add(unit)
+                if part in self.people:
+                    people.add(part)
+        return units, people
+
     def protected(self, accused: str | None) -> frozenset[str]:
-        """The normalised names that may never handle or see an accusation against ``accused``."""
+        """The normalised names that may never handle or see an accusation against ``accused``: the
+        accused as written, and every unit and known person the text names (a title or an office
+        written with the name — 车桥镇镇长袁小文, 袁小文镇长, 车桥镇党委 — protects against the
+        person and the township all the same), with their units and those units' leaders."""
         if not accused:
             return frozenset()
         hit = self._protected.get(accused)
         if hit is None:
             found = self.match(accused)
             names = {normalise(accused), normalise(found.name)}
-            for unit in found.homes:
+            homes = set(found.homes)
+            units, people = self.named_in(accused)
+            homes |= units
+            for person in people:
+                names.add(person)
+                homes |= self.homes.get(person, set())
+            for unit in homes:
                 names.add(normalise(unit))
                 names |= self.staff.get(unit, set())
             hit = self._protected[accused] = frozenset(n for n in names if n)
