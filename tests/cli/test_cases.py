@@ -47,6 +47,18 @@ def test_correction_is_a_new_event_and_rederives(cli):
     assert level_events[-1]["old"] == "city" and level_events[-1]["note"] == "登记层级有误"
 
 
+def test_a_corrections_table_words_fields_and_values_as_show_does(cli):
+    case = cli.register()["case"]
+    res = cli("correct", case, "--people", "6", "--category", "ownership", "--reason", "人数录错")
+    assert res.code == 0, res.err
+    lines = res.out.splitlines()
+    assert any(line.split() == ["人数", "1", "6"] for line in lines), res.out
+    assert any(line.split() == ["集体访", "否", "是"] for line in lines), res.out
+    assert any(line.split() == ["内容分类", "征地补偿", "土地权属"] for line in lines), res.out
+    assert "people" not in res.out and "collective" not in res.out
+    assert cli.ok("correct", case, "--people", "2", "--reason", "再改")["changed"]["people"] == [6, 2]  # JSON: keys
+
+
 def test_accusation_never_assigned_to_or_listed_for_the_accused(cli):
     case = cli.register(kind="accusation", accused="泾口镇", township="泾口镇")["case"]
     before = cli.counts()
