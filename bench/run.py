@@ -389,7 +389,7 @@ SELECT 'summons:' || township || ':{month}' AS id FROM summons
 WHERE n >= {policy.summons_min_cases} AND decided > 0 AND met < {policy.summons_on_time_rate!r} * decided
 UNION ALL
 SELECT 'admonishment:' || township || ':' || number FROM cases
-WHERE month = '{month}' AND received <= '{today}' AND status != 'voided' AND level IN ({skip})
+WHERE month = '{month}' AND received <= '{today}' AND status NOT IN ('voided', 'not_reaccepted') AND level IN ({skip})
   AND (people >= {policy.collective_people} OR repeat_of IS NOT NULL)
 UNION ALL
 SELECT 'chronic:' || township || ':' || date(due, '+1 day') FROM ranked

@@ -110,6 +110,25 @@ def test_the_same_matter_after_re_review_is_not_accepted_again(cli):
     assert "不再受理" in plain.out and final in plain.out
 
 
+def test_a_not_reaccepted_entry_is_no_incident_nor_admonishment_of_the_township(cli):
+    """不再受理 scores and deducts nothing: a collective visit to the province on a final matter does
+    not propose an admonishment (越级 + 集体) nor key management (a serious incident) either."""
+    _final(cli)
+    doc = cli.ok("register", "--again", "--received", "2026-06-01", "--channel", "visit", "--township", "车桥镇",
+                 "--name", "张三", "--category", "compensation", "--summary", "八人到省反映补偿", "--id-number", ID,
+                 "--level", "national", "--people", "8")
+    assert doc["final_case"] is not None
+    found = cli.ok("sanctions", "--month", "2026-06", today="2026-07-10")
+    assert [r for r in found if r["township"] == "车桥镇" and r["sanction"] in ("admonishment", "key_management")] == []
+    # the same visit on a new matter is both
+    cli.ok("register", "--again", "--received", "2026-06-02", "--channel", "visit", "--township", "车桥镇",
+           "--name", "张三", "--category", "ownership", "--summary", "八人到省反映权属", "--id-number", ID,
+           "--level", "national", "--people", "8")
+    kinds = {r["sanction"] for r in cli.ok("sanctions", "--month", "2026-06", today="2026-07-10")
+             if r["township"] == "车桥镇"}
+    assert {"admonishment", "key_management"} <= kinds
+
+
 def test_a_lapsed_review_window_makes_the_matter_final_too(cli):
     case = cli.register(received="2026-01-05", name="李花", address="车桥镇东村3组")["case"]
     cli.ok("accept", case, "--told", "written", "--on", "2026-01-05")

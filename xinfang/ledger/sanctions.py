@@ -24,6 +24,7 @@ from xinfang.rules.ranking import month_range, previous_month
 # The local time limits (限时办结) give each case its on-time result for the summons rate.
 ON_TIME_CLOCKS = (Clock.reply, Clock.conclude)
 VOIDED = "c.status != 'voided'"  # 作废: counted nowhere
+NOT_FINAL = "c.status != 'not_reaccepted'"  # 不再受理: no incident, no admonishment (rules.sanctions)
 CASE_COLUMNS = ("number, received, township, level, people, kind, category, major, status, repeat_of, id_number,"
                 " channel, assigned_on, closed_on")
 
@@ -49,7 +50,7 @@ def _cases(ledger, today: dt.date, township: str | None = None, month: str | Non
         f" (people >= :collective AND level IN ({serious}))"
         f" OR (level IN ({skip}){of_month.format(t='')} AND (people >= :collective OR repeats > 0)))"
         ") t CROSS JOIN cases c ON c.month = t.month AND c.township = t.township AND c.level = t.level"
-        f" AND c.people = t.people WHERE c.received <= :today AND {VOIDED} AND ("
+        f" AND c.people = t.people WHERE c.received <= :today AND {VOIDED} AND {NOT_FINAL} AND ("
         f" (c.people >= :collective AND c.level IN ({serious}))"
         f" OR (c.level IN ({skip}){of_month.format(t='c.')}"
         " AND (c.people >= :collective OR c.repeat_of IS NOT NULL)))"

@@ -425,7 +425,8 @@ def derive_sanctions(
     """Every sanction the records support as of ``today``, ordered by start date.
 
     Months published after ``today`` and cases received after it are not yet known; a voided case
-    (作废, registered by mistake) is none of the township's. ``overdue``
+    (作废, registered by mistake) is none of the township's, and a 不再受理 entry is no incident nor
+    admonishment of it. ``overdue``
     lists cases open past their deadline; ``clocks`` the deadline results used for on-time rates.
     With ``month``, only findings triggered by that month or in force during it are returned.
     ``months``: the per-month results of the cases received by ``today`` already counted (as the
@@ -436,11 +437,14 @@ def derive_sanctions(
         _month_index(month)
     known = _published_as_of(published, today)
     received = [c for c in cases if c.received <= today and c.status != Status.voided]
+    # A 不再受理 entry (a new letter on a matter already final) scores and deducts nothing: nor is it an
+    # incident or a skip-level visit the township answers for.
+    charged = [c for c in received if c.status != Status.not_reaccepted]
     findings = (
-        _mechanical(known, received, policy)
+        _mechanical(known, charged, policy)
         + _chronic(overdue, policy, today)
         + _summons(month_results(received, clocks) if months is None else months, policy)
-        + _admonishment(received, policy)
+        + _admonishment(charged, policy)
     )
     if month is not None:
         findings = [f for f in findings if _relevant(f, month)]
