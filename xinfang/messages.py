@@ -129,6 +129,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Accused: {name}, which names {named}; the case is never handled by or shown to {named}, "
         "their units or those units' leaders",
     ),
+    "notice.accused_now_handles": (
+        "提醒：检举控告 {cases} 现由被检举控告人或其所在单位、领导办理（{accused}）；"
+        "请交由其他单位和领导重新交办：xinfang assign 案号 --unit 单位 --leader 姓名",
+        "Note: accusation(s) {cases} are now handled by the accused, their unit or its leaders ({accused}); "
+        "assign each again to another unit and leader: xinfang assign CASE --unit UNIT --leader NAME",
+    ),
     "notice.accused_person": (
         "提醒：被检举控告对象{name}不是名册上的单位，也不在乡镇干部和包案领导之中，按个人姓名记录，仅对此姓名回避",
         "Note: the accused {name} is neither a unit on the roster nor an official or recorded leader; "

@@ -236,6 +236,27 @@ def test_an_accusation_is_never_reviewed_by_an_office_of_the_accused_township(to
     assert res.code == 1 and "--body" in res.err and town.counts() == before
 
 
+def test_the_clerk_is_told_when_an_assigned_accusation_passes_into_the_accuseds_hands(town):
+    """An accusation against 周七, assigned to 泾口镇: when 周七 becomes 泾口镇's secretary, the case
+    is the accused's township's, and the clerk is told to assign it again; and when a leader of an
+    accusation against 苏嘴镇 is assigned a case of 苏嘴镇, that leader is now one of its own."""
+    case = accusation(town, accused="周七")
+    town.ok("assign", case, "--unit", "泾口镇", "--leader", "马国明")
+    res = town("officials", "add", "--township", "泾口镇", "--role", "secretary", "--name", "周七", "--from",
+               "2026-11-10")
+    assert res.code == 0 and f"检举控告 {case} 现由被检举控告人" in res.err
+    assert case not in {r["case"] for r in town.ok("cases", "--unit", "泾口镇")}
+    moved = town("assign", case, "--unit", "区监察局", "--leader", "钱七")
+    assert moved.code == 0 and "现由被检举控告人" not in moved.err  # reassigned: nothing more to tell
+    against = accusation(town, accused="苏嘴镇")
+    town.ok("assign", against, "--unit", "区监察局", "--leader", "吴十")
+    ordinary = town.register(name="庚", township="苏嘴镇")["case"]
+    res = town("assign", ordinary, "--unit", "苏嘴镇", "--leader", "吴十", lang="en")
+    assert res.code == 0 and f"accusation(s) {against} are now handled by the accused" in res.err
+    quiet = town("assign", town.register(name="辛")["case"], "--unit", "车桥镇", "--leader", "赵九")
+    assert quiet.code == 0 and quiet.err == ""
+
+
 # -- outputs addressed to the accused's township ------------------------------------------------
 
 def test_listings_exports_and_overdue_for_the_township_never_show_it(town):

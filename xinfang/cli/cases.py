@@ -144,6 +144,7 @@ def assign(
     """Assign a case (交办) to a unit and a named leader; starts the reply/conclusion and handling clocks."""
     from xinfang import parse
     from xinfang.ledger.cases import assign_case
+    from xinfang.ledger.protection import warn_handled_by_accused
     from xinfang.output import emit
 
     ledger = STATE.open()
@@ -156,6 +157,7 @@ def assign(
     leader_name = parse.parse_text(leader, "--leader", 50)
     with ledger.write():
         result = assign_case(ledger, case, unit_name, leader_name, joint_units, day, today)
+        warn_handled_by_accused(ledger, leader_name, unit_name)  # the leader, now one of the unit's, may be accused in another case
     from xinfang.messages import text as words
 
     msg = words("done.assigned", STATE.lang, case=result["case"], unit=unit_name, leader=leader_name)

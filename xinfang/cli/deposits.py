@@ -61,6 +61,7 @@ def officials_add(
     from xinfang import parse
     from xinfang.ledger.deposits import load_settled_years, reconcile_deposits
     from xinfang.ledger.officials import add_official
+    from xinfang.ledger.protection import warn_handled_by_accused
     from xinfang.model import Role
     from xinfang.output import emit
 
@@ -74,6 +75,7 @@ def officials_add(
     with ledger.write():
         result = add_official(ledger, town, post, who, first, last, today, load_settled_years(ledger))
         result["posted"] = reconcile_deposits(ledger, today, town)
+        warn_handled_by_accused(ledger, who, town)
     o = result["official"]
     lang = STATE.lang
     msg = text("officials.added_until" if o["to"] else "officials.added", lang, township=o["township"], role=post,

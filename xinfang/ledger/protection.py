@@ -219,3 +219,59 @@ def link_shown_sql(ledger, column: str = "cases.repeat_of") -> str:
     shown_to_sql(ledger)  # the function on the connection
     return (f"CASE WHEN EXISTS (SELECT 1 FROM cases r WHERE r.number = {column} AND r.kind = '{ACCUSATION}'"
             f" AND r.accused IS NOT NULL AND {_SQL_FUNCTION}(r.accused, ?)) THEN NULL ELSE {column} END")
+
+
+def now_handled_by_accused(ledger, person: str, unit: str) -> list[tuple[str, str]]:
+    """(case number, accused) of each open accusation its handlers now leave in the accused's hands
+    once ``person`` stands for ``unit`` (named its official, or a leader on one of its cases): an
+    accusation naming the person or the unit protects against them both from then on, so a case of
+    it already assigned to that unit, to one of its leaders, or to the person is flagged for the
+    clerk to assign again. Only the accusations whose text names the person or the unit are
+    judged (the open accusations are read from their own small index)."""
+    import json
+
+    from xinfang.model import OPEN_STATUSES
+    from xinfang.rules.protection import handled_by_accused
+
+    who = normalise(person)
+    keys = {k for k in (who, normalise(unit)) if len(k) >= 2}
+    key = normalise(unit)
+    for suffix in _SHORT_SUFFIXES:
+        if key.endswith(suffix) and len(key) - len(suffix) >= 2:
+            keys.add(key[: -len(suffix)])
+            break
+    if not keys or len(who) < 2:
+        return []
+    statuses = sorted(s.value for s in OPEN_STATUSES)
+    rows = ledger.conn.execute(
+        # the WHERE of the accusations index (schema.ACCUSATIONS_INDEX), as it is written there
+        "SELECT number, accused, unit, leader, joint FROM cases INDEXED BY cases_accusations"
+        " WHERE kind = 'accusation' AND accused IS NOT NULL"
+        f" AND (unit IS NOT NULL OR leader IS NOT NULL) AND status IN ({', '.join('?' * len(statuses))})"
+        " ORDER BY number", statuses).fetchall()
+    out = []
+    fresh = False
+    for number, accused, handler, leader, joint in rows:
+        text = normalise(accused)
+        if not any(k in text for k in keys):
+            continue
+        joints = tuple(json.loads(joint)) if joint else ()
+        if who in text:  # the person is accused: their new unit and its leaders are protected against
+            if not fresh:
+                ledger._protection = None  # read afresh: this command has just recorded their standing
+                fresh = True
+            protected = protected_for(ledger, accused)
+        else:  # the unit is: it was protected against already, and now so is the person, its own
+            protected = frozenset({who})
+        if handled_by_accused(protected, handler, leader, joints):
+            out.append((number, accused))
+    return out
+
+
+def warn_handled_by_accused(ledger, person: str, unit: str) -> None:
+    """Tell the clerk, once the write is committed, of every open accusation ``person``'s new
+    standing in ``unit`` has put in the accused's hands (``now_handled_by_accused``)."""
+    found = now_handled_by_accused(ledger, person, unit)
+    if found:
+        ledger.notice("accused_now_handles", cases=tuple(n for n, _ in found),
+                      accused=tuple(sorted({a for _, a in found})))

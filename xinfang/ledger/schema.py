@@ -338,7 +338,18 @@ def migrations(seal=None):
         db.execute("DROP INDEX IF EXISTS clocks_open_duty")
         db.execute(OPEN_DUTY_INDEX)
 
+    @m(name="0020_open_accusations")
+    def open_accusations(db):
+        # After an official is recorded or a leader assigned, the open accusations are checked for
+        # one the accused now handles (``ledger.protection.now_handled_by_accused``): a small index
+        # of the accusations that name someone, instead of every open case read.
+        db.execute(ACCUSATIONS_INDEX)
+
     return m
+
+
+ACCUSATIONS_INDEX = ("CREATE INDEX cases_accusations ON cases (status)"
+                     " WHERE kind = 'accusation' AND accused IS NOT NULL")
 
 
 def _remake_indicator_triggers(db) -> None:
@@ -577,7 +588,7 @@ def restore_indexes(conn, suspended: list[tuple[str, str]]) -> None:
         conn.execute(sql)
 
 
-MIGRATION_COUNT = 19
+MIGRATION_COUNT = 20
 
 # Each published month's townships (``published_scores``): the score and the bottom-group mark of
 # every row of its ranking as published (``published_months.rows``), one row per township, written
