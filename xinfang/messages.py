@@ -233,11 +233,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # -- indicators (rules/indicators.py): names, and how each is computed --
     "bulletin.rates.lead": ("全区{month}：{rates}。", "District, {month}: {rates}."),
     "bulletin.rates.item": ("{name}{value}", "{name} {value}"),
-    "bulletin.rates.note": ("比率后括号内为分子/分母；“—”表示无可计数的事项（不是0%或100%）。各比率的定义见 docs/indicators.md："
+    "bulletin.rates.note": ("比率后括号内为分子/分母；“—”表示无可计数的事项（不是0%或100%）。各比率的计算口径："
                             "及时受理率按受理告知时限结束的月份，按期办结率按限时办结时限结束的月份，群众满意率按评价日期，"
                             "参评率和初信初访化解率按办结日期，重复信访率按登记日期计；不含转送、作废事项。",
                             "Each rate is followed by numerator/denominator; '—' means nothing to count (never 0% or"
-                            " 100%). Definitions in docs/indicators.md: timely acceptance by the month the notice"
+                            " 100%). How each is counted: timely acceptance by the month the notice"
                             " limit ended, on time by the month the local limit ended, satisfaction by the day of the"
                             " evaluation, evaluation and first-contact rates by the closing day, the repeat rate by"
                             " the received day; transferred and voided cases are left out."),
@@ -246,9 +246,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "bulletin.rates.month": ("月份", "month"),
     "bulletin.rates.indicator": ("指标", "indicator"),
     "stats.title": ("{period} 考核指标（截至 {as_of}）", "Indicators {period} (as of {as_of})"),
-    "stats.caption": ("比率（分子/分母）；“—”：无可计数的事项；环比、同比为百分点变化；定义见 docs/indicators.md",
+    "stats.caption": ("比率（分子/分母）；“—”：无可计数的事项；环比、同比为百分点变化；各比率的口径见 xinfang stats -h",
                       "rate (numerator/denominator); '—': nothing to count; changes in percentage points;"
-                      " definitions in docs/indicators.md"),
+                      " how each rate is counted: xinfang stats -h"),
     "stats.district": ("全区", "district"),
     "stats.change_prev": ("环比{points}", "vs prev. {points}"),
     "stats.change_last_year": ("同比{points}", "vs last year {points}"),
@@ -546,7 +546,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "lifecycle.review_before_reply": ("{case} 为{status}状态；复查须在答复之后申请", "{case} is {status.value} ({status.zh}); a review is asked after the reply"),
     "lifecycle.review_before_reply.fix": ("{hint}", "{hint}"),
     "lifecycle.window_ended": ("{stage}申请期限已于 {due} 届满（自{contests} {start} 起 {days} 日）；{on} 提出的申请已逾期",
-                               "the {stage.en} request window ({stage.zh}申请期限) ended on {due} ({days} days from {contests} on"
+                               "the {stage} request window ({stage.zh}申请期限) ended on {due} ({days} days from {contests} on"
                                " {start}); a request on {on} is too late"),
     "lifecycle.window_ended.fix": ("逾期申请不予受理；请核对信访人提出申请的日期", "a late request is not accepted; check the date the petitioner asked"),
     "lifecycle.not_under_review": ("{case} 为{status}状态，不在复查复核中", "{case} is {status.value} ({status.zh}), not under review"),
@@ -631,8 +631,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # the hint of a wrong status
     "lifecycle.hint.assign_first": ("先用 xinfang assign 交办", "assign it first with 'xinfang assign'"),
     "lifecycle.hint.reply_first": ("先用 xinfang reply 记录答复", "record the reply first with 'xinfang reply'"),
-    "lifecycle.hint.closed_review": ("已办结；信访人不满意可申请复查（xinfang review）",
-                                     "it is closed; a dissatisfied petitioner may ask for review ('xinfang review')"),
+    "lifecycle.hint.closed_review": ("信访人不满意可申请复查（xinfang review）",
+                                     "a dissatisfied petitioner may ask for review ('xinfang review')"),
     "lifecycle.hint.final": ("该事项已复核，不再受理", "the matter was re-reviewed and is not accepted again"),
     "lifecycle.hint.under_review": ("正在复查；用 xinfang review 案号 --answer 记录答复",
                                     "it is under review (复查); record the answer with 'xinfang review CASE --answer'"),
@@ -1563,8 +1563,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     'help.evaluate.via': ('收集方式：phone 电话 | sms 短信 | in_person 当面 | online 网上', 'How it was collected: phone 电话 | sms 短信 | in_person 当面 | online 网上.'),
     'help.evaluate.example': ('xinfang evaluate 2026-00001 --stage 办理 --result 满意 --via 电话',
         'xinfang evaluate 2026-00001 --stage handling --result satisfied --via phone'),
-    'help.stats': ('各乡镇及全区考核指标：及时受理率、按期办结率、群众满意率、参评率、重复信访率、初信初访化解率，各带分子分母（无可计数事项时为“—”），及环比、同比变化。',
-        'Assessment indicators (考核指标) per township and for the district: 及时受理率, 按期办结率, 群众满意率, 参评率, 重复信访率, 初信初访化解率, each with numerator and denominator ("—" when there is nothing to count), and their change on the previous period (环比) and last year (同比).'),
+    'help.stats': ('各乡镇及全区考核指标：及时受理率、按期办结率、群众满意率、参评率、重复信访率、初信初访化解率，各带分子分母（无可计数事项时为“—”），及环比、同比变化。\n\n'
+                   '口径：及时受理率 = 受理告知时限内受理或不予受理的件数 ÷ 受理告知时限在本期结束的件数；按期办结率 = 限时办结时限内办结的件数 ÷ 限时办结时限在本期结束的件数；群众满意率 = 满意和基本满意的评价 ÷ 本期的评价；参评率 = 有评价的件数 ÷ 本期办结的件数；重复信访率 = 重复访件数 ÷ 本期登记的件数；初信初访化解率 = 办结后无重复访的初信初访件数 ÷ 本期办结的初信初访件数。不含转送、作废事项。',
+        'Assessment indicators (考核指标) per township and for the district: timely acceptance, on-time conclusion, satisfaction, evaluation rate, repeat rate and first-contact resolution, each with numerator and denominator ("—" when there is nothing to count), and their change on the previous period and on last year, in percentage points.\n\n'
+        'How each is counted: timely acceptance = cases accepted or declined within the notice limit ÷ cases whose notice limit ended in the period; on time = cases concluded within the local limit ÷ cases whose local limit ended in the period; satisfaction = satisfied and fairly satisfied evaluations ÷ evaluations in the period; evaluation rate = cases evaluated ÷ cases closed in the period; repeat rate = repeat cases ÷ cases received in the period; first-contact resolution = initial cases closed with no later repeat ÷ initial cases closed in the period. Transferred and voided cases are left out.'),
     'help.stats.month': ('某月，例如 2026-10：其指标及环比（上月）、同比（去年同月）', 'A month, e.g. 2026-10: its indicators, with 环比 (previous month) and 同比 (same month last year).'),
     'help.stats.year': ('某年，例如 2026：其指标及同比（上一年）', 'A year, e.g. 2026: its indicators, with 同比 (the year before).'),
     'help.stats.township': ('只看一个乡镇（全区一行保留）', 'One township only (the district line stays).'),

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from operator import mul
 import re
+import unicodedata
 from enum import Enum
 from typing import TypeVar
 
@@ -123,8 +124,9 @@ def id_check_digit(first17: str) -> str:
 
 def parse_id_number(text: str, option: str = "--id-number") -> str:
     """Validate an 18-character resident ID number (身份证号): digits, birth date, check character."""
-    value = (text or "").strip().upper()
-    if not re.fullmatch(r"\d{17}[\dX]", value):
+    # full-width digits (３２０８…, as a Chinese input method types them) read as the digits they are
+    value = unicodedata.normalize("NFKC", text or "").strip().upper()
+    if not re.fullmatch(r"[0-9]{17}[0-9X]", value):
         raise Refusal("parse.id_length", option)
     try:
         birth = dt.date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
@@ -139,13 +141,16 @@ def parse_id_number(text: str, option: str = "--id-number") -> str:
 
 
 def parse_phone(text: str, option: str = "--phone") -> str:
-    value = re.sub(r"[\s\-()]", "", (text or "").strip())
+    value = re.sub(r"[\s\-()]", "", unicodedata.normalize("NFKC", text or "").strip())
     if value.startswith("+86"):
         value = value[3:]
-    if not re.fullmatch(r"\d{7,12}", value):
+    if not re.fullmatch(r"[0-9]{7,12}", value):
         from xinfang.personal import mask_phone
 
-        raise Refusal("parse.not_phone", option, value=_show(mask_phone((text or "").strip())))
+        typed = (text or "").strip()
+        # a number long enough to be someone's is masked in the message; a slip of the keys is shown
+        shown = mask_phone(typed) if sum(c.isdigit() for c in typed) >= 7 else typed
+        raise Refusal("parse.not_phone", option, value=_show(shown))
     return value
 
 

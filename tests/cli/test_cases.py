@@ -111,8 +111,18 @@ REFUSALS = [
     (dict(point="车桥"), "--point", "only outreach"),
     (dict(accused="泾口镇"), "--accused", "only an accusation"),
     (dict(name="   "), "--name", "must not be empty"),
-    (dict(phone="call me"), "--phone", "not a phone number"),
+    (dict(phone="call me"), "--phone", "'call me' is not a phone number"),  # a slip is shown as typed
+    (dict(phone="1381234567890123"), "--phone", "'138*********0123' is not"),  # a number is masked
+    (dict(phone="１３８１２３"), "--phone", "not a phone number"),
+    (dict(id_number="١١٠١٠٥١٩٤٩١٢٣١٠٠٢X"), "--id-number", "18 characters"),  # digits, not ASCII ones
 ]
+
+
+def test_full_width_digits_are_the_digits_they_show(cli):
+    """A Chinese input method types ３２０８…: the ID number and the telephone are stored as digits."""
+    case = cli.register(id_number="１１０１０５１９４９１２３１００２Ｘ", phone="１３８ １２３４ ５６７８")["case"]
+    shown = cli.ok("show", case, "--reveal")
+    assert (shown["id_number"], shown["phone"]) == ("11010519491231002X", "13812345678")
 
 
 @pytest.mark.parametrize("fields,option,words", REFUSALS)

@@ -80,6 +80,7 @@ def _refusal_params(code: str, params: dict) -> dict:
         p["since"] = p["since"] or "?"
     elif code == "window_ended":
         p["contests"] = Message.of(f"lifecycle.what.{p['contests']}")
+        p["stage"] = Words(p["stage"].zh, "re-review" if p["stage"] == Status.rereview else "review")
     elif code == "not_extendable":
         p["extendable"] = tuple(Clock(c) for c in p["extendable"]) or Message.of("lifecycle.no_extendable")
     elif code == "bad_extension":
