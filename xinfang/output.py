@@ -74,6 +74,12 @@ _COUNTED = re.compile(r"^(\d+) (calendar|working_days|working) days from (\d{4}-
 _RESTARTED = {"re-review request window": "history.restart.rereview_window", "assigned again": "history.restart.reassignment"}
 
 
+# The notes of an extension (``ledger.lifecycle``) and of an evaluation (``ledger.indicators``).
+_EXTENDED = re.compile(r"^\+(\d+) days approved (\d{4}-\d{2}-\d{2})(?: by (.+?))?"
+                       r"(?:, petitioner told (\d{4}-\d{2}-\d{2}))?: (.*)\Z", re.S)
+_COLLECTED = re.compile(r"^(\d{4}-\d{2}-\d{2}) (%s)$" % "|".join(v.value for v in model.Via))
+
+
 def note_words(note, lang: str):
     """A history note the program wrote (how a due date was counted, whether a clock was met) in the
     reader's language; a note a person typed (a reason, a reply) as it is."""
@@ -93,6 +99,15 @@ def note_words(note, lang: str):
     late = re.match(r"^late \(due (\d{4}-\d{2}-\d{2})\)$", note)
     if late:
         return text("history.late", lang, due=late.group(1))
+    extended = _EXTENDED.match(note)
+    if extended:
+        days, on, who, told, reason = extended.groups()
+        return text("history.extended", lang, days=int(days), on=on, reason=reason,
+                    who=text("history.extended_by", lang, who=who) if who else "",
+                    told=text("history.extended_told", lang, on=told) if told else "")
+    collected = _COLLECTED.match(note)
+    if collected:
+        return text("history.evaluated_via", lang, on=collected.group(1), via=model.Via(collected.group(2)))
     if note == "objection made in time":
         return text("history.objection_in_time", lang)
     asked = re.match(r"^(review|rereview) requested in time$", note)

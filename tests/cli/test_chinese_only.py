@@ -184,6 +184,30 @@ def test_a_case_with_history_and_the_audit_are_chinese(ledger):
     chinese(proc)
 
 
+def test_an_extension_and_an_evaluation_read_in_chinese_in_the_history_and_on_the_form(tmp_path):
+    db = tmp_path / "台账.db"
+    assert run(db, "init").returncode == 0
+    steps = [REGISTER, ["accept", "2026-00001", "--told", "书面", "--on", "2026-11-03"],
+             ["assign", "2026-00001", "--unit", "车桥镇", "--leader", "李四", "--on", "2026-11-04"],
+             ["extend", "2026-00001", "--days", "30", "--reason", "情况复杂", "--approved-by", "王主任", "--on",
+              "2026-11-20", "--told-on", "2026-11-21"],
+             ["evaluate", "2026-00001", "--stage", "受理", "--result", "满意", "--via", "当面", "--on", "2026-11-22"]]
+    for argv in steps:
+        proc = run(db, *argv)
+        assert proc.returncode == 0, (argv, proc.stderr)
+    shown = run(db, "show", "2026-00001", env={"COLUMNS": "300"})
+    assert "延期 30 天，2026-11-20 由王主任批准，2026-11-21 告知信访人：情况复杂" in shown.stdout
+    assert "2026-11-22，当面" in shown.stdout
+    chinese(shown)
+    english = run(db, "--lang", "en", "show", "2026-00001", env={"COLUMNS": "300"}).stdout
+    assert "+30 days approved 2026-11-20 by 王主任, petitioner told 2026-11-21: 情况复杂" in english
+    assert "2026-11-22, in person" in english
+    form = tmp_path / "处理表.html"
+    assert run(db, "form", "2026-00001", "--kind", "handling", "-o", str(form)).returncode == 0
+    page = form.read_text(encoding="utf-8")
+    assert "in_person" not in page and "approved" not in page
+
+
 def test_a_missing_ledger_is_told_in_chinese(tmp_path):
     proc = run(tmp_path / "没有.db", "cases")
     assert proc.returncode == 1 and proc.stderr.startswith("错误：--db: 没有台账"), proc.stderr

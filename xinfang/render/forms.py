@@ -128,9 +128,9 @@ def _signatures(labels: list[str], lang: str) -> str:
 
 
 def _step_detail(step: dict, lang: str) -> str:
-    from xinfang.output import display, label
+    from xinfang.output import display, label, note_words
 
-    ch, note = step["changes"], step["note"]
+    ch, note = step["changes"], note_words(step["note"], lang)  # the program's own notes worded, a person's as typed
     action = step["action"]
     noted = t("detail.note", lang, note=note) if note else ""
     if action in ("assign", "reassign"):
