@@ -80,6 +80,21 @@ def parse_year(value: int, option: str = "--year") -> int:
     return value
 
 
+def begun_year(value: int, today: dt.date, option: str = "--year", ahead: int = 0) -> int:
+    """A year that has begun by ``today`` (or begins within ``ahead`` years: a deposit paid ahead)."""
+    value = parse_year(value, option)
+    if value > today.year + ahead:
+        raise Refusal("parse.year_not_begun", option, year=value, today=today)
+    return value
+
+
+def begun_month(value: str, today: dt.date, option: str = "--month") -> str:
+    """A month (YYYY-MM) that has begun by ``today``."""
+    if value > f"{today:%Y-%m}":
+        raise Refusal("parse.month_not_begun", option, month=value, today=today)
+    return value
+
+
 def choice(enum: type[E], text: str, option: str) -> E:
     """Accept the English key or the Chinese label of an enumeration member."""
     value = (text or "").strip()

@@ -155,6 +155,10 @@ MISTAKES = [
     ["rank", "--month", "2026-12"],
     ["stats", "--month", "2026-10", "--year", "2026"],
     ["stats", "--year", "1900"],
+    ["stats", "--year", "2030"],  # a year, a month not begun
+    ["stats", "--month", "2027-01"],
+    ["rewards", "--year", "2030"],
+    ["deposits", "statement", "--year", "2099"],
     ["export", "--format", "abc"],
     ["export", "--format", "xlsx"],
     ["form", "2026-00001", "--kind", "abc"],

@@ -171,10 +171,12 @@ def deposits_statement(
     """Each official's account: paid, deducted (net of reversals), refunded, rewarded, balance,
     shortfall, exhausted, and the cases behind the deductions."""
     from xinfang.ledger.deposits import statement_rows
+    from xinfang.parse import begun_year
     from xinfang.output import emit
 
     ledger = STATE.open()
-    rows = statement_rows(ledger, official, _year(year))
+    # next year's deposits may be paid ahead: its statement can be read, not one of the years after
+    rows = statement_rows(ledger, official, begun_year(year, STATE.today, ahead=1) if year is not None else None)
     columns = ["official", "township", "role", "paid", "deducted", "refunded", "rewarded", "balance", "shortfall",
                "exhausted", "charged"]
     table = [{**r, "charged": r["cases"] + ([text("protection.withheld", STATE.lang, n=r["withheld"])]
@@ -309,8 +311,10 @@ def _rewards(year: int, json_: bool, csv_: bool = False) -> None:
     from xinfang.ledger.deposits import no_petition_rewards
     from xinfang.output import emit
 
+    from xinfang.parse import begun_year
+
     ledger = STATE.open()
-    result = no_petition_rewards(ledger, _year(year), STATE.today)
+    result = no_petition_rewards(ledger, begun_year(year, STATE.today), STATE.today)
     n = len(result["townships"])
     msg = text("rewards.shared", STATE.lang, year=year, n=n, pool=result["pool"], share=result["share"],
                remainder=result["remainder"])

@@ -82,9 +82,11 @@ def stats(
 
     if (month is None) == (year is None):
         raise Refusal("stats.one_period", "--month/--year")
-    the_month = parse.parse_month(month) if month else None
+    the_month = parse.begun_month(parse.parse_month(month), STATE.today) if month else None
     if year is not None and not 2000 <= year <= 2100:
         raise Refusal("stats.year_out_of_range", "--year", year=year)
+    if year is not None:
+        parse.begun_year(year, STATE.today)
     ledger = STATE.open()
     name = ledger.ref.township(township, "--township") if township else None
     doc = compute(ledger, STATE.today, the_month, year, name)
