@@ -109,6 +109,51 @@ def test_round_trip_gives_the_same_cases_fields_statuses_and_clocks(office, tmp_
     assert audit["ok"] is True, audit["problems"]
 
 
+@pytest.mark.parametrize("suffix", ["csv", "xlsx"])
+def test_a_case_whose_unit_objected_round_trips_and_can_be_assigned_again(cli, tmp_path, capsys, suffix):
+    """交办异议: the case awaits assignment again, the objected assignment's unit, leader and date on
+    its row; the export gives the objection's date, and the import takes it through the same
+    objection (one such row used to refuse the whole file)."""
+    cli.register(name="甲")
+    cli.register(name="乙", received="2026-11-03")
+    for case in ("2026-1", "2026-2"):
+        cli.ok("accept", case, "--told", "written", "--on", "2026-11-03")
+        cli.ok("assign", case, "--unit", "车桥镇", "--leader", "李镇长", "--on", "2026-11-04")
+    cli.ok("object", "2026-1", "--reason", "非本镇辖区", "--on", "2026-11-05")
+    path = tmp_path / f"objected.{suffix}"
+    assert cli("export", "--reveal", "-o", path).code == 0
+    target = ledger(tmp_path, capsys, "new.db")
+    assert target.ok("import", path)["imported"] == 2
+    assert_same_cases(cli, target)
+    objected = target.ok("show", "2026-00001")
+    assert objected["status"] == "accepted" and objected["unit"] == "车桥镇"
+    assert target.ok("audit", "verify")["ok"] is True
+    target.ok("assign", "2026-00001", "--unit", "泾口镇", "--leader", "马国明", "--on", "2026-11-06")
+    shown = target.ok("show", "2026-00001")
+    assert (shown["status"], shown["unit"]) == ("assigned", "泾口镇")
+
+
+def test_an_objection_date_is_checked_like_the_objection(cli, tmp_path):
+    head = ["登记日期", "形式", "属地", "信访人", "内容分类", "摘要", "状态", "责任单位", "包案领导", "受理日期", "交办日期",
+            "交办异议日期"]
+    base = ["2026-11-02", "来信", "车桥镇", "甲", "征地补偿", "x"]
+    path = tmp_path / "objections.csv"
+    with open(path, "w", encoding="utf-8-sig", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(head)
+        w.writerow(base + ["受理", "车桥镇", "李四", "2026-11-03", "2026-11-03", "2026-11-20"])  # past the window
+        w.writerow(base + ["交办", "车桥镇", "李四", "2026-11-03", "2026-11-03", "2026-11-04"])  # assigned: not objected
+        w.writerow(base + ["受理", "", "", "2026-11-03", "", "2026-11-04"])  # no assignment to object to
+        w.writerow(base + ["受理", "车桥镇", "李四", "2026-11-03", "2026-11-03", "2026-11-04"])  # good
+    before = cli.counts()
+    res = cli("import", path)
+    assert res.code == 1 and cli.counts() == before
+    listed = [line for line in res.err.splitlines() if line.startswith("第")]
+    assert [line.split(" ")[1] for line in listed] == ["2", "3", "4"]
+    assert all("交办异议日期" in line for line in listed), listed
+    assert "逾期" in listed[0]
+
+
 def test_cases_under_review_and_final_keep_their_facts_and_statuses(cli, tmp_path, capsys):
     for name in ("甲", "乙"):
         cli.register(name=name)

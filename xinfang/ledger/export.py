@@ -24,10 +24,18 @@ LIFECYCLE = ("status", "unit", "joint", "leader", "accepted_on", "told", "declin
              "written_on", "opinion_received_on", "review_body", "closed_on", "outcome", "satisfaction", "signed",
              "cease_agreement")
 DERIVED = ("collective", "skip_level", "repeat_of", "initial")
-EXPORT_COLUMNS = ("number", *CASE_FIELDS, *DERIVED, *LIFECYCLE)
+# The day the responsible unit objected to the assignment (交办异议, 条例 art. 23 §3) of a case
+# awaiting assignment again: its unit, leader and assignment date are the objected assignment's. Read
+# from the objection window's clock, so that an import takes the case through the same objection.
+OBJECTED = "objected_on"
+_OBJECTED_SQL = ("CASE WHEN cases.status IN ('registered', 'accepted') AND cases.assigned_on IS NOT NULL THEN"
+                 " (SELECT k.done_on FROM clocks k WHERE k.case_number = cases.number AND k.clock = 'objection'"
+                 " AND k.met = 1) END AS objected_on")
+EXPORT_COLUMNS = ("number", *CASE_FIELDS, *DERIVED, *LIFECYCLE, OBJECTED)
 REQUIRED = ("received", "channel", "township", "name", "category", "summary")
 BOOLEAN_COLUMNS = frozenset({"major", "collective", "skip_level", "initial", "signed", "cease_agreement"})
-DATE_COLUMNS = frozenset({"received", "accepted_on", "assigned_on", "written_on", "opinion_received_on", "replied_on", "closed_on"})
+DATE_COLUMNS = frozenset({"received", "accepted_on", "assigned_on", "written_on", "opinion_received_on", "replied_on", "closed_on",
+                          OBJECTED})
 ENUM_COLUMNS = {"channel": Channel, "level": Level, "kind": Kind, "status": Status, "outcome": Outcome,
                 "satisfaction": Satisfaction, "told": Told, "decline_ground": DeclineGround}
 XLSX_MAX_ROWS = 1_048_575  # Excel's sheet limit, less the header row
@@ -44,6 +52,7 @@ def _select(ledger, township: str | None, month: str | None, limit: int | None =
     from xinfang.ledger.protection import link_shown_sql, shown_to_sql
 
     where, params, columns = [], [], list(EXPORT_COLUMNS)
+    columns[columns.index(OBJECTED)] = _OBJECTED_SQL
     if township:
         # 检举控告 protection: never hand a township the accusations it is protected against, nor
         # their numbers as the earlier case (前案) another case repeats.

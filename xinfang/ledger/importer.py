@@ -38,7 +38,7 @@ from typing import Callable, Iterator, NamedTuple
 from xinfang import parse
 from xinfang.errors import Refusal, XinfangError
 from xinfang.ledger.cases import CASE_FIELDS, case_number, check_case_fields
-from xinfang.ledger.export import DATE_COLUMNS, DERIVED, ENUM_COLUMNS, LIFECYCLE, REQUIRED
+from xinfang.ledger.export import DATE_COLUMNS, DERIVED, ENUM_COLUMNS, LIFECYCLE, OBJECTED, REQUIRED
 from xinfang.ledger.protection import protected_for, protection
 from xinfang.ledger.history import (SNAPSHOT_FIELD, ChainWriter, RecordEncoder, clock_line_end, clock_line_start,
                                     last_link, lines_digest, now_stamp, snapshot_digest)
@@ -87,7 +87,7 @@ class ImportRefused(Refusal):
 
 # --- import: headers ------------------------------------------------------------------------------
 
-IMPORTED = ("number", *CASE_FIELDS, *LIFECYCLE)
+IMPORTED = ("number", *CASE_FIELDS, *LIFECYCLE, OBJECTED)
 IGNORED = (*DERIVED, "month", "year", "repeat")  # derived: recomputed from the imported fields
 
 
@@ -407,13 +407,21 @@ class RowChecker:
             raise RowProblem(problems)
         return out
 
-    def _shape_problems(self, status: str, raws: dict) -> tuple[frozenset, list[RowIssue]]:
+    def _shape_problems(self, status: str, raws: dict, objected: bool = False) -> tuple[frozenset, list[RowIssue]]:
         """(the columns ``status`` allows, the problems of which lifecycle columns are filled), from
-        the lifecycle's paths (``rules.lifecycle.PATHS``)."""
+        the lifecycle's paths (``rules.lifecycle.PATHS``). A case whose assignment its unit objected
+        to (``objected``: an objection date) keeps that assignment's unit, leader and date while it
+        awaits assignment again, registered or accepted."""
         col = self.col
         label = Status(status)
         problems: list[RowIssue] = []
         needed, allowed, group = lc.path_fields(label)
+        if objected:
+            if label in (Status.registered, Status.accepted):
+                needed = needed | {"unit", "assigned_on"}
+                allowed = allowed | {"unit", "assigned_on"}
+            if label not in (Status.registered, Status.accepted) or not (raws["unit"] and raws["assigned_on"]):
+                problems.append(issue("import.objection_needs_assignment", col(OBJECTED)))
         for k in _RULED:
             if raws[k]:
                 if k not in allowed:
@@ -432,6 +440,7 @@ class RowChecker:
         """Check the lifecycle columns (status, unit, leader, dates, outcome …) into ``out``."""
         stripped = tuple(map(str.strip, life))
         raws = dict(zip(LIFECYCLE, stripped))
+        objected = stripped[len(LIFECYCLE)]
         out.update(_REGISTERED)
         col = self.col
         raw = raws["status"]
@@ -451,7 +460,7 @@ class RowChecker:
         shape = (status, *map(bool, stripped[1:]))
         found = self.shapes.get(shape)
         if found is None:
-            found = self.shapes[shape] = self._shape_problems(status, raws)
+            found = self.shapes[shape] = self._shape_problems(status, raws, bool(objected))
         allowed = found[0]
         if found[1]:
             problems.extend(found[1])
@@ -461,6 +470,8 @@ class RowChecker:
                 day = self.dates.get(raw) or self.soft(self.dates, k, raw, problems)
                 if day is not None:
                     out[k] = day
+        if objected and "assigned_on" in allowed:
+            out[OBJECTED] = self.dates.get(objected) or self.soft(self.dates, OBJECTED, objected, problems)
         raw = raws["unit"]
         if raw and "unit" in allowed:
             if status == Status.transferred.value:  # the body it went to: free text, not a unit of ours
@@ -513,9 +524,14 @@ class RowChecker:
             major=bool(out["major"]), accused=accused,
             protected=protected_for(self.ledger, accused) if accused else frozenset(), legacy=self.legacy,
             unit=out["unit"], leader=out["leader"], joint=tuple(joint) if joint else (), outcome=out["outcome"],
-            told=out["told"], decline_ground=out["decline_ground"], history=status in _OPEN_VALUES)
+            told=out["told"], decline_ground=out["decline_ground"], history=status in _OPEN_VALUES,
+            objected_on=out.get(OBJECTED))
         if folded.refusal is not None:
             problems.append(self._refusal(folded.refused, folded.refusal))
+            return
+        if out.get(OBJECTED) is not None and folded.status.value != status:  # 受理 before the assignment, or not
+            problems.append(issue("import.not_for_status", self.col("status" if folded.status else OBJECTED),
+                                  status=Status(status)))
             return
         if accused and out.get("review_body") and handled_by_accused(protected_for(self.ledger, accused),
                                                                      body=out["review_body"]):
@@ -562,7 +578,7 @@ _STATUSES = {s.value: s for s in Status}
 _HANDLER_COLUMNS = {"--unit": "unit", "--leader": "leader", "--joint": "joint", "--to": "unit"}
 _CLOSED_VALUES = frozenset(s.value for s in Status if lc.closes(s))
 _OPEN_VALUES = frozenset(s.value for s in OPEN_STATUSES)
-_ACTION_DATE = {lc.Accept: "accepted_on", lc.Decline: "closed_on", lc.Assign: "assigned_on", lc.Reply: "replied_on", lc.Resolve: "closed_on", lc.Transfer: "closed_on", lc.Void: "closed_on",
+_ACTION_DATE = {lc.Object: OBJECTED, lc.Accept: "accepted_on", lc.Decline: "closed_on", lc.Assign: "assigned_on", lc.Reply: "replied_on", lc.Resolve: "closed_on", lc.Transfer: "closed_on", lc.Void: "closed_on",
                 lc.Restate: "closed_on"}
 
 

@@ -492,9 +492,11 @@ def path_actions(status: Status, received: dt.date, assigned_on: dt.date | None,
                  closed_on: dt.date | None, unit: str | None, leader: str | None, joint: tuple[str, ...],
                  outcome: str | None, accepted_on: dt.date | None = None, legacy: bool = False,
                  written_on: dt.date | None = None, opinion_received_on: dt.date | None = None,
-                 told: str | None = None, decline_ground: str | None = None) -> list:
+                 told: str | None = None, decline_ground: str | None = None,
+                 objected_on: dt.date | None = None) -> list:
     """The actions the dated facts of a case in ``status`` record, in order (``PATHS``). ``legacy``:
-    a file without acceptance dates (written before 受理 was recorded) had acceptance at assignment."""
+    a file without acceptance dates (written before 受理 was recorded) had acceptance at assignment.
+    ``objected_on``: the unit objected to the assignment that day (a case awaiting assignment again)."""
     if status == Status.not_reaccepted:  # recorded as not accepted again: no clock runs
         return [Register(received, final_case=IMPORTED_FINAL)]
     actions: list = [Register(received)]
@@ -508,6 +510,9 @@ def path_actions(status: Status, received: dt.date, assigned_on: dt.date | None,
         actions.append(Assign(assigned_on, unit or "", leader or "", joint))
     if accepted_on and assigned_on and accepted_on > assigned_on:
         actions.append(Accept(accepted_on, told or Told.written.value))
+    if objected_on is not None:
+        actions.append(Object(objected_on))
+        return actions
     if status == Status.transferred:
         actions.append(Transfer(closed_on, unit or ""))
         return actions
@@ -604,9 +609,11 @@ class PathPlans:
     def fold(self, status: Status, dates: tuple, *, major: bool = False, accused: str | None = None,
              protected: frozenset[str] = frozenset(), legacy: bool = False, unit: str | None = None,
              leader: str | None = None, joint: tuple[str, ...] = (), outcome: str | None = None,
-             told: str | None = None, decline_ground: str | None = None, history: bool = False) -> Folded:
+             told: str | None = None, decline_ground: str | None = None, history: bool = False,
+             objected_on: dt.date | None = None) -> Folded:
         """The case of ``status`` with the dated facts ``dates`` (``PATH_DATES``) folded along its
-        path; ``history``: its clock history is wanted too (``Folded.history``)."""
+        path; ``history``: its clock history is wanted too (``Folded.history``). A case whose
+        assignment was objected to (``objected_on``, rare) is folded step by step."""
         days = (*dates, self.today)
         present = set(days)
         present.discard(None)
@@ -614,6 +621,7 @@ class PathPlans:
         shape = (status, major, legacy, bool(joint), *map(order.get, days))
         # the accused named as a handler: the path is refused, step by step
         guarded = bool(protected) and handled_by_accused(protected, unit, leader, joint) is not None
+        guarded = guarded or objected_on is not None
         plan = None if guarded else self._plans.get(shape)
         if plan is not None and (not history or plan[3] is not None):
             return self._apply(plan, days, history)
@@ -621,7 +629,7 @@ class PathPlans:
         case = CaseState(number="", status=None, received=received, major=major, accused=accused,
                          protected=protected)
         actions = path_actions(status, received, assigned_on, replied_on, closed_on, unit, leader, joint, outcome,
-                               accepted_on, legacy, written_on, opinion_received_on, told, decline_ground)
+                               accepted_on, legacy, written_on, opinion_received_on, told, decline_ground, objected_on)
         folded = fold_path(case, actions, self.policy, self.clocking, self.today)
         if not guarded and shape not in self._plans:
             self._plans[shape] = self._plan(folded, days)
