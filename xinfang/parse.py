@@ -169,6 +169,23 @@ def parse_phone(text: str, option: str = "--phone") -> str:
     return value
 
 
+# A name's middle dot as input methods and fonts type it (・ katakana, ･ half-width, • bullet, ‧ hyphenation
+# point, ⋅ dot operator, ∙ bullet operator) is the one dot of Chinese typesetting, 间隔号 ·.
+NAME_DOTS = str.maketrans({c: "\u00b7" for c in "\u30fb\uff65\u2022\u2027\u22c5\u2219"})
+_CJK_SPACE = re.compile(r"(?<=[\u3400-\u9fff\U00020000-\U0003ffff\u00b7])[ \u3000]+(?=[\u3400-\u9fff\U00020000-\U0003ffff\u00b7])")
+
+
+def name_key(text: str) -> str:
+    """A petitioner's name as the ledger stores and finds it: every middle dot the one 间隔号 ·, and no
+    space between Chinese characters (王　堃 is 王堃); a name in Latin letters keeps its spaces."""
+    return _CJK_SPACE.sub("", text.translate(NAME_DOTS))
+
+
+def parse_name(text: str | None, option: str = "--name") -> str:
+    """A petitioner's name: free text of at most 50 characters, as ``name_key`` writes it."""
+    return name_key(parse_text(text, option, 50))
+
+
 def parse_text(text: str | None, option: str, max_len: int, required: bool = True) -> str | None:
     """Free text: trimmed, no control characters, bounded length."""
     if text is None or not text.strip():

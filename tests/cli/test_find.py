@@ -4,6 +4,8 @@ numbers as a clerk types them (a bare number, a full-width hyphen, full-width di
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 ID = "11010519491231002X"
 PHONE = "13812345678"
@@ -33,6 +35,26 @@ def test_find_by_name_id_number_and_phone(office):
     assert numbers(office, "--phone", "138-1234-5678") == ["2026-00001"]
     assert numbers(office, "--name", "姜林永", "--month", "2026-11", "--status", "registered") == ["2026-00003"]
     assert numbers(office, "--name", "王二") == []
+
+
+@pytest.mark.parametrize("typed", ["买买提·艾力", "买买提・艾力", "买买提•艾力", "买买提艾力", "买买提 艾力", "艾力"])
+def test_a_name_with_a_middle_dot_is_found_however_the_dot_is_typed(cli, typed):
+    case = cli.register(name="买买提・艾力")["case"]  # the katakana dot an input method gives
+    assert cli.ok("show", case)["name"] == "买买提·艾力"  # stored with the one 间隔号
+    assert numbers(cli, "--name", typed) == [case]
+
+
+@pytest.mark.parametrize("first, again", [("阿依古丽•买买提", "阿依古丽·买买提"), ("王　堃", "王堃")])
+def test_the_same_name_typed_another_way_is_a_probable_duplicate(cli, first, again):
+    cli.register(name=first, again=False)
+    res = cli("register", "--received", "2026-11-03", "--channel", "letter", "--township", "车桥镇", "--name", again,
+              "--category", "compensation", "--summary", "再次来信")
+    assert res.code == 1 and "疑似重复登记" in res.err
+
+
+def test_a_latin_name_keeps_its_spaces(cli):
+    case = cli.register(name="John Smith")["case"]
+    assert cli.ok("show", case)["name"] == "John Smith"
 
 
 def test_find_by_words_of_the_summary_and_of_what_the_petitioner_was_told(office):
@@ -99,3 +121,14 @@ def test_a_missing_number_suggests_the_nearest_in_both_languages(office):
 def test_an_empty_ledger_says_so(cli):
     res = cli("show", "1", lang="en")
     assert res.code == 1 and "no cases yet" in res.err
+
+
+@given(st.text(st.sampled_from("王堃买提艾力·・•‧ 　Ab"), max_size=12))
+def test_a_name_is_written_one_way_once(text):
+    from xinfang.parse import NAME_DOTS, name_key
+
+    key = name_key(text)
+    assert name_key(key) == key  # written once, the same again
+    assert not set(key) & {chr(c) for c in NAME_DOTS}  # one dot only
+    assert key.replace("·", "").replace(" ", "").replace("\u3000", "") == \
+        text.translate(NAME_DOTS).replace("·", "").replace(" ", "").replace("\u3000", "")  # nothing else changed

@@ -462,6 +462,15 @@ def case_history(ledger, number: str) -> list[dict]:
 TOLD_ACTIONS = ("reply", "resolve", "review-answer", "rereview-answer")
 
 
+_NAME_MARKS = ("\u00b7", "\u30fb", "\uff65", "\u2022", "\u2027", "\u22c5", "\u2219")  # parse.NAME_DOTS and 间隔号 ·
+
+
+def _bare_name(text: str) -> str:
+    for mark in (*_NAME_MARKS, " ", "\u3000"):
+        text = text.replace(mark, "")
+    return text
+
+
 def _like(text: str) -> str:
     """A LIKE pattern matching ``text`` anywhere, its wildcards taken literally (ESCAPE '\\')."""
     return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
@@ -483,8 +492,13 @@ def list_cases(ledger, township: str | None = None, status: Status | None = None
 
     where, params = [], []
     if name:
-        where.append(f"name LIKE ? ESCAPE '\\' AND {shown_to_sql(ledger)}")
-        params += [_like(name), name]
+        # found with or without its middle dots and spaces, however they were typed (买买提艾力 finds
+        # 买买提·艾力 and 买买提・艾力 stored before names were written one way)
+        bare = "name"
+        for mark in (*_NAME_MARKS, " ", "\u3000"):
+            bare = f"replace({bare}, '{mark}', '')"
+        where.append(f"{bare} LIKE ? ESCAPE '\\' AND {shown_to_sql(ledger)}")
+        params += [_like(_bare_name(name)), name]
     if id_number:
         where.append("id_number = ?")
         params.append(id_number)

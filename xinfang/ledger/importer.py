@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import Callable, Iterator, NamedTuple
 
 from xinfang import parse
+from xinfang.parse import name_key
 from xinfang.errors import Refusal, XinfangError
 from xinfang.ledger.cases import CASE_FIELDS, case_number, check_case_fields
 from xinfang.ledger.export import DATE_COLUMNS, DERIVED, ENUM_COLUMNS, LIFECYCLE, OBJECTED, REQUIRED
@@ -376,6 +377,8 @@ class RowChecker:
         v = name.strip()
         if not v or len(v) > 50 or _CONTROL(v):
             v = self.text("name", name, 50, problems)
+        if v:
+            v = name_key(v)  # as register writes it
         text = summary.strip()
         if not text or len(text) > 4000 or _CONTROL(text):
             text = self.text("summary", summary, 4000, problems)
