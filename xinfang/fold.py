@@ -16,7 +16,7 @@ _WIDE = "\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00
 _TOKEN = rf"[ \t\r\n]+|[^ \t\r\n{_WIDE}]+|[{_WIDE}]+"  # compiled on first use (re caches it)
 NBSP = "\xa0"  # a space no line breaks at: 'visit\xa0来访' stays together, shown as a space
 _CLOSING = set("，。；：、）》」』】！？,.;:!?)]%")
-_OPENING = set("（《「『【")
+_OPENING = set("（《「『【[(")  # an ASCII bracket too: "[默认：grievance]" is never cut after its "["
 _PUNCTUATION = _CLOSING | _OPENING
 TERM = 6  # Chinese characters kept on one line
 

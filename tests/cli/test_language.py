@@ -214,3 +214,18 @@ def test_every_help_screen_shows_each_parameters_help_from_the_catalogue(lang, c
 def _first_words(help_text: str) -> str:
     """The start of a help text as a screen shows it folded: its first few words, spaces normalised."""
     return " ".join(help_text.split())[:12].strip()
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_no_help_screen_cuts_a_bracket_from_its_words(lang, capsys, monkeypatch):
+    """[默认：grievance] and [必填] stay on one line: a line never ends with the bracket that opens them."""
+    from xinfang.cli import run
+
+    monkeypatch.setenv("COLUMNS", "80")
+    cut = []
+    for path, _ in _tree(lang):
+        argv = (["--lang", lang] + ([] if path == "app" else path.split(".")) + ["--help"])
+        capsys.readouterr()
+        assert run(argv) == 0, path
+        cut += [(path, line) for line in capsys.readouterr().out.splitlines() if line.rstrip().endswith(("[", "（"))]
+    assert cut == []
