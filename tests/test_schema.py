@@ -142,3 +142,39 @@ def test_suspending_the_tally_leaves_an_attached_ledger_s_triggers_alone(tmp_pat
     conn.execute("DETACH DATABASE src")
     conn.close()
     assert _schema(other) == before
+
+
+def test_the_chinese_views_text_is_the_one_the_last_migration_makes():
+    """A change to the Chinese views (a label added to the catalogue words 办理记录's fields) needs a
+    migration that makes them again (schema.remake_chinese_views), or every ledger made before it
+    fails its audit as altered: the digest names the text the last such migration made."""
+    import hashlib
+
+    from xinfang.ledger.views import VIEW_SQL
+
+    assert hashlib.sha256("\n".join(VIEW_SQL).encode()).hexdigest() == schema.VIEWS_DIGEST, (
+        "the views changed: add a migration that calls remake_chinese_views and put the new digest in"
+        " schema.VIEWS_DIGEST")
+
+
+def test_a_ledger_made_before_a_label_was_added_passes_its_audit_once_migrated(tmp_path):
+    """A ledger whose 办理记录 view was made before the 交办异议日期 label, opened by today's code: its
+    views are made again, and the audit finds its schema as the migrations make it."""
+    from sqlite_utils import Database
+
+    from xinfang.ledger.audit import _expected_schema, _schema_rows
+    from xinfang.ledger.views import VIEW_SQL
+
+    old = tmp_path / "old.db"
+    db = Database(sqlite3.connect(old))
+    schema.migrations().apply(db, stop_before="0021_chinese_views_again")
+    db.execute('DROP VIEW "办理记录"')
+    db.execute(next(v for v in VIEW_SQL if '"办理记录"' in v).replace("WHEN 'objected_on' THEN '交办异议日期' ", ""))
+    db.conn.execute("PRAGMA user_version = 20")
+    db.conn.commit()
+    db.close()
+    conn = sqlite3.connect(old)
+    assert _schema_rows(conn) != _expected_schema()  # as the audit saw it before
+    migrate(conn)
+    assert _schema_rows(conn) == _expected_schema()
+    conn.close()
