@@ -246,6 +246,24 @@ def test_a_mistyped_phone_is_echoed_masked(cli):
     assert "1381234567890x" not in res.err and "138" in res.err
 
 
+def test_numbers_written_into_free_text_are_masked_unless_revealed(cli, tmp_path):
+    """An ID number or a telephone a clerk writes into the summary, the name or the address is
+    personal data as the fields are: masked in listings, show, the history, exports and forms."""
+    text = f"电话{PHONE} 身份证{PERSON_ID} 座机0517-85912345 地块编号2026110200015"
+    case = cli.register(name=PERSON_ID, summary=text, address=f"东村 {PHONE}")["case"]
+    cli.ok("correct", case, "--summary", f"改：{PHONE}", "--reason", "摘要录错")
+    outputs = [cli("cases", "--json").out, cli("show", case, "--json").out, cli("show", case).out,
+               cli("export", "--format", "json").out, cli("export", "--format", "csv").out]
+    form = tmp_path / "表.html"
+    assert cli("form", case, "-o", form).code == 0
+    outputs.append(form.read_text(encoding="utf-8"))
+    for out in outputs:
+        assert PHONE not in out and PERSON_ID not in out and "85912345" not in out, out[:300]
+        assert "2026110200015" in out or "改：" in out  # other numbers as written
+    revealed = cli.ok("show", case, "--reveal")
+    assert revealed["summary"] == f"改：{PHONE}" and revealed["name"] == PERSON_ID
+
+
 def test_audit_findings_mask_id_numbers_and_phones(cli):
     cli.register(id_number=PERSON_ID, phone=PHONE)
     conn = sqlite3.connect(cli.db)

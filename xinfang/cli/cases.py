@@ -482,7 +482,9 @@ def _masked(field: str, pair):
 
 
 def _mask_event(event: dict) -> dict:
-    if event["field"] in ("id_number", "phone"):
+    from xinfang.personal import TEXT_FIELDS
+
+    if event["field"] in ("id_number", "phone", *TEXT_FIELDS):
         old, new = _masked(event["field"], (event["old"], event["new"]))
         return {**event, "old": old, "new": new}
     if event["action"] in ("register", "import") and event["field"] is None and event["new"]:

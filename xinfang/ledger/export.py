@@ -17,7 +17,7 @@ from xinfang.escape import cell as safe_cell
 from xinfang.messages import label, template
 from xinfang.ledger.cases import CASE_FIELDS
 from xinfang.model import Channel, DeclineGround, Kind, Level, Outcome, Satisfaction, Status, Told
-from xinfang.personal import mask_id, mask_phone
+from xinfang.personal import TEXT_FIELDS, mask_id, mask_phone, mask_text
 
 SHEET = "信访事项"
 LIFECYCLE = ("status", "unit", "joint", "leader", "accepted_on", "told", "decline_ground", "assigned_on", "replied_on",
@@ -110,6 +110,8 @@ def _converters(ref, lang: str, reveal: bool, typed: bool = False) -> list[Calla
             conv = mask_id
         elif key == "phone" and not reveal:
             conv = mask_phone
+        elif key in TEXT_FIELDS and not reveal:
+            conv = mask_text
         elif key in DATE_COLUMNS and typed:
             conv = dt.date.fromisoformat
         elif key == "people" and not typed:
@@ -149,6 +151,8 @@ def write_json(ledger, out, reveal: bool, township: str | None = None, month: st
         obj["joint"] = json.loads(obj["joint"]) if obj["joint"] else None
         if not reveal:
             obj["id_number"], obj["phone"] = mask_id(obj["id_number"]), mask_phone(obj["phone"])
+            for key in TEXT_FIELDS:
+                obj[key] = mask_text(obj[key])
         out.write(("\n  " if n == 0 else ",\n  ") + json.dumps(obj, ensure_ascii=False))
         n += 1
     out.write("\n]\n" if n else "]\n")
