@@ -129,6 +129,23 @@ def test_a_not_reaccepted_entry_is_no_incident_nor_admonishment_of_the_township(
     assert {"admonishment", "key_management"} <= kinds
 
 
+def test_a_correction_never_moves_a_case_across_not_reaccepted(cli):
+    """Corrected onto a final matter, a case in hand would be handled against 条例 art. 36; corrected off
+    it, a 不再受理 entry would be a new matter with no clock: both are refused, with the way out."""
+    final = _final(cli)
+    other = cli.register(received="2026-06-01", id_number=ID, category="ownership", level="city")["case"]
+    entry = cli.ok("register", "--again", "--received", "2026-06-02", "--channel", "visit", "--township", "车桥镇",
+                   "--name", "张三", "--category", "compensation", "--summary", "再次反映", "--id-number", ID)["case"]
+    before = cli.counts()
+    onto = cli("correct", other, "--category", "compensation", "--reason", "分类有误")
+    assert onto.code == 1 and f"与已终结的 {final} 为同一事项" in onto.err and "xinfang void" in onto.err
+    off = cli("correct", entry, "--category", "homestead", "--reason", "分类有误", lang="en")
+    assert off.code == 1 and "no longer the final matter's" in off.err
+    assert cli.counts() == before
+    cli.ok("correct", entry, "--summary", "再次反映补偿问题", "--reason", "摘要补充")  # the matter unchanged
+    assert cli.ok("show", entry)["status"] == "not_reaccepted"
+
+
 def test_a_lapsed_review_window_makes_the_matter_final_too(cli):
     case = cli.register(received="2026-01-05", name="李花", address="车桥镇东村3组")["case"]
     cli.ok("accept", case, "--told", "written", "--on", "2026-01-05")

@@ -220,6 +220,33 @@ def final_case_for(ledger, fields: dict) -> str | None:
     return None
 
 
+# The facts that say which matter a case is (``final_case_for``): a correction of one may move the case
+# onto, or off, a matter already final (不再受理, 条例 art. 36).
+_MATTER_FIELDS = frozenset({"township", "category", "id_number", "name", "address", "received"})
+_CORRECTABLE_OPEN = frozenset({Status.registered, Status.accepted, Status.assigned, Status.replied})
+
+
+def _check_matter(ledger, row: dict, merged: dict, changed: dict) -> None:
+    """A correction never leaves a case on the wrong side of 不再受理: an entry recorded as not
+    accepted again that the corrected facts no longer make the final matter's, or a case in hand
+    that they make a final matter's, is refused; the clerk voids it and registers it anew, which
+    records it as the law says (a new matter with its clocks, or 不再受理 with none)."""
+    if not _MATTER_FIELDS & changed.keys():
+        return
+    status = Status(row["status"])
+    if status == Status.not_reaccepted:
+        if final_case_for(ledger, merged) is None:
+            raise Refusal("case.correct_off_final", case=row["number"])
+    elif status in _CORRECTABLE_OPEN:
+        final = final_case_for(ledger, merged)
+        if final is not None and final != row["number"] and final_case_for(ledger, _as_fields(row)) is None:
+            raise Refusal("case.correct_onto_final", case=row["number"], final=final)
+
+
+def _as_fields(row: dict) -> dict:
+    return {k: _parse_back(k, row[k]) for k in CASE_FIELDS}
+
+
 def accept_case(ledger, number: str, on: dt.date, told: Told, today: dt.date) -> dict:
     """受理: record that the petitioner was told the matter is accepted; meets the notice clock and
     starts the handling clock."""
@@ -406,6 +433,7 @@ def correct_case(ledger, number: str, fields: dict, reason: str, today: dt.date,
     told = told_text(ledger, row["number"]) if reply is not None else None
     if not changed and (reply is None or reply == told):
         raise Refusal("case.nothing_to_correct")
+    _check_matter(ledger, row, merged, changed)
     from xinfang.ledger.deposits import check_case_correction
     check_case_correction(ledger, row, changed)  # a settled year's deposits stay as settled
     if changed:
