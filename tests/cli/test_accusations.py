@@ -257,6 +257,31 @@ def test_the_clerk_is_told_when_an_assigned_accusation_passes_into_the_accuseds_
     assert quiet.code == 0 and quiet.err == ""
 
 
+def test_a_name_that_only_begins_like_a_protected_one_is_another_person(town):
+    """李四 leads 车桥镇's cases: an accusation against 车桥镇 is never led by 李四 (nor 李四同志), but
+    李四平 is someone else; and an accusation against an unknown 李四平 is nothing of 李四's."""
+    against_town = accusation(town, accused="车桥镇")
+    assert town("assign", against_town, "--unit", "区监察局", "--leader", f"{LEADER}同志").code == 1
+    assert town("assign", against_town, "--unit", "区监察局", "--leader", f"{LEADER}平").code == 0
+    other = accusation(town, accused="张三丰")  # no one the ledger knows
+    town.ok("assign", other, "--unit", "区国土局", "--leader", "钱七")
+    ordinary = town.register(name="壬")["case"]
+    res = town("assign", ordinary, "--unit", "区国土局", "--leader", "张三")  # 张三 is not 张三丰
+    assert res.code == 0 and "现由被检举控告人" not in res.err
+    assert other in {r["case"] for r in town.ok("cases", "--unit", "区国土局")}
+
+
+@pytest.mark.parametrize("accused", ["王复兴", "张志强"])
+def test_an_accused_persons_name_is_not_read_for_a_townships_or_a_leaders(town, accused):
+    """王复兴 holds 复兴 (复兴镇's short name) and 张志强 a leader's 张志: neither is named by it."""
+    town.register(name="癸", township="复兴镇")
+    case_of_fuxing = town.register(name="子", township="复兴镇")["case"]
+    town.ok("assign", case_of_fuxing, "--unit", "复兴镇", "--leader", "张志")
+    case = accusation(town, accused=accused)
+    res = town("assign", case, "--unit", "复兴镇", "--leader", "钱七")
+    assert res.code == 0, res.err
+
+
 # -- outputs addressed to the accused's township ------------------------------------------------
 
 def test_listings_exports_and_overdue_for_the_township_never_show_it(town):

@@ -28,7 +28,6 @@ from xinfang.rules.protection import normalise
 _SHORT_SUFFIXES = ("街道办事处", "街道", "镇", "乡")
 
 UNIT, OFFICIAL, LEADER, PERSON = "unit", "official", "leader", "person"
-_LONGEST = 40  # the longest part of an accused text looked up as a name (a unit's name is at most 100, rarely 20)
 
 # Whether the case row ``c`` is an accusation (检举控告), which a published output counts, never numbers,
 # whoever it names (or none).
@@ -60,6 +59,7 @@ class Protection:
                 if key.endswith(suffix) and len(key) - len(suffix) >= 2:
                     short.setdefault(key[: -len(suffix)], set()).add(name)
                     break
+        self.full_units = dict(self.units)  # whole names only: what a longer text is searched for
         for key, names in short.items():
             if len(names) == 1 and key not in self.units:
                 self.units[key] = next(iter(names))
@@ -95,21 +95,14 @@ class Protection:
         return AccusedMatch(key, PERSON)
 
     def named_in(self, text: str) -> tuple[set[str], set[str]]:
-        """(roster units, normalised people) whose names ``text`` holds, each as a whole name of two
-        characters or more: 车桥镇镇长袁小文 holds the unit 车桥镇 and the official 袁小文. Every
-        part of the text is looked up, not every name scanned: a text is short, a roster long."""
-        key = normalise(text)
-        units: set[str] = set()
-        people: set[str] = set()
-        for i in range(len(key) - 1):
-            for j in range(i + 2, min(len(key), i + _LONGEST) + 1):
-                part = key[i:j]
-                unit = self.units.get(part)
-                if unit is not None:
-                    units.add(unit)
-                if part in self.people:
-                    people.add(part)
-        return units, people
+        """(roster units, normalised people) ``text`` names (``rules.protection.names_in``): the
+        roster's units by their whole names, the officials and recorded leaders by theirs —
+        车桥镇镇长袁小文 names the unit 车桥镇 and the official 袁小文 (not a leader 袁小), 王复兴
+        names no 复兴镇, 张志强 no leader 张志."""
+        from xinfang.rules.protection import names_in
+
+        units, people = names_in(normalise(text), self.full_units, self.people)
+        return {self.full_units[u] for u in units}, people
 
     def protected(self, accused: str | None) -> frozenset[str]:
         """The normalised names that may never handle or see an accusation against ``accused``: the
@@ -231,7 +224,7 @@ def now_handled_by_accused(ledger, person: str, unit: str) -> list[tuple[str, st
     import json
 
     from xinfang.model import OPEN_STATUSES
-    from xinfang.rules.protection import handled_by_accused
+    from xinfang.rules.protection import handled_by_accused, names_in
 
     who = normalise(person)
     keys = {k for k in (who, normalise(unit)) if len(k) >= 2}
@@ -251,12 +244,19 @@ def now_handled_by_accused(ledger, person: str, unit: str) -> list[tuple[str, st
         " ORDER BY number", statuses).fetchall()
     out = []
     fresh = False
+    units = {k for k in keys if k != who}
     for number, accused, handler, leader, joint in rows:
         text = normalise(accused)
         if not any(k in text for k in keys):
             continue
+        # which of them the text names, as the protection reads it (李明华 does not name 李明)
+        named_units, named_people = names_in(text, units, {who})
+        names_unit = text in units or bool(named_units)
+        names_person = text == who or who in named_people
+        if not (names_unit or names_person):
+            continue
         joints = tuple(json.loads(joint)) if joint else ()
-        if who in text:  # the person is accused: their new unit and its leaders are protected against
+        if names_person:  # the person is accused: their new unit and its leaders are protected against
             if not fresh:
                 ledger._protection = None  # read afresh: this command has just recorded their standing
                 fresh = True

@@ -37,17 +37,67 @@ def protected_names(*names: str | None) -> frozenset[str]:
     return frozenset(n for n in map(normalise, names) if n)
 
 
+# Words that name a post, an office or an organ of a unit, not another person or unit: what a name
+# written with them (袁小文同志, 车桥镇党委, 中共车桥镇委员会) adds to the name it holds.
+TITLES = ("中国共产党", "中共", "委员会", "党工委", "党委", "纪工委", "纪委", "监察室", "人民政府", "政府", "街道办事处",
+          "办事处", "办公室", "党政办", "信访办", "综治办", "派出所", "国土所", "土管所", "财政所", "司法所", "党委书记",
+          "纪委书记", "副书记", "书记", "副镇长", "镇长", "副乡长", "乡长", "副主任", "主任", "副局长", "局长", "所长",
+          "站长", "科长", "主席", "委员", "领导", "干部", "同志", "先生", "女士")
+_TITLE_WORDS = re.compile("|".join(sorted(TITLES, key=len, reverse=True)))
+_MARKS = re.compile(r"[()（）\[\]【】<>《》、，,。.:：;；·\-—]+")
+
+
+def only_titles(rest: str) -> bool:
+    """Whether ``rest`` (what a name holds besides the names found in it) is posts, offices and marks only."""
+    return not _MARKS.sub("", _TITLE_WORDS.sub("", rest))
+
+
+def names_in(key: str, units, people) -> tuple[set[str], set[str]]:
+    """(units, people) a normalised text ``key`` names, looked up in ``units`` and ``people`` (sets or
+    mappings of normalised names): every unit whose whole name it holds (车桥镇 in 车桥镇党委, never
+    复兴 in 王复兴: a short name is no unit here), and every person whose name it holds whole — the
+    longest only (袁小文, not the 袁小 inside it) — and, for a name of two characters, only when the
+    rest of the text is posts and offices (李四同志, never 李四平)."""
+    found_units = {u for u in _parts(key, 3) if u in units}
+    rest = key
+    for unit in sorted(found_units, key=len, reverse=True):
+        rest = rest.replace(unit, "")
+    candidates = {p for p in _parts(rest, 2) if p in people}
+    longest = {p for p in candidates if not any(p != q and p in q for q in candidates)}
+    found_people = set()
+    for person in longest:
+        others = rest
+        for q in sorted(longest, key=len, reverse=True):
+            others = others.replace(q, "")
+        if len(person) >= 3 or only_titles(others):
+            found_people.add(person)
+    return found_units, found_people
+
+
+def _parts(key: str, shortest: int, longest: int = 40) -> set[str]:
+    return {key[i:j] for i in range(len(key)) for j in range(i + shortest, min(len(key), i + longest) + 1)}
+
+
 def names_protected(protected: frozenset[str], name: str | None) -> bool:
-    """Whether the handler ``name`` is, or holds, one of the ``protected`` names (two characters or
-    more): 袁小文同志, 袁小文（镇长）, 车桥镇党委, 中共车桥镇委员会 and 车桥镇纪委 name the protected
-    袁小文 and 车桥镇 as surely as the bare names. A handler whose name merely holds an accused
-    person's name is refused too: the clerk names another; an accusation never risks its accused."""
+    """Whether the handler ``name`` is, or is written as, one of the ``protected`` names: the name
+    itself, a name of it that holds a protected name of three characters or more (袁小文同志,
+    车桥镇党委, 中共车桥镇委员会, 车桥镇中心小学: a unit of the township is the township's), or one of
+    two characters with nothing else but posts and offices (李四同志, 李四（镇长）) — 邵春玉 is not
+    the protected 邵春, nor 李四平 the protected 李四."""
     key = normalise(name)
     if not key:
         return False
     if key in protected:
         return True
-    return any(len(p) >= 2 and p in key for p in protected)
+    held = [p for p in protected if len(p) >= 2 and p in key]
+    if any(len(p) >= 3 for p in held):
+        return True
+    if not held:
+        return False
+    rest = key
+    for p in sorted(held, key=len, reverse=True):
+        rest = rest.replace(p, "")
+    return only_titles(rest)
 
 
 def handled_by_accused(protected: frozenset[str], unit: str | None = None, leader: str | None = None,
