@@ -84,7 +84,7 @@ def begun_year(value: int, today: dt.date, option: str = "--year", ahead: int = 
     """A year that has begun by ``today`` (or begins within ``ahead`` years: a deposit paid ahead)."""
     value = parse_year(value, option)
     if value > today.year + ahead:
-        raise Refusal("parse.year_not_begun", option, year=value, today=today)
+        raise Refusal("parse.year_not_begun", option, year=value, today=today, last=today.year + ahead)
     return value
 
 

@@ -200,7 +200,7 @@ def test_an_extension_and_an_evaluation_read_in_chinese_in_the_history_and_on_th
         proc = run(db, *argv)
         assert proc.returncode == 0, (argv, proc.stderr)
     shown = run(db, "show", "2026-00001", env={"COLUMNS": "300"})
-    assert "延期 30 天，2026-11-20 由王主任批准，2026-11-21 告知信访人：情况复杂" in shown.stdout
+    assert "延期 30 日，2026-11-20 由王主任批准，2026-11-21 告知信访人：情况复杂" in shown.stdout
     assert "2026-11-22，当面" in shown.stdout
     chinese(shown)
     english = run(db, "--lang", "en", "show", "2026-00001", env={"COLUMNS": "300"}).stdout

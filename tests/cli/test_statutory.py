@@ -146,6 +146,32 @@ def test_a_correction_never_moves_a_case_across_not_reaccepted(cli):
     assert cli.ok("show", entry)["status"] == "not_reaccepted"
 
 
+def test_a_review_window_that_ends_on_a_provisional_day_makes_no_matter_final(cli, tmp_path):
+    """A window ending in a year with no official holiday schedule may still move when it is loaded:
+    a new letter on the matter is registered as a new case meanwhile, never turned away (不再受理) on
+    a provisional deadline; once the year's schedule is loaded, the window has surely lapsed."""
+    def register(received: str, today: str) -> dict:
+        return cli.ok("register", "--again", "--received", received, "--channel", "visit", "--township", "车桥镇",
+                      "--name", "张三", "--category", "compensation", "--summary", "补偿款", "--id-number", ID,
+                      today=today)
+
+    case = register("2026-12-01", "2026-12-18")["case"]
+    cli.ok("accept", case, "--told", "written", "--on", "2026-12-02", today="2026-12-18")
+    cli.ok("assign", case, "--unit", "车桥镇", "--leader", "李四", "--on", "2026-12-02", today="2026-12-18")
+    cli.ok("reply", case, "--on", "2026-12-07", "--summary", "书面答复", "--written", "--received-on", "2026-12-18",
+           today="2026-12-18")
+    window = next(d for d in cli.ok("show", case, today="2026-12-18")["deadlines"] if d["clock"] == "review_request")
+    assert window["provisional"] is True and window["due"] < "2027-01-19"
+    early = register("2027-01-19", "2027-01-19")
+    assert early["final_case"] is None and cli.ok("show", early["case"], today="2027-01-19")["status"] == "registered"
+    year = tmp_path / "2027.toml"
+    year.write_text('year = 2027\n[[holidays]]\nname = "春节"\ndays = ["2027-02-06", "2027-02-07", "2027-02-08"]\n',
+                    encoding="utf-8")
+    cli.ok("calendar", "load", str(year), today="2027-01-20")
+    later = register("2027-01-25", "2027-01-25")
+    assert later["final_case"] == case
+
+
 def test_a_lapsed_review_window_makes_the_matter_final_too(cli):
     case = cli.register(received="2026-01-05", name="李花", address="车桥镇东村3组")["case"]
     cli.ok("accept", case, "--told", "written", "--on", "2026-01-05")

@@ -727,13 +727,15 @@ class PathPlans:
 
 def is_final(case: CaseState, on: dt.date) -> bool:
     """Whether the matter of ``case`` is final on ``on`` (条例 art. 36): re-review has answered, or the
-    review request window lapsed unused."""
+    review request window lapsed unused. A window whose end is provisional (its year has no official
+    holiday schedule yet) has not surely lapsed: the matter is not final on its strength, so that a
+    petitioner's new letter is never turned away on a deadline the calendar may still move."""
     if case.status == Status.final:
         return True
     if case.status not in (Status.replied, Status.closed):
         return False
     window = case.clock(Clock.review_request)
-    return window is not None and window.running and window.due < on
+    return window is not None and window.running and window.due < on and not window.provisional
 
 
 # What a refusal suggests, by the status the case is in (code of the hint).
