@@ -374,7 +374,8 @@ WITH summons AS (
     SELECT c.township, COUNT(DISTINCT c.number) AS n, COUNT(CASE WHEN k.met = 1 THEN 1 END) AS met,
            COUNT(CASE WHEN k.met IS NOT NULL OR (k.done_on IS NULL AND k.due < '{today}') THEN 1 END) AS decided
     FROM cases c LEFT JOIN clocks k ON k.case_number = c.number AND k.clock IN ('reply', 'conclude')
-    WHERE c.month = '{month}' AND c.received <= '{today}' AND c.status != 'voided' GROUP BY c.township),
+    WHERE c.month = '{month}' AND c.received <= '{today}' AND c.status NOT IN ('voided', 'not_reaccepted')
+    GROUP BY c.township),
 overdue AS (
     SELECT c.township, k.case_number, MIN(k.due) AS due FROM clocks k INDEXED BY clocks_open_duty
     JOIN cases c ON c.number = k.case_number

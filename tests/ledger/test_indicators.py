@@ -175,7 +175,7 @@ def _summons_as_the_rule_counts(ledger, today: dt.date) -> None:
     policy = kept._replace(summons_min_cases=2, summons_on_time_rate=0.75)
     ledger._policy = policy  # the ledger is shared by the examples: its own policy back after
     try:
-        cases = [as_case(r) for r in ledger.rows(f"SELECT {CASE_COLUMNS} FROM cases WHERE status != 'voided'"
+        cases = [as_case(r) for r in ledger.rows(f"SELECT {CASE_COLUMNS} FROM cases WHERE status NOT IN ('voided', 'not_reaccepted')"
                                                  " AND received <= ?", (today.isoformat(),))]
         plain = month_results(cases, clock_results(ledger, today))
         for m in range(8, 13):

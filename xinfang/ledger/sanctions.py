@@ -99,14 +99,14 @@ def _month_results(ledger, today: dt.date, township: str | None = None, month: s
     if month is not None and _month_ended(month, today):
         groups = _tallied(ledger, {**params, "first_month": month, "last_month": month}, one)
     elif month is not None:
-        sql = ONE_MONTH_RESULTS_SQL.format(clocks=clocks, c_township=one.format(t="c."), voided=VOIDED)
+        sql = ONE_MONTH_RESULTS_SQL.format(clocks=clocks, c_township=one.format(t="c."), voided=f"{VOIDED} AND {NOT_FINAL}")
         groups = {(t, m): (met, decided) for t, m, met, decided in ledger.conn.execute(sql, params)}
     else:
         # the months that have ended from the tallies; the one still running (today's) from its clocks
         running = today.isoformat()[:7]
         first = ledger.scalar("SELECT min(month) FROM cases") or running
         groups = _tallied(ledger, {**params, "first_month": first, "last_month": previous_month(running)}, one)
-        sql = ONE_MONTH_RESULTS_SQL.format(clocks=clocks, c_township=one.format(t="c."), voided=VOIDED)
+        sql = ONE_MONTH_RESULTS_SQL.format(clocks=clocks, c_township=one.format(t="c."), voided=f"{VOIDED} AND {NOT_FINAL}")
         groups.update(((t, m), (met, decided)) for t, m, met, decided in
                       ledger.conn.execute(sql, {**params, "month": running}))
     if not groups:
@@ -125,7 +125,7 @@ def _month_results(ledger, today: dt.date, township: str | None = None, month: s
     numbers: dict[tuple[str, str], list[str]] = {}
     for township, of_month, listed, accused in ledger.conn.execute(
             f"SELECT township, month, group_concat(number), group_concat(CASE WHEN {IS_ACCUSATION} THEN number END)"
-            f" FROM cases c{where} AND {VOIDED} GROUP BY township, month", params):
+            f" FROM cases c{where} AND {VOIDED} AND {NOT_FINAL} GROUP BY township, month", params):
         if (township, of_month) not in groups:
             continue
         numbers[(township, of_month)] = found = listed.split(",")
@@ -148,7 +148,8 @@ SELECT r.township, r.month, r.met, r.decided FROM (
              AS decided
     FROM summons_tally WHERE {months}{township} GROUP BY month, township
 ) r JOIN (
-    SELECT month, township, SUM(n) AS n FROM case_tally WHERE {months}{township} AND status != 'voided'
+    SELECT month, township, SUM(n) AS n FROM case_tally WHERE {months}{township}
+      AND status NOT IN ('voided', 'not_reaccepted')
     GROUP BY month, township
 ) counted ON counted.month = r.month AND counted.township = r.township
 WHERE counted.n >= :summons_min AND r.decided > 0 AND r.met < :rate * r.decided + 0.5

@@ -438,12 +438,12 @@ def derive_sanctions(
     known = _published_as_of(published, today)
     received = [c for c in cases if c.received <= today and c.status != Status.voided]
     # A 不再受理 entry (a new letter on a matter already final) scores and deducts nothing: nor is it an
-    # incident or a skip-level visit the township answers for.
+    # incident, a skip-level visit or one of the month's cases the township answers for.
     charged = [c for c in received if c.status != Status.not_reaccepted]
     findings = (
         _mechanical(known, charged, policy)
         + _chronic(overdue, policy, today)
-        + _summons(month_results(received, clocks) if months is None else months, policy)
+        + _summons(month_results(charged, clocks) if months is None else months, policy)
         + _admonishment(charged, policy)
     )
     if month is not None:
