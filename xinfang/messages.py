@@ -275,7 +275,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "file.exists": ("{option}: {path} 已存在", "{option}: {path} already exists"),
     "file.exists.fix": ("加 --force 覆盖，或换一个文件名", "add --force to replace it, or choose another name"),
     "file.directory": ("{option}: {path} 是文件夹", "{option}: {path} is a folder"),
-    "file.directory.fix": ("给出文件名，例如 {option} 通报.html", "give a file name, e.g. {option} bulletin.html"),
+    "file.directory.fix": ("给出要写入的文件名，例如 {option} {path}/文件名", "give the name of a file to write, e.g. {option} {path}/NAME"),
     "file.special": ("{option}: {path} 不是普通文件（设备、管道或符号链接）",
                      "{option}: {path} is not a regular file (a device, a pipe or a symbolic link)"),
     "file.special.fix": ("换一个普通文件的路径；--force 也不会写入它", "choose the path of a regular file; not even --force writes there"),
@@ -1609,6 +1609,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     'help.void.example': ('xinfang void 2026-00042 --reason 同一来信重复登记', 'xinfang void 2026-00042 --reason 同一来信重复登记'),
     # -- ledger refusals: import files (ledger.tables, ledger.importer, ledger.pipeline) --
     "import.no_file": ("文件：没有文件 {path}", "FILE: no file {path}"),
+    "import.folder": ("文件：{path} 是文件夹", "FILE: {path} is a folder"),
+    "import.folder.fix": ("给出文件夹中要导入的 CSV 或 xlsx 文件", "give the CSV or xlsx file in it to import"),
     "import.no_file.fix": ("请检查路径", "check the path"),
     "import.file_type": ("文件：不能导入 {name}：只能读取 .csv 和 .xlsx 文件", "FILE: cannot import {name}: only .csv and .xlsx files are read"),
     "import.file_type.fix": ("请将表格另存为 .xlsx 或“CSV UTF-8”，或用“xinfang export”导出一份",

@@ -85,6 +85,15 @@ def test_devices_folders_fifos_and_links_to_them_are_never_written(cli, tmp_path
     one_error_line(cli("report", "--month", "2026-11", "-o", tmp_path / "none" / "b.md"), "-o")
 
 
+def test_a_folder_given_for_a_file_is_named_as_a_folder(cli, tmp_path):
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    written = cli("export", "--format", "csv", "-o", folder)
+    assert written.code == 1 and "是文件夹" in written.err and f"-o {folder}/文件名" in written.err
+    read = cli("import", folder)
+    assert read.code == 1 and "是文件夹" in read.err and "没有文件" not in read.err
+
+
 def test_a_users_part_file_is_kept_and_no_temporary_file_is_left(cli, tmp_path):
     cli.register()
     part = tmp_path / "b.md.part"

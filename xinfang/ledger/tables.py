@@ -29,6 +29,8 @@ class Table:
 def open_table(path: Path) -> Table:
     """Open an import file by its extension (.csv or .xlsx)."""
     suffix = path.suffix.lower()
+    if path.is_dir():
+        raise Refusal("import.folder", path=repr(str(path)))
     if not path.is_file():
         raise Refusal("import.no_file", path=repr(str(path)))
     if suffix == ".csv":
