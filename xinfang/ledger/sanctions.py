@@ -72,7 +72,8 @@ _ONE_TOWNSHIP = " AND {t}township = :township"  # a query narrowed to one townsh
 # A summons is about its own month, so no other month's cases are read (``sanctions --month``, the
 # bulletin, and the month still running when every month is asked for): the month's cases through
 # the month index, each with its on-time clocks. A month that has ended is read from the tallies
-# (``TALLIED_MONTHS_SQL``).
+# (``TALLIED_MONTHS_SQL``). The cases counted are the charged ones (not 不再受理); the results, as
+# the tally's, every clock of a case not voided (a 不再受理 entry starts none).
 ONE_MONTH_RESULTS_SQL = """
 SELECT c.township, c.month,
        COUNT(CASE WHEN k.met = 1 THEN 1 END) AS n_met,
@@ -80,7 +81,8 @@ SELECT c.township, c.month,
 FROM cases c LEFT JOIN clocks k ON k.case_number = c.number AND k.clock IN ({clocks})
 WHERE c.month = :month AND c.received <= :today{c_township} AND {voided}
 GROUP BY c.township, c.month
-HAVING COUNT(DISTINCT c.number) >= :summons_min AND n_decided > 0 AND n_met < :rate * n_decided + 0.5
+HAVING COUNT(DISTINCT CASE WHEN {charged} THEN c.number END) >= :summons_min AND n_decided > 0
+   AND n_met < :rate * n_decided + 0.5
 """
 
 
@@ -99,14 +101,14 @@ def _month_results(ledger, today: dt.date, township: str | None = None, month: s
     if month is not None and _month_ended(month, today):
         groups = _tallied(ledger, {**params, "first_month": month, "last_month": month}, one)
     elif month is not None:
-        sql = ONE_MONTH_RESULTS_SQL.format(clocks=clocks, c_township=one.format(t="c."), voided=f"{VOIDED} AND {NOT_FINAL}")
+        sql = ONE_MONTH_RESULTS_SQL.format(clocks=clocks, c_township=one.format(t="c."), voided=VOIDED, charged=NOT_FINAL)
         groups = {(t, m): (met, decided) for t, m, met, decided in ledger.conn.execute(sql, params)}
     else:
         # the months that have ended from the tallies; the one still running (today's) from its clocks
         running = today.isoformat()[:7]
         first = ledger.scalar("SELECT min(month) FROM cases") or running
         groups = _tallied(ledger, {**params, "first_month": first, "last_month": previous_month(running)}, one)
-        sql = ONE_MONTH_RESULTS_SQL.format(clocks=clocks, c_township=one.format(t="c."), voided=f"{VOIDED} AND {NOT_FINAL}")
+        sql = ONE_MONTH_RESULTS_SQL.format(clocks=clocks, c_township=one.format(t="c."), voided=VOIDED, charged=NOT_FINAL)
         groups.update(((t, m), (met, decided)) for t, m, met, decided in
                       ledger.conn.execute(sql, {**params, "month": running}))
     if not groups:
