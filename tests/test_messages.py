@@ -193,3 +193,23 @@ def test_the_documents_words_come_from_the_catalogue():
                   if isinstance(n, ast.Constant) and isinstance(n.value, str) and id(n) not in skipped
                   and wording.search(n.value)]
     assert found == []
+
+
+def test_every_catalogue_key_is_written_once():
+    """A key written twice in the catalogue's source silently keeps only the last wording (a new
+    column's label once replaced the deadline table's): each key appears once."""
+    import ast
+    from pathlib import Path
+
+    import xinfang.messages
+
+    tree = ast.parse(Path(xinfang.messages.__file__).read_text(encoding="utf-8"))
+    seen, twice = set(), []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Dict):
+            for key in node.keys:
+                if isinstance(key, ast.Constant) and isinstance(key.value, str) and "." in key.value:
+                    if key.value in seen:
+                        twice.append(key.value)
+                    seen.add(key.value)
+    assert twice == []

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import sqlite3
 
+import pytest
+
 from xinfang.ledger import schema
 from xinfang.ledger.db import migrate
 
@@ -157,9 +159,13 @@ def test_the_chinese_views_text_is_the_one_the_last_migration_makes():
         " schema.VIEWS_DIGEST")
 
 
-def test_a_ledger_made_before_a_label_was_added_passes_its_audit_once_migrated(tmp_path):
-    """A ledger whose 办理记录 view was made before the 交办异议日期 label, opened by today's code: its
-    views are made again, and the audit finds its schema as the migrations make it."""
+@pytest.mark.parametrize(("migration", "version", "word"), [
+    ("0021_chinese_views_again", 20, "WHEN 'objected_on' THEN '交办异议日期' "),
+    ("0022_chinese_views_extension_labels", 21, "WHEN 'extended_on' THEN '延期批准日期' "),
+])
+def test_a_ledger_made_before_a_label_was_added_passes_its_audit_once_migrated(tmp_path, migration, version, word):
+    """A ledger whose 办理记录 view was made before a label (交办异议日期, 延期批准日期), opened by
+    today's code: its views are made again, and the audit finds its schema as the migrations make it."""
     from sqlite_utils import Database
 
     from xinfang.ledger.audit import _expected_schema, _schema_rows
@@ -167,10 +173,12 @@ def test_a_ledger_made_before_a_label_was_added_passes_its_audit_once_migrated(t
 
     old = tmp_path / "old.db"
     db = Database(sqlite3.connect(old))
-    schema.migrations().apply(db, stop_before="0021_chinese_views_again")
+    schema.migrations().apply(db, stop_before=migration)
     db.execute('DROP VIEW "办理记录"')
-    db.execute(next(v for v in VIEW_SQL if '"办理记录"' in v).replace("WHEN 'objected_on' THEN '交办异议日期' ", ""))
-    db.conn.execute("PRAGMA user_version = 20")
+    view = next(v for v in VIEW_SQL if '"办理记录"' in v)
+    assert word in view
+    db.execute(view.replace(word, ""))
+    db.conn.execute(f"PRAGMA user_version = {version}")
     db.conn.commit()
     db.close()
     conn = sqlite3.connect(old)

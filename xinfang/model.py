@@ -7,6 +7,7 @@ that every listing can speak either language and every option accepts either spe
 from __future__ import annotations
 
 import datetime as dt
+import re
 from enum import Enum
 from typing import NamedTuple
 
@@ -182,6 +183,21 @@ class Clock(Labeled):
 # assignment. They never appear on the supervision list and are never judged when a case closes.
 # (``ledger.schema.NOT_A_WINDOW`` is this set's SQL twin, the open-duty index's condition.)
 WINDOWS = frozenset({Clock.review_request, Clock.objection})
+
+
+# The history note of an extension (延期, 条例 art. 34), as the ledger writes it: the days, the day it
+# was approved, who approved it, the day the petitioner was told, the reason. One format, written by
+# ``extension_note`` and read back by ``EXTENSION_NOTE`` (the history's wording, an export's columns).
+EXTENSION_NOTE = re.compile(r"^\+(\d+) days approved (\d{4}-\d{2}-\d{2})(?: by (.+?))?"
+                            r"(?:, petitioner told (\d{4}-\d{2}-\d{2}))?: (.*)\Z", re.S)
+
+
+def extension_note(days: int, on: dt.date, approved_by: str | None, told_on: dt.date | None,
+                   reason: str | None) -> str:
+    """The history note of an extension of ``days`` approved ``on`` (``EXTENSION_NOTE`` reads it)."""
+    who = f" by {approved_by}" if approved_by else ""
+    told = f", petitioner told {told_on}" if told_on else ""
+    return f"+{days} days approved {on}{who}{told}: {reason}"
 
 
 class Tier(Labeled):

@@ -75,8 +75,6 @@ _RESTARTED = {"re-review request window": "history.restart.rereview_window", "as
 
 
 # The notes of an extension (``ledger.lifecycle``) and of an evaluation (``ledger.indicators``).
-_EXTENDED = re.compile(r"^\+(\d+) days approved (\d{4}-\d{2}-\d{2})(?: by (.+?))?"
-                       r"(?:, petitioner told (\d{4}-\d{2}-\d{2}))?: (.*)\Z", re.S)
 _COLLECTED = re.compile(r"^(\d{4}-\d{2}-\d{2}) (%s)$" % "|".join(v.value for v in model.Via))
 
 
@@ -99,7 +97,7 @@ def note_words(note, lang: str):
     late = re.match(r"^late \(due (\d{4}-\d{2}-\d{2})\)$", note)
     if late:
         return text("history.late", lang, due=late.group(1))
-    extended = _EXTENDED.match(note)
+    extended = model.EXTENSION_NOTE.match(note)
     if extended:
         days, on, who, told, reason = extended.groups()
         return text("history.extended", lang, days=int(days), on=on, reason=reason,

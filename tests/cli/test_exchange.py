@@ -113,17 +113,22 @@ def test_round_trip_gives_the_same_cases_fields_statuses_and_clocks(office, tmp_
 def test_a_case_whose_unit_objected_round_trips_and_can_be_assigned_again(cli, tmp_path, capsys, suffix):
     """交办异议: the case awaits assignment again, the objected assignment's unit, leader and date on
     its row; the export gives the objection's date, and the import takes it through the same
-    objection (one such row used to refuse the whole file)."""
+    objection (one such row used to refuse the whole file; one declined after the objection too)."""
     cli.register(name="甲")
     cli.register(name="乙", received="2026-11-03")
     for case in ("2026-1", "2026-2"):
         cli.ok("accept", case, "--told", "written", "--on", "2026-11-03")
         cli.ok("assign", case, "--unit", "车桥镇", "--leader", "李镇长", "--on", "2026-11-04")
     cli.ok("object", "2026-1", "--reason", "非本镇辖区", "--on", "2026-11-05")
+    # assigned before acceptance, objected to, then declined (its row keeps the objected assignment)
+    cli.register(name="丙", received="2026-11-03")
+    cli.ok("assign", "2026-3", "--unit", "车桥镇", "--leader", "李镇长", "--on", "2026-11-04")
+    cli.ok("object", "2026-3", "--reason", "非本镇辖区", "--on", "2026-11-05")
+    cli.ok("decline", "2026-3", "--ground", "litigation", "--reason", "已起诉", "--on", "2026-11-06")
     path = tmp_path / f"objected.{suffix}"
     assert cli("export", "--reveal", "-o", path).code == 0
     target = ledger(tmp_path, capsys, "new.db")
-    assert target.ok("import", path)["imported"] == 2
+    assert target.ok("import", path)["imported"] == 3
     assert_same_cases(cli, target)
     objected = target.ok("show", "2026-00001")
     assert objected["status"] == "accepted" and objected["unit"] == "车桥镇"
@@ -131,6 +136,69 @@ def test_a_case_whose_unit_objected_round_trips_and_can_be_assigned_again(cli, t
     target.ok("assign", "2026-00001", "--unit", "泾口镇", "--leader", "马国明", "--on", "2026-11-06")
     shown = target.ok("show", "2026-00001")
     assert (shown["status"], shown["unit"]) == ("assigned", "泾口镇")
+
+
+@pytest.mark.parametrize("suffix", ["csv", "xlsx"])
+def test_an_extended_deadline_round_trips_with_who_approved_it_and_why(cli, tmp_path, capsys, suffix):
+    """延期: a case still in hand keeps its extended due date (not overdue after the import), and a
+    case answered inside its extension stays answered on time; the approval's day, approver, the
+    day the petitioner was told and the reason come back in the history (an export used to drop
+    the extension: the first case was listed overdue, the second counted late)."""
+    cli.register(name="甲", received="2026-08-03")
+    cli.register(name="乙", received="2026-08-03")
+    for case in ("2026-1", "2026-2"):
+        cli.ok("accept", case, "--told", "written", "--on", "2026-08-04")
+        cli.ok("assign", case, "--unit", "车桥镇", "--leader", "李镇长", "--on", "2026-08-05")
+        cli.ok("reply", case, "--on", "2026-08-20", "--summary", "正在核查")
+    cli.ok("extend", "2026-1", "--days", "30", "--reason", "需实地测绘，联系电话13812345678", "--on", "2026-09-30",
+           "--approved-by", "王局长", "--told-on", "2026-10-01")
+    cli.ok("extend", "2026-2", "--days", "20", "--reason", "待补充材料", "--on", "2026-09-28")
+    cli.ok("resolve", "2026-2", "--on", "2026-10-20", "--outcome", "support", "--summary", "已办结")
+    path = tmp_path / f"extended.{suffix}"
+    assert cli("export", "--reveal", "-o", path).code == 0
+    target = ledger(tmp_path, capsys, "new.db")
+    assert target.ok("import", path)["imported"] == 2
+    assert_same_cases(cli, target)
+    handling = {d["clock"]: d for d in target.ok("show", "2026-00001")["deadlines"]}["handling"]
+    assert (handling["due"], handling["extension_days"]) == ("2026-11-02", 30)
+    assert target.ok("overdue", "--on", "2026-11-01") == cli.ok("overdue", "--on", "2026-11-01")
+    met = {d["clock"]: d for d in target.ok("show", "2026-00002")["deadlines"]}["handling"]
+    assert met["met"] is True
+    def extensions(c, case):
+        return [(e["old"], e["new"], e["note"]) for e in c.ok("show", case, "--reveal")["history"]
+                if e["action"] == "clock-extend"]
+
+    assert extensions(target, "2026-00001") == extensions(cli, "2026-1") != []
+    assert "王局长" in extensions(target, "2026-00001")[0][2]
+    assert target.ok("audit", "verify")["ok"] is True
+    masked = tmp_path / f"masked.{suffix}"
+    assert cli("export", "-o", masked).code == 0  # the reason's phone number masked like a petitioner's
+    text = masked.read_bytes() if suffix == "xlsx" else masked.read_text(encoding="utf-8-sig")
+    assert suffix == "xlsx" or ("13812345678" not in text and "需实地测绘" in text)
+
+
+def test_an_extension_is_checked_like_the_extend_command(cli, tmp_path):
+    head = ["登记日期", "形式", "属地", "信访人", "内容分类", "摘要", "状态", "责任单位", "包案领导", "受理日期", "交办日期",
+            "延期批准日期", "延期天数", "延期理由"]
+    base = ["2026-08-03", "来信", "车桥镇", "甲", "征地补偿", "x", "交办", "车桥镇", "李四", "2026-08-04", "2026-08-05"]
+    path = tmp_path / "extensions.csv"
+    with open(path, "w", encoding="utf-8-sig", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(head)
+        w.writerow(base + ["2026-10-20", "30", "x"])  # after the 60 days ran out (2026-10-08, after the holiday)
+        w.writerow(base + ["2026-09-20", "45", "x"])  # more than the 30 days allowed
+        w.writerow(base + ["2026-08-01", "30", "x"])  # before the deadline started
+        w.writerow(base + ["", "30", "x"])  # no approval date
+        w.writerow(base + ["2026-09-20", "30", "需实地测绘"])  # good
+    before = cli.counts()
+    res = cli("import", path)
+    assert res.code == 1 and cli.counts() == before
+    listed = [line for line in res.err.splitlines() if line.startswith("第")]
+    assert [line.split(" ")[1] for line in listed] == ["2", "3", "4", "5"], listed
+    assert "2026-10-08 届满" in listed[0] and "延期批准日期" in listed[0]
+    assert "延期天数" in listed[1] and "1 至 30" in listed[1]
+    assert "尚未起算" in listed[2] or "早于" in listed[2]
+    assert "延期批准日期" in listed[3]
 
 
 def test_an_objection_date_is_checked_like_the_objection(cli, tmp_path):

@@ -308,6 +308,36 @@ def test_a_path_taken_from_its_plan_equals_the_path_step_by_step(rows, today, sh
             assert with_history.history == (None if want.refusal else lc.clock_history(want.steps))
 
 
+@settings(max_examples=200, deadline=None)
+@given(accepted=st.integers(0, 30), extended=st.integers(0, 75), days=st.integers(1, 30),
+       closed=st.integers(0, 130), history=st.booleans())
+def test_a_path_with_an_extension_is_judged_against_the_extended_due_date(accepted, extended, days, closed, history):
+    # An import takes an exported extension (延期) in its place among the case's dated facts: the
+    # handling clock is judged against its extended due date when the extension was approved
+    # while it ran, and the path is refused otherwise, as the extend command refuses it.
+    base = D(2026, 1, 5)
+    accepted_on = base + dt.timedelta(days=accepted)
+    on = accepted_on + dt.timedelta(days=extended)
+    closed_on = accepted_on + dt.timedelta(days=closed)
+    extension = lc.Extend(Clock.handling, days, on, "勘测", "王局长", on)
+    plans = lc.PathPlans(POLICY, CLOCKING, TODAY)
+    dates = (base, accepted_on, accepted_on, None, None, None, closed_on)
+    got = plans.fold(Status.closed, dates, unit="车桥镇", leader="李四", outcome="explain", history=history,
+                     extension=extension)
+    plain = CLOCKING.state(Clock.handling, accepted_on)
+    if on > plain.due or on > closed_on:
+        assert got.refusal is not None and got.refused == extension
+        return
+    assert got.refusal is None
+    handling = {c.clock: c for c in got.clocks}[Clock.handling]
+    assert handling.due == CLOCKING.state(Clock.handling, accepted_on, extension_days=days).due >= plain.due
+    assert handling.extension_days == days and handling.met == (closed_on <= handling.due)
+    if history:
+        assert [type(e) for e in got.history if getattr(e, "clock", None) == Clock.handling
+                or getattr(getattr(e, "state", None), "clock", None) == Clock.handling] == [
+            lc.StartClock, lc.ExtendClock, lc.JudgeClock]
+
+
 def test_the_clock_history_a_path_records_is_every_effect_a_history_row_is_written_for():
     # ``clock_history`` keeps the effects ``ledger.lifecycle.clock_events`` writes rows for: no more,
     # no fewer (an import writes a running case's clock history from it)

@@ -16,7 +16,7 @@ from xinfang.errors import Refusal
 from xinfang.escape import cell as safe_cell
 from xinfang.messages import label, template
 from xinfang.ledger.cases import CASE_FIELDS
-from xinfang.model import Channel, DeclineGround, Kind, Level, Outcome, Satisfaction, Status, Told
+from xinfang.model import Channel, Clock, DeclineGround, Kind, Level, Outcome, Satisfaction, Status, Told
 from xinfang.personal import TEXT_FIELDS, mask_id, mask_phone, mask_text
 
 SHEET = "信访事项"
@@ -25,19 +25,43 @@ LIFECYCLE = ("status", "unit", "joint", "leader", "accepted_on", "told", "declin
              "cease_agreement")
 DERIVED = ("collective", "skip_level", "repeat_of", "initial")
 # The day the responsible unit objected to the assignment (交办异议, 条例 art. 23 §3) of a case
-# awaiting assignment again: its unit, leader and assignment date are the objected assignment's. Read
-# from the objection window's clock, so that an import takes the case through the same objection.
+# awaiting assignment again (or declined since): its unit, leader and assignment date are the
+# objected assignment's. Read from the objection window's clock, so that an import takes the case
+# through the same objection.
 OBJECTED = "objected_on"
-_OBJECTED_SQL = ("CASE WHEN cases.status IN ('registered', 'accepted') AND cases.assigned_on IS NOT NULL THEN"
+_OBJECTED_SQL = ("CASE WHEN cases.status IN ('registered', 'accepted', 'declined') AND cases.assigned_on IS NOT NULL THEN"
                  " (SELECT k.done_on FROM clocks k WHERE k.case_number = cases.number AND k.clock = 'objection'"
                  " AND k.met = 1) END AS objected_on")
-EXPORT_COLUMNS = ("number", *CASE_FIELDS, *DERIVED, *LIFECYCLE, OBJECTED)
+# The extension (延期, 条例 art. 34) of a case's clock: which clock, the day it was approved, its days,
+# who approved it, the day the petitioner was told, the reason; read from the clock and its history
+# row (``model.extension_note``), so that an import grants the same extension on the same day.
+EXTENSION = ("extended_clock", "extended_on", "extension_days", "extension_approved_by", "extension_told_on",
+             "extension_reason")
+_EXTENSION_JOIN = (
+    " LEFT JOIN (SELECT case_number AS x_case, min(id), clock AS x_clock, extension_days AS x_days,"
+    " approved_by AS x_by, told_on AS x_told, (SELECT e.note FROM events e WHERE e.case_number = clocks.case_number"
+    " AND e.action = 'clock-extend' AND e.field = clocks.clock ORDER BY e.id DESC LIMIT 1) AS x_note"
+    " FROM clocks WHERE extension_days > 0 GROUP BY case_number) x ON x.x_case = cases.number")
+# The note is '+{days} days approved {on}[ by {who}][, petitioner told {told}]: {reason}'.
+_EXTENSION_SQL = {
+    "extended_clock": "x.x_clock",
+    "extended_on": "substr(x.x_note, instr(x.x_note, ' approved ') + 10, 10)",
+    "extension_days": "x.x_days",
+    "extension_approved_by": "x.x_by",
+    "extension_told_on": "x.x_told",
+    "extension_reason": ("substr(x.x_note, length('+' || x.x_days || ' days approved ') + 11"
+                         " + coalesce(length(' by ' || x.x_by), 0)"
+                         " + coalesce(length(', petitioner told ' || x.x_told), 0) + 2)"),
+}
+EXPORT_COLUMNS = ("number", *CASE_FIELDS, *DERIVED, *LIFECYCLE, OBJECTED, *EXTENSION)
 REQUIRED = ("received", "channel", "township", "name", "category", "summary")
 BOOLEAN_COLUMNS = frozenset({"major", "collective", "skip_level", "initial", "signed", "cease_agreement"})
 DATE_COLUMNS = frozenset({"received", "accepted_on", "assigned_on", "written_on", "opinion_received_on", "replied_on", "closed_on",
-                          OBJECTED})
+                          OBJECTED, "extended_on", "extension_told_on"})
 ENUM_COLUMNS = {"channel": Channel, "level": Level, "kind": Kind, "status": Status, "outcome": Outcome,
-                "satisfaction": Satisfaction, "told": Told, "decline_ground": DeclineGround}
+                "satisfaction": Satisfaction, "told": Told, "decline_ground": DeclineGround, "extended_clock": Clock}
+# Free text an official typed that may hold a number to mask, as TEXT_FIELDS in a petitioner's.
+MASKED_TEXT = (*TEXT_FIELDS, "extension_reason")
 XLSX_MAX_ROWS = 1_048_575  # Excel's sheet limit, less the header row
 
 
@@ -51,19 +75,21 @@ def header(key: str, lang: str) -> str:
 def _select(ledger, township: str | None, month: str | None, limit: int | None = None) -> tuple[str, list]:
     from xinfang.ledger.protection import link_shown_sql, shown_to_sql
 
-    where, params, columns = [], [], list(EXPORT_COLUMNS)
-    columns[columns.index(OBJECTED)] = _OBJECTED_SQL
+    where, params = [], []
+    columns = [f"{_EXTENSION_SQL[k]} AS {k}" if k in _EXTENSION_SQL else f"cases.{k}" for k in EXPORT_COLUMNS]
+    columns[columns.index(f"cases.{OBJECTED}")] = _OBJECTED_SQL
     if township:
         # 检举控告 protection: never hand a township the accusations it is protected against, nor
         # their numbers as the earlier case (前案) another case repeats.
-        columns[columns.index("repeat_of")] = f"{link_shown_sql(ledger, 'cases.repeat_of')} AS repeat_of"
-        where.append(f"township = ? AND {shown_to_sql(ledger)}")
+        columns[columns.index("cases.repeat_of")] = f"{link_shown_sql(ledger, 'cases.repeat_of')} AS repeat_of"
+        where.append(f"cases.township = ? AND {shown_to_sql(ledger)}")
         params += [township, township, township]
     if month:
-        where.append("month = ?")
+        where.append("cases.month = ?")
         params.append(month)
-    sql = (f"SELECT {', '.join(columns)} FROM cases" + (" WHERE " + " AND ".join(where) if where else "")
-           + " ORDER BY year, seq" + (f" LIMIT {int(limit)}" if limit else ""))
+    sql = (f"SELECT {', '.join(columns)} FROM cases{_EXTENSION_JOIN}"
+           + (" WHERE " + " AND ".join(where) if where else "")
+           + " ORDER BY cases.year, cases.seq" + (f" LIMIT {int(limit)}" if limit else ""))
     return sql, params
 
 
@@ -110,7 +136,7 @@ def _converters(ref, lang: str, reveal: bool, typed: bool = False) -> list[Calla
             conv = mask_id
         elif key == "phone" and not reveal:
             conv = mask_phone
-        elif key in TEXT_FIELDS and not reveal:
+        elif key in MASKED_TEXT and not reveal:
             conv = mask_text
         elif key in DATE_COLUMNS and typed:
             conv = dt.date.fromisoformat
@@ -151,7 +177,7 @@ def write_json(ledger, out, reveal: bool, township: str | None = None, month: st
         obj["joint"] = json.loads(obj["joint"]) if obj["joint"] else None
         if not reveal:
             obj["id_number"], obj["phone"] = mask_id(obj["id_number"]), mask_phone(obj["phone"])
-            for key in TEXT_FIELDS:
+            for key in MASKED_TEXT:
                 obj[key] = mask_text(obj[key])
         out.write(("\n  " if n == 0 else ",\n  ") + json.dumps(obj, ensure_ascii=False))
         n += 1

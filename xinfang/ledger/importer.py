@@ -39,7 +39,7 @@ from xinfang import parse
 from xinfang.parse import name_key
 from xinfang.errors import Refusal, XinfangError
 from xinfang.ledger.cases import CASE_FIELDS, case_number, check_case_fields
-from xinfang.ledger.export import DATE_COLUMNS, DERIVED, ENUM_COLUMNS, LIFECYCLE, OBJECTED, REQUIRED
+from xinfang.ledger.export import DATE_COLUMNS, DERIVED, ENUM_COLUMNS, EXTENSION, LIFECYCLE, OBJECTED, REQUIRED
 from xinfang.ledger.protection import protected_for, protection
 from xinfang.ledger.history import (SNAPSHOT_FIELD, ChainWriter, RecordEncoder, clock_line_end, clock_line_start,
                                     last_link, lines_digest, now_stamp, snapshot_digest)
@@ -88,7 +88,7 @@ class ImportRefused(Refusal):
 
 # --- import: headers ------------------------------------------------------------------------------
 
-IMPORTED = ("number", *CASE_FIELDS, *LIFECYCLE, OBJECTED)
+IMPORTED = ("number", *CASE_FIELDS, *LIFECYCLE, OBJECTED, *EXTENSION)
 IGNORED = (*DERIVED, "month", "year", "repeat")  # derived: recomputed from the imported fields
 
 
@@ -220,12 +220,13 @@ class RowChecker:
         self.accused: dict = {"": None}  # not ``units``: an accused may be a person, a unit may not
         self.flags: dict = {"": False}
         self.people: dict = {"": 1}  # blank optional columns take register's defaults
+        self.extension_days: dict = {}
         self.birth_ok: dict[str, bool] = {}
         self.shapes: dict[tuple, tuple] = {}  # (status, which lifecycle columns are filled) -> rule answers
         self.registered = {"", Status.registered.value, Status.registered.zh, Status.registered.en}
         self.parsers = {
             "township": ref.township, "category": ref.category, "point": ref.point, "unit": ref.unit,
-            "accused": lambda raw, option: ref.accused(raw, option).name, "joint": ref.unit, "people": self._count, "major": self._flag,
+            "accused": lambda raw, option: ref.accused(raw, option).name, "joint": ref.unit, "people": self._count, "extension_days": self._count, "major": self._flag,
             "signed": self._flag, "cease_agreement": self._flag,
             **{k: parse.parse_date for k in DATE_COLUMNS},
             **{k: (lambda e: lambda r, o: parse.choice(e, r, o).value)(e) for k, e in ENUM_COLUMNS.items()},
@@ -414,16 +415,16 @@ class RowChecker:
         """(the columns ``status`` allows, the problems of which lifecycle columns are filled), from
         the lifecycle's paths (``rules.lifecycle.PATHS``). A case whose assignment its unit objected
         to (``objected``: an objection date) keeps that assignment's unit, leader and date while it
-        awaits assignment again, registered or accepted."""
+        awaits assignment again, registered or accepted, or once declined since."""
         col = self.col
         label = Status(status)
         problems: list[RowIssue] = []
         needed, allowed, group = lc.path_fields(label)
         if objected:
-            if label in (Status.registered, Status.accepted):
+            if label in _OBJECTED_STATUSES:
                 needed = needed | {"unit", "assigned_on"}
                 allowed = allowed | {"unit", "assigned_on"}
-            if label not in (Status.registered, Status.accepted) or not (raws["unit"] and raws["assigned_on"]):
+            if label not in _OBJECTED_STATUSES or not (raws["unit"] and raws["assigned_on"]):
                 problems.append(issue("import.objection_needs_assignment", col(OBJECTED)))
         for k in _RULED:
             if raws[k]:
@@ -445,6 +446,8 @@ class RowChecker:
         raws = dict(zip(LIFECYCLE, stripped))
         objected = stripped[len(LIFECYCLE)]
         out.update(_REGISTERED)
+        if any(stripped[len(LIFECYCLE) + 1:]):
+            out["_extension"] = self._extension(dict(zip(EXTENSION, stripped[len(LIFECYCLE) + 1:])), problems)
         col = self.col
         raw = raws["status"]
         if raw:
@@ -513,6 +516,36 @@ class RowChecker:
         except XinfangError as exc:
             problems.append(refused_issue(exc))
 
+    def _extension(self, raws: dict, problems: list[RowIssue]) -> lc.Extend | None:
+        """The extension (延期) the extension columns record: the clock (blank: the one the rules let
+        be extended, when there is one), the day it was approved and its days (both needed), who
+        approved it, the day the petitioner was told and the reason."""
+        col = self.col
+        clock = None
+        if raws["extended_clock"]:
+            clock = self.soft(self.enums["extended_clock"], "extended_clock", raws["extended_clock"], problems)
+        else:
+            extendable = [c for c, rule in self.policy.clocks.items() if rule.max_extension_days > 0]
+            if len(extendable) == 1:
+                clock = extendable[0].value
+            else:
+                problems.append(issue("import.extension_clock_needed", col("extended_clock"),
+                                      extendable=tuple(extendable)))
+        for k in ("extended_on", "extension_days"):
+            if not raws[k]:
+                other = "extension_days" if k == "extended_on" else "extended_on"
+                problems.append(issue("import.extension_needs", col(k), given=col(other if raws[other] else
+                                                                                   "extended_clock")))
+        on = self.soft(self.dates, "extended_on", raws["extended_on"], problems) if raws["extended_on"] else None
+        days = self.soft(self.extension_days, "extension_days", raws["extension_days"], problems) if raws["extension_days"] else None
+        told = (self.soft(self.dates, "extension_told_on", raws["extension_told_on"], problems)
+                if raws["extension_told_on"] else None)
+        who = self.text("extension_approved_by", raws["extension_approved_by"], 50, problems, required=False)
+        reason = self.text("extension_reason", raws["extension_reason"], 1000, problems, required=False)
+        if clock is None or on is None or days is None:
+            return None
+        return lc.Extend(Clock(clock), days, on, reason, who, told)
+
     def fold(self, out: dict, problems: list[RowIssue]) -> None:
         """Take the case through the lifecycle its dated facts record (``rules.lifecycle``, as the
         commands do; paths of the same shape in one pass, ``PathPlans``): its clocks, and the
@@ -528,7 +561,7 @@ class RowChecker:
             protected=protected_for(self.ledger, accused) if accused else frozenset(), legacy=self.legacy,
             unit=out["unit"], leader=out["leader"], joint=tuple(joint) if joint else (), outcome=out["outcome"],
             told=out["told"], decline_ground=out["decline_ground"], history=status in _OPEN_VALUES,
-            objected_on=out.get(OBJECTED))
+            objected_on=out.get(OBJECTED), extension=out.get("_extension"))
         if folded.refusal is not None:
             problems.append(self._refusal(folded.refused, folded.refusal))
             return
@@ -565,24 +598,48 @@ class RowChecker:
                          accused=p["accused"])
         if refusal.code == "joint_not_major":
             return issue("import.joint_not_major", self.col("joint"))
+        if isinstance(action, lc.Extend):
+            return self._extension_refusal(action, refusal)
         from xinfang.ledger.lifecycle import refusal_error
 
         return refused_issue(refusal_error(refusal, column))
 
 
+    def _extension_refusal(self, action: lc.Extend, refusal: lc.Refusal) -> RowIssue:
+        """An extension the case's path does not allow, named by the extension's columns."""
+        from xinfang.ledger.lifecycle import refusal_error
+
+        p, code, col = refusal.params, refusal.code, self.col
+        if code == "not_extendable":
+            return issue("import.not_extendable", col("extended_clock"), clock=action.clock,
+                         extendable=tuple(Clock(c) for c in p["extendable"]))
+        if code in _EXTENSION_OUTSIDE:
+            return issue(_EXTENSION_OUTSIDE[code], col("extended_on"), clock=action.clock, on=action.on,
+                         done_on=p.get("done_on"), due=p.get("due"))
+        if code == "bad_extension":
+            return issue("import.extension_days", col("extension_days"), max=p["max"])
+        column = col("extension_told_on" if code == "told_out_of_range" else "extended_on")
+        return refused_issue(refusal_error(refusal, column))
+
+
+# An extension approved when its clock was not running: the import's words for the refusal.
+_EXTENSION_OUTSIDE = {"no_clock_yet": "import.extension_not_started", "clock_ended": "import.extension_clock_ended",
+                      "extension_after_due": "import.extension_after_due"}
 _RULED = ("unit", "accepted_on", "told", "decline_ground", "assigned_on", "replied_on", "written_on",
           "opinion_received_on", "closed_on", "outcome", "satisfaction")
 _FOLDED_DATES = lc.PATH_DATES[1:]
 # A clock's fields as it was started: all but how it ended (``done_on``, ``met``, the last two).
 _AS_STARTED = lc.ClockState._fields.index("done_on")
 _STATUSES = {s.value: s for s in Status}
+# The statuses of a case whose unit objected to its assignment: awaiting assignment again, or declined.
+_OBJECTED_STATUSES = (Status.registered, Status.accepted, Status.declined)
 # The option a refusal names (``rules.protection.handled_by_accused``) -> the file's column; a
 # transfer's receiving body is the unit column.
 _HANDLER_COLUMNS = {"--unit": "unit", "--leader": "leader", "--joint": "joint", "--to": "unit"}
 _CLOSED_VALUES = frozenset(s.value for s in Status if lc.closes(s))
 _OPEN_VALUES = frozenset(s.value for s in OPEN_STATUSES)
 _ACTION_DATE = {lc.Object: OBJECTED, lc.Accept: "accepted_on", lc.Decline: "closed_on", lc.Assign: "assigned_on", lc.Reply: "replied_on", lc.Resolve: "closed_on", lc.Transfer: "closed_on", lc.Void: "closed_on",
-                lc.Restate: "closed_on"}
+                lc.Restate: "closed_on", lc.Extend: "extended_on"}
 
 
 # --- import: writing ------------------------------------------------------------------------------
@@ -608,6 +665,7 @@ _SNAPSHOT = RecordEncoder(SNAPSHOT_KEYS, plain=("assigned_on", "channel", "close
 # An import's history rows: (case, action, field, new, note); action, case number and clock name
 # are plain ASCII.
 _EVENT_ROW = ("case_number", "action", "field", "new", "note")
+_WITH_OLD = len(_EVENT_ROW) + 1  # an extension's history row: the due date it moved as well
 PARALLEL_MIN_BYTES = 1 << 20  # smaller files are read and written in one process
 SUSPEND_MIN_BYTES = 4 << 20  # a file this large, about as large as the ledger or more: rebuild its indexes
 ROW_BYTES = 250  # about the bytes of one case in an exported CSV
@@ -681,10 +739,11 @@ class CasePreparer:
         return ((name, start, c.days, c.counting, due, int(c.provisional), c.version),
                 clock_line_start(name, start, due))
 
-    def prepare(self, rows: list[tuple[int, dict]]) -> tuple[list, list, list]:
-        """One batch: (case rows, clock rows, history rows). A history row is (case, action, field,
-        new, note); an import record's ``new`` is its case's digest (``repeat_digest`` of a case the
-        writer finds to repeat a stored one)."""
+    def prepare(self, rows: list[tuple[int, dict]]) -> tuple[list, list, list, list]:
+        """One batch: (case rows, clock rows, history rows, extensions). A history row is (case,
+        action, field, new, note), an extension's (case, action, field, old, new, note); an import
+        record's ``new`` is its case's digest (``repeat_digest`` of a case the writer finds to repeat
+        a stored one). An extension is what a clock row records of it (days, approved by, told on)."""
         from xinfang.ledger.lifecycle import clock_events
 
         collective_people, skip_levels = self.collective_people, self.skip_levels
@@ -692,6 +751,7 @@ class CasePreparer:
         cases: list[tuple] = []
         clocks: list[tuple] = []
         events: list[tuple] = []
+        extended: list[tuple] = []  # (extension days, approved by, told on, case, clock): 延期
         add_case = cases.append
         add_clock = clocks.append
         add = events.append
@@ -745,6 +805,10 @@ class CasePreparer:
                     met = 1 if met else 0
                 add_clock((number, *begun[0], done, met))
                 lines.append(begun[1] + line_end(done, met))
+                if c.extension_days:
+                    ext = r["_extension"]
+                    extended.append((c.extension_days, ext.approved_by, ext.told_on and iso(ext.told_on),
+                                     number, c.clock.value))
             # A case that ended before the import has no clock history: its record seals its clocks.
             sealed = "" if running else f'"clocks":"{lines_digest(lines)}",'
             note = (f'{{{sealed}"file":{source},"row":{rowno},"source_number":{enc(source_number)}}}'
@@ -761,7 +825,7 @@ class CasePreparer:
                             event_rows[effect] = event
                     add((number, *event))
         self.count += len(rows)
-        return cases, clocks, events
+        return cases, clocks, events, extended
 
 
 def _iso(cache: dict[dt.date, str], day: dt.date) -> str:
@@ -820,7 +884,7 @@ class CaseWriter:
 
     def write(self, batch: tuple[list, list, list]) -> None:
         """Insert one prepared batch (``CasePreparer.prepare``)."""
-        cases, clocks, events = batch
+        cases, clocks, events, extended = batch
         if not cases:
             return
         conn = self.conn
@@ -831,6 +895,9 @@ class CaseWriter:
             conn.executemany(
                 "INSERT INTO clocks (case_number, clock, start, days, counting, due, provisional, calendar_version,"
                 " done_on, met) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", clocks)
+        if extended:
+            conn.executemany("UPDATE clocks SET extension_days = ?, approved_by = ?, told_on = ?"
+                             " WHERE case_number = ? AND clock = ?", extended)
         self._history(events, repeats, cases)
         if self.uncounted is None:
             self.uncounted = before + 1
@@ -882,6 +949,25 @@ class CaseWriter:
                     if e[1] == "import" and e[0] in linked else e for e in events]
         writer = ChainWriter(self.conn, "events", _EVENT_ROW, {"at": self.at, "who": self.who, "old": None},
                              plain=("case_number", "action", "field"), prev=self.prev)
+        if not any(len(e) == _WITH_OLD for e in rows):
+            writer.append(rows)
+            self.prev = writer.prev
+            return
+        # An extension's row holds the due date it moved (``old``): the batch is chained in runs
+        # of one shape, in order.
+        with_old = ChainWriter(self.conn, "events", (*_EVENT_ROW[:3], "old", *_EVENT_ROW[3:]),
+                               {"at": self.at, "who": self.who}, plain=("case_number", "action", "field"),
+                               prev=self.prev)
+        run: list[tuple] = []
+        for e in rows:
+            if run and len(e) != len(run[0]):
+                self._chain(writer if len(run[0]) != _WITH_OLD else with_old, run)
+                run = []
+            run.append(e)
+        self._chain(writer if len(run[0]) != _WITH_OLD else with_old, run)
+
+    def _chain(self, writer: ChainWriter, rows: list[tuple]) -> None:
+        writer.prev = self.prev
         writer.append(rows)
         self.prev = writer.prev
 

@@ -16,7 +16,7 @@ from xinfang.errors import XinfangError
 from xinfang.ledger.clocks import clock_state, work_calendar
 from xinfang.ledger.protection import protected_for
 from xinfang.messages import Words, label
-from xinfang.model import Clock, Message, Status
+from xinfang.model import Clock, Message, Status, extension_note
 from xinfang.rules import lifecycle as lc
 
 _DAY = dt.date.fromisoformat
@@ -138,7 +138,8 @@ RESTART_NOTES = {"rereview_window": "re-review request window", "reassignment": 
 
 def clock_events(number: str, effect) -> tuple | None:
     """The history row (case, action, field, new, note) a clock effect of a new case records, for
-    an import to chain: the same rows ``record`` writes through ``Ledger.event``."""
+    an import to chain: the same rows ``record`` writes through ``Ledger.event``. An extension's row
+    holds the due date it moved too: (case, action, field, old, new, note)."""
     if isinstance(effect, lc.StartClock):
         c = effect.state
         return number, "clock", c.clock.value, c.due.isoformat(), start_note(c)
@@ -148,7 +149,17 @@ def clock_events(number: str, effect) -> tuple | None:
         return number, "clock-done", effect.clock.value, effect.on.isoformat(), window_note(effect.why)
     if isinstance(effect, lc.StopClock):
         return number, "clock-stop", effect.clock.value, effect.on.isoformat(), None
+    if isinstance(effect, lc.ExtendClock):
+        return extension_event(number, effect)
     return None
+
+
+def extension_event(number: str | None, effect: lc.ExtendClock) -> tuple:
+    """The history row (case, action, field, old, new, note) of an extension: the due date it
+    moves, from and to, and what was approved (``model.extension_note``)."""
+    c = effect.state
+    return (number, "clock-extend", c.clock.value, effect.old_due.isoformat(), c.due.isoformat(),
+            extension_note(c.extension_days, effect.on, effect.approved_by, effect.told_on, effect.reason))
 
 
 def record(ledger, row: dict, step: lc.Step) -> None:
@@ -230,10 +241,7 @@ def _record(ledger, row: dict, step: lc.Step, rows: list, event, clock_event) ->
                          " approved_by = ?, told_on = ? WHERE case_number = ? AND clock = ?",
                          (c.extension_days, c.due.isoformat(), int(c.provisional), c.version, e.approved_by,
                           stored(e.told_on), number, c.clock.value))
-            who = f" by {e.approved_by}" if e.approved_by else ""
-            told = f", petitioner told {e.told_on}" if e.told_on else ""
-            event("clock-extend", c.clock.value, e.old_due.isoformat(), c.due.isoformat(),
-                  f"+{c.extension_days} days approved {e.on}{who}{told}: {e.reason}")
+            event(*extension_event(number, e)[1:])
             provisional(ledger, number, c)
 
 

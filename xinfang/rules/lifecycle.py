@@ -493,15 +493,35 @@ def path_actions(status: Status, received: dt.date, assigned_on: dt.date | None,
                  outcome: str | None, accepted_on: dt.date | None = None, legacy: bool = False,
                  written_on: dt.date | None = None, opinion_received_on: dt.date | None = None,
                  told: str | None = None, decline_ground: str | None = None,
-                 objected_on: dt.date | None = None) -> list:
+                 objected_on: dt.date | None = None, extension: Extend | None = None) -> list:
     """The actions the dated facts of a case in ``status`` record, in order (``PATHS``). ``legacy``:
     a file without acceptance dates (written before 受理 was recorded) had acceptance at assignment.
-    ``objected_on``: the unit objected to the assignment that day (a case awaiting assignment again)."""
+    ``objected_on``: the unit objected to the assignment that day (a case awaiting assignment again,
+    or declined since). ``extension``: a clock was extended (延期), taken in its place among the dated actions."""
+    actions = _dated_path(status, received, assigned_on, replied_on, closed_on, unit, leader, joint, outcome,
+                          accepted_on, legacy, written_on, opinion_received_on, told, decline_ground, objected_on)
+    if extension is not None:
+        # after the actions of earlier days and the same day's registration, acceptance and
+        # assignment (which start the clocks); before the same day's reply, conclusion or end
+        at = 1
+        while at < len(actions) and (actions[at].on < extension.on or actions[at].on == extension.on
+                                     and isinstance(actions[at], (Accept, Assign))):
+            at += 1
+        actions.insert(at, extension)
+    return actions
+
+
+def _dated_path(status: Status, received: dt.date, assigned_on: dt.date | None, replied_on: dt.date | None,
+                closed_on: dt.date | None, unit: str | None, leader: str | None, joint: tuple[str, ...],
+                outcome: str | None, accepted_on: dt.date | None, legacy: bool, written_on: dt.date | None,
+                opinion_received_on: dt.date | None, told: str | None, decline_ground: str | None,
+                objected_on: dt.date | None) -> list:
     if status == Status.not_reaccepted:  # recorded as not accepted again: no clock runs
         return [Register(received, final_case=IMPORTED_FINAL)]
     actions: list = [Register(received)]
-    if status == Status.declined:
-        return actions + [Decline(closed_on, decline_ground or DeclineGround.other.value)]
+    declined = Decline(closed_on, decline_ground or DeclineGround.other.value) if status == Status.declined else None
+    if declined is not None and objected_on is None:
+        return actions + [declined]
     if legacy:
         accepted_on = accepted_on or assigned_on
     if accepted_on and (not assigned_on or accepted_on <= assigned_on):
@@ -510,9 +530,9 @@ def path_actions(status: Status, received: dt.date, assigned_on: dt.date | None,
         actions.append(Assign(assigned_on, unit or "", leader or "", joint))
     if accepted_on and assigned_on and accepted_on > assigned_on:
         actions.append(Accept(accepted_on, told or Told.written.value))
-    if objected_on is not None:
+    if objected_on is not None:  # awaiting assignment again, or declined after the objection
         actions.append(Object(objected_on))
-        return actions
+        return actions + [declined] if declined is not None else actions
     if status == Status.transferred:
         actions.append(Transfer(closed_on, unit or ""))
         return actions
@@ -552,7 +572,7 @@ class Folded(NamedTuple):
 
 
 # The clock effects a case's history records, one row each (``ledger.lifecycle.clock_events``).
-HISTORY_EFFECTS = (StartClock, JudgeClock, CloseWindow, StopClock)
+HISTORY_EFFECTS = (StartClock, ExtendClock, JudgeClock, CloseWindow, StopClock)
 
 
 def clock_history(steps) -> tuple:
@@ -563,7 +583,8 @@ def clock_history(steps) -> tuple:
         return ()
     dropped = {e.clock for e in steps[-1].effects if isinstance(e, DropClock)}
     return tuple(e for s in steps for e in s.effects
-                 if isinstance(e, HISTORY_EFFECTS) and (e.state.clock if isinstance(e, StartClock) else e.clock)
+                 if isinstance(e, HISTORY_EFFECTS)
+                 and (e.state.clock if isinstance(e, (StartClock, ExtendClock)) else e.clock)
                  not in dropped)
 
 
@@ -610,10 +631,11 @@ class PathPlans:
              protected: frozenset[str] = frozenset(), legacy: bool = False, unit: str | None = None,
              leader: str | None = None, joint: tuple[str, ...] = (), outcome: str | None = None,
              told: str | None = None, decline_ground: str | None = None, history: bool = False,
-             objected_on: dt.date | None = None) -> Folded:
+             objected_on: dt.date | None = None, extension: Extend | None = None) -> Folded:
         """The case of ``status`` with the dated facts ``dates`` (``PATH_DATES``) folded along its
         path; ``history``: its clock history is wanted too (``Folded.history``). A case whose
-        assignment was objected to (``objected_on``, rare) is folded step by step."""
+        assignment was objected to (``objected_on``) or whose clock was extended (``extension``),
+        both rare, is folded step by step."""
         days = (*dates, self.today)
         present = set(days)
         present.discard(None)
@@ -621,7 +643,7 @@ class PathPlans:
         shape = (status, major, legacy, bool(joint), *map(order.get, days))
         # the accused named as a handler: the path is refused, step by step
         guarded = bool(protected) and handled_by_accused(protected, unit, leader, joint) is not None
-        guarded = guarded or objected_on is not None
+        guarded = guarded or objected_on is not None or extension is not None
         plan = None if guarded else self._plans.get(shape)
         if plan is not None and (not history or plan[3] is not None):
             return self._apply(plan, days, history)
@@ -629,7 +651,8 @@ class PathPlans:
         case = CaseState(number="", status=None, received=received, major=major, accused=accused,
                          protected=protected)
         actions = path_actions(status, received, assigned_on, replied_on, closed_on, unit, leader, joint, outcome,
-                               accepted_on, legacy, written_on, opinion_received_on, told, decline_ground, objected_on)
+                               accepted_on, legacy, written_on, opinion_received_on, told, decline_ground, objected_on,
+                               extension)
         folded = fold_path(case, actions, self.policy, self.clocking, self.today)
         if not guarded and shape not in self._plans:
             self._plans[shape] = self._plan(folded, days)
@@ -709,6 +732,8 @@ class PathPlans:
         template = []
         for e in clock_history(folded.steps):
             kind = type(e)
+            if kind is ExtendClock:
+                return None
             clock = e.state.clock if kind is StartClock else e.clock
             if clock not in final:
                 return None
