@@ -519,7 +519,7 @@ class RowChecker:
     def _extension(self, raws: dict, problems: list[RowIssue]) -> lc.Extend | None:
         """The extension (延期) the extension columns record: the clock (blank: the one the rules let
         be extended, when there is one), the day it was approved and its days (both needed), who
-        approved it, the day the petitioner was told and the reason."""
+        approved it, the day the petitioner was told and the reason (needed, as ``extend`` needs it)."""
         col = self.col
         clock = None
         if raws["extended_clock"]:
@@ -531,17 +531,16 @@ class RowChecker:
             else:
                 problems.append(issue("import.extension_clock_needed", col("extended_clock"),
                                       extendable=tuple(extendable)))
+        given = next(k for k in EXTENSION if raws[k])
         for k in ("extended_on", "extension_days"):
             if not raws[k]:
-                other = "extension_days" if k == "extended_on" else "extended_on"
-                problems.append(issue("import.extension_needs", col(k), given=col(other if raws[other] else
-                                                                                   "extended_clock")))
+                problems.append(issue("import.extension_needs", col(k), given=col(given)))
         on = self.soft(self.dates, "extended_on", raws["extended_on"], problems) if raws["extended_on"] else None
         days = self.soft(self.extension_days, "extension_days", raws["extension_days"], problems) if raws["extension_days"] else None
         told = (self.soft(self.dates, "extension_told_on", raws["extension_told_on"], problems)
                 if raws["extension_told_on"] else None)
         who = self.text("extension_approved_by", raws["extension_approved_by"], 50, problems, required=False)
-        reason = self.text("extension_reason", raws["extension_reason"], 1000, problems, required=False)
+        reason = self.text("extension_reason", raws["extension_reason"], 1000, problems)  # as extend asks
         if clock is None or on is None or days is None:
             return None
         return lc.Extend(Clock(clock), days, on, reason, who, told)
