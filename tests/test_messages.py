@@ -101,16 +101,16 @@ def test_text_fills_parameters_and_words_each_kind_of_value():
     assert text("sanction.until", "zh", end=dt.date(2026, 12, 31)) == "至2026-12-31"
     assert text("sanction.until", "en", end=dt.date(2026, 12, 31)) == " to 2026-12-31"
     case = Message.of("sanction.overdue_case", case="C-1", clock=Clock.handling, due=dt.date(2026, 6, 10))
-    assert wording(case) == "C-1(办理期限到期2026-06-10)"
+    assert wording(case) == "C-1（办理期限到期2026-06-10）"
     assert wording(case, "en") == "C-1 (statutory handling due 2026-06-10)"
     two = Message.of("sanction.chronic", n=2, cases=(case, case._replace()))
-    assert wording(two) == "2件信访事项超过办理期限未办结:C-1(办理期限到期2026-06-10)、C-1(办理期限到期2026-06-10);建议停止经营性用地招拍挂"
+    assert wording(two) == "2件信访事项超过办理期限未办结：C-1（办理期限到期2026-06-10）、C-1（办理期限到期2026-06-10）；建议停止经营性用地招拍挂"
     assert ", C-1 (statutory" in wording(two, "en")
     summons = Message.of("sanction.summons", month="2026-03", n=5, rate=3 / 5, met=3, decided=5, target=0.8)
-    assert "按期办结率60%(3/5),低于80%" in wording(summons)
+    assert "按期办结率60%（3/5），低于80%" in wording(summons)
     incident = Message.of("sanction.incident_case", number="C-2", received=dt.date(2026, 3, 1), level=Level.city,
                           people=6)
-    assert wording(incident) == "C-2(2026-03-01,市级,6人)"
+    assert wording(incident) == "C-2（2026-03-01，市级，6人）"
 
 
 def test_plain_strings_pass_through_and_unknowns_are_refused():

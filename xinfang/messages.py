@@ -143,53 +143,53 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "protection.withheld": ("检举控告类 {n} 件", "{n} accusation(s) (检举控告类)"),
     # -- sanction triggers (rules/sanctions.py); the zh wording is the CLI contract, keep it exact --
     "sanction.veto": (
-        "连续{n}个月信访排名后{bottom_size}位({months}),{month}排名于{published_on}公布;"
+        "连续{n}个月信访排名后{bottom_size}位（{months}），{month}排名于{published_on}公布；"
         "取消{year}年度评先评优资格并停止用地审批",
         "in the bottom {bottom_size} of the petition ranking for {n} consecutive months ({months}); "
         "the {month} ranking was published on {published_on}; no year-end awards for {year} "
         "and land-use approvals stopped",
     ),
     "sanction.key_management.ranking": (
-        "连续{n}个月信访排名后{bottom_size}位({months}),{month}排名于{published_on}公布;"
-        "列为重点管理乡镇,停止一切用地审批",
+        "连续{n}个月信访排名后{bottom_size}位（{months}），{month}排名于{published_on}公布；"
+        "列为重点管理乡镇，停止一切用地审批",
         "in the bottom {bottom_size} of the petition ranking for {n} consecutive months ({months}); "
         "the {month} ranking was published on {published_on}; under key management, "
         "all land-use approvals stopped",
     ),
     "sanction.key_management.incident": (
-        "发生严重信访问题:{level}级以上集体访 {cases};停止一切用地审批",
+        "发生严重信访问题：{level}级以上集体访 {cases}；停止一切用地审批",
         "serious petition incident: collective petition at {level} level or above {cases}; "
         "all land-use approvals stopped",
     ),
     "sanction.lifted": (
-        "{ground};{months}连续{n}个月不在后{bottom_size}位,于{lifted_on}解除",
+        "{ground}；{months}连续{n}个月不在后{bottom_size}位，于{lifted_on}解除",
         "{ground}; out of the bottom {bottom_size} for {n} consecutive months ({months}), "
         "lifted on {lifted_on}",
     ),
     "sanction.chronic": (
-        "{n}件信访事项超过办理期限未办结:{cases};建议停止经营性用地招拍挂",
+        "{n}件信访事项超过办理期限未办结：{cases}；建议停止经营性用地招拍挂",
         "{n} cases open past their handling deadline: {cases}; proposed: stop commercial land auctions",
     ),
     "sanction.summons": (
-        "{month}信访事项{n}件,按期办结率{rate:.0%}({met}/{decided}),低于{target:.0%};"
+        "{month}信访事项{n}件，按期办结率{rate:.0%}（{met}/{decided}），低于{target:.0%}；"
         "建议召见主要负责人谈话、限期解决",
         "{n} cases in {month}, {rate:.0%} on time ({met}/{decided}), below {target:.0%}; "
         "proposed: summon the township's head and set a deadline",
     ),
     "sanction.admonishment": (
-        "越级访 {number}({received},{level}级),{aggravating};建议对主要负责人诫勉谈话并全区通报批评",
+        "越级访 {number}（{received}，{level}级），{aggravating}；建议对主要负责人诫勉谈话并全区通报批评",
         "skip-level petition {number} ({received}, {level} level), {aggravating}; "
         "proposed: admonish the township's head and name the township in a district notice",
     ),
     # the parts the triggers list
-    "sanction.incident_case": ("{number}({received},{level}级,{people}人)",
+    "sanction.incident_case": ("{number}（{received}，{level}级，{people}人）",
                                "{number} ({received}, {level} level, {people} people)"),
-    "sanction.overdue_case": ("{case}({clock}到期{due})", "{case} ({clock} due {due})"),
+    "sanction.overdue_case": ("{case}（{clock}到期{due}）", "{case} ({clock} due {due})"),
     "sanction.collective": ("集体访{people}人", "collective, {people} people"),
-    "sanction.repeat": ("重复访(前案{previous})", "repeat of {previous}"),
+    "sanction.repeat": ("重复访（前案{previous}）", "repeat of {previous}"),
     # -- why the land desk is refused (rules/sanctions.py check_action) --
     "sanction.blocks": (
-        "{kind} [{key}]: 自{start}起{until}{verb}{action} — {trigger}",
+        "{kind} [{key}]：自{start}起{until}{verb}{action}——{trigger}",
         "{kind} [{key}]: {action} {verb} from {start}{until} — {trigger}",
     ),
     # -- lifting a measure (ledger/sanctions.py lift) and the listing of a measure's triggers --

@@ -250,7 +250,7 @@ def test_sanction_triggers_and_reasons_are_worded_in_the_language_asked_for(cli)
     en = by_trigger(cli.ok("sanctions", today="2026-09-10", lang="en"))
     assert set(zh) == set(en)
     assert zh["veto:车桥镇:2026-08"]["trigger"] == (
-        "连续3个月信访排名后10位(2026-06、2026-07、2026-08),2026-08排名于2026-09-05公布;"
+        "连续3个月信访排名后10位（2026-06、2026-07、2026-08），2026-08排名于2026-09-05公布；"
         "取消2026年度评先评优资格并停止用地审批")
     assert en["veto:车桥镇:2026-08"]["trigger"] == (
         "in the bottom 10 of the petition ranking for 3 consecutive months (2026-06, 2026-07, 2026-08); "

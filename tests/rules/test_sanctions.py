@@ -70,7 +70,7 @@ def test_three_consecutive_published_bottom_months_veto_the_township():
     assert v.trigger.code == "sanction.veto"
     assert v.trigger.args() == {"n": 3, "bottom_size": 10, "months": ("2026-01", "2026-02", "2026-03"),
                                 "month": "2026-03", "published_on": dt.date(2026, 4, 5), "year": 2026}
-    assert wording(v.trigger) == ("连续3个月信访排名后10位(2026-01、2026-02、2026-03),2026-03排名于2026-04-05公布;"
+    assert wording(v.trigger) == ("连续3个月信访排名后10位（2026-01、2026-02、2026-03），2026-03排名于2026-04-05公布；"
                                   "取消2026年度评先评优资格并停止用地审批")
     assert wording(v.trigger, "en").startswith("in the bottom 10 of the petition ranking for 3 consecutive months"
                                                " (2026-01, 2026-02, 2026-03)")
@@ -94,8 +94,8 @@ def test_a_vetoed_township_loses_land_approvals_and_awards_but_may_auction():
     assert all("\n" not in r for r in reasons)
     allowed, reasons = check_action("车桥镇", Action.award, on, findings, {})
     assert not allowed and len(reasons) == 1
-    assert wording(reasons[0]).startswith("一票否决 [veto:车桥镇:2026-03]: 自2026-04-05起至2026-12-31"
-                                          "取消年终评先评优 — 连续3个月")
+    assert wording(reasons[0]).startswith("一票否决 [veto:车桥镇:2026-03]：自2026-04-05起至2026-12-31"
+                                          "取消年终评先评优——连续3个月")
     assert wording(reasons[0], "en").startswith("one-vote veto [veto:车桥镇:2026-03]: year-end award withdrawn"
                                                 " from 2026-04-05 to 2026-12-31 — in the bottom 10")
     assert check_action("车桥镇", Action.auction, on, findings, {}) == (True, [])
@@ -184,7 +184,7 @@ def test_key_management_is_lifted_after_three_published_months_outside():
     assert km.trigger.code == "sanction.lifted"
     assert km.trigger.args()["months"] == ("2026-04", "2026-05", "2026-06")
     assert km.trigger.args()["ground"].code == "sanction.key_management.ranking"
-    assert wording(km.trigger).endswith(";2026-04、2026-05、2026-06连续3个月不在后10位,于2026-07-05解除")
+    assert wording(km.trigger).endswith("；2026-04、2026-05、2026-06连续3个月不在后10位，于2026-07-05解除")
     land = [km]
     assert not check_action("车桥镇", Action.land_approval, dt.date(2026, 7, 4), land, {})[0]
     assert check_action("车桥镇", Action.land_approval, dt.date(2026, 7, 5), land, {})[0]
@@ -344,7 +344,7 @@ def test_summons_threshold_boundaries(n, met, decided, pending, summoned):
         assert f.months == ("2026-03",) and len(f.cases) == n
         assert f.trigger.code == "sanction.summons"
         assert {k: f.trigger.args()[k] for k in ("n", "met", "decided")} == {"n": n, "met": met, "decided": decided}
-        assert f"{n}件" in wording(f.trigger) and f"({met}/{decided})" in wording(f.trigger)
+        assert f"{n}件" in wording(f.trigger) and f"（{met}/{decided}）" in wording(f.trigger)
         assert f"{n} cases in 2026-03" in wording(f.trigger, "en")
 
 
