@@ -8,6 +8,7 @@ import pytest
 
 from xinfang.ledger import schema
 from xinfang.ledger.db import migrate
+from xinfang.ledger.views import _masked_text
 
 
 def _schema(path) -> list[tuple]:
@@ -162,9 +163,11 @@ def test_the_chinese_views_text_is_the_one_the_last_migration_makes():
 @pytest.mark.parametrize(("migration", "version", "word"), [
     ("0021_chinese_views_again", 20, "WHEN 'objected_on' THEN '交办异议日期' "),
     ("0022_chinese_views_extension_labels", 21, "WHEN 'extended_on' THEN '延期批准日期' "),
+    ("0023_chinese_views_masked_text", 22, " ELSE " + _masked_text("e.old")),
 ])
 def test_a_ledger_made_before_a_label_was_added_passes_its_audit_once_migrated(tmp_path, migration, version, word):
-    """A ledger whose 办理记录 view was made before a label (交办异议日期, 延期批准日期), opened by
+    """A ledger whose 办理记录 view was made before a label (交办异议日期, 延期批准日期) or before
+    its free texts were masked, opened by
     today's code: its views are made again, and the audit finds its schema as the migrations make it."""
     from sqlite_utils import Database
 

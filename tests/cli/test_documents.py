@@ -186,29 +186,58 @@ def test_chinese_views_in_datasette(cli, office, tmp_path):
     datasette = pytest.importorskip("datasette.app")
     import yaml
 
+    noted = cli.register(received="2026-10-14", summary=f"来访人留电话{PHONE}，身份证{VALID_ID}，2026年10月反映")["case"]
     meta = tmp_path / "metadata.yml"
     assert cli("db", "metadata", "-o", meta).code == 0
     metadata = yaml.safe_load(meta.read_text(encoding="utf-8"))
     db_name = cli.db.stem
     assert metadata["databases"][db_name]["tables"]["案件"]["title"] == "信访事项"
 
-    async def read(table: str | None, query: str = ""):
-        ds = datasette.Datasette([str(cli.db)], metadata=metadata, settings={"num_sql_threads": 1})
-        path = ds.urls.table(db_name, table, format="json") if table else ds.urls.database(db_name, format="json")
-        response = await ds.client.get(f"{path}?{query}", follow_redirects=True)
-        assert response.status_code == 200, response.text[:500]
-        return response.json()
+    def datasette_app():
+        # The ledger opened as the README opens it: not immutable (read as it changes, no download).
+        return datasette.Datasette([str(cli.db)], metadata=metadata, settings={"num_sql_threads": 1})
 
-    data = asyncio.run(read("案件", f"_shape=objects&案号={office['first']}"))
+    def read(table: str | None, query: str = ""):
+        async def go():
+            ds = datasette_app()
+            path = ds.urls.table(db_name, table, format="json") if table else ds.urls.database(db_name, format="json")
+            response = await ds.client.get(f"{path}?{query}", follow_redirects=True)
+            assert response.status_code == 200, response.text[:500]
+            return response.json()
+
+        return asyncio.run(go())
+
+    data = read("案件", f"_shape=objects&案号={office['first']}")
     row = data["rows"][0]
     assert row["身份证号"] == "110105********002X" and row["联系电话"] == "138****5678"
     assert row["信访形式"] == "来信" and row["类别"] == "申诉求决类" and row["办理状态"] == "交办"
     assert row["集体访"] == "否" and row["内容分类"] == "征地补偿"
-    views = asyncio.run(read(None))
+    # A number written into a summary is not read there either: the text's digits are starred.
+    summary = read("案件", f"_shape=objects&案号={noted}")["rows"][0]["内容摘要"]
+    assert summary == "来访人留电话***********，身份证*****************X，****年**月反映"
+    views = read(None)
     names = {v["name"] for v in views["views"]}
     assert {"案件", "时限", "排名", "保证金", "官员", "办理记录"} <= names
-    clocks = asyncio.run(read("时限", f"_shape=objects&案号={office['first']}"))
+    clocks = read("时限", f"_shape=objects&案号={office['first']}")
     assert {r["时限"] for r in clocks["rows"]} >= {"受理告知", "一般事项答复"}
-    history = asyncio.run(read("办理记录", "_shape=objects&_size=max"))
+    history = read("办理记录", "_shape=objects&_size=max")
     assert history["rows"] and all(VALID_ID not in str(r) and PHONE not in str(r) for r in history["rows"])
     assert not re.search(r"\.\d{6}", str([r["记录时间"] for r in history["rows"]]))  # no microseconds
+
+    # What holds the whole numbers cannot be reached from the browser: not the raw tables, not a
+    # query of one's own, not a filter written in SQL, not the file.
+    async def refused():
+        ds = datasette_app()
+        codes = {}
+        for name, path in (("cases", ds.urls.table(db_name, "cases", format="json")),
+                           ("events", ds.urls.table(db_name, "events", format="json")),
+                           ("evaluations", ds.urls.table(db_name, "evaluations", format="json")),
+                           ("sql", ds.urls.database(db_name, format="json") + "?sql=select+id_number,phone+from+cases"),
+                           ("where", ds.urls.table(db_name, "案件", format="json") + "?_where=1"),
+                           ("file", f"/{db_name}.db")):
+            response = await ds.client.get(path, follow_redirects=True)
+            codes[name] = (response.status_code, VALID_ID in response.text or PHONE in response.text)
+        return codes
+
+    codes = asyncio.run(refused())
+    assert all(code == 403 and not leaked for code, leaked in codes.values()), codes

@@ -331,13 +331,14 @@ def metadata(
     force: ForceOpt = False,
 ):
     """A Datasette metadata file for the ledger's read-only Chinese views (案件, 时限, 排名, 保证金,
-    官员, 办理记录): titles and descriptions, the English tables hidden. Browse the ledger with
-    datasette -i xinfang.db -m metadata.yml."""
+    官员, 办理记录): titles and descriptions; the English tables, which hold the unmasked numbers,
+    hidden and closed, and SQL of one's own closed. Browse the ledger with
+    datasette xinfang.db -m metadata.yml."""
     from xinfang.cli.report import _check, _target, _write
     from xinfang.ledger.views import metadata as make
 
     ledger = STATE.open()
-    text = make(Path(str(ledger.path)).stem)
+    text = make(Path(str(ledger.path)).stem, ledger.conn)
     import sys
 
     if not output or output == "-":

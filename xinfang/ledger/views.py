@@ -1,7 +1,8 @@
 """Read-only SQL views with Chinese names and columns, for people who open the ledger in a
 browser (Datasette) or a spreadsheet's database connection: labels instead of codes, yuan instead
 of fen, local dates and times, 是/否 instead of 1/0, and resident ID and phone numbers masked as
-every listing masks them (``xinfang.personal``: 320803********123X, 138****5678).
+every listing masks them (``xinfang.personal``: 320803********123X, 138****5678), and the digits
+of a free text that holds such a number starred.
 
 The views are created by one migration (``0005_chinese_views`` in ``schema.py``) from
 ``VIEW_SQL``; ``DESCRIPTIONS`` gives each view and column a title and a description for the
@@ -42,6 +43,22 @@ def _masked(column: str, keep_head: int) -> str:
             f"ELSE substr('{STARS}', 1, length({column})) END")
 
 
+# A run of seven ASCII digits: every ID number and telephone ``personal.mask_text`` finds in free
+# text holds one (seventeen digits, eleven, or a landline's seven or eight after its area code).
+_SEVEN_DIGITS = "*" + "[0-9]" * 7 + "*"
+
+
+def _masked_text(column: str) -> str:
+    """The SQL twin of ``personal.mask_text`` for free text (a name, a summary, an address, a note):
+    SQLite has no pattern matching to find the numbers themselves, so a text holding a run of seven
+    digits, as every number ``mask_text`` masks does, has every digit starred; any other text is
+    shown as it is. It hides at least what ``mask_text`` hides (a property test holds it)."""
+    starred = column
+    for digit in "0123456789":
+        starred = f"replace({starred}, '{digit}', '*')"
+    return f"CASE WHEN {column} GLOB '{_SEVEN_DIGITS}' THEN {starred} ELSE {column} END"
+
+
 def _local(column: str) -> str:
     return f"strftime('%Y-%m-%d %H:%M:%S', {column}, 'localtime')"
 
@@ -50,12 +67,12 @@ VIEW_SQL = [
     f"""CREATE VIEW "案件" AS SELECT
     c.number AS "案号", c.received AS "登记日期", c.month AS "月份",
     {_labels("c.channel", model.Channel)} AS "信访形式", c.point AS "接待点", c.township AS "属地",
-    c.name AS "信访人", {_masked("c.id_number", 6)} AS "身份证号", {_masked("c.phone", 3)} AS "联系电话",
-    c.address AS "住址", c.people AS "人数", {_labels("c.level", model.Level)} AS "信访层级",
+    {_masked_text("c.name")} AS "信访人", {_masked("c.id_number", 6)} AS "身份证号", {_masked("c.phone", 3)} AS "联系电话",
+    {_masked_text("c.address")} AS "住址", c.people AS "人数", {_labels("c.level", model.Level)} AS "信访层级",
     {_labels("c.kind", model.Kind)} AS "类别", coalesce(k.zh, c.category) AS "内容分类",
     CASE c.major WHEN 1 THEN '重大事项' ELSE '一般事项' END AS "事项性质",
     {_yes_no("c.collective")} AS "集体访", {_yes_no("c.skip_level")} AS "越级访",
-    c.repeat_of AS "重复访前案", {_yes_no("c.initial")} AS "初信初访", c.summary AS "内容摘要",
+    c.repeat_of AS "重复访前案", {_yes_no("c.initial")} AS "初信初访", {_masked_text("c.summary")} AS "内容摘要",
     {_labels("c.status", model.Status)} AS "办理状态", c.unit AS "承办单位", c.leader AS "包案领导",
     c.assigned_on AS "交办日期", c.replied_on AS "答复日期", c.closed_on AS "办结日期",
     {_labels("c.outcome", model.Outcome)} AS "处理结论", {_labels("c.satisfaction", model.Satisfaction)} AS "满意度",
@@ -77,7 +94,7 @@ VIEW_SQL = [
     f"""CREATE VIEW "保证金" AS SELECT
     e.seq AS "序号", e.official AS "姓名", o.township AS "乡镇", {_labels("o.role", model.Role)} AS "职务",
     {_words("e.kind", DEPOSIT_KINDS)} AS "类型", round(e.amount_fen / 100.0, 2) AS "金额（元）",
-    e.on_date AS "日期", e.case_number AS "案号", e.year AS "年度", e.note AS "说明", {_local("e.at")} AS "记录时间"
+    e.on_date AS "日期", e.case_number AS "案号", e.year AS "年度", {_masked_text("e.note")} AS "说明", {_local("e.at")} AS "记录时间"
     FROM deposit_entries e LEFT JOIN (SELECT name, township, role FROM officials GROUP BY name) o ON o.name = e.official""",
     f"""CREATE VIEW "官员" AS SELECT
     name AS "姓名", township AS "乡镇", {_labels("role", model.Role)} AS "职务", start AS "任职起", "end" AS "任职止"
@@ -87,10 +104,10 @@ VIEW_SQL = [
     {_words("e.action", {k: action_name(k) for k in action_names()})} AS "环节",
     {_words("e.field", {**{k: label(k) for k in label_keys()}, **{c.value: c.zh for c in model.Clock}})} AS "字段",
     CASE WHEN e.action = 'register' THEN NULL WHEN e.field = 'id_number' THEN {_masked("e.old", 6)}
-         WHEN e.field = 'phone' THEN {_masked("e.old", 3)} ELSE e.old END AS "原值",
+         WHEN e.field = 'phone' THEN {_masked("e.old", 3)} ELSE {_masked_text("e.old")} END AS "原值",
     CASE WHEN e.action = 'register' THEN NULL WHEN e.field = 'id_number' THEN {_masked("e.new", 6)}
-         WHEN e.field = 'phone' THEN {_masked("e.new", 3)} ELSE e.new END AS "新值",
-    e.note AS "说明"
+         WHEN e.field = 'phone' THEN {_masked("e.new", 3)} ELSE {_masked_text("e.new")} END AS "新值",
+    {_masked_text("e.note")} AS "说明"
     FROM events e WHERE e.action NOT IN ('seal')""",
 ]
 
@@ -106,10 +123,13 @@ DESCRIPTIONS: dict[str, tuple[str, str]] = {
 }
 
 
-def metadata(database: str) -> str:
+def metadata(database: str, conn) -> str:
     """A Datasette metadata file (YAML) for the ledger file named ``database`` (its file name
-    without .db): a title and description for every view and its columns; the English tables the
-    software works on are hidden (they hold codes, fen and unmasked numbers)."""
+    without .db), open as ``conn``: a title and description for every view and its columns. The
+    English tables and views the software works on hold codes, fen and unmasked numbers: every one
+    of them is hidden and closed to every visitor (``allow: false``), and so is SQL of the
+    visitor's own (``allow_sql: false``), which would read them all the same; only the masked
+    views can be read."""
     import json
 
     def q(text: str) -> str:
@@ -117,16 +137,13 @@ def metadata(database: str) -> str:
 
     lines = [f"title: {q('土地信访台账')}",
              f"description: {q('区信访室土地信访台账的只读视图：中文表名和列名，代码换成中文，金额以元计，身份证号和电话已隐去部分数字。')}",
-             "databases:", f"  {q(database)}:", "    tables:"]
+             "databases:", f"  {q(database)}:", "    allow_sql: false", "    tables:"]
     for view in VIEWS:
         title, description = DESCRIPTIONS[view]
         lines += [f"      {q(view)}:", f"        title: {q(title)}", f"        description: {q(description)}"]
-    for table in HIDDEN:
-        lines += [f"      {q(table)}:", "        hidden: true"]
+    tables = {name for name, in conn.execute(
+        "SELECT name FROM sqlite_master WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite_%'")}
+    for table in sorted(tables - set(VIEWS)):
+        lines += [f"      {q(table)}:", "        hidden: true", "        allow: false"]
     return "\n".join(lines) + "\n"
 
-
-HIDDEN = ("meta", "townships", "units", "categories", "points", "counters", "cases", "clocks", "events", "officials",
-          "deposit_entries", "published_months", "sanction_decisions", "calendar_years", "case_tally",
-          "indicator_tally", "summons_tally", "channel_tally", "published_scores", "indicator_contributions",
-          "summons_contributions", "_sqlite_migrations")
