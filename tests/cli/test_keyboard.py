@@ -97,6 +97,14 @@ def test_void_asks_before_it_acts_and_a_no_changes_nothing(db):
     assert cases(db)[0][-1] == "voided"
 
 
+def test_the_void_question_masks_a_number_written_into_the_name(db):
+    args = ("register", "--received", "2026-11-02", "--name", "李四 13912340000", "--summary", "补偿款未到位",
+            "--channel", "visit", "--township", "车桥镇", "--category", "compensation")
+    assert in_script(db, *args).returncode == 0
+    code, screen = at_terminal(db, "void", "2026-1", "--reason", "重复登记", typed=("n",))
+    assert code == 1 and "李四 139****0000" in screen and "13912340000" not in screen
+
+
 def test_the_question_is_asked_in_chinese_and_answered_in_chinese(db):
     args = (*REGISTER, "--channel", "visit", "--township", "车桥镇", "--category", "compensation")
     assert in_script(db, *args).returncode == 0

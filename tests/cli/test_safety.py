@@ -273,6 +273,28 @@ def test_numbers_written_into_free_text_are_masked_unless_revealed(cli, tmp_path
     assert revealed["summary"] == f"改：{PHONE}" and revealed["name"] == PERSON_ID
 
 
+def test_numbers_in_replies_reasons_and_notes_are_masked_unless_revealed(cli, tmp_path):
+    """What a clerk types while handling a case — the reply, a correction's reason and the reply it
+    corrects, an extension's reason — holds numbers as the petitioner's fields do: ``show`` (table,
+    JSON, CSV) and the handling form mask them, written plainly or as clerks write them (+86,
+    spaces, dashes, full-width digits), and --reveal shows them."""
+    case = cli.register(received="2026-10-09")["case"]
+    cli.ok("assign", case, "--unit", "车桥镇", "--leader", "陈书记", "--on", "2026-10-12")
+    cli.ok("reply", case, "--on", "2026-10-20", "--summary", f"已电话联系{PHONE}本人")
+    cli.ok("correct", case, "--reply", "已联系本人 +86 139 0000 1111 说明", "--reason", "原号码１３７００００２２２２有误")
+    secrets = (PHONE, "139 0000 1111", "１３７００００２２２２")
+    outputs = [cli("show", case).out, cli("show", case, "--json").out, cli("show", case, "--csv").out,
+               cli("correct", case, "--reply", f"再次联系{PHONE}", "--reason", "补充", "--json").out]
+    form = tmp_path / "办理单.html"
+    assert cli("form", case, "--kind", "handling", "-o", form).code == 0
+    outputs.append(form.read_text(encoding="utf-8"))
+    for out in outputs:
+        assert not [s for s in secrets if s in out], out[:400]
+        assert "138****5678" in out
+    revealed = str(cli.ok("show", case, "--reveal"))
+    assert all(s in revealed for s in secrets)
+
+
 def test_audit_findings_mask_id_numbers_and_phones(cli):
     cli.register(id_number=PERSON_ID, phone=PHONE)
     conn = sqlite3.connect(cli.db)

@@ -401,6 +401,7 @@ def void(
     from xinfang.ledger.lifecycle import case_state, decide
     from xinfang.messages import text as words
     from xinfang.output import emit
+    from xinfang.personal import mask_text
     from xinfang.rules.lifecycle import Void
 
     ledger = STATE.open()
@@ -409,7 +410,7 @@ def void(
     why = parse.parse_text(reason, "--reason", 1000)
     row = get_case(ledger, case)
     decide(ledger, case_state(ledger, row), Void(day, why), today)  # refused before asking
-    confirm(yes, f"void {row['number']}", "void.confirm", case=row["number"], name=row["name"],
+    confirm(yes, f"void {row['number']}", "void.confirm", case=row["number"], name=mask_text(row["name"]),
             township=row["township"], status=Status(row["status"]))
     with ledger.write():
         result = void_case(ledger, row["number"], day, why, today)
@@ -482,18 +483,18 @@ def _masked(field: str, pair):
 
 
 def _mask_event(event: dict) -> dict:
-    from xinfang.personal import TEXT_FIELDS
+    """A history row as shown without --reveal: the numbers in its values and in its note masked."""
+    from xinfang.personal import mask_note
 
-    if event["field"] in ("id_number", "phone", *TEXT_FIELDS):
-        old, new = _masked(event["field"], (event["old"], event["new"]))
-        return {**event, "old": old, "new": new}
     if event["action"] in ("register", "import") and event["field"] is None and event["new"]:
         import json
 
         from xinfang.output import mask
 
-        return {**event, "new": json.dumps(mask(json.loads(event["new"]), False), ensure_ascii=False)}
-    return event
+        new = json.dumps(mask(json.loads(event["new"]), False), ensure_ascii=False)
+        return {**event, "new": new, "note": mask_note(event["note"])}
+    old, new = _masked(event["field"], (event["old"], event["new"]))
+    return {**event, "old": old, "new": new, "note": mask_note(event["note"])}
 
 
 @app.command("cases")

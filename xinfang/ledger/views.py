@@ -43,20 +43,26 @@ def _masked(column: str, keep_head: int) -> str:
             f"ELSE substr('{STARS}', 1, length({column})) END")
 
 
-# A run of seven ASCII digits: every ID number and telephone ``personal.mask_text`` finds in free
-# text holds one (seventeen digits, eleven, or a landline's seven or eight after its area code).
+# A run of seven digits once the spaces and dashes between them are dropped and full-width digits
+# read as ASCII: every ID number and telephone ``personal.mask_text`` finds in free text holds one
+# (seventeen digits, eleven, or a landline's seven or eight after its area code).
 _SEVEN_DIGITS = "*" + "[0-9]" * 7 + "*"
+_FULL_WIDTH_DIGITS = "０１２３４５６７８９"
 
 
 def _masked_text(column: str) -> str:
     """The SQL twin of ``personal.mask_text`` for free text (a name, a summary, an address, a note):
     SQLite has no pattern matching to find the numbers themselves, so a text holding a run of seven
-    digits, as every number ``mask_text`` masks does, has every digit starred; any other text is
-    shown as it is. It hides at least what ``mask_text`` hides (a property test holds it)."""
-    starred = column
-    for digit in "0123456789":
-        starred = f"replace({starred}, '{digit}', '*')"
-    return f"CASE WHEN {column} GLOB '{_SEVEN_DIGITS}' THEN {starred} ELSE {column} END"
+    digits (read as ``_SEVEN_DIGITS`` says), as every number ``mask_text`` masks does, has every
+    digit starred; any other text is shown as it is. It hides at least what ``mask_text`` hides (a
+    property test holds it)."""
+    joined, starred = column, column
+    for gap in (" ", "-", "\u3000", "－"):
+        joined = f"replace({joined}, '{gap}', '')"
+    for digit, wide in zip("0123456789", _FULL_WIDTH_DIGITS):
+        joined = f"replace({joined}, '{wide}', '{digit}')"
+        starred = f"replace(replace({starred}, '{digit}', '*'), '{wide}', '＊')"
+    return f"CASE WHEN {joined} GLOB '{_SEVEN_DIGITS}' THEN {starred} ELSE {column} END"
 
 
 def _local(column: str) -> str:

@@ -239,16 +239,19 @@ def _handling(data: dict, lang: str) -> list[str]:
 
 
 def masked(data: dict) -> dict:
-    """The form's facts with ID and phone numbers masked (in the case and in its handling steps),
-    unless the clerk asked to see them (``revealed``)."""
-    from xinfang.output import mask, mask_id, mask_phone
+    """The form's facts with ID and phone numbers masked — in the case, in its handling steps' changes
+    and notes, in the reply and the result, wherever a number was written — unless the clerk asked
+    to see them (``revealed``)."""
+    from xinfang.output import mask
+    from xinfang.personal import mask_note, mask_text, masked as hide
 
     if data.get("revealed"):
         return data
-    hide = {"id_number": mask_id, "phone": mask_phone}
-    steps = [{**s, "changes": {f: [hide[f](v) for v in ch] if f in hide else ch for f, ch in s["changes"].items()}}
+    steps = [{**s, "note": mask_note(s.get("note")),
+              "changes": {f: [hide(f, v) for v in ch] for f, ch in s["changes"].items()}}
              for s in data["steps"]]
-    return {**data, "case": mask(data["case"], False), "steps": steps}
+    return {**data, "case": mask(data["case"], False), "steps": steps, "reply": mask_text(data.get("reply")),
+            "result": mask_text(data.get("result"))}
 
 
 def to_html(data: dict, lang: str, today: dt.date) -> str:
