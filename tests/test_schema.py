@@ -160,12 +160,15 @@ def test_the_chinese_views_text_is_the_one_the_last_migration_makes():
         " schema.VIEWS_DIGEST")
 
 
-@pytest.mark.parametrize(("migration", "version", "word"), [
-    ("0021_chinese_views_again", 20, "WHEN 'objected_on' THEN '交办异议日期' "),
-    ("0022_chinese_views_extension_labels", 21, "WHEN 'extended_on' THEN '延期批准日期' "),
-    ("0023_chinese_views_masked_text", 22, " ELSE " + _masked_text("e.old")),
+@pytest.mark.parametrize(("migration", "version", "word", "before"), [
+    ("0021_chinese_views_again", 20, "WHEN 'objected_on' THEN '交办异议日期' ", ""),
+    ("0022_chinese_views_extension_labels", 21, "WHEN 'extended_on' THEN '延期批准日期' ", ""),
+    ("0023_chinese_views_masked_text", 22, " ELSE " + _masked_text("e.old"), ""),
+    # before 0024 a full-width dash between digits was not dropped: the view read it twice as '-'
+    ("0024_chinese_views_spaced_numbers", 23, "'－', '')", "'-', '')"),
 ])
-def test_a_ledger_made_before_a_label_was_added_passes_its_audit_once_migrated(tmp_path, migration, version, word):
+def test_a_ledger_made_before_a_label_was_added_passes_its_audit_once_migrated(tmp_path, migration, version, word,
+                                                                                  before):
     """A ledger whose 办理记录 view was made before a label (交办异议日期, 延期批准日期) or before
     its free texts were masked, opened by
     today's code: its views are made again, and the audit finds its schema as the migrations make it."""
@@ -180,7 +183,7 @@ def test_a_ledger_made_before_a_label_was_added_passes_its_audit_once_migrated(t
     db.execute('DROP VIEW "办理记录"')
     view = next(v for v in VIEW_SQL if '"办理记录"' in v)
     assert word in view
-    db.execute(view.replace(word, ""))
+    db.execute(view.replace(word, before))
     db.conn.execute(f"PRAGMA user_version = {version}")
     db.conn.commit()
     db.close()

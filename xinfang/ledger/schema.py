@@ -361,8 +361,14 @@ def migrations(seal=None):
     @m(name="0023_chinese_views_masked_text")
     def chinese_views_masked_text(db):
         # The views star the digits of a free text (a name, a summary, an address, a history note)
-        # that holds an ID number or a telephone, written plainly or with spaces, dashes or
-        # full-width digits, as every listing masks them: made again (as 0021).
+        # that holds a run of seven digits, as every ID number and telephone does: made again (as
+        # 0021).
+        remake_chinese_views(db)
+
+    @m(name="0024_chinese_views_spaced_numbers")
+    def chinese_views_spaced_numbers(db):
+        # A number written with spaces or dashes between its digits, or in full-width digits, is
+        # starred in the views too, as every listing masks it: made again (as 0021).
         remake_chinese_views(db)
 
     return m
@@ -624,7 +630,7 @@ def restore_indexes(conn, suspended: list[tuple[str, str]]) -> None:
         conn.execute(sql)
 
 
-MIGRATION_COUNT = 23
+MIGRATION_COUNT = 24
 
 # Each published month's townships (``published_scores``): the score and the bottom-group mark of
 # every row of its ranking as published (``published_months.rows``), one row per township, written
