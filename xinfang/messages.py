@@ -141,6 +141,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "recorded as a person's name and protected against that name only",
     ),
     "protection.withheld": ("检举控告类 {n} 件", "{n} accusation(s) (检举控告类)"),
+    "protection.other_case": ("另案", "another case"),
     # -- sanction triggers (rules/sanctions.py); the zh wording is the CLI contract, keep it exact --
     "sanction.veto": (
         "连续{n}个月信访排名后{bottom_size}位（{months}），{month}排名于{published_on}公布；"
@@ -186,7 +187,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
                                "{number} ({received}, {level} level, {people} people)"),
     "sanction.overdue_case": ("{case}（{clock}到期{due}）", "{case} ({clock} due {due})"),
     "sanction.collective": ("集体访{people}人", "collective, {people} people"),
-    "sanction.repeat": ("重复访（前案{previous}）", "repeat of {previous}"),
+    # A published listing: the earlier case a repeat follows is not named, for it may be an accusation
+    # withheld from the township (and "the earlier case is withheld" would say whose it is).
+    "sanction.repeat": ("重复访", "a repeat"),
     # -- why the land desk is refused (rules/sanctions.py check_action) --
     "sanction.blocks": (
         "{kind} [{key}]：自{start}起{until}{verb}{action}——{trigger}",

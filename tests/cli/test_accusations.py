@@ -411,18 +411,21 @@ def test_sanctions_never_number_an_accusation(town):
 
 
 def test_a_repeat_of_an_accusation_does_not_number_the_accusation(town):
-    """An admonishment of a skip-level repeat names the earlier case it repeats (前案); when that
-    earlier case is an accusation, the published listing counts it instead of numbering it."""
+    """An admonishment of a skip-level repeat is listed district-wide: it says 重复访 and names no
+    earlier case, for "the earlier case is an accusation" would tell the accused township that
+    this petitioner is the one who accused it."""
     petitioner = "11010519491231002X"
     earlier = accusation(town, id_number=petitioner, received="2026-11-02")
     repeat = town.register(name="乙", id_number=petitioner, level="city", received="2026-11-20")["case"]
     assert town.ok("show", repeat)["repeat_of"] == earlier
     rows = [r for r in town.ok("sanctions", "--month", "2026-11") if r["sanction"] == "admonishment"]
     published = json.dumps(rows, ensure_ascii=False)
-    assert repeat in published and earlier not in published and WITHHELD in published
+    assert repeat in published and "重复访" in published
+    assert earlier not in published and WITHHELD not in published and "检举控告" not in published
     for lang in ("zh", "en"):
         listing = town("sanctions", "--month", "2026-11", lang=lang).out + town("sanctions", "--csv", lang=lang).out
-        assert repeat in listing and earlier not in listing
+        assert repeat in listing and earlier not in listing and "检举控告" not in listing
+        assert "accusation" not in listing.lower()
 
 
 def test_an_accusations_own_admonishment_is_listed_and_decided_without_its_number(town):
@@ -497,7 +500,9 @@ def test_a_township_export_and_listing_never_number_an_accusation_as_the_earlier
     assert earlier in town("export", "--format", "csv").out
 
 
-def test_a_form_for_the_accused_township_counts_the_earlier_accusation(town, tmp_path):
+def test_a_form_for_the_accused_township_does_not_say_the_petitioner_accused_it(town, tmp_path):
+    """The form goes to the accused township: a repeat of the accusation is shown as its listing
+    shows it, with no earlier case — neither its number nor that an accusation was withheld."""
     earlier, later = _repeat_of_an_accusation(town)
     town.ok("accept", later, "--told", "written", "--on", "2026-10-20")
     town.ok("assign", later, "--unit", "车桥镇", "--leader", "孙八", "--on", "2026-10-20")
@@ -505,7 +510,8 @@ def test_a_form_for_the_accused_township_counts_the_earlier_accusation(town, tmp
         out = tmp_path / f"{kind}.html"
         assert town("form", later, "--kind", kind, "-o", str(out)).code == 0
         html = out.read_text(encoding="utf-8")
-        assert later in html and earlier not in html and "前案检举控告类 1 件" in html, kind
+        assert later in html and earlier not in html, kind
+        assert "检举控告" not in html and "重复访" not in html, kind
 
 
 def test_the_bulletins_overdue_list_counts_every_accusation(town, tmp_path):
@@ -544,7 +550,8 @@ def test_a_letter_never_goes_to_a_unit_with_an_accusation_withheld_from_it(town,
 
 def test_a_forms_history_counts_an_earlier_accusation_corrected_later(town, tmp_path):
     """Correcting the accusation relinks its later repeats, and their history says which case
-    moved: on a form for the accused township that number is counted, not shown."""
+    moved: on a form for the accused township that number is 另案 (another case), neither shown
+    nor said to be an accusation."""
     earlier, later = _repeat_of_an_accusation(town)
     town.ok("accept", later, "--told", "written", "--on", "2026-10-20")
     town.ok("assign", later, "--unit", "车桥镇", "--leader", "孙八", "--on", "2026-10-20")
@@ -553,3 +560,4 @@ def test_a_forms_history_counts_an_earlier_accusation_corrected_later(town, tmp_
     assert town("form", later, "--kind", "handling", "-o", str(out)).code == 0
     html = out.read_text(encoding="utf-8")
     assert later in html and earlier not in html and "分类有误" in html
+    assert "检举控告" not in html and "另案" in html

@@ -400,12 +400,13 @@ _CASE_NUMBER = re.compile(r"\b\d{4}-\d{5,}\b")
 
 def _withheld_notes(steps: list[dict], hidden: set[str]) -> list[dict]:
     """The steps of a form: a note naming an accusation withheld from a recipient (``hidden``: the
-    earlier case of a repeat, relinked when it was corrected or voided) counts it instead."""
+    earlier case of a repeat, relinked when it was corrected or voided) says 另案 instead: neither its
+    number nor its kind."""
     from xinfang.messages import text
 
     if not hidden:
         return steps
-    withheld = text("protection.withheld", "zh", n=1)  # in the words of the notes, the clerk's
+    withheld = text("protection.other_case", "zh")  # in the words of the notes, the clerk's; not its kind
     return [{**s, "note": _CASE_NUMBER.sub(lambda m: withheld if m.group(0) in hidden else m.group(0), s["note"])}
             if s.get("note") else s for s in steps]
 
@@ -520,15 +521,16 @@ def gather_form(ledger, number: str, kind: str, for_unit: str | None, reveal: bo
 
     steps = _handling_steps(ledger, row)
     # the accusations withheld from a recipient that the form would name: the earlier case it
-    # repeats (前案), and any case a step's note names — counted, not numbered
+    # repeats (前案), and any case a step's note names — neither numbered nor said to be accusations
     named = {n for s in steps if s.get("note") for n in _CASE_NUMBER.findall(s["note"])} | {row.get("repeat_of")}
     hidden = hidden_numbers(ledger, named - {row["number"]}, *recipients)
     steps = _withheld_notes(steps, hidden)
     reply = next((s["note"] for s in reversed(steps) if s["action"] == "reply" and s["note"]), None)
     result = next((s["note"] for s in reversed(steps) if s["action"] in ("resolve", "transfer") and s["note"]), None)
     case = {k: v for k, v in row.items() if k not in ("year", "seq")}
-    case["repeat_withheld"] = row.get("repeat_of") in hidden
-    if case["repeat_withheld"]:
+    if row.get("repeat_of") in hidden:
+        # as a listing addressed to them leaves it (protection.withhold_links): neither its number
+        # nor that one is withheld, which would tell the accused that this petitioner accused them
         case["repeat_of"] = None
     case["joint"] = joint
     case["category_label"] = {lang: ledger.ref.category_label(row["category"], lang) for lang in ("zh", "en")}

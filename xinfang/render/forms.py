@@ -68,8 +68,8 @@ def _flags(c: dict, lang: str) -> str:
         parts.append(t("flag.collective", lang))
     if c.get("skip_level"):
         parts.append(t("flag.skip_level", lang))
-    if c.get("repeat_of") or c.get("repeat_withheld"):
-        parts.append(t("flag.repeat", lang, earlier=c.get("repeat_of") or text("protection.withheld", lang, n=1)))
+    if c.get("repeat_of"):  # an earlier case withheld from the recipients is left out (report.gather_form)
+        parts.append(t("flag.repeat", lang, earlier=c["repeat_of"]))
     if c.get("initial"):
         parts.append(t("flag.initial", lang))
     return listed(parts, lang)

@@ -375,7 +375,7 @@ def _admonishment(cases: Sequence[Case], policy: Policy) -> list[Finding]:
         if policy.is_collective(case.people):
             aggravating.append(Message.of("sanction.collective", people=case.people))
         if case.repeat_of:
-            aggravating.append(Message.of("sanction.repeat", previous=case.repeat_of))
+            aggravating.append(Message.of("sanction.repeat"))  # not which case it repeats: see sanction.repeat
         if not aggravating:
             continue
         findings.append(
