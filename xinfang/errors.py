@@ -35,7 +35,10 @@ class Refusal(XinfangError):
 
         message = text(self.code, lang, **self.params)
         if self.field is not None:
-            message = f"{wording(self.field, lang)}: {message}"
+            field = self.field
+            if isinstance(field, str) and f"metavar.{field}" in MESSAGES:
+                field = text(f"metavar.{field}", lang)  # an argument named as its help names it: 年份
+            message = f"{wording(field, lang)}: {message}"
         fix = text(f"{self.code}.fix", lang, **self.params) if f"{self.code}.fix" in MESSAGES else None
         return message, fix
 

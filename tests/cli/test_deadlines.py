@@ -175,7 +175,8 @@ def test_extension_once_moves_the_handling_due_date_and_is_refused_a_second_time
     result = assign(cli, case, "2026-09-01")
     assert due_of(result["deadlines"], "handling")["due"] == "2026-11-02"  # day 60 is Saturday 10-31
 
-    extended = cli.ok("extend", case, "--days", "30", "--reason", "涉及多部门，需补充调查", "--on", "2026-10-20")
+    extended = cli.ok("extend", case, "--days", "30", "--reason", "涉及多部门，需补充调查", "--on", "2026-10-20",
+                      "--approved-by", "王局长")
     assert extended == {**extended, "case": case, "clock": "handling", "days": 30, "old_due": "2026-11-02",
                         "due": "2026-11-30", "provisional": False}
     handling = clock_row(cli, case, "handling")
@@ -184,7 +185,7 @@ def test_extension_once_moves_the_handling_due_date_and_is_refused_a_second_time
     assert [(e["field"], e["old"], e["new"]) for e in events] == [("handling", "2026-11-02", "2026-11-30")]
     assert "涉及多部门" in events[0]["note"]
 
-    err = refused(cli, "extend", case, "--days", "5", "--reason", "再次延期")
+    err = refused(cli, "extend", case, "--days", "5", "--reason", "再次延期", "--approved-by", "王局长")
     assert "--days" in err and "只能延期一次" in err
     assert clock_row(cli, case, "handling")["due"] == "2026-11-30"
 
@@ -195,20 +196,34 @@ def test_extension_once_moves_the_handling_due_date_and_is_refused_a_second_time
     (["--days", "10", "--clock", "reply"], "--clock"),
     (["--days", "10", "--on", "2026-11-03"], "--on"),  # the deadline ran out on 11-02
     (["--days", "10", "--reason", "  "], "--reason"),
+    (["--days", "10", "--approved-by", "  "], "--approved-by"),
 ])
 def test_extension_refusals_write_nothing(cli, args, option):
     case = cli.register(received="2026-09-01")["case"]
     assign(cli, case, "2026-09-01")
     if "--reason" not in args:
         args = [*args, "--reason", "情况复杂"]
+    if "--approved-by" not in args:
+        args = [*args, "--approved-by", "王局长"]
     assert option in refused(cli, "extend", case, *args)
     assert clock_row(cli, case, "handling") == {**clock_row(cli, case, "handling"), "due": "2026-11-02",
                                                  "extension_days": 0}
 
 
+def test_an_extension_names_who_approved_it(cli):
+    """条例: an extension is approved by the office's head, and the record says who: without
+    --approved-by the command is a usage mistake, and nothing is extended."""
+    case = cli.register(received="2026-09-01")["case"]
+    assign(cli, case, "2026-09-01")
+    before = cli.counts()
+    res = cli("extend", case, "--days", "10", "--reason", "情况复杂")
+    assert res.code == 2 and "--approved-by" in res.err and res.err.count("\n") == 1
+    assert cli.counts() == before and clock_row(cli, case, "handling")["extension_days"] == 0
+
+
 def test_extension_needs_a_running_handling_deadline(cli):
     case = cli.register(received="2026-09-01")["case"]
-    assert "assign" in refused(cli, "extend", case, "--days", "10", "--reason", "情况复杂")
+    assert "assign" in refused(cli, "extend", case, "--days", "10", "--reason", "情况复杂", "--approved-by", "王局长")
 
 
 # -- review and re-review ----------------------------------------------------------------------

@@ -152,7 +152,8 @@ def test_an_extended_deadline_round_trips_with_who_approved_it_and_why(cli, tmp_
         cli.ok("reply", case, "--on", "2026-08-20", "--summary", "正在核查")
     cli.ok("extend", "2026-1", "--days", "30", "--reason", "需实地测绘，联系电话13812345678", "--on", "2026-09-30",
            "--approved-by", "王局长", "--told-on", "2026-10-01")
-    cli.ok("extend", "2026-2", "--days", "20", "--reason", "待补充材料", "--on", "2026-09-28")
+    cli.ok("extend", "2026-2", "--days", "20", "--reason", "待补充材料", "--on", "2026-09-28",
+           "--approved-by", "王局长")
     cli.ok("resolve", "2026-2", "--on", "2026-10-20", "--outcome", "support", "--summary", "已办结")
     path = tmp_path / f"extended.{suffix}"
     assert cli("export", "--reveal", "-o", path).code == 0
@@ -786,8 +787,14 @@ def test_the_same_file_is_not_imported_twice_by_accident(cli, tmp_path):
     assert cli.ok("import", path)["imported"] == 1
     before = cli.counts()
     res = cli("import", path)
-    assert res.code == 1 and "此前已导入" in res.err and "--again" in res.err
+    assert res.code == 1 and "此前已于" in res.err and "案件 1 件" in res.err and "--again" in res.err
     assert cli.counts() == before
+    # the same content under another name: the file it came in under is named, in Chinese
+    other = tmp_path / "副本.csv"
+    other.write_bytes(path.read_bytes())
+    res = cli("import", other)
+    assert res.code == 1 and "副本.csv 的内容此前已于" in res.err and "（cases.csv：案件 1 件" in res.err
+    assert "cases " not in res.err
     assert cli.ok("import", path, "--again")["imported"] == 1
 
 

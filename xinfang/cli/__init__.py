@@ -31,6 +31,7 @@ class State:
 
     db: str | None = None
     today_text: str | None = None
+    today_option: str = "--today"  # where today_text came from, to name it in a refusal
     lang: str = "zh"
     who: str = "clerk"
 
@@ -44,6 +45,7 @@ class State:
 
         self.db = db
         self.today_text = today or os.environ.get("XINFANG_TODAY") or None
+        self.today_option = "--today" if today else "XINFANG_TODAY"
         given = (lang or os.environ.get("XINFANG_LANG") or "").strip().lower()
         if given and given not in LANGS:
             option = "--lang" if lang else "XINFANG_LANG"
@@ -58,7 +60,7 @@ class State:
         if self.today_text:
             from xinfang.parse import parse_date
 
-            return parse_date(self.today_text, "--today")
+            return parse_date(self.today_text, self.today_option)
         return dt.date.today()
 
     def open(self, create: bool = False):
@@ -438,11 +440,19 @@ def _run(argv: list[str] | None) -> int:
 GC_THRESHOLDS = (20_000, 10, 10)
 
 
+def _unraisable_ignored(unraisable) -> None:
+    """``sys.unraisablehook`` of the console script: nothing printed (XINFANG_DEBUG=1 shows them)."""
+
+
 def main() -> None:
     """Console-script entry point."""
     import gc
 
     gc.set_threshold(*GC_THRESHOLDS)
+    if not os.environ.get("XINFANG_DEBUG"):
+        # An error met while an object is freed (a workbook's zip file closed again after the disk
+        # filled) comes after the command's own one-line error: no "Exception ignored" traceback.
+        sys.unraisablehook = _unraisable_ignored
     code = run(sys.argv[1:])
     # The process ends here, its ledgers closed: what is left is left to the operating system
     # instead of walked by the collection at exit (frozen objects are never collected), 10–15 ms

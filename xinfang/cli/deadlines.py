@@ -164,9 +164,9 @@ def extend(
     case: Annotated[str, typer.Argument()],
     days: Annotated[int, typer.Option("--days")],
     reason: Annotated[str, typer.Option("--reason")],
+    approved_by: Annotated[str, typer.Option("--approved-by")],
     clock: Annotated[str, typer.Option("--clock")] = "handling",
     on: Annotated[Optional[str], typer.Option("--on")] = None,
-    approved_by: Annotated[Optional[str], typer.Option("--approved-by")] = None,
     told_on: Annotated[Optional[str], typer.Option("--told-on")] = None,
     json_: JsonOpt = False,
 ):
@@ -181,7 +181,7 @@ def extend(
     day = _day(on)
     which = parse.choice(Clock, clock, "--clock")
     why = parse.parse_text(reason, "--reason", 1000)
-    approver = parse.parse_text(approved_by, "--approved-by", 50) if approved_by else None
+    approver = parse.parse_text(approved_by, "--approved-by", 50)  # 条例: approved by the office's head
     told = parse.parse_date(told_on, "--told-on") if told_on else day
     with ledger.write():
         result = extend_deadline(ledger, case, which, days, why, day, today, approver, told)

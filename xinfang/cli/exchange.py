@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import sys
 from pathlib import Path
 from typing import Annotated, Optional
@@ -32,6 +34,8 @@ def export(
     from xinfang import parse
     from xinfang.ledger import export
 
+    if output is not None and str(output) == "-":
+        output = None  # standard output, as 'report -o -' and 'form -o -' take it
     fmt = (format_ or (output.suffix.lower().lstrip(".") if output and output.suffix else "csv")).lower()
     if fmt not in FORMATS:
         raise Refusal("export.unknown_format", "--format", fmt=repr(fmt))
@@ -93,14 +97,14 @@ def import_(
                 earlier = ledger.one("SELECT at, note FROM events WHERE action = 'import-file' AND new = ?"
                                      " ORDER BY id DESC LIMIT 1", (digest,)) if digest and not again else None
                 if earlier:
-                    raise Refusal("import.again", FILE, file=file.name, note=earlier["note"], on=earlier["at"][:10])
+                    raise _imported_before(file.name, earlier)
                 result = import_cases(ledger, file, today, check_only=check, progress=progress)
                 if not check and result["imported"]:
                     from xinfang.ledger.deposits import reconcile_deposits
 
                     reconcile_deposits(ledger, today)  # imported city-level cases are charged like registered ones
                     ledger.event("import-file", None, "sha256", None, digest,
-                                 f"{file.name}: {result['imported']} cases {result['first']}…{result['last']}")
+                                 IMPORT_NOTE.format(file=file.name, **result))
         except ImportRefused as exc:
             progress.stop()
             _bad_rows(exc, STATE.lang, json_)
@@ -137,6 +141,22 @@ def _bad_rows(exc, lang: str, json_: bool) -> None:
               "rows": [{"row": rowno, "problems": [{"column": i.column, "code": i.code,
                                                      "message": wording(i.message, lang)} for i in issues]}
                        for rowno, issues in exc.rows]}, "json", lang)
+
+
+# The note of an import-file event (its data, kept as written since the first version): worded
+# for the reader from its parts (``_imported_before``).
+IMPORT_NOTE = "{file}: {imported} cases {first}…{last}"
+_IMPORT_NOTE = re.compile(r"^(?P<file>.*): (?P<count>\d+) cases (?P<first>\S+)…(?P<last>\S+)$")
+
+
+def _imported_before(name: str, earlier: dict) -> Refusal:
+    """The refusal of a file imported before, worded from its import-file event."""
+    parts = _IMPORT_NOTE.match(earlier["note"] or "")
+    if parts:
+        return Refusal("import.again.span", FILE, file=name, on=earlier["at"][:10], earlier=parts["file"],
+                       count=int(parts["count"]),
+                       first=parts["first"], last=parts["last"])
+    return Refusal("import.again", FILE, file=name, note=earlier["note"], on=earlier["at"][:10])
 
 
 def _file_digest(path: Path) -> str:

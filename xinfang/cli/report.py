@@ -15,6 +15,12 @@ FORMATS = ("md", "html", "xlsx", "docx")
 BINARY = ("xlsx", "docx")
 
 
+# Names that promise a format the bulletin is not written in: any other name (x.md, x.txt, none)
+# gets Markdown.
+OTHER_FORMATS = frozenset({"pdf", "doc", "xls", "csv", "json", "rtf", "odt", "ods", "wps", "et", "ppt", "pptx",
+                           "png", "jpg", "jpeg", "zip", "db", "sqlite"})
+
+
 def _format_of(fmt: Optional[str], output: Optional[str]) -> str:
     """The bulletin's format: --format, else the output file's suffix, else Markdown."""
     if fmt:
@@ -30,6 +36,8 @@ def _format_of(fmt: Optional[str], output: Optional[str]) -> str:
             return "html"
         if suffix in BINARY:
             return suffix
+        if suffix in OTHER_FORMATS:  # x.pdf, x.xls: Markdown is not what the clerk would get
+            raise Refusal("report.unknown_suffix", "-o", name=Path(output).name)
         return "md"
     # On a terminal the bulletin is read, not saved: Rich tables; piped, it stays Markdown.
     return "table" if sys.stdout.isatty() else "md"

@@ -32,6 +32,11 @@ def init(
             from xinfang.errors import os_problem
 
             raise Refusal("init.rules_unreadable", "--rules", rules=str(rules), problem=os_problem(exc)) from None
+        except UnicodeDecodeError:  # not a text file (a ledger given by mistake), or not UTF-8
+            from xinfang.model import Message
+
+            raise Refusal("init.rules_unreadable", "--rules", rules=str(rules),
+                          problem=Message.of("import.not_encoding", encoding="UTF-8")) from None
     else:
         rules_text = default_rules_text()
     load_policy_text(rules_text, source=str(rules or "rules.toml"))

@@ -87,8 +87,8 @@ def _xlsx_table(path: Path) -> Table:
 
     try:
         wb = load_workbook(str(path), read_only=True, data_only=True)
-    except Exception as exc:  # zip, XML or openpyxl's own errors: the file is not a workbook
-        raise Refusal("import.bad_xlsx", name=path.name, detail=type(exc).__name__) from None
+    except Exception:  # zip, XML or openpyxl's own errors: the file is not a workbook (an old .xls, a damaged one)
+        raise Refusal("import.bad_xlsx", name=path.name) from None
     ws = wb[SHEET] if SHEET in wb.sheetnames else wb.worksheets[0]
     rows = ws.iter_rows(values_only=True)
     first = next(rows, None)

@@ -33,7 +33,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from typing import NamedTuple
 
-from xinfang.model import Message, Policy, Satisfaction, Stage
+from xinfang.model import Message, Policy, Satisfaction, Stage, Status
 
 RATES = ("timely_acceptance_rate", "on_time_rate", "satisfaction_rate", "evaluation_rate", "repeat_rate",
          "first_contact_rate")
@@ -116,7 +116,7 @@ def evaluation_refusal(stage: Stage, on: dt.date, today: dt.date, status: str, a
     if on > today:
         return Message.of("evaluate.future", on=on, today=today)
     if status in EXCLUDED_STATUSES:
-        return Message.of("evaluate.excluded", status=status)
+        return Message.of("evaluate.excluded", status=Status(status))
     if earlier is not None:
         return Message.of("evaluate.twice", stage=stage, on=earlier)
     since = accepted_on if stage == Stage.acceptance else handled_on

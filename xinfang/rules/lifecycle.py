@@ -1218,13 +1218,15 @@ def _correct(case: CaseState, action: Correct, clocking: Clocking, today: dt.dat
         return Refusal("accused_is_handler", {"case": case.number, "accused": action.accused}, "--accused")
     if action.received.year != case.received.year:
         return Refusal("correct_other_year", {}, "--received")
+    if action.received != case.received and action.received > today:
+        return _not_after(action.received, today, "--received")
     if action.reply and not case.replied_on:
         return Refusal("correct_no_reply", {"case": case.number, "status": case.status}, "--reply")
     if action.result and not closes(case.status):
         return Refusal("correct_no_result", {"case": case.number, "status": case.status}, "--outcome")
     first = min(filter(None, (case.accepted_on, case.assigned_on, case.replied_on, case.closed_on)), default=None)
     if first and action.received > first:
-        return Refusal("before_field", {"on": first, "after": "received", "earlier": action.received}, "--received")
+        return Refusal("received_after_action", {"received": action.received, "first": first}, "--received")
     effects: list = []
     if action.received != case.received:
         for clock in clocking.started_by(("registration",), case.major):
