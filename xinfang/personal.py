@@ -23,7 +23,9 @@ def mask_phone(value: str | None) -> str | None:
 # digits and a digit or X, with a space after the region and the birth date or not); in ASCII or
 # full-width digits (１３８…); never a part of a longer run of digits.
 _NUMBERS = None
-TEXT_FIELDS = ("name", "summary", "address")
+# The free texts of a case row typed by hand: the petitioner's name, summary and address, and the
+# names an official writes (the accused, the leader, the review body), where a number may be typed too.
+TEXT_FIELDS = ("name", "summary", "address", "accused", "leader", "review_body")
 # Full-width ASCII (！ to ～: digits, letters, ＋, （ ）) read as ASCII, character for character.
 _HALF_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
 
@@ -84,7 +86,7 @@ def mask_note(note):
 
 def mask(row: dict, reveal: bool) -> dict:
     """Personal data masked unless the clerk asked for it: the ID number and the telephone, and any
-    written into the name, the summary or the address."""
+    written into a free text of the case (``TEXT_FIELDS``)."""
     if reveal:
         return row
     out = dict(row)

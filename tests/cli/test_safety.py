@@ -295,6 +295,37 @@ def test_numbers_in_replies_reasons_and_notes_are_masked_unless_revealed(cli, tm
     assert all(s in revealed for s in secrets)
 
 
+def test_numbers_typed_into_the_officials_names_are_masked_unless_revealed(cli, tmp_path):
+    """The leader, the review body, the extension's approver and the accused are typed by hand too:
+    a telephone typed with a name is masked in show, the listing, the export, the form and the
+    Chinese views, as in the petitioner's own fields; --reveal shows it."""
+    accused = cli.register(received="2026-10-08", kind="accusation", accused="区国土局刘某13700002222")["case"]
+    case = cli.register(received="2026-10-09")["case"]
+    cli.ok("accept", case, "--told", "written", "--on", "2026-10-09")
+    cli.ok("assign", case, "--unit", "车桥镇", "--leader", "陈书记13900001111", "--on", "2026-10-12")
+    cli.ok("extend", case, "--days", "30", "--reason", "需测绘", "--approved-by", "王局长13600003333",
+           "--on", "2026-10-20")
+    cli.ok("reply", case, "--written", "--on", "2026-10-25", "--received-on", "2026-10-26", "--summary", "已答复")
+    cli.ok("resolve", case, "--on", "2026-10-28", "--outcome", "explain", "--summary", "已办结")
+    cli.ok("review", case, "--on", "2026-10-30", "--reason", "不服", "--body", "市局信访科13500004444")
+    secrets = ("13900001111", "13600003333", "13500004444", "13700002222")
+    form = tmp_path / "办理单.html"
+    assert cli("form", case, "--kind", "handling", "-o", form).code == 0
+    outputs = [cli("show", case).out, cli("show", case, "--json").out, cli("show", accused, "--json").out,
+               cli("cases", "--json").out, cli("cases").out, cli("export", "--format", "csv").out,
+               cli("export", "--format", "json").out, form.read_text(encoding="utf-8")]
+    conn = sqlite3.connect(cli.db)
+    try:
+        outputs.append(str(conn.execute('SELECT "包案领导" FROM "案件"').fetchall()))
+    finally:
+        conn.close()
+    for out in outputs:
+        assert not [s for s in secrets if s in out], out[:400]
+    assert "139****1111" in cli("show", case).out
+    revealed = cli("export", "--format", "csv", "--reveal").out + str(cli.ok("show", case, "--reveal"))
+    assert all(s in revealed for s in secrets)
+
+
 def test_audit_findings_mask_id_numbers_and_phones(cli):
     cli.register(id_number=PERSON_ID, phone=PHONE)
     conn = sqlite3.connect(cli.db)

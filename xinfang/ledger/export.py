@@ -61,7 +61,7 @@ DATE_COLUMNS = frozenset({"received", "accepted_on", "assigned_on", "written_on"
 ENUM_COLUMNS = {"channel": Channel, "level": Level, "kind": Kind, "status": Status, "outcome": Outcome,
                 "satisfaction": Satisfaction, "told": Told, "decline_ground": DeclineGround, "extended_clock": Clock}
 # Free text an official typed that may hold a number to mask, as TEXT_FIELDS in a petitioner's.
-MASKED_TEXT = (*TEXT_FIELDS, "extension_reason")
+MASKED_TEXT = (*TEXT_FIELDS, "extension_approved_by", "extension_reason")
 XLSX_MAX_ROWS = 1_048_575  # Excel's sheet limit, less the header row
 
 

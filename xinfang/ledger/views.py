@@ -79,7 +79,7 @@ VIEW_SQL = [
     CASE c.major WHEN 1 THEN '重大事项' ELSE '一般事项' END AS "事项性质",
     {_yes_no("c.collective")} AS "集体访", {_yes_no("c.skip_level")} AS "越级访",
     c.repeat_of AS "重复访前案", {_yes_no("c.initial")} AS "初信初访", {_masked_text("c.summary")} AS "内容摘要",
-    {_labels("c.status", model.Status)} AS "办理状态", c.unit AS "承办单位", c.leader AS "包案领导",
+    {_labels("c.status", model.Status)} AS "办理状态", c.unit AS "承办单位", {_masked_text("c.leader")} AS "包案领导",
     c.assigned_on AS "交办日期", c.replied_on AS "答复日期", c.closed_on AS "办结日期",
     {_labels("c.outcome", model.Outcome)} AS "处理结论", {_labels("c.satisfaction", model.Satisfaction)} AS "满意度",
     {_yes_no("c.signed")} AS "签字认可", {_yes_no("c.cease_agreement")} AS "停访协议"
