@@ -87,7 +87,9 @@ def test_an_accusation_against_a_township_is_never_led_by_its_officials(town):
         assert res.code == 1 and res.err.startswith("错误：--leader"), leader
 
 
-@pytest.mark.parametrize("accused, to", [(SECRETARY, "车桥镇"), ("车桥镇政府", "车桥镇"), ("车桥镇", "车桥镇人民政府")])
+@pytest.mark.parametrize("accused, to", [(SECRETARY, "车桥镇"), ("车桥镇政府", "车桥镇"), ("车桥镇", "车桥镇人民政府"),
+                                         # a unit by the short name a clerk writes it with
+                                         ("车桥镇", "车桥"), (SECRETARY, "车桥"), ("区国土局", "国土局")])
 def test_an_accusation_is_never_transferred_to_the_accused(town, accused, to):
     case = accusation(town, accused=accused)
     before = town.counts()
@@ -105,9 +107,11 @@ def test_an_accusation_is_never_reviewed_by_the_accused(town, accused):
     town.ok("assign", case, "--unit", "区监察局", "--leader", "钱七", "--on", "2026-09-01")
     town.ok("reply", case, "--on", "2026-09-10", "--summary", "已书面答复", "--written", "--received-on", "2026-09-10")
     before = town.counts()
+    short = "国土局" if accused == "区国土局" else "车桥"  # as a clerk may write it
     for lang, words in (("zh", "决不能由被检举控告的"), ("en", "can never be made by")):
-        res = town("review", case, "--on", "2026-09-20", "--reason", "不服", "--body", body, lang=lang)
-        assert res.code == 1 and "--body" in res.err and words in res.err and "Traceback" not in res.err
+        for named in (body, short):
+            res = town("review", case, "--on", "2026-09-20", "--reason", "不服", "--body", named, lang=lang)
+            assert res.code == 1 and "--body" in res.err and words in res.err and "Traceback" not in res.err
     assert town.counts() == before
     assert town.ok("review", case, "--on", "2026-09-20", "--reason", "不服", "--body", "区人民政府")["status"] == "review"
 
@@ -207,6 +211,15 @@ def test_an_accused_written_with_a_title_protects_the_person_and_the_township(to
     town.ok("assign", case, "--unit", "区监察局", "--leader", "钱七")
     assert case not in {r["case"] for r in town.ok("cases", "--township", "车桥镇")}
     assert case not in {r["case"] for r in town.ok("cases", "--unit", "车桥镇")}
+
+
+def test_a_body_one_level_up_with_the_same_kind_of_name_is_not_the_accused(town):
+    """An accusation against 区国土局 goes to 市国土局 (the department one level up): the short name
+    国土局 is the district's own, not a part of every land bureau's name."""
+    case = accusation(town, accused="区国土局")
+    assert town("transfer", case, "--to", "国土局", "--reason", "转送").code == 1
+    done = town("transfer", case, "--to", "市国土局", "--reason", "转上级")
+    assert done.code == 0 and "已转送 市国土局" in done.out + done.err
 
 
 @pytest.mark.parametrize("leader", [f"{SECRETARY}同志", f"{SECRETARY}（书记）", f"车桥镇{SECRETARY}"])

@@ -322,7 +322,7 @@ def transfer(
     with ledger.write():
         result = transfer_case(ledger, case, body, day, why, today)
     emit(result, fmt(json_), STATE.lang,
-         message=_words("done.transferred", case=result["case"], body=body))
+         message=_words("done.transferred", case=result["case"], body=result["to"]))
 
 
 @app.command()

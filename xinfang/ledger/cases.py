@@ -317,7 +317,11 @@ def resolve_case(ledger, number: str, on: dt.date, outcome: Outcome, summary: st
 
 
 def transfer_case(ledger, number: str, to: str, on: dt.date, reason: str, today: dt.date) -> dict:
-    """Transfer (转送) a case to another body; its clocks stop."""
+    """Transfer (转送) a case to another body; its clocks stop. A unit of the roster given by its
+    short name (车桥, 国土局) is the unit: the accusation protection judges it, and it is stored, as such."""
+    from xinfang.ledger.protection import protection
+
+    to = protection(ledger).roster_name(to)
     row = get_case(ledger, number)
     take(ledger, row, lc.Transfer(on, to, reason), today)
     from xinfang.ledger.deposits import reconcile_deposits
@@ -365,7 +369,12 @@ def relink_matter(ledger, row: dict, action: str, note: str) -> list[str]:
 
 def request_review(ledger, number: str, on: dt.date, reason: str | None, today: dt.date,
                    body: str | None = None) -> dict:
-    """Record a petitioner's request for review (复查), or for re-review (复核) after a review answer."""
+    """Record a petitioner's request for review (复查), or for re-review (复核) after a review answer.
+    A body of the roster given by its short name is the unit (as for ``transfer_case``)."""
+    if body:
+        from xinfang.ledger.protection import protection
+
+        body = protection(ledger).roster_name(body)
     row = get_case(ledger, number)
     step = take(ledger, row, lc.RequestReview(on, reason or None, body), today)
     window_end = ledger.scalar("SELECT due FROM clocks WHERE case_number = ? AND clock = ?",

@@ -568,8 +568,8 @@ class RowChecker:
             problems.append(issue("import.not_for_status", self.col("status" if folded.status else OBJECTED),
                                   status=Status(status)))
             return
-        if accused and out.get("review_body") and handled_by_accused(protected_for(self.ledger, accused),
-                                                                     body=out["review_body"]):
+        if accused and out.get("review_body") and handled_by_accused(
+                protected_for(self.ledger, accused), body=protection(self.ledger).roster_name(out["review_body"])):
             # a review is never made by the body the accusation names (as ``review --body`` refuses)
             problems.append(issue("import.accused_handles", self.col("review_body"), accused=accused))
             return

@@ -28,6 +28,7 @@ from xinfang.rules.protection import normalise
 _SHORT_SUFFIXES = ("街道办事处", "街道", "镇", "乡")
 
 UNIT, OFFICIAL, LEADER, PERSON = "unit", "official", "leader", "person"
+DISTRICT = "区"  # what a district department's roster name begins with (区国土局, 区监察局)
 
 # Whether the case row ``c`` is an accusation (检举控告), which a published output counts, never numbers,
 # whoever it names (or none).
@@ -59,6 +60,10 @@ class Protection:
                 if key.endswith(suffix) and len(key) - len(suffix) >= 2:
                     short.setdefault(key[: -len(suffix)], set()).add(name)
                     break
+        for name in ref.units:  # a district department without the district's 区: 区国土局 → 国土局
+            key = normalise(name)
+            if key.startswith(DISTRICT) and len(key) - len(DISTRICT) >= 2:
+                short.setdefault(key[len(DISTRICT):], set()).add(name)
         self.full_units = dict(self.units)  # whole names only: what a longer text is searched for
         for key, names in short.items():
             if len(names) == 1 and key not in self.units:
@@ -93,6 +98,11 @@ class Protection:
             name, kind = self.people[key]
             return AccusedMatch(name, kind, tuple(sorted(self.homes[key])))
         return AccusedMatch(key, PERSON)
+
+    def roster_name(self, text: str) -> str:
+        """``text`` as the roster names it when it is a unit's short name (车桥 → 车桥镇, 国土局 →
+        区国土局), else as written: a body typed by hand is compared and stored as the unit it is."""
+        return self.units.get(normalise(text), text)
 
     def named_in(self, text: str) -> tuple[set[str], set[str]]:
         """(roster units, normalised people) ``text`` names (``rules.protection.names_in``): the
