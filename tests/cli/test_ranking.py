@@ -328,20 +328,35 @@ def test_confirm_and_dismiss_a_proposed_sanction(cli):
     assert blank_reason.code == 1
     assert cli.counts() == counts
 
-    dismissed = cli.ok("sanctions", "dismiss", key, "--reason", "两案已由区法院受理", today="2026-11-27")
-    assert dismissed["id"] == key and dismissed["status"] == "dismissed"
-    listed = by_trigger(sanctions(cli, today="2026-11-27"))[key]
-    assert listed["status"] == "dismissed" and listed["reason"] == "两案已由区法院受理"
+    # A confirmation cannot be undone, as its question says: the measure is ended by a lift from a
+    # day on, and what it stopped before that day stays stopped.
+    undone = cli("sanctions", "dismiss", key, "--reason", "两案已由区法院受理", today="2026-11-27")
+    assert undone.code == 1 and "确认不可撤销" in undone.err and "sanctions lift" in undone.err
+    assert cli.counts() == counts
+    lifted = cli.ok("sanctions", "lift", key, "--reason", "两案已由区法院受理", today="2026-11-27")
+    assert lifted["id"] == key and lifted["status"] == "lifted"
     assert cli.ok("sanctions", "check", "车桥镇", "--action", "auction", today="2026-11-27")["allowed"] is True
-    assert cli("sanctions", "dismiss", key, "--reason", "again", today="2026-11-27").code == 1
+    assert cli.ok("sanctions", "check", "车桥镇", "--action", "auction", "--on", today,
+                  today="2026-11-27")["allowed"] is False
     conn = sqlite3.connect(cli.db)
     try:
         history = conn.execute("SELECT action, field, old, new FROM events WHERE action LIKE 'sanction-%'"
                                " ORDER BY id").fetchall()
     finally:
         conn.close()
-    assert history == [("sanction-confirm", key, "proposed", "confirmed"),
-                       ("sanction-dismiss", key, "confirmed", "dismissed")]
+    assert [h[:2] for h in history] == [("sanction-confirm", key), ("sanction-lift", key)]
+
+
+def test_a_dismissed_proposal_is_not_confirmed_later(cli):
+    _two_overdue_cases(cli)
+    chronic = next(s for s in sanctions(cli, today="2026-11-26") if s["sanction"] == "chronic")
+    key = chronic["triggers"][0]["id"]
+    assert cli.ok("sanctions", "dismiss", key, "--reason", "已由法院受理")["status"] == "dismissed"
+    counts = cli.counts()
+    res = cli("sanctions", "confirm", "--yes", key)
+    assert res.code == 1 and "已由 tester 于 2026-11-26 驳回" in res.err and res.err.count("\n") == 1
+    assert cli.counts() == counts
+    assert cli.ok("sanctions", "check", "车桥镇", "--action", "auction")["allowed"] is True
 
 
 def test_unknown_sanction_ids_and_townships_are_refused(cli):

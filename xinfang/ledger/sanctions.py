@@ -473,6 +473,12 @@ def decide(ledger, key: str, status: SanctionStatus, reason: str | None, today: 
     if previous is not None and previous["status"] == status:
         raise Refusal("sanction.decided", key=shown, status=status, on=previous["on_date"], who=previous["who"],
                       verb=Message.of(f"sanction.verb.{verb}"))
+    if previous is not None:
+        # One decision per proposal, as the confirmation warns: a confirmed measure ends by a lift
+        # from a day on (what it stopped before stays stopped), a dismissed one is not taken up again.
+        raise Refusal("sanction.decided_final" if previous["status"] == SanctionStatus.confirmed
+                      else "sanction.decided_dismissed", key=shown, status=previous["status"],
+                      on=previous["on_date"], who=previous["who"])
     from xinfang.ledger.history import now_stamp
 
     ledger.conn.execute(
