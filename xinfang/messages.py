@@ -753,6 +753,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
                                     "official holiday schedule; see 'xinfang calendar show YEAR'"),
     "warning.plain_columns": ("说明：{n} 行按简单列显示；长清单宜用 --csv 或 --json",
                               "Note: {n} rows are shown as plain columns; --csv or --json suit long lists"),
+    "calendar.differs_from_official": ("{year} 年已有国务院放假安排（{source}），载入的文件与之不同：少 {missing} 个"
+                                       "假日、多 {added} 个假日、调休上班日有 {workdays} 处不同；未作任何更改",
+                                       "{year} has the State Council's schedule ({source}) and the file differs from it:"
+                                       " {missing} holidays fewer, {added} more, {workdays} make-up workdays differ;"
+                                       " nothing was changed"),
+    "calendar.differs_from_official.fix": ("核对文件；确需以本文件为准（如国务院调整了安排），请加上 --force",
+                                           "check the file; to use it instead (the schedule was changed, say), add --force"),
     "warning.calendar_overridden": ("提醒：{year} 年另有 chinesecalendar 的官方安排；改用载入的文件",
                                     "Warning: {year} also has an official schedule from chinesecalendar; the loaded file is used instead"),
     "warning.calendar_still_provisional": ("提醒：重算后仍有 {n} 个到期日为暂定：它们还跨越另一个尚无官方安排的年度",
@@ -1444,6 +1451,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Load a year's announced holiday schedule; recomputes every open provisional deadline."),
     'help.calendar.load.file': ('年度文件（TOML，格式见 data/holidays/README.md），例如 2027.toml',
         'A year file (TOML, format in data/holidays/README.md), e.g. 2027.toml.'),
+    'help.calendar.load.force': ('载入与国务院官方安排不同的年度文件（如安排有调整）',
+                                 "Load a year file that differs from the State Council's official schedule (a change"
+                                 " announced later)."),
     'help.calendar.show': ('列出某一年的节假日和调休上班日及其来源：official（chinesecalendar）、ledger（载入的年度文件）或 none（只按周末）。',
         "List a year's holidays and make-up workdays (调休上班) and where they come from: official (chinesecalendar), ledger (a loaded year file) or none (weekends only)."),
     'help.calendar.show.year': ('年份，例如 2027',

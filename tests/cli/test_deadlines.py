@@ -408,3 +408,20 @@ def test_every_deadline_command_and_option_has_help():
         for param in command.params:
             assert getattr(param, "help", None), f"{command.name} {param.name}"
     assert root.commands["calendar"].help
+
+
+def test_a_year_file_unlike_the_official_schedule_is_loaded_only_with_force(cli, tmp_path):
+    """2026 has the State Council's schedule: a file holding only 元旦 would move every deadline
+    through the Spring Festival and National Day, so it is refused unless --force says it is meant."""
+    case = cli.register(received="2026-09-16")["case"]  # its notice falls due on 10-01, in National Day
+    due = clock_row(cli, case, "notice")["due"]
+    year = tmp_path / "2026.toml"
+    year.write_text('year = 2026\n[[holidays]]\nname = "元旦"\ndays = ["2026-01-01"]\nworkdays = []\n',
+                    encoding="utf-8")
+    before = cli.counts()
+    res = cli("calendar", "load", year)
+    assert res.code == 1 and "国务院放假安排" in res.err and "--force" in res.err and res.err.count("\n") == 1
+    assert cli.counts() == before and clock_row(cli, case, "notice")["due"] == due
+    loaded = cli.ok("calendar", "load", year, "--force")
+    assert loaded["official_overridden"] is True and loaded["moved"] >= 1
+    assert due == "2026-10-08" and clock_row(cli, case, "notice")["due"] == "2026-10-01"  # no holiday moves it

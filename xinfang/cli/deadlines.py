@@ -238,6 +238,7 @@ def review(
 @calendar_app.command("load")
 def calendar_load(
     file: Annotated[Path, typer.Argument()],
+    force: ForceOpt = False,
     json_: JsonOpt = False,
 ):
     """Load a year's announced holiday schedule; recomputes every open provisional deadline."""
@@ -253,7 +254,7 @@ def calendar_load(
         raise Refusal("calendar.unreadable", FILE, file=str(file), problem=problem) from None
     ledger = STATE.open()
     with ledger.write():
-        result = load_calendar_year(ledger, text, file.name)
+        result = load_calendar_year(ledger, text, file.name, force=force)
     if result["official_overridden"]:
         warn("warning.calendar_overridden", year=result["year"])
     if result["still_provisional"]:

@@ -69,15 +69,24 @@ def case_deadlines(ledger, number: str) -> list[dict]:
 
 # -- the working calendar kept in the ledger --------------------------------------------------
 
-def load_calendar_year(ledger, text: str, name: str) -> dict:
+def load_calendar_year(ledger, text: str, name: str, force: bool = False) -> dict:
     """Store one year file (append-only; a later load of the same year supersedes) and recompute
-    every open clock it can move: the provisional ones and those running through that year."""
+    every open clock it can move: the provisional ones and those running through that year. A file
+    that differs from the State Council's schedule the ``chinesecalendar`` package has for its year
+    is refused unless ``force`` (a file missing a holiday would move every deadline through it)."""
     import hashlib
 
     from xinfang.calendar_source import official_schedules, parse_year_file
     from xinfang.ledger.history import now_stamp
+    from xinfang.model import Message
 
     schedule = parse_year_file(text, name)
+    official = official_schedules().get(schedule.year)
+    if official is not None and not force and (schedule.holidays, schedule.workdays) != (official.holidays,
+                                                                                         official.workdays):
+        raise Refusal("calendar.differs_from_official", Message.of("metavar.FILE"), year=schedule.year, source=official.source,
+                      missing=len(official.holidays - schedule.holidays), added=len(schedule.holidays - official.holidays),
+                      workdays=len(official.workdays ^ schedule.workdays))
     source = f"ledger: {name} sha256:{hashlib.sha256(text.encode('utf-8')).hexdigest()[:12]}"
     before = ledger.scalar("SELECT count(*) FROM calendar_years WHERE year = ?", (schedule.year,))
     old_version = work_calendar(ledger).version
