@@ -509,6 +509,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "lifecycle.after_today.fix": ("给出实际发生的日期", "give the date it actually happened"),
     "lifecycle.before_field": ("{on} 早于本案的{after}（{earlier}）", "{on} is before the case's {after} ({earlier})"),
     "lifecycle.before_field.fix": ("给出当天或之后的日期", "give a date on or after it"),
+    "lifecycle.reassign_same": ("{case} 已交办 {unit}（包案领导 {leader}），与本次相同；未作任何更改",
+                                "{case} is already assigned to {unit} (leader {leader}); nothing was changed"),
+    "lifecycle.reassign_same.fix": ("改交办请给出另一责任单位或包案领导", "to reassign, give another unit or leader"),
     "lifecycle.received_after_action": ("更正后的登记日期 {received} 晚于本案已有的办理日期（{first}）",
                                         "the corrected received date {received} is after the case's first"
                                         " handling ({first})"),
@@ -729,6 +732,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "history.calendar": ("自然日", "calendar days"),
     "history.working": ("工作日", "working days"),
     "history.provisional": ("（暂定）", " (provisional)"),
+    "history.reassigned": ("改交办日期 {on}", "reassigned on {on}"),
     "history.extended": ("延期 {days} 日，{on} {who}批准{told}：{reason}", "+{days} days approved {on}{who}{told}: {reason}"),
     "history.extended_by": ("由{who}", " by {who}"),
     "history.extended_told": ("，{on} 告知信访人", ", petitioner told {on}"),

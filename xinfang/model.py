@@ -191,6 +191,15 @@ WINDOWS = frozenset({Clock.review_request, Clock.objection})
 EXTENSION_NOTE = re.compile(r"^\+(\d+) days approved (\d{4}-\d{2}-\d{2})(?: by (.+?))?"
                             r"(?:, petitioner told (\d{4}-\d{2}-\d{2}))?: (.*)\Z", re.S)
 
+# The history note of a reassignment (改交办): the day it was made (the case's assigned_on stays the
+# first assignment's, from which its clocks count). Written by ``reassign_note``, read by
+# ``REASSIGN_NOTE`` (the history's wording, the day of a form's step).
+REASSIGN_NOTE = re.compile(r"^reassigned (\d{4}-\d{2}-\d{2})\Z")
+
+
+def reassign_note(on) -> str:
+    return f"reassigned {on.isoformat()}"
+
 
 def extension_note(days: int, on: dt.date, approved_by: str | None, told_on: dt.date | None,
                    reason: str | None) -> str:

@@ -103,6 +103,9 @@ def note_words(note, lang: str):
         return text("history.extended", lang, days=int(days), on=on, reason=reason,
                     who=text("history.extended_by", lang, who=who) if who else "",
                     told=text("history.extended_told", lang, on=told) if told else "")
+    reassigned = model.REASSIGN_NOTE.match(note)
+    if reassigned:
+        return text("history.reassigned", lang, on=reassigned.group(1))
     collected = _COLLECTED.match(note)
     if collected:
         return text("history.evaluated_via", lang, on=collected.group(1), via=model.Via(collected.group(2)))

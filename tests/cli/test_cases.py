@@ -240,3 +240,25 @@ def test_outreach_on_a_day_the_point_is_not_staffed_is_registered_with_a_warning
     res = cli("register", "--again", "--received", "2026-11-25", "--channel", "outreach", "--point", "车桥", "--township", "车桥镇",
               "--name", "张三", "--category", "other", "--summary", "x", "--json")
     assert res.code == 0 and res.err == ""
+
+
+def test_a_reassignment_records_its_day_and_is_not_a_silent_repeat(cli, tmp_path):
+    """改交办 keeps the first assignment's day (its clocks count from it) and records its own; it
+    cannot come before the first assignment, and giving the same unit and leader again is refused
+    instead of reported as done."""
+    case = cli.register(received="2026-11-20")["case"]
+    cli.ok("accept", case, "--told", "written", "--on", "2026-11-20")
+    cli.ok("assign", case, "--unit", "车桥镇", "--leader", "李四", "--on", "2026-11-24")
+    before = cli.counts()
+    early = cli("assign", case, "--unit", "泾口镇", "--leader", "王五", "--on", "2026-11-22")
+    assert early.code == 1 and early.err.startswith("错误：--on") and "交办日期（2026-11-24）" in early.err
+    same = cli("assign", case, "--unit", "车桥镇", "--leader", "李四", "--on", "2026-11-25")
+    assert same.code == 1 and "与本次相同" in same.err and same.err.count("\n") == 1
+    assert cli.counts() == before
+    cli.ok("assign", case, "--unit", "泾口镇", "--leader", "王五", "--on", "2026-11-25")
+    shown = cli.ok("show", case)
+    assert shown["unit"] == "泾口镇" and shown["assigned_on"] == "2026-11-24"
+    assert "改交办日期 2026-11-25" in cli("show", case).out
+    form = tmp_path / "办理单.html"
+    assert cli("form", case, "--kind", "handling", "-o", form).code == 0
+    assert "2026-11-25" in form.read_text(encoding="utf-8")

@@ -22,6 +22,7 @@ from typing import NamedTuple
 
 from xinfang.errors import Refusal
 from xinfang.ledger.protection import IS_ACCUSATION
+from xinfang.model import REASSIGN_NOTE
 from xinfang.rules.ranking import month_range
 
 # Channel rows of the totals table. 来访 counts walk-in visits and outreach reception (下乡接访)
@@ -462,6 +463,9 @@ def _handling_steps(ledger, row: dict) -> list[dict]:
         on = on or (done[0] if done else started[0] if started else None)
         if s["action"] == "register":
             on = row["received"]
+        reassigned = REASSIGN_NOTE.match(s["note"] or "") if s["action"] == "reassign" else None
+        if reassigned:
+            on = reassigned.group(1)
         out.append({"at": s["at"], "on": on or _local_day(s["at"]), "who": s["who"], "action": s["action"],
                     "changes": {k: list(v) for k, v in ch.items()}, "note": s["note"]})
     return out

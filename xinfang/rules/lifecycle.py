@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import NamedTuple
 
-from xinfang.model import WINDOWS, Clock, ClockRule, DeclineGround, Policy, Status, Told
+from xinfang.model import WINDOWS, Clock, ClockRule, DeclineGround, Policy, Status, Told, reassign_note
 from xinfang.rules.calendar import WorkCalendar
 from xinfang.rules.deadlines import clocks_started_by, deadline_for, extension_allowed
 from xinfang.rules.protection import handled_by_accused, protected_names
@@ -1016,9 +1016,13 @@ def _guard(case: CaseState, name: str, action, today: dt.date) -> Refusal | None
         return Refusal("accused_handles", {"case": case.number, "accused": case.accused}, field)
     if name in ("assign", "reassign"):
         refusal = _not_after(on, today) or _not_before(on, case.received, "received") \
-            or _not_before(on, case.accepted_on, "accepted_on")
+            or _not_before(on, case.accepted_on, "accepted_on") \
+            or (_not_before(on, case.assigned_on, "assigned_on") if name == "reassign" else None)
         if refusal:
             return refusal
+        if name == "reassign" and (action.unit, action.leader, tuple(action.joint)) == (
+                case.unit, case.leader, tuple(case.joint)):
+            return Refusal("reassign_same", {"case": case.number, "unit": case.unit, "leader": case.leader}, "--unit")
         field = handled_by_accused(case.protected, action.unit, action.leader, action.joint)
         if field:
             return Refusal("accused_handles", {"case": case.number, "accused": case.accused}, field)
@@ -1125,6 +1129,8 @@ def _history_action(case: CaseState, name: str, to: Status) -> str:
 
 
 def _note(name: str, action) -> str | None:
+    if name == "reassign":
+        return reassign_note(action.on)
     if name in ("review", "transfer", "decline", "object", "void"):
         return action.reason or None
     if name in ("reply", "resolve", "review-answer"):
