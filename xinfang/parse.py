@@ -137,8 +137,14 @@ def id_check_digit(first17: str) -> str:
     return _ID_CHECK[sum(map(mul, map(int, first17), _ID_WEIGHTS)) % 11]
 
 
-def parse_id_number(text: str, option: str = "--id-number") -> str:
-    """Validate an 18-character resident ID number (身份证号): digits, birth date, check character."""
+# The first digit of a resident ID number's region code (GB/T 2260): 1 to 8 (北京 11 … 台湾 71, 香港 81,
+# 澳门 82); no region begins with 0 or 9.
+ID_REGION_FIRST = "12345678"
+
+
+def parse_id_number(text: str, option: str = "--id-number", today: dt.date | None = None) -> str:
+    """Validate an 18-character resident ID number (身份证号): digits, a region, a birth date neither
+    before 1890 nor after ``today`` (default: the computer's date), the check character."""
     # full-width digits (３２０８…, as a Chinese input method types them) read as the digits they are
     value = unicodedata.normalize("NFKC", text or "").strip().upper()
     if not re.fullmatch(r"[0-9]{17}[0-9X]", value):
@@ -149,6 +155,10 @@ def parse_id_number(text: str, option: str = "--id-number") -> str:
         raise Refusal("parse.id_birth_date", option) from None
     if birth.year < 1890:
         raise Refusal("parse.id_birth_year", option, year=birth.year)
+    if birth > (today or dt.date.today()):
+        raise Refusal("parse.id_birth_future", option, birth=birth)
+    if value[0] not in ID_REGION_FIRST:
+        raise Refusal("parse.id_region", option, region=value[:6])
     expected = id_check_digit(value[:17])
     if value[17] != expected:
         raise Refusal("parse.id_check_digit", option, digit=value[17], expected=expected)

@@ -529,6 +529,22 @@ def test_id_numbers_excel_turned_into_numbers_get_a_specific_error(cli, tmp_path
     assert res.code == 1 and "第 2 行：身份证号：3.20803E+17 已被 Excel 转成数字" in res.err
 
 
+def test_an_imported_id_number_is_checked_as_register_checks_it(cli, tmp_path):
+    """The import's quick check of an ID number and register's agree: a birth date after the import's
+    today, or a region no ID number has, is a row error; the good row beside them is not imported
+    either (all or none)."""
+    path = tmp_path / "ids.csv"
+    path.write_text("登记日期,形式,属地,信访人,身份证号,内容分类,摘要\n"
+                    "2026-10-01,来信,车桥镇,甲,320803202612010027,其他,x\n"
+                    "2026-10-01,来信,车桥镇,乙,000000198001010021,其他,x\n"
+                    "2026-10-01,来信,车桥镇,丙,11010519491231002X,其他,x\n", encoding="utf-8-sig")
+    before = cli.counts()
+    res = cli("import", path)
+    assert res.code == 1 and "第 2 行：身份证号：身份证号中的出生日期 2026-12-01 晚于今天" in res.err
+    assert "第 3 行：身份证号：身份证号的地区码 000000 不存在" in res.err and "第 4 行" not in res.err
+    assert cli.counts() == before
+
+
 def test_lifecycle_fields_are_checked(cli, tmp_path):
     path = tmp_path / "life.csv"
     head = HEADER_ZH[:4] + ["内容分类", "摘要", "类别", "被控告单位", "状态", "责任单位", "包案领导", "交办日期", "办结日期",

@@ -104,3 +104,14 @@ def test_the_bulletin_gives_each_townships_indicators_and_the_districts_twelve_m
     assert len(sheet._charts) == 1  # the district's twelve months as a line chart
     values = [c.value for row in sheet.iter_rows() for c in row]
     assert 1 in values and "按期办结率" in values  # rates are numbers (percent format), not text
+
+
+def test_a_declined_case_is_evaluated_on_its_acceptance_only(cli):
+    case = cli.register(received="2026-11-02")["case"]
+    cli.ok("decline", case, "--ground", "litigation", "--reason", "属于人民法院受理范围", "--on", "2026-11-05")
+    before = cli.counts()
+    res = cli("evaluate", case, "--stage", "handling", "--result", "satisfied", "--on", "2026-11-10")
+    assert res.code == 1 and res.err.startswith("错误：--stage") and "不予受理" in res.err
+    assert cli.counts() == before
+    done = cli.ok("evaluate", case, "--stage", "acceptance", "--result", "satisfied", "--on", "2026-11-10")
+    assert done["stage"] == "acceptance"

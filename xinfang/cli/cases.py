@@ -49,7 +49,7 @@ def _parse_fields(ledger, *, received=None, channel=None, township=None, name=No
         "name": parse.parse_name(name, "--name") if name is not None else None,
         "category": ref.category(category) if category is not None else None,
         "summary": parse.parse_text(summary, "--summary", 4000) if summary is not None else None,
-        "id_number": parse.parse_id_number(id_number) if id_number else None,
+        "id_number": parse.parse_id_number(id_number, today=STATE.today) if id_number else None,
         "phone": parse.parse_phone(phone) if phone else None,
         "address": parse.parse_text(address, "--address", 200, required=False) if address else None,
         "people": parse.parse_count(people, "--people") if people is not None else None,
@@ -531,7 +531,7 @@ def cases_(
         level=parse.choice(Level, level, "--level") if level else None,
         open_only=open_only, limit=limit,
         name=parse.parse_name(name, "--name") if name is not None else None,
-        id_number=parse.parse_id_number(id_number) if id_number is not None else None,
+        id_number=parse.parse_id_number(id_number, today=STATE.today) if id_number is not None else None,
         phone=parse.parse_phone(phone) if phone is not None else None,
         words=words,
     )

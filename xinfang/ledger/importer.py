@@ -298,20 +298,22 @@ class RowChecker:
             problems.append(issue("import.excel_number", self.col("id_number"), value=value))
             return None
         try:
-            return parse.parse_id_number(value, self.col("id_number"))
+            return parse.parse_id_number(value, self.col("id_number"), self.today)
         except XinfangError as exc:
             problems.append(refused_issue(exc, self.col("id_number")))
             return None
 
     def _id_ok(self, value: str) -> bool:
-        """The common case of parse.parse_id_number: ASCII digits, a real birth date, the right check digit."""
-        if not _ID_SHAPE(value):
+        """The common case of parse.parse_id_number: ASCII digits, a region, a real birth date from 1890
+        to today, the right check digit (its checked twin: anything else is judged by it)."""
+        if not _ID_SHAPE(value) or value[0] not in parse.ID_REGION_FIRST:
             return False
         birth = value[6:14]
         ok = self.birth_ok.get(birth)
         if ok is None:
             try:
-                ok = dt.date(int(birth[:4]), int(birth[4:6]), int(birth[6:])).year >= 1890
+                born = dt.date(int(birth[:4]), int(birth[4:6]), int(birth[6:]))
+                ok = born.year >= 1890 and born <= self.today
             except ValueError:
                 ok = False
             if len(self.birth_ok) < _CACHE_LIMIT:

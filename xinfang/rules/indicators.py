@@ -117,6 +117,8 @@ def evaluation_refusal(stage: Stage, on: dt.date, today: dt.date, status: str, a
         return Message.of("evaluate.future", on=on, today=today)
     if status in EXCLUDED_STATUSES:
         return Message.of("evaluate.excluded", status=Status(status))
+    if stage == Stage.handling and status == Status.declined.value:
+        return Message.of("evaluate.declined")  # 不予受理: no handling to evaluate, only the acceptance
     if earlier is not None:
         return Message.of("evaluate.twice", stage=stage, on=earlier)
     since = accepted_on if stage == Stage.acceptance else handled_on
