@@ -242,3 +242,20 @@ def test_a_missing_ledger_is_one_error_line(tmp_path, lang, prefix):
 def test_a_usage_mistake_exits_2(demo_db, argv):
     proc = xinfang("--db", demo_db, *argv)
     assert proc.returncode == 2 and proc.stdout == b"" and b"Traceback" not in proc.stderr
+
+
+def test_demo_rebuilds_its_own_ledger_but_not_one_used_since_without_force(tmp_path):
+    """xinfang demo replaces the sample it built; once a clerk has recorded something in it (a case
+    registered to try the commands out), a rebuild would delete that and needs --force."""
+    db = str(tmp_path / "demo.db")
+    assert xinfang("demo", "--db", db).returncode == 0
+    assert xinfang("demo", "--db", db).returncode == 0  # untouched since: rebuilt
+    tried = xinfang("--db", db, "--today", "2026-11-26", "register", "--again", "--received", "2026-11-02",
+                    "--channel", "visit", "--township", "车桥镇", "--name", "试用人", "--category", "compensation",
+                    "--summary", "试用")
+    assert tried.returncode == 0, tried.stderr
+    refused = xinfang("demo", "--db", db, text=True)
+    assert refused.returncode == 1 and "--force" in refused.stderr and refused.stderr.count("\n") == 1
+    assert "试用人" in xinfang("--db", db, "cases", "--name", "试用人", text=True).stdout
+    assert xinfang("demo", "--db", db, "--force").returncode == 0
+    assert "试用人" not in xinfang("--db", db, "cases", "--name", "试用人", text=True).stdout

@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from xinfang.cli import STATE, app
+from xinfang.cli import STATE, ForceOpt, app
 from xinfang.errors import Refusal
 
 DEFAULT_DEMO_DB = "xinfang-demo.db"
@@ -18,6 +18,7 @@ def demo(
     db: Annotated[Optional[str], typer.Option("--db")] = None,
     seed: Annotated[int, typer.Option("--seed")] = 2026,
     month: Annotated[str, typer.Option("--month")] = "2026-10",
+    force: ForceOpt = False,
 ):
     """Build a sample ledger from data/ (two years of cases, officials, deposits, published months, a
     settled year) and summarise it: cases, the month's bottom group, sanctions, and the commands to
@@ -32,7 +33,7 @@ def demo(
 
     month = parse_month(month)
     path = Path(db or STATE.db or DEFAULT_DEMO_DB)
-    _clear_old_demo(path)
+    _clear_old_demo(path, force)
     today = plan.DEMO_TODAY
     STATE.db, STATE.today_text = str(path), today.isoformat()
     from xinfang.cli.setup import create_ledger
@@ -52,6 +53,10 @@ def demo(
         plan.build_cases(_builder(path, DEMO_USER), rng, today, lambda n: progress.advance(task, n))
         task = progress.add_task(text("demo.step.publish", STATE.lang), total=None)
         _publish(_builder(path, DEMO_USER))
+    done = STATE.track(open_ledger(path, DEMO_USER))
+    with done.write():  # what the sample holds when built: a later command's record is the clerk's
+        done.conn.execute("INSERT INTO meta (key, value) VALUES (?, (SELECT max(id) FROM events))", (BUILT_KEY,))
+        done.touch("meta")
     STATE.db, STATE.today_text = str(path), today.isoformat()
     _summary(path, month)
 
@@ -179,19 +184,39 @@ class _NoProgress:
         return None
 
 
-def _clear_old_demo(path: Path) -> None:
-    """Only a ledger that an earlier demo built may be replaced."""
+BUILT_KEY = "demo_built_through"  # meta: the last history entry of the sample as the demo built it
+
+
+def _bookkeeping() -> str:
+    """The history's own seals, written with any command: not a record of the clerk's."""
+    from xinfang.ledger.history import DEPOSIT_HEAD_ACTION, SEAL_ACTION, STATE_SEAL_ACTION
+
+    return f"('{SEAL_ACTION}', '{STATE_SEAL_ACTION}', '{DEPOSIT_HEAD_ACTION}')"
+
+
+def _clear_old_demo(path: Path, force: bool) -> None:
+    """Only a ledger that an earlier demo built may be replaced, and one that has recorded anything
+    since it was built (a case registered to try the commands out) only with ``force``."""
     if not path.exists():
         return
     import sqlite3
 
+    later = 0
     try:
         conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-        is_demo = conn.execute("SELECT value FROM meta WHERE key = 'demo'").fetchone() is not None
-        conn.close()
+        try:
+            is_demo = conn.execute("SELECT value FROM meta WHERE key = 'demo'").fetchone() is not None
+            built = conn.execute("SELECT value FROM meta WHERE key = ?", (BUILT_KEY,)).fetchone()
+            if is_demo and built is not None:
+                later = conn.execute(f"SELECT count(*) FROM events WHERE id > ? AND action NOT IN {_bookkeeping()}",
+                                     (int(built[0]),)).fetchone()[0]
+        finally:
+            conn.close()
     except sqlite3.DatabaseError:
         is_demo = False
     if not is_demo:
         raise Refusal("demo.not_demo", "--db", path=str(path))
+    if later and not force:
+        raise Refusal("demo.changed", "--db", path=str(path))
     for suffix in ("", "-wal", "-shm"):
         Path(str(path) + suffix).unlink(missing_ok=True)
