@@ -121,9 +121,12 @@ def read_roster(path: Path | None = None) -> list[Township]:
     for i, row in enumerate(rows, start=2):
         try:
             name = row["township"].strip()
-            population = int(row.get("population") or 0)
-        except (KeyError, ValueError, AttributeError):
+        except (KeyError, AttributeError):
             raise Refusal("roster.columns", row=i) from None
+        written = (row.get("population") or "").strip().replace(",", "")  # 12,345 as Excel writes it
+        if written and not written.isdigit():
+            raise Refusal("roster.population_not_number", row=i, township=name, value=written)
+        population = int(written or 0)
         if not name or population < 0:
             raise Refusal("roster.empty_row", row=i)
         if population > MAX_POPULATION:

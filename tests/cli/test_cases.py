@@ -192,6 +192,10 @@ def test_init_with_a_bad_roster_leaves_no_file(blank_cli, tmp_path):
     roster.write_text("township,area,population\n车桥镇,渠南,many\n", encoding="utf-8")
     res = blank_cli("init", "--roster", roster)
     assert res.code == 1 and "第 2 行" in res.err and not blank_cli.db.exists()
+    assert "（车桥镇）的人口 many 不是整数" in res.err  # the cell that is wrong, not "needs three columns"
+    roster.write_text('township,area,population\n车桥镇,渠南,"45,210"\n', encoding="utf-8")  # as Excel writes it
+    assert blank_cli("init", "--roster", roster).code == 0
+    assert blank_cli.ok("townships")[0]["population"] == 45210
 
 
 def test_init_with_own_roster_and_rules(blank_cli, tmp_path):

@@ -250,7 +250,8 @@ def test_cases_under_review_and_final_keep_their_facts_and_statuses(cli, tmp_pat
 def test_import_into_a_ledger_with_cases_numbers_in_sequence_and_links_repeats(office, tmp_path):
     path = tmp_path / "cases.csv"
     office("export", "--reveal", "-o", path)
-    result = office.ok("import", path)
+    assert office("import", path).code == 1  # every row is a case the ledger holds: 疑似重复登记
+    result = office.ok("import", path, "--again")  # imported all the same, as new letters
     assert (result["first"], result["last"]) == ("2026-00007", "2026-00012")
     imported = {c["case"]: c for c in cases_of(office)}
     # the same petitioner and matter again: linked to the latest case received on or before it
@@ -529,6 +530,24 @@ def test_id_numbers_excel_turned_into_numbers_get_a_specific_error(cli, tmp_path
     assert res.code == 1 and "第 2 行：身份证号：3.20803E+17 已被 Excel 转成数字" in res.err
 
 
+def test_an_import_asks_about_rows_the_ledger_probably_holds_already(cli, tmp_path):
+    """疑似重复登记 as register asks it: a row with the same name, township and category as a case
+    the ledger held before (within the window) is listed and nothing is imported, unless --again
+    says they are new letters; rows of the file that resemble each other are not asked about."""
+    held = cli.register(received="2026-11-02", name="张三")["case"]
+    path = tmp_path / "township.csv"
+    path.write_text("登记日期,形式,属地,信访人,内容分类,摘要\n"
+                    "2026-11-20,来访,车桥镇,李四,征地补偿,补偿款\n"
+                    "2026-11-21,来访,车桥镇,李四,征地补偿,补偿款（再次）\n"
+                    "2026-11-03,来信,车桥镇,张三,征地补偿,补偿款未到位\n", encoding="utf-8-sig")
+    before = cli.counts()
+    res = cli("import", path)
+    assert res.code == 1 and f"第 4 行：疑似重复登记：30 日内台账中已有" in res.err and held in res.err
+    assert "第 2 行" not in res.err and "第 3 行" not in res.err and "--again" in res.err
+    assert cli.counts() == before
+    assert cli.ok("import", path, "--again")["imported"] == 3
+
+
 def test_an_imported_id_number_is_checked_as_register_checks_it(cli, tmp_path):
     """The import's quick check of an ID number and register's agree: a birth date after the import's
     today, or a region no ID number has, is a row error; the good row beside them is not imported
@@ -716,13 +735,13 @@ def test_two_processes_store_exactly_what_one_process_stores(office, tmp_path, c
         monkeypatch.setattr(importer, "PARALLEL_MIN_BYTES", threshold)
         target = ledger(tmp_path, capsys, name)
         target.register(name="先登记", id_number=make_id(1), received="2026-11-01")  # the file repeats this case
-        results.append((target.ok("import", path), cases_of(target), history_of(target)))
+        results.append((target.ok("import", path, "--again"), cases_of(target), history_of(target)))
         assert target.ok("audit", "verify")["ok"] is True
         # into the office ledger itself: repeats of the stored cases
     (one, one_cases, one_history), (two, two_cases, two_history) = results
     assert one == two and one_cases == two_cases and one_history == two_history
     assert two_cases[1]["repeat_of"] == "2026-00001" and two_cases[1]["initial"] is False
-    assert office.ok("import", path)["imported"] == 6
+    assert office.ok("import", path, "--again")["imported"] == 6
     assert office.ok("audit", "verify")["ok"] is True
 
 
@@ -748,9 +767,9 @@ def test_an_import_that_rebuilds_the_indexes_and_the_tally_leaves_them_as_they_w
     assert _indexes(office) == before and office.counts() == counts
     path = tmp_path / "cases.csv"
     office("export", "--reveal", "-o", path)
-    assert office.ok("import", path)["imported"] == 6
+    assert office.ok("import", path, "--again")["imported"] == 6
     write_rows(path, 3000, {})
-    assert office.ok("import", path)["imported"] == 3000
+    assert office.ok("import", path, "--again")["imported"] == 3000
     assert _indexes(office) == before
     conn = sqlite3.connect(office.db)
     try:
@@ -800,7 +819,7 @@ def test_the_same_file_is_not_imported_twice_by_accident(cli, tmp_path):
     cli.register(received="2026-11-02")
     path = tmp_path / "cases.csv"
     assert cli("export", "--reveal", "-o", path).code == 0
-    assert cli.ok("import", path)["imported"] == 1
+    assert cli.ok("import", path, "--again")  # its own case again: a new letter["imported"] == 1
     before = cli.counts()
     res = cli("import", path)
     assert res.code == 1 and "此前已于" in res.err and "案件 1 件" in res.err and "--again" in res.err

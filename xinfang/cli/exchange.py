@@ -98,7 +98,7 @@ def import_(
                                      " ORDER BY id DESC LIMIT 1", (digest,)) if digest and not again else None
                 if earlier:
                     raise _imported_before(file.name, earlier)
-                result = import_cases(ledger, file, today, check_only=check, progress=progress)
+                result = import_cases(ledger, file, today, check_only=check, progress=progress, again=again)
                 if not check and result["imported"]:
                     from xinfang.ledger.deposits import reconcile_deposits
 

@@ -1032,9 +1032,38 @@ def _messages(name: str, table: Table, checker: RowChecker, preparer: CasePrepar
     yield ("done", total, preparer.summary() if preparer else None, *table.progress())
 
 
+def stored_duplicates(ledger, stored: int) -> tuple[list[tuple[int, list[RowIssue]]], int]:
+    """The imported cases (rowid above ``stored``) that are probably a case the ledger held before
+    the import (疑似重复登记, ``rules.duplicates`` through ``probable_duplicates``, as ``register``
+    asks): (row number, its issue) of the first ``MAX_LISTED``, and how many there are. Rows of the
+    file that resemble each other are not asked about: a file may hold two letters of one week."""
+    import json
+
+    from xinfang.ledger.cases import probable_duplicates
+
+    listed: list[tuple[int, list[RowIssue]]] = []
+    bad = 0
+    days = ledger.policy.duplicate_window_days
+    rows = ledger.conn.execute(
+        "SELECT c.number, c.received, c.name, c.township, c.category, c.id_number, e.note FROM cases c"
+        " JOIN events e ON e.case_number = c.number AND e.action = 'import' WHERE c.rowid > ? ORDER BY c.rowid",
+        (stored,)).fetchall()
+    for number, received, name, township, category, id_number, note in rows:
+        fields = {"received": dt.date.fromisoformat(received), "name": name, "township": township,
+                  "category": category, "id_number": id_number}
+        earlier = [n for n in probable_duplicates(ledger, fields, number)
+                   if ledger.conn.execute("SELECT rowid FROM cases WHERE number = ?", (n,)).fetchone()[0] <= stored]
+        if earlier:
+            bad += 1
+            if len(listed) < MAX_LISTED:
+                listed.append((json.loads(note)["row"], [issue("import.duplicate", None, days=days,
+                                                               cases="、".join(earlier))]))
+    return listed, bad
+
+
 def import_cases(ledger, path: Path, today: dt.date, check_only: bool = False,
                  progress: Callable[[int, int, int], None] | None = None,
-                 parallel: bool | None = None, suspend: bool | None = None) -> dict:
+                 parallel: bool | None = None, suspend: bool | None = None, again: bool = False) -> dict:
     """Import the cases of a CSV or xlsx file (call inside ``ledger.write()``).
 
     Every row is checked; when any is bad, ``ImportRefused`` lists them and the caller's rollback
@@ -1045,6 +1074,7 @@ def import_cases(ledger, path: Path, today: dt.date, check_only: bool = False,
     secondary indexes the import does not read and builds them again at the end."""
     table = open_table(path)
     writer = stream = None
+    stored = ledger.scalar("SELECT coalesce(max(rowid), 0) FROM cases")  # the cases before the import
     # No reference cycles are made per row, so the cycle collector would only re-walk every live
     # object again and again (and, in the forked reading process, copy the pages it walks).
     collecting = gc.isenabled()
@@ -1057,7 +1087,6 @@ def import_cases(ledger, path: Path, today: dt.date, check_only: bool = False,
             writer = CaseWriter(ledger, path.name)
         if writer and suspend is not False:
             size = path.stat().st_size
-            stored = ledger.scalar("SELECT coalesce(max(rowid), 0) FROM cases")
             if suspend or (size >= SUSPEND_MIN_BYTES and size // ROW_BYTES >= stored):
                 writer.suspend_indexes()
         if parallel is None:
@@ -1104,6 +1133,10 @@ def import_cases(ledger, path: Path, today: dt.date, check_only: bool = False,
                 raise RuntimeError(f"import: the process reading the file failed:\n{message[1]}")
         if writer:
             writer.finish(summary[0])
+            if stored and not again:  # the indexes are back: each imported case is one look-up
+                listed, bad = stored_duplicates(ledger, stored)
+                if bad:
+                    raise ImportRefused(path.name, listed, bad, total)
     finally:
         if collecting:
             gc.enable()
