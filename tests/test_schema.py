@@ -164,9 +164,10 @@ def test_the_chinese_views_text_is_the_one_the_last_migration_makes():
     ("0021_chinese_views_again", 20, "WHEN 'objected_on' THEN '交办异议日期' ", ""),
     ("0022_chinese_views_extension_labels", 21, "WHEN 'extended_on' THEN '延期批准日期' ", ""),
     ("0023_chinese_views_masked_text", 22, " ELSE " + _masked_text("e.old"), ""),
-    # before 0024 a full-width dash between digits was not dropped: the view read it twice as '-'
-    ("0024_chinese_views_spaced_numbers", 23, "'－', '')", "'-', '')"),
+    # before 0024 a full-width dash was not read: the view (made as 0026 makes it) altered to read '-' twice
+    ("0024_chinese_views_spaced_numbers", 23, "'－', '-')", "'-', '-')"),
     ("0025_chinese_views_masked_leader", 24, _masked_text("c.leader"), "c.leader"),
+    ("0026_chinese_views_dates_readable", 25, "GLOB '*[0-9][0-9][0-9]-", "GLOB '*[0-9][0-9][0-9]"),
 ])
 def test_a_ledger_made_before_a_label_was_added_passes_its_audit_once_migrated(tmp_path, migration, version, word,
                                                                                   before):

@@ -25,7 +25,7 @@ def mask_phone(value: str | None) -> str | None:
 _NUMBERS = None
 # The free texts of a case row typed by hand: the petitioner's name, summary and address, and the
 # names an official writes (the accused, the leader, the review body), where a number may be typed too.
-TEXT_FIELDS = ("name", "summary", "address", "accused", "leader", "review_body")
+TEXT_FIELDS = ("name", "summary", "address", "accused", "unit", "leader", "review_body")  # unit: a transfer's body
 # Full-width ASCII (！ to ～: digits, letters, ＋, （ ）) read as ASCII, character for character.
 _HALF_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
 

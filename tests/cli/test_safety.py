@@ -319,6 +319,15 @@ def test_numbers_typed_into_the_officials_names_are_masked_unless_revealed(cli, 
         outputs.append(str(conn.execute('SELECT "包案领导" FROM "案件"').fetchall()))
     finally:
         conn.close()
+    # the overdue list and the letters to the units name the leader too (the case still open)
+    still = cli.register(received="2026-10-01")["case"]
+    cli.ok("accept", still, "--told", "written", "--on", "2026-10-01")
+    cli.ok("assign", still, "--unit", "车桥镇", "--leader", "陈书记13900001111", "--on", "2026-10-02")
+    letters = tmp_path / "督办单.html"
+    assert cli("overdue", "--letter", "-o", letters).code == 0
+    outputs += [cli("overdue").out, cli("overdue", "--json").out, cli("overdue", "--csv").out,
+                letters.read_text(encoding="utf-8")]
+    assert "陈书记" in outputs[-1]
     for out in outputs:
         assert not [s for s in secrets if s in out], out[:400]
     assert "139****1111" in cli("show", case).out

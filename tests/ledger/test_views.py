@@ -43,8 +43,8 @@ def test_no_number_the_listings_mask_is_readable_in_the_views(text):
 @settings(max_examples=400, deadline=None)
 @given(_TEXTS)
 def test_a_text_without_a_long_number_is_shown_as_written(text):
-    joined = re.sub(r"[ \-\u3000－]", "", text).translate(personal._HALF_WIDTH)
-    if not re.search(r"[0-9]{7}", joined):
+    plain = re.sub(r"[ \u3000]", "", text).translate(personal._HALF_WIDTH)
+    if not re.search(r"[0-9]{7}|[0-9]{3}-[0-9]{4}-[0-9]{4}", plain):
         assert view(text) == text
     assert len(view(text)) == len(text)  # starred digit for digit: the text keeps its shape
 
@@ -54,3 +54,12 @@ def test_a_summary_with_a_phone_keeps_its_words():
     assert view("电话 138 1234 5678") == "电话 *** **** ****"
     assert view("１３８１２３４５６７８") == "＊" * 11
     assert view(None) is None and view("") == ""
+
+
+def test_dates_stay_readable_beside_a_dashed_mobile():
+    """A history row is full of dates (2026-10-14) and a summary often names one: they are no number
+    to star, while a mobile written 138-1234-5678 is."""
+    assert view("2026-10-14 交办，2026-11-02 答复") == "2026-10-14 交办，2026-11-02 答复"
+    assert view("5 calendar days from 2026-11-24") == "5 calendar days from 2026-11-24"
+    assert view("电话138-1234-5678") == "电话***-****-****"
+    assert view("电话１３８－１２３４－５６７８") == "电话＊＊＊－＊＊＊＊－＊＊＊＊"

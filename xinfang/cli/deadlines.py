@@ -65,6 +65,10 @@ def overdue(
         township=ledger.ref.township(township) if township else None,
         tier=parse.choice(Tier, tier, "--tier") if tier else None,
     )
+    from xinfang.personal import mask_text
+
+    # a number typed with a leader's name or a review body's is masked, as in every listing
+    rows = [{**r, "unit": mask_text(r["unit"]), "leader": mask_text(r["leader"])} for r in rows]
     if letter:
         _letters(ledger, rows, day, out_file, force)
         return

@@ -43,26 +43,29 @@ def _masked(column: str, keep_head: int) -> str:
             f"ELSE substr('{STARS}', 1, length({column})) END")
 
 
-# A run of seven digits once the spaces and dashes between them are dropped and full-width digits
-# read as ASCII: every ID number and telephone ``personal.mask_text`` finds in free text holds one
-# (seventeen digits, eleven, or a landline's seven or eight after its area code).
+# A number as ``personal.mask_text`` finds it in free text, once spaces are dropped, full-width
+# digits and dashes read as ASCII: a run of seven digits (an ID number's seventeen, a telephone's
+# eleven, a landline's seven or eight after its area code, a mobile with one group joined) or a
+# mobile written 3-4-4 with dashes. A date (2026-10-14) is neither: it stays readable.
 _SEVEN_DIGITS = "*" + "[0-9]" * 7 + "*"
+_DASHED_MOBILE = "*" + "[0-9]" * 3 + "-" + "[0-9]" * 4 + "-" + "[0-9]" * 4 + "*"
 _FULL_WIDTH_DIGITS = "０１２３４５６７８９"
 
 
 def _masked_text(column: str) -> str:
     """The SQL twin of ``personal.mask_text`` for free text (a name, a summary, an address, a note):
-    SQLite has no pattern matching to find the numbers themselves, so a text holding a run of seven
-    digits (read as ``_SEVEN_DIGITS`` says), as every number ``mask_text`` masks does, has every
-    digit starred; any other text is shown as it is. It hides at least what ``mask_text`` hides (a
-    property test holds it)."""
-    joined, starred = column, column
-    for gap in (" ", "-", "\u3000", "－"):
-        joined = f"replace({joined}, '{gap}', '')"
+    SQLite has no pattern matching to find the numbers themselves, so a text holding one (read as
+    ``_SEVEN_DIGITS`` and ``_DASHED_MOBILE`` say) has every digit starred; any other text is shown
+    as it is. It hides at least what ``mask_text`` hides (a property test holds it)."""
+    plain, starred = column, column
+    for gap in (" ", "\u3000"):
+        plain = f"replace({plain}, '{gap}', '')"
+    plain = f"replace({plain}, '－', '-')"
     for digit, wide in zip("0123456789", _FULL_WIDTH_DIGITS):
-        joined = f"replace({joined}, '{wide}', '{digit}')"
+        plain = f"replace({plain}, '{wide}', '{digit}')"
         starred = f"replace(replace({starred}, '{digit}', '*'), '{wide}', '＊')"
-    return f"CASE WHEN {joined} GLOB '{_SEVEN_DIGITS}' THEN {starred} ELSE {column} END"
+    return (f"CASE WHEN {plain} GLOB '{_SEVEN_DIGITS}' OR {plain} GLOB '{_DASHED_MOBILE}' THEN {starred}"
+            f" ELSE {column} END")
 
 
 def _local(column: str) -> str:
@@ -79,7 +82,7 @@ VIEW_SQL = [
     CASE c.major WHEN 1 THEN '重大事项' ELSE '一般事项' END AS "事项性质",
     {_yes_no("c.collective")} AS "集体访", {_yes_no("c.skip_level")} AS "越级访",
     c.repeat_of AS "重复访前案", {_yes_no("c.initial")} AS "初信初访", {_masked_text("c.summary")} AS "内容摘要",
-    {_labels("c.status", model.Status)} AS "办理状态", c.unit AS "承办单位", {_masked_text("c.leader")} AS "包案领导",
+    {_labels("c.status", model.Status)} AS "办理状态", {_masked_text("c.unit")} AS "承办单位", {_masked_text("c.leader")} AS "包案领导",
     c.assigned_on AS "交办日期", c.replied_on AS "答复日期", c.closed_on AS "办结日期",
     {_labels("c.outcome", model.Outcome)} AS "处理结论", {_labels("c.satisfaction", model.Satisfaction)} AS "满意度",
     {_yes_no("c.signed")} AS "签字认可", {_yes_no("c.cease_agreement")} AS "停访协议"
