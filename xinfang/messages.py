@@ -63,6 +63,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
                        "Settle the {year} deposits? Deductions, refunds and rewards become final and cannot be undone"),
     "sanction.confirm": ("确认制裁 {id}？确认后即生效（如停止用地审批、招拍挂），不可撤销",
                          "Confirm sanction {id}? It binds from now on (e.g. land approvals, auctions stop) and cannot be undone"),
+    "sanction.dismiss.confirm": ("驳回制裁建议 {id}？驳回后不再生效，也不能再确认，不可撤销",
+                                 "Dismiss the proposed sanction {id}? It will never bind and cannot be confirmed later; this cannot be undone"),
     "register.duplicate": ("--again：疑似重复登记，{days} 日内已有同一信访人同一乡镇同一类别（或同一身份证号）的 {cases}；"
                            "确为新的一件请加 --again，否则请勿重复登记",
                            "--again: probably registered already: {cases} has the same name, township and category"
@@ -1485,8 +1487,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The sanction's id as listed by 'xinfang sanctions', e.g. chronic:车桥镇:2026-09-30."),
     'help.sanctions.confirm.reason': ('确认的理由（可选，记入记录）',
         'Why it is confirmed (optional, kept in the record).'),
-    'help.sanctions.dismiss': ('驳回一项建议的制裁，须写明理由；除非日后确认，它决不生效。',
-        'Dismiss a proposed sanction, with a reason; it never binds unless confirmed later.'),
+    'help.sanctions.dismiss': ('驳回一项建议的制裁，须写明理由；驳回后它决不生效，也不能再确认。',
+        'Dismiss a proposed sanction, with a reason; it never binds, and cannot be confirmed later.'),
     'help.sanctions.dismiss.id': ('xinfang sanctions 列出的制裁编号，例如 chronic:车桥镇:2026-09-30',
         "The sanction's id as listed by 'xinfang sanctions', e.g. chronic:车桥镇:2026-09-30."),
     'help.sanctions.dismiss.reason': ('驳回的理由（必填，记入记录）',

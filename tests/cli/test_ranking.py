@@ -351,7 +351,9 @@ def test_a_dismissed_proposal_is_not_confirmed_later(cli):
     _two_overdue_cases(cli)
     chronic = next(s for s in sanctions(cli, today="2026-11-26") if s["sanction"] == "chronic")
     key = chronic["triggers"][0]["id"]
-    assert cli.ok("sanctions", "dismiss", key, "--reason", "已由法院受理")["status"] == "dismissed"
+    asked = cli("sanctions", "dismiss", key, "--reason", "已由法院受理")  # final either way: asked, as confirm is
+    assert asked.code == 1 and "--yes" in asked.err
+    assert cli.ok("sanctions", "dismiss", key, "--reason", "已由法院受理", "--yes")["status"] == "dismissed"
     counts = cli.counts()
     res = cli("sanctions", "confirm", "--yes", key)
     assert res.code == 1 and "已由 tester 于 2026-11-26 驳回" in res.err and res.err.count("\n") == 1

@@ -99,10 +99,11 @@ def confirm(
 def dismiss(
     id_: IdArg,
     reason: Annotated[Optional[str], typer.Option("--reason")] = None,
+    yes: YesOpt = False,
     json_: JsonOpt = False,
 ):
-    """Dismiss a proposed sanction, with a reason; it never binds unless confirmed later."""
-    _decide(id_, "dismissed", reason, json_)
+    """Dismiss a proposed sanction, with a reason; it never binds, and is not confirmed later."""
+    _decide(id_, "dismissed", reason, json_, yes)
 
 
 @sanctions_app.command()
@@ -126,10 +127,11 @@ def lift(
                                                       reason=result["reason"]))
 
 
-def _decide(key: str, status: str, reason: str | None, json_: bool, yes: bool = True) -> None:
-    """Record a decision on a proposed sanction; a confirmation (it binds) is asked for unless ``yes``."""
+def _decide(key: str, status: str, reason: str | None, json_: bool, yes: bool) -> None:
+    """Record a decision on a proposed sanction: it is final either way, so it is asked for unless
+    ``yes`` — once what the ledger would refuse has been refused (nothing to ask about then)."""
     from xinfang import parse
-    from xinfang.ledger.sanctions import decide
+    from xinfang.ledger.sanctions import check_decision, decide
     from xinfang.model import SanctionStatus
     from xinfang.output import emit
 
@@ -139,7 +141,11 @@ def _decide(key: str, status: str, reason: str | None, json_: bool, yes: bool = 
     if not yes:
         from xinfang.cli import confirm as ask
 
-        ask(yes, "sanctions confirm", "sanction.confirm", id=key)
+        check_decision(ledger, key, SanctionStatus(status), why, today)
+        if status == "confirmed":
+            ask(yes, "sanctions confirm", "sanction.confirm", id=key)
+        else:
+            ask(yes, "sanctions dismiss", "sanction.dismiss.confirm", id=key)
     with ledger.write():
         result = decide(ledger, key, SanctionStatus(status), why, today)
     label = SanctionStatus(status).label(STATE.lang)

@@ -461,6 +461,23 @@ def _finding(ledger, key: str, today: dt.date):
 
 def decide(ledger, key: str, status: SanctionStatus, reason: str | None, today: dt.date) -> dict:
     """Record a confirmation or dismissal of a proposed sanction (inside ``Ledger.write``)."""
+    shown, finding, previous, verb = check_decision(ledger, key, status, reason, today)
+    key = finding.key
+    from xinfang.ledger.history import now_stamp
+
+    ledger.conn.execute(
+        "INSERT INTO sanction_decisions (key, status, reason, on_date, at, who) VALUES (?, ?, ?, ?, ?, ?)",
+        (key, status.value, (reason or "").strip() or None, today.isoformat(), now_stamp(), ledger.who),
+    )
+    old = previous["status"].value if previous else SanctionStatus.proposed.value
+    ledger.event(f"sanction-{verb}", None, key, old, status.value, note=(reason or "").strip() or None)
+    return {"id": shown, "status": status.value, "township": finding.township, "sanction": finding.kind.value,
+            "on": today.isoformat(), "reason": (reason or "").strip() or None}
+
+
+def check_decision(ledger, key: str, status: SanctionStatus, reason: str | None, today: dt.date):
+    """Refuse a decision ``decide`` would refuse, before the clerk is asked to confirm it: returns
+    (the id as given, the finding, its earlier decision or None, the verb)."""
     shown = (key or "").strip()  # as the clerk gave it: a published id, maybe withheld (``_published_key``)
     finding = _finding(ledger, shown, today)
     key = finding.key
@@ -479,16 +496,7 @@ def decide(ledger, key: str, status: SanctionStatus, reason: str | None, today: 
         raise Refusal("sanction.decided_final" if previous["status"] == SanctionStatus.confirmed
                       else "sanction.decided_dismissed", key=shown, status=previous["status"],
                       on=previous["on_date"], who=previous["who"])
-    from xinfang.ledger.history import now_stamp
-
-    ledger.conn.execute(
-        "INSERT INTO sanction_decisions (key, status, reason, on_date, at, who) VALUES (?, ?, ?, ?, ?, ?)",
-        (key, status.value, (reason or "").strip() or None, today.isoformat(), now_stamp(), ledger.who),
-    )
-    old = previous["status"].value if previous else SanctionStatus.proposed.value
-    ledger.event(f"sanction-{verb}", None, key, old, status.value, note=(reason or "").strip() or None)
-    return {"id": shown, "status": status.value, "township": finding.township, "sanction": finding.kind.value,
-            "on": today.isoformat(), "reason": (reason or "").strip() or None}
+    return shown, finding, previous, verb
 
 
 def lift(ledger, key: str, reason: str | None, today: dt.date) -> dict:
