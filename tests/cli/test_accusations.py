@@ -181,15 +181,16 @@ def test_import_never_assigns_or_transfers_an_accusation_to_the_accused(town, tm
         w.writerow(base + [SECRETARY, "转送", "车桥镇", "", "", "2026-10-03"])  # transferred to it
         w.writerow(base + ["车桥镇政府", "交办", "区国土局", HEAD, "2026-10-02", ""])  # led by its head
         w.writerow(base + ["车桥镇", "转送", "车桥镇", "", "", "2026-10-03"])  # transferred to the accused
+        w.writerow(base + ["车桥镇", "转送", "车桥", "", "", "2026-10-03"])  # to it by its short name
         w.writerow(base + [SECRETARY, "交办", "区监察局", "钱七", "2026-10-02", ""])  # good
     before = town.counts()
     res = town("import", path)
     assert res.code == 1 and town.counts() == before
     listed = [line for line in res.err.splitlines() if line.startswith("第")]
-    assert [line.split(" ")[1] for line in listed] == ["2", "3", "4", "5"]
+    assert [line.split(" ")[1] for line in listed] == ["2", "3", "4", "5", "6"]
     assert all("决不能由被检举控告人办理" in line for line in listed), listed
     # each names the column that named the accused: the unit, the unit, the leader, the unit
-    assert [line.split("：")[1] for line in listed] == ["责任单位", "责任单位", "包案领导", "责任单位"], listed
+    assert [line.split("：")[1] for line in listed] == ["责任单位", "责任单位", "包案领导", "责任单位", "责任单位"], listed
 
 
 # -- an accused, or a handler, written with a title or an office ----------------------------------

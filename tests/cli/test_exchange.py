@@ -541,11 +541,17 @@ def test_an_import_asks_about_rows_the_ledger_probably_holds_already(cli, tmp_pa
                     "2026-11-21,来访,车桥镇,李四,征地补偿,补偿款（再次）\n"
                     "2026-11-03,来信,车桥镇,张三,征地补偿,补偿款未到位\n", encoding="utf-8-sig")
     before = cli.counts()
-    res = cli("import", path)
-    assert res.code == 1 and f"第 4 行：疑似重复登记：30 日内台账中已有" in res.err and held in res.err
-    assert "第 2 行" not in res.err and "第 3 行" not in res.err and "--again" in res.err
+    for check in ([], ["--check"]):  # checking the file asks the same
+        res = cli("import", path, *check)
+        assert res.code == 1 and f"第 4 行：疑似重复登记：30 日内台账中已有" in res.err and held in res.err, check
+        assert "第 2 行" not in res.err and "第 3 行" not in res.err and "--again" in res.err
     assert cli.counts() == before
     assert cli.ok("import", path, "--again")["imported"] == 3
+    # a case voided in the file counts nowhere: nothing to ask about
+    voided = tmp_path / "voided.csv"
+    voided.write_text("登记日期,形式,属地,信访人,内容分类,摘要,状态,办结日期\n"
+                      "2026-11-04,来信,车桥镇,张三,征地补偿,录入有误,已作废,2026-11-05\n", encoding="utf-8-sig")
+    assert cli.ok("import", voided)["imported"] == 1
 
 
 def test_an_imported_id_number_is_checked_as_register_checks_it(cli, tmp_path):
@@ -593,7 +599,8 @@ def test_check_writes_nothing(office, tmp_path):
     path = tmp_path / "cases.csv"
     office("export", "--reveal", "-o", path)
     before = office.counts()
-    assert office.ok("import", path, "--check") == {"imported": 0, "checked": 6}
+    assert office("import", path, "--check").code == 1  # the ledger's own cases again: asked about
+    assert office.ok("import", path, "--check", "--again") == {"imported": 0, "checked": 6}
     assert office.counts() == before
 
 

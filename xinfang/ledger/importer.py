@@ -482,8 +482,9 @@ class RowChecker:
             out[OBJECTED] = self.dates.get(objected) or self.soft(self.dates, OBJECTED, objected, problems)
         raw = raws["unit"]
         if raw and "unit" in allowed:
-            if status == Status.transferred.value:  # the body it went to: free text, not a unit of ours
-                out["unit"] = self.text("unit", raw, 100, problems)
+            if status == Status.transferred.value:  # the body it went to: free text, or a unit by its short name
+                body = self.text("unit", raw, 100, problems)
+                out["unit"] = protection(self.ledger).roster_name(body) if body else body
             else:
                 out["unit"] = self.units.get(raw) or self.soft(self.units, "unit", raw, problems)
         raw = raws["leader"]
@@ -995,7 +996,20 @@ class CaseWriter:
                 (year, last))
 
 
-def _messages(name: str, table: Table, checker: RowChecker, preparer: CasePreparer | None) -> Iterator[tuple]:
+def _duplicate_issue(ledger, values: dict) -> RowIssue | None:
+    """``import --check``: the row's 疑似重复登记 among the stored cases, as the import will ask it
+    (``stored_duplicates``; nothing of the file is stored while checking)."""
+    from xinfang.ledger.cases import probable_duplicates
+
+    if values.get("status") == Status.voided.value:
+        return None
+    earlier = probable_duplicates(ledger, values)
+    return issue("import.duplicate", None, days=ledger.policy.duplicate_window_days,
+                 cases="、".join(earlier)) if earlier else None
+
+
+def _messages(name: str, table: Table, checker: RowChecker, preparer: CasePreparer | None,
+              asked: Callable[[dict], RowIssue | None] | None = None) -> Iterator[tuple]:
     """Read and check every row; yields ("batch", prepared batch, rows read, done, total) while
     every row so far is good and there is a writer, ("progress", rows read, done, total) otherwise,
     then one last ("done", rows read, summary, done, total) or ("refused", listed, bad, rows read)."""
@@ -1008,6 +1022,9 @@ def _messages(name: str, table: Table, checker: RowChecker, preparer: CasePrepar
         total += 1
         try:
             values = checker(cells)
+            found = asked(values) if asked else None
+            if found:
+                raise RowProblem([found])
         except RowProblem as exc:
             bad += 1
             if len(listed) < MAX_LISTED:
@@ -1046,7 +1063,8 @@ def stored_duplicates(ledger, stored: int) -> tuple[list[tuple[int, list[RowIssu
     days = ledger.policy.duplicate_window_days
     rows = ledger.conn.execute(
         "SELECT c.number, c.received, c.name, c.township, c.category, c.id_number, e.note FROM cases c"
-        " JOIN events e ON e.case_number = c.number AND e.action = 'import' WHERE c.rowid > ? ORDER BY c.rowid",
+        " JOIN events e ON e.case_number = c.number AND e.action = 'import'"
+        f" WHERE c.rowid > ? AND c.status != '{Status.voided.value}' ORDER BY c.rowid",  # a voided row counts nowhere
         (stored,)).fetchall()
     for number, received, name, township, category, id_number, note in rows:
         fields = {"received": dt.date.fromisoformat(received), "name": name, "township": township,
@@ -1105,7 +1123,8 @@ def import_cases(ledger, path: Path, today: dt.date, check_only: bool = False,
 
             stream = forked(messages)
         else:
-            stream = _messages(path.name, table, checker, preparer)
+            asked = (lambda values: _duplicate_issue(ledger, values)) if check_only and stored and not again else None
+            stream = _messages(path.name, table, checker, preparer, asked)
         summary = None
         total = 0
         for message in stream:
