@@ -268,3 +268,16 @@ def test_a_reassignment_records_its_day_and_is_not_a_silent_repeat(cli, tmp_path
     form = tmp_path / "办理单.html"
     assert cli("form", case, "--kind", "handling", "-o", form).code == 0
     assert "2026-11-25" in form.read_text(encoding="utf-8")
+
+
+def test_an_assignment_after_an_objection_is_not_dated_before_it(cli):
+    """The unit objected on 11-18 (交办异议): the case is assigned again from that day on, never
+    backdated before it (which would have shortened the new unit's own objection window)."""
+    case = cli.register(received="2026-11-10")["case"]
+    cli.ok("accept", case, "--told", "written", "--on", "2026-11-10")
+    cli.ok("assign", case, "--unit", "车桥镇", "--leader", "李四", "--on", "2026-11-16")
+    cli.ok("object", case, "--on", "2026-11-18", "--reason", "不属本镇")
+    before = cli.counts()
+    res = cli("assign", case, "--unit", "泾口镇", "--leader", "王五", "--on", "2026-11-12")
+    assert res.code == 1 and "交办异议日期（2026-11-18）" in res.err and cli.counts() == before
+    assert cli.ok("assign", case, "--unit", "泾口镇", "--leader", "王五", "--on", "2026-11-19")["unit"] == "泾口镇"

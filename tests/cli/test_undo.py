@@ -129,10 +129,14 @@ def test_the_same_id_number_within_the_window_is_a_probable_duplicate_and_a_void
 
 def test_a_script_must_say_yes_to_publish_settle_and_confirm(cli):
     cli.register(received="2026-08-03", level="national", people=12)
+    proposed = [t["id"] for s in cli.ok("sanctions", today="2026-08-10") if s["status"] == "proposed"
+                for t in s["triggers"]]
+    assert proposed  # a national-level collective visit: key management, proposed
     before = cli.counts()
     for args, today in ((["rank", "--month", "2026-08", "--publish"], "2026-09-05"),
                         (["deposits", "settle", "--year", "2025"], "2026-01-10"),
-                        (["sanctions", "confirm", "key_management:车桥镇:2026-08-03"], "2026-08-10")):
+                        (["sanctions", "confirm", proposed[0]], "2026-08-10"),
+                        (["sanctions", "dismiss", proposed[0], "--reason", "不同意"], "2026-08-10")):
         res = cli(*args, today=today)
         assert res.code == 1 and res.err.count("\n") == 1 and "--yes" in res.err, res.err
         assert cli.counts() == before

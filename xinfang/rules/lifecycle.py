@@ -1015,9 +1015,12 @@ def _guard(case: CaseState, name: str, action, today: dt.date) -> Refusal | None
             return refusal
         return Refusal("accused_handles", {"case": case.number, "accused": case.accused}, field)
     if name in ("assign", "reassign"):
+        objected = case.clock(Clock.objection)  # an assignment its unit objected to: the next comes after
         refusal = _not_after(on, today) or _not_before(on, case.received, "received") \
             or _not_before(on, case.accepted_on, "accepted_on") \
-            or (_not_before(on, case.assigned_on, "assigned_on") if name == "reassign" else None)
+            or (_not_before(on, case.assigned_on, "assigned_on") if name == "reassign" else None) \
+            or (_not_before(on, objected.done_on, "objected_on")
+                if objected is not None and objected.done_on is not None and name == "assign" else None)
         if refusal:
             return refusal
         if name == "reassign" and (action.unit, action.leader, tuple(action.joint)) == (
