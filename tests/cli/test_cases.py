@@ -281,3 +281,14 @@ def test_an_assignment_after_an_objection_is_not_dated_before_it(cli):
     res = cli("assign", case, "--unit", "泾口镇", "--leader", "王五", "--on", "2026-11-12")
     assert res.code == 1 and "交办异议日期（2026-11-18）" in res.err and cli.counts() == before
     assert cli.ok("assign", case, "--unit", "泾口镇", "--leader", "王五", "--on", "2026-11-19")["unit"] == "泾口镇"
+
+
+def test_joint_units_are_each_named_once_and_their_order_is_no_reassignment(cli):
+    case = cli.register(received="2026-11-10", major=True)["case"]
+    cli.ok("accept", case, "--told", "written", "--on", "2026-11-10")
+    done = cli.ok("assign", case, "--unit", "车桥镇", "--leader", "李四", "--joint", "区国土局", "--joint", "区公安局",
+                  "--joint", "区国土局", "--on", "2026-11-12")
+    assert done["joint"] == ["区国土局", "区公安局"]
+    again = cli("assign", case, "--unit", "车桥镇", "--leader", "李四", "--joint", "区公安局", "--joint", "区国土局",
+                "--on", "2026-11-13")
+    assert again.code == 1 and "与本次相同" in again.err

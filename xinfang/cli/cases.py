@@ -151,7 +151,7 @@ def assign(
     today = STATE.today
     day = parse.parse_date(on, "--on") if on else today
     unit_name = ledger.ref.unit(unit)
-    joint_units = [ledger.ref.unit(j, "--joint") for j in (joint or [])]
+    joint_units = list(dict.fromkeys(ledger.ref.unit(j, "--joint") for j in (joint or [])))  # each once
     if unit_name in joint_units:
         joint_units.remove(unit_name)
     leader_name = parse.parse_text(leader, "--leader", 50)

@@ -17,8 +17,9 @@ BINARY = ("xlsx", "docx")
 
 # Names that promise a format the bulletin is not written in: any other name (x.md, x.txt, none)
 # gets Markdown.
-OTHER_FORMATS = frozenset({"pdf", "doc", "xls", "csv", "json", "rtf", "odt", "ods", "wps", "et", "ppt", "pptx",
-                           "png", "jpg", "jpeg", "zip", "db", "sqlite"})
+OTHER_FORMATS = frozenset({"pdf", "doc", "docm", "dot", "dotx", "xls", "xlsm", "xlsb", "xlt", "xltx", "csv", "tsv",
+                           "json", "xml", "rtf", "odt", "ods", "odp", "wps", "et", "dps", "ofd", "ppt", "pptx", "png",
+                           "jpg", "jpeg", "gif", "zip", "rar", "7z", "gz", "tar", "db", "sqlite"})
 
 
 def _format_of(fmt: Optional[str], output: Optional[str]) -> str:

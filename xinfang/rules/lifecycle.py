@@ -1023,8 +1023,8 @@ def _guard(case: CaseState, name: str, action, today: dt.date) -> Refusal | None
                 if objected is not None and objected.done_on is not None and name == "assign" else None)
         if refusal:
             return refusal
-        if name == "reassign" and (action.unit, action.leader, tuple(action.joint)) == (
-                case.unit, case.leader, tuple(case.joint)):
+        if name == "reassign" and (action.unit, action.leader, frozenset(action.joint)) == (
+                case.unit, case.leader, frozenset(case.joint)):  # the joint units in another order: the same
             return Refusal("reassign_same", {"case": case.number, "unit": case.unit, "leader": case.leader}, "--unit")
         field = handled_by_accused(case.protected, action.unit, action.leader, action.joint)
         if field:
