@@ -89,7 +89,8 @@ def test_an_accusation_against_a_township_is_never_led_by_its_officials(town):
 
 @pytest.mark.parametrize("accused, to", [(SECRETARY, "车桥镇"), ("车桥镇政府", "车桥镇"), ("车桥镇", "车桥镇人民政府"),
                                          # a unit by the short name a clerk writes it with
-                                         ("车桥镇", "车桥"), (SECRETARY, "车桥"), ("区国土局", "国土局")])
+                                         ("车桥镇", "车桥"), (SECRETARY, "车桥"), ("区国土局", "国土局"),
+                                         ("车桥镇", "车桥乡"), ("车桥镇", "车桥街道")])
 def test_an_accusation_is_never_transferred_to_the_accused(town, accused, to):
     case = accusation(town, accused=accused)
     before = town.counts()

@@ -101,8 +101,16 @@ class Protection:
 
     def roster_name(self, text: str) -> str:
         """``text`` as the roster names it when it is a unit's short name (车桥 → 车桥镇, 国土局 →
-        区国土局), else as written: a body typed by hand is compared and stored as the unit it is."""
-        return self.units.get(normalise(text), text)
+        区国土局) or a township's short name with another township suffix (车桥乡, 车桥街道 → 车桥镇),
+        else as written: a body typed by hand is compared and stored as the unit it is."""
+        key = normalise(text)
+        if key in self.units:
+            return self.units[key]
+        for suffix in _SHORT_SUFFIXES:
+            stem = key[: -len(suffix)]
+            if key.endswith(suffix) and len(stem) >= 2 and stem in self.units and stem not in self.full_units:
+                return self.units[stem]
+        return text
 
     def named_in(self, text: str) -> tuple[set[str], set[str]]:
         """(roster units, normalised people) ``text`` names (``rules.protection.names_in``): the
