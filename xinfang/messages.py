@@ -663,6 +663,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # what a date may not precede (rules.lifecycle: 'before')
     "lifecycle.what.the request": ("申请日期", "the request"),
     "lifecycle.what.the assignment": ("交办日期", "the assignment"),
+    "lifecycle.what.the latest reassignment": ("上次改交办日期", "the latest reassignment"),
     "lifecycle.what.the review answer it contests": ("所不服的复查答复", "the review answer it contests"),
     "lifecycle.what.the written opinion it contests": ("所不服的书面处理意见", "the written opinion it contests"),
     "lifecycle.what.the review answer": ("复查答复", "the review answer"),

@@ -292,3 +292,14 @@ def test_joint_units_are_each_named_once_and_their_order_is_no_reassignment(cli)
     again = cli("assign", case, "--unit", "车桥镇", "--leader", "李四", "--joint", "区公安局", "--joint", "区国土局",
                 "--on", "2026-11-13")
     assert again.code == 1 and "与本次相同" in again.err
+
+
+def test_a_reassignment_is_not_dated_before_the_one_it_follows(cli):
+    case = cli.register(received="2026-11-10")["case"]
+    cli.ok("accept", case, "--told", "written", "--on", "2026-11-10")
+    cli.ok("assign", case, "--unit", "车桥镇", "--leader", "李四", "--on", "2026-11-14")
+    cli.ok("assign", case, "--unit", "泾口镇", "--leader", "王五", "--on", "2026-11-20")
+    before = cli.counts()
+    res = cli("assign", case, "--unit", "车桥镇", "--leader", "赵六", "--on", "2026-11-15")
+    assert res.code == 1 and "上次改交办日期（2026-11-20）" in res.err and cli.counts() == before
+    assert cli.ok("assign", case, "--unit", "车桥镇", "--leader", "赵六", "--on", "2026-11-21")["unit"] == "车桥镇"

@@ -36,7 +36,19 @@ def case_state(ledger, row: dict) -> lc.CaseState:
         accepted_on=_date(row["accepted_on"]), written_on=_date(row["written_on"]),
         opinion_received_on=_date(row["opinion_received_on"]),
         clocks=tuple(clock_state(r) for r in clocks), protected=protected_for(ledger, row["accused"]),
-        review_body=row.get("review_body"))
+        review_body=row.get("review_body"), reassigned_on=_reassigned_on(ledger, row))
+
+
+def _reassigned_on(ledger, row: dict) -> dt.date | None:
+    """The day of the case's latest reassignment, from its history note (``model.REASSIGN_NOTE``)."""
+    if row["status"] != Status.assigned.value:
+        return None
+    from xinfang.model import REASSIGN_NOTE
+
+    note = ledger.scalar("SELECT note FROM events WHERE case_number = ? AND action = 'reassign' ORDER BY id DESC"
+                         " LIMIT 1", (row["number"],))
+    found = REASSIGN_NOTE.match(note or "")
+    return _DAY(found.group(1)) if found else None
 
 
 def clocking(ledger) -> lc.Clocking:

@@ -68,6 +68,7 @@ class CaseState(NamedTuple):
     # 检举控告: the normalised names that may never handle this case (``rules.protection``).
     protected: frozenset[str] = frozenset()
     review_body: str | None = None  # the body a review (复查/复核) went to
+    reassigned_on: dt.date | None = None  # the day of its latest reassignment (改交办), if any
 
     def clock(self, clock: Clock) -> ClockState | None:
         for c in self.clocks:
@@ -1019,6 +1020,8 @@ def _guard(case: CaseState, name: str, action, today: dt.date) -> Refusal | None
         refusal = _not_after(on, today) or _not_before(on, case.received, "received") \
             or _not_before(on, case.accepted_on, "accepted_on") \
             or (_not_before(on, case.assigned_on, "assigned_on") if name == "reassign" else None) \
+            or (Refusal("before", {"on": on, "what": "the latest reassignment", "earlier": case.reassigned_on}, "--on")
+                if name == "reassign" and case.reassigned_on and on < case.reassigned_on else None) \
             or (_not_before(on, objected.done_on, "objected_on")
                 if objected is not None and objected.done_on is not None and name == "assign" else None)
         if refusal:
