@@ -328,6 +328,11 @@ def test_numbers_typed_into_the_officials_names_are_masked_unless_revealed(cli, 
     outputs += [cli("overdue").out, cli("overdue", "--json").out, cli("overdue", "--csv").out,
                 letters.read_text(encoding="utf-8")]
     assert "陈书记" in outputs[-1]
+    told = cli("register", "--again", "--received", "2026-10-09", "--channel", "letter", "--township", "车桥镇",
+               "--name", "丁", "--category", "compensation", "--summary", "举报", "--kind", "accusation",
+               "--accused", "孙丙 13700002222")  # the notice of whom the name was matched to
+    assert told.code == 0 and "孙丙137****2222" in told.err
+    outputs.append(told.out + told.err)
     for out in outputs:
         assert not [s for s in secrets if s in out], out[:400]
     assert "139****1111" in cli("show", case).out

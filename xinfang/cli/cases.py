@@ -22,16 +22,18 @@ def _accused(ledger, text: str) -> str:
     """The accused as stored; once the write is committed the clerk is told whom the name was
     matched to (one line)."""
     from xinfang.ledger.protection import PERSON, protection
+    from xinfang.personal import mask_text
 
     found = ledger.ref.accused(text)
+    shown = mask_text(found.name)  # the notice is on screen: a number typed with the name is masked
     if found.kind == PERSON:
         guard = protection(ledger)
         units, people = guard.named_in(found.name)
         named = tuple(sorted(units)) + tuple(sorted(guard.people[p][0] for p in people))
         if named:  # a title or an office written with the name: whom it names is protected against
-            ledger.notice("accused_named", name=found.name, named=named)
+            ledger.notice("accused_named", name=shown, named=named)
             return found.name
-    ledger.notice(f"accused_{found.kind}", name=found.name, homes=found.homes)
+    ledger.notice(f"accused_{found.kind}", name=shown, homes=found.homes)
     return found.name
 
 
