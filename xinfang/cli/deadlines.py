@@ -67,8 +67,17 @@ def overdue(
     )
     from xinfang.personal import mask_text
 
-    # a number typed with a leader's name or a review body's is masked, as in every listing
-    rows = [{**r, "unit": mask_text(r["unit"]), "leader": mask_text(r["leader"])} for r in rows]
+    # a number typed with a leader's name or a review body's is masked, as in every listing (each
+    # name once: a province's list repeats a few thousand names over a hundred thousand rows)
+    shown: dict = {}
+
+    def masked(name):
+        hit = shown.get(name)
+        if hit is None:
+            hit = shown[name] = mask_text(name)
+        return hit
+
+    rows = [{**r, "unit": masked(r["unit"]), "leader": masked(r["leader"])} for r in rows]
     if letter:
         _letters(ledger, rows, day, out_file, force)
         return
