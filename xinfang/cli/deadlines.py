@@ -77,7 +77,10 @@ def overdue(
             hit = shown[name] = mask_text(name)
         return hit
 
-    rows = [{**r, "unit": masked(r["unit"]), "leader": masked(r["leader"])} for r in rows]
+    for r in rows:  # the rows are this command's own: changed in place, only where a number is hidden
+        unit, leader = masked(r["unit"]), masked(r["leader"])
+        if unit is not r["unit"] or leader is not r["leader"]:
+            r["unit"], r["leader"] = unit, leader
     if letter:
         _letters(ledger, rows, day, out_file, force)
         return
