@@ -72,6 +72,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "register.duplicate.ask": ("疑似重复登记：{days} 日内已有同一信访人同一乡镇同一类别（或同一身份证号）的 {cases}。仍作为新的一件登记吗？",
                                "Probably registered already: {cases} has the same name, township and category (or ID"
                                " number) within {days} days. Register this as a new case all the same?"),
+    "confirm.today_ahead": ("注意：本次按 {today} 记录，晚于本机日期 {machine}。", "Note: this is recorded as of {today}, after this computer's date {machine}. "),
     "confirm.needs_yes": ("{command}：此操作不可撤销，脚本中不询问；确认无误请加 --yes",
                           "{command}: this cannot be undone and a script is not asked; add --yes to do it"),
     # -- a holiday year file (calendar load): its first problem, led by the file --

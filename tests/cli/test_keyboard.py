@@ -112,3 +112,15 @@ def test_the_question_is_asked_in_chinese_and_answered_in_chinese(db):
     assert code == 0, screen
     assert "[y/N]" not in screen and "直接回车取消" in screen and "请输入 y（是）确认" in screen
     assert cases(db)[0][-1] == "voided"
+
+
+def test_a_final_step_under_a_today_after_the_computers_date_says_so_before_it_is_taken(db):
+    """--today is for replaying past days: a date ahead of the computer's (a year typed wrong)
+    is named in the question of a step that cannot be undone, which the clerk can still decline."""
+    assert in_script(db, *REGISTER, "--channel", "visit", "--township", "车桥镇", "--category",
+                     "compensation").returncode == 0
+    code, screen = at_terminal(db, "--today", "2099-01-05", "void", "2026-1", "--reason", "重复登记", typed=("n",))
+    assert code == 1 and "注意：本次按 2099-01-05 记录，晚于本机日期" in screen
+    assert cases(db)[0][-1] == "registered"
+    code, screen = at_terminal(db, "void", "2026-1", "--reason", "重复登记", typed=("n",))
+    assert code == 1 and "晚于本机日期" not in screen  # 2026-11-26, a day gone by: nothing to say

@@ -500,7 +500,11 @@ def confirm(yes: bool, command: str, code: str, **params) -> None:
         raise Refusal("confirm.needs_yes", command=command)
     from xinfang.messages import text
 
-    if not ask_yes(text(code, STATE.lang, **params)):
+    question = text(code, STATE.lang, **params)
+    machine = dt.date.today()
+    if STATE.today_text and STATE.today > machine:  # a --today typed a year out: said before it is final
+        question = text("confirm.today_ahead", STATE.lang, today=STATE.today, machine=machine) + question
+    if not ask_yes(question):
         raise Refusal("confirm.cancelled", command=command)
 
 
