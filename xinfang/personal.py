@@ -90,12 +90,8 @@ def mask(row: dict, reveal: bool) -> dict:
     if reveal:
         return row
     out = dict(row)
-    if out.get("id_number"):
-        out["id_number"] = mask_id(out["id_number"])
-    if out.get("phone"):
-        out["phone"] = mask_phone(out["phone"])
-    for key in TEXT_FIELDS:
+    for key in ("id_number", "phone", *TEXT_FIELDS):
         if out.get(key):
-            out[key] = mask_text(out[key])
+            out[key] = masked(key, out[key])
     return out
 

@@ -490,8 +490,9 @@ class RowChecker:
         raw = raws["leader"]
         if raw:
             out["leader"] = raw if len(raw) <= 50 and not _CONTROL(raw) else self.text("leader", raw, 50, problems)
-        if raws["review_body"]:
-            out["review_body"] = self.text("review_body", raws["review_body"], 100, problems)
+        if raws["review_body"]:  # a unit by its short name is the unit, as review --body takes it
+            body = self.text("review_body", raws["review_body"], 100, problems)
+            out["review_body"] = protection(self.ledger).roster_name(body) if body else body
         for k in ("told", "decline_ground"):
             if raws[k] and k in allowed:
                 out[k] = self.soft(self.enums[k], k, raws[k], problems)
@@ -571,8 +572,8 @@ class RowChecker:
             problems.append(issue("import.not_for_status", self.col("status" if folded.status else OBJECTED),
                                   status=Status(status)))
             return
-        if accused and out.get("review_body") and handled_by_accused(
-                protected_for(self.ledger, accused), body=protection(self.ledger).roster_name(out["review_body"])):
+        if accused and out.get("review_body") and handled_by_accused(protected_for(self.ledger, accused),
+                                                                     body=out["review_body"]):
             # a review is never made by the body the accusation names (as ``review --body`` refuses)
             problems.append(issue("import.accused_handles", self.col("review_body"), accused=accused))
             return
@@ -996,14 +997,16 @@ class CaseWriter:
                 (year, last))
 
 
-def _duplicate_issue(ledger, values: dict) -> RowIssue | None:
-    """``import --check``: the row's 疑似重复登记 among the stored cases, as the import will ask it
-    (``stored_duplicates``; nothing of the file is stored while checking)."""
+def _duplicate_issue(ledger, values: dict, number: str = "", imported: frozenset[str] = frozenset()) -> RowIssue | None:
+    """A row's 疑似重复登记 (``rules.duplicates`` through ``probable_duplicates``, as ``register`` asks)
+    among the cases stored before the import: the cases ``imported`` (the file's own, written) are
+    not asked about, nor a voided row. ``import --check`` asks it of each row it reads (nothing of
+    the file is stored then), the import of each case it wrote (``stored_duplicates``)."""
     from xinfang.ledger.cases import probable_duplicates
 
     if values.get("status") == Status.voided.value:
         return None
-    earlier = probable_duplicates(ledger, values)
+    earlier = [n for n in probable_duplicates(ledger, values, number) if n not in imported]
     return issue("import.duplicate", None, days=ledger.policy.duplicate_window_days,
                  cases="、".join(earlier)) if earlier else None
 
@@ -1056,26 +1059,21 @@ def stored_duplicates(ledger, stored: int) -> tuple[list[tuple[int, list[RowIssu
     file that resemble each other are not asked about: a file may hold two letters of one week."""
     import json
 
-    from xinfang.ledger.cases import probable_duplicates
-
     listed: list[tuple[int, list[RowIssue]]] = []
     bad = 0
-    days = ledger.policy.duplicate_window_days
     rows = ledger.conn.execute(
-        "SELECT c.number, c.received, c.name, c.township, c.category, c.id_number, e.note FROM cases c"
-        " JOIN events e ON e.case_number = c.number AND e.action = 'import'"
-        f" WHERE c.rowid > ? AND c.status != '{Status.voided.value}' ORDER BY c.rowid",  # a voided row counts nowhere
+        "SELECT c.number, c.received, c.name, c.township, c.category, c.id_number, c.status, e.note FROM cases c"
+        " JOIN events e ON e.case_number = c.number AND e.action = 'import' WHERE c.rowid > ? ORDER BY c.rowid",
         (stored,)).fetchall()
-    for number, received, name, township, category, id_number, note in rows:
+    imported = frozenset(r[0] for r in rows)
+    for number, received, name, township, category, id_number, status, note in rows:
         fields = {"received": dt.date.fromisoformat(received), "name": name, "township": township,
-                  "category": category, "id_number": id_number}
-        earlier = [n for n in probable_duplicates(ledger, fields, number)
-                   if ledger.conn.execute("SELECT rowid FROM cases WHERE number = ?", (n,)).fetchone()[0] <= stored]
-        if earlier:
+                  "category": category, "id_number": id_number, "status": status}
+        found = _duplicate_issue(ledger, fields, number, imported)
+        if found:
             bad += 1
             if len(listed) < MAX_LISTED:
-                listed.append((json.loads(note)["row"], [issue("import.duplicate", None, days=days,
-                                                               cases="、".join(earlier))]))
+                listed.append((json.loads(note)["row"], [found]))
     return listed, bad
 
 

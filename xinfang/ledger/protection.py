@@ -27,6 +27,16 @@ from xinfang.rules.protection import normalise
 # A township's roster name with its suffix dropped is its short name (车桥镇 → 车桥).
 _SHORT_SUFFIXES = ("街道办事处", "街道", "镇", "乡")
 
+
+
+def township_stem(key: str) -> str | None:
+    """A normalised township name without its 镇/乡/街道 suffix (车桥镇 → 车桥), or None."""
+    for suffix in _SHORT_SUFFIXES:
+        if key.endswith(suffix) and len(key) - len(suffix) >= 2:
+            return key[: -len(suffix)]
+    return None
+
+
 UNIT, OFFICIAL, LEADER, PERSON = "unit", "official", "leader", "person"
 DISTRICT = "区"  # what a district department's roster name begins with (区国土局, 区监察局)
 
@@ -56,10 +66,9 @@ class Protection:
             self.units[normalise(name)] = name
         for name in ref.township_names:
             key = normalise(name)
-            for suffix in _SHORT_SUFFIXES:
-                if key.endswith(suffix) and len(key) - len(suffix) >= 2:
-                    short.setdefault(key[: -len(suffix)], set()).add(name)
-                    break
+            stem = township_stem(key)
+            if stem:
+                short.setdefault(stem, set()).add(name)
         for name in ref.units:  # a district department without the district's 区: 区国土局 → 国土局
             key = normalise(name)
             if key.startswith(DISTRICT) and len(key) - len(DISTRICT) >= 2:
@@ -106,10 +115,9 @@ class Protection:
         key = normalise(text)
         if key in self.units:
             return self.units[key]
-        for suffix in _SHORT_SUFFIXES:
-            stem = key[: -len(suffix)]
-            if key.endswith(suffix) and len(stem) >= 2 and stem in self.units and stem not in self.full_units:
-                return self.units[stem]
+        stem = township_stem(key)
+        if stem in self.units and stem not in self.full_units:
+            return self.units[stem]
         return text
 
     def named_in(self, text: str) -> tuple[set[str], set[str]]:
@@ -247,10 +255,9 @@ def now_handled_by_accused(ledger, person: str, unit: str) -> list[tuple[str, st
     who = normalise(person)
     keys = {k for k in (who, normalise(unit)) if len(k) >= 2}
     key = normalise(unit)
-    for suffix in _SHORT_SUFFIXES:
-        if key.endswith(suffix) and len(key) - len(suffix) >= 2:
-            keys.add(key[: -len(suffix)])
-            break
+    stem = township_stem(key)
+    if stem:
+        keys.add(stem)
     if not keys or len(who) < 2:
         return []
     statuses = sorted(s.value for s in OPEN_STATUSES)

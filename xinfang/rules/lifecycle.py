@@ -1016,14 +1016,8 @@ def _guard(case: CaseState, name: str, action, today: dt.date) -> Refusal | None
             return refusal
         return Refusal("accused_handles", {"case": case.number, "accused": case.accused}, field)
     if name in ("assign", "reassign"):
-        objected = case.clock(Clock.objection)  # an assignment its unit objected to: the next comes after
         refusal = _not_after(on, today) or _not_before(on, case.received, "received") \
-            or _not_before(on, case.accepted_on, "accepted_on") \
-            or (_not_before(on, case.assigned_on, "assigned_on") if name == "reassign" else None) \
-            or (Refusal("before", {"on": on, "what": "the latest reassignment", "earlier": case.reassigned_on}, "--on")
-                if name == "reassign" and case.reassigned_on and on < case.reassigned_on else None) \
-            or (_not_before(on, objected.done_on, "objected_on")
-                if objected is not None and objected.done_on is not None and name == "assign" else None)
+            or _not_before(on, case.accepted_on, "accepted_on") or _assigned_after(case, name, on)
         if refusal:
             return refusal
         if name == "reassign" and (action.unit, action.leader, frozenset(action.joint)) == (
@@ -1122,6 +1116,18 @@ def _fields(case: CaseState, name: str, action, to: Status, policy: Policy) -> d
             out["closed_on"] = action.on
         return out
     return {"status": to.value}
+
+
+def _assigned_after(case: CaseState, name: str, on: dt.date) -> Refusal | None:
+    """An assignment comes after the one it follows: a reassignment after the latest reassignment
+    (else the first assignment), an assignment again after the objection its unit made."""
+    if name == "reassign":
+        if case.reassigned_on and on < case.reassigned_on:
+            return Refusal("before", {"on": on, "what": "the latest reassignment", "earlier": case.reassigned_on},
+                           "--on")
+        return _not_before(on, case.assigned_on, "assigned_on")
+    objected = case.clock(Clock.objection)
+    return _not_before(on, objected.done_on, "objected_on") if objected is not None else None
 
 
 def _history_action(case: CaseState, name: str, to: Status) -> str:
