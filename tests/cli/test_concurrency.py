@@ -150,6 +150,7 @@ def test_readers_and_backups_run_while_clerks_write(cli, tmp_path):
 import random
 import signal
 import sqlite3
+from pathlib import Path
 
 CRASH_SEED = int(os.environ.get("XINFANG_CRASH_SEED", time.time_ns() % 1_000_000))
 CRASH_RUNS = 4
@@ -296,32 +297,52 @@ def _cli_json(db, *args) -> dict:
     return json.loads(out.getvalue())
 
 
+def _sample_line(tmp_path) -> tuple[str, str]:
+    """The header and the one row of an export of a ledger holding one case (made once per test)."""
+    sample = tmp_path / "sample.csv"
+    if not sample.exists():
+        source = _fresh(tmp_path, "source.db")
+        _cli_json(source, "register", "--again", "--received", "2026-11-02", "--channel", "visit", "--township",
+                  "车桥镇", "--name", "样本", "--category", "compensation", "--summary", "征地补偿款未到位")
+        assert run(["--db", str(source), "export", "--reveal", "--format", "csv", "-o", str(sample)]) == 0
+    header, line = sample.read_text(encoding="utf-8-sig").splitlines()[:2]
+    return header, line
+
+
+def _whole_import(tmp_path, rows: int) -> tuple[list[str], float]:
+    """A file of ``rows`` cases (``big.csv``) imported to the end into a new ledger (``whole.db``),
+    checked whole: the command (without its ``--db``) and how long it took here."""
+    header, line = _sample_line(tmp_path)
+    big = tmp_path / "big.csv"
+    big.write_text("\n".join([header] + [line.replace("样本", f"导入{i}") for i in range(rows)]) + "\n",
+                   encoding="utf-8")
+    command = [sys.executable, "-m", "xinfang", "--today", "2026-11-26", "import", str(big), "--json"]
+    db = _fresh(tmp_path, "whole.db")
+    started = time.monotonic()
+    whole = subprocess.run(command[:3] + ["--db", str(db)] + command[3:], capture_output=True, text=True,
+                           env=_env(), timeout=600)
+    duration = time.monotonic() - started
+    assert whole.returncode == 0, whole.stderr
+    assert json.loads(whole.stdout)["imported"] == rows
+    assert _assert_whole_cases(db, "whole import") == rows
+    return command, duration
+
+
+def _journal_mode(db) -> str:
+    conn = sqlite3.connect(db)
+    try:
+        return conn.execute("PRAGMA journal_mode").fetchone()[0]
+    finally:
+        conn.close()
+
+
 def test_import_killed_at_random_points_is_all_or_nothing(tmp_path):
     """'xinfang import FILE' of thousands of rows, killed (SIGKILL) while it runs: none or all rows."""
     import pytest
 
     pytest.importorskip("xinfang.cli.exchange")
     rows = 8000
-    source = _fresh(tmp_path, "source.db")
-    _cli_json(source, "register", "--again", "--received", "2026-11-02", "--channel", "visit", "--township", "车桥镇",
-              "--name", "样本", "--category", "compensation", "--summary", "征地补偿款未到位")
-    sample = tmp_path / "sample.csv"
-    assert run(["--db", str(source), "export", "--reveal", "--format", "csv", "-o", str(sample)]) == 0
-    header, line = sample.read_text(encoding="utf-8-sig").splitlines()[:2]
-    big = tmp_path / "big.csv"
-    big.write_text("\n".join([header] + [line.replace("样本", f"导入{i}") for i in range(rows)]) + "\n",
-                   encoding="utf-8")
-
-    command = [sys.executable, "-m", "xinfang", "--today", "2026-11-26", "import", str(big), "--json"]
-    # one run to the end: how long a whole import takes here
-    db = _fresh(tmp_path, "whole.db")
-    started = time.monotonic()
-    whole = subprocess.run(command[:3] + ["--db", str(db)] + command[3:], capture_output=True, text=True,
-                           env=_env(), timeout=300)
-    duration = time.monotonic() - started
-    assert whole.returncode == 0, whole.stderr
-    assert json.loads(whole.stdout)["imported"] == rows
-    assert _assert_whole_cases(db, "whole import") == rows
+    command, duration = _whole_import(tmp_path, rows)
 
     rng = random.Random(CRASH_SEED + 2)
     outcomes = []
@@ -347,6 +368,38 @@ def test_import_killed_at_random_points_is_all_or_nothing(tmp_path):
         assert found in (0, rows), (context, found)
         outcomes.append((found, left_behind))
     print(f"\nimport of {rows} rows killed {len(outcomes)} times: (cases kept, WAL bytes left) {outcomes}")
+
+
+def test_a_bulk_import_killed_at_random_points_is_all_or_nothing_and_the_ledger_keeps_its_log(tmp_path):
+    """A bulk load (a file larger than the ledger: ``importer.bulk_load``) runs on the rollback
+    journal instead of the write-ahead log; killed (SIGKILL) while it runs, the next command rolls it
+    back whole and puts the ledger back on the log."""
+    from xinfang.ledger import importer
+
+    rows = importer.SUSPEND_MIN_BYTES // len(_sample_line(tmp_path)[1].encode()) + 500
+    command, duration = _whole_import(tmp_path, rows)
+    assert importer.bulk_load(tmp_path / "big.csv", 1)
+
+    rng = random.Random(CRASH_SEED + 3)
+    outcomes = []
+    for attempt in range(CRASH_RUNS // 2 + 1):
+        db = _fresh(tmp_path, f"bulk-{attempt}.db")
+        context = f"seed {CRASH_SEED}, run {attempt}"
+        proc = subprocess.Popen(command[:3] + ["--db", str(db)] + command[3:], stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, env=_env())
+        # a moment after the load began writing under its journal, or any moment of the command's life
+        until = time.monotonic() + 2 * duration
+        while not Path(f"{db}-journal").exists() and proc.poll() is None and time.monotonic() < until:
+            time.sleep(0.002)
+        time.sleep(rng.uniform(0, 1.2) * duration)  # mid-load, mid-commit or after it
+        proc.send_signal(signal.SIGKILL)
+        proc.communicate(timeout=60)
+        left = Path(f"{db}-journal").exists()
+        found = _assert_whole_cases(db, context)  # the next command (audit verify) opens the ledger
+        assert found in (0, rows), (context, found)
+        assert _journal_mode(db) == "wal", context
+        outcomes.append((found, left))
+    print(f"\nbulk import of {rows} rows killed {len(outcomes)} times: (cases kept, journal left) {outcomes}")
 
 
 def test_clerks_starting_together_after_an_upgrade_apply_the_migration_once(cli, tmp_path):

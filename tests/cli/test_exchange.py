@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+import os
 import sqlite3
 
 import pytest
@@ -781,6 +782,9 @@ def test_an_import_that_rebuilds_the_indexes_and_the_tally_leaves_them_as_they_w
     conn = sqlite3.connect(office.db)
     try:
         assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+        # written under the rollback journal (``Ledger.rollback_journal``), back on the log after
+        assert conn.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+        assert not os.path.exists(f"{office.db}-journal")
         # the per-month tally the triggers on cases keep (where the ledger has one) counts every imported case
         if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'case_tally'").fetchone():
             tally = conn.execute("SELECT month, township, level, people, status, n, repeats FROM case_tally"
@@ -790,6 +794,26 @@ def test_an_import_that_rebuilds_the_indexes_and_the_tally_leaves_them_as_they_w
                 " GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5").fetchall()
     finally:
         conn.close()
+    assert office.ok("audit", "verify")["ok"] is True
+
+
+def test_a_bulk_import_beside_another_open_connection_keeps_the_log(office, tmp_path, monkeypatch):
+    """SQLite changes a ledger's journal only when no other connection has it open: a bulk load
+    beside a reader stays on the write-ahead log and imports, the reader reading beside it."""
+    from xinfang.ledger import importer
+
+    monkeypatch.setattr(importer, "SUSPEND_MIN_BYTES", 0)
+    monkeypatch.setattr(importer, "ROW_BYTES", 1)
+    path = tmp_path / "cases.csv"
+    write_rows(path, 50, {})
+    other = sqlite3.connect(office.db)
+    try:
+        cases = other.execute("SELECT count(*) FROM cases").fetchone()[0]
+        assert office.ok("import", path)["imported"] == 50
+        assert other.execute("SELECT count(*) FROM cases").fetchone()[0] == cases + 50
+        assert other.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+    finally:
+        other.close()
     assert office.ok("audit", "verify")["ok"] is True
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from xinfang.rules.indicators import indicators
@@ -187,29 +187,34 @@ def _summons_as_the_rule_counts(ledger, today: dt.date) -> None:
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(earlier=records(), added=records())
-def test_a_bulk_load_counts_its_cases_into_the_indicator_tally_as_the_triggers_would(ledger, earlier, added):
-    """A bulk load (an import) suspends the triggers and counts the cases it added in one statement
-    per tally, with the change they make to the earlier cases they repeat: the four tallies end as
-    exact as if every row had been written one by one."""
+@given(earlier=records(), added=records(), batch=st.integers(1, 6))
+# a voided loaded case repeating a stored closed initial case: its first-contact resolution stands
+@example(earlier=([("2026-00001", 1, D(2026, 9, 1), "车桥镇", "closed", None, 1, D(2026, 9, 10))], [], []),
+         added=([("2026-00001", 1, D(2026, 9, 5), "车桥镇", "voided", "2026-00001", None, None)], [], []), batch=1)
+def test_a_bulk_load_counts_its_cases_into_the_indicator_tally_as_the_triggers_would(ledger, earlier, added, batch):
+    """A bulk load (an import) suspends the triggers and counts the cases it adds as it writes them
+    (``schema.BulkCounts``), with the change they make to the earlier cases they repeat: the four
+    tallies end as exact as if every row had been written one by one. An import records no
+    evaluation of the cases it adds."""
+    from tests.ledger.conftest import count_as_an_import
     from xinfang.ledger import schema
     from xinfang.ledger.audit import channel_tally, indicator_tally, summons_tally, tally
 
-    cases, clocks, evaluations = added
+    cases, clocks, _ = added
     shift = 20  # the loaded cases are numbered after the earlier ones and may repeat them
 
     def moved(number):
         return f"2026-{int(number[5:]) + shift:05d}"
 
     loaded = ([(moved(c[0]), c[1] + shift, *c[2:5], c[5] if c[5] is None or c[1] % 2 else moved(c[5]), *c[6:])
-               for c in cases], [(moved(k[0]), *k[1:]) for k in clocks], [(moved(e[0]), *e[1:]) for e in evaluations])
+               for c in cases], [(moved(k[0]), *k[1:]) for k in clocks], [])
     ledger.conn.execute("BEGIN")
     try:
         _insert(ledger, *earlier)
         start = ledger.conn.execute("SELECT coalesce(max(rowid), 0) + 1 FROM cases").fetchone()[0]
         schema.suspend_tally(ledger.conn)
         _insert(ledger, *loaded)
-        schema.count_added_cases(ledger.conn, start)
+        count_as_an_import(ledger.conn, start, batch)
         schema.restore_tally(ledger.conn, ())  # counted by the load itself, as an import counts them
         assert indicator_tally(ledger.conn)[0] == []
         assert summons_tally(ledger.conn)[0] == []

@@ -218,5 +218,5 @@ def _clear_old_demo(path: Path, force: bool) -> None:
         raise Refusal("demo.not_demo", "--db", path=str(path))
     if later and not force:
         raise Refusal("demo.changed", "--db", path=str(path))
-    for suffix in ("", "-wal", "-shm"):
+    for suffix in ("", "-wal", "-shm", "-journal"):
         Path(str(path) + suffix).unlink(missing_ok=True)

@@ -85,7 +85,9 @@ def import_(
     """Import cases from a CSV or xlsx file: every row is checked as 'register' checks it; either
     all rows are imported in one transaction or none, and every bad row is listed with its row
     number. Imported cases get new case numbers; repeats, clocks and history are recorded."""
-    from xinfang.ledger.importer import ImportRefused, import_cases
+    from contextlib import nullcontext
+
+    from xinfang.ledger.importer import ImportRefused, bulk_load, import_cases
     from xinfang.output import emit
 
     ledger = STATE.open()
@@ -93,7 +95,8 @@ def import_(
     with _Progress(file) as progress:
         try:
             digest = _file_digest(file) if file.is_file() else None  # a missing file: import_cases says so
-            with ledger.write():
+            bulk = not check and bulk_load(file, ledger.scalar("SELECT coalesce(max(rowid), 0) FROM cases"))
+            with ledger.rollback_journal() if bulk else nullcontext(), ledger.write():
                 earlier = ledger.one("SELECT at, note FROM events WHERE action = 'import-file' AND new = ?"
                                      " ORDER BY id DESC LIMIT 1", (digest,)) if digest and not again else None
                 if earlier:

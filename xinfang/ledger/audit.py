@@ -496,7 +496,7 @@ def indicator_tally(conn: sqlite3.Connection) -> tuple[list[Problem], int]:
     """The indicator tally the rates read must equal every case's contribution counted afresh
     (rows a later write emptied count nothing and are left out of both sides)."""
     return _tally_differences(conn, "indicator_tally", schema.INDICATOR_TALLY_KEY, ("hit", "n"),
-                              schema.CONTRIBUTION.format(case="1", children="1"),  # its own definition
+                              schema.CONTRIBUTION.format(case="1"),  # its own definition
                               "audit.hit_tally_differs", ("hit", "n", "case_hit", "case_n"),
                               " WHERE n != 0 OR hit != 0")
 

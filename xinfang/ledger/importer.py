@@ -41,6 +41,7 @@ from xinfang.errors import Refusal, XinfangError
 from xinfang.ledger.cases import CASE_FIELDS, case_number, check_case_fields
 from xinfang.ledger.export import DATE_COLUMNS, DERIVED, ENUM_COLUMNS, EXTENSION, LIFECYCLE, OBJECTED, REQUIRED
 from xinfang.ledger.protection import protected_for, protection
+from xinfang.ledger.schema import BULK_CLOCK_ROW
 from xinfang.ledger.history import (SNAPSHOT_FIELD, ChainWriter, RecordEncoder, clock_line_end, clock_line_start,
                                     last_link, lines_digest, now_stamp, snapshot_digest)
 from xinfang.ledger.tables import Table, open_table
@@ -51,8 +52,7 @@ from xinfang.rules.protection import handled_by_accused
 from xinfang.rules.repeats import LATEST_FIRST, SAME_MATTER, repeat_link
 
 BATCH = 2000
-TALLY_ROWS = 10_000  # cases written between two counts of the tallies (``CaseWriter._count_tallies``)
-IMPORT_CACHE_KIB = 48 * 1024
+IMPORT_CACHE_KIB = 40 * 1024
 MAX_LISTED = 50
 
 _TRUE = frozenset({"是", "1", "yes", "y", "true", "t", "√", "✓"})
@@ -657,6 +657,8 @@ _ACTION_DATE = {lc.Object: OBJECTED, lc.Accept: "accepted_on", lc.Decline: "clos
 _CASE_COLUMNS = ("number", "year", "seq", "month", *CASE_FIELDS, "collective", "skip_level", "initial", *LIFECYCLE)
 _ID_NUMBER = _CASE_COLUMNS.index("id_number")
 _CASE_ROW = itemgetter(*_CASE_COLUMNS)  # a prepared row's stored values, in the insert's column order
+_INSERT_CLOCK = (f"INSERT INTO clocks ({', '.join(BULK_CLOCK_ROW)})"
+                 f" VALUES ({', '.join('?' * len(BULK_CLOCK_ROW))})")  # a prepared clock row's values, in order
 
 # The keys of an import snapshot, in the sorted order ``canonical`` writes them.
 SNAPSHOT_KEYS = tuple(sorted((*CASE_FIELDS, *DERIVED, *LIFECYCLE)))
@@ -674,9 +676,21 @@ SUSPEND_MIN_BYTES = 4 << 20  # a file this large, about as large as the ledger o
 ROW_BYTES = 250  # about the bytes of one case in an exported CSV
 _SAME_MATTER = SAME_MATTER.format(id_number="c.id_number", township="c.township", category="c.category",
                                   received="c.received")
-# The repeat look-up reads the petitioner index during the import; the indicator tally's count of
-# the added cases (``schema.count_added_cases``) reads the repeats index.
+# The repeat look-up reads the petitioner index during the import; the count of the first-contact
+# resolution the added cases undo in the cases they repeat (``schema.BulkCounts``) reads the repeats index.
 _KEPT_INDEXES = ("cases_petitioner", "cases_repeat_of")
+
+
+def bulk_load(path: Path, stored: int) -> bool:
+    """Whether an import of ``path`` into a ledger of ``stored`` cases is a bulk load: a file of
+    ``SUSPEND_MIN_BYTES`` or more, about as many cases as the ledger holds or more. A bulk load
+    rebuilds the indexes it does not read and counts its own tallies (``CaseWriter.suspend_indexes``),
+    and the command writes it under the rollback journal (``Ledger.rollback_journal``)."""
+    try:
+        size = path.stat().st_size
+    except OSError:
+        return False  # opening the file says what is wrong with it
+    return size >= SUSPEND_MIN_BYTES and size // ROW_BYTES >= stored
 
 
 def snapshot_parts(r: dict) -> tuple:
@@ -870,20 +884,18 @@ class CaseWriter:
                             f" VALUES ({', '.join('?' * len(_CASE_COLUMNS))})")
         self.count = 0
         self.suspended: list[tuple[str, str]] = []  # (name, CREATE statement) of indexes dropped for the import
-        self.tally_suspended = False  # the tallies' triggers dropped: the import counts its own cases
-        self.uncounted: int | None = None  # the rowid of the first case not yet in the tallies
-        self.counted = 0  # cases written and counted into the tallies
+        self.counts = None  # the tallies' triggers dropped: the import counts its own cases (``BulkCounts``)
 
     def suspend_indexes(self) -> None:
         """Drop the secondary indexes of the tables an import fills that the import itself never reads
-        (all but the petitioner index the repeat look-up uses), and the tally's triggers (each would
+        (all but the petitioner index the repeat look-up uses), and the tallies' triggers (each would
         make every inserted case pay for a statement journal); ``finish`` builds them again. The
-        import counts its own cases into the tallies as it goes (``_count_tallies``)."""
+        import counts its own cases into the tallies as it writes them (``schema.BulkCounts``)."""
         from xinfang.ledger import schema
 
         self.suspended = schema.suspend_indexes(self.conn, ("cases", "clocks", "events"), _KEPT_INDEXES)
         schema.suspend_tally(self.conn)
-        self.tally_suspended = True
+        self.counts = schema.BulkCounts(self.conn, _CASE_COLUMNS)
 
     def write(self, batch: tuple[list, list, list]) -> None:
         """Insert one prepared batch (``CasePreparer.prepare``)."""
@@ -895,30 +907,14 @@ class CaseWriter:
         conn.executemany(self.insert_case, cases)
         repeats = self._repeats(cases, before)
         if clocks:
-            conn.executemany(
-                "INSERT INTO clocks (case_number, clock, start, days, counting, due, provisional, calendar_version,"
-                " done_on, met) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", clocks)
+            conn.executemany(_INSERT_CLOCK, clocks)
         if extended:
             conn.executemany("UPDATE clocks SET extension_days = ?, approved_by = ?, told_on = ?"
                              " WHERE case_number = ? AND clock = ?", extended)
         self._history(events, repeats, cases)
-        if self.uncounted is None:
-            self.uncounted = before + 1
+        if self.counts is not None:
+            self.counts.add(cases, clocks, repeats, before + 1)
         self.count += len(cases)
-        if self.tally_suspended and self.count - self.counted >= TALLY_ROWS:
-            self._count_tallies()
-
-    def _count_tallies(self) -> None:
-        """The cases written since the last count, with their repeats linked, into the case, channel,
-        indicator and summons tallies (and what they change in the earlier cases they repeat): every
-        ``TALLY_ROWS`` cases and at the end, one statement per tally. Per batch, the statements'
-        overhead cost about twice as much; for a whole large import at once, their sorting outgrew
-        the page cache."""
-        from xinfang.ledger import schema
-
-        if self.uncounted is not None:
-            schema.count_added_cases(self.conn, self.uncounted)
-        self.uncounted, self.counted = None, self.count
 
     def _repeats(self, cases: list[tuple], before: int) -> dict[str, str | None]:
         """Link repeats (重复访) as ``register`` does: the latest earlier case of the same ID number,
@@ -987,10 +983,10 @@ class CaseWriter:
             self.conn.execute(f"PRAGMA cache_size = -{IMPORT_CACHE_KIB // 2}")
             schema.restore_indexes(self.conn, self.suspended)
             self.suspended = []
-        if self.tally_suspended:
-            self._count_tallies()
+        if self.counts is not None:
+            self.counts.flush()
             schema.restore_tally(self.conn, ())
-            self.tally_suspended = False
+            self.counts = None
         for year, last in counters.items():
             self.conn.execute(
                 "INSERT INTO counters (year, last) VALUES (?, ?) ON CONFLICT(year) DO UPDATE SET last = excluded.last",
@@ -1101,10 +1097,8 @@ def import_cases(ledger, path: Path, today: dt.date, check_only: bool = False,
         if not check_only:
             preparer = CasePreparer(ledger, path.name)
             writer = CaseWriter(ledger, path.name)
-        if writer and suspend is not False:
-            size = path.stat().st_size
-            if suspend or (size >= SUSPEND_MIN_BYTES and size // ROW_BYTES >= stored):
-                writer.suspend_indexes()
+        if writer and (suspend or (suspend is None and bulk_load(path, stored))):
+            writer.suspend_indexes()
         if parallel is None:
             parallel = not check_only and path.stat().st_size >= PARALLEL_MIN_BYTES
         if parallel:

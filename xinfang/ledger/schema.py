@@ -515,10 +515,6 @@ CASE_TALLY_BUILD = (
     " SELECT month, township, level, people, status, kind, COUNT(*), COUNT(repeat_of) FROM cases"
     " GROUP BY month, township, level, people, status, kind"
 )
-# The cases a bulk load added since rowid :start, added to the case tally (``count_added_cases``).
-CASE_TALLY_ADDED = (CASE_TALLY_BUILD.replace(" GROUP BY", " WHERE rowid >= :start GROUP BY")
-                    + f" ON CONFLICT ({', '.join(TALLY_COLUMNS)})"
-                    " DO UPDATE SET n = n + excluded.n, repeats = repeats + excluded.repeats")
 
 # Cases counted per day received and channel (``channel_tally``): how many, and how many of them
 # are skip-level, collective, major matters and repeats, as each case's own flags say; a voided case
@@ -571,10 +567,6 @@ CHANNEL_TALLY_COUNT = (
     " FROM cases WHERE status != 'voided' GROUP BY received, channel")
 CHANNEL_TALLY_BUILD = (f"INSERT INTO channel_tally ({', '.join(CHANNEL_TALLY_KEY + CHANNEL_TALLY_COUNTS)}) "
                        + CHANNEL_TALLY_COUNT)
-# The cases a bulk load added since rowid :start, added to the channel tally (``count_added_cases``).
-CHANNEL_TALLY_ADDED = (CHANNEL_TALLY_BUILD.replace(" GROUP BY", " AND rowid >= :start GROUP BY")
-                       + " ON CONFLICT (received, channel) DO UPDATE SET "
-                       + ", ".join(f"{c} = {c} + excluded.{c}" for c in CHANNEL_TALLY_COUNTS))
 CHANNEL_TRIGGERS = ("cases_channels_insert", "cases_channels_update", "cases_channels_delete")
 TALLY_TRIGGERS = ("cases_tally_insert", "cases_tally_update", "cases_tally_delete")
 
@@ -592,7 +584,7 @@ def suspend_tally(conn) -> None:
 
 def restore_tally(conn, months=None) -> None:
     """Recount the case and channel tallies from the cases — of ``months`` (none for a bulk load
-    that counted its own cases, ``count_added_cases``), or of every month and the indicator and
+    that counted its own cases, ``BulkCounts``), or of every month and the indicator and
     summons tallies too when ``None`` — then (re)create the tallies' triggers, exactly as the
     migrations made them."""
     channels = conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'channel_tally'").fetchone() is not None
@@ -695,9 +687,8 @@ _INDICATOR_EXCLUDED = ", ".join(f"'{s}'" for s in EXCLUDED_STATUSES)
 #                     lags within the policy's window
 #   first_contact     initial cases closed, in the closing month; hit = no later non-void case repeats it
 # The case is read first (CROSS JOIN keeps that order), then its own clocks and evaluations by
-# their case index: a trigger or a batch reads its cases' rows only.
-# ``{children}`` restricts the repeats looked at (1: all of them; an import, adding a batch of cases,
-# states the contribution its earlier cases had before the batch: ``r.rowid < start``).
+# their case index: a trigger reads its cases' rows only. (The ``AND 1`` after the repeats' test is
+# part of the views' text as migration 0017 made them.)
 _COUNTED = f"c.status NOT IN ({_INDICATOR_EXCLUDED})"
 _SATISFIED = "('satisfied', 'basic')"
 _RATED = f"('{NOTICE_CLOCK}', {', '.join(repr(c) for c in ON_TIME_CLOCKS)})"
@@ -723,10 +714,10 @@ CONTRIBUTION_ROWS = f"""
   UNION ALL{{first_contact}}"""
 # The only measure a case's repeats decide: the first-contact resolution of an initial case, which
 # a later case repeating it (not voided) undoes. A bulk load moves it alone in the earlier cases
-# its cases repeat (``count_added_cases``): their clocks, evaluations and closing are not its to change.
+# its cases repeat (``BulkCounts``): their clocks, evaluations and closing are not its to change.
 FIRST_CONTACT = f"""
   SELECT c.number, substr(c.closed_on, 1, 7), c.township, 'first_contact', 0,
-         NOT EXISTS (SELECT 1 FROM cases r WHERE r.repeat_of = c.number AND r.status != 'voided' AND {{children}})
+         NOT EXISTS (SELECT 1 FROM cases r WHERE r.repeat_of = c.number AND r.status != 'voided' AND 1)
   FROM cases c WHERE {{case}} AND {_COUNTED} AND c.closed_on IS NOT NULL AND c.initial = 1"""
 CONTRIBUTION_ROWS = CONTRIBUTION_ROWS.replace("{first_contact}", FIRST_CONTACT)
 CONTRIBUTION = f"""
@@ -747,7 +738,7 @@ CREATE TABLE indicator_tally (
 """
 # Every case's contribution, from scratch: what the triggers keep (the audit compares the two).
 INDICATOR_TALLY_BUILD = (f"INSERT INTO indicator_tally ({', '.join(INDICATOR_TALLY_KEY)}, hit, n) "
-                         + CONTRIBUTION.format(case="1", children="1").strip())
+                         + CONTRIBUTION.format(case="1").strip())
 
 # The summons tally (``summons_tally``): per month a case was received in and township, the on-time
 # results of its local time limits (限时办结: the reply and conclude clocks) that the summons rate
@@ -755,7 +746,7 @@ INDICATOR_TALLY_BUILD = (f"INSERT INTO indicator_tally ({', '.join(INDICATOR_TAL
 # (``lag`` -1; hit = met), and clocks still running by the day they fall due (``lag`` = days from
 # the month's first day, at least 0: one missed once that day has passed, "today" decides at query
 # time). A voided case (作废) counts nowhere; a clock stopped unjudged (a transfer) is no result.
-# Kept by the indicator tally's triggers (``_apply``), counted by ``count_added_cases`` in a bulk
+# Kept by the indicator tally's triggers (``_apply``), counted by ``BulkCounts`` in a bulk
 # load, compared with this definition by the audit.
 SUMMONS_TALLY_KEY = ("month", "township", "lag")
 SUMMONS_ROWS = f"""
@@ -787,7 +778,7 @@ SUMMONS_TALLY_BUILD = (f"INSERT INTO summons_tally ({', '.join(SUMMONS_TALLY_KEY
 # statement is written once here instead of in each of the triggers' bodies, which SQLite would
 # otherwise parse on every command that opens the ledger (68 KB of trigger text: 3 ms).
 CONTRIBUTION_VIEWS = f"""
-CREATE VIEW indicator_contributions AS{CONTRIBUTION_ROWS.format(case="1", children="1")};
+CREATE VIEW indicator_contributions AS{CONTRIBUTION_ROWS.format(case="1")};
 CREATE VIEW summons_contributions AS{SUMMONS_ROWS.format(case="1")};
 """
 # The views are part of the ledger's file, as made by 0017: a change to CONTRIBUTION_ROWS or
@@ -818,26 +809,176 @@ def _apply(case: str, sign: str, before: tuple[str, ...] = ()) -> str:
         for table, key, view in _TRIGGER_TALLIES)
 
 
-def count_added_cases(conn, start: int) -> None:
-    """With the tallies' triggers suspended (a bulk load), count the cases added since rowid
-    ``start`` into the four tallies: into the case and channel tallies; into the indicator tally with their
-    clocks and evaluations, and the first-contact resolution they undo in the earlier cases they
-    repeat (that measure of those cases with their repeats from before ``start`` out, with all of
-    them in: nothing else of an earlier case changes); into the summons tally."""
-    params = {"start": start}
-    conn.execute(CASE_TALLY_ADDED, params)
-    conn.execute(CHANNEL_TALLY_ADDED, params)
-    parents = ("c.rowid < :start AND c.number IN"
-               " (SELECT repeat_of FROM cases WHERE rowid >= :start AND repeat_of IS NOT NULL)")
-    first_contact = (f"WITH part (case_number, month, township, measure, lag, hit) AS ({FIRST_CONTACT})"
-                     " SELECT month, township,"
-                     " measure, lag, SUM(hit) AS hit, COUNT(*) AS n FROM part GROUP BY month, township, measure, lag")
-    for children, sign in (("r.rowid < :start", "-"), ("1", "+")):
-        conn.execute(_upsert(first_contact.format(case=parents, children=children), sign), params)
-    conn.execute(_upsert(CONTRIBUTION.format(case="c.rowid >= :start", children="1"), "+"), params)
-    # A case's summons contribution is its own clocks' only: the earlier cases keep theirs.
-    conn.execute(_upsert(SUMMONS_CONTRIBUTION.format(case="c.rowid >= :start"), "+", "summons_tally",
-                         SUMMONS_TALLY_KEY), params)
+_VOIDED = "voided"
+_NOT_COUNTED = frozenset(EXCLUDED_STATUSES)  # what ``_COUNTED`` leaves out of the indicator tally
+_ON_TIME = frozenset(ON_TIME_CLOCKS)
+# The facts of a case the bulk counts read, by name (the loader's columns give their positions).
+BULK_CASE_FACTS = ("number", "month", "township", "level", "people", "status", "kind", "received", "channel",
+                   "skip_level", "collective", "major", "initial", "closed_on")
+# A clock row as a bulk load writes it (``INSERT INTO clocks (…)``), the rows ``BulkCounts`` reads.
+BULK_CLOCK_ROW = ("case_number", "clock", "start", "days", "counting", "due", "provisional", "calendar_version",
+                  "done_on", "met")
+# A clock's measure in the indicator tally: judged (met 1 or 0), or still running.
+_MEASURES = {NOTICE_CLOCK: ("notice", "notice_open"), **{c: ("on_time", "on_time_open") for c in ON_TIME_CLOCKS}}
+
+
+class BulkCounts:
+    """The four tallies' counts of the cases a bulk load (an import) adds, with the tallies'
+    triggers suspended: the twin, in Python, of what the triggers would have counted one row at a
+    time (``CASE_TALLY``, ``CHANNEL_TALLY``, ``CONTRIBUTION_ROWS``, ``SUMMONS_ROWS``), counted from
+    the rows the load writes instead of read back from them — an import holds each case's clocks as
+    it writes them, and SQL reading them back for the counts cost it about as much as storing them.
+
+    ``add`` takes each batch as written: the case rows (``columns`` name their values), the clock
+    rows (``BULK_CLOCK_ROW``), the repeats the load linked (case -> the case it repeats; None: the
+    same matter outside the look-back window, no link but no longer initial) and the rowid of the
+    batch's first case. An added case has no evaluation (an import records none): its closing
+    counts with lag -1 (no evaluation), and no satisfaction. Of the earlier cases it repeats, only
+    the first-contact resolution changes (a later non-void case undoes it), as ``FIRST_CONTACT``
+    states. ``flush`` adds what is counted so far to the tallies (upserts; emptied rows stay at 0 as
+    the triggers leave them). The audit holds the tallies equal to their SQL definitions;
+    tests/ledger/test_indicators.py and test_period_counts.py hold this count equal to them for any load."""
+
+    FLUSH_KEYS = 40_000  # counted keys held between two flushes, at most (memory stays flat)
+
+    def __init__(self, conn, columns):
+        from operator import itemgetter
+
+        self.conn = conn
+        self.case_facts = itemgetter(*(columns.index(c) for c in BULK_CASE_FACTS))
+        self.cases: dict[tuple, list[int]] = {}  # case tally key -> [n, repeats]
+        self.channels: dict[tuple, list[int]] = {}  # (received, channel) -> [n, skip_level, collective, major, repeats]
+        self.indicators: dict[tuple, list[int]] = {}  # (month, township, measure, lag) -> [hit, n]
+        self.summons: dict[tuple, list[int]] = {}  # (month, township, lag) -> [hit, n]
+        self.month_start: dict[str, int] = {}  # month -> the ordinal of its first day
+        self.due_day: dict[str, int] = {}  # a due date -> its ordinal
+
+    def add(self, cases, clocks, repeats, first: int) -> None:
+        """Count one written batch (its repeats already linked in the ledger; its first case's rowid ``first``)."""
+        cases_t, channels, indicators, summons = self.cases, self.channels, self.indicators, self.summons
+        facts: dict[str, tuple] = {}
+        children: set[str] = set()
+        for row in cases:
+            (number, month, township, level, people, status, kind, received, channel, skip_level, collective,
+             major, initial, closed_on) = self.case_facts(row)
+            repeat = 0
+            if number in repeats:
+                parent = repeats[number]
+                initial = 0
+                if parent is not None:
+                    repeat = 1
+                    if status != _VOIDED:
+                        children.add(parent)
+            key = (month, township, level, people, status, kind)
+            got = cases_t.get(key)
+            if got is None:
+                cases_t[key] = [1, repeat]
+            else:
+                got[0] += 1
+                got[1] += repeat
+            if status == _VOIDED:
+                continue  # counted in the case tally alone
+            key = (received, channel)
+            got = channels.get(key)
+            if got is None:
+                channels[key] = [1, skip_level, collective, major, repeat]
+            else:
+                got[0] += 1
+                got[1] += skip_level
+                got[2] += collective
+                got[3] += major
+                got[4] += repeat
+            counted = status not in _NOT_COUNTED
+            facts[number] = (month, township, counted)
+            if counted and closed_on is not None:
+                closed = closed_on[:7]
+                _count(indicators, (closed, township, "closed", -1), 0)
+                if initial == 1:
+                    _count(indicators, (closed, township, "first_contact", 0), 1)
+        measures, on_time = _MEASURES, _ON_TIME
+        for number, clock, _, _, _, due, _, _, done_on, met in clocks:
+            measure = measures.get(clock)
+            if measure is None:
+                continue
+            case = facts.get(number)
+            if case is None:
+                continue  # voided: counted nowhere
+            month, township, counted = case
+            if met is None:
+                if done_on is not None:
+                    continue  # stopped unjudged (a transfer): no result
+                if counted:
+                    _count(indicators, (due[:7], township, measure[1], int(due[8:10])), 0)
+                if clock in on_time:
+                    _count(summons, (month, township, max(0, self._days_into(month, due))), 0)
+                continue
+            hit = 1 if met else 0
+            if counted and (done_on is not None or not hit):
+                _count(indicators, ((done_on if hit else due)[:7], township, measure[0], 0), hit)
+            if clock in on_time:
+                _count(summons, (month, township, -1), hit)
+        if children:
+            self._undo_first_contact(sorted(children), first)
+        if len(cases_t) + len(indicators) + len(summons) + len(channels) >= self.FLUSH_KEYS:
+            self.flush()
+
+    def _days_into(self, month: str, due: str) -> int:
+        """Whole days from the first of ``month`` to ``due`` (their ``julianday`` difference)."""
+        import datetime as dt
+
+        first = self.month_start.get(month)
+        if first is None:
+            first = self.month_start[month] = dt.date.fromisoformat(month + "-01").toordinal()
+        day = self.due_day.get(due)
+        if day is None:
+            day = dt.date.fromisoformat(due).toordinal()
+            if len(self.due_day) < 20_000:
+                self.due_day[due] = day
+        return day - first
+
+    def _undo_first_contact(self, parents: list[str], first: int) -> None:
+        """The first-contact resolution a batch's cases undo in the cases they repeat: a closed
+        initial case counts as resolved at first contact until a later non-void case repeats it, so
+        it is undone unless a non-void case before the batch (stored, or of the load) already did."""
+        marks = ", ".join("?" * len(parents))
+        for township, closed_on in self.conn.execute(
+                f"SELECT c.township, c.closed_on FROM cases c WHERE c.number IN ({marks}) AND {_COUNTED}"
+                " AND c.closed_on IS NOT NULL AND c.initial = 1 AND NOT EXISTS"
+                " (SELECT 1 FROM cases r WHERE r.repeat_of = c.number AND r.status != 'voided' AND r.rowid < ?)",
+                (*parents, first)):
+            _count(self.indicators, (closed_on[:7], township, "first_contact", 0), -1, 0)
+
+    def flush(self) -> None:
+        """Add the counts so far to the four tallies."""
+        conn = self.conn
+        if self.cases:
+            conn.executemany(
+                f"INSERT INTO case_tally ({', '.join(TALLY_COLUMNS)}, n, repeats) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+                f" ON CONFLICT ({', '.join(TALLY_COLUMNS)}) DO UPDATE SET n = n + excluded.n,"
+                " repeats = repeats + excluded.repeats", [(*k, *v) for k, v in self.cases.items()])
+        if self.channels:
+            conn.executemany(
+                f"INSERT INTO channel_tally ({', '.join(CHANNEL_TALLY_KEY + CHANNEL_TALLY_COUNTS)})"
+                " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (received, channel) DO UPDATE SET "
+                + ", ".join(f"{c} = {c} + excluded.{c}" for c in CHANNEL_TALLY_COUNTS),
+                [(*k, *v) for k, v in self.channels.items()])
+        for table, key, counts in (("indicator_tally", INDICATOR_TALLY_KEY, self.indicators),
+                                   ("summons_tally", SUMMONS_TALLY_KEY, self.summons)):
+            if counts:
+                conn.executemany(
+                    f"INSERT INTO {table} ({', '.join(key)}, hit, n) VALUES ({', '.join('?' * (len(key) + 2))})"
+                    f" ON CONFLICT ({', '.join(key)}) DO UPDATE SET hit = hit + excluded.hit, n = n + excluded.n",
+                    [(*k, *v) for k, v in counts.items()])
+        self.cases, self.channels, self.indicators, self.summons = {}, {}, {}, {}
+
+
+def _count(counts: dict[tuple, list[int]], key: tuple, hit: int, n: int = 1) -> None:
+    got = counts.get(key)
+    if got is None:
+        counts[key] = [hit, n]
+    else:
+        got[0] += hit
+        got[1] += n
 
 
 def _pair(name: str, event: str, when: str, cases: tuple[str, ...]) -> str:
