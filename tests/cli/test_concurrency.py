@@ -391,12 +391,14 @@ def test_a_bulk_import_killed_at_random_points_is_all_or_nothing_and_the_ledger_
         until = time.monotonic() + 2 * duration
         while not Path(f"{db}-journal").exists() and proc.poll() is None and time.monotonic() < until:
             time.sleep(0.002)
+        assert Path(f"{db}-journal").exists(), context  # the load writes under the rollback journal
         time.sleep(rng.uniform(0, 1.2) * duration)  # mid-load, mid-commit or after it
         proc.send_signal(signal.SIGKILL)
         proc.communicate(timeout=60)
         left = Path(f"{db}-journal").exists()
         found = _assert_whole_cases(db, context)  # the next command (audit verify) opens the ledger
         assert found in (0, rows), (context, found)
+        assert left or found == rows, context  # killed mid-load: its journal is what undoes it
         assert _journal_mode(db) == "wal", context
         outcomes.append((found, left))
     print(f"\nbulk import of {rows} rows killed {len(outcomes)} times: (cases kept, journal left) {outcomes}")

@@ -799,7 +799,8 @@ def test_an_import_that_rebuilds_the_indexes_and_the_tally_leaves_them_as_they_w
 
 def test_a_bulk_import_beside_another_open_connection_keeps_the_log(office, tmp_path, monkeypatch):
     """SQLite changes a ledger's journal only when no other connection has it open: a bulk load
-    beside a reader stays on the write-ahead log and imports, the reader reading beside it."""
+    beside another open connection is not refused; it imports on the write-ahead log, and the
+    other connection then reads the imported cases."""
     from xinfang.ledger import importer
 
     monkeypatch.setattr(importer, "SUSPEND_MIN_BYTES", 0)

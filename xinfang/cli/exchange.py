@@ -96,7 +96,7 @@ def import_(
         try:
             digest = _file_digest(file) if file.is_file() else None  # a missing file: import_cases says so
             bulk = not check and bulk_load(file, ledger.scalar("SELECT coalesce(max(rowid), 0) FROM cases"))
-            with ledger.rollback_journal() if bulk else nullcontext(), ledger.write():
+            with ledger.rollback_journal() if bulk else nullcontext(False) as alone, ledger.write(exclusive=alone):
                 earlier = ledger.one("SELECT at, note FROM events WHERE action = 'import-file' AND new = ?"
                                      " ORDER BY id DESC LIMIT 1", (digest,)) if digest and not again else None
                 if earlier:

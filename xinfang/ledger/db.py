@@ -68,12 +68,14 @@ class Ledger:
 
     # -- writing --------------------------------------------------------------------------
     @contextmanager
-    def write(self):
+    def write(self, exclusive: bool = False):
         """One command = one transaction. BEGIN IMMEDIATE takes the write lock up front, so
-        concurrent clerks queue on the busy timeout instead of failing mid-command."""
+        concurrent clerks queue on the busy timeout instead of failing mid-command. ``exclusive``
+        (a bulk load under the rollback journal, ``rollback_journal``): BEGIN EXCLUSIVE, every
+        reader's lock too, once, so that a command reading beside the load can never stall it."""
         from xinfang.ledger import history  # the writers only: a reading command never loads it
         refuse_if_damaged(self.path)
-        self.conn.execute("BEGIN IMMEDIATE")
+        self.conn.execute("BEGIN EXCLUSIVE" if exclusive else "BEGIN IMMEDIATE")
         try:
             marks = history.seal_marks(self)
             deposits = history.deposit_mark(self.conn)
@@ -103,10 +105,13 @@ class Ledger:
         written once, into the file, instead of into the log and then again into the file by the
         checkpoint that ends the command (at 1M cases: ≈ 10 s of a 110 s import). All-or-nothing
         holds the same: a command killed mid-way leaves a journal that the next one to open the
-        ledger rolls back. While it runs, other commands wait for it (busy timeout) instead of
-        reading beside it. SQLite changes the mode only when no other connection has the ledger
-        open; otherwise the load keeps the log. The log comes back after the command, or, if the
-        command was killed or another held the ledger then, when the next command opens it
+        ledger rolls back. Yields whether the ledger is on the rollback journal: then the load
+        takes the exclusive lock at its start (``write(exclusive=True)``), and other commands,
+        readers too, wait for it up to the busy timeout and are refused as busy after it, instead
+        of reading beside it (a reader's lock, under this journal, would make every spill of the
+        load's page cache wait). SQLite changes the mode only when no other connection has the
+        ledger open; otherwise the load keeps the log. The log comes back after the command, or,
+        if the command was killed or another held the ledger then, when the next command opens it
         (``open_ledger``)."""
         switched = _journal_mode(self.conn, "DELETE") == "delete"
         try:
