@@ -852,7 +852,8 @@ def op_import(ctx: Ctx) -> list[Result]:
         stored = int(floor.out.strip() or 0)
         out.append(_result(f"floor: SQLite copying the {stored:,} history rows, cases and clocks an import stores",
                            ctx, [floor], "sqlite3 .import --csv", s3, "-", 0, check,
-                           note="INSERT … SELECT, indexes rebuilt, committed; no checking, no Python per row"))
+                           note="INSERT … SELECT, indexes rebuilt, the tallies' rows copied, committed; no checking, no counting,"
+                                " no Python per row"))
         out[-1].ok = None
     # The import reads the file in a forked second process: its memory is the whole process tree's,
     # shared pages counted once (PSS), not the largest single process's RSS.
