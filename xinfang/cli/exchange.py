@@ -101,7 +101,8 @@ def import_(
                                      " ORDER BY id DESC LIMIT 1", (digest,)) if digest and not again else None
                 if earlier:
                     raise _imported_before(file.name, earlier)
-                result = import_cases(ledger, file, today, check_only=check, progress=progress, again=again)
+                result = import_cases(ledger, file, today, check_only=check, progress=progress, again=again,
+                                      suspend=bulk)
                 if not check and result["imported"]:
                     from xinfang.ledger.deposits import reconcile_deposits
 

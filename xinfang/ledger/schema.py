@@ -8,7 +8,7 @@ sqlite-utils at all (start-up stays light for ``register``).
 
 from __future__ import annotations
 
-from xinfang.model import Clock
+from xinfang.model import Clock, Status
 from xinfang.rules.indicators import EXCLUDED_STATUSES
 
 # The append-only tables of 0001, guarded by 0002; a later table gets its guards with its migration.
@@ -809,7 +809,7 @@ def _apply(case: str, sign: str, before: tuple[str, ...] = ()) -> str:
         for table, key, view in _TRIGGER_TALLIES)
 
 
-_VOIDED = "voided"
+_VOIDED = Status.voided.value
 _NOT_COUNTED = frozenset(EXCLUDED_STATUSES)  # what ``_COUNTED`` leaves out of the indicator tally
 _ON_TIME = frozenset(ON_TIME_CLOCKS)
 # The facts of a case the bulk counts read, by name (the loader's columns give their positions).
